@@ -1,0 +1,68 @@
+"""Reading request members the way the service does: required members, types, lengths.
+
+botocore checks only required members, types and minimums; everything else reaches the
+service (kms-spec §1.5), so the service checks it again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import ApiError
+
+
+def _camel(member: str) -> str:
+    return member[:1].lower() + member[1:]
+
+
+def string(params: dict, member: str, *, required: bool = False, min_len: int = 1,
+           max_len: int | None = None) -> str | None:
+    value = params.get(member)
+    if value is None:
+        if required:
+            raise ApiError("ValidationException",
+                           f"1 validation error detected: Value null at '{_camel(member)}' failed to "
+                           f"satisfy constraint: Member must not be null")
+        return None
+    if not isinstance(value, str):
+        raise ApiError("SerializationException", f"Unexpected value for {member}: expected a string")
+    if len(value) < min_len or (max_len is not None and len(value) > max_len):
+        bound = (f"Member must have length greater than or equal to {min_len}" if len(value) < min_len
+                 else f"Member must have length less than or equal to {max_len}")
+        raise ApiError("ValidationException",
+                       f"1 validation error detected: Value at '{_camel(member)}' failed to satisfy "
+                       f"constraint: {bound}")
+    return value
+
+
+def integer(params: dict, member: str, *, low: int, high: int) -> int | None:
+    value = params.get(member)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ApiError("SerializationException", f"Unexpected value for {member}: expected an integer")
+    if not low <= value <= high:
+        bound = (f"Member must have value greater than or equal to {low}" if value < low
+                 else f"Member must have value less than or equal to {high}")
+        raise ApiError("ValidationException",
+                       f"1 validation error detected: Value '{value}' at '{_camel(member)}' failed to "
+                       f"satisfy constraint: {bound}")
+    return value
+
+
+def page(items: list[Any], params: dict, *, limit_default: int, limit_max: int) -> tuple[list[Any], str | None]:
+    """Limit/Marker paging.  The marker is the position, which only this service issues."""
+    limit = integer(params, "Limit", low=1, high=limit_max) or limit_default
+    marker = string(params, "Marker", max_len=1024)
+    start = 0
+    if marker is not None:
+        try:
+            start = int(marker.removeprefix("m"), 16) if marker.startswith("m") else -1
+        except ValueError:
+            start = -1
+        if not 0 <= start <= len(items):
+            raise ApiError("InvalidMarkerException", "The request was rejected because the marker that "
+                           "specifies where pagination should next begin is not valid.")
+    chunk = items[start:start + limit]
+    following = start + limit
+    return chunk, (f"m{following:x}" if following < len(items) else None)

@@ -1,0 +1,49 @@
+"""Which HSMs a tool on the client host reaches, and what each node's users are."""
+
+from __future__ import annotations
+
+from ..world.model import Cluster, Hsm, User, World
+
+
+class NoCluster(Exception):
+    """The client is configured for a cluster that does not exist (any more)."""
+
+
+def client_cluster(world: World) -> Cluster:
+    cluster = world.clusters.get(world.client.cluster_id)
+    if cluster is None:
+        raise NoCluster(world.client.cluster_id)
+    return cluster
+
+
+def hsm_by_ip(world: World, ip: str) -> tuple[Cluster, Hsm] | None:
+    for cluster in world.clusters.values():
+        for hsm in cluster.hsms:
+            if hsm.eni_ip == ip:
+                return cluster, hsm
+    return None
+
+
+def answers(hsm: Hsm) -> bool:
+    """An HSM takes part in a command only while it is up and reachable from the client."""
+    return hsm.reachable and hsm.state in ("ACTIVE", "DEGRADED")
+
+
+def daemon_nodes(world: World) -> list[tuple[int, Hsm]]:
+    """key_mgmt_util's view through the client daemon: node ids in cluster order."""
+    try:
+        cluster = client_cluster(world)
+    except NoCluster:
+        return []
+    return [(i, hsm) for i, hsm in enumerate(cluster.hsms) if answers(hsm)]
+
+
+def find_user(hsm: Hsm, name: str) -> User | None:
+    """User names are not case-sensitive in the shells."""
+    wanted = name.lower()
+    return next((u for u in hsm.users if u.name.lower() == wanted), None)
+
+
+def type_matches(given: str, actual: str) -> bool:
+    # A primary crypto officer is functionally a crypto officer and logs in as one.
+    return given == actual or (given == "CO" and actual == "PCO")

@@ -1,0 +1,1 @@
+"""The CloudHSM control plane: clusters, HSMs, backups."""

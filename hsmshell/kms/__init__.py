@@ -1,0 +1,1 @@
+"""AWS KMS custom key stores backed by CloudHSM: stores, keys, key states, CloudTrail."""

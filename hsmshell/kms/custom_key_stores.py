@@ -1,0 +1,243 @@
+"""Custom key stores: describing, connecting, disconnecting, updating (kms-spec §2-§4).
+
+Connecting is asynchronous as in AWS: ConnectCustomKeyStore only moves the store to
+CONNECTING and schedules the attempt, which the next transaction after the world's
+connect delay settles into CONNECTED or FAILED with a ConnectionErrorCode.
+"""
+
+from __future__ import annotations
+
+from ..cloudhsm.nodes import answers, find_user
+from ..cloudhsm.sessions import close_session, holders, open_session
+from ..cloudhsm.users import record_failed_login
+from ..cloudhsmv2.clusters import active_hsms, spans_two_zones
+from ..world import credentials, due, ids
+from ..world.model import (CONNECTED, CONNECTING, DISCONNECTED, DISCONNECTING, FAILED,
+                           CustomKeyStore, World)
+from . import trail
+from .errors import KmsError, invalid_state, not_found
+
+KMSUSER = "kmsuser"
+CONNECT_ATTEMPT = "kms.connect_attempt"
+DISCONNECT_DONE = "kms.disconnect_done"
+
+
+def get(world: World, store_id: str) -> CustomKeyStore:
+    store = world.custom_key_stores.get(store_id)
+    if store is None:
+        raise not_found(store_id)
+    return store
+
+
+def describe(world: World, *, store_id: str | None = None, name: str | None = None) -> list[CustomKeyStore]:
+    if store_id is not None and name is not None:
+        # Undocumented; the API says to give one or neither (kms-spec §2.2).
+        raise KmsError("ValidationException", "You cannot specify both CustomKeyStoreId and CustomKeyStoreName.")
+    if store_id is not None:
+        stores = [get(world, store_id)]
+    elif name is not None:
+        stores = [s for s in world.custom_key_stores.values() if s.custom_key_store_name == name]
+        if not stores:
+            raise KmsError("CustomKeyStoreNotFoundException",
+                           f"Custom key store {name} does not exist in this account and Region.")
+    else:
+        stores = list(world.custom_key_stores.values())
+    request = {"customKeyStoreId": store_id} if store_id else ({"customKeyStoreName": name} if name else None)
+    trail.record(world, "DescribeCustomKeyStores", request=request, read_only=True)
+    return stores
+
+
+def connect(world: World, store_id: str) -> None:
+    store = get(world, store_id)
+    if store.connection_state in (DISCONNECTING, FAILED):
+        raise invalid_state(store_id, store.connection_state, "connect")
+    if store.connection_state == DISCONNECTED:
+        cluster = world.clusters.get(store.cloud_hsm_cluster_id)
+        # Configuration problems that KMS detects at once leave the store DISCONNECTED; a
+        # missing cluster is found only by the attempt itself (CLUSTER_NOT_FOUND).
+        if cluster is not None and cluster.state != "ACTIVE":
+            raise KmsError("CloudHsmClusterNotActiveException",
+                           f"The AWS CloudHSM cluster {cluster.cluster_id} is not active.")
+        store.connection_state = CONNECTING
+        store.connection_error_code = None
+        due.schedule(world, world.settings.connect_delay, CONNECT_ATTEMPT, store_id=store_id)
+    _record(world, "ConnectCustomKeyStore", store)
+
+
+def disconnect(world: World, store_id: str) -> None:
+    store = get(world, store_id)
+    if store.connection_state in (DISCONNECTED, DISCONNECTING):
+        raise invalid_state(store_id, store.connection_state, "disconnect")
+    due.cancel(world, CONNECT_ATTEMPT, store_id=store_id)
+    _log_out(world, store)
+    store.connection_state = DISCONNECTING
+    # The API shows ConnectionErrorCode only while FAILED (the model's documentation; the
+    # Developer Guide's repair procedure reads it after disconnecting, see kms-spec §8).
+    store.connection_error_code = None
+    due.schedule(world, world.settings.disconnect_delay, DISCONNECT_DONE, store_id=store_id)
+    _record(world, "DisconnectCustomKeyStore", store)
+
+
+def update(world: World, store_id: str, *, new_name: str | None = None, password: str | None = None,
+           cluster_id: str | None = None) -> None:
+    store = get(world, store_id)
+    state = store.connection_state
+    if password is not None or cluster_id is not None:
+        if state != DISCONNECTED:
+            raise invalid_state(store_id, state, "update the password or cluster of")
+    elif state not in (CONNECTED, DISCONNECTED):
+        raise invalid_state(store_id, state, "update")
+    if new_name is not None and any(
+        s.custom_key_store_name == new_name and s.custom_key_store_id != store_id
+        for s in world.custom_key_stores.values()
+    ):
+        raise KmsError("CustomKeyStoreNameInUseException",
+                       f"A custom key store with the name {new_name} already exists.")
+    if password is not None:
+        _check_key_store_password(password)
+    if cluster_id is not None:
+        _check_replacement_cluster(world, store, cluster_id)
+    # Everything is checked before anything changes: a refused update changes nothing.
+    if new_name is not None:
+        store.custom_key_store_name = new_name
+    if password is not None:
+        # Only tells KMS the current kmsuser password; the cluster is not touched.
+        store.key_store_password = world.sealer.seal(password.encode())
+    if cluster_id is not None:
+        store.cloud_hsm_cluster_id = cluster_id
+    request = {"customKeyStoreId": store_id}
+    if new_name is not None:
+        request["newCustomKeyStoreName"] = new_name
+    if cluster_id is not None:
+        request["clusterId"] = cluster_id
+    _record(world, "UpdateCustomKeyStore", store, request=request)
+
+
+def _check_key_store_password(password: str) -> None:
+    if not 7 <= len(password) <= 32:
+        # botocore checks only the minimum; the maximum reaches the service.
+        raise KmsError(
+            "ValidationException",
+            "1 validation error detected: Value at 'keyStorePassword' failed to satisfy "
+            "constraint: Member must have length less than or equal to 32",
+        )
+
+
+def _check_replacement_cluster(world: World, store: CustomKeyStore, cluster_id: str) -> None:
+    new = world.clusters.get(cluster_id)
+    if new is None:
+        raise KmsError("CloudHsmClusterNotFoundException",
+                       f"AWS CloudHSM cluster {cluster_id} not found.")
+    old = world.clusters.get(store.cloud_hsm_cluster_id)
+    lineage = old.lineage if old else _lineage_of_deleted(world, store)
+    if lineage is None or new.lineage != lineage:
+        raise KmsError("CloudHsmClusterNotRelatedException",
+                       f"AWS CloudHSM cluster {cluster_id} is not related to the cluster that is "
+                       f"associated with the custom key store.")
+    if new.state != "ACTIVE":
+        raise KmsError("CloudHsmClusterNotActiveException", f"The AWS CloudHSM cluster {cluster_id} is not active.")
+    if not spans_two_zones(new):
+        raise KmsError("CloudHsmClusterInvalidConfigurationException",
+                       f"The AWS CloudHSM cluster {cluster_id} must contain at least two active "
+                       f"HSMs, each in a different Availability Zone.")
+
+
+def _lineage_of_deleted(world: World, store: CustomKeyStore) -> str | None:
+    """A deleted cluster is still known by its backups."""
+    return next((b.lineage for b in world.backups.values() if b.cluster_id == store.cloud_hsm_cluster_id), None)
+
+
+# -- what happens later ----------------------------------------------------------------------
+
+def settle_connect_attempt(world: World, args: dict) -> None:
+    store = world.custom_key_stores.get(args["store_id"])
+    if store is None or store.connection_state != CONNECTING:
+        return
+    error = _attempt(world, store)
+    if error:
+        store.connection_state = FAILED
+        store.connection_error_code = error
+    else:
+        store.connection_state = CONNECTED
+        store.connection_error_code = None
+
+
+def settle_disconnect(world: World, args: dict) -> None:
+    store = world.custom_key_stores.get(args["store_id"])
+    if store is not None and store.connection_state == DISCONNECTING:
+        store.connection_state = DISCONNECTED
+
+
+def _attempt(world: World, store: CustomKeyStore) -> str | None:
+    """KMS finds the cluster, logs in as kmsuser, rotates its password and stays logged in.
+    Returns the ConnectionErrorCode of the first thing that stops it."""
+    injected = _injected_error(world, store)
+    if injected:
+        return injected
+    cluster = world.clusters.get(store.cloud_hsm_cluster_id)
+    if cluster is None:
+        return "CLUSTER_NOT_FOUND"
+    # The Developer Guide reports an empty cluster as a connection error code (kms-spec §8).
+    nodes = [h for h in active_hsms(cluster) if answers(h)]
+    if not nodes:
+        return "INSUFFICIENT_CLOUDHSM_HSMS"
+    accounts = [(h, find_user(h, KMSUSER)) for h in nodes]
+    accounts = [(h, u) for h, u in accounts if u is not None and u.user_type == "CU"]
+    if not accounts:
+        return "USER_NOT_FOUND"
+    if any(holders(world, cluster.cluster_id, h.hsm_id, KMSUSER) for h, _ in accounts):
+        return "USER_LOGGED_IN"
+    if any(u.locked for _, u in accounts):
+        return "USER_LOCKED_OUT"
+    password = _stored_password(world, store)
+    wrong = [u for _, u in accounts if password is None or not credentials.verify_password(password, u.password_hash)]
+    if wrong:
+        # KMS's failed login counts on the HSMs like anyone else's (five lock the account).
+        for user in wrong:
+            record_failed_login(world, user)
+        return "INVALID_CREDENTIALS"
+    rotated = ids.password(world)
+    rotated_hash = credentials.hash_password(rotated, world.settings.password_cost)
+    for _, user in accounts:
+        user.password_hash = rotated_hash
+        user.failed_logins = 0
+    store.key_store_password = world.sealer.seal(rotated.encode())
+    store.kms_session_id = f"kms-{store.custom_key_store_id}"
+    open_session(world, store.kms_session_id, "kms", cluster.cluster_id, KMSUSER, "CU",
+                 [h.hsm_id for h, _ in accounts], pid=None)
+    return None
+
+
+def _stored_password(world: World, store: CustomKeyStore) -> str | None:
+    try:
+        return world.sealer.unseal(store.key_store_password).decode()
+    except credentials.SealError:
+        return None  # a world copied without its key file: KMS's copy is unreadable
+
+
+def _injected_error(world: World, store: CustomKeyStore) -> str | None:
+    """A fault may force a connection error that no world state produces yet, such as
+    NETWORK_ERRORS or INTERNAL_ERROR: {kind: connect_error, code: ..., custom_key_store_id: ...}."""
+    for fault in world.faults:
+        if fault.get("kind") == "connect_error" and fault.get("custom_key_store_id") in (
+            None, store.custom_key_store_id
+        ):
+            return fault["code"]
+    return None
+
+
+def _log_out(world: World, store: CustomKeyStore) -> None:
+    if store.kms_session_id:
+        close_session(world, store.kms_session_id)
+        store.kms_session_id = None
+
+
+def _record(world: World, event: str, store: CustomKeyStore, request: dict | None = None) -> None:
+    trail.record(
+        world, event, request=request or {"customKeyStoreId": store.custom_key_store_id},
+        additional={"customKeyStoreName": store.custom_key_store_name,
+                    "clusterId": store.cloud_hsm_cluster_id},
+    )
+
+
+DUE_HANDLERS = {CONNECT_ATTEMPT: settle_connect_attempt, DISCONNECT_DONE: settle_disconnect}

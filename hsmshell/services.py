@@ -1,0 +1,26 @@
+"""The middle floor's front door: a store that settles what the services say falls due.
+
+Front-ends open the world through here, so every transaction first sweeps the sessions of
+dead processes and runs the due transitions with the rules that own them.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .cloudhsm import sessions
+from .kms import custom_key_stores
+from .world import due
+from .world.model import World
+from .world.store import Store, resolve_path
+
+DUE_HANDLERS = {**custom_key_stores.DUE_HANDLERS}
+
+
+def settle(world: World) -> bool:
+    swept = sessions.sweep(world)
+    return due.settle(world, DUE_HANDLERS) or swept
+
+
+def open_store(path: str | os.PathLike | None = None) -> Store:
+    return Store(resolve_path(path), settle=settle)

@@ -1,0 +1,88 @@
+"""Where a shell reads its lines and writes its output.
+
+At a terminal the shells run on prompt_toolkit: line editing, a history that never records a
+password, completion of command names.  From a pipe or a file they read line by line, so
+scripts and tests drive them exactly as they would drive the real tools.  The TUI supplies
+its own console; the engines only ever talk to this interface.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Callable, Iterable, Protocol
+
+
+class Console(Protocol):
+    def write(self, text: str) -> None: ...
+
+    def read_line(self, prompt: str) -> str | None:
+        """The next command line, or None at end of input."""
+
+    def read_secret(self, prompt: str) -> str | None:
+        """A password typed without echo, or None at end of input."""
+
+
+class StreamConsole:
+    """Lines from a pipe or file.  Like the real tools reading a pipe, the prompt is written
+    but the input is not echoed (no terminal echoes it)."""
+
+    def __init__(self, stdin=None, stdout=None):
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+
+    def write(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def read_line(self, prompt: str) -> str | None:
+        self.write(prompt)
+        line = self.stdin.readline()
+        if not line:
+            return None
+        return line.rstrip("\r\n")
+
+    def read_secret(self, prompt: str) -> str | None:
+        return self.read_line(prompt)
+
+
+class TerminalConsole:
+    """prompt_toolkit at a real terminal."""
+
+    def __init__(self, commands: Iterable[str], secret_in: Callable[[str], bool],
+                 toolbar: Callable[[], str] | None = None):
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.completion import WordCompleter
+        from prompt_toolkit.history import InMemoryHistory
+
+        class SecretFreeHistory(InMemoryHistory):
+            # A line that carries a password is never stored, so it cannot be recalled.
+            def append_string(self, string: str) -> None:
+                if not secret_in(string):
+                    super().append_string(string)
+
+        self._session = PromptSession(
+            history=SecretFreeHistory(),
+            completer=WordCompleter(sorted(commands), sentence=True),
+            complete_while_typing=False,
+            bottom_toolbar=toolbar,
+        )
+
+    def write(self, text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    def read_line(self, prompt: str) -> str | None:
+        try:
+            return self._session.prompt(prompt)
+        except EOFError:
+            return None
+        except KeyboardInterrupt:
+            return ""
+
+    def read_secret(self, prompt: str) -> str | None:
+        try:
+            return getpass.getpass(prompt)
+        except (EOFError, KeyboardInterrupt):
+            self.write("\n")
+            return None

@@ -1,0 +1,9 @@
+"""key_mgmt_util: the `Command:` shell (cloudhsm-shells-spec §3)."""
+
+from ..engine import run_shell
+from . import keys, session, users  # noqa: F401 - registers their commands in the table
+from .shell import KeyMgmtUtil
+
+
+def main() -> int:
+    return run_shell(KeyMgmtUtil)

@@ -1,0 +1,81 @@
+"""loginHSM and logoutHSM in key_mgmt_util."""
+
+from __future__ import annotations
+
+from ...cloudhsm import returncodes as rc
+from ...cloudhsm import users
+from .shell import TABLE, KeyMgmtUtil, flag_value
+
+LOGIN_USAGE = "loginHSM -u <user type> { -p | -hpswd } <password> -s <username>"
+USER_TYPES = ("CO", "CU", "AU", "PRECO", "PO")  # what the tool parses; only CU may use it
+
+
+def _login_help(shell: KeyMgmtUtil, error: str | None) -> None:
+    if error:
+        shell.line()
+        shell.line(f"\tError: {error}")
+    shell.line()
+    shell.line()
+    shell.line("Description")
+    shell.line("===========")
+    shell.line("Login to the HSM providing the user type and password.")
+    shell.line()
+    shell.line(f"Syntax: loginHSM -h -u <user type> {{ -p | -hpswd }} <password> -s <username>")
+    shell.line()
+    shell.line()
+    shell.line("Where: -h  displays this information")
+    shell.line('       -u  specifies the user type as "CU"')
+    shell.line("       -s  specifies the user name")
+    shell.line("       -p  specifies the user password")
+    shell.line("       -hpswd  prompts for the password without echoing it")
+    shell.line()
+
+
+@TABLE.command("loginHSM", usage=LOGIN_USAGE, summary="Login to the HSM",
+               carries_password=lambda args: "-p" in args[:-1])
+def login_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
+    if "-h" in args:
+        return _login_help(shell, None)
+    user_type, name, password = flag_value(args, "-u"), flag_value(args, "-s"), flag_value(args, "-p")
+    hidden = "-hpswd" in args
+    if user_type is None:
+        return _login_help(shell, "User type (-u) is missing.")
+    if password is None and not hidden:
+        return _login_help(shell, "Password (-p) is missing.")
+    if user_type not in USER_TYPES:
+        return _login_help(shell, "Invalid user type specified.")
+    if name is None:
+        return _login_help(shell, "Username (-s) is missing.")
+    if hidden:
+        password = shell.console.read_secret("Enter password: ")
+        if password is None:
+            return
+        shell.line()
+    with shell.store.transaction() as world:
+        cluster, nodes = shell.nodes(world)
+        if user_type != "CU":
+            # key_mgmt_util is for crypto users only (cloudhsm-shells-spec §3.4, Error2String 0xdb).
+            results = [(node, rc.INVALID_USER_TYPE) for node, _ in nodes]
+        elif cluster is None:
+            results = []
+        else:
+            login = users.login(world, cluster, [hsm for _, hsm in nodes], session_id=shell.session_id,
+                                tool=shell.tool, pid=shell.pid, user_type="CU", user_name=name,
+                                password=password)
+            results = [(node, code) for (node, _), (_, code) in zip(nodes, login.results)]
+    overall = next((code for _, code in results if code), rc.SUCCESS)
+    shell.returned("Cfm3LoginHSM", overall)
+    shell.status(results)
+    shell.line()
+
+
+@TABLE.command("logoutHSM", usage="logoutHSM", summary="Logout from the HSM")
+def logout_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
+    with shell.store.transaction() as world:
+        _, nodes = shell.nodes(world)
+        logged_out = users.logout(world, [hsm for _, hsm in nodes], shell.session_id)
+    results = [(node, code) for (node, _), (_, code) in zip(nodes, logged_out)]
+    overall = next((code for _, code in results if code), rc.SUCCESS)
+    shell.returned("Cfm3LogoutHSM", overall)
+    shell.status(results)
+    shell.line()

@@ -1,0 +1,164 @@
+"""World <-> plain data (what YAML holds), with errors that name the place.
+
+Collections keyed by an id (clusters, keys, key stores, ...) are dicts in memory and lists in
+the file, each item carrying its own id as its first field, which reads naturally by hand.
+Decoding checks every field's type and rejects unknown or missing fields; a problem is raised
+as `SchemaError` with the path of the offending value, which the store turns into a line
+number of the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from functools import cache
+from typing import Any, Callable
+
+from . import model
+
+
+class SchemaError(ValueError):
+    def __init__(self, path: tuple, problem: str):
+        super().__init__(problem)
+        self.path = path
+        self.problem = problem
+
+    def where(self) -> str:
+        out = ""
+        for part in self.path:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        return out or "(top)"
+
+
+# A field whose value is a dict of dataclasses keyed by their first field is a list in the file.
+def _is_keyed(tp: Any) -> bool:
+    return typing.get_origin(tp) is dict and dataclasses.is_dataclass(typing.get_args(tp)[1])
+
+
+@cache
+def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
+    hints = typing.get_type_hints(cls, vars(model))
+    return tuple(
+        (f, hints[f.name]) for f in dataclasses.fields(cls) if not f.metadata.get("transient")
+    )
+
+
+def _id_field(cls: type) -> str:
+    return dataclasses.fields(cls)[0].name
+
+
+# Fixtures are written by hand: a user may give `password:` in clear, which is hashed on load,
+# and the world file itself then only ever holds the hash.
+PLAINTEXT_ALIASES = {model.User: ("password", "password_hash")}
+
+
+def decode(cls: type, data: Any, *, hash_password: Callable[[str], str], path: tuple = ()):
+    if not isinstance(data, dict):
+        raise SchemaError(path, f"expected a mapping for {cls.__name__}, found {_kind(data)}")
+    data = dict(data)
+    alias = PLAINTEXT_ALIASES.get(cls)
+    if alias and alias[0] in data:
+        if alias[1] in data:
+            raise SchemaError(path, f"give either {alias[0]} or {alias[1]}, not both")
+        clear = data.pop(alias[0])
+        if not isinstance(clear, str):
+            raise SchemaError(path + (alias[0],), f"expected a string, found {_kind(clear)}")
+        data[alias[1]] = hash_password(clear)
+    kwargs = {}
+    for f, tp in _fields(cls):
+        if f.name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise SchemaError(path, f"missing field '{f.name}' in {cls.__name__}")
+            continue
+        kwargs[f.name] = _decode_value(tp, data.pop(f.name), path + (f.name,), hash_password)
+    if data:
+        name = next(iter(data))
+        raise SchemaError(path + (name,), f"unknown field '{name}' in {cls.__name__}")
+    return cls(**kwargs)
+
+
+def _decode_value(tp: Any, value: Any, path: tuple, hash_password) -> Any:
+    origin = typing.get_origin(tp)
+    if tp is Any:
+        return value
+    if origin in (types.UnionType, typing.Union):
+        options = typing.get_args(tp)
+        if value is None and type(None) in options:
+            return None
+        (inner,) = [o for o in options if o is not type(None)]
+        return _decode_value(inner, value, path, hash_password)
+    if dataclasses.is_dataclass(tp):
+        return decode(tp, value, hash_password=hash_password, path=path)
+    if _is_keyed(tp):
+        item_cls = typing.get_args(tp)[1]
+        if not isinstance(value, list):
+            raise SchemaError(path, f"expected a list, found {_kind(value)}")
+        out = {}
+        for i, item in enumerate(value):
+            obj = decode(item_cls, item, hash_password=hash_password, path=path + (i,))
+            ident = getattr(obj, _id_field(item_cls))
+            if ident in out:
+                raise SchemaError(path + (i,), f"duplicate {_id_field(item_cls)} {ident!r}")
+            out[ident] = obj
+        return out
+    if origin is list:
+        if not isinstance(value, list):
+            raise SchemaError(path, f"expected a list, found {_kind(value)}")
+        (inner,) = typing.get_args(tp)
+        return [_decode_value(inner, v, path + (i,), hash_password) for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise SchemaError(path, f"expected a mapping, found {_kind(value)}")
+        key_tp, value_tp = typing.get_args(tp)
+        return {
+            _decode_value(key_tp, k, path + (k,), hash_password): _decode_value(
+                value_tp, v, path + (k,), hash_password
+            )
+            for k, v in value.items()
+        }
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SchemaError(path, f"expected a number, found {_kind(value)}")
+        return float(value)
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SchemaError(path, f"expected an integer, found {_kind(value)}")
+        return value
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise SchemaError(path, f"expected true or false, found {_kind(value)}")
+        return value
+    if tp is str:
+        if not isinstance(value, str):
+            raise SchemaError(path, f"expected a string, found {_kind(value)}")
+        return value
+    raise TypeError(f"no decoder for {tp!r}")  # a programming error, not a bad file
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), f"{type(value).__name__} {value!r}"
+    )
+
+
+def encode(obj: Any) -> Any:
+    """Plain data for YAML: None fields are left out, keyed dicts become lists."""
+    if dataclasses.is_dataclass(obj):
+        out = {}
+        for f, tp in _fields(type(obj)):
+            value = getattr(obj, f.name)
+            if value is None:
+                continue
+            if _is_keyed(tp):
+                out[f.name] = [encode(v) for v in value.values()]
+            else:
+                out[f.name] = encode(value)
+        return out
+    if isinstance(obj, list):
+        return [encode(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: encode(v) for k, v in obj.items()}
+    return obj

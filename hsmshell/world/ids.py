@@ -1,0 +1,54 @@
+"""Identifiers, handles and generated secrets.  With a seed in the world they come out the
+same on every run (what transcripts and labs need); without one they are random, as in
+reality.  The counter lives in the world so the sequence continues across processes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+
+from .model import World
+
+_BASE32 = "abcdefghijklmnopqrstuvwxyz234567"  # the alphabet of CloudHSM ids
+_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def draw(world: World, n: int) -> bytes:
+    if world.ids.seed is None:
+        return secrets.token_bytes(n)
+    out = b""
+    while len(out) < n:
+        world.ids.counter += 1
+        out += hashlib.sha256(f"{world.ids.seed}:{world.ids.counter}".encode()).digest()
+    return out[:n]
+
+
+def _pick(world: World, alphabet: str, length: int) -> str:
+    return "".join(alphabet[b % len(alphabet)] for b in draw(world, length))
+
+
+def cloudhsm_id(world: World, prefix: str) -> str:
+    """cluster-…, hsm-…, backup-…: 11 characters of [a-z2-7] as in the AWS examples."""
+    return f"{prefix}-{_pick(world, _BASE32, 11)}"
+
+
+def custom_key_store_id(world: World) -> str:
+    return "cks-" + draw(world, 9).hex()[:17]
+
+
+def key_id(world: World) -> str:
+    return str(uuid.UUID(bytes=draw(world, 16), version=4))
+
+
+def request_id(world: World) -> str:
+    return str(uuid.UUID(bytes=draw(world, 16), version=4))
+
+
+def password(world: World, length: int = 32) -> str:
+    """A kmsuser password as KMS would choose it: 7-32 alphanumerics."""
+    return _pick(world, _ALNUM, length)
+
+
+def token(world: World) -> str:
+    return draw(world, 8).hex()

@@ -1,0 +1,205 @@
+"""The simulated universe as plain data.
+
+Everything the real services would remember lives here: clusters and the contents of each
+HSM, backups, KMS custom key stores and keys, CloudTrail events, open sessions, injected
+faults, the clock and the id seed.  No rules live here; the services (cloudhsm/, kms/,
+cloudhsmv2/) decide what may change and how.
+
+Users are kept per HSM because the real cluster does not synchronise them: a change made
+while one HSM is unreachable leaves that node behind.  Keys are kept once per cluster with the
+set of HSMs that hold them, because the cluster does synchronise keys; storing each key once
+keeps a world at the HSM's full capacity (3,300 keys) small.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+USER_TYPES = ("CO", "CU", "AU", "PRECO", "PCO")
+
+# Connection states of a custom key store (kms-spec §2).
+CONNECTED = "CONNECTED"
+CONNECTING = "CONNECTING"
+DISCONNECTED = "DISCONNECTED"
+DISCONNECTING = "DISCONNECTING"
+FAILED = "FAILED"
+
+
+@dataclass
+class User:
+    """One user as one HSM knows it."""
+
+    user_id: int
+    user_type: str
+    name: str
+    password_hash: str
+    failed_logins: int = 0
+    locked: bool = False
+    mofn_pub_key: bool = False
+    two_factor: bool = False
+
+
+@dataclass
+class Key:
+    """A key object in a cluster; `hsms` lists the HSMs that hold a copy."""
+
+    handle: int
+    owner: int
+    key_class: int  # OBJ_ATTR_CLASS: 2 public, 3 private, 4 secret
+    key_type: int  # OBJ_ATTR_KEY_TYPE: 0 RSA, 1 DSA, 3 EC, 16 generic, 21 3DES, 31 AES
+    size: int  # OBJ_ATTR_VALUE_LEN in bytes (modulus bits for RSA)
+    label: str = ""
+    hsms: list[str] = field(default_factory=list)
+    shared_with: list[int] = field(default_factory=list)
+    token: bool = True
+    extractable: bool = True
+    attributes: dict[int, Any] = field(default_factory=dict)  # other OBJ_ATTR_* by id
+    material: str | None = None  # sealed key material; generated on first use when absent
+    session_id: str | None = None  # session keys belong to one login session
+
+
+@dataclass
+class Hsm:
+    hsm_id: str
+    availability_zone: str
+    subnet_id: str
+    eni_id: str
+    eni_ip: str
+    state: str = "ACTIVE"
+    reachable: bool = True
+    users: list[User] = field(default_factory=list)
+
+
+@dataclass
+class Cluster:
+    cluster_id: str
+    state: str
+    hsm_type: str
+    vpc_id: str
+    subnets: dict[str, str]  # availability zone -> subnet id
+    security_group: str
+    lineage: str  # identity of the cluster certificate: shared by related clusters
+    trust_anchor: str = ""
+    create_timestamp: float = 0.0
+    source_backup_id: str | None = None
+    backup_retention_days: int = 90
+    hsms: list[Hsm] = field(default_factory=list)
+    keys: dict[int, Key] = field(default_factory=dict)
+    next_handle: int = 262145
+
+
+@dataclass
+class Backup:
+    backup_id: str
+    cluster_id: str
+    create_timestamp: float
+    lineage: str
+    state: str = "READY"
+    never_expires: bool = False
+    delete_timestamp: float | None = None
+    source_backup_id: str | None = None
+    users: list[User] = field(default_factory=list)  # one HSM's users at backup time
+    keys: dict[int, Key] = field(default_factory=dict)
+    next_handle: int = 262145
+
+
+@dataclass
+class CustomKeyStore:
+    custom_key_store_id: str
+    custom_key_store_name: str
+    cloud_hsm_cluster_id: str
+    trust_anchor_certificate: str
+    key_store_password: str  # sealed: KMS's copy of the kmsuser password
+    creation_date: float
+    connection_state: str = DISCONNECTED
+    connection_error_code: str | None = None
+    kms_session_id: str | None = None  # KMS's own kmsuser login while connected
+
+
+@dataclass
+class KmsKey:
+    key_id: str
+    custom_key_store_id: str
+    creation_date: float
+    backing_key_handle: int
+    description: str = ""
+    enabled: bool = True  # the underlying state; the displayed state is derived
+    deletion_date: float | None = None
+
+
+@dataclass
+class Session:
+    """A login held by a tool: a shell process, or KMS itself."""
+
+    session_id: str
+    tool: str  # cloudhsm_mgmt_util | key_mgmt_util | kms
+    cluster_id: str
+    user_name: str
+    user_type: str
+    hsms: list[str]
+    started: float
+    pid: int | None = None  # None for KMS, which no process owns
+    pid_start: int | None = None  # process start time, so a reused pid is not mistaken
+
+
+@dataclass
+class Due:
+    """Something the real service does later, settled by the first transaction after `at`."""
+
+    at: float
+    kind: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Clock:
+    offset: float = 0.0  # seconds added to real time
+    frozen_at: float | None = None  # when set, time stands still here
+
+
+@dataclass
+class Ids:
+    seed: int | None = None  # with a seed, ids, handles, passwords are reproducible
+    counter: int = 0
+
+
+@dataclass
+class Settings:
+    connect_delay: float = 0.0  # seconds a ConnectCustomKeyStore takes to finish
+    disconnect_delay: float = 0.0
+    lockout_threshold: int = 5  # failed logins per HSM that lock a user
+    password_cost: int = 14  # log2 of scrypt's n; test worlds may lower it
+    trail_limit: int = 1000  # CloudTrail events kept in the world
+
+
+@dataclass
+class Client:
+    """The simulated client host: which cluster its tools talk to, and CMU's config file."""
+
+    cluster_id: str
+    cmu_servers: list[str] = field(default_factory=list)  # hostnames in config order
+    # Which CMU build the host runs: its CAUTION banner is worded "current" (CloudHSM User
+    # Guide) or "legacy" ("Cav server does NOT synchronize...", as the KMS runbook shows).
+    cmu_banner: str = "current"
+
+
+@dataclass
+class World:
+    client: Client
+    account_id: str = "111122223333"
+    region: str = "us-west-2"
+    revision: int = 0
+    clock: Clock = field(default_factory=Clock)
+    ids: Ids = field(default_factory=Ids)
+    settings: Settings = field(default_factory=Settings)
+    clusters: dict[str, Cluster] = field(default_factory=dict)
+    backups: dict[str, Backup] = field(default_factory=dict)
+    custom_key_stores: dict[str, CustomKeyStore] = field(default_factory=dict)
+    kms_keys: dict[str, KmsKey] = field(default_factory=dict)
+    trail: list[dict[str, Any]] = field(default_factory=list)
+    sessions: dict[str, Session] = field(default_factory=dict)
+    faults: list[dict[str, Any]] = field(default_factory=list)
+    due: list[Due] = field(default_factory=list)
+    # Not saved: opens sealed secrets; the store sets it from the key file beside the world.
+    sealer: Any = field(default=None, repr=False, compare=False, metadata={"transient": True})

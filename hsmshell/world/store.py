@@ -1,0 +1,243 @@
+"""The one place that touches the world file.
+
+Every command is one transaction: take the exclusive lock, load (reusing the parsed world
+while the file is unchanged since this process last read or wrote it), settle what has fallen
+due, let the caller change the world, then write a temporary file, fsync it, rename it over
+the world and release the lock.  A command that fails leaves the file as it was, and a writer
+killed at any moment leaves either the old file or the new one, never a mixture.
+
+Several processes share one world (the TUI, a CMU in one terminal, a KMU in another, the
+endpoint); the lock serialises them and the revision counter counts their commits.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import fcntl
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterator
+
+import yaml
+
+from . import codec, credentials
+from .model import World
+
+try:  # libyaml is ten times faster; fall back to the pure-Python parser where it is missing
+    from yaml import CSafeDumper as _BaseDumper, CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeDumper as _BaseDumper, SafeLoader as _Loader
+
+
+class WorldError(Exception):
+    """The world file is missing, unreadable or malformed.  The message names file and line."""
+
+
+class _Dumper(_BaseDumper):
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str):
+    # Certificates and other multi-line text read best as literal blocks.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+HEADER = "# hsmshell world: the simulated cluster, KMS and CloudTrail. Safe to read and edit by hand.\n"
+
+
+def default_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "hsmshell" / "world.yaml"
+
+
+def resolve_path(option: str | os.PathLike | None = None) -> Path:
+    """--world PATH, else $HSMSHELL_WORLD, else the per-user default."""
+    chosen = option or os.environ.get("HSMSHELL_WORLD")
+    return Path(chosen).expanduser() if chosen else default_path()
+
+
+def fixture_path(name: str) -> Path:
+    """A fixture by name (`default`, `fixtures/default.yaml`) or by path."""
+    candidate = Path(name).expanduser()
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return candidate
+    stem = Path(name).stem if name.endswith((".yaml", ".yml")) else name
+    packaged = resources.files("hsmshell") / "fixtures" / f"{Path(stem).name}.yaml"
+    if packaged.is_file():
+        return Path(str(packaged))
+    raise WorldError(f"{name}: no such fixture (known: {', '.join(fixture_names())})")
+
+
+def fixture_names() -> list[str]:
+    folder = resources.files("hsmshell") / "fixtures"
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike, *, settle: Callable[[World], bool] | None = None):
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.key_path = self.path.with_name(self.path.name + ".key")
+        self._settle = settle
+        self._cache: tuple[tuple, World] | None = None
+        self._sealer: credentials.Sealer | None = None
+
+    # -- creating ---------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def create(self, fixture: str = "default", *, force: bool = False) -> World:
+        """Write a new world from a fixture.  Refuses to replace a world unless forced."""
+        source = fixture_path(fixture)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            if self.path.exists() and not force:
+                raise WorldError(f"{self.path}: a world already exists here (use --force to replace it)")
+            world = self._parse(source.read_text(), source)
+            world.revision = 0
+            self._save(world)
+            return world
+
+    # -- transactions -----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[World]:
+        """One command's access to the world.  With write=False the caller promises not to
+        change it; the file is then rewritten only if settling due transitions changed it."""
+        if not self.path.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(WorldError):  # another process may create it first
+                self.create("default")
+        with self._locked():
+            world = self._load()
+            try:
+                changed = bool(self._settle and self._settle(world))
+                yield world
+            except BaseException:
+                self._cache = None  # the in-memory world may be half-changed: forget it
+                raise
+            if write or changed:
+                world.revision += 1
+                self._save(world)
+
+    def read(self) -> World:
+        """A settled snapshot, for commands that only look."""
+        with self.transaction(write=False) as world:
+            return world
+
+    # -- internals --------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def _load(self) -> World:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            raise WorldError(f"{self.path}: no world here (create one with `hsmshell world init`)") from None
+        identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        if self._cache and self._cache[0] == identity:
+            return self._cache[1]
+        try:
+            text = self.path.read_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WorldError(f"{self.path}: cannot read the world: {exc}") from None
+        world = self._parse(text, self.path)
+        self._cache = (identity, world)
+        return world
+
+    def _parse(self, text: str, source: Path) -> World:
+        try:
+            data = yaml.load(text, Loader=_Loader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f", line {mark.line + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise WorldError(f"{source}{line}: not valid YAML: {problem}") from None
+        cost = (data or {}).get("settings", {}).get("password_cost", 14) if isinstance(data, dict) else 14
+        try:
+            world = codec.decode(
+                World, data, hash_password=lambda p: credentials.hash_password(p, cost)
+            )
+        except codec.SchemaError as exc:
+            line = _line_of(text, exc.path)
+            where = f", line {line}" if line else ""
+            raise WorldError(f"{source}{where}: {exc.where()}: {exc.problem}") from None
+        world.sealer = self._get_sealer()
+        for store in world.custom_key_stores.values():
+            # A hand-written fixture gives KMS's copy of the kmsuser password in clear.
+            if not credentials.is_sealed(store.key_store_password):
+                store.key_store_password = world.sealer.seal(store.key_store_password.encode())
+        return world
+
+    def _save(self, world: World) -> None:
+        text = HEADER + yaml.dump(
+            codec.encode(world), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120
+        )
+        folder = self.path.parent
+        for stale in folder.glob(f".{self.path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)  # left by a writer that died holding the lock
+        tmp = folder / f".{self.path.name}.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+                st = os.fstat(out.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._cache = ((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), world)
+
+    def _get_sealer(self) -> credentials.Sealer:
+        if self._sealer is None:
+            try:
+                key = base64.b64decode(self.key_path.read_text())
+            except FileNotFoundError:
+                key = credentials.new_key()
+                fd = os.open(self.key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w") as out:
+                    out.write(base64.b64encode(key).decode() + "\n")
+            self._sealer = credentials.Sealer(key)
+        return self._sealer
+
+
+def _line_of(text: str, path: tuple) -> int | None:
+    """The line of the value at `path`, found by walking YAML's node tree (only on errors)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node else None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            match = [(k, v) for k, v in node.value if k.value == str(part)]
+            if not match:
+                return line
+            key, node = match[0]
+            line = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
