@@ -25,25 +25,31 @@ class Console(Protocol):
 
 class StreamConsole:
     """Lines from a pipe or file.  Like the real tools reading a pipe, the prompt is written
-    but the input is not echoed (no terminal echoes it)."""
+    but the input is not echoed, since no terminal echoes it; with echo=True the input is
+    written back as a terminal would show it (passwords excepted), which makes the output
+    read like a terminal session."""
 
-    def __init__(self, stdin=None, stdout=None):
+    def __init__(self, stdin=None, stdout=None, *, echo: bool = False):
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
+        self.echo = echo
 
     def write(self, text: str) -> None:
         self.stdout.write(text)
         self.stdout.flush()
 
-    def read_line(self, prompt: str) -> str | None:
+    def read_line(self, prompt: str, *, secret: bool = False) -> str | None:
         self.write(prompt)
         line = self.stdin.readline()
         if not line:
             return None
-        return line.rstrip("\r\n")
+        line = line.rstrip("\r\n")
+        if self.echo:
+            self.write("\n" if secret else line + "\n")
+        return line
 
     def read_secret(self, prompt: str) -> str | None:
-        return self.read_line(prompt)
+        return self.read_line(prompt, secret=True)
 
 
 class TerminalConsole:

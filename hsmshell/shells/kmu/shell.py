@@ -42,10 +42,12 @@ class KeyMgmtUtil(Shell):
     def session(self, world: World) -> Session | None:
         return world.sessions.get(self.session_id)
 
-    def returned(self, call: str, code: rc.ReturnCode) -> None:
+    def returned(self, call: str, code: rc.ReturnCode, *, message_apart: bool = False) -> None:
+        """`<call> returned: 0x.. : <message>`.  Login and logout put a failure's message on a
+        line of its own (their printf in the client source); other calls keep one line, as
+        the deleteKey failures in the documentation show."""
         self.line()
-        if code:
-            # A failure puts its message on a line of its own (the Cfm3 printf in the client).
+        if code and message_apart:
             self.line(f"\t{call} returned: 0x{code.code:02x} ")
             self.line()
             self.line(f"\t{code.message}")

@@ -64,7 +64,7 @@ def login_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
                                 password=password)
             results = [(node, code) for (node, _), (_, code) in zip(nodes, login.results)]
     overall = next((code for _, code in results if code), rc.SUCCESS)
-    shell.returned("Cfm3LoginHSM", overall)
+    shell.returned("Cfm3LoginHSM", overall, message_apart=True)
     shell.status(results)
     shell.line()
 
@@ -76,6 +76,6 @@ def logout_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
         logged_out = users.logout(world, [hsm for _, hsm in nodes], shell.session_id)
     results = [(node, code) for (node, _), (_, code) in zip(nodes, logged_out)]
     overall = next((code for _, code in results if code), rc.SUCCESS)
-    shell.returned("Cfm3LogoutHSM", overall)
+    shell.returned("Cfm3LogoutHSM", overall, message_apart=True)
     shell.status(results)
     shell.line()

@@ -1,0 +1,89 @@
+"""Shared fixtures: a fresh world per test, and in-process doors into it.
+
+Making a world from the default fixture hashes every password (scrypt, on purpose slow), so
+one template world is made per test session and copied for each test.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hsmshell.services import open_store
+from hsmshell.shells.console import StreamConsole
+
+STORE_ID = "cks-1234567890abcdef0"
+KEY_ARN = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+@pytest.fixture(scope="session")
+def template_world(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("template")
+    store = open_store(folder / "world.yaml")
+    store.create("default")
+    return folder
+
+
+@pytest.fixture
+def world_path(template_world, tmp_path, monkeypatch) -> Path:
+    """A fresh default world, also the one $HSMSHELL_WORLD names."""
+    for name in ("world.yaml", "world.yaml.key"):
+        shutil.copy2(template_world / name, tmp_path / name)
+    path = tmp_path / "world.yaml"
+    monkeypatch.setenv("HSMSHELL_WORLD", str(path))
+    return path
+
+
+@pytest.fixture
+def store(world_path):
+    return open_store(world_path)
+
+
+class Doors:
+    """Run tool sessions in-process, as a pipe would drive them."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def cmu(self, script: str, config: str | None = None) -> str:
+        from hsmshell.shells.cmu import CloudHsmMgmtUtil
+
+        out = io.StringIO()
+        shell = CloudHsmMgmtUtil(open_store(self.path), StreamConsole(io.StringIO(script), out, echo=True), config)
+        shell.run()
+        return out.getvalue()
+
+    def kmu(self, script: str) -> str:
+        from hsmshell.shells.kmu import KeyMgmtUtil
+
+        out = io.StringIO()
+        KeyMgmtUtil(open_store(self.path), StreamConsole(io.StringIO(script), out, echo=True)).run()
+        return out.getvalue()
+
+    def aws(self, *argv: str) -> tuple[int, str, str]:
+        from hsmshell.aws import cli
+
+        out, err = io.StringIO(), io.StringIO()
+        status = cli.main(list(argv), open_store(self.path), out, err)
+        return status, out.getvalue(), err.getvalue()
+
+    def describe(self) -> dict:
+        import json
+
+        status, out, err = self.aws("kms", "describe-custom-key-stores", "--custom-key-store-id", STORE_ID)
+        assert status == 0, err
+        return json.loads(out)["CustomKeyStores"][0]
+
+
+@pytest.fixture
+def doors(world_path) -> Doors:
+    return Doors(world_path)
+
+
+def lines(text: str) -> list[str]:
+    """Output lines compared as the spec recommends: tabs expanded, outer blanks stripped,
+    blank lines dropped."""
+    return [l.expandtabs().strip() for l in text.splitlines() if l.strip()]

@@ -1,0 +1,116 @@
+"""cloudhsm_mgmt_util through its own door: lines in, per-server text out."""
+
+from __future__ import annotations
+
+from hsmshell.services import open_store
+
+from ..conftest import STORE_ID, lines
+from .conftest import chunk, doc_body, normalise
+
+ADMIN = "loginHSM CO admin co12345\n"
+
+
+def disconnect(doors):
+    assert doors.aws("kms", "disconnect-custom-key-store", "--custom-key-store-id", STORE_ID)[0] == 0
+
+
+def test_startup_banner_is_the_documented_one(doors):
+    out = doors.cmu("quit\n", config="/opt/cloudhsm/etc/cloudhsm_mgmt_util.cfg")
+    banner = out.split("aws-cloudhsm>", 1)[0]
+    expected = doc_body("cmu-01").split("\n", 1)[1]  # the doc's first line is the $ command
+    assert normalise(banner) == normalise(expected)
+
+
+def test_login_as_crypto_officer_on_every_server(doors):
+    out = doors.cmu(ADMIN + "quit\n")
+    expected = doc_body("kms-01").replace("<password>", "co12345")
+    assert normalise(chunk(out, "aws-cloudhsm>", "loginHSM")) == normalise(expected)
+
+
+def test_change_kmsuser_password_after_disconnecting(doors):
+    disconnect(doors)
+    out = doors.cmu(ADMIN + "changePswd CU kmsuser tempPassword\ny\nquit\n")
+    assert normalise(chunk(out, "aws-cloudhsm>", "changePswd")) == normalise(doc_body("kms-02"))
+
+
+def test_kmsuser_password_cannot_change_while_kms_holds_it(doors):
+    out = doors.cmu(ADMIN + "changePswd CU kmsuser tempPassword\ny\nquit\n")
+    assert "changePswd failed: RET_USER_IN_SESSION" in out
+    assert "changing password on server 2(10.0.1.12) failed" in out
+    out = doors.cmu("loginHSM CU kmsuser tempPassword\nquit\n")
+    assert "loginHSM failed on server 0(10.0.2.9)" in out
+
+
+def test_list_users_wide_layout(doors, store):
+    with store.transaction() as world:
+        for hsm in world.clusters["cluster-1a23b4cdefg"].hsms:
+            hsm.users[2].name = "example_user"
+    out = doors.cmu("listUsers\nquit\n")
+    assert chunk(out, "aws-cloudhsm>", "listUsers").splitlines()[1:] == \
+        doc_body("cmu-05").rstrip("\n").splitlines()[1:]
+
+
+def test_answer_other_than_y_or_n_is_asked_again_and_n_cancels(doors):
+    disconnect(doors)
+    out = doors.cmu(ADMIN + "changePswd CU kmsuser tempPassword\nmaybe\nn\nquit\n")
+    assert "Do you want to continue(y/n)?maybe\nInvalid option, please type 'y' or 'n'\n\n" \
+           "Do you want to continue(y/n)?n\n" in out
+    assert "Changing password" not in out
+    # nothing changed: kmsuser still cannot log in with the refused password
+    assert "loginHSM failed" in doors.cmu("loginHSM CU kmsuser tempPassword\nquit\n")
+
+
+def test_hidden_password_prompt(doors):
+    out = doors.cmu("loginHSM CO admin -hpswd\nco12345\nquit\n")
+    assert "Enter password:\n" in out
+    assert "co12345" not in out
+    assert "loginHSM success on server 1(10.0.3.11)" in out
+
+
+def test_five_wrong_passwords_lock_the_user_on_each_server(doors):
+    out = doors.cmu("loginHSM CO admin wrongpass\n" * 5 + "loginHSM CO admin co12345\nlistUsers\nquit\n")
+    assert out.count("loginHSM failed: RET_USER_LOGIN_FAILURE") == 18  # 6 tries x 3 servers
+    assert "loginHSM success" not in out
+    admin_rows = [l for l in out.splitlines() if l.split()[:3] == ["1", "CO", "admin"]]
+    assert [row.split()[4] for row in admin_rows] == ["5", "5", "5"]
+
+
+def test_command_prefixes_and_bad_input_never_trace(doors):
+    out = doors.cmu("listU\nnosuchcommand\nloginHSM CO\nloginHSM XX admin co12345\nchangePswd CU kmsuser short\nquit\n")
+    assert "Users on server 0(10.0.2.9):" in out
+    assert "Command not found: nosuchcommand" in out
+    assert "Error: Invalid number of arguments." in out
+    assert "Error: Invalid user type XX." in out
+    assert "Error: Password length should be between 7 and 32" in out
+    assert "Traceback" not in out
+
+
+def test_quit_logs_the_session_out_of_the_world(doors, world_path):
+    doors.cmu(ADMIN + "quit\n")
+    assert [s.tool for s in open_store(world_path).read().sessions.values()] == ["kms"]
+
+
+def test_sessions_of_dead_processes_are_swept(doors, store):
+    from hsmshell.cloudhsm.sessions import open_session
+
+    with store.transaction() as world:
+        open_session(world, "ghost", "cloudhsm_mgmt_util", "cluster-1a23b4cdefg", "admin", "CO",
+                     ["hsm-udw0tkfg1ab"], pid=2**22 + 12345)  # no such process
+    assert "ghost" not in store.read().sessions
+
+
+def test_unreachable_hsm_is_left_out_at_start_up(doors, store):
+    with store.transaction() as world:
+        world.clusters["cluster-1a23b4cdefg"].hsms[1].reachable = False
+    out = doors.cmu(ADMIN + "quit\n")
+    assert "Connected to server '10.0.3.11'" not in out
+    assert lines(chunk(out, "aws-cloudhsm>", "loginHSM"))[1:] == [
+        "loginHSM success on server 0(10.0.2.9)", "loginHSM success on server 2(10.0.1.12)"]
+
+
+def test_a_config_file_given_on_the_command_line_is_read(doors, tmp_path):
+    config = tmp_path / "cloudhsm_mgmt_util.cfg"
+    config.write_text('{"servers": [{"hostname": "10.0.1.12", "port": 2225, "enable": true}]}')
+    out = doors.cmu(ADMIN + "quit\n", config=str(config))
+    assert "loginHSM success on server 0(10.0.1.12)" in out
+    assert "10.0.2.9" not in out
