@@ -1,0 +1,147 @@
+"""The runbook's procedure "How to log in as kmsuser", walked end to end through the
+installed console scripts in a pseudo-terminal, with the commands exactly as the seed
+(shared/reference/seed-fix-keystore.md) writes them.  The `aws` commands go through
+`hsmshell aws`; the world is the default one, made on first use in a fresh home."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+
+import pexpect
+import pytest
+
+STORE = "cks-1234567890abcdef0"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[=>]|\r")
+
+
+def screen(raw: str) -> list[str]:
+    """What a person would read: escape sequences gone, lines stripped, blank lines dropped."""
+    return [l.expandtabs().strip() for l in ANSI.sub("", raw).split("\n") if l.strip()]
+
+
+def contains_in_order(haystack: list[str], needles: list[str]) -> bool:
+    it = iter(haystack)
+    return all(any(n == h for h in it) for n in needles)
+
+
+class Terminal:
+    def __init__(self, home, cwd):
+        self.env = {k: v for k, v in os.environ.items() if k not in ("HSMSHELL_WORLD", "XDG_DATA_HOME")}
+        self.env.update(HOME=str(home), TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
+        self.cwd = str(cwd)
+
+    def spawn(self, command: str, *args: str) -> pexpect.spawn:
+        path = shutil.which(command)
+        assert path, f"{command} is not installed (pip install .)"
+        return pexpect.spawn(path, list(args), cwd=self.cwd, env=self.env, encoding="utf-8",
+                             dimensions=(40, 200), timeout=30)
+
+    def run(self, line: str) -> tuple[int, list[str]]:
+        """`$ line` at a shell prompt: the seed's `aws ...` lines run as `hsmshell aws ...`."""
+        words = line.split()
+        assert words[0] == "aws"
+        child = self.spawn("hsmshell", *words)
+        child.expect(pexpect.EOF)
+        child.close()
+        return child.exitstatus, screen(child.before)
+
+
+def step(child: pexpect.spawn, prompt: str, line: str, expected: list[str]) -> list[str]:
+    child.expect_exact(prompt)
+    child.sendline(line)
+    child.expect_exact(expected[-1])
+    seen = screen(child.before + expected[-1])
+    assert contains_in_order(seen, expected), seen
+    return seen
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    home, empty = tmp_path / "home", tmp_path / "empty"
+    home.mkdir()
+    empty.mkdir()
+    return Terminal(home, empty)
+
+
+def test_how_to_log_in_as_kmsuser(terminal):
+    # How to disconnect and log in, step 1.
+    assert terminal.run(f"aws kms disconnect-custom-key-store --custom-key-store-id {STORE}") == (0, [])
+
+    # Steps 2-4: cloudhsm_mgmt_util, log in as the crypto officer, change kmsuser's password.
+    cmu = terminal.spawn("cloudhsm_mgmt_util", "/opt/cloudhsm/etc/cloudhsm_mgmt_util.cfg")
+    cmu.expect_exact("aws-cloudhsm>")
+    assert contains_in_order(screen(cmu.before), [
+        "Connecting to the server(s), it may take time",
+        "Connected to server '10.0.2.9': hostname '10.0.2.9', port 2225.",
+        "Connected to server '10.0.3.11': hostname '10.0.3.11', port 2225.",
+        "Connected to server '10.0.1.12': hostname '10.0.1.12', port 2225.",
+    ])
+    cmu.sendline("loginHSM CO admin co12345")
+    cmu.expect_exact("loginHSM success on server 2(10.0.1.12)")
+    assert contains_in_order(screen(cmu.before), [
+        "loginHSM success on server 0(10.0.2.9)", "loginHSM success on server 1(10.0.3.11)"])
+    step(cmu, "aws-cloudhsm>", "changePswd CU kmsuser tempPassword", [
+        "*************************CAUTION********************************",
+        "This is a CRITICAL operation, should be done on all nodes in the",
+        "cluster. Cav server does NOT synchronize these changes with the",
+        "nodes on which this operation is not executed or failed, please",
+        "ensure this operation is executed on all nodes in the cluster.",
+        "****************************************************************",
+        "Do you want to continue(y/n)?",
+    ])
+    cmu.sendline("y")
+    cmu.expect_exact("Changing password for kmsuser(CU) on 3 nodes")
+    step(cmu, "aws-cloudhsm>", "quit", ["disconnecting from servers, please wait..."])
+    cmu.expect(pexpect.EOF)
+
+    # Step 5: log in to key_mgmt_util as kmsuser; then "How to log out and reconnect", step 1.
+    kmu = terminal.spawn("key_mgmt_util")
+    step(kmu, "Command:", "loginHSM -u CU -s kmsuser -p tempPassword", [
+        "Cfm3LoginHSM returned: 0x00 : HSM Return: SUCCESS",
+        "Cluster Error Status",
+        "Node id 0 and err state 0x00000000 : HSM Return: SUCCESS",
+        "Node id 1 and err state 0x00000000 : HSM Return: SUCCESS",
+        "Node id 2 and err state 0x00000000 : HSM Return: SUCCESS",
+    ])
+    step(kmu, "Command:", " logoutHSM", [
+        "Cfm3LogoutHSM returned: 0x00 : HSM Return: SUCCESS",
+        "Cluster Error Status",
+        "Node id 0 and err state 0x00000000 : HSM Return: SUCCESS",
+        "Node id 1 and err state 0x00000000 : HSM Return: SUCCESS",
+    ])
+    kmu.expect_exact("Command:")
+    kmu.sendline("exit")
+    kmu.expect(pexpect.EOF)
+
+    # Steps 2-4 of "How to log out and reconnect".
+    assert terminal.run(f"aws kms update-custom-key-store --custom-key-store-id {STORE} "
+                        "--key-store-password tempPassword") == (0, [])
+    assert terminal.run(f"aws kms connect-custom-key-store --custom-key-store-id {STORE}") == (0, [])
+    status, out = terminal.run(f"aws kms describe-custom-key-stores --custom-key-store-id {STORE}")
+    entry = json.loads("\n".join(out))["CustomKeyStores"][0]
+    assert status == 0
+    assert {k: entry[k] for k in ("CustomKeyStoreId", "CustomKeyStoreName", "CloudHsmClusterId",
+                                  "ConnectionState", "CreationDate")} == {
+        "CustomKeyStoreId": STORE, "CustomKeyStoreName": "ExampleKeyStore",
+        "CloudHsmClusterId": "cluster-1a23b4cdefg", "ConnectionState": "CONNECTED",
+        "CreationDate": 1499288695.918}
+    assert entry["TrustAnchorCertificate"].startswith("-----BEGIN CERTIFICATE-----")
+
+    # KMS rotated the password while connecting: tempPassword no longer opens kmsuser, neither
+    # while the store is connected nor after it lets go of kmsuser.
+    kmu = terminal.spawn("key_mgmt_util")
+    step(kmu, "Command:", "loginHSM -u CU -s kmsuser -p tempPassword", [
+        "Cfm3LoginHSM returned: 0xa3", "HSM Error: RET_USER_LOGIN_FAILURE", "Cluster Error Status"])
+    kmu.expect_exact("Command:")
+    kmu.sendline("exit")
+    kmu.expect(pexpect.EOF)
+    assert terminal.run(f"aws kms disconnect-custom-key-store --custom-key-store-id {STORE}") == (0, [])
+    kmu = terminal.spawn("key_mgmt_util")
+    step(kmu, "Command:", "loginHSM -u CU -s kmsuser -p tempPassword", [
+        "Cfm3LoginHSM returned: 0xa3", "HSM Error: RET_USER_LOGIN_FAILURE", "Cluster Error Status"])
+    kmu.expect_exact("Command:")
+    kmu.sendline("exit")
+    kmu.expect(pexpect.EOF)
