@@ -145,3 +145,24 @@ def test_how_to_log_in_as_kmsuser(terminal):
     kmu.expect_exact("Command:")
     kmu.sendline("exit")
     kmu.expect(pexpect.EOF)
+
+
+def test_history_never_recalls_a_password(terminal):
+    """Up-arrow at the prompt recalls earlier commands, but never one that carries a password."""
+    cmu = terminal.spawn("cloudhsm_mgmt_util")
+    cmu.expect_exact("aws-cloudhsm>")
+    cmu.sendline("listUsers")
+    cmu.expect_exact("Number of users found:3")
+    cmu.expect_exact("aws-cloudhsm>")
+    cmu.sendline("loginHSM CO admin co12345")
+    cmu.expect_exact("loginHSM success on server 2(10.0.1.12)")
+    cmu.expect_exact("aws-cloudhsm>")
+    cmu.send("\x1b[A")  # up: the last line history kept
+    cmu.expect_exact("listUsers")
+    cmu.send("\x1b[A")  # up again: nothing older, the line stays
+    cmu.send("\r")
+    cmu.expect_exact("Number of users found:3")
+    cmu.expect_exact("aws-cloudhsm>")
+    cmu.sendline("quit")
+    cmu.expect(pexpect.EOF)
+    assert "co12345" not in ANSI.sub("", cmu.before)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from ..world.store import Store
+from ..world.store import Store, WorldError
 from . import dispatch
 from .errors import ApiError
 
@@ -95,6 +95,12 @@ def main(argv: list[str], store: Store, out: TextIO = sys.stdout, err: TextIO = 
     except ApiError as exc:
         err.write(f"\nAn error occurred ({exc.code}) when calling the {command.operation} "
                   f"operation: {exc.message}\n")
+        return 255
+    except WorldError:
+        raise  # the caller names the world file
+    except Exception as exc:  # noqa: BLE001 - a request never ends in a traceback
+        err.write(f"\nAn error occurred (InternalFailure) when calling the {command.operation} "
+                  f"operation: {type(exc).__name__}: {exc}\n")
         return 255
     if response:
         out.write(json.dumps(response, indent=4, ensure_ascii=False) + "\n")
