@@ -1,7 +1,7 @@
 """The one place that touches the world file.
 
 Every command is one transaction: take the exclusive lock, load (reusing the parsed world
-while the file is unchanged since this process last read or wrote it), settle what has fallen
+while the file's bytes are those this process last read or wrote), settle what has fallen
 due, let the caller change the world, then write a temporary file, fsync it, rename it over
 the world and release the lock.  A command that fails leaves the file as it was, and a writer
 killed at any moment leaves either the old file or the new one, never a mixture.
@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import fcntl
+import glob
 import os
 from importlib import resources
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Callable, Iterator
 
 import yaml
 
-from . import codec, credentials
+from . import codec, credentials, validate
 from .model import World
 
 try:  # libyaml is ten times faster; fall back to the pure-Python parser where it is missing
@@ -84,7 +85,11 @@ class Store:
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.key_path = self.path.with_name(self.path.name + ".key")
         self._settle = settle
-        self._cache: tuple[tuple, World] | None = None
+        # The bytes of the world file this process last read or wrote, and the world they
+        # hold.  Keyed by content, not by (inode, size, mtime): a writer's rename frees an
+        # inode number that the next writer's temporary file is given straight back, and many
+        # kernels stamp mtime only to the clock tick, so a changed file can look unchanged.
+        self._cache: tuple[bytes, World] | None = None
         self._sealer: credentials.Sealer | None = None
 
     # -- creating ---------------------------------------------------------------------------
@@ -99,7 +104,11 @@ class Store:
         with self._locked():
             if self.path.exists() and not force:
                 raise WorldError(f"{self.path}: a world already exists here (use --force to replace it)")
-            world = self._parse(source.read_text(), source)
+            try:
+                text = source.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise WorldError(f"{source}: cannot read the fixture: {exc}") from None
+            world = self._parse(text, source)
             world.revision = 0
             self._save(world)
             return world
@@ -123,8 +132,14 @@ class Store:
                 self._cache = None  # the in-memory world may be half-changed: forget it
                 raise
             if write or changed:
-                world.revision += 1
-                self._save(world)
+                try:
+                    world.revision += 1
+                    self._save(world)
+                except BaseException:
+                    # Not saved (a value YAML cannot hold, a full disk): the file is the old
+                    # one, so the changed world in memory must not be reused either.
+                    self._cache = None
+                    raise
 
     def read(self) -> World:
         """A settled snapshot, for commands that only look."""
@@ -144,18 +159,19 @@ class Store:
 
     def _load(self) -> World:
         try:
-            st = os.stat(self.path)
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             raise WorldError(f"{self.path}: no world here (create one with `hsmshell world init`)") from None
-        identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-        if self._cache and self._cache[0] == identity:
-            return self._cache[1]
+        except OSError as exc:
+            raise WorldError(f"{self.path}: cannot read the world: {exc}") from None
+        if self._cache and self._cache[0] == raw:
+            return self._cache[1]  # reading and comparing costs far less than parsing
         try:
-            text = self.path.read_text()
-        except (OSError, UnicodeDecodeError) as exc:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise WorldError(f"{self.path}: cannot read the world: {exc}") from None
         world = self._parse(text, self.path)
-        self._cache = (identity, world)
+        self._cache = (raw, world)
         return world
 
     def _parse(self, text: str, source: Path) -> World:
@@ -166,11 +182,14 @@ class Store:
             line = f", line {mark.line + 1}" if mark else ""
             problem = getattr(exc, "problem", None) or str(exc)
             raise WorldError(f"{source}{line}: not valid YAML: {problem}") from None
-        cost = (data or {}).get("settings", {}).get("password_cost", 14) if isinstance(data, dict) else 14
         try:
+            cost = _password_cost(data)
             world = codec.decode(
                 World, data, hash_password=lambda p: credentials.hash_password(p, cost)
             )
+            found = validate.problems(world)
+            if found:
+                raise codec.SchemaError(*found[0])
         except codec.SchemaError as exc:
             line = _line_of(text, exc.path)
             where = f", line {line}" if line else ""
@@ -183,20 +202,24 @@ class Store:
         return world
 
     def _save(self, world: World) -> None:
-        text = HEADER + yaml.dump(
+        found = validate.problems(world)
+        if found:
+            path, problem = found[0]
+            raise WorldError(f"{self.path}: not saved, the change would break the world: "
+                             f"{codec.SchemaError(path, problem).where()}: {problem}")
+        data = (HEADER + yaml.dump(
             codec.encode(world), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120
-        )
+        )).encode("utf-8")
         folder = self.path.parent
-        for stale in folder.glob(f".{self.path.name}.*.tmp"):
+        for stale in folder.glob(f".{glob.escape(self.path.name)}.*.tmp"):
             stale.unlink(missing_ok=True)  # left by a writer that died holding the lock
         tmp = folder / f".{self.path.name}.{os.getpid()}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            with os.fdopen(fd, "w") as out:
-                out.write(text)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
-                st = os.fstat(out.fileno())
             os.replace(tmp, self.path)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -206,7 +229,7 @@ class Store:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        self._cache = ((st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns), world)
+        self._cache = (data, world)
 
     def _get_sealer(self) -> credentials.Sealer:
         if self._sealer is None:
@@ -219,6 +242,19 @@ class Store:
                     out.write(base64.b64encode(key).decode() + "\n")
             self._sealer = credentials.Sealer(key)
         return self._sealer
+
+
+def _password_cost(data) -> int:
+    """The cost at which passwords given in clear are hashed while reading.  A malformed
+    `settings` is left for the codec to report (it decodes settings before any user)."""
+    settings = data.get("settings") if isinstance(data, dict) else None
+    cost = settings.get("password_cost", 14) if isinstance(settings, dict) else 14
+    if not isinstance(cost, int) or isinstance(cost, bool):
+        return 14
+    if not 1 <= cost <= 20:
+        raise codec.SchemaError(("settings", "password_cost"), "must be an integer from 1 to 20 "
+                                "(scrypt's work factor as a power of two)")
+    return cost
 
 
 def _line_of(text: str, path: tuple) -> int | None:

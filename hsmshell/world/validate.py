@@ -1,0 +1,78 @@
+"""What must hold in any world, checked when a world is read and before one is written.
+
+The codec checks types; this checks meaning: values from the real services' enumerations, ids
+that point at something, nothing twice.  A hand-edited file that breaks a rule is refused with
+the line of the offending value; a command whose change would break one is refused before
+anything is written.
+"""
+
+from __future__ import annotations
+
+from .model import World
+
+CONNECTION_STATES = {"CONNECTED", "CONNECTING", "DISCONNECTED", "DISCONNECTING", "FAILED"}
+CONNECTION_ERROR_CODES = {
+    "INVALID_CREDENTIALS", "CLUSTER_NOT_FOUND", "NETWORK_ERRORS", "INTERNAL_ERROR",
+    "INSUFFICIENT_CLOUDHSM_HSMS", "USER_LOCKED_OUT", "USER_NOT_FOUND", "USER_LOGGED_IN",
+    "SUBNET_NOT_FOUND", "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET",
+}
+CLUSTER_STATES = {"CREATE_IN_PROGRESS", "UNINITIALIZED", "INITIALIZE_IN_PROGRESS", "INITIALIZED",
+                  "ACTIVE", "UPDATE_IN_PROGRESS", "MODIFY_IN_PROGRESS", "ROLLBACK_IN_PROGRESS",
+                  "DELETE_IN_PROGRESS", "DELETED", "DEGRADED"}
+HSM_STATES = {"CREATE_IN_PROGRESS", "ACTIVE", "DEGRADED", "DELETE_IN_PROGRESS", "DELETED"}
+BACKUP_STATES = {"CREATE_IN_PROGRESS", "READY", "DELETED", "PENDING_DELETION"}
+USER_TYPES = {"CO", "CU", "AU", "PRECO", "PCO"}
+TOOLS = {"cloudhsm_mgmt_util", "key_mgmt_util", "kms"}
+
+Problem = tuple[tuple, str]
+
+
+def problems(world: World) -> list[Problem]:
+    found: list[Problem] = []
+
+    def check(ok: bool, path: tuple, message: str) -> None:
+        if not ok:
+            found.append((path, message))
+
+    def one_of(value, allowed: set, path: tuple) -> None:
+        check(value in allowed, path, f"{value!r} is not one of {', '.join(sorted(allowed))}")
+
+    check(world.client.cluster_id in world.clusters or not world.clusters, ("client", "cluster_id"),
+          f"no cluster {world.client.cluster_id!r} in this world")
+    for ci, cluster in enumerate(world.clusters.values()):
+        at = ("clusters", ci)
+        one_of(cluster.state, CLUSTER_STATES, at + ("state",))
+        hsm_ids = set()
+        for hi, hsm in enumerate(cluster.hsms):
+            one_of(hsm.state, HSM_STATES, at + ("hsms", hi, "state"))
+            check(hsm.hsm_id not in hsm_ids, at + ("hsms", hi, "hsm_id"), f"duplicate HSM {hsm.hsm_id!r}")
+            hsm_ids.add(hsm.hsm_id)
+            user_ids, names = set(), set()
+            for ui, user in enumerate(hsm.users):
+                where = at + ("hsms", hi, "users", ui)
+                one_of(user.user_type, USER_TYPES, where + ("user_type",))
+                check(user.user_id not in user_ids, where + ("user_id",), f"duplicate user id {user.user_id}")
+                check(user.name.lower() not in names, where + ("name",), f"duplicate user name {user.name!r}")
+                user_ids.add(user.user_id)
+                names.add(user.name.lower())
+        for ki, key in enumerate(cluster.keys.values()):
+            where = at + ("keys", ki)
+            unknown = [h for h in key.hsms if h not in hsm_ids]
+            check(not unknown, where + ("hsms",), f"no HSM {unknown[0]!r} in this cluster" if unknown else "")
+            check(key.handle < cluster.next_handle, at + ("next_handle",),
+                  f"next_handle must be above every key handle (key {key.handle})")
+    for bi, backup in enumerate(world.backups.values()):
+        one_of(backup.state, BACKUP_STATES, ("backups", bi, "state"))
+    for si, store in enumerate(world.custom_key_stores.values()):
+        at = ("custom_key_stores", si)
+        one_of(store.connection_state, CONNECTION_STATES, at + ("connection_state",))
+        if store.connection_error_code is not None:
+            one_of(store.connection_error_code, CONNECTION_ERROR_CODES, at + ("connection_error_code",))
+        check(store.kms_session_id is None or store.kms_session_id in world.sessions,
+              at + ("kms_session_id",), f"no session {store.kms_session_id!r}")
+    for ki, key in enumerate(world.kms_keys.values()):
+        check(key.custom_key_store_id in world.custom_key_stores, ("kms_keys", ki, "custom_key_store_id"),
+              f"no custom key store {key.custom_key_store_id!r}")
+    for si, session in enumerate(world.sessions.values()):
+        one_of(session.tool, TOOLS, ("sessions", si, "tool"))
+    return found

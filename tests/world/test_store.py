@@ -1,0 +1,410 @@
+"""The Store: one transaction per command, atomic commits, a cache that never lies, errors that
+name the file and the line, and a world file that never holds a password in clear."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from hsmshell.cli import main as hsmshell_main
+from hsmshell.services import open_store
+from hsmshell.world import store as store_module
+from hsmshell.world.store import Store, WorldError, fixture_path
+
+STORE_ID = "cks-1234567890abcdef0"
+CLUSTER_ID = "cluster-1a23b4cdefg"
+PASSWORDS = ("co12345", "tempPassword", "appUserSecret01", "Zq7hW2mV9pLx4RcT8bNf3KdY6sGj1uEo")
+
+
+def identity(path: Path) -> tuple:
+    st = os.stat(path)
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def marker(n: int, tag: str = "test") -> dict:
+    return {"kind": "marker", "tag": tag, "n": n}
+
+
+def markers(world, tag: str = "test") -> list[int]:
+    return [f["n"] for f in world.faults if f.get("kind") == "marker" and f.get("tag") == tag]
+
+
+@pytest.fixture
+def cheap_fixture(tmp_path) -> Path:
+    """The default fixture with cheap password hashing, so a test can make worlds quickly."""
+    text = fixture_path("default").read_text(encoding="utf-8")
+    assert "password_cost: 14" in text
+    path = tmp_path / "cheap-fixture.yaml"
+    path.write_text(text.replace("password_cost: 14", "password_cost: 4"), encoding="utf-8")
+    return path
+
+
+# -- commits and revisions -------------------------------------------------------------------
+
+def test_each_write_transaction_raises_the_revision_by_exactly_one(store, world_path):
+    start = store.read().revision
+    for n in range(1, 4):
+        with store.transaction() as world:
+            world.faults.append(marker(n))
+        assert store.read().revision == start + n
+        # What another process would see, not only this Store's cache:
+        fresh = Store(world_path).read()
+        assert fresh.revision == start + n
+        assert markers(fresh) == list(range(1, n + 1))
+    # A write transaction that happens to change nothing still counts as one commit.
+    with store.transaction():
+        pass
+    assert Store(world_path).read().revision == start + 4
+
+
+def test_read_only_transaction_neither_rewrites_the_file_nor_counts(store, world_path):
+    before_bytes = world_path.read_bytes()
+    before = identity(world_path)
+    revision = Store(world_path).read().revision
+    for _ in range(3):
+        with store.transaction(write=False) as world:
+            assert world.revision == revision
+        store.read()
+        open_store(world_path).read()  # a cold Store, with the settle rules, only looks too
+    assert identity(world_path) == before
+    assert world_path.read_bytes() == before_bytes
+    assert Store(world_path).read().revision == revision
+
+
+def test_read_only_transaction_still_commits_what_settling_changed(world_path):
+    revision = Store(world_path).read().revision
+    settling = Store(world_path, settle=lambda world: True)
+    settling.read()
+    assert Store(world_path).read().revision == revision + 1
+
+
+# -- failed transactions ---------------------------------------------------------------------
+
+def test_an_exception_inside_a_transaction_changes_nothing(store, world_path):
+    before = world_path.read_bytes()
+    old = store.read()
+    revision, label = old.revision, old.clusters[CLUSTER_ID].keys[262162].label
+
+    with pytest.raises(RuntimeError, match="boom"):
+        with store.transaction() as world:
+            world.faults.append(marker(1))
+            world.clusters[CLUSTER_ID].keys[262162].label = "half-made"
+            world.clusters[CLUSTER_ID].hsms[0].reachable = False
+            world.revision += 41
+            raise RuntimeError("boom")
+
+    assert world_path.read_bytes() == before
+    for seen in (store.read(), Store(world_path).read()):  # the same Store's cache, and a fresh one
+        assert seen.revision == revision
+        assert markers(seen) == []
+        assert seen.clusters[CLUSTER_ID].keys[262162].label == label
+        assert seen.clusters[CLUSTER_ID].hsms[0].reachable is True
+    # The next transaction starts from the old state and commits normally.
+    with store.transaction() as world:
+        assert markers(world) == []
+        world.faults.append(marker(2))
+    assert markers(Store(world_path).read()) == [2]
+    assert Store(world_path).read().revision == revision + 1
+
+
+def test_an_exception_while_settling_changes_nothing(world_path):
+    before = world_path.read_bytes()
+
+    def broken_rule(world):
+        world.faults.append(marker(99))
+        raise LookupError("no rule")
+
+    breaking = Store(world_path, settle=broken_rule)
+    with pytest.raises(LookupError):
+        breaking.read()
+    assert world_path.read_bytes() == before
+
+
+def test_a_commit_that_cannot_be_saved_does_not_poison_the_cache(store, world_path):
+    """A change the file cannot hold fails at save time; the Store must forget it too."""
+    before = world_path.read_bytes()
+    revision = store.read().revision
+    with pytest.raises(Exception):
+        with store.transaction() as world:
+            world.faults.append({"kind": "marker", "unsaveable": object()})
+    assert world_path.read_bytes() == before
+    assert not list(world_path.parent.glob(".*.tmp"))
+
+    seen = store.read()
+    assert seen.revision == revision
+    assert all("unsaveable" not in f for f in seen.faults)
+    with store.transaction() as world:  # and the next command works
+        world.faults.append(marker(1))
+    assert Store(world_path).read().revision == revision + 1
+
+
+# -- the cache -------------------------------------------------------------------------------
+
+@pytest.fixture
+def count_parses(monkeypatch):
+    calls = []
+    real_load = store_module.yaml.load
+
+    def counting_load(*args, **kwargs):
+        calls.append(1)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(store_module.yaml, "load", counting_load)
+    return calls
+
+
+def test_an_unchanged_file_is_not_parsed_again(world_path, count_parses):
+    store = open_store(world_path)
+    store.read()
+    assert len(count_parses) == 1
+    for _ in range(5):
+        store.read()
+        with store.transaction(write=False):
+            pass
+    assert len(count_parses) == 1
+    with store.transaction() as world:  # its own commit is remembered, not re-read
+        world.faults.append(marker(1))
+    store.read()
+    assert len(count_parses) == 1
+
+
+def test_a_change_by_another_store_is_picked_up(world_path, count_parses):
+    mine, theirs = open_store(world_path), open_store(world_path)
+    with mine.transaction() as world:
+        world.faults.append(marker(1))
+    with theirs.transaction() as world:
+        assert markers(world) == [1]
+        world.faults.append(marker(2))
+    parses = len(count_parses)
+    world = mine.read()
+    assert len(count_parses) == parses + 1
+    assert markers(world) == [1, 2]
+    with mine.transaction() as world:  # and builds on it rather than on its stale copy
+        world.faults.append(marker(3))
+    assert markers(theirs.read()) == [1, 2, 3]
+
+
+def test_a_change_that_keeps_inode_size_and_mtime_is_picked_up(world_path):
+    """Timestamps are coarse on many kernels and inode numbers are reused at once, so
+    (inode, size, mtime) can stay the same while the content changes."""
+    store = open_store(world_path)
+    assert store.read().settings.lockout_threshold == 5
+    before = os.stat(world_path)
+    text = world_path.read_bytes()
+    assert text.count(b"lockout_threshold: 5\n") == 1
+    with open(world_path, "r+b") as out:  # edited in place, same length
+        out.write(text.replace(b"lockout_threshold: 5\n", b"lockout_threshold: 7\n"))
+    os.utime(world_path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert identity(world_path) == (before.st_ino, before.st_size, before.st_mtime_ns)
+
+    assert store.read().settings.lockout_threshold == 7
+
+
+# -- files and modes -------------------------------------------------------------------------
+
+def test_new_world_and_key_files_are_private(tmp_path, cheap_fixture):
+    old_umask = os.umask(0)  # even a permissive umask must not open them up
+    try:
+        path = tmp_path / "fresh" / "world.yaml"
+        store = open_store(path)
+        store.create(str(cheap_fixture))
+        for name in ("world.yaml", "world.yaml.key"):
+            assert stat.S_IMODE(os.stat(path.parent / name).st_mode) == 0o600, name
+        with store.transaction() as world:  # a commit writes a new file: still private
+            world.faults.append(marker(1))
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    finally:
+        os.umask(old_umask)
+
+
+def test_a_transaction_on_a_missing_world_creates_a_private_one(tmp_path, monkeypatch, cheap_fixture):
+    monkeypatch.setattr(store_module, "fixture_path", lambda name: cheap_fixture)
+    path = tmp_path / "auto" / "world.yaml"
+    old_umask = os.umask(0)
+    try:
+        with open_store(path).transaction() as world:
+            world.faults.append(marker(1))
+    finally:
+        os.umask(old_umask)
+    assert Store(path).read().revision == 1
+    for name in ("world.yaml", "world.yaml.key"):
+        assert stat.S_IMODE(os.stat(path.parent / name).st_mode) == 0o600, name
+
+
+def test_world_init_refuses_to_replace_a_world_unless_forced(store, world_path, cheap_fixture):
+    with store.transaction() as world:
+        world.faults.append(marker(1))
+    before = world_path.read_bytes()
+
+    with pytest.raises(WorldError, match="already exists"):
+        store.create("default")
+    assert world_path.read_bytes() == before
+
+    world = store.create(str(cheap_fixture), force=True)
+    assert world.revision == 0
+    fresh = Store(world_path).read()
+    assert fresh.revision == 0 and markers(fresh) == []
+    assert fresh.settings.password_cost == 4
+
+
+def test_world_init_through_the_cli(world_path, cheap_fixture, capsys):
+    before = world_path.read_bytes()
+    assert hsmshell_main(["--world", str(world_path), "world", "init"]) == 1
+    err = capsys.readouterr().err
+    assert str(world_path) in err and "already exists" in err and "--force" in err
+    assert world_path.read_bytes() == before
+
+    args = ["--world", str(world_path), "world", "init", "--fixture", str(cheap_fixture), "--force"]
+    assert hsmshell_main(args) == 0
+    assert "Created" in capsys.readouterr().out
+    assert Store(world_path).read().settings.password_cost == 4
+
+
+# -- malformed files -------------------------------------------------------------------------
+
+def line_no(text: str, pattern: str, occurrence: int = 1) -> int:
+    """The 1-based number of the line matching `pattern` (a regex), the nth time."""
+    seen = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if re.fullmatch(pattern, line):
+            seen += 1
+            if seen == occurrence:
+                return number
+    raise AssertionError(f"no line {occurrence} matching {pattern!r}")
+
+
+def replace_line(text: str, number: int, new: str | None) -> str:
+    lines = text.splitlines(keepends=True)
+    if new is None:
+        del lines[number - 1]
+    else:
+        lines[number - 1] = new + "\n"
+    return "".join(lines)
+
+
+def insert_after(text: str, number: int, new: str) -> str:
+    lines = text.splitlines(keepends=True)
+    lines.insert(number, new + "\n")
+    return "".join(lines)
+
+
+def syntax_error(text):
+    n = line_no(text, r"region: us-west-2")
+    return replace_line(text, n, "region: us-west-2: oops"), n, "not valid YAML: mapping values are not allowed"
+
+
+def deep_wrong_type(text):
+    hsm = line_no(text, r"  - hsm_id: hsm-ab2cdefg3hi")  # clusters[0].hsms[1]
+    n = hsm + text.splitlines()[hsm:].index("    - user_id: 3") + 1  # its users[2]
+    assert n == line_no(text, r"    - user_id: 3", occurrence=2)
+    return (replace_line(text, n, "    - user_id: abc"), n,
+            "clusters[0].hsms[1].users[2].user_id: expected an integer, found a string")
+
+
+def unknown_field(text):
+    n = line_no(text, r"    reachable: true", occurrence=3) + 1  # in clusters[0].hsms[2]
+    return insert_after(text, n - 1, "    colour: blue"), n, "clusters[0].hsms[2].colour: unknown field 'colour' in Hsm"
+
+
+def missing_field(text):
+    gone = line_no(text, r"  lineage: lineage-1a23b4cdefg")
+    n = line_no(text, rf"- cluster_id: {CLUSTER_ID}")  # the cluster that lacks it
+    assert n < gone
+    return replace_line(text, gone, None), n, "clusters[0]: missing field 'lineage' in Cluster"
+
+
+def duplicate_handle(text):
+    n = line_no(text, r"  - handle: 262168")  # clusters[0].keys[1]
+    return replace_line(text, n, "  - handle: 262162"), n, "clusters[0].keys[1]: duplicate handle 262162"
+
+
+def settings_left_empty(text):
+    n = line_no(text, r"settings:")
+    body = r"  (connect_delay|disconnect_delay|lockout_threshold|password_cost|trail_limit): .*"
+    while re.fullmatch(body, text.splitlines()[n]):
+        text = replace_line(text, n + 1, None)
+    return text, n, "settings: expected a mapping for Settings, found nothing"
+
+
+@pytest.mark.parametrize("breakage", [syntax_error, deep_wrong_type, unknown_field, missing_field,
+                                      duplicate_handle, settings_left_empty])
+def test_a_malformed_world_names_file_line_and_problem(world_path, breakage):
+    store = open_store(world_path)
+    store.read()  # a cached good world must not hide the broken file either
+    broken, line, problem = breakage(world_path.read_text(encoding="utf-8"))
+    world_path.write_text(broken, encoding="utf-8")
+    before = world_path.read_bytes(), identity(world_path)
+
+    for attempt in (store.read, open_store(world_path).read, Store(world_path).read):
+        with pytest.raises(WorldError) as caught:
+            attempt()
+        message = str(caught.value)
+        assert message.startswith(f"{world_path}, line {line}: "), message
+        assert problem in message, message
+    with pytest.raises(WorldError):
+        with store.transaction() as world:
+            world.faults.append(marker(1))
+
+    assert (world_path.read_bytes(), identity(world_path)) == before
+    assert not list(world_path.parent.glob(".*.tmp"))
+
+
+# -- secrets ---------------------------------------------------------------------------------
+
+def assert_no_password(text: str, extra: tuple[str, ...] = ()) -> None:
+    for password in PASSWORDS + extra:
+        assert password not in text, f"{password!r} is in the world file"
+
+
+def test_a_new_world_holds_no_password(template_world):
+    text = (template_world / "world.yaml").read_text(encoding="utf-8")
+    assert "password_hash: scrypt$" in text
+    assert "key_store_password: sealed:v1:" in text
+    assert_no_password(text)
+
+
+def test_the_runbook_leaves_no_password_in_clear(doors, world_path):
+    assert doors.aws("kms", "disconnect-custom-key-store", "--custom-key-store-id", STORE_ID)[0] == 0
+    assert doors.describe()["ConnectionState"] == "DISCONNECTED"
+    out = doors.cmu("loginHSM CO admin co12345\nchangePswd CU kmsuser tempPassword\ny\nquit\n")
+    assert "loginHSM success" in out and "Changing password for kmsuser(CU) on 3 nodes" in out
+    assert_no_password(world_path.read_text(encoding="utf-8"))
+    status, _, err = doors.aws("kms", "update-custom-key-store", "--custom-key-store-id", STORE_ID,
+                               "--key-store-password", "tempPassword")
+    assert status == 0, err
+    assert_no_password(world_path.read_text(encoding="utf-8"))
+    status, _, err = doors.aws("kms", "connect-custom-key-store", "--custom-key-store-id", STORE_ID)
+    assert status == 0, err
+    assert doors.describe()["ConnectionState"] == "CONNECTED"
+
+    world = open_store(world_path).read()
+    rotated = world.sealer.unseal(world.custom_key_stores[STORE_ID].key_store_password).decode()
+    assert rotated not in PASSWORDS  # KMS rotated kmsuser's password on connecting
+    text = world_path.read_text(encoding="utf-8")
+    assert_no_password(text, extra=(rotated,))
+    assert rotated.encode() not in (world_path.parent / "world.yaml.key").read_bytes()
+
+
+# -- temporary files -------------------------------------------------------------------------
+
+def test_stale_temp_files_are_never_read_and_are_removed_by_the_next_write(world_path):
+    stale_world = world_path.read_text(encoding="utf-8").replace("region: us-west-2", "region: stale-1")
+    stale = [world_path.parent / f".world.yaml.{pid}.tmp" for pid in (4194301, 4194302)]
+    stale[0].write_text(stale_world, encoding="utf-8")  # a whole file, written but not renamed
+    stale[1].write_text(stale_world[: len(stale_world) // 2], encoding="utf-8")  # a torn one
+
+    store = open_store(world_path)
+    assert store.read().region == "us-west-2"
+    assert Store(world_path).read().region == "us-west-2"
+    assert all(p.exists() for p in stale)  # looking does not write, so does not clean
+
+    with store.transaction() as world:
+        world.faults.append(marker(1))
+    assert not any(p.exists() for p in stale)
+    assert not list(world_path.parent.glob(".*.tmp"))
+    fresh = Store(world_path).read()
+    assert fresh.region == "us-west-2" and markers(fresh) == [1]
