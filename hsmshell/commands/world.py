@@ -1,0 +1,26 @@
+"""hsmshell world init | show | path"""
+
+from __future__ import annotations
+
+
+def register(sub) -> None:
+    world = sub.add_parser("world", help="create, show or locate the world")
+    actions = world.add_subparsers(dest="action", required=True, metavar="ACTION")
+    init = actions.add_parser("init", help="create the world from a fixture")
+    init.add_argument("--fixture", default="default", metavar="NAME|PATH")
+    init.add_argument("--force", action="store_true", help="replace an existing world")
+    actions.add_parser("show", help="a short summary of the world")
+    actions.add_parser("path", help="print the world file's path")
+
+
+def run(args, store) -> int:
+    if args.action == "path":
+        print(store.path)
+    elif args.action == "init":
+        store.create(args.fixture, force=args.force)
+        print(f"Created {store.path} from fixture {args.fixture}")
+    elif args.action == "show":
+        from ..summary import render
+
+        print(render(store.read(), str(store.path)), end="")
+    return 0
