@@ -5,13 +5,20 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import TextIO
 
 from .commands import NAMES
 from .world.store import WorldError
 
 
-def _parser() -> tuple[argparse.ArgumentParser, dict]:
-    parser = argparse.ArgumentParser(prog="hsmshell", description="A practice range for the AWS "
+def _parser(out: TextIO, err: TextIO) -> tuple[argparse.ArgumentParser, dict]:
+    class Parser(argparse.ArgumentParser):
+        # Help and usage errors go to the caller's streams, not the process's.
+        def _print_message(self, message, file=None):
+            if message:
+                (out if file is sys.stdout else err).write(message)
+
+    parser = Parser(prog="hsmshell", description="A practice range for the AWS "
                                      "CloudHSM / KMS custom key store runbook.")
     parser.add_argument("--world", metavar="PATH", help="the world file (default: $HSMSHELL_WORLD, "
                         "else ~/.local/share/hsmshell/world.yaml)")
@@ -22,15 +29,22 @@ def _parser() -> tuple[argparse.ArgumentParser, dict]:
     return parser, modules
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser, modules = _parser()
-    args = parser.parse_args(argv)
+def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run one `hsmshell` command.  In-process callers (the TUI, transcripts) pass their own
+    streams; the commands write only to `args.out` and `args.err`."""
+    out, err = out or sys.stdout, err or sys.stderr
+    parser, modules = _parser(out, err)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, or a usage error already printed
+        return stop.code if isinstance(stop.code, int) else 2
+    args.out, args.err = out, err
     from .services import open_store
 
     try:
         return modules[args.command].run(args, open_store(args.world))
     except WorldError as exc:
-        print(f"hsmshell: {exc}", file=sys.stderr)
+        print(f"hsmshell: {exc}", file=args.err)
         return 1
 
 

@@ -13,4 +13,4 @@ def register(sub) -> None:
 def run(args, store) -> int:
     from ..aws import cli
 
-    return cli.main(args.args, store)
+    return cli.main(args.args, store, args.out, args.err)

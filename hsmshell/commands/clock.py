@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 from ..world import clock
@@ -23,7 +22,7 @@ def run(args, store) -> int:
         try:
             seconds = clock.parse_duration(args.duration)
         except ValueError as exc:
-            print(f"hsmshell: {exc}", file=sys.stderr)
+            print(f"hsmshell: {exc}", file=args.err)
             return 2
         with store.transaction() as world:
             clock.advance(world, seconds)
@@ -35,5 +34,5 @@ def run(args, store) -> int:
             clock.unfreeze(world)
     world = store.read()  # settles what the move made due before the time is reported
     frozen = " (frozen)" if world.clock.frozen_at is not None else ""
-    print(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock.now(world))) + frozen)
+    print(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock.now(world))) + frozen, file=args.out)
     return 0

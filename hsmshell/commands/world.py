@@ -15,12 +15,12 @@ def register(sub) -> None:
 
 def run(args, store) -> int:
     if args.action == "path":
-        print(store.path)
+        print(store.path, file=args.out)
     elif args.action == "init":
         store.create(args.fixture, force=args.force)
-        print(f"Created {store.path} from fixture {args.fixture}")
+        print(f"Created {store.path} from fixture {args.fixture}", file=args.out)
     elif args.action == "show":
         from ..summary import render
 
-        print(render(store.read(), str(store.path)), end="")
+        print(render(store.read(), str(store.path)), end="", file=args.out)
     return 0
