@@ -184,9 +184,7 @@ class Store:
             raise WorldError(f"{source}{line}: not valid YAML: {problem}") from None
         try:
             cost = _password_cost(data)
-            world = codec.decode(
-                World, data, hash_password=lambda p: credentials.hash_password(p, cost)
-            )
+            world = codec.decode(World, data, hash_password=_hasher(cost))
             found = validate.problems(world)
             if found:
                 raise codec.SchemaError(*found[0])
@@ -242,6 +240,19 @@ class Store:
                     out.write(base64.b64encode(key).decode() + "\n")
             self._sealer = credentials.Sealer(key)
         return self._sealer
+
+
+def _hasher(cost: int):
+    """Hashes the clear passwords of a hand-written file.  The same password written for
+    several HSMs gets one hash, as when a crypto officer sets it on all of them at once, so
+    that nodes holding different passwords can be told from nodes that agree."""
+    hashed: dict[str, str] = {}
+
+    def hash_password(password: str) -> str:
+        if password not in hashed:
+            hashed[password] = credentials.hash_password(password, cost)
+        return hashed[password]
+    return hash_password
 
 
 def _password_cost(data) -> int:

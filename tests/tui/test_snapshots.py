@@ -1,0 +1,37 @@
+"""What the main screen looks like: healthy, and FAILED with INVALID_CREDENTIALS.
+Update with `pytest tests/tui --snapshot-update` after a deliberate change, and look at the
+SVGs under __snapshots__ before committing them."""
+
+from __future__ import annotations
+
+from tui.app import HsmShellApp
+
+from ..conftest import STORE_ID
+
+
+def frozen(store):
+    with store.transaction() as world:
+        world.clock.frozen_at = 1_796_000_000.0  # 2026-11-28 ...
+
+
+async def settle(pilot):
+    await pilot.pause(0.3)
+
+
+def test_healthy_world_wide(snap_compare, world_path, store):
+    frozen(store)
+    assert snap_compare(HsmShellApp(world_path), terminal_size=(130, 42), run_before=settle)
+
+
+def test_healthy_world_at_80x24(snap_compare, world_path, store):
+    frozen(store)
+    assert snap_compare(HsmShellApp(world_path), terminal_size=(80, 24), run_before=settle)
+
+
+def test_failed_with_invalid_credentials(snap_compare, world_path, store, doors):
+    frozen(store)
+    doors.aws("kms", "disconnect-custom-key-store", "--custom-key-store-id", STORE_ID)
+    doors.cmu("loginHSM CO admin co12345\nchangePswd CU kmsuser someoneElse1\ny\nquit\n")
+    doors.aws("kms", "connect-custom-key-store", "--custom-key-store-id", STORE_ID)
+    assert doors.describe()["ConnectionErrorCode"] == "INVALID_CREDENTIALS"
+    assert snap_compare(HsmShellApp(world_path, status_only=True), terminal_size=(100, 48), run_before=settle)

@@ -1,0 +1,52 @@
+"""The clusters and their HSMs: state, AZ, IP, reachable; and each node's users, with the rows
+that differ between nodes marked, since the cluster does not synchronise users."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from .view import View
+
+from .snapshot import ClusterBlock, Snapshot, UserCell
+from .symbols import ACTIVE, badge
+
+
+class ClusterView(View):
+    def show(self, snapshot: Snapshot) -> None:
+        if not snapshot.clusters:
+            self.present(Text("No clusters", style="grey62"))
+            return
+        self.present(Group(*(part for block in snapshot.clusters for part in _block(block))))
+
+
+def _block(block: ClusterBlock):
+    yield Text.assemble((block.cluster_id, "bold"), "  ", badge(ACTIVE, block.state),
+                        (f"  {block.key_count} keys", "grey62"))
+    hsms = Table(box=None, show_edge=False, pad_edge=False, expand=True, header_style="bold")
+    for name in ("node", "IP", "AZ", "State"):
+        hsms.add_column(name, no_wrap=True, overflow="ellipsis")
+    for i, hsm in enumerate(block.hsms):
+        state = badge(ACTIVE, hsm.state) if hsm.reachable else Text("✖ unreachable", style="bold red")
+        hsms.add_row(str(i), hsm.ip, hsm.zone, state)
+    yield hsms
+    users = Table(box=None, show_edge=False, pad_edge=False, expand=True, header_style="bold")
+    users.add_column("User", no_wrap=True, overflow="ellipsis", max_width=20)
+    for i, _ in enumerate(block.hsms):
+        users.add_column(f"node {i}", no_wrap=True, min_width=6)
+    for row in block.users:
+        label = Text(f"{row.user_id} {row.name} {row.user_type}")
+        if row.out_of_sync:
+            label = Text(f"≠ {row.user_id} {row.name} {row.user_type}", style="bold black on yellow")
+        users.add_row(label, *(_cell(c) for c in row.cells))
+    yield users
+
+
+def _cell(cell: UserCell) -> Text:
+    if not cell.present:
+        return Text("— missing", style="bold yellow")
+    if cell.locked:
+        return Text("✖ locked", style="bold red")
+    if cell.failed_logins:
+        return Text(f"! {cell.failed_logins} fail", style="yellow")
+    return Text("✔ ok", style="green")

@@ -1,0 +1,156 @@
+"""What the status pane shows, taken from a world in one go.
+
+The watcher builds a Snapshot in its own thread and the app hands it to the views, so no
+widget ever holds a World (which belongs to the thread that loaded it).  Derived facts, such
+as a KMS key's displayed state, come from the services, where the rules live.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from hsmshell.cloudhsm.nodes import find_user
+from hsmshell.kms.keys import key_state
+from hsmshell.world.clock import now
+from hsmshell.world.model import World
+
+TRAIL_SHOWN = 6
+
+
+@dataclass(frozen=True)
+class KeyStoreRow:
+    name: str
+    store_id: str
+    cluster_id: str
+    state: str
+    error_code: str | None
+
+
+@dataclass(frozen=True)
+class KmsKeyRow:
+    key_id: str
+    store_name: str
+    state: str
+    handle: int
+
+
+@dataclass(frozen=True)
+class HsmRow:
+    hsm_id: str
+    zone: str
+    ip: str
+    state: str
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class UserCell:
+    present: bool
+    failed_logins: int = 0
+    locked: bool = False
+
+
+@dataclass(frozen=True)
+class UserRow:
+    user_id: int
+    name: str
+    user_type: str
+    cells: tuple[UserCell, ...]  # one per HSM, in cluster order
+    out_of_sync: bool  # missing on a node, or a different password or type there (a change
+    # made while an HSM did not answer); passwords set together share one salted hash
+
+
+@dataclass(frozen=True)
+class ClusterBlock:
+    cluster_id: str
+    state: str
+    hsms: tuple[HsmRow, ...]
+    users: tuple[UserRow, ...]
+    key_count: int
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    tool: str
+    user: str
+    user_type: str
+    hsm_count: int
+    owner: str  # "pid 1234" or "AWS KMS"
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    time: str
+    event: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    path: str
+    revision: int
+    clock: str
+    frozen: bool
+    key_stores: tuple[KeyStoreRow, ...]
+    kms_keys: tuple[KmsKeyRow, ...]
+    clusters: tuple[ClusterBlock, ...]
+    sessions: tuple[SessionRow, ...]
+    trail: tuple[TrailRow, ...]
+    problem: str | None = None  # the world file cannot be read; the rest is the last good view
+
+
+def build(world: World, path: str) -> Snapshot:
+    stores = world.custom_key_stores
+    return Snapshot(
+        path=path,
+        revision=world.revision,
+        clock=time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(now(world))),
+        frozen=world.clock.frozen_at is not None,
+        key_stores=tuple(
+            KeyStoreRow(s.custom_key_store_name, s.custom_key_store_id, s.cloud_hsm_cluster_id,
+                        s.connection_state, s.connection_error_code)
+            for s in stores.values()
+        ),
+        kms_keys=tuple(
+            KmsKeyRow(k.key_id, stores[k.custom_key_store_id].custom_key_store_name
+                      if k.custom_key_store_id in stores else "?", key_state(world, k), k.backing_key_handle)
+            for k in world.kms_keys.values()
+        ),
+        clusters=tuple(_cluster(c) for c in world.clusters.values()),
+        sessions=tuple(
+            SessionRow(s.tool, s.user_name, s.user_type, len(s.hsms),
+                       f"pid {s.pid}" if s.pid else "AWS KMS")
+            for s in world.sessions.values()
+        ),
+        trail=tuple(_trail_row(e) for e in world.trail[-TRAIL_SHOWN:][::-1]),
+    )
+
+
+def _cluster(cluster) -> ClusterBlock:
+    names: dict[str, int] = {}
+    for hsm in cluster.hsms:
+        for user in hsm.users:
+            names.setdefault(user.name.lower(), user.user_id)
+    rows = []
+    for lowered, user_id in sorted(names.items(), key=lambda item: item[1]):
+        copies = [find_user(hsm, lowered) for hsm in cluster.hsms]
+        present = [u for u in copies if u is not None]
+        first = present[0]
+        rows.append(UserRow(
+            user_id=first.user_id, name=first.name, user_type=first.user_type,
+            cells=tuple(UserCell(True, u.failed_logins, u.locked) if u else UserCell(False) for u in copies),
+            out_of_sync=len(present) != len(copies)
+            or len({(u.password_hash, u.user_type) for u in present}) > 1,
+        ))
+    return ClusterBlock(
+        cluster_id=cluster.cluster_id, state=cluster.state,
+        hsms=tuple(HsmRow(h.hsm_id, h.availability_zone, h.eni_ip, h.state, h.reachable) for h in cluster.hsms),
+        users=tuple(rows), key_count=len(cluster.keys),
+    )
+
+
+def _trail_row(event: dict) -> TrailRow:
+    request = event.get("requestParameters") or {}
+    detail = ", ".join(f"{k}={v}" for k, v in request.items())
+    return TrailRow(event.get("eventTime", "")[11:19], event.get("eventName", "?"), detail)
