@@ -138,3 +138,30 @@ async def test_a_commit_by_another_process_shows_within_a_quarter_second(world_p
         committed = time.monotonic()
         await until(pilot, lambda: "○ DISCONNECTED" in status_text(app), timeout=5)
         assert time.monotonic() - committed < 2.0
+
+
+async def test_help_screen_and_narrow_layout(world_path):
+    from tui.help_screen import HelpScreen
+
+    app = HsmShellApp(world_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.screen.has_class("narrow")
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.resize_terminal(140, 40)
+        await pilot.pause(0.1)
+        assert not app.screen.has_class("narrow")
+
+
+async def test_quitting_logs_the_tabs_out(world_path):
+    app = HsmShellApp(world_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await type_line(pilot, app, "cloudhsm_mgmt_util", expect="Connected to server '10.0.1.12'")
+        await type_line(pilot, app, "loginHSM CO admin co12345", expect="loginHSM success on server 2")
+        assert any(s.tool == "cloudhsm_mgmt_util" for s in open_store_of(world_path).read().sessions.values())
+    deadline = time.monotonic() + 5
+    while any(s.tool == "cloudhsm_mgmt_util" for s in open_store_of(world_path).read().sessions.values()):
+        assert time.monotonic() < deadline, "the tab's login outlived the app"
+        await asyncio.sleep(0.05)
