@@ -1,0 +1,172 @@
+"""The local endpoint, driven by boto3 and by the real AWS CLI v1 as an operator would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import threading
+import urllib.request
+
+import boto3
+import botocore.exceptions
+import pytest
+from botocore.config import Config
+
+from hsmshell.aws.server import Endpoint
+
+from ..conftest import STORE_ID
+
+KEY = "AKIAIOSFODNN7EXAMPLE"
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+@pytest.fixture
+def endpoint(world_path):
+    server = Endpoint(world_path).start()  # port 0: a free port, read back
+    yield server
+    server.stop()
+
+
+def client(endpoint, service="kms", secret=SECRET):
+    return boto3.client(service, endpoint_url=endpoint.url, region_name="us-west-2",
+                        aws_access_key_id=KEY, aws_secret_access_key=secret,
+                        config=Config(retries={"max_attempts": 1}))
+
+
+@pytest.fixture
+def aws(endpoint, tmp_path):
+    """The real AWS CLI v1, pointed at the endpoint the way `hsmshell env` says."""
+    path = shutil.which("aws")
+    assert path, "the AWS CLI is a test dependency (pip install '.[test]')"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ENDPOINT_URL=endpoint.url, AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET,
+               AWS_DEFAULT_REGION="us-west-2", AWS_CONFIG_FILE=str(tmp_path / "none"),
+               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+
+    def run(line: str) -> subprocess.CompletedProcess:
+        return subprocess.run([path] + line.split()[1:], capture_output=True, text=True, env=env, timeout=60)
+    return run
+
+
+def test_the_runbook_with_boto3(endpoint):
+    kms = client(endpoint)
+    assert kms.disconnect_custom_key_store(CustomKeyStoreId=STORE_ID)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    with pytest.raises(kms.exceptions.CustomKeyStoreInvalidStateException):
+        kms.disconnect_custom_key_store(CustomKeyStoreId=STORE_ID)
+    key = kms.describe_key(KeyId="1234abcd-12ab-34cd-56ef-1234567890ab")["KeyMetadata"]
+    assert key["KeyState"] == "Unavailable" and key["CreationDate"].year == 2017
+    kms.connect_custom_key_store(CustomKeyStoreId=STORE_ID)
+    store = kms.describe_custom_key_stores(CustomKeyStoreId=STORE_ID)["CustomKeyStores"][0]
+    assert store["ConnectionState"] == "CONNECTED"
+
+
+def test_the_seed_commands_with_the_real_aws_cli(endpoint, aws, doors):
+    # "How to log in as kmsuser", with its CMU step done through the console door.
+    done = aws(f"aws kms disconnect-custom-key-store --custom-key-store-id {STORE_ID}")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert "Changing password for kmsuser(CU) on 3 nodes" in doors.cmu(
+        "loginHSM CO admin co12345\nchangePswd CU kmsuser tempPassword\ny\nquit\n")
+    done = aws(f"aws kms update-custom-key-store --custom-key-store-id {STORE_ID} --key-store-password tempPassword")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert aws(f"aws kms connect-custom-key-store --custom-key-store-id {STORE_ID}").returncode == 0
+    done = aws(f"aws kms describe-custom-key-stores --custom-key-store-id {STORE_ID}")
+    store = json.loads(done.stdout)["CustomKeyStores"][0]
+    assert store["ConnectionState"] == "CONNECTED" and store["CreationDate"] == 1499288695.918
+    assert done.stdout == doors.aws("kms", "describe-custom-key-stores", "--custom-key-store-id", STORE_ID)[1]
+    # "How to recover deleted key material", step 1.
+    done = aws("aws cloudhsmv2 describe-backups --filters clusterIds=cluster-1a23b4cdefg")
+    backup = json.loads(done.stdout)["Backups"][0]
+    assert (backup["ClusterId"], backup["BackupId"], backup["CreateTimestamp"], backup["BackupState"]) == (
+        "cluster-1a23b4cdefg", "backup-9g87f6edcba", 1536667238.328, "READY")
+
+
+def test_errors_reach_the_cli_as_aws_sends_them(aws):
+    done = aws("aws kms connect-custom-key-store --custom-key-store-id cks-0000000000000000f")
+    assert done.returncode == 255 and done.stdout == ""
+    assert done.stderr == ("\nAn error occurred (CustomKeyStoreNotFoundException) when calling the "
+                           "ConnectCustomKeyStore operation: Custom key store cks-0000000000000000f does "
+                           "not exist in this account and Region.\n")
+
+
+def test_signatures_are_checked_when_asked(world_path):
+    server = Endpoint(world_path, credentials={KEY: SECRET}).start()
+    try:
+        assert client(server).list_keys()["Keys"]
+        with pytest.raises(botocore.exceptions.ClientError) as caught:
+            client(server, secret="not-the-secret").list_keys()
+        assert caught.value.response["Error"]["Code"] == "InvalidSignatureException"
+        unsigned = urllib.request.Request(server.url, data=b"{}", method="POST", headers={
+            "X-Amz-Target": "TrentService.ListKeys", "Content-Type": "application/x-amz-json-1.1"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(unsigned, timeout=10)
+        assert refused.value.code == 403
+        assert json.loads(refused.value.read())["__type"] == "MissingAuthenticationTokenException"
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("method, headers, body, status, code", [
+    ("POST", {"X-Amz-Target": "TrentService.ListKeys"}, b"x" * (1024 * 1024 + 1), 413,
+     "RequestEntityTooLargeException"),
+    ("GET", {}, None, 405, "UnknownOperationException"),
+    ("POST", {"X-Amz-Target": "NoSuchService.Foo"}, b"{}", 400, "UnknownOperationException"),
+    ("POST", {"X-Amz-Target": "TrentService.ListKeys", "Authorization": "AWS4-HMAC-SHA256 nonsense"}, b"{}",
+     400, "IncompleteSignatureException"),
+])
+def test_hostile_requests_get_a_clear_error(endpoint, method, headers, body, status, code):
+    request = urllib.request.Request(endpoint.url, data=body, method=method, headers=headers)
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == status
+    assert json.loads(refused.value.read() or b"{}").get("__type") == code
+
+
+def test_bad_json_is_a_serialization_error(endpoint):
+    kms = client(endpoint)
+    request = urllib.request.Request(endpoint.url, data=b"[1,2", method="POST", headers={
+        "X-Amz-Target": "TrentService.ListKeys",
+        "Authorization": f"AWS4-HMAC-SHA256 Credential={KEY}/20261129/us-west-2/kms/aws4_request, "
+                         "SignedHeaders=host;x-amz-date, Signature=" + "0" * 64})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert (refused.value.code, json.loads(refused.value.read())["__type"]) == (400, "SerializationException")
+    assert kms.list_keys()["Keys"]  # and the server is still serving
+
+
+def test_clients_and_shells_at_once_lose_no_change(endpoint, store, doors):
+    """Four boto3 clients and two shell sessions commit to one world at the same time."""
+    before = store.read()
+    start_revision = before.revision
+    start_events = sum(e["eventName"] == "DescribeCustomKeyStores" for e in before.trail)
+    with store.transaction() as world:
+        world.settings.trail_limit = 10_000
+    errors = []
+
+    def describe_many():
+        try:
+            kms = client(endpoint)
+            for _ in range(40):
+                kms.describe_custom_key_stores(CustomKeyStoreId=STORE_ID)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    def shell_many():
+        try:
+            doors.cmu("loginHSM CO admin co12345\nlogoutHSM\n" * 10 + "quit\n")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=describe_many) for _ in range(4)]
+    threads += [threading.Thread(target=shell_many) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    after = store.read()
+    events = sum(e["eventName"] == "DescribeCustomKeyStores" for e in after.trail)
+    assert events - start_events == 160
+    # commits: 1 setting + 160 describes + 2 shells x (10 logins + 10 logouts + the exit's logout)
+    assert after.revision - start_revision == 1 + 160 + 2 * 21
