@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 
 from .cloudhsm import sessions
-from .kms import custom_key_stores
+from .cloudhsmv2 import backups, clusters
+from .kms import custom_key_stores, keys
 from .world import due
 from .world.model import World
 from .world.store import Store, resolve_path
 
-DUE_HANDLERS = {**custom_key_stores.DUE_HANDLERS}
+DUE_HANDLERS = {**custom_key_stores.DUE_HANDLERS, **keys.DUE_HANDLERS, **clusters.DUE_HANDLERS,
+                **backups.DUE_HANDLERS}
 
 
 def settle(world: World) -> bool:

@@ -50,6 +50,10 @@ def render(world: World, path: str) -> str:
         for key in world.kms_keys.values():
             if key.custom_key_store_id == store.custom_key_store_id:
                 out.append(f"  KMS key {key.key_id}  {key_state(world, key):<15} backing key {key.backing_key_handle}")
+    if world.faults:
+        from .cloudhsmv2.faults import describe
+
+        out += ["", "Faults"] + [f"  {describe(world, fault)}" for fault in world.faults]
     out += ["", "Open sessions" if world.sessions else "No open sessions"]
     for session in world.sessions.values():
         owner = f"pid {session.pid}" if session.pid else "AWS KMS"

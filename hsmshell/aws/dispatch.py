@@ -1,19 +1,50 @@
 """One request, one transaction: the path every AWS-side call takes, from `hsmshell aws`
-in-process or (later) from the HTTP endpoint."""
+in-process or (later) from the HTTP endpoint.
+
+CloudTrail sees every call.  KMS's services write their own events (their fields differ per
+operation, kms-spec §5.3); CloudHSM's calls are recorded here with their request members.  A
+refused call changes nothing (its transaction is abandoned), so its event, with errorCode and
+errorMessage as CloudTrail writes them, is recorded in a transaction of its own.
+"""
 
 from __future__ import annotations
 
+from ..kms import trail
 from ..world.store import Store
-from . import kms
+from . import cloudhsmv2, cloudtrail, kms
 from .errors import ApiError
 
-SERVICES = {"kms": kms.call}
-TARGET_PREFIXES = {"TrentService": "kms"}  # X-Amz-Target prefix -> service
+SERVICES = {"kms": kms.call, "cloudhsmv2": cloudhsmv2.call, "cloudtrail": cloudtrail.call}
+TARGET_PREFIXES = {  # X-Amz-Target prefix -> service
+    "TrentService": "kms",
+    "BaldrApiService": "cloudhsmv2",
+    "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101": "cloudtrail",
+}
+EVENT_SOURCES = {"kms": trail.KMS, "cloudhsmv2": trail.CLOUDHSM}
+# Members CloudTrail never logs: secrets, and data that is not the caller's to see again.
+UNLOGGED = {"KeyStorePassword", "Plaintext", "CiphertextBlob", "TrustAnchorCertificate", "SignedCert",
+            "TrustAnchor"}
 
 
 def call(store: Store, service: str, operation: str, params: dict) -> dict:
     handler = SERVICES.get(service)
     if handler is None:
         raise ApiError("UnknownOperationException", f"Unknown service {service}")
-    with store.transaction() as world:
-        return handler(world, operation, params)
+    try:
+        with store.transaction() as world:
+            response = handler(world, operation, params)
+            if service == "cloudhsmv2":
+                trail.record(world, operation, request=_logged(params), source=trail.CLOUDHSM,
+                             read_only=operation.startswith("Describe"))
+            return response
+    except ApiError as error:
+        if service in EVENT_SOURCES and error.code != "UnknownOperationException":
+            with store.transaction() as world:
+                trail.record(world, operation, request=_logged(params), source=EVENT_SOURCES[service],
+                             error=(error.code, error.message))
+        raise
+
+
+def _logged(params: dict) -> dict | None:
+    logged = {k[:1].lower() + k[1:]: v for k, v in params.items() if k not in UNLOGGED}
+    return logged or None

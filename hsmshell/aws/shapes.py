@@ -66,3 +66,91 @@ def page(items: list[Any], params: dict, *, limit_default: int, limit_max: int) 
     chunk = items[start:start + limit]
     following = start + limit
     return chunk, (f"m{following:x}" if following < len(items) else None)
+
+
+def blob(params: dict, member: str, *, required: bool = False, max_len: int) -> bytes | None:
+    """Blobs travel base64-encoded; the length limits are on the decoded bytes."""
+    import base64
+    import binascii
+
+    text = string(params, member, required=required)
+    if text is None:
+        return None
+    try:
+        value = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise ApiError("SerializationException", f"Unexpected value for {member}: not valid base64") from None
+    if not 1 <= len(value) <= max_len:
+        bound = ("Member must have length greater than or equal to 1" if not value
+                 else f"Member must have length less than or equal to {max_len}")
+        raise ApiError("ValidationException", f"1 validation error detected: Value at '{_camel(member)}' "
+                       f"failed to satisfy constraint: {bound}")
+    return value
+
+
+def boolean(params: dict, member: str) -> bool | None:
+    value = params.get(member)
+    if value is not None and not isinstance(value, bool):
+        raise ApiError("SerializationException", f"Unexpected value for {member}: expected a boolean")
+    return value
+
+
+def enum(params: dict, member: str, allowed: tuple[str, ...]) -> str | None:
+    value = string(params, member)
+    if value is not None and value not in allowed:
+        raise ApiError("ValidationException",
+                       f"1 validation error detected: Value '{value}' at '{_camel(member)}' failed to "
+                       f"satisfy constraint: Member must satisfy enum value set: [{', '.join(allowed)}]")
+    return value
+
+
+def string_map(params: dict, member: str) -> dict[str, str] | None:
+    value = params.get(member)
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ApiError("SerializationException", f"Unexpected value for {member}: expected a map of strings")
+    return value
+
+
+def string_list(params: dict, member: str, *, required: bool = False) -> list[str] | None:
+    value = params.get(member)
+    if value is None:
+        if required:
+            raise ApiError("ValidationException",
+                           f"1 validation error detected: Value null at '{_camel(member)}' failed to "
+                           f"satisfy constraint: Member must not be null")
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ApiError("SerializationException", f"Unexpected value for {member}: expected a list of strings")
+    return value
+
+
+def filters(params: dict, member: str = "Filters") -> dict[str, list[str]]:
+    value = params.get(member) or {}
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+            for k, v in value.items()):
+        raise ApiError("SerializationException", f"Unexpected value for {member}: expected a map of string lists")
+    return value
+
+
+def token_page(items: list[Any], params: dict, *, limit_max: int, bad_token: ApiError) -> tuple[list[Any], str | None]:
+    """NextToken/MaxResults paging (CloudHSM v2, CloudTrail).  The token is the position."""
+    limit = integer(params, "MaxResults", low=1, high=limit_max) or limit_max
+    token = string(params, "NextToken", max_len=256)
+    start = 0
+    if token is not None:
+        try:
+            start = int(token, 16)
+        except ValueError:
+            start = -1
+        if not 0 <= start <= len(items):
+            raise bad_token
+    following = start + limit
+    return items[start:following], (f"{following:08x}" if following < len(items) else None)
+
+
+def epoch(value: float) -> float:
+    """Timestamps on the wire: epoch seconds to the millisecond, as AWS sends them."""
+    return round(value, 3)

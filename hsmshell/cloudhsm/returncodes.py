@@ -35,3 +35,25 @@ ALREADY_LOGGED_IN = ReturnCode(0xA2, "RET_USER_ALREADY_LOGGED_IN", "HSM Error: R
 NOT_LOGGED_IN = ReturnCode(0xA5, "RET_USER_NOT_LOGGED_IN", "HSM Error: RET_USER_NOT_LOGGED_IN")
 USER_IN_SESSION = ReturnCode(0xA6, "RET_USER_IN_SESSION", "HSM Error: RET_USER_IN_SESSION")
 PERMISSION_DENIED = ReturnCode(0xA7, "RET_PERMISSION_DENIED", "HSM Error: RET_PERMISSION_DENIED")
+# Documented by name only (quorum pages: `createUser failed: RET_MXN_AUTH_FAILED`); the number is ours.
+MXN_AUTH_FAILED = ReturnCode(0x1B0, "RET_MXN_AUTH_FAILED", "HSM Error: RET_MXN_AUTH_FAILED")
+# The cluster error key_mgmt_util shows for a node that does not answer; cloudhsm_mgmt_util's
+# name for it is undocumented (GAP).
+SERVER_UNAVAILABLE = ReturnCode(
+    0x30000085, "RET_SERVER_UNAVAILABLE", "HSM CLUSTER ERROR: Server in cluster is unavailable"
+)
+# GAP: the refusals below are documented as rules without their texts.
+USER_ALREADY_EXISTS = ReturnCode(0xA9, "RET_USER_ALREADY_EXISTS", "HSM Error: RET_USER_ALREADY_EXISTS")
+USER_OWNS_KEYS = ReturnCode(0xAA, "RET_USER_OWNS_KEYS", "HSM Error: RET_USER_OWNS_KEYS")
+INVALID_ATTRIBUTE = ReturnCode(0xAB, "RET_INVALID_ATTRIBUTE", "HSM Error: RET_INVALID_ATTRIBUTE")
+INVALID_M_VALUE = ReturnCode(0xAD, "RET_INVALID_M_VALUE", "HSM Error: RET_INVALID_M_VALUE")
+# GAP: what inserting a masked object into an HSM of an unrelated cluster returns is undocumented.
+MASKING_KEY_MISMATCH = ReturnCode(0xAE, "RET_MASKING_KEY_MISMATCH", "HSM Error: RET_MASKING_KEY_MISMATCH")
+# key_mgmt_util's documented crypto failures (genECCKeyPair.md, verify.md).
+FIPS_POLICY = ReturnCode(
+    0xB3, "RET_POLICY_VIOLATION", "HSM Error: This operation violates the current configured/FIPS policies"
+)
+BAD_PKCS_DATA = ReturnCode(0x1B, "ERR_BAD_PKCS_DATA", "CSP Error: ERR_BAD_PKCS_DATA")
+# GAP: key_mgmt_util refusals documented as rules without their texts.
+KEY_NOT_EXTRACTABLE = ReturnCode(0xB1, "RET_KEY_NOT_EXTRACTABLE", "HSM Error: RET_KEY_NOT_EXTRACTABLE")
+INVALID_INPUT = ReturnCode(0xB2, "RET_INVALID_INPUT", "HSM Error: RET_INVALID_INPUT")

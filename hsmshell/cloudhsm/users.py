@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from ..world import credentials
 from ..world.model import Cluster, Hsm, Session, User, World
+from . import quorum
 from . import returncodes as rc
-from .nodes import find_user, type_matches
+from .nodes import answers, find_user, type_matches
 from .sessions import close_session, holders, open_session
 
 NodeResults = list[tuple[Hsm, rc.ReturnCode]]
@@ -24,8 +25,24 @@ _PASSWORD_LEN = (7, 32)
 _PASSWORD_CHARS = re.compile(r"[\x21-\x7e]+")
 
 
+# User names: at most 31 characters, `_` the only special character (createUser.md, limits.md).
+_USER_NAME = re.compile(r"[A-Za-z0-9_]{1,31}")
+OFFICERS = ("CO", "PCO")
+
+
 class BadPassword(ValueError):
     pass
+
+
+class BadUserName(ValueError):
+    pass
+
+
+def check_user_name(name: str) -> None:
+    if len(name) > 31:
+        raise BadUserName("User name length should be less than 32")
+    if not _USER_NAME.fullmatch(name):
+        raise BadUserName("User name contains invalid characters")
 
 
 def check_password(password: str) -> None:
@@ -66,7 +83,9 @@ def login(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str, t
     results: NodeResults = []
     for hsm in hsms:
         user = find_user(hsm, user_name)
-        if existing and hsm.hsm_id in existing.hsms:
+        if not answers(hsm):
+            code = rc.SERVER_UNAVAILABLE
+        elif existing and hsm.hsm_id in existing.hsms:
             code = rc.ALREADY_LOGGED_IN
         elif user is None or not type_matches(user_type, user.user_type):
             code = rc.USER_NOT_FOUND
@@ -102,8 +121,10 @@ def record_failed_login(world: World, user: User) -> None:
 
 def logout(world: World, hsms: list[Hsm], session_id: str) -> NodeResults:
     session = world.sessions.get(session_id)
+    # A node that stopped answering drops the login on its side anyway.
     results = [
-        (hsm, rc.SUCCESS if session and hsm.hsm_id in session.hsms else rc.NOT_LOGGED_IN)
+        (hsm, rc.NOT_LOGGED_IN if not session or hsm.hsm_id not in session.hsms
+         else rc.SUCCESS if answers(hsm) else rc.SERVER_UNAVAILABLE)
         for hsm in hsms
     ]
     if session:
@@ -122,12 +143,16 @@ def change_password(world: World, cluster: Cluster, hsms: list[Hsm], *, session_
     results: NodeResults = []
     for hsm in hsms:
         target = find_user(hsm, user_name)
-        if caller is None or hsm.hsm_id not in caller.hsms:
+        if not answers(hsm):
+            code = rc.SERVER_UNAVAILABLE
+        elif caller is None or hsm.hsm_id not in caller.hsms:
             code = rc.NOT_LOGGED_IN
         elif target is None or not type_matches(user_type, target.user_type):
             code = rc.USER_NOT_FOUND
         elif not _may_change(caller, target):
             code = rc.PERMISSION_DENIED
+        elif not _own(caller, target) and not quorum.authorised(hsm, quorum.USER_MGMT):
+            code = rc.MXN_AUTH_FAILED
         elif any(s.session_id != session_id
                  for s in holders(world, cluster.cluster_id, hsm.hsm_id, target.name)):
             code = rc.USER_IN_SESSION
@@ -135,16 +160,79 @@ def change_password(world: World, cluster: Cluster, hsms: list[Hsm], *, session_
             target.password_hash = new_hash
             target.failed_logins = 0
             target.locked = False
+            target.two_factor = False  # changePswd without -2fa removes a user's second factor
             code = rc.SUCCESS
         results.append((hsm, code))
     return results
 
 
+def _own(caller: Session, target: User) -> bool:
+    return caller.user_name.lower() == target.name.lower()
+
+
 def _may_change(caller: Session, target: User) -> bool:
-    if caller.user_name.lower() == target.name.lower():
+    if _own(caller, target):
         return True
-    return caller.user_type in ("CO", "PCO") and target.user_type in ("CO", "CU", "PCO", "PRECO")
+    return caller.user_type in OFFICERS and target.user_type in ("CO", "CU", "PCO", "PRECO")
 
 
 def list_users(hsm: Hsm) -> list[User]:
     return sorted(hsm.users, key=lambda u: u.user_id)
+
+
+def _officer_on(world: World, hsm: Hsm, session_id: str) -> rc.ReturnCode:
+    """May this session manage users on this HSM?"""
+    caller = world.sessions.get(session_id)
+    if not answers(hsm):
+        return rc.SERVER_UNAVAILABLE
+    if caller is None or hsm.hsm_id not in caller.hsms:
+        return rc.NOT_LOGGED_IN
+    if caller.user_type not in OFFICERS:
+        return rc.PERMISSION_DENIED
+    if not quorum.authorised(hsm, quorum.USER_MGMT):
+        return rc.MXN_AUTH_FAILED
+    return rc.SUCCESS
+
+
+def create_user(world: World, hsm: Hsm, *, session_id: str, user_type: str, user_name: str,
+                password: str) -> rc.ReturnCode:
+    """Create a user on one HSM with the next id that HSM has never given out.  The shell
+    calls this once per server, because a failure on one asks the operator what to do next."""
+    check_user_name(user_name)
+    check_password(password)
+    code = _officer_on(world, hsm, session_id)
+    if code:
+        return code
+    if find_user(hsm, user_name):
+        return rc.USER_ALREADY_EXISTS
+    user_id = max([hsm.next_user_id - 1, *(u.user_id for u in hsm.users)]) + 1
+    hsm.next_user_id = user_id + 1
+    hsm.users.append(User(user_id=user_id, user_type="PRECO" if user_type == "preCO" else user_type,
+                          name=user_name,
+                          password_hash=credentials.hash_password(password, world.settings.password_cost)))
+    return rc.SUCCESS
+
+
+def delete_user(world: World, cluster: Cluster, hsm: Hsm, *, session_id: str, user_type: str,
+                user_name: str) -> tuple[rc.ReturnCode, User | None]:
+    """Delete a user from one HSM; the deleted record comes back so a rollback can restore it.
+    A user who is logged in, or a crypto user who owns keys on this HSM, cannot be deleted."""
+    code = _officer_on(world, hsm, session_id)
+    if code:
+        return code, None
+    user = find_user(hsm, user_name)
+    if user is None or not type_matches(user_type, user.user_type):
+        return rc.USER_NOT_FOUND, None
+    if holders(world, cluster.cluster_id, hsm.hsm_id, user.name):
+        return rc.USER_IN_SESSION, None
+    if any(k.owner == user.user_id and hsm.hsm_id in k.hsms for k in cluster.keys.values()):
+        return rc.USER_OWNS_KEYS, None
+    hsm.next_user_id = max(hsm.next_user_id, user.user_id + 1)
+    hsm.users.remove(user)
+    return rc.SUCCESS, user
+
+
+def restore_user(hsm: Hsm, user: User) -> None:
+    """Put back a user deleted earlier in the same command (deleteUser's rollBack)."""
+    if find_user(hsm, user.name) is None:
+        hsm.users.append(user)

@@ -1,8 +1,35 @@
-"""Facts about clusters that KMS's rules depend on."""
+"""Clusters and their HSMs: the CloudHSM control plane (kms-spec §6.1-§6.8).
+
+Changes take time as in AWS: a new cluster, HSM or deletion is IN_PROGRESS until the world's
+`control_plane_delay` has passed, then the next transaction settles it.  A cluster made from a
+backup holds the backup's users and keys; they appear on its first HSM.  Related clusters share
+a lineage (their cluster certificate), which KMS checks.
+"""
 
 from __future__ import annotations
 
-from ..world.model import Cluster, Hsm
+import copy
+
+from ..world import due, ids
+from ..world.credentials import hash_password
+from ..world.clock import now
+from ..world.model import Cluster, Hsm, User, World
+from . import backups, faults
+from .errors import CloudHsmError, invalid, not_found
+
+CLUSTER_READY = "cloudhsmv2.cluster_ready"
+CLUSTER_INITIALIZED = "cloudhsmv2.cluster_initialized"
+CLUSTER_DELETED = "cloudhsmv2.cluster_deleted"
+HSM_READY = "cloudhsmv2.hsm_ready"
+HSM_DELETED = "cloudhsmv2.hsm_deleted"
+HSM_TYPES = ("hsm1.medium", "hsm2m.medium")
+# Default quotas.  GAP: the model has CloudHsmResourceLimitExceededException but lists it for no
+# operation; the spec maps quota refusals to it.
+HSMS_PER_CLUSTER = 28
+CLUSTERS_PER_REGION = 4
+# A fresh HSM's precrypto officer, as the CloudHSM User Guide gives it.
+PRECO = User(user_id=1, user_type="PRECO", name="admin", password_hash="")
+PRECO_PASSWORD = "password"
 
 
 def active_hsms(cluster: Cluster) -> list[Hsm]:
@@ -18,3 +45,258 @@ def spans_two_zones(cluster: Cluster) -> bool:
 def related(a: Cluster, b: Cluster) -> bool:
     """Clusters that share backup history share their cluster certificate (the lineage)."""
     return a.lineage == b.lineage
+
+
+def get(world: World, cluster_id: str) -> Cluster:
+    cluster = world.clusters.get(cluster_id)
+    if cluster is None:
+        raise not_found(f"Cluster {cluster_id} not found.")
+    return cluster
+
+
+def describe(world: World, filters: dict[str, list[str]]) -> list[Cluster]:
+    unknown = set(filters) - {"clusterIds", "vpcIds", "states"}
+    if unknown:
+        raise invalid(f"Invalid filter: {sorted(unknown)[0]}. Valid filters are clusterIds, vpcIds, states.")
+    return [c for c in world.clusters.values()
+            if _match(filters, "clusterIds", c.cluster_id) and _match(filters, "vpcIds", c.vpc_id)
+            and _match(filters, "states", c.state)]
+
+
+def _match(filters: dict[str, list[str]], name: str, value: str) -> bool:
+    return name not in filters or value in filters[name]
+
+
+def create(world: World, *, hsm_type: str, subnet_ids: list[str], source_backup_id: str | None,
+           retention_days: int | None) -> Cluster:
+    if hsm_type not in HSM_TYPES:
+        raise invalid(f"Invalid HSM type {hsm_type}. Valid HSM types are {', '.join(HSM_TYPES)}.")
+    if len(world.clusters) >= CLUSTERS_PER_REGION:
+        raise CloudHsmError("CloudHsmResourceLimitExceededException",
+                            f"You have reached the limit of {CLUSTERS_PER_REGION} clusters in this Region.")
+    mapping = _subnet_mapping(world, subnet_ids)
+    source = None
+    if source_backup_id is not None:
+        source = backups.get(world, source_backup_id.rsplit("/", 1)[-1])
+        if source.state != "READY":
+            raise invalid(f"Backup {source.backup_id} is in state {source.state} and cannot be used "
+                          f"to create a cluster.")
+    cluster_id = ids.cloudhsm_id(world, "cluster")
+    cluster = Cluster(
+        cluster_id=cluster_id, state="CREATE_IN_PROGRESS", hsm_type=hsm_type,
+        vpc_id=_vpc_of(world, subnet_ids), subnets=mapping,
+        security_group="sg-" + ids.draw(world, 9).hex()[:17], create_timestamp=now(world),
+        lineage=source.lineage if source else f"lineage-{cluster_id.removeprefix('cluster-')}",
+        trust_anchor=_trust_anchor_of(world, source.lineage) if source else "",
+        source_backup_id=source.backup_id if source else None,
+        backup_retention_days=retention_days or 90,
+    )
+    if source is not None:
+        # The backup's keys are the cluster's; they reach an HSM when the first one is made.
+        cluster.keys = {h: _unplaced(k) for h, k in copy.deepcopy(source.keys).items()}
+        cluster.next_handle = source.next_handle
+    world.clusters[cluster_id] = cluster
+    due.schedule(world, world.settings.control_plane_delay, CLUSTER_READY, cluster_id=cluster_id)
+    return cluster
+
+
+def _unplaced(key):
+    key.hsms = []
+    return key
+
+
+def _subnet_mapping(world: World, subnet_ids: list[str]) -> dict[str, str]:
+    deleted = faults.subnets(world, faults.SUBNET_DELETED)
+    known = {s: az for c in world.clusters.values() for az, s in c.subnets.items()}
+    mapping: dict[str, str] = {}
+    for subnet in subnet_ids:
+        if subnet in deleted:
+            raise invalid(f"The subnet ID '{subnet}' does not exist")
+        # GAP: the range keeps no inventory of VPC subnets; a subnet no cluster has used is
+        # placed in the Region's first zone not yet taken, in the order given.
+        zone = known.get(subnet) or next(
+            f"{world.region}{letter}" for letter in "abcdefgh" if f"{world.region}{letter}" not in mapping)
+        if zone in mapping:
+            raise invalid(f"Subnets {mapping[zone]} and {subnet} are in the same Availability Zone "
+                          f"{zone}; give at most one subnet per Availability Zone.")
+        mapping[zone] = subnet
+    return mapping
+
+
+def _vpc_of(world: World, subnet_ids: list[str]) -> str:
+    for cluster in world.clusters.values():
+        if set(subnet_ids) & set(cluster.subnets.values()):
+            return cluster.vpc_id
+    return "vpc-" + ids.draw(world, 9).hex()[:17]
+
+
+def _trust_anchor_of(world: World, lineage: str) -> str:
+    return next((c.trust_anchor for c in world.clusters.values() if c.lineage == lineage and c.trust_anchor), "")
+
+
+def delete(world: World, cluster_id: str) -> Cluster:
+    cluster = get(world, cluster_id)
+    if cluster.state in ("DELETE_IN_PROGRESS", "DELETED"):
+        raise invalid(f"Cluster {cluster_id} is already being deleted.")
+    if cluster.hsms:
+        raise invalid(f"Cluster {cluster_id} contains HSMs. Delete all HSMs in the cluster before "
+                      f"deleting the cluster.")
+    cluster.state = "DELETE_IN_PROGRESS"
+    due.schedule(world, world.settings.control_plane_delay, CLUSTER_DELETED, cluster_id=cluster_id)
+    return cluster
+
+
+def initialize(world: World, cluster_id: str, signed_cert: str, trust_anchor: str) -> Cluster:
+    cluster = get(world, cluster_id)
+    if cluster.state != "UNINITIALIZED":
+        raise invalid(f"Cluster {cluster_id} is in state {cluster.state}; only an UNINITIALIZED "
+                      f"cluster can be initialized.")
+    for name, text in (("SignedCert", signed_cert), ("TrustAnchor", trust_anchor)):
+        if "-----BEGIN CERTIFICATE-----" not in text:
+            raise invalid(f"{name} is not a PEM-encoded certificate.")
+    cluster.state = "INITIALIZE_IN_PROGRESS"
+    cluster.trust_anchor = trust_anchor
+    due.schedule(world, world.settings.control_plane_delay, CLUSTER_INITIALIZED, cluster_id=cluster_id)
+    return cluster
+
+
+def activate(world: World, cluster_id: str) -> Cluster:
+    """What the CloudHSM CLI's `cluster activate` does: no API call exists for it."""
+    cluster = get(world, cluster_id)
+    if cluster.state != "INITIALIZED":
+        raise invalid(f"Cluster {cluster_id} is in state {cluster.state}; only an INITIALIZED "
+                      f"cluster can be activated.")
+    cluster.state = "ACTIVE"
+    for hsm in cluster.hsms:
+        for user in hsm.users:
+            if user.user_type == "PRECO":
+                user.user_type = "CO"
+    backups.take(world, cluster)
+    return cluster
+
+
+def create_hsm(world: World, cluster_id: str, zone: str, ip: str | None) -> Hsm:
+    cluster = get(world, cluster_id)
+    if cluster.state not in ("ACTIVE", "UNINITIALIZED", "DEGRADED"):
+        raise invalid(f"Cluster {cluster_id} is in state {cluster.state}; HSMs can be added to an "
+                      f"ACTIVE or UNINITIALIZED cluster.")
+    if zone not in cluster.subnets:
+        raise invalid(f"Availability Zone {zone} is not in the cluster's subnet mapping.")
+    if len(cluster.hsms) >= HSMS_PER_CLUSTER:
+        raise CloudHsmError("CloudHsmResourceLimitExceededException",
+                            f"Cluster {cluster_id} has reached the limit of {HSMS_PER_CLUSTER} HSMs.")
+    subnet = cluster.subnets[zone]
+    if subnet in faults.subnets(world, faults.SUBNET_FULL):
+        raise invalid(f"The subnet {subnet} has no free IP addresses.")
+    taken = {h.eni_ip for c in world.clusters.values() for h in c.hsms}
+    if ip is not None and ip in taken:
+        raise invalid(f"The IP address {ip} is already in use.")
+    source = next((h for h in active_hsms(cluster)), None)
+    if source is not None and cluster.state == "ACTIVE":
+        backups.take(world, cluster)  # the new HSM is cloned through a fresh backup
+    hsm = Hsm(hsm_id=ids.cloudhsm_id(world, "hsm"), availability_zone=zone, subnet_id=subnet,
+              eni_id="eni-" + ids.draw(world, 9).hex()[:17], eni_ip=ip or _free_ip(cluster, zone, taken),
+              state="CREATE_IN_PROGRESS")
+    _clone_users(world, cluster, source, hsm)
+    for key in cluster.keys.values():
+        if key.session_id is None:
+            key.hsms.append(hsm.hsm_id)
+    cluster.hsms.append(hsm)
+    due.schedule(world, world.settings.control_plane_delay, HSM_READY, cluster_id=cluster_id, hsm_id=hsm.hsm_id)
+    return hsm
+
+
+def _clone_users(world: World, cluster: Cluster, source: Hsm | None, hsm: Hsm) -> None:
+    if source is not None:
+        hsm.users = copy.deepcopy(source.users)
+        hsm.m_values = copy.deepcopy(source.m_values)
+        hsm.next_user_id = source.next_user_id
+        return
+    backup = backups.latest(world, cluster.cluster_id) or (
+        world.backups.get(cluster.source_backup_id) if cluster.source_backup_id else None)
+    if backup is not None:
+        hsm.users = copy.deepcopy(backup.users)
+    else:
+        preco = copy.deepcopy(PRECO)
+        preco.password_hash = hash_password(PRECO_PASSWORD, world.settings.password_cost)
+        hsm.users = [preco]
+
+
+def _free_ip(cluster: Cluster, zone: str, taken: set[str]) -> str:
+    third = sorted(cluster.subnets).index(zone) + 1
+    return next(f"10.0.{third}.{n}" for n in range(4, 255) if f"10.0.{third}.{n}" not in taken)
+
+
+def delete_hsm(world: World, cluster_id: str, *, hsm_id: str | None, eni_id: str | None,
+               eni_ip: str | None) -> str:
+    cluster = get(world, cluster_id)
+    given = [v for v in (hsm_id, eni_id, eni_ip) if v is not None]
+    if len(given) != 1:
+        raise invalid("Specify exactly one of HsmId, EniId or EniIp.")
+    hsm = next((h for h in cluster.hsms if given[0] in (h.hsm_id, h.eni_id, h.eni_ip)), None)
+    if hsm is None:
+        raise not_found(f"HSM {given[0]} not found in cluster {cluster_id}.")
+    if hsm.state == "DELETE_IN_PROGRESS":
+        raise invalid(f"HSM {hsm.hsm_id} is already being deleted.")
+    if cluster.state == "ACTIVE":
+        backups.take(world, cluster)  # removing an HSM from an active cluster backs it up
+    hsm.state = "DELETE_IN_PROGRESS"
+    due.schedule(world, world.settings.control_plane_delay, HSM_DELETED, cluster_id=cluster_id, hsm_id=hsm.hsm_id)
+    return hsm.hsm_id
+
+
+# -- what happens later ----------------------------------------------------------------------
+
+def settle_cluster_ready(world: World, args: dict) -> None:
+    cluster = world.clusters.get(args["cluster_id"])
+    if cluster is not None and cluster.state == "CREATE_IN_PROGRESS":
+        # GAP: a cluster made from a backup needs no initialization (UG); it is ACTIVE at once.
+        cluster.state = "ACTIVE" if cluster.source_backup_id else "UNINITIALIZED"
+
+
+def settle_cluster_initialized(world: World, args: dict) -> None:
+    cluster = world.clusters.get(args["cluster_id"])
+    if cluster is not None and cluster.state == "INITIALIZE_IN_PROGRESS":
+        cluster.state = "INITIALIZED"
+
+
+def settle_cluster_deleted(world: World, args: dict) -> None:
+    cluster = world.clusters.get(args["cluster_id"])
+    if cluster is not None and cluster.state == "DELETE_IN_PROGRESS":
+        # Deleted clusters are no longer listed; their backups stay.
+        del world.clusters[cluster.cluster_id]
+        for session_id in [s.session_id for s in world.sessions.values() if s.cluster_id == cluster.cluster_id
+                           and s.tool != "kms"]:
+            del world.sessions[session_id]
+
+
+def settle_hsm_ready(world: World, args: dict) -> None:
+    hsm = _hsm(world, args)
+    if hsm is not None and hsm.state == "CREATE_IN_PROGRESS":
+        hsm.state = "ACTIVE"
+
+
+def settle_hsm_deleted(world: World, args: dict) -> None:
+    cluster = world.clusters.get(args["cluster_id"])
+    hsm = _hsm(world, args)
+    if cluster is None or hsm is None:
+        return
+    cluster.hsms.remove(hsm)
+    # The cluster keeps its keys while it has no HSM: they come back with the next one.
+    for key in cluster.keys.values():
+        if hsm.hsm_id in key.hsms:
+            key.hsms.remove(hsm.hsm_id)
+    for session in world.sessions.values():
+        if hsm.hsm_id in session.hsms:
+            session.hsms.remove(hsm.hsm_id)
+
+
+def _hsm(world: World, args: dict) -> Hsm | None:
+    cluster = world.clusters.get(args["cluster_id"])
+    return next((h for h in cluster.hsms if h.hsm_id == args["hsm_id"]), None) if cluster else None
+
+
+DUE_HANDLERS = {
+    CLUSTER_READY: settle_cluster_ready, CLUSTER_INITIALIZED: settle_cluster_initialized,
+    CLUSTER_DELETED: settle_cluster_deleted, HSM_READY: settle_hsm_ready, HSM_DELETED: settle_hsm_deleted,
+}

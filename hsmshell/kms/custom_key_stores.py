@@ -14,12 +14,15 @@ from ..cloudhsmv2.clusters import active_hsms, spans_two_zones
 from ..world import credentials, due, ids
 from ..world.model import (CONNECTED, CONNECTING, DISCONNECTED, DISCONNECTING, FAILED,
                            CustomKeyStore, World)
+from ..world.clock import now
+from ..cloudhsmv2 import faults
 from . import trail
 from .errors import KmsError, invalid_state, not_found
 
 KMSUSER = "kmsuser"
 CONNECT_ATTEMPT = "kms.connect_attempt"
 DISCONNECT_DONE = "kms.disconnect_done"
+STORES_PER_REGION = 10  # CloudHSM and external stores together; not adjustable
 
 
 def get(world: World, store_id: str) -> CustomKeyStore:
@@ -45,6 +48,85 @@ def describe(world: World, *, store_id: str | None = None, name: str | None = No
     request = {"customKeyStoreId": store_id} if store_id else ({"customKeyStoreName": name} if name else None)
     trail.record(world, "DescribeCustomKeyStores", request=request, read_only=True)
     return stores
+
+
+def create(world: World, *, name: str, cluster_id: str | None, trust_anchor: str | None,
+           password: str | None, store_type: str | None) -> CustomKeyStore:
+    if (store_type or "AWS_CLOUDHSM") != "AWS_CLOUDHSM":
+        # GAP: external key stores are outside this range.
+        raise KmsError("UnsupportedOperationException",
+                       "This range simulates only AWS CloudHSM key stores.")
+    for member, value in (("CloudHsmClusterId", cluster_id), ("TrustAnchorCertificate", trust_anchor),
+                          ("KeyStorePassword", password)):
+        if value is None:
+            # Documented as required for AWS_CLOUDHSM stores, though not in the model.
+            raise KmsError("ValidationException",
+                           f"{member} is required for a custom key store of type AWS_CLOUDHSM.")
+    _check_key_store_password(password)
+    same = [s for s in world.custom_key_stores.values() if s.custom_key_store_name == name]
+    if same:
+        existing = same[0]
+        # Retrying a create returns the store it made, if nothing differs and it was never
+        # connected (kms-spec §8, 8).
+        if (existing.connection_state == DISCONNECTED and existing.cloud_hsm_cluster_id == cluster_id
+                and _same_certificate(existing.trust_anchor_certificate, trust_anchor)
+                and _stored_password(world, existing) == password):
+            return existing
+        raise KmsError("CustomKeyStoreNameInUseException",
+                       f"A custom key store with the name {name} already exists.")
+    cluster = world.clusters.get(cluster_id)
+    if cluster is None:
+        raise KmsError("CloudHsmClusterNotFoundException", f"AWS CloudHSM cluster {cluster_id} not found.")
+    if any(_lineage(world, s.cloud_hsm_cluster_id) == cluster.lineage for s in world.custom_key_stores.values()):
+        raise KmsError("CloudHsmClusterInUseException",
+                       f"AWS CloudHSM cluster {cluster_id} is already associated with a custom key "
+                       f"store, or it is related to a cluster that is.")
+    if cluster.state != "ACTIVE":
+        raise KmsError("CloudHsmClusterNotActiveException", f"The AWS CloudHSM cluster {cluster_id} is not active.")
+    if not _same_certificate(cluster.trust_anchor, trust_anchor):
+        raise KmsError("IncorrectTrustAnchorException",
+                       f"The trust anchor certificate does not match the trust anchor certificate of "
+                       f"AWS CloudHSM cluster {cluster_id}.")
+    if not spans_two_zones(cluster):
+        raise KmsError("CloudHsmClusterInvalidConfigurationException",
+                       f"The AWS CloudHSM cluster {cluster_id} must contain at least two active "
+                       f"HSMs, each in a different Availability Zone.")
+    if len(world.custom_key_stores) >= STORES_PER_REGION:
+        raise KmsError("LimitExceededException",
+                       f"You have reached the maximum of {STORES_PER_REGION} custom key stores in this Region.")
+    store = CustomKeyStore(
+        custom_key_store_id=ids.custom_key_store_id(world), custom_key_store_name=name,
+        cloud_hsm_cluster_id=cluster_id, trust_anchor_certificate=trust_anchor,
+        key_store_password=world.sealer.seal(password.encode()), creation_date=now(world),
+    )
+    world.custom_key_stores[store.custom_key_store_id] = store
+    trail.record(world, "CreateCustomKeyStore",
+                 request={"customKeyStoreName": name, "clusterId": cluster_id},
+                 response={"customKeyStoreId": store.custom_key_store_id})
+    return store
+
+
+def delete(world: World, store_id: str) -> None:
+    store = get(world, store_id)
+    if store.connection_state != DISCONNECTED:
+        raise invalid_state(store_id, store.connection_state, "delete")
+    if any(k.custom_key_store_id == store_id for k in world.kms_keys.values()):
+        raise KmsError("CustomKeyStoreHasCMKsException",
+                       f"Custom key store {store_id} contains KMS keys. Delete them before deleting "
+                       f"the custom key store.")
+    _record(world, "DeleteCustomKeyStore", store)
+    del world.custom_key_stores[store_id]
+
+
+def _same_certificate(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.split() == b.split()
+
+
+def _lineage(world: World, cluster_id: str) -> str | None:
+    cluster = world.clusters.get(cluster_id)
+    if cluster is not None:
+        return cluster.lineage
+    return next((b.lineage for b in world.backups.values() if b.cluster_id == cluster_id), None)
 
 
 def connect(world: World, store_id: str) -> None:
@@ -128,8 +210,7 @@ def _check_replacement_cluster(world: World, store: CustomKeyStore, cluster_id: 
     if new is None:
         raise KmsError("CloudHsmClusterNotFoundException",
                        f"AWS CloudHSM cluster {cluster_id} not found.")
-    old = world.clusters.get(store.cloud_hsm_cluster_id)
-    lineage = old.lineage if old else _lineage_of_deleted(world, store)
+    lineage = _lineage(world, store.cloud_hsm_cluster_id)
     if lineage is None or new.lineage != lineage:
         raise KmsError("CloudHsmClusterNotRelatedException",
                        f"AWS CloudHSM cluster {cluster_id} is not related to the cluster that is "
@@ -140,11 +221,6 @@ def _check_replacement_cluster(world: World, store: CustomKeyStore, cluster_id: 
         raise KmsError("CloudHsmClusterInvalidConfigurationException",
                        f"The AWS CloudHSM cluster {cluster_id} must contain at least two active "
                        f"HSMs, each in a different Availability Zone.")
-
-
-def _lineage_of_deleted(world: World, store: CustomKeyStore) -> str | None:
-    """A deleted cluster is still known by its backups."""
-    return next((b.lineage for b in world.backups.values() if b.cluster_id == store.cloud_hsm_cluster_id), None)
 
 
 # -- what happens later ----------------------------------------------------------------------
@@ -177,6 +253,12 @@ def _attempt(world: World, store: CustomKeyStore) -> str | None:
     cluster = world.clusters.get(store.cloud_hsm_cluster_id)
     if cluster is None:
         return "CLUSTER_NOT_FOUND"
+    # KMS puts one network interface in each of the cluster's subnets.
+    subnets = set(cluster.subnets.values())
+    if subnets & faults.subnets(world, faults.SUBNET_DELETED):
+        return "SUBNET_NOT_FOUND"
+    if subnets & faults.subnets(world, faults.SUBNET_FULL):
+        return "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET"
     # The Developer Guide reports an empty cluster as a connection error code (kms-spec §8).
     nodes = [h for h in active_hsms(cluster) if answers(h)]
     if not nodes:
@@ -216,14 +298,10 @@ def _stored_password(world: World, store: CustomKeyStore) -> str | None:
 
 
 def _injected_error(world: World, store: CustomKeyStore) -> str | None:
-    """A fault may force a connection error that no world state produces yet, such as
-    NETWORK_ERRORS or INTERNAL_ERROR: {kind: connect_error, code: ..., custom_key_store_id: ...}."""
-    for fault in world.faults:
-        if fault.get("kind") == "connect_error" and fault.get("custom_key_store_id") in (
-            None, store.custom_key_store_id
-        ):
-            return fault["code"]
-    return None
+    """A fault may stand for what no world state produces: transient network trouble, an
+    internal failure of KMS (cloudhsm faults in `world/faults`)."""
+    fault = faults.connect_error(world, store.custom_key_store_id)
+    return fault["code"] if fault else None
 
 
 def _log_out(world: World, store: CustomKeyStore) -> None:

@@ -9,6 +9,7 @@ its own console; the engines only ever talk to this interface.
 from __future__ import annotations
 
 import getpass
+import re
 import sys
 from typing import Callable, Iterable, Protocol
 
@@ -52,6 +53,30 @@ class StreamConsole:
         return self.read_line(prompt, secret=True)
 
 
+def _flags(usage: str) -> list[str]:
+    return sorted(set(re.findall(r"(?<![\w<-])-\w+", usage)))
+
+
+def _table_completer(usages: dict[str, str]):
+    """Command names for the first word; after it, the flags that command's usage lists."""
+    from prompt_toolkit.completion import Completer, Completion
+
+    class TableCompleter(Completer):
+        def get_completions(self, document, complete_event):
+            text = document.text_before_cursor
+            words = text.split()
+            word = "" if not words or text[-1:].isspace() else words[-1]
+            if len(words) == 0 or (len(words) == 1 and word):
+                choices = sorted(usages)
+            else:
+                choices = _flags(usages.get(words[0], ""))
+            for choice in choices:
+                if choice.startswith(word):
+                    yield Completion(choice, start_position=-len(word))
+
+    return TableCompleter()
+
+
 class TerminalConsole:
     """prompt_toolkit at a real terminal."""
 
@@ -59,6 +84,10 @@ class TerminalConsole:
                  toolbar: Callable[[], str] | None = None):
         from prompt_toolkit import PromptSession
         from prompt_toolkit.completion import WordCompleter
+
+        # A command table (name -> command with its usage) also completes each command's flags.
+        usages = {name: getattr(c, "usage", "") for name, c in commands.items()} \
+            if isinstance(commands, dict) else {}
         from prompt_toolkit.history import InMemoryHistory
 
         class SecretFreeHistory(InMemoryHistory):
@@ -69,7 +98,7 @@ class TerminalConsole:
 
         self._session = PromptSession(
             history=SecretFreeHistory(),
-            completer=WordCompleter(sorted(commands), sentence=True),
+            completer=_table_completer(usages) if usages else WordCompleter(sorted(commands), sentence=True),
             complete_while_typing=False,
             bottom_toolbar=toolbar,
         )

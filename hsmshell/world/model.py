@@ -38,6 +38,7 @@ class User:
     locked: bool = False
     mofn_pub_key: bool = False
     two_factor: bool = False
+    quorum_pub_key: str | None = None  # PEM registered with registerQuorumPubKey
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Key:
     attributes: dict[int, Any] = field(default_factory=dict)  # other OBJ_ATTR_* by id
     material: str | None = None  # sealed key material; generated on first use when absent
     session_id: str | None = None  # session keys belong to one login session
+    m_value: int = 0  # approvals a key's own quorum needs (KMU -m_value); 0 for none
 
 
 @dataclass
@@ -69,6 +71,9 @@ class Hsm:
     state: str = "ACTIVE"
     reachable: bool = True
     users: list[User] = field(default_factory=list)
+    # Quorum policy is the HSM's own, like its users: service number -> m value (1 when absent).
+    m_values: dict[int, int] = field(default_factory=dict)
+    next_user_id: int = 0  # ids are not reused after a deletion; 0 until a user is created
 
 
 @dataclass
@@ -129,6 +134,14 @@ class KmsKey:
 
 
 @dataclass
+class Alias:
+    alias_name: str  # alias/...
+    target_key_id: str
+    creation_date: float
+    last_updated_date: float
+
+
+@dataclass
 class Session:
     """A login held by a tool: a shell process, or KMS itself."""
 
@@ -171,6 +184,7 @@ class Settings:
     lockout_threshold: int = 5  # failed logins per HSM that lock a user
     password_cost: int = 14  # log2 of scrypt's n; test worlds may lower it
     trail_limit: int = 1000  # CloudTrail events kept in the world
+    control_plane_delay: float = 0.0  # seconds a CloudHSM cluster, HSM or backup change takes
 
 
 @dataclass
@@ -201,5 +215,6 @@ class World:
     sessions: dict[str, Session] = field(default_factory=dict)
     faults: list[dict[str, Any]] = field(default_factory=list)
     due: list[Due] = field(default_factory=list)
+    aliases: dict[str, Alias] = field(default_factory=dict)
     # Not saved: opens sealed secrets; the store sets it from the key file beside the world.
     sealer: Any = field(default=None, repr=False, compare=False, metadata={"transient": True})

@@ -37,7 +37,9 @@ def problems(world: World) -> list[Problem]:
     def one_of(value, allowed: set, path: tuple) -> None:
         check(value in allowed, path, f"{value!r} is not one of {', '.join(sorted(allowed))}")
 
-    check(world.client.cluster_id in world.clusters or not world.clusters, ("client", "cluster_id"),
+    # The client host may still be configured for a cluster since deleted: its backups know it.
+    check(world.client.cluster_id in world.clusters or not world.clusters
+          or any(b.cluster_id == world.client.cluster_id for b in world.backups.values()), ("client", "cluster_id"),
           f"no cluster {world.client.cluster_id!r} in this world")
     for ci, cluster in enumerate(world.clusters.values()):
         at = ("clusters", ci)

@@ -324,7 +324,7 @@ def duplicate_handle(text):
 
 def settings_left_empty(text):
     n = line_no(text, r"settings:")
-    body = r"  (connect_delay|disconnect_delay|lockout_threshold|password_cost|trail_limit): .*"
+    body = r"  [a-z_]+: .*"  # every field of settings, whatever fields it has
     while re.fullmatch(body, text.splitlines()[n]):
         text = replace_line(text, n + 1, None)
     return text, n, "settings: expected a mapping for Settings, found nothing"

@@ -1,7 +1,7 @@
 """cloudhsm_mgmt_util: the `aws-cloudhsm>` shell (cloudhsm-shells-spec §2)."""
 
 from ..engine import run_shell
-from . import session, users  # noqa: F401 - registers their commands in the table
+from . import cluster, keys, quorum, session, users  # noqa: F401 - registers their commands in the table
 from .shell import CloudHsmMgmtUtil
 
 

@@ -1,8 +1,8 @@
-"""quit and help."""
+"""quit, help, server and exit: the session commands of cloudhsm_mgmt_util."""
 
 from __future__ import annotations
 
-from .shell import TABLE, CloudHsmMgmtUtil
+from .shell import GLOBAL_PROMPT, TABLE, CloudHsmMgmtUtil
 
 
 @TABLE.command("quit", usage="quit", summary="Quits this application")
@@ -30,3 +30,29 @@ def help_(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
     for name, command in sorted(TABLE.commands.items(), key=lambda item: item[0].lower()):
         shell.line(f"   {name:<22} {command.summary}")
     shell.line()
+
+
+@TABLE.command("server", usage="server <server-number>", summary="Enters server mode on one server")
+def server(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+    if len(args) != 1 or not args[0].isdigit():
+        shell.syntax_error("server", "Invalid number of arguments." if len(args) != 1
+                           else f"Invalid server number {args[0]}.")
+        return
+    chosen = next((s for s in shell.servers if s.index == int(args[0])), None)
+    if chosen is None:
+        shell.error(f"Invalid server number {args[0]}.")  # GAP: undocumented
+        return
+    shell.line()
+    shell.line("Server is in 'E2' mode...")
+    shell.server_mode = chosen
+    # server.md and getCert.md show `server0>`; syncUser.md's `server 0>` is the odd one out.
+    shell.prompt = f"server{chosen.index}>"
+
+
+@TABLE.command("exit", usage="exit", summary="Leaves server mode")
+def exit_(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+    if shell.server_mode is None:
+        shell.unknown("exit")  # GAP: outside server mode CMU leaves with quit only
+        return
+    shell.server_mode = None
+    shell.prompt = GLOBAL_PROMPT

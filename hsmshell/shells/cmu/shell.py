@@ -2,7 +2,12 @@
 
 CMU talks to each HSM in its own configuration file, numbered `server 0`, `server 1`, ... in
 file order.  It knows nothing of HSMs missing from the file, and an HSM that does not answer
-at start-up is left out for the whole session.
+at start-up is left out for the whole session.  An HSM that stops answering later stays a
+server of the session: each command then fails on it (GAP: the reference gives no text for
+this; the failure follows the documented `<command> failed: ...` shape with the cluster error
+key_mgmt_util reports for an unavailable server).
+
+In server mode (`server N`) every command goes to that one server only.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...cloudhsm import returncodes as rc
-from ...cloudhsm.nodes import answers, client_cluster, hsm_by_ip, NoCluster
+from ...cloudhsm.nodes import NoCluster, answers, client_cluster, hsm_by_ip
 from ...world.model import Cluster, Hsm, World
 from ...world.store import Store
 from ..console import Console
@@ -20,6 +25,13 @@ from ..engine import CommandTable, Shell, console_for
 
 TABLE = CommandTable(prefixes=True)
 PORT = 2225
+GLOBAL_PROMPT = "aws-cloudhsm>"
+
+CAUTION = {
+    # The CloudHSM User Guide's wording, and the older build's that the KMS runbook shows.
+    "current": "cluster. AWS does NOT synchronize these changes automatically with the",
+    "legacy": "cluster. Cav server does NOT synchronize these changes with the",
+}
 
 
 @dataclass
@@ -27,6 +39,7 @@ class Server:
     index: int
     hostname: str
     hsm_id: str | None  # None when nothing answered at start-up
+    cluster_id: str | None = None
 
     @property
     def label(self) -> str:
@@ -38,7 +51,7 @@ class ConfigError(Exception):
 
 
 class CloudHsmMgmtUtil(Shell):
-    prompt = "aws-cloudhsm>"
+    prompt = GLOBAL_PROMPT
     tool = "cloudhsm_mgmt_util"
     table = TABLE
 
@@ -47,11 +60,15 @@ class CloudHsmMgmtUtil(Shell):
         self.config_file = config_file
         self.servers: list[Server] = []
         self.cluster_id: str | None = None
+        self.server_mode: Server | None = None
 
     @classmethod
     def from_args(cls, store: Store, args: list[str]) -> "CloudHsmMgmtUtil":
         config = args[0] if args else None
-        return cls(store, console_for(TABLE, None), config)
+        made: list[CloudHsmMgmtUtil] = []  # the toolbar asks the shell, made just below
+        shell = cls(store, console_for(TABLE, lambda: made[0].toolbar() if made else ""), config)
+        made.append(shell)
+        return shell
 
     def start(self) -> bool:
         try:
@@ -71,7 +88,7 @@ class CloudHsmMgmtUtil(Shell):
                 if found and answers(found[1]):
                     cluster, hsm = found
                     self.cluster_id = self.cluster_id or cluster.cluster_id
-                    self.servers.append(Server(index, hostname, hsm.hsm_id))
+                    self.servers.append(Server(index, hostname, hsm.hsm_id, cluster.cluster_id))
                     self.line(f"Connected to server '{hostname}': hostname '{hostname}', port {PORT}.")
         return True
 
@@ -94,13 +111,29 @@ class CloudHsmMgmtUtil(Shell):
 
     # -- helpers for the commands -------------------------------------------------------------
 
+    def targets(self, world: World) -> list[tuple[Server, Cluster, Hsm]]:
+        """The servers a command goes to (all connected ones, or the one of server mode),
+        with their clusters and HSMs as the world has them now."""
+        out = []
+        for server in [self.server_mode] if self.server_mode else self.servers:
+            found = self.target_of(world, server)
+            if found:
+                out.append((server, *found))
+        return out
+
+    @staticmethod
+    def target_of(world: World, server: Server) -> tuple[Cluster, Hsm] | None:
+        """A server's cluster and HSM, unless the HSM has since been removed."""
+        cluster = world.clusters.get(server.cluster_id or "")
+        hsm = next((h for h in cluster.hsms if h.hsm_id == server.hsm_id), None) if cluster else None
+        return (cluster, hsm) if hsm else None
+
     def nodes(self, world: World) -> tuple[Cluster | None, list[tuple[Server, Hsm]]]:
-        """The connected servers with their HSMs as the world has them now."""
+        """The targets in the first connected server's cluster, the one CMU's users live in."""
         cluster = world.clusters.get(self.cluster_id) if self.cluster_id else None
         if cluster is None:
             return None, []
-        by_id = {h.hsm_id: h for h in cluster.hsms}
-        return cluster, [(s, by_id[s.hsm_id]) for s in self.servers if s.hsm_id in by_id]
+        return cluster, [(s, h) for s, c, h in self.targets(world) if c is cluster]
 
     def report(self, command: str, results: list[tuple[Server, rc.ReturnCode]]) -> None:
         for server, code in results:
@@ -111,17 +144,63 @@ class CloudHsmMgmtUtil(Shell):
             else:
                 self.line(f"{command} success on {server.label}")
 
+    def caution(self, *, blank_before: bool) -> bool:
+        """The CAUTION banner before a change that is not synchronised, then the question."""
+        banner = self.store.read().client.cmu_banner
+        if blank_before:
+            self.line()
+        self.line("*************************CAUTION********************************")
+        self.line("This is a CRITICAL operation, should be done on all nodes in the")
+        self.line(CAUTION.get(banner, CAUTION["current"]))
+        self.line("nodes on which this operation is not executed or failed, please")
+        self.line("ensure this operation is executed on all nodes in the cluster.")
+        self.line("****************************************************************")
+        self.line()
+        return self.confirm()
+
     def confirm(self) -> bool:
         """`Do you want to continue(y/n)?` until the answer is y or n."""
+        return self.choose("Do you want to continue(y/n)?", "yn", "Invalid option, please type 'y' or 'n'") == "y"
+
+    def choose(self, prompt: str, letters: str, invalid: str | None = None) -> str | None:
+        """Ask until one of `letters` is typed (GAP: upper or lower case alike for R/I/A and
+        R/B/I, whose handling of other answers is undocumented).  None at end of input."""
         while True:
-            answer = self.console.read_line("Do you want to continue(y/n)?")
+            answer = self.console.read_line(prompt)
             if answer is None:
                 self.line()
-                return False
-            if answer.strip() in ("y", "n"):
-                return answer.strip() == "y"
-            self.line("Invalid option, please type 'y' or 'n'")
-            self.line()
+                return None
+            answer = answer.strip()
+            if len(answer) == 1 and answer.lower() in letters:
+                return answer.lower()
+            if invalid:
+                self.line(invalid)
+                self.line()
+
+    def syntax_error(self, command: str, message: str) -> None:
+        # GAP: CMU's argument errors are undocumented.
+        self.line()
+        self.line(f"Error: {message}")
+        self.line(f"Syntax: {TABLE.commands[command].usage}")
+        self.line()
+
+    def error(self, message: str) -> None:
+        self.line()
+        self.line(f"Error: {message}")  # GAP: the real texts are undocumented
+        self.line()
+
+    def toolbar(self) -> str:
+        """Who is logged in and how many servers answer: the terminal's bottom line."""
+        try:
+            world = self.store.read()
+        except Exception:  # noqa: BLE001 - a toolbar must never break the prompt
+            return ""
+        session = world.sessions.get(self.session_id)
+        found = [self.target_of(world, s) for s in self.servers]
+        reachable = sum(bool(t) and answers(t[1]) for t in found)
+        who = f"{session.user_name}({session.user_type})" if session else "not logged in"
+        mode = f"  server mode: {self.server_mode.label}" if self.server_mode else ""
+        return f" {who}  |  {reachable} of {len(self.servers)} servers connected{mode}"
 
     def unknown(self, word: str) -> None:
         # GAP: the real text for an unknown command is undocumented.

@@ -1,7 +1,7 @@
 """key_mgmt_util: the `Command:` shell (cloudhsm-shells-spec §3)."""
 
 from ..engine import run_shell
-from . import keys, session, users  # noqa: F401 - registers their commands in the table
+from . import generate, keys, session, signing, transfer, users  # noqa: F401 - registers their commands in the table
 from .shell import KeyMgmtUtil
 
 

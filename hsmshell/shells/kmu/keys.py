@@ -1,95 +1,191 @@
-"""findKey and deleteKey in key_mgmt_util."""
+"""Finding, inspecting, changing and deleting keys in key_mgmt_util."""
 
 from __future__ import annotations
 
+from ...cloudhsm import attributes as attr
 from ...cloudhsm import keys
 from ...cloudhsm import returncodes as rc
-from .shell import TABLE, KeyMgmtUtil, flag_value
+from .shell import KeyMgmtUtil, Usage, command, number, parse, users
 
-FIND_USAGE = ("findKey [-c <key class>] [-t <key type>] [-l <key label>] [-id <key ID>] "
-              "[-sess (0 | 1)] [-u <user-ids>] [-m <modulus>] [-kcv <key_check_value>]")
-FIND_FLAGS = ("-c", "-t", "-l", "-sess")
-
-
-def _help(shell: KeyMgmtUtil, description: str, syntax: str, error: str | None = None) -> None:
-    if error:
-        shell.line()
-        shell.line(f"\tError: {error}")
-    shell.line()
-    shell.line()
-    shell.line("Description")
-    shell.line("===========")
-    shell.line(description)
-    shell.line()
-    shell.line(f"Syntax: {syntax}")
-    shell.line()
+FIND_SYNTAX = ("findKey -h [-c <key class>] [-t <key type>] [-l <key label>] [-id <key ID>] "
+               "[-sess (0 | 1)] [-u <user-ids>] [-m <modulus>] [-kcv <key_check_value>]")
+FIND_FLAGS = {"-c": "Key class", "-t": "Key type", "-l": "Key label", "-id": "Key ID",
+              "-sess": "Session", "-u": "User ids", "-m": "Modulus file", "-kcv": "Key check value"}
 
 
-def _integer(text: str) -> int | None:
-    try:
-        return int(text, 0)
-    except ValueError:
-        return None
-
-
-def _not_logged_in(shell: KeyMgmtUtil, call: str, nodes) -> None:
-    # GAP: the text of a key command run before loginHSM is undocumented.
-    shell.returned(call, rc.NOT_LOGGED_IN)
-    shell.line()
-
-
-@TABLE.command("findKey", usage=FIND_USAGE, summary="Find Key")
+@command("findKey", summary="Find Key", syntax=FIND_SYNTAX,
+         description="Find keys optionally matching the specified key class, key type,\n"
+                     "key label, session flag.")
 def find_key(shell: KeyMgmtUtil, args: list[str]) -> None:
-    pairs = dict(zip(args[::2], args[1::2]))
-    if "-h" in args or len(args) % 2 or any(flag not in FIND_FLAGS for flag in pairs):
-        return _help(shell, "Find keys optionally matching the specified key class, key type,\n"
-                            "key label, session flag.", FIND_USAGE)
-    numbers = {flag: _integer(pairs[flag]) for flag in ("-c", "-t", "-sess") if flag in pairs}
-    if None in numbers.values():
-        return _help(shell, "Find keys optionally matching the specified key class, key type,\n"
-                            "key label, session flag.", FIND_USAGE, "Invalid value for a numeric flag.")
-    world = shell.store.read()
-    cluster, nodes = shell.nodes(world)
-    session = shell.session(world)
-    if session is None or cluster is None:
-        return _not_logged_in(shell, "Cfm3FindKey", nodes)
-    queried = [(node, hsm) for node, hsm in nodes if hsm.hsm_id in session.hsms]
-    handles = keys.find_keys(
-        cluster, session, [hsm for _, hsm in queried], label=pairs.get("-l"),
-        key_class=numbers.get("-c"), key_type=numbers.get("-t"),
-        session_only=None if "-sess" not in numbers else bool(numbers["-sess"]),
-    )
+    options = parse(args, FIND_FLAGS)
+    key_class, key_type = number(options, "-c", "key class"), number(options, "-t", "key type")
+    sess = number(options, "-sess", "session flag")
+    if sess not in (None, 0, 1):
+        raise Usage("Invalid session flag (-sess) specified.")
+    kcv = None
+    if "-kcv" in options:
+        try:
+            kcv = bytes.fromhex(str(options["-kcv"]).removeprefix("0x"))
+        except ValueError:
+            raise Usage("Invalid key check value (-kcv) specified.") from None
+    modulus = None
+    if "-m" in options and (modulus := shell.read_file(options["-m"])) is None:
+        return
+    done = shell.hsm_call("Cfm3FindKey", lambda world, cluster, session, hsms: keys.find_keys(
+        cluster, session, hsms, label=options.get("-l"), key_class=key_class, key_type=key_type,
+        session_only=None if sess is None else bool(sess), key_id=options.get("-id"),
+        users=users(options), kcv=kcv, modulus=modulus, world=world))
+    if done is None:
+        return
+    handles, nodes = done
     shell.line()
     shell.line(f"Total number of keys present {len(handles)}")
     if handles:
         shell.line()
         shell.line(f" number of keys matched from start index 0::{len(handles) - 1}")
         shell.line(", ".join(str(h) for h in handles))
-    shell.status([(node, rc.SUCCESS) for node, _ in queried])
-    shell.line()
-    shell.line(f"\tCfm3FindKey returned: 0x00 : {rc.SUCCESS.message}")
+    shell.status([(node, rc.SUCCESS) for node, _ in nodes])
+    shell.returned("Cfm3FindKey", rc.SUCCESS)
     shell.line()
 
 
-@TABLE.command("deleteKey", usage="deleteKey -k <key handle>", summary="Delete Key")
-def delete_key(shell: KeyMgmtUtil, args: list[str]) -> None:
-    handle_text = flag_value(args, "-k")
-    if "-h" in args or handle_text is None:
-        return _help(shell, "Delete a key specifying a key handle.", "deleteKey -h -k <key handle>",
-                     None if "-h" in args else "Key handle (-k) is missing.")
-    handle = _integer(handle_text)
+def _handle(options: dict, flag: str = "-k", name: str = "key handle") -> int:
+    handle = number(options, flag, name)
     if handle is None or handle < 0:
-        return _help(shell, "Delete a key specifying a key handle.", "deleteKey -h -k <key handle>",
-                     "Invalid key handle (-k) specified.")
-    with shell.store.transaction() as world:
-        cluster, nodes = shell.nodes(world)
-        session = shell.session(world)
-        if session is None or cluster is None:
-            return _not_logged_in(shell, "Cfm3DeleteKey", nodes)
-        node_of = {hsm.hsm_id: node for node, hsm in nodes}
-        logged_in = [hsm for _, hsm in nodes if hsm.hsm_id in session.hsms]
-        deletion = keys.delete_key(cluster, session, logged_in, handle)
+        raise Usage(f"Invalid {name} ({flag}) specified.")
+    return handle
+
+
+@command("findSingleKey", summary="Find single Key", syntax="findSingleKey -h -k <key handle>",
+         description="Checks that a key exists on every HSM of the cluster.")
+def find_single_key(shell: KeyMgmtUtil, args: list[str]) -> None:
+    handle = _handle(parse(args, {"-k": "Key handle"}, required=("-k",)))
+
+    def find(world, cluster, session, hsms):
+        key = keys.lookup(cluster, session, hsms, handle)
+        missing = [h for h in hsms if h not in keys.holding(key, hsms)]
+        if missing:
+            # GAP: a key missing from some HSMs is reported on those nodes with 0xa8.
+            raise keys.Refused("Cfm3FindKey", rc.INVALID_HANDLE, missing)
+        return hsms
+    done = shell.hsm_call("Cfm3FindKey", find)
+    if done is not None:
+        hsms, nodes = done
+        shell.returned("Cfm3FindKey", rc.SUCCESS)
+        shell.node_status(nodes, hsms)
+        shell.line()
+
+
+@command("deleteKey", summary="Delete Key", syntax="deleteKey -h -k <key handle>",
+         description="Delete a key specifying a key handle.")
+def delete_key(shell: KeyMgmtUtil, args: list[str]) -> None:
+    handle = _handle(parse(args, {"-k": "Key handle"}, required=("-k",)))
+    done = shell.hsm_call("Cfm3DeleteKey",
+                          lambda world, cluster, session, hsms: keys.delete_key(cluster, session, hsms, handle))
+    if done is None:
+        return
+    deletion, nodes = done
+    node_of = {hsm.hsm_id: node for node, hsm in nodes}
     shell.returned(deletion.call, deletion.code)
     if deletion.code != rc.KEY_ACCESS_DENIED:  # the documented refusal prints no status block
         shell.status([(node_of[hsm.hsm_id], code) for hsm, code in deletion.results])
+    shell.line()
+
+
+@command("getKeyInfo", summary="Get Key Info about shared users/sessions",
+         syntax="getKeyInfo -h -k <key handle>",
+         description="Gets the owner, the users a key is shared with, and the number of\n"
+                     "approvals its use needs.")
+def get_key_info(shell: KeyMgmtUtil, args: list[str]) -> None:
+    handle = _handle(parse(args, {"-k": "Key handle"}, required=("-k",)))
+    done = shell.hsm_call("Cfm3GetKey",
+                          lambda world, cluster, session, hsms: keys.key_info(cluster, session, hsms, handle))
+    if done is None:
+        return
+    key, _ = done
+    shell.returned("Cfm3GetKey", rc.SUCCESS)
+    shell.line()
+    shell.line(f"\tOwned by user {key.owner}")
+    if key.shared_with and key.key_class != keys.PUBLIC_KEY:
+        shell.line()
+        shell.line(f"\talso, shared to following {len(key.shared_with)} user(s):")
+        shell.line()
+        for uid in key.shared_with:  # one id a line, as getKeyInfo.md prints them
+            shell.line(f"\t\t {uid}")
+    if key.m_value:
+        shell.line(f"\t {key.m_value} Users need to approve to use/manage this key")
+    shell.line()
+
+
+GET_ATTRIBUTE_SYNTAX = "getAttribute -h -o <object handle> -a <attribute> -out <attribute file>"
+
+
+@command("getAttribute", summary="Reads an attribute from an object", syntax=GET_ATTRIBUTE_SYNTAX,
+         description="Get an attribute value for the object and write it to a file.",
+         where="-o  the key handle\n       -a  the attribute constant (listAttributes); 512 for all\n"
+               "       -out  the file the attributes are written to")
+def get_attribute(shell: KeyMgmtUtil, args: list[str]) -> None:
+    options = parse(args, {"-o": "Object handle", "-a": "Attribute", "-out": "Output file"},
+                    required=("-o", "-a", "-out"))
+    handle = _handle(options, "-o", "object handle")
+    wanted = number(options, "-a", "attribute")
+    if wanted not in attr.BY_ID:
+        raise Usage("Invalid attribute (-a) specified.")
+    done = shell.hsm_call("Cfm3GetAttribute", lambda world, cluster, session, hsms: keys.get_attribute(
+        world, cluster, session, hsms, handle, wanted))
+    if done is None:
+        return
+    values, _ = done
+    out = str(options["-out"])
+    if wanted == attr.ALL:
+        text = "".join(f"{attr.BY_ID[i].name}\n{attr.all_value(i, v)}\n" for i, v in values.items())
+    else:
+        ((i, v),) = values.items()
+        text = f"{attr.BY_ID[i].name}\n{attr.single_value(i, v)}\n"
+    if not shell.write_file(out, text.encode()):
+        return
+    shell.line()
+    if wanted == attr.ALL:
+        shell.line(f"got all attributes of size {attr.wire_size(values)} attr cnt {len(values)}")
+    shell.line(f"Attributes dumped into {out} file")
+    shell.returned("Cfm3GetAttribute", rc.SUCCESS)
+    shell.line()
+
+
+@command("setAttribute", summary="Sets an attribute of an object",
+         syntax="setAttribute -h -o <object handle> -a <attribute>",
+         description="Sets an attribute of an object.  The only attribute that can be set is\n"
+                     "OBJ_ATTR_TOKEN (1), to turn a session key into a token key.")
+def set_attribute(shell: KeyMgmtUtil, args: list[str]) -> None:
+    options = parse(args, {"-o": "Object handle", "-a": "Attribute"}, required=("-o", "-a"))
+    handle = _handle(options, "-o", "object handle")
+    wanted = number(options, "-a", "attribute")
+    if wanted not in attr.BY_ID:
+        raise Usage("Invalid attribute (-a) specified.")
+    shell.line("\t This attribute is defined as a boolean value.")
+    answer = shell.console.read_line("\t  Enter the boolean attribute value (0 or 1):")
+    if answer is None:
+        return
+    try:
+        value = int(answer.strip())
+    except ValueError:
+        value = -1
+    done = shell.hsm_call("Cfm3SetAttribute", lambda world, cluster, session, hsms: keys.set_token(
+        cluster, session, hsms, handle, wanted, value))
+    if done is not None:
+        hsms, nodes = done
+        shell.returned("Cfm3SetAttribute", rc.SUCCESS)
+        shell.node_status(nodes, hsms)
+        shell.line()
+
+
+@command("listAttributes", summary="List all attributes for getAttributes", syntax="listAttributes -h",
+         description="List all attributes for getAttributes.")
+def list_attributes(shell: KeyMgmtUtil, args: list[str]) -> None:
+    parse(args, {})
+    shell.line()
+    shell.line("Following are the possible attribute values for getAttributes:")
+    shell.line()
+    for text in attr.listing(attr.KMU_LISTED):
+        shell.line(text)
     shell.line()

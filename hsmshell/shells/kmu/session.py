@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from .shell import TABLE, KeyMgmtUtil
+from ...cloudhsm import returncodes as rc
+from .shell import TABLE, KeyMgmtUtil, Usage, command, parse
+
+# Every code the HSM answers with, for Error2String.
+CODES = {code.code: code for code in vars(rc).values() if isinstance(code, rc.ReturnCode)}
 
 # The tool's help, as key_mgmt_util-help.md shows it; the commands this emulator does not have
 # yet answer "Command not found" when used.
@@ -94,3 +98,21 @@ def exit_(shell: KeyMgmtUtil, args: list[str]) -> None:
 @TABLE.command("help", usage="help", summary="Displays this information")
 def help_(shell: KeyMgmtUtil, args: list[str]) -> None:
     shell.write(HELP + "\n")
+
+
+@command("Error2String", summary="Converts Error codes to Strings", syntax="Error2String -h -r <response-code>",
+         description="Converts a response code to its error string.",
+         where="-r  the response code, in hex with its 0x prefix")
+def error_to_string(shell: KeyMgmtUtil, args: list[str]) -> None:
+    text = str(parse(args, {"-r": "Response code"}, required=("-r",))["-r"])
+    try:
+        code = int(text, 16) if text.lower().startswith("0x") else None
+    except ValueError:
+        code = None
+    if code is None:  # the 0x prefix is required (Error2String.md)
+        raise Usage("Invalid response code (-r) specified.")
+    shell.line()
+    known = CODES.get(code)
+    # GAP: the text for a code the tool does not know is undocumented.
+    shell.line(f"\tError Code {code:x} maps to {known.message if known else 'HSM Error: Unknown error'}")
+    shell.line()

@@ -7,7 +7,10 @@ getting-started and KMS pages show them flush left: documentation formatting).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ...cloudhsm import returncodes as rc
+from ...cloudhsm.keys import Refused
 from ...cloudhsm.nodes import daemon_nodes
 from ...world.model import Cluster, Hsm, Session, World
 from ...world.store import Store
@@ -23,6 +26,61 @@ def flag_value(args: list[str], flag: str) -> str | None:
         if word == flag:
             return args[i + 1]
     return None
+
+
+class Usage(Exception):
+    """A command line the tool rejects before calling the HSM: it prints the error, then the
+    command's help."""
+
+    def __init__(self, error: str | None = None):
+        super().__init__(error)
+        self.error = error
+
+
+def parse(args: list[str], values: dict[str, str], switches: tuple[str, ...] = (),
+          required: tuple[str, ...] = ()) -> dict[str, str | bool]:
+    """`-flag value` pairs and bare `-switch`es.  `values` maps each value flag to what the
+    tool calls it in `Error: <name> (-flag) is missing.` (Cfm2Util source)."""
+    if "-h" in args:
+        raise Usage()
+    out: dict[str, str | bool] = {}
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word in switches:
+            out[word] = True
+            i += 1
+        elif word in values and i + 1 < len(args):
+            out[word] = args[i + 1]
+            i += 2
+        elif word in values:
+            raise Usage(f"{values[word]} ({word}) is missing.")
+        else:
+            # GAP: the tool's text for a flag it does not know is undocumented.
+            raise Usage(f"Invalid argument {word}.")
+    for flag in required:
+        if flag not in out:
+            raise Usage(f"{values[flag]} ({flag}) is missing.")
+    return out
+
+
+def number(options: dict, flag: str, name: str, default: int | None = None) -> int | None:
+    """A numeric flag as the tool reads it: decimal, or hex with 0x."""
+    if flag not in options:
+        return default
+    try:
+        return int(str(options[flag]), 0)
+    except ValueError:
+        raise Usage(f"Invalid {name} ({flag}) specified.") from None
+
+
+def users(options: dict, flag: str = "-u") -> list[int]:
+    if flag not in options:
+        return []
+    try:
+        return [int(u) for u in str(options[flag]).split(",")]
+    except ValueError:
+        raise Usage(f"Invalid user ids ({flag}) specified.") from None
 
 
 class KeyMgmtUtil(Shell):
@@ -60,6 +118,72 @@ class KeyMgmtUtil(Shell):
         for node, code in results:
             self.line(f"\tNode id {node} and err state 0x{code.code:08x} : {code.message}")
 
+    def help_block(self, description: str, syntax: str, where: str = "", error: str | None = None) -> None:
+        """A command's help, printed for -h and after a usage error (Cfm2Util source)."""
+        if error:
+            self.line()
+            self.line(f"\tError: {error}")
+        self.write(f"\n\nDescription\n===========\n{description}\n\nSyntax: {syntax}\n\n")
+        if where:
+            self.write(f"\nWhere: {where}\n\n")
+
+    def logged_in(self, world: World):
+        """(cluster, session, [(node id, hsm)] logged in), or None after saying why not."""
+        cluster, nodes = self.nodes(world)
+        session = self.session(world)
+        if cluster is None or session is None:
+            return None
+        return cluster, session, [(node, hsm) for node, hsm in nodes if hsm.hsm_id in session.hsms]
+
+    def hsm_call(self, call: str, action):
+        """Run `action(world, cluster, session, hsms)` as the logged-in user in one
+        transaction (key material made on first use is kept).  Returns (result, nodes), or
+        None after printing the refusal; a refused call changes nothing."""
+        nodes: list[tuple[int, Hsm]] = []
+        try:
+            with self.store.transaction() as world:
+                context = self.logged_in(world)
+                if context is None:
+                    # GAP: the text of a key command run before loginHSM is undocumented.
+                    raise Refused(call, rc.NOT_LOGGED_IN)
+                cluster, session, nodes = context
+                return action(world, cluster, session, [hsm for _, hsm in nodes]), nodes
+        except Refused as refusal:
+            self.refused(refusal, nodes)
+            return None
+
+    def refused(self, refusal: Refused, nodes: list[tuple[int, Hsm]]) -> None:
+        """A failed call: its return line, and the per-node block when the HSMs answered."""
+        self.returned(refusal.call, refusal.code)
+        if refusal.hsms:
+            on = {h.hsm_id for h in refusal.hsms}
+            self.status([(node, refusal.node_code) for node, hsm in nodes if hsm.hsm_id in on])
+        self.line()
+
+    def node_status(self, nodes: list[tuple[int, Hsm]], hsms: list[Hsm]) -> None:
+        on = {h.hsm_id for h in hsms}
+        self.status([(node, rc.SUCCESS) for node, hsm in nodes if hsm.hsm_id in on])
+
+    # GAP: the tool's texts for files it cannot read or write are undocumented.
+    def read_file(self, path) -> bytes | None:
+        try:
+            return Path(str(path)).read_bytes()
+        except OSError as exc:
+            self.line()
+            self.line(f"\tError: cannot read file {path}: {exc.strerror or exc}")
+            self.line()
+            return None
+
+    def write_file(self, path, data: bytes) -> bool:
+        try:
+            Path(str(path)).write_bytes(data)
+        except OSError as exc:
+            self.line()
+            self.line(f"\tError: cannot write file {path}: {exc.strerror or exc}")
+            self.line()
+            return False
+        return True
+
     def unknown(self, word: str) -> None:
         # GAP: the real text for an unknown command is undocumented.
         self.line()
@@ -68,3 +192,17 @@ class KeyMgmtUtil(Shell):
 
     def end_of_input(self) -> None:
         self.line()
+
+
+def command(name: str, *, summary: str, description: str, syntax: str, where: str = "",
+            carries_password=None):
+    """Register a command; a usage error or -h prints its help block."""
+    def register(func):
+        def run(shell: KeyMgmtUtil, args: list[str]) -> None:
+            try:
+                func(shell, args)
+            except Usage as usage:
+                shell.help_block(description, syntax, where, usage.error)
+        TABLE.command(name, usage=syntax, summary=summary, carries_password=carries_password)(run)
+        return func
+    return register

@@ -1,4 +1,4 @@
-"""loginHSM and logoutHSM in key_mgmt_util."""
+"""loginHSM, logoutHSM and listUsers in key_mgmt_util."""
 
 from __future__ import annotations
 
@@ -78,4 +78,27 @@ def logout_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
     overall = next((code for _, code in results if code), rc.SUCCESS)
     shell.returned("Cfm3LogoutHSM", overall, message_apart=True)
     shell.status(results)
+    shell.line()
+
+
+@TABLE.command("listUsers", usage="listUsers", summary="Lists all users of a partition")
+def list_users(shell: KeyMgmtUtil, args: list[str]) -> None:
+    """One table for the whole cluster, even when the HSMs disagree (listUsers.md): each user
+    as the first HSM that knows it reports it."""
+    world = shell.store.read()
+    merged: dict[int, object] = {}
+    for _, hsm in shell.nodes(world)[1]:
+        for user in users.list_users(hsm):
+            merged.setdefault(user.user_id, user)
+    shell.line()
+    shell.line(f"\tNumber Of Users found {len(merged)}")
+    shell.line()
+    shell.line("\tIndex       User ID     User Type       User Name           MofnPubKey    "
+               "LoginFailureCnt         2FA")
+    for index, uid in enumerate(sorted(merged), start=1):
+        user = merged[uid]
+        shell.line(f"        {index:<9d}{uid:9d}      {user.user_type:<16}{user.name:<26}"
+                   f"{'YES' if user.mofn_pub_key else 'NO':<3}{user.failed_logins:15d}"
+                   f"{'YES' if user.two_factor else 'NO':>17}")
+    shell.returned("Cfm3ListUsers", rc.SUCCESS)
     shell.line()

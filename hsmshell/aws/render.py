@@ -1,0 +1,108 @@
+"""The AWS CLI v1's output formats, after `--query`.
+
+json: `json.dumps(..., indent=4, ensure_ascii=False)` and a newline; an empty response prints
+nothing.  text: the CLI's text formatter (awscli/text.py): scalars of a dict on one tab-separated
+line in key order, nested lists and dicts below under their upper-cased key.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+
+FORMATS = ("json", "text")  # the CLI's table and yaml formats are not emulated
+
+
+class QueryError(Exception):
+    def __init__(self, query: str, message: str):
+        super().__init__(message)
+        self.query = query
+
+
+def output(response: dict, fmt: str, query: str | None) -> str:
+    data: Any = response
+    if query is not None:
+        import jmespath  # only for --query
+        from jmespath.exceptions import JMESPathError
+
+        try:
+            data = jmespath.search(query, response)
+        except JMESPathError as exc:
+            raise QueryError(query, str(exc)) from None
+    if fmt == "text":
+        stream = io.StringIO()
+        _text(data, stream)
+        return stream.getvalue()
+    if data == {} or (query is None and not data):
+        return ""
+    return json.dumps(data, indent=4, ensure_ascii=False) + "\n"
+
+
+def paginated(result_key: str, pages: list[list], token: str | None, fmt: str, query: str | None) -> str:
+    """json prints the pages merged, then --query; text formats page by page, --query on each
+    (awscli's TextFormatter), so a query over a list prints one line per page."""
+    if fmt == "json":
+        merged: dict[str, Any] = {result_key: [item for page in pages for item in page]}
+        if token:
+            merged["NextToken"] = token
+        return output(merged, fmt, query)
+    text = "".join(output({result_key: page}, fmt, query) for page in pages)
+    if token:
+        text += output({"NextToken": {"NextToken": token}}, fmt, query)
+    return text
+
+
+def _text(item: Any, stream, identifier: str | None = None, scalar_keys: list[str] | None = None) -> None:
+    if isinstance(item, dict):
+        _text_dict(item, stream, identifier, scalar_keys)
+    elif isinstance(item, list):
+        _text_list(item, stream, identifier)
+    else:
+        stream.write(_scalar(item) + "\n")
+
+
+def _text_list(items: list, stream, identifier: str | None) -> None:
+    if not items:
+        return
+    if any(isinstance(e, dict) for e in items):
+        keys = sorted({k for e in items if isinstance(e, dict) for k, v in e.items()
+                       if not isinstance(v, (dict, list))})
+        for element in items:
+            _text(element, stream, identifier, keys)
+    elif any(isinstance(e, list) for e in items):
+        scalars = [e for e in items if not isinstance(e, (list, dict))]
+        if scalars:
+            _scalar_list(scalars, stream, identifier)
+        for element in (e for e in items if isinstance(e, (list, dict))):
+            _text(element, stream, identifier)
+    else:
+        _scalar_list(items, stream, identifier)
+
+
+def _scalar_list(items: list, stream, identifier: str | None) -> None:
+    if identifier is not None:
+        for item in items:
+            stream.write(f"{identifier.upper()}\t{_scalar(item)}\n")
+    else:
+        stream.write("\t".join(_scalar(i) for i in items) + "\n")
+
+
+def _text_dict(item: dict, stream, identifier: str | None, scalar_keys: list[str] | None) -> None:
+    if scalar_keys is None:
+        scalars = [_scalar(v) for k, v in sorted(item.items()) if not isinstance(v, (dict, list))]
+        nested = [(k, v) for k, v in sorted(item.items()) if isinstance(v, (dict, list))]
+    else:
+        scalars = [_scalar(item.get(k, "")) for k in scalar_keys]
+        nested = [(k, item[k]) for k in sorted(set(item) - set(scalar_keys))]
+    if scalars:
+        if identifier is not None:
+            scalars.insert(0, identifier.upper())
+        stream.write("\t".join(scalars) + "\n")
+    for key, value in nested:
+        _text(value, stream, key)
+
+
+def _scalar(value: Any) -> str:
+    return str(value)  # Python's str, as the CLI writes it: True, 1499288695.918

@@ -1,0 +1,98 @@
+"""Who owns and shares which keys, as cloudhsm_mgmt_util sees it: findAllKeys, shareKey and
+the attribute changes a key's owner makes with setAttribute.
+
+The shell asks one HSM at a time, because it reports each server on its own.  Keys are kept
+once per cluster (the cluster synchronises them), so a change made through one server is the
+cluster's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from ..world.model import Cluster, Hsm, World
+from . import attributes as attr
+from . import returncodes as rc
+from .keys import PUBLIC_KEY, Refused, lookup, user_id
+from .nodes import answers
+
+OWNED, SHARED = "(o)", "(s)"
+
+
+@dataclass
+class Ownership:
+    keys: list[tuple[int, str]]  # handle and (o)/(s), in the HSM's order
+    key_hash: str | None  # of the HSM's whole ownership table; None for a user with no keys
+
+
+def _session(world: World, hsm: Hsm, session_id: str):
+    if not answers(hsm):
+        raise Refused("", rc.SERVER_UNAVAILABLE)
+    session = world.sessions.get(session_id)
+    if session is None or hsm.hsm_id not in session.hsms:
+        raise Refused("", rc.NOT_LOGGED_IN)
+    return session
+
+
+def find_all_keys(world: World, cluster: Cluster, hsm: Hsm, session_id: str, uid: int) -> Ownership:
+    """The keys a user owns or shares on one HSM, for any logged-in user (the permission
+    table lets every user read the sync status; GAP: findAllKeys.md names CO and AU).  Only
+    crypto users have keys; a public key is listed for its owner only."""
+    _session(world, hsm, session_id)
+    user = next((u for u in hsm.users if u.user_id == uid), None)
+    on_hsm = [k for k in cluster.keys.values() if hsm.hsm_id in k.hsms]
+    found = []
+    if user is not None and user.user_type == "CU":
+        for key in on_hsm:
+            if key.owner == uid:
+                found.append((key.handle, OWNED))
+            elif uid in key.shared_with and key.key_class != PUBLIC_KEY:
+                found.append((key.handle, SHARED))
+    table = ";".join(f"{k.handle}:{k.owner}:{','.join(map(str, sorted(k.shared_with)))}" for k in on_hsm)
+    return Ownership(found, hashlib.sha256(table.encode()).hexdigest() if found else None)
+
+
+def share_key(world: World, cluster: Cluster, hsm: Hsm, session_id: str, handle: int,
+              user_ids: list[int], share: bool) -> None:
+    """The owner shares a key with crypto users, or stops sharing it.  Public keys are every
+    user's already; a key with its own quorum needs approval to be shared."""
+    session = _session(world, hsm, session_id)
+    key = lookup(cluster, session, [hsm], handle, "shareKey")
+    if key.owner != user_id(cluster, session):
+        raise Refused("shareKey", rc.KEY_ACCESS_DENIED)
+    if key.key_class == PUBLIC_KEY:
+        raise Refused("shareKey", rc.PERMISSION_DENIED)
+    if key.m_value > 0:
+        raise Refused("shareKey", rc.MXN_AUTH_FAILED)
+    for uid in user_ids:
+        user = next((u for u in hsm.users if u.user_id == uid), None)
+        if user is None or user.user_type != "CU" or uid == key.owner:
+            raise Refused("shareKey", rc.USER_NOT_FOUND)
+    for uid in user_ids:
+        if share and uid not in key.shared_with:
+            key.shared_with.append(uid)
+        elif not share and uid in key.shared_with:
+            key.shared_with.remove(uid)
+
+
+def set_attribute(world: World, cluster: Cluster, hsm: Hsm, session_id: str, handle: int,
+                  attribute_id: int, value: str) -> None:
+    """The owner changes one of the attributes cloudhsm_mgmt_util may set: the label or a
+    template as text, every other one 0 or 1."""
+    session = _session(world, hsm, session_id)
+    key = lookup(cluster, session, [hsm], handle, "setAttribute")
+    if attribute_id not in attr.CMU_SETTABLE:
+        raise Refused("setAttribute", rc.INVALID_ATTRIBUTE)
+    if key.owner != user_id(cluster, session):
+        raise Refused("setAttribute", rc.KEY_ACCESS_DENIED)
+    if key.m_value > 0:
+        raise Refused("setAttribute", rc.MXN_AUTH_FAILED)
+    if attribute_id == attr.LABEL:
+        key.label = value
+    elif attr.BY_ID[attribute_id].kind == attr.STRING:
+        key.attributes[attribute_id] = value
+    elif value in ("0", "1"):
+        key.attributes[attribute_id] = int(value)
+    else:
+        raise Refused("setAttribute", rc.INVALID_INPUT)

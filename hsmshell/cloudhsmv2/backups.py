@@ -1,0 +1,101 @@
+"""Cluster backups: taken when the real service takes them, deleted after a seven-day wait
+that RestoreBackup can end early (kms-spec §6.7, §6.10).
+
+A backup holds one HSM's users and the cluster's keys (with their material) as they were, and
+the cluster's lineage, so a cluster made from it is related to the original.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ..world import due, ids
+from ..world.clock import now
+from ..world.model import Backup, Cluster, World
+from .errors import invalid, not_found
+
+DAY = 86400
+BACKUP_DELETED = "cloudhsmv2.backup_deleted"
+DELETION_WAIT = 7 * DAY
+FILTERS = ("backupIds", "sourceBackupIds", "clusterIds", "states", "neverExpires")
+
+
+def get(world: World, backup_id: str) -> Backup:
+    backup = world.backups.get(backup_id)
+    if backup is None:
+        raise not_found(f"Backup {backup_id} not found.")
+    return backup
+
+
+def take(world: World, cluster: Cluster) -> Backup | None:
+    """Back up a cluster from one of its active HSMs; a cluster without one has nothing to
+    back up."""
+    source = next((h for h in cluster.hsms if h.state == "ACTIVE"), None)
+    if source is None:
+        return None
+    keys = {h: copy.deepcopy(k) for h, k in cluster.keys.items() if k.session_id is None and k.hsms}
+    for key in keys.values():
+        key.hsms = []
+    backup = Backup(backup_id=ids.cloudhsm_id(world, "backup"), cluster_id=cluster.cluster_id,
+                    create_timestamp=now(world), lineage=cluster.lineage,
+                    source_backup_id=cluster.source_backup_id, users=copy.deepcopy(source.users),
+                    keys=keys, next_handle=cluster.next_handle)
+    world.backups[backup.backup_id] = backup
+    return backup
+
+
+def latest(world: World, cluster_id: str) -> Backup | None:
+    ready = [b for b in world.backups.values() if b.cluster_id == cluster_id and b.state == "READY"]
+    return max(ready, key=lambda b: b.create_timestamp, default=None)
+
+
+def describe(world: World, filters: dict[str, list[str]], sort_ascending: bool) -> list[Backup]:
+    unknown = set(filters) - set(FILTERS)
+    if unknown:
+        raise invalid(f"Invalid filter: {sorted(unknown)[0]}. Valid filters are {', '.join(FILTERS)}.")
+    for value in filters.get("neverExpires", []):
+        if value not in ("true", "false"):
+            raise invalid(f"Invalid value {value} for filter neverExpires: use true or false.")
+    found = [
+        b for b in world.backups.values()
+        if b.state != "DELETED"
+        and _match(filters, "backupIds", b.backup_id) and _match(filters, "clusterIds", b.cluster_id)
+        and _match(filters, "sourceBackupIds", b.source_backup_id) and _match(filters, "states", b.state)
+        and _match(filters, "neverExpires", "true" if b.never_expires else "false")
+    ]
+    # GAP: the order without SortAscending is not documented; newest first reads best.
+    return sorted(found, key=lambda b: b.create_timestamp, reverse=not sort_ascending)
+
+
+def _match(filters: dict[str, list[str]], name: str, value: str | None) -> bool:
+    return name not in filters or value in filters[name]
+
+
+def delete(world: World, backup_id: str) -> Backup:
+    backup = get(world, backup_id)
+    if backup.state != "READY":
+        raise invalid(f"Backup {backup_id} is in state {backup.state}; only a READY backup can be deleted.")
+    backup.state = "PENDING_DELETION"
+    backup.delete_timestamp = now(world) + DELETION_WAIT
+    due.schedule(world, DELETION_WAIT, BACKUP_DELETED, backup_id=backup_id)
+    return backup
+
+
+def restore(world: World, backup_id: str) -> Backup:
+    backup = get(world, backup_id)
+    if backup.state != "PENDING_DELETION":
+        raise invalid(f"Backup {backup_id} is in state {backup.state}; only a backup pending "
+                      f"deletion can be restored.")
+    backup.state = "READY"
+    backup.delete_timestamp = None
+    due.cancel(world, BACKUP_DELETED, backup_id=backup_id)
+    return backup
+
+
+def settle_deleted(world: World, args: dict) -> None:
+    backup = world.backups.get(args["backup_id"])
+    if backup is not None and backup.state == "PENDING_DELETION":
+        del world.backups[backup.backup_id]  # gone for good: nothing can restore it
+
+
+DUE_HANDLERS = {BACKUP_DELETED: settle_deleted}

@@ -1,0 +1,121 @@
+"""Replaying a transcript: one fresh world per file, every command in-process, and the
+output compared command by command.
+
+A tool prompt met while that tool is not running starts it without checking its banner,
+which is how documentation sessions begin; `$ cloudhsm_mgmt_util ...` starts it with its
+banner checked.  Each tool keeps running, as in a terminal of its own, until it quits or
+the transcript ends, so `$ aws ...` lines between its commands see what it holds (a
+`kmsuser` left logged in makes the reconnect fail, as it would for real).  `<prompt>^D`
+ends a tool's input as Ctrl-D does.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..world.store import WorldError
+from .doors import ToolSession, ToolTimeout, without_world_option, run_command, split, tool_of
+from .match import compare, normalise, substitute, unified_diff
+from .parse import Step, Transcript, TranscriptError, load
+
+END_OF_INPUT = "^D"
+
+
+@dataclass
+class Result:
+    path: Path
+    ok: bool
+    lines: list[str]  # the file as it would read with the actual output
+    diff: str = ""
+    error: str | None = None
+
+    def report(self) -> str:
+        if self.error:
+            return self.error + "\n"
+        return self.diff
+
+
+def run_file(path: str | Path) -> Result:
+    try:
+        transcript = load(path)
+    except TranscriptError as exc:
+        return Result(Path(path), False, [], error=str(exc))
+    return replay(transcript)
+
+
+def replay(transcript: Transcript) -> Result:
+    header = transcript.header
+    variables = dict(header.variables)
+    edits: list[tuple[int, int, list[str]]] = []
+    with tempfile.TemporaryDirectory(prefix="hsmshell-transcript-") as folder:
+        try:
+            store = _world(transcript, Path(folder))
+        except (WorldError, ValueError) as exc:
+            return Result(transcript.path, False, transcript.lines, error=f"{transcript.path}: {exc}")
+        tools: dict[str, ToolSession] = {}
+        try:
+            for step in transcript.steps:
+                command_line, output = _run(step, store, tools, variables, transcript.expected(step),
+                                             header.exact)
+                lines = output.split("\n")
+                if lines[-1] == "":
+                    lines.pop()
+                result = compare(transcript.expected(step), lines, variables, exact=header.exact)
+                variables.update(result.captures)
+                if command_line is not None:
+                    edits.append((step.first, step.first + 1, [step.indent + command_line]))
+                if not result.ok:
+                    edits.append((step.first + 1, step.end, [step.indent + l for l in result.lines]))
+        except ToolTimeout as exc:
+            return Result(transcript.path, False, transcript.lines,
+                          error=f"{transcript.path}, line {step.first + 1}: {exc}")
+        finally:
+            for session in tools.values():
+                session.end()
+    updated = list(transcript.lines)
+    for first, end, lines in sorted(edits, reverse=True):
+        updated[first:end] = lines
+    if updated == transcript.lines:
+        return Result(transcript.path, True, updated)
+    return Result(transcript.path, False, updated, unified_diff(transcript.lines, updated, str(transcript.path)))
+
+
+def update(result: Result) -> None:
+    """Write the actual output into the transcript, in place."""
+    result.path.write_text("".join(line + "\n" for line in result.lines), encoding="utf-8")
+
+
+def _world(transcript: Transcript, folder: Path):
+    from .worlds import fresh_world
+
+    header = transcript.header
+    return fresh_world(folder, header.world, base=transcript.path.parent,
+                       password_cost=header.password_cost, frozen_at=header.clock)
+
+
+def _run(step: Step, store, tools: dict[str, ToolSession], variables: dict[str, str],
+         expected: list[str], exact: bool) -> tuple[str | None, str]:
+    """Run one step: (the command line when the tool showed another prompt, the output)."""
+    command = substitute(step.command, variables)
+    if step.kind == "shell":
+        words = split(command)
+        kind = tool_of(words)
+        if kind is None:
+            status, output = run_command(words, store)
+        else:
+            if kind in tools:
+                tools.pop(kind).end()  # a new one replaces the old one, as if its input ended
+            args = words[2:] if words[0] == "sudo" else words[1:]
+            session = tools[kind] = ToolSession(kind, store, without_world_option(args))
+            status, output = (0 if session.alive else session.status), session.banner
+        return None, output + (f"[{status}]\n" if status else "")
+    session = tools.get(step.kind)
+    if session is None or not session.alive:
+        session = tools[step.kind] = ToolSession(step.kind, store)
+    shown = session.prompt
+    answers = [substitute(line, variables) for line in expected]
+    output = session.send(None if command.strip() == END_OF_INPUT else command, answers)
+    same = shown == step.prompt if exact else normalise(shown) == normalise(step.prompt)
+    return (None if same else shown + step.command), output

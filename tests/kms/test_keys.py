@@ -1,0 +1,115 @@
+"""KMS keys in a custom key store: created with a backing key in the cluster, key states
+derived from the store, deletion on the world's clock (kms-spec §2.7-§2.12, §3.3)."""
+
+from __future__ import annotations
+
+import json
+
+from hsmshell.cli import main as hsmshell
+
+from ..conftest import STORE_ID
+
+KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
+ARN = f"arn:aws:kms:us-west-2:111122223333:key/{KEY}"
+CLUSTER = "cluster-1a23b4cdefg"
+
+
+def state(api, key=KEY):
+    return api.kms.DescribeKey(KeyId=key)["KeyMetadata"]["KeyState"]
+
+
+def test_create_key_generates_an_aes_256_backing_key_owned_by_kmsuser(api, store, doors):
+    meta = api.kms.CreateKey(Origin="AWS_CLOUDHSM", CustomKeyStoreId=STORE_ID, Description="new")["KeyMetadata"]
+    assert (meta["KeyState"], meta["Enabled"], meta["Origin"], meta["CloudHsmClusterId"]) == (
+        "Enabled", True, "AWS_CLOUDHSM", CLUSTER)
+    world = store.read()
+    handle = world.kms_keys[meta["KeyId"]].backing_key_handle
+    key = world.clusters[CLUSTER].keys[handle]
+    assert (key.owner, key.key_class, key.key_type, key.size, key.extractable, key.label) == (
+        3, 4, 31, 32, False, meta["Arn"])
+    assert len(key.hsms) == 3 and key.material.startswith("sealed:")
+    event = world.trail[-1]
+    assert event["eventName"] == "CreateKey"
+    assert json.loads(event["additionalEventData"]["backingKey"])["keyHandle"] == str(handle)
+    # The runbook's way to find it: findKey -l <ARN> as kmsuser, after disconnecting.
+    assert handle == 262170
+
+
+def test_create_key_refusals(api, store):
+    assert api.error("kms", "CreateKey", Origin="AWS_CLOUDHSM", CustomKeyStoreId="cks-0000000000000000f"
+                     ).code == "CustomKeyStoreNotFoundException"
+    assert api.error("kms", "CreateKey", Origin="AWS_CLOUDHSM", CustomKeyStoreId=STORE_ID,
+                     KeySpec="RSA_2048").code == "UnsupportedOperationException"
+    with store.transaction() as world:  # one HSM left: CreateKey needs two zones
+        for hsm in world.clusters[CLUSTER].hsms[1:]:
+            hsm.state = "DELETE_IN_PROGRESS"
+    assert api.error("kms", "CreateKey", Origin="AWS_CLOUDHSM", CustomKeyStoreId=STORE_ID
+                     ).code == "CloudHsmClusterInvalidConfigurationException"
+    api.kms.DisconnectCustomKeyStore(CustomKeyStoreId=STORE_ID)
+    assert api.error("kms", "CreateKey", Origin="AWS_CLOUDHSM", CustomKeyStoreId=STORE_ID
+                     ).code == "CustomKeyStoreInvalidStateException"
+
+
+def test_enable_and_disable_an_unavailable_key_take_effect_on_reconnect(api):
+    api.kms.DisconnectCustomKeyStore(CustomKeyStoreId=STORE_ID)
+    assert api.kms.DisableKey(KeyId=KEY) == {}
+    assert state(api) == "Unavailable"
+    api.kms.ConnectCustomKeyStore(CustomKeyStoreId=STORE_ID)
+    assert state(api) == "Disabled"
+    api.kms.EnableKey(KeyId=ARN)
+    assert state(api) == "Enabled"
+
+
+def test_schedule_and_cancel_deletion(api):
+    response = api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)
+    assert (response["KeyId"], response["KeyState"], response["PendingWindowInDays"]) == (ARN, "PendingDeletion", 7)
+    assert api.error("kms", "ScheduleKeyDeletion", KeyId=KEY).code == "KMSInvalidStateException"
+    assert api.error("kms", "EnableKey", KeyId=KEY).message == f"{ARN} is pending deletion."
+    api.kms.DisconnectCustomKeyStore(CustomKeyStoreId=STORE_ID)
+    assert state(api) == "PendingDeletion"  # even while disconnected
+    assert api.kms.CancelKeyDeletion(KeyId=KEY) == {"KeyId": ARN}
+    assert api.error("kms", "CancelKeyDeletion", KeyId=KEY).message == f"{ARN} is not pending deletion."
+    api.kms.ConnectCustomKeyStore(CustomKeyStoreId=STORE_ID)
+    assert state(api) == "Disabled"  # a cancelled key comes back disabled
+
+
+def test_waiting_period_is_checked_by_the_service(api):
+    error = api.error("kms", "ScheduleKeyDeletion", KeyId=KEY, PendingWindowInDays=45)
+    assert (error.code, error.message) == ("ValidationException", "PendingWindowInDays must be between 7 and 30")
+
+
+def test_deletion_while_connected_deletes_the_backing_key(api, store):
+    api.kms.CreateAlias(AliasName="alias/example", TargetKeyId=KEY)
+    api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)
+    assert hsmshell(["clock", "advance", "6d"]) == 0
+    assert KEY in store.read().kms_keys
+    assert hsmshell(["clock", "advance", "1d"]) == 0
+    world = store.read()
+    assert KEY not in world.kms_keys and 262162 not in world.clusters[CLUSTER].keys
+    assert "alias/example" not in world.aliases  # aliases go with their key
+    event = next(e for e in reversed(world.trail) if e["eventName"] == "DeleteKey")
+    assert json.loads(event["additionalEventData"]["backingKeysDeletionStatus"])[0]["deletionStatus"] == "SUCCESS"
+    assert api.error("kms", "DescribeKey", KeyId=KEY).code == "NotFoundException"
+
+
+def test_aliases(api):
+    assert api.kms.CreateAlias(AliasName="alias/ExampleAlias", TargetKeyId=KEY) == {}
+    assert api.error("kms", "CreateAlias", AliasName="alias/ExampleAlias", TargetKeyId=KEY).code == "AlreadyExistsException"
+    assert api.error("kms", "CreateAlias", AliasName="ExampleAlias", TargetKeyId=KEY).code == "InvalidAliasNameException"
+    assert api.error("kms", "CreateAlias", AliasName="alias/aws/kms", TargetKeyId=KEY).code == "InvalidAliasNameException"
+    listed = api.kms.ListAliases(KeyId=KEY)["Aliases"]
+    assert [(a["AliasName"], a["TargetKeyId"]) for a in listed] == [("alias/ExampleAlias", KEY)]
+    assert api.kms.DescribeKey(KeyId="alias/ExampleAlias")["KeyMetadata"]["KeyId"] == KEY
+    assert api.error("kms", "DescribeKey", KeyId="alias/none").message == (
+        "Alias arn:aws:kms:us-west-2:111122223333:alias/none is not found.")
+    assert api.error("kms", "ListAliases", KeyId="0000dcba-09fe-87dc-65ba-ab0987654321").code == "NotFoundException"
+    api.kms.ScheduleKeyDeletion(KeyId=KEY)
+    assert api.error("kms", "CreateAlias", AliasName="alias/late", TargetKeyId=KEY).code == "KMSInvalidStateException"
+
+
+def test_list_keys_and_describe_in_every_state(api):
+    assert [k["KeyId"] for k in api.kms.ListKeys()["Keys"]] == [KEY, "0987dcba-09fe-87dc-65ba-ab0987654321"]
+    api.kms.DisconnectCustomKeyStore(CustomKeyStoreId=STORE_ID)
+    meta = api.kms.DescribeKey(KeyId=ARN)["KeyMetadata"]
+    assert (meta["KeyState"], meta["Enabled"]) == ("Unavailable", False)
+    assert api.error("kms", "DescribeKey", KeyId="not-a-key").message == "Invalid keyId 'not-a-key'"

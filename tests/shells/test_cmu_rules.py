@@ -1,0 +1,117 @@
+"""The rules cloudhsm_mgmt_util enforces, through its own door: who may create, delete and
+change users, and who may share and change keys."""
+
+from __future__ import annotations
+
+from ..conftest import STORE_ID, lines
+from .conftest import chunk
+
+ADMIN = "loginHSM CO admin co12345\n"
+CREATE_ALICE = "createUser CU alice password1\ny\n"
+
+
+def after(out: str, command: str) -> list[str]:
+    return lines(chunk(out, "aws-cloudhsm>", command))[1:]
+
+
+def test_a_crypto_user_cannot_create_users_and_is_asked_what_to_do(doors):
+    doors.cmu(ADMIN + CREATE_ALICE + "quit\n")
+    out = doors.cmu("loginHSM CU alice password1\ncreateUser CU bob password1\ny\nI\nR\nA\nquit\n")
+    denied = "createUser failed: RET_PERMISSION_DENIED"
+    assert after(out, "createUser")[-10:] == [  # I moves on, R asks again, A stops
+        "Creating User bob(CU) on 3 nodes",
+        denied, "creating user on server 0(10.0.2.9) failed", "Retry/Ignore/Abort?(R/I/A):I",
+        denied, "creating user on server 1(10.0.3.11) failed", "Retry/Ignore/Abort?(R/I/A):R",
+        denied, "creating user on server 1(10.0.3.11) failed", "Retry/Ignore/Abort?(R/I/A):A"]
+    assert "server 2(10.0.1.12) failed" not in out
+
+
+def test_user_ids_are_not_reused_after_a_deletion(doors):
+    out = doors.cmu(ADMIN + CREATE_ALICE + "deleteUser CU alice\n" + CREATE_ALICE + "listUsers\nquit\n")
+    rows = [l.split() for l in after(out, "listUsers") if l.split()[:1] == ["5"]]
+    assert [r[:3] for r in rows] == [["5", "CU", "alice"]] * 3
+
+
+def test_duplicate_names_bad_names_and_bad_passwords_are_refused(doors):
+    out = doors.cmu(ADMIN + "createUser CU KMSUSER password1\ny\nA\ncreateUser CU bad-name password1\n"
+                    "createUser CU " + "n" * 32 + " password1\ncreateUser CU bob pass word\n"
+                    "createUser CU bob short\ncreateUser XX bob password1\nquit\n")
+    assert "createUser failed: RET_USER_ALREADY_EXISTS" in out  # names are not case-sensitive
+    assert "Error: User name contains invalid characters" in out
+    assert "Error: User name length should be less than 32" in out
+    assert "Error: Invalid number of arguments." in out  # `pass word` is two arguments
+    assert "Error: Password length should be between 7 and 32" in out
+    assert "Error: Invalid user type XX." in out
+
+
+def test_a_logged_in_user_or_a_crypto_user_owning_keys_cannot_be_deleted(doors):
+    # kmsuser owns the key store's keys, and KMS is logged in as kmsuser.
+    out = doors.cmu(ADMIN + "deleteUser CU kmsuser\nI\nI\nI\nquit\n")
+    assert out.count("deleteUser failed: RET_USER_IN_SESSION") == 3
+    assert doors.aws("kms", "disconnect-custom-key-store", "--custom-key-store-id", STORE_ID)[0] == 0
+    out = doors.cmu(ADMIN + "deleteUser CU kmsuser\nI\nI\nI\nquit\n")
+    assert out.count("deleteUser failed: RET_USER_OWNS_KEYS") == 3
+
+
+def test_roll_back_puts_the_user_back_where_it_was_deleted(doors, store):
+    doors.cmu(ADMIN + CREATE_ALICE + "quit\n")
+    with store.transaction() as world:  # alice is logged in on the last HSM only
+        from hsmshell.cloudhsm.sessions import open_session
+        hsm = world.clusters["cluster-1a23b4cdefg"].hsms[2]
+        open_session(world, "other", "key_mgmt_util", "cluster-1a23b4cdefg", "alice", "CU", [hsm.hsm_id], pid=None)
+    out = doors.cmu(ADMIN + "deleteUser CU alice\nB\nlistUsers\nquit\n")
+    assert after(out, "deleteUser")[-4:] == [
+        "deleteUser success on server 1(10.0.3.11)", "deleteUser failed: RET_USER_IN_SESSION",
+        "deleteUser failed on server 2(10.0.1.12)", "Retry/rollBack/Ignore?(R/B/I):B"]
+    assert [l.split()[2] for l in after(out, "listUsers") if l.split()[:1] == ["4"]] == ["alice"] * 3
+
+
+def test_a_crypto_officer_changes_any_password_a_crypto_user_only_their_own(doors):
+    doors.cmu(ADMIN + CREATE_ALICE + "createUser CU bob password1\ny\nquit\n")
+    out = doors.cmu("loginHSM CU alice password1\nchangePswd CU bob newPassword\ny\n"
+                    "changePswd CU alice newPassword\ny\nquit\n")
+    assert out.count("changePswd failed: RET_PERMISSION_DENIED") == 3
+    assert "loginHSM success on server 0" in doors.cmu("loginHSM CU alice newPassword\nquit\n")
+    assert "loginHSM failed" in doors.cmu("loginHSM CU bob newPassword\nquit\n")
+
+
+def test_kmsuser_cannot_log_in_while_kms_holds_it(doors):
+    out = doors.cmu("loginHSM CU kmsuser anything1\nquit\n")
+    assert out.count("loginHSM failed: RET_USER_LOGIN_FAILURE") == 3
+
+
+def test_quorum_blocks_user_management_and_get_m_value_reports_it(doors):
+    out = doors.cmu(ADMIN + "setMValue 3 1\ny\ngetMValue 3\nsetMValue 3 2\ny\nquit\n")
+    assert "Setting M Value(1) for 3 on 3 nodes" in out
+    assert "setMValue failed: RET_INVALID_M_VALUE" in out  # admin is the only officer
+    assert "MValue of service 3[USER_MGMT] on server 2 : [1]" in out
+
+
+def test_key_rules_owner_shares_and_changes_nobody_else(doors):
+    assert doors.aws("kms", "disconnect-custom-key-store", "--custom-key-store-id", STORE_ID)[0] == 0
+    doors.cmu(ADMIN + "changePswd CU kmsuser tempPassword\ny\n" + CREATE_ALICE + "quit\n")
+    out = doors.cmu("loginHSM CU kmsuser tempPassword\nshareKey 262162 4 1\ny\ngetKeyInfo 262162\n"
+                    "setAttribute 262162 3 relabelled\ny\ngetAttribute 262162 3\nsetAttribute 262162 354 1\n"
+                    "getAttribute 999 3\nshareKey 262162 1 1\ny\nquit\n")
+    assert out.count("shareKey success") == 3
+    assert "also, shared to following 1 user(s):" in out
+    assert after(out, "getAttribute 262162 3")[-2:] == ["OBJ_ATTR_LABEL", "relabelled"]
+    assert "Error: Attribute 354 cannot be set." in out
+    assert "getAttribute failed: RET_INVALID_HANDLE" in out
+    assert "shareKey failed: RET_USER_NOT_FOUND" in out  # user 1 is a crypto officer
+    out = doors.cmu("loginHSM CU alice password1\nsetAttribute 262162 3 mine\ny\nfindAllKeys 4 0\n"
+                    "getKeyInfo 262162\nquit\n")
+    assert out.count("setAttribute failed: RET_KEY_ACCESS_DENIED") == 3
+    assert "262162(s)" in out  # alice may list it (any logged-in user; GAP) and it is shared
+    assert "Owned by user 3" in out
+
+
+def test_non_numeric_handles_and_server_mode_only_commands(doors):
+    out = doors.cmu(ADMIN + "getKeyInfo abc\nsyncUser 3 1\nserver 9\nserver 0\nsyncUser 3 0\nexit\nexit\n"
+                    "getCert /nonexistent/x 4\nquit\n")
+    assert "Error: Invalid argument: a number is expected." in out
+    assert "Error: syncUser is supported only in server mode. Use 'server <server ID>' first." in out
+    assert "Error: Invalid server number 9." in out
+    assert "Error: Invalid server ID 0." in out
+    assert "Command not found: exit." in out
+    assert "Error: getCert is supported only in server mode." in out

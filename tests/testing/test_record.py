@@ -1,0 +1,64 @@
+"""`hsmshell transcript record`: a rehearsal typed once becomes a transcript that replays."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pexpect
+
+STORE = "cks-1234567890abcdef0"
+
+
+def hsmshell(*args: str, stdin: str = "", cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([shutil.which("hsmshell"), *args], input=stdin, capture_output=True,
+                          text=True, cwd=cwd, timeout=60)
+
+
+def test_recorded_through_a_pipe_then_replayed(tmp_path):
+    session = (f"aws kms disconnect-custom-key-store --custom-key-store-id {STORE}\n"
+               "cloudhsm_mgmt_util\nloginHSM CO admin co12345\nchangePswd CU kmsuser tempPassword\ny\nquit\n"
+               "key_mgmt_util\nloginHSM -u CU -s kmsuser -hpswd\ntempPassword\nlogoutHSM\nexit\n"
+               f"aws kms connect-custom-key-store --custom-key-store-id {STORE}\n"
+               f"aws kms connect-custom-key-store --custom-key-store-id cks-0000000000000000f\n")
+    done = hsmshell("transcript", "record", "rehearsal.transcript", stdin=session, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "rehearsal.transcript").read_text()
+    assert "# world: default\n# clock: " in text
+    assert "aws-cloudhsm>changePswd CU kmsuser tempPassword\n" in text
+    assert "Do you want to continue(y/n)?y\nChanging password for kmsuser(CU) on 3 nodes\n" in text
+    assert "Command: loginHSM -u CU -s kmsuser -hpswd\nEnter password: tempPassword\n" in text
+    assert "does not exist in this account and Region.\n[255]\n" in text
+    replayed = hsmshell("transcript", "run", "rehearsal.transcript", cwd=tmp_path)
+    assert (replayed.returncode, replayed.stdout) == (0, "passed rehearsal.transcript\n1 passed, 0 failed\n")
+    # the replay compares: a changed line in the recording fails it
+    (tmp_path / "rehearsal.transcript").write_text(text.replace("on 3 nodes", "on 2 nodes"))
+    assert hsmshell("transcript", "run", "rehearsal.transcript", cwd=tmp_path).returncode == 1
+
+
+def test_recorded_at_a_terminal_with_the_real_console(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "HSMSHELL_WORLD"}
+    env.update(TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
+    child = pexpect.spawn(shutil.which("hsmshell"), ["transcript", "record", "pty.transcript"],
+                          cwd=str(tmp_path), env=env, encoding="utf-8", dimensions=(40, 200), timeout=30)
+    child.expect_exact("$")
+    child.sendline("key_mgmt_util")
+    child.expect_exact("Command:")
+    child.sendline("loginHSM -u CU -s kmsuser -hpswd")
+    child.expect_exact("Enter password: ")
+    child.sendline("notThePassword1")
+    child.expect_exact("Cluster Error Status")
+    child.expect_exact("Command:")
+    child.sendline("exit")
+    child.expect_exact("$")
+    child.sendline("hsmshell clock show")
+    child.expect_exact("(frozen)")
+    child.expect_exact("$")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    text = (tmp_path / "pty.transcript").read_text()
+    assert "$ key_mgmt_util\nCommand: loginHSM -u CU -s kmsuser -hpswd\nEnter password: notThePassword1\n" in text
+    assert "HSM Error: RET_USER_LOGIN_FAILURE" in text and "Command: exit\n$ hsmshell clock show\n" in text
+    replayed = hsmshell("transcript", "run", "pty.transcript", cwd=tmp_path)
+    assert replayed.returncode == 0, replayed.stdout
