@@ -87,6 +87,15 @@ class TrailRow:
 
 
 @dataclass(frozen=True)
+class LabBlock:
+    name: str
+    title: str
+    objectives: tuple[tuple[str, bool], ...]  # (title, holds)
+    broken_guards: tuple[str, ...]
+    problem: str | None = None  # the lab's definition or state could not be read
+
+
+@dataclass(frozen=True)
 class Snapshot:
     path: str
     revision: int
@@ -98,6 +107,7 @@ class Snapshot:
     sessions: tuple[SessionRow, ...]
     trail: tuple[TrailRow, ...]
     problem: str | None = None  # the world file cannot be read; the rest is the last good view
+    lab: LabBlock | None = None  # the lab under way on this world, if any
 
 
 def build(world: World, path: str) -> Snapshot:
@@ -125,6 +135,25 @@ def build(world: World, path: str) -> Snapshot:
         ),
         trail=tuple(_trail_row(e) for e in world.trail[-TRAIL_SHOWN:][::-1]),
     )
+
+
+def lab_block(store, world: World) -> LabBlock | None:
+    """The lab under way and how its objectives stand, evaluated as `hsmshell lab check` does."""
+    from hsmshell.labs import definition, session
+    from hsmshell.labs.checks import evaluate
+    from hsmshell.labs.definition import LabError
+
+    try:
+        state = session.active(store)
+        if state is None:
+            return None
+        lab = definition.load(state.name)
+        objectives = evaluate(lab.objectives, world, state.variables)
+        guards = evaluate(lab.guards, world, state.variables)
+    except LabError as exc:
+        return LabBlock("?", "lab", (), (), problem=str(exc))
+    return LabBlock(lab.name, lab.title, tuple((o.check.title, o.holds) for o in objectives),
+                    tuple(g.check.title for g in guards if not g.holds))
 
 
 def _cluster(cluster) -> ClusterBlock:

@@ -11,6 +11,7 @@ from .clock_view import ClockView
 from .cluster_view import ClusterView
 from .key_stores_view import KeyStoresView
 from .kms_keys_view import KmsKeysView
+from .lab_view import LabView
 from .sessions_view import SessionsView
 from .snapshot import Snapshot
 from .trail_view import TrailView
@@ -27,10 +28,11 @@ VIEWS = (
 class StatusPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield ClockView(id="clock")
+        yield LabView(id="lab")
         for title, view, name in VIEWS:
             yield Label(title, classes="section-title")
             yield view(id=name)
 
     def show(self, snapshot: Snapshot) -> None:
-        for view in self.query("ClockView, KeyStoresView, KmsKeysView, ClusterView, SessionsView, TrailView"):
+        for view in self.query("ClockView, LabView, KeyStoresView, KmsKeysView, ClusterView, SessionsView, TrailView"):
             view.show(snapshot)

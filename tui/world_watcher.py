@@ -14,7 +14,8 @@ from hsmshell.services import open_store
 from hsmshell.world.store import WorldError
 
 from .messages import WorldChanged, WorldUnreadable
-from .snapshot import Snapshot, build
+from .snapshot import Snapshot, build, lab_block
+from dataclasses import replace
 
 TICK = 0.05  # seconds: a change shows within a tick and a render, well inside 250 ms
 
@@ -27,9 +28,25 @@ class WorldWatcher:
         self._store = open_store(path)
         self._last: Snapshot | None = None
         self._problem: str | None = None
+        self._lab_key = None
+        self._lab = None
 
     def snapshot(self) -> Snapshot:
-        return build(self._store.read(), str(self.path))
+        world = self._store.read()
+        return replace(build(world, str(self.path)), lab=self._lab_status(world))
+
+    def _lab_status(self, world):
+        """Objectives are evaluated again only when the world or the lab's state changed."""
+        from hsmshell.labs.session import state_path
+
+        try:
+            stamp = state_path(self._store).stat().st_mtime_ns
+        except FileNotFoundError:
+            stamp = None
+        key = (world.revision, stamp, world.clock.frozen_at)
+        if key != self._lab_key:
+            self._lab_key, self._lab = key, (lab_block(self._store, world) if stamp else None)
+        return self._lab
 
     def run(self) -> None:
         while not self.stopped.is_set():

@@ -12,7 +12,7 @@ ends a tool's input as Ctrl-D does.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..world.store import WorldError
@@ -30,6 +30,7 @@ class Result:
     lines: list[str]  # the file as it would read with the actual output
     diff: str = ""
     error: str | None = None
+    variables: dict[str, str] = field(default_factory=dict)  # the captures, for what comes next
 
     def report(self) -> str:
         if self.error:
@@ -45,13 +46,15 @@ def run_file(path: str | Path) -> Result:
     return replay(transcript)
 
 
-def replay(transcript: Transcript) -> Result:
+def replay(transcript: Transcript, store=None, variables: dict[str, str] | None = None) -> Result:
+    """Replay against a fresh world made from the header, or against `store` (a lab's world,
+    whose header `world:` line is then ignored)."""
     header = transcript.header
-    variables = dict(header.variables)
+    variables = {**header.variables, **(variables or {})}
     edits: list[tuple[int, int, list[str]]] = []
     with tempfile.TemporaryDirectory(prefix="hsmshell-transcript-") as folder:
         try:
-            store = _world(transcript, Path(folder))
+            store = store or _world(transcript, Path(folder))
         except (WorldError, ValueError) as exc:
             return Result(transcript.path, False, transcript.lines, error=f"{transcript.path}: {exc}")
         tools: dict[str, ToolSession] = {}
@@ -78,8 +81,9 @@ def replay(transcript: Transcript) -> Result:
     for first, end, lines in sorted(edits, reverse=True):
         updated[first:end] = lines
     if updated == transcript.lines:
-        return Result(transcript.path, True, updated)
-    return Result(transcript.path, False, updated, unified_diff(transcript.lines, updated, str(transcript.path)))
+        return Result(transcript.path, True, updated, variables=variables)
+    return Result(transcript.path, False, updated, unified_diff(transcript.lines, updated, str(transcript.path)),
+                  variables=variables)
 
 
 def update(result: Result) -> None:

@@ -21,7 +21,7 @@ async def until(pilot, condition, timeout: float = 10.0) -> None:
 
 def status_text(app) -> str:
     return "\n".join(view.plain() for view in app.query(
-        "ClockView, KeyStoresView, KmsKeysView, ClusterView, SessionsView, TrailView"))
+        "ClockView, LabView, KeyStoresView, KmsKeysView, ClusterView, SessionsView, TrailView"))
 
 
 def active_tab(app) -> TerminalTab:
@@ -165,3 +165,25 @@ async def test_quitting_logs_the_tabs_out(world_path):
     while any(s.tool == "cloudhsm_mgmt_util" for s in open_store_of(world_path).read().sessions.values()):
         assert time.monotonic() < deadline, "the tab's login outlived the app"
         await asyncio.sleep(0.05)
+
+
+async def test_lab_objectives_turn_green_as_the_repair_is_made(world_path):
+    import io
+
+    from hsmshell.cli import main
+
+    assert main(["--world", str(world_path), "lab", "start", "invalid-credentials"], io.StringIO(), io.StringIO()) == 0
+    app = HsmShellApp(world_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await until(pilot, lambda: "✗ ExampleKeyStore is connected" in status_text(app))
+        await type_line(pilot, app, f"aws kms disconnect-custom-key-store --custom-key-store-id {STORE_ID}")
+        await type_line(pilot, app, "cloudhsm_mgmt_util", expect="Connected to server '10.0.1.12'")
+        await type_line(pilot, app, "loginHSM CO admin co12345", expect="loginHSM success on server 2")
+        await type_line(pilot, app, "changePswd CU kmsuser tempPassword", expect="CAUTION")
+        await type_line(pilot, app, "y", expect="Changing password")
+        await type_line(pilot, app, "quit", expect="disconnecting")
+        await type_line(pilot, app, f"aws kms update-custom-key-store --custom-key-store-id {STORE_ID} "
+                                    "--key-store-password tempPassword")
+        await type_line(pilot, app, f"aws kms connect-custom-key-store --custom-key-store-id {STORE_ID}")
+        await until(pilot, lambda: "All objectives hold." in status_text(app))
+        assert "✓ ExampleKeyStore is connected" in status_text(app)

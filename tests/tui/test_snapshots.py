@@ -35,3 +35,15 @@ def test_failed_with_invalid_credentials(snap_compare, world_path, store, doors)
     doors.aws("kms", "connect-custom-key-store", "--custom-key-store-id", STORE_ID)
     assert doors.describe()["ConnectionErrorCode"] == "INVALID_CREDENTIALS"
     assert snap_compare(HsmShellApp(world_path, status_only=True), terminal_size=(100, 48), run_before=settle)
+
+
+def test_a_lab_under_way_shows_its_objectives(snap_compare, world_path, store):
+    import io
+
+    from hsmshell.cli import main
+
+    assert main(["--world", str(world_path), "lab", "start", "invalid-credentials"], io.StringIO(), io.StringIO()) == 0
+    frozen(store)
+    with store.transaction() as world:
+        world.trail.clear()  # made at the real time the lab started; not what this picture is about
+    assert snap_compare(HsmShellApp(world_path, status_only=True), terminal_size=(100, 48), run_before=settle)

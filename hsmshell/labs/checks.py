@@ -1,0 +1,89 @@
+"""Evaluating a lab's objectives and guards against a world, without changing it.
+
+An `ask` check runs its `aws` command on a copy of the world (so looking records nothing in
+CloudTrail and changes nothing), then applies its JMESPath expression to the response; a check
+without `ask` applies the expression to the world itself, secrets left out.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import shlex
+from dataclasses import dataclass
+
+import jmespath
+
+from ..aws import cli as aws_cli
+from ..aws.dispatch import SERVICES
+from ..aws.errors import ApiError
+from ..world import codec
+from ..world.model import World
+from .definition import Check, LabError
+
+SECRET_FIELDS = {"password_hash", "material", "key_store_password"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    check: Check
+    holds: bool
+    detail: str = ""
+
+
+def substitute(text: str, variables: dict[str, str]) -> str:
+    for name, value in variables.items():
+        text = text.replace(f"<{name}>", value)
+    return text
+
+
+def request(line: str) -> tuple[str, str, dict]:
+    """`aws kms describe-key --key-id X` -> ("kms", "DescribeKey", {"KeyId": "X"}), read the
+    way `hsmshell aws` reads it."""
+    err = io.StringIO()
+    try:
+        options, words = aws_cli._globals(shlex.split(line)[1:], err)
+        service, name, words = aws_cli._command(words, err)
+        operation, arguments, paging = aws_cli.COMMANDS[service][name]
+        params, _ = aws_cli._params(arguments, paging, words, err)
+    except aws_cli.CliExit:
+        raise LabError(f"the check's command is not valid: {line}\n{err.getvalue().strip()}") from None
+    return service, operation, params
+
+
+def world_view(world: World):
+    def scrub(value):
+        if isinstance(value, dict):
+            return {k: scrub(v) for k, v in value.items() if k not in SECRET_FIELDS}
+        if isinstance(value, list):
+            return [scrub(v) for v in value]
+        return value
+    return scrub(codec.encode(world))
+
+
+def evaluate(checks: tuple[Check, ...], world: World, variables: dict[str, str]) -> list[Outcome]:
+    view = None
+    outcomes = []
+    for check in checks:
+        if check.ask:
+            outcomes.append(_ask(check, world, variables))
+            continue
+        if view is None:
+            view = world_view(world)
+        outcomes.append(Outcome(check, bool(jmespath.search(substitute(check.expect, variables), view))))
+    return outcomes
+
+
+def _ask(check: Check, world: World, variables: dict[str, str]) -> Outcome:
+    service, operation, params = request(substitute(check.ask, variables))
+    scratch = copy.deepcopy(world)
+    scratch.sealer = world.sealer
+    try:
+        response = SERVICES[service](scratch, operation, params)
+    except ApiError as error:
+        if check.error:
+            return Outcome(check, error.code == check.error, f"{error.code}")
+        return Outcome(check, False, f"{error.code}: {error.message}")
+    if check.error:
+        return Outcome(check, False, f"expected {check.error}, but the call succeeded")
+    return Outcome(check, bool(jmespath.search(substitute(check.expect, variables), response)))

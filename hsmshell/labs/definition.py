@@ -1,0 +1,136 @@
+"""A lab as an instructor writes it: a folder under `training/` with
+
+    lab.yaml            title, runbook section, difficulty, world, objectives, guards, hints
+    guide.md            the situation and the symptom, as a user would meet them (not the fix)
+    setup.transcript    optional: what breaks the world, done with the real commands
+    solution.transcript the repair, replayed by the tests
+    wrong-fix.transcript optional: a plausible wrong repair, which must leave check failing
+
+Objectives and guards are declarative: an `aws` command line whose response a JMESPath
+expression (the language of the AWS CLI's --query) must make true, or a JMESPath expression
+over the world itself.  No Python is needed to write a lab.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+DIFFICULTIES = ("beginner", "intermediate", "advanced")
+
+
+class LabError(Exception):
+    """A lab definition that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Check:
+    title: str
+    expect: str  # JMESPath; the check holds when it evaluates to something truthy
+    ask: str | None = None  # an `aws ...` command line, e.g. "aws kms describe-key --key-id ..."
+    error: str | None = None  # the check holds when `ask` fails with this error code instead
+
+
+@dataclass(frozen=True)
+class Lab:
+    name: str
+    folder: Path
+    title: str
+    runbook: str  # the section of the runbook the lab trains
+    difficulty: str
+    world: str  # a fixture name, or a file in the lab's folder
+    objectives: tuple[Check, ...]
+    guards: tuple[Check, ...] = ()
+    hints: tuple[str, ...] = ()
+    setup: Path | None = None
+    solution: Path | None = None
+    wrong_fix: Path | None = None
+    guide: str = field(default="", repr=False)
+
+    def world_path(self) -> str:
+        local = self.folder / self.world
+        return str(local) if local.suffix in (".yaml", ".yml") and local.exists() else self.world
+
+
+def training_folder() -> Path:
+    return Path(str(resources.files("hsmshell") / "training"))
+
+
+def names() -> list[str]:
+    return sorted(p.name for p in training_folder().iterdir() if (p / "lab.yaml").is_file())
+
+
+def load(name: str) -> Lab:
+    folder = training_folder() / name
+    if not (folder / "lab.yaml").is_file():
+        raise LabError(f"no lab named {name!r} (hsmshell lab list shows them)")
+    return load_folder(folder)
+
+
+def load_folder(folder: Path) -> Lab:
+    source = folder / "lab.yaml"
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LabError(f"{source}: cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise LabError(f"{source}{f', line {mark.line + 1}' if mark else ''}: not valid YAML") from None
+    if not isinstance(data, dict):
+        raise LabError(f"{source}: expected a mapping")
+    unknown = set(data) - {"title", "runbook", "difficulty", "world", "objectives", "guards", "hints"}
+    if unknown:
+        raise LabError(f"{source}: unknown field {sorted(unknown)[0]!r}")
+    for required in ("title", "runbook", "difficulty", "objectives"):
+        if not data.get(required):
+            raise LabError(f"{source}: missing {required!r}")
+    if data["difficulty"] not in DIFFICULTIES:
+        raise LabError(f"{source}: difficulty must be one of {', '.join(DIFFICULTIES)}")
+    hints = data.get("hints") or []
+    if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
+        raise LabError(f"{source}: hints must be a list of texts")
+
+    def optional(name: str) -> Path | None:
+        path = folder / name
+        return path if path.is_file() else None
+
+    guide = folder / "guide.md"
+    return Lab(
+        name=folder.name, folder=folder, title=str(data["title"]), runbook=str(data["runbook"]),
+        difficulty=data["difficulty"], world=str(data.get("world", "default")),
+        objectives=_checks(source, data["objectives"], "objectives"),
+        guards=_checks(source, data.get("guards") or [], "guards"),
+        hints=tuple(hints), setup=optional("setup.transcript"), solution=optional("solution.transcript"),
+        wrong_fix=optional("wrong-fix.transcript"),
+        guide=guide.read_text(encoding="utf-8") if guide.is_file() else "",
+    )
+
+
+def _checks(source: Path, items, section: str) -> tuple[Check, ...]:
+    if not isinstance(items, list):
+        raise LabError(f"{source}: {section} must be a list")
+    checks = []
+    for i, item in enumerate(items):
+        where = f"{source}: {section}[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("title"), str):
+            raise LabError(f"{where}: each check needs a title")
+        unknown = set(item) - {"title", "ask", "expect", "error"}
+        if unknown:
+            raise LabError(f"{where}: unknown field {sorted(unknown)[0]!r}")
+        if not item.get("expect") and not item.get("error"):
+            raise LabError(f"{where}: give expect (a JMESPath expression) or error (an error code)")
+        if item.get("error") and not item.get("ask"):
+            raise LabError(f"{where}: error needs an ask")
+        if item.get("ask") is not None and not str(item["ask"]).startswith("aws "):
+            raise LabError(f"{where}: ask is an `aws ...` command line")
+        import jmespath
+
+        try:
+            jmespath.compile(str(item.get("expect") or "@"))
+        except jmespath.exceptions.JMESPathError as exc:
+            raise LabError(f"{where}: expect is not valid JMESPath: {exc}") from None
+        checks.append(Check(item["title"], str(item.get("expect") or "@"), item.get("ask"), item.get("error")))
+    return tuple(checks)

@@ -1,0 +1,147 @@
+"""The lab a world is in: started, checked, hinted, reset, stopped.
+
+Starting a lab puts the trainee's world aside (`<name>.before-lab.yaml` beside it) and makes
+the lab's world in its place, by loading the lab's fixture and replaying its setup with the
+real commands; stopping puts the trainee's world back.  What the lab needs to remember
+(hints shown, values the setup captured) is kept in `<world>.lab`, beside the world.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..world.store import Store
+from .checks import Outcome, evaluate
+from .definition import Lab, LabError, load
+
+
+@dataclass
+class Active:
+    name: str
+    hints_shown: int = 0
+    solution_asked: bool = False
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+def state_path(store: Store) -> Path:
+    return store.path.with_name(store.path.name + ".lab")
+
+
+def saved_path(store: Store) -> Path:
+    return store.path.with_name(store.path.stem + ".before-lab.yaml")
+
+
+def active(store: Store) -> Active | None:
+    try:
+        data = yaml.safe_load(state_path(store).read_text(encoding="utf-8"))
+        return Active(**data)
+    except FileNotFoundError:
+        return None
+    except (OSError, TypeError, yaml.YAMLError) as exc:
+        raise LabError(f"{state_path(store)}: the lab's state is unreadable ({exc}); "
+                       "remove it to leave the lab") from None
+
+
+def _save(store: Store, state: Active) -> None:
+    path = state_path(store)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        yaml.safe_dump(asdict(state), out, sort_keys=False)
+    os.replace(tmp, path)
+
+
+def start(store: Store, name: str) -> Lab:
+    if active(store):
+        raise LabError(f"the lab {active(store).name!r} is under way: `hsmshell lab stop` ends it first")
+    lab = load(name)
+    if store.exists():
+        data = store.path.read_bytes()
+        fd = os.open(saved_path(store), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    state = Active(lab.name)
+    try:
+        state.variables = set_up(store, lab)
+    except BaseException:
+        _put_back(store)  # a lab that cannot start must not cost the trainee their world
+        raise
+    _save(store, state)
+    return lab
+
+
+def set_up(store: Store, lab: Lab) -> dict[str, str]:
+    """Make the lab's world: its fixture, then its setup replayed with the real commands."""
+    store.create(lab.world_path(), force=True)
+    if lab.setup is None:
+        return {}
+    from ..testing.parse import load as load_transcript
+    from ..testing.replay import replay
+
+    result = replay(load_transcript(lab.setup), store=store)
+    if not result.ok:
+        raise LabError(f"the lab's setup did not produce its world:\n{result.report()}")
+    return result.variables
+
+
+def reset(store: Store) -> Lab:
+    state = _require(store)
+    lab = load(state.name)
+    state.variables = set_up(store, lab)
+    _save(store, state)
+    return lab
+
+
+def stop(store: Store) -> str:
+    state = _require(store)
+    _put_back(store)
+    state_path(store).unlink()
+    return state.name
+
+
+def _put_back(store: Store) -> None:
+    saved = saved_path(store)
+    if saved.exists():
+        store.create(str(saved), force=True)
+        saved.unlink()
+
+
+def check(store: Store) -> tuple[Lab, list[Outcome], list[Outcome]]:
+    state = _require(store)
+    lab = load(state.name)
+    world = store.read()
+    return lab, evaluate(lab.objectives, world, state.variables), evaluate(lab.guards, world, state.variables)
+
+
+def next_hint(store: Store) -> tuple[int, str] | None:
+    state = _require(store)
+    lab = load(state.name)
+    if state.hints_shown >= len(lab.hints):
+        return None
+    state.hints_shown += 1
+    _save(store, state)
+    return state.hints_shown, lab.hints[state.hints_shown - 1]
+
+
+def ask_solution(store: Store, yes: bool) -> Path | None:
+    """The solution is shown only when asked twice, or with --yes."""
+    state = _require(store)
+    lab = load(state.name)
+    if not (yes or state.solution_asked):
+        state.solution_asked = True
+        _save(store, state)
+        return None
+    if lab.solution is None:
+        raise LabError(f"the lab {lab.name!r} has no solution transcript")
+    return lab.solution
+
+
+def _require(store: Store) -> Active:
+    state = active(store)
+    if state is None:
+        raise LabError("no lab is under way: `hsmshell lab start NAME` starts one (`hsmshell lab list`)")
+    return state

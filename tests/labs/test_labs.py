@@ -1,0 +1,102 @@
+"""Every lab: it starts broken, its solution repairs it, a plausible wrong fix does not."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from hsmshell.cli import main
+from hsmshell.labs import definition, session
+from hsmshell.services import open_store
+from hsmshell.testing.parse import load as load_transcript
+from hsmshell.testing.replay import replay
+
+LABS = definition.names()
+
+
+def lab(world_path, *args: str) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(["--world", str(world_path), "lab", *args], out, err)
+    return status, out.getvalue() + err.getvalue()
+
+
+def replay_into(world_path, transcript) -> None:
+    store = open_store(world_path)
+    state = session.active(store)
+    result = replay(load_transcript(transcript), store=store, variables=state.variables)
+    assert result.ok, result.report()
+
+
+def test_there_are_labs_and_each_is_complete():
+    assert LABS
+    for name in LABS:
+        lab_ = definition.load(name)
+        assert lab_.guide and lab_.hints and lab_.solution and lab_.wrong_fix, name
+        assert lab_.runbook.startswith("How to"), name
+
+
+def test_lab_list_shows_section_and_difficulty(world_path):
+    status, out = lab(world_path, "list")
+    assert status == 0
+    for name in LABS:
+        lab_ = definition.load(name)
+        row = next(l for l in out.splitlines() if l.startswith(name + " "))
+        assert lab_.difficulty in row and lab_.runbook in row
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_the_solution_repairs_the_lab(world_path, name):
+    assert lab(world_path, "start", name)[0] == 0
+    status, out = lab(world_path, "check")
+    assert status == 1 and "✗" in out
+    replay_into(world_path, definition.load(name).solution)
+    status, out = lab(world_path, "check")
+    assert status == 0, out
+    assert "✗" not in out and "All objectives hold" in out
+
+
+@pytest.mark.parametrize("name", LABS)
+def test_a_wrong_fix_does_not_pass(world_path, name):
+    assert lab(world_path, "start", name)[0] == 0
+    replay_into(world_path, definition.load(name).wrong_fix)
+    status, out = lab(world_path, "check")
+    assert status == 1 and "✗" in out, out
+
+
+def test_start_puts_the_world_aside_and_stop_brings_it_back(world_path, doors):
+    doors.aws("kms", "update-custom-key-store", "--custom-key-store-id", "cks-1234567890abcdef0",
+              "--new-custom-key-store-name", "MyOwnStore")
+    assert lab(world_path, "start", LABS[0])[0] == 0
+    assert doors.describe()["CustomKeyStoreName"] == "ExampleKeyStore"
+    status, out = lab(world_path, "start", LABS[0])
+    assert status == 1 and "is under way" in out
+    assert lab(world_path, "stop")[0] == 0
+    assert doors.describe()["CustomKeyStoreName"] == "MyOwnStore"
+    assert lab(world_path, "check") == (1, "hsmshell: no lab is under way: `hsmshell lab start NAME` starts one "
+                                           "(`hsmshell lab list`)\n")
+
+
+def test_hints_one_at_a_time_and_the_solution_only_when_asked_twice(world_path):
+    lab_ = definition.load(LABS[0])
+    lab(world_path, "start", LABS[0])
+    for number, hint in enumerate(lab_.hints, 1):
+        assert lab(world_path, "hint") == (0, f"Hint {number}: {hint}\n")
+    assert lab(world_path, "hint") == (0, "No more hints.\n")
+    status, out = lab(world_path, "solution")
+    assert "Are you sure?" in out and "$ " not in out
+    status, out = lab(world_path, "solution")
+    assert out == lab_.solution.read_text()
+
+
+def test_a_broken_guard_fails_the_lab(world_path, store):
+    assert lab(world_path, "start", "invalid-credentials")[0] == 0
+    replay_into(world_path, definition.load("invalid-credentials").solution)
+    with store.transaction() as world:
+        del world.clusters["cluster-1a23b4cdefg"].keys[262168]  # key material destroyed
+    status, out = lab(world_path, "check")
+    assert status == 1 and "BROKEN: The key material of both KMS keys is still in the cluster" in out
+
+
+def test_an_unknown_lab_is_a_clear_error(world_path):
+    assert lab(world_path, "start", "nope") == (1, "hsmshell: no lab named 'nope' (hsmshell lab list shows them)\n")
