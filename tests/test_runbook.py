@@ -132,13 +132,12 @@ def test_how_to_log_in_as_kmsuser(terminal):
 
     # KMS rotated the password while connecting: tempPassword no longer opens kmsuser, neither
     # while the store is connected nor after it lets go of kmsuser.
-    kmu = terminal.spawn("key_mgmt_util")
-    step(kmu, "Command:", "loginHSM -u CU -s kmsuser -p tempPassword", [
-        "Cfm3LoginHSM returned: 0xa3", "HSM Error: RET_USER_LOGIN_FAILURE", "Cluster Error Status"])
-    kmu.expect_exact("Command:")
-    kmu.sendline("exit")
-    kmu.expect(pexpect.EOF)
+    kmsuser_login_fails(terminal)
     assert terminal.run(f"aws kms disconnect-custom-key-store --custom-key-store-id {STORE}") == (0, [])
+    kmsuser_login_fails(terminal)
+
+
+def kmsuser_login_fails(terminal) -> None:
     kmu = terminal.spawn("key_mgmt_util")
     step(kmu, "Command:", "loginHSM -u CU -s kmsuser -p tempPassword", [
         "Cfm3LoginHSM returned: 0xa3", "HSM Error: RET_USER_LOGIN_FAILURE", "Cluster Error Status"])
