@@ -34,7 +34,8 @@ def run(args, store) -> int:
         if args.action == "start":
             lab = session.start(store, args.name)
             print(f"Lab {lab.name}: {lab.title}  ({lab.difficulty}; trains \"{lab.runbook}\")", file=out)
-            print("Your own world is put aside until `hsmshell lab stop`.\n", file=out)
+            print("Your own world is put aside until `hsmshell lab stop`.", file=out)
+            print(f"The lab's files are in {lab.folder}\n", file=out)
             print(lab.guide.strip() + "\n", file=out)
             print("`hsmshell lab check` checks your repair; `hsmshell lab hint` helps.", file=out)
             return 0

@@ -77,12 +77,14 @@ def start(store: Store, name: str) -> Lab:
 def set_up(store: Store, lab: Lab) -> dict[str, str]:
     """Make the lab's world: its fixture, then its setup replayed with the real commands."""
     store.create(lab.world_path(), force=True)
+    # `<lab>` names files the lab ships (a ciphertext to decrypt: `fileb://<lab>/x.bin`).
+    variables = {"lab": str(lab.folder)}
     if lab.setup is None:
-        return {}
+        return variables
     from ..testing.parse import load as load_transcript
     from ..testing.replay import replay
 
-    result = replay(load_transcript(lab.setup), store=store)
+    result = replay(load_transcript(lab.setup), store=store, variables=variables)
     if not result.ok:
         raise LabError(f"the lab's setup did not produce its world:\n{result.report()}")
     return result.variables
