@@ -210,17 +210,17 @@ def aes_unwrap(kek: bytes, wrapped: bytes, iv: bytes = DEFAULT_IV) -> bytes:
 WRAP_PAD_PKCS5, WRAP_NO_PAD, WRAP_ZERO_PAD = 4, 5, 6
 
 
-def wrap(kek: bytes, data: bytes, mechanism: int) -> bytes:
+def wrap(kek: bytes, data: bytes, mechanism: int, iv: bytes = DEFAULT_IV) -> bytes:
     if mechanism == WRAP_PAD_PKCS5:
         pad = 8 - len(data) % 8
         data += bytes([pad]) * pad
     elif mechanism == WRAP_ZERO_PAD:
         data += bytes(-len(data) % 8)
-    return aes_wrap(kek, data)
+    return aes_wrap(kek, data, iv)
 
 
-def unwrap(kek: bytes, wrapped: bytes, mechanism: int, length: int | None = None) -> bytes:
-    data = aes_unwrap(kek, wrapped)
+def unwrap(kek: bytes, wrapped: bytes, mechanism: int, length: int | None = None, iv: bytes = DEFAULT_IV) -> bytes:
+    data = aes_unwrap(kek, wrapped, iv)
     if mechanism == WRAP_PAD_PKCS5:
         pad = data[-1]
         if not 1 <= pad <= 8 or data[-pad:] != bytes([pad]) * pad:

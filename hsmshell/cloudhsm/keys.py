@@ -608,11 +608,16 @@ def verify(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *
 
 def aes_wrap_unwrap(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *, handle: int,
                     data: bytes, wrap: bool, iv: bytes) -> bytes:
-    """aesWrapUnwrap: NIST AES key wrap (RFC 3394) of up to 4 KB of data with an HSM key."""
+    """aesWrapUnwrap: NIST AES key wrap (RFC 3394) of up to 4 KB of data with an HSM key.  The
+    data is padded first: aesWrapUnwrap.md wraps a 24-byte key into 40 bytes and unwraps those
+    to the 24 again.  GAP: that the padding is PKCS #5's (as wrapKey -m 4) is inferred from
+    those lengths; zero padding could not give the 24 back."""
     call = "Cfm3WrapHostKey" if wrap else "Cfm3UnWrapHostKey"
     kek = _wrapping_key(world, cluster, session, nodes, handle, call, attr.WRAP if wrap else attr.UNWRAP)
     try:
-        return crypto.aes_wrap(kek, data, iv) if wrap else crypto.aes_unwrap(kek, data, iv)
+        if wrap:
+            return crypto.wrap(kek, data, crypto.WRAP_PAD_PKCS5, iv)
+        return crypto.unwrap(kek, data, crypto.WRAP_PAD_PKCS5, iv=iv)
     except crypto.CryptoFailure:
         raise Refused(call, rc.BAD_PKCS_DATA) from None
 

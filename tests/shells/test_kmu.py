@@ -94,3 +94,13 @@ def test_hidden_password(doors):
     out = doors.kmu("loginHSM -u CU -s kmsuser -hpswd\ntempPassword\nexit\n")
     assert "Enter password: \n" in out and "tempPassword" not in out
     assert "Cfm3LoginHSM returned: 0x00 : HSM Return: SUCCESS" in out
+
+
+def test_help_shows_the_tools_where_lines(doors):
+    """The Where: lines are the Cfm2Util source's, whatever the syntax line says."""
+    out = doors.kmu("deleteKey -h\ngenSymKey -h\nexit\n")
+    assert "\nWhere: -h  displays this information\n       -k  specifies the key handle to delete\n" in out
+    assert "       -t       specifies the key type\n" \
+           "                (16 = GENERIC_SECRET, 18 = RC4, 21 = DES3, 31 = AES)\n" in out
+    assert "       -timeout specifies the number of seconds to wait for the key to get synced when min_srv " \
+           "option is used.\n" in out

@@ -12,15 +12,6 @@ POLICY_FLAGS = {"-l": "Key label", "-id": "Key ID", "-min_srv": "Minimum number 
 POLICY_SWITCHES = ("-nex", "-sess", "-attest")
 POLICY_SYNTAX = ("[-id <key ID>] [-min_srv <minimum number of servers>] [-m_value <0..8>] [-nex] "
                  "[-sess] [-timeout <number of seconds>] [-u <user-ids>] [-attest]")
-POLICY_WHERE = ("-l  the key label\n"
-                "       -id  the key ID (unique in the cluster)\n"
-                "       -min_srv  the HSMs that must hold the key before the command returns\n"
-                "       -timeout  seconds to wait for -min_srv HSMs\n"
-                "       -m_value  the number of users who must approve the key's use (0..8)\n"
-                "       -nex  makes the key (a pair's private key) non-extractable\n"
-                "       -sess  makes a session key\n"
-                "       -u  comma-separated ids of the crypto users the key is shared with\n"
-                "       -attest  checks the firmware response's attestation")
 
 
 def policy_of(options: dict) -> keys.Policy:
@@ -49,10 +40,7 @@ GEN_SYM_SYNTAX = "genSymKey -h -t <key-type> -s <key-size> -l <label> " + POLICY
 
 
 @command("genSymKey", summary="Generates a Symmetric keys", syntax=GEN_SYM_SYNTAX,
-         description="Generates a Symmetric key.",
-         where="-t  the key type: 16 = GENERIC_SECRET, 18 = RC4, 21 = DES3, 31 = AES\n"
-               "       -s  the key size in bytes: AES 16, 24 or 32; DES3 24; GENERIC_SECRET < 3584\n"
-               "       " + POLICY_WHERE)
+         description="Generates a Symmetric key.")
 def gen_sym_key(shell: KeyMgmtUtil, args: list[str]) -> None:
     options = parse(args, {"-t": "Key type", "-s": "Key size", **POLICY_FLAGS}, POLICY_SWITCHES,
                     required=("-t", "-s", "-l"))
@@ -81,9 +69,7 @@ def _gen_pair(shell: KeyMgmtUtil, options: dict, key_type: int, returned_as: str
 
 @command("genRSAKeyPair", summary="Generates an RSA Key Pair",
          syntax="genRSAKeyPair -h -m <modulus length> -e <public exponent> -l <label> " + POLICY_SYNTAX,
-         description="Generates an RSA key pair.",
-         where="-m  the modulus length in bits, at least 2048\n"
-               "       -e  the public exponent: odd, at least 65537\n       " + POLICY_WHERE)
+         description="Generates an RSA key pair.")
 def gen_rsa_key_pair(shell: KeyMgmtUtil, args: list[str]) -> None:
     options = parse(args, {"-m": "Modulus length", "-e": "Public exponent", **POLICY_FLAGS},
                     POLICY_SWITCHES, required=("-m", "-e", "-l"))
@@ -93,9 +79,7 @@ def gen_rsa_key_pair(shell: KeyMgmtUtil, args: list[str]) -> None:
 
 @command("genECCKeyPair", summary="Generates an ECC Key Pair",
          syntax="genECCKeyPair -h -i <EC curve id> -l <label> " + POLICY_SYNTAX,
-         description="Generates an ECC key pair.",
-         where="-i  the curve: 2 = NID_X9_62_prime256v1, 14 = NID_secp384r1, 16 = NID_secp256k1\n"
-               "       " + POLICY_WHERE)
+         description="Generates an ECC key pair.")
 def gen_ecc_key_pair(shell: KeyMgmtUtil, args: list[str]) -> None:
     options = parse(args, {"-i": "Curve id", **POLICY_FLAGS}, POLICY_SWITCHES, required=("-i", "-l"))
     _gen_pair(shell, options, EC, "Cfm3GenerateKeyPair", curve=number(options, "-i", "curve id"))
@@ -103,8 +87,7 @@ def gen_ecc_key_pair(shell: KeyMgmtUtil, args: list[str]) -> None:
 
 @command("genDSAKeyPair", summary="Generates a DSA Key Pair",
          syntax="genDSAKeyPair -h -m <modulus length> -l <label> " + POLICY_SYNTAX,
-         description="Generates a DSA key pair.",
-         where="-m  the modulus length in bits: 2048\n       " + POLICY_WHERE)
+         description="Generates a DSA key pair.")
 def gen_dsa_key_pair(shell: KeyMgmtUtil, args: list[str]) -> None:
     options = parse(args, {"-m": "Modulus length", **POLICY_FLAGS}, POLICY_SWITCHES, required=("-m", "-l"))
     # genDSAKeyPair.md prints its return line as "Cfm3GenerateKeyPair: returned:".

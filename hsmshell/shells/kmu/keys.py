@@ -121,9 +121,7 @@ GET_ATTRIBUTE_SYNTAX = "getAttribute -h -o <object handle> -a <attribute> -out <
 
 
 @command("getAttribute", summary="Reads an attribute from an object", syntax=GET_ATTRIBUTE_SYNTAX,
-         description="Get an attribute value for the object and write it to a file.",
-         where="-o  the key handle\n       -a  the attribute constant (listAttributes); 512 for all\n"
-               "       -out  the file the attributes are written to")
+         description="Get an attribute value for the object and write it to a file.")
 def get_attribute(shell: KeyMgmtUtil, args: list[str]) -> None:
     options = parse(args, {"-o": "Object handle", "-a": "Attribute", "-out": "Output file"},
                     required=("-o", "-a", "-out"))

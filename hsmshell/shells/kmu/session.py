@@ -101,8 +101,7 @@ def help_(shell: KeyMgmtUtil, args: list[str]) -> None:
 
 
 @command("Error2String", summary="Converts Error codes to Strings", syntax="Error2String -h -r <response-code>",
-         description="Converts a response code to its error string.",
-         where="-r  the response code, in hex with its 0x prefix")
+         description="Converts a response code to its error string.")
 def error_to_string(shell: KeyMgmtUtil, args: list[str]) -> None:
     text = str(parse(args, {"-r": "Response code"}, required=("-r",))["-r"])
     try:

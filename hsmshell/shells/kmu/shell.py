@@ -16,6 +16,8 @@ from ...world.model import Cluster, Hsm, Session, World
 from ...world.store import Store
 from ..console import Console
 from ..engine import CommandTable, Shell, console_for
+from .where import WHERE
+from .where import where as where_text
 
 TABLE = CommandTable(prefixes=False)
 
@@ -196,7 +198,11 @@ class KeyMgmtUtil(Shell):
 
 def command(name: str, *, summary: str, description: str, syntax: str, where: str = "",
             carries_password=None):
-    """Register a command; a usage error or -h prints its help block."""
+    """Register a command; a usage error or -h prints its help block, with the Where: lines
+    of the Cfm2Util source when it has them (where.py)."""
+    if name in WHERE:
+        where = where_text(name)
+
     def register(func):
         def run(shell: KeyMgmtUtil, args: list[str]) -> None:
             try:

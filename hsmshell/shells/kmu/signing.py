@@ -6,13 +6,6 @@ from ...cloudhsm import crypto, keys
 from ...cloudhsm import returncodes as rc
 from .shell import KeyMgmtUtil, Usage, command, number, parse
 
-MECHANISM_WHERE = ("-m  the signing mechanism: SHA1_RSA_PKCS = 0, SHA256_RSA_PKCS = 1, SHA384_RSA_PKCS = 2,\n"
-                   "           SHA512_RSA_PKCS = 3, SHA224_RSA_PKCS = 4, SHA1_RSA_PKCS_PSS = 5,\n"
-                   "           SHA256_RSA_PKCS_PSS = 6, SHA384_RSA_PKCS_PSS = 7, SHA512_RSA_PKCS_PSS = 8,\n"
-                   "           SHA224_RSA_PKCS_PSS = 9, ECDSA_SHA1 = 15, ECDSA_SHA224 = 16, ECDSA_SHA256 = 17,\n"
-                   "           ECDSA_SHA384 = 18, ECDSA_SHA512 = 19")
-
-
 def _key(options: dict, flag: str = "-k") -> int:
     handle = number(options, flag, "key handle")
     if handle is None or handle < 0:
@@ -29,7 +22,7 @@ def _mechanism(options: dict) -> int:
 
 @command("sign", summary="Generates a signature",
          syntax="sign -h -f <file to sign> -k <private key handle> -m <signature mechanism> -out <signed file>",
-         description="Signs a file with a private key in the HSM.", where=MECHANISM_WHERE)
+         description="Signs a file with a private key in the HSM.")
 def sign(shell: KeyMgmtUtil, args: list[str]) -> None:
     options = parse(args, {"-f": "Input file", "-k": "Key handle", "-m": "Signing mechanism", "-out": "Output file"},
                     required=("-f", "-k", "-m", "-out"))
@@ -50,7 +43,7 @@ def sign(shell: KeyMgmtUtil, args: list[str]) -> None:
 
 @command("verify", summary="Verifies a signature",
          syntax="verify -h -f <message-file> -s <signature-file> -k <public-key-handle> -m <signature-mechanism>",
-         description="Verifies a file's signature with a public key in the HSM.", where=MECHANISM_WHERE)
+         description="Verifies a file's signature with a public key in the HSM.")
 def verify(shell: KeyMgmtUtil, args: list[str]) -> None:
     options = parse(args, {"-f": "Message file", "-s": "Signature file", "-k": "Key handle",
                            "-m": "Signing mechanism"}, required=("-f", "-s", "-k", "-m"))
@@ -77,8 +70,7 @@ def verify(shell: KeyMgmtUtil, args: list[str]) -> None:
 @command("aesWrapUnwrap", summary="Does NIST AES Wrap/Unwrap",
          syntax="aesWrapUnwrap -h -m <wrap-unwrap mode> -f <file-name> -w <wrapping-key-handle> "
                 "[-i <wrapping-IV>] [-out <output-file>]",
-         description="Wraps or unwraps the contents of a file (under 4 KB) with an AES key in the HSM.",
-         where="-m  1 wraps, 0 unwraps\n       -i  the 8-byte IV in hex (default 0xA6A6A6A6A6A6A6A6)")
+         description="Wraps or unwraps the contents of a file (under 4 KB) with an AES key in the HSM.")
 def aes_wrap_unwrap(shell: KeyMgmtUtil, args: list[str]) -> None:
     options = parse(args, {"-m": "Mode", "-f": "Input file", "-w": "Wrapping key handle", "-i": "IV",
                            "-out": "Output file"}, required=("-m", "-f", "-w"))

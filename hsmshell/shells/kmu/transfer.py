@@ -40,9 +40,7 @@ IMPORT_FLAGS = {"-f": "Key file", "-w": "Wrapping key handle", "-wk": "Wrapping 
                 "[-id <key-ID>] [-sess] [-wk <wrapping-key-file>] [-attest] [-min_srv <minimum-number-of-servers>] "
                 "[-timeout <number-of-seconds>] [-u <user-ids>]",
          description="Imports a plaintext symmetric key from a file into the HSMs, wrapped on the\n"
-                     "way in with an AES key already in the HSM.",
-         where="-f  the file that holds the plaintext key (AES 16, 24 or 32 bytes; DES3 24 bytes)\n"
-               "       -w  the AES wrapping key's handle\n       -t  the key type: 21 = DES3, 31 = AES")
+                     "way in with an AES key already in the HSM.")
 def im_sym_key(shell: KeyMgmtUtil, args: list[str]) -> None:
     options = parse(args, {"-t": "Key type", **IMPORT_FLAGS}, POLICY_SWITCHES, required=("-f", "-w", "-t", "-l"))
     wrapping, key_type = _handle(options, "-w", "wrapping key handle"), number(options, "-t", "key type")
@@ -167,9 +165,7 @@ def export_pub_key(shell: KeyMgmtUtil, args: list[str]) -> None:
          syntax="wrapKey -h -k <exported-key-handle> -w <wrapping-key-handle> -out <output-file> -m <wrapping-mechanism> "
                 "[-aad <additional authenticated data filename>] [-t <hash-type>] [-noheader] [-i <wrapping IV>] "
                 "[-iv_file <IV file>] [-tag_size <num_tag_bytes>]",
-         description="Wraps a key with an AES key in the HSM and writes it to a file.",
-         where="-m  the wrapping mechanism: 4 = NIST_AES_WRAP with PKCS#5 padding,\n"
-               "           5 = NIST_AES_WRAP without padding, 6 = NIST_AES_WRAP with zero padding")
+         description="Wraps a key with an AES key in the HSM and writes it to a file.")
 def wrap_key(shell: KeyMgmtUtil, args: list[str]) -> None:
     options = parse(args, {"-k": "Key handle", "-w": "Wrapping key handle", "-out": "Output file",
                            "-m": "Wrapping mechanism"}, ("-noheader",), required=("-k", "-w", "-out", "-m"))
