@@ -2,7 +2,7 @@
 
 json: `json.dumps(..., indent=4, ensure_ascii=False)` and a newline; an empty response prints
 nothing.  text: the CLI's text formatter (awscli/text.py): scalars of a dict on one tab-separated
-line in key order, nested lists and dicts below under their upper-cased key.
+line in key order, nested lists and dicts below under their upper-cased key.  table: `table.py`.
 """
 
 from __future__ import annotations
@@ -12,16 +12,13 @@ import json
 from typing import Any
 
 
-FORMATS = ("json", "text")  # the CLI's table and yaml formats are not emulated
-
-
 class QueryError(Exception):
     def __init__(self, query: str, message: str):
         super().__init__(message)
         self.query = query
 
 
-def output(response: dict, fmt: str, query: str | None) -> str:
+def output(response: dict, fmt: str, query: str | None, *, title: str = "") -> str:
     data: Any = response
     if query is not None:
         import jmespath  # only for --query
@@ -31,23 +28,29 @@ def output(response: dict, fmt: str, query: str | None) -> str:
             data = jmespath.search(query, response)
         except JMESPathError as exc:
             raise QueryError(query, str(exc)) from None
+    stream = io.StringIO()
     if fmt == "text":
-        stream = io.StringIO()
         _text(data, stream)
+        return stream.getvalue()
+    if fmt == "table":
+        from . import table
+
+        table.render(title, data, stream)
         return stream.getvalue()
     if data == {} or (query is None and not data):
         return ""
     return json.dumps(data, indent=4, ensure_ascii=False) + "\n"
 
 
-def paginated(result_key: str, pages: list[list], token: str | None, fmt: str, query: str | None) -> str:
-    """json prints the pages merged, then --query; text formats page by page, --query on each
-    (awscli's TextFormatter), so a query over a list prints one line per page."""
-    if fmt == "json":
+def paginated(result_key: str, pages: list[list], token: str | None, fmt: str, query: str | None, *,
+              title: str = "") -> str:
+    """json and table print the pages merged, then --query; text formats page by page, --query
+    on each (awscli's TextFormatter), so a query over a list prints one line per page."""
+    if fmt != "text":
         merged: dict[str, Any] = {result_key: [item for page in pages for item in page]}
         if token:
             merged["NextToken"] = token
-        return output(merged, fmt, query)
+        return output(merged, fmt, query, title=title)
     text = "".join(output({result_key: page}, fmt, query) for page in pages)
     if token:
         text += output({"NextToken": {"NextToken": token}}, fmt, query)

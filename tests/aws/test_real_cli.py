@@ -35,6 +35,14 @@ COMMANDS = [
     ["cloudhsmv2", "delete-cluster", "--cluster-id", "cluster-1a23b4cdefg"],
     ["cloudtrail", "lookup-events", "--max-items", "1", "--query", "Events[].EventName"],
     ["cloudtrail", "lookup-events", "--lookup-attributes", "AttributeKey=EventName,AttributeValue=DeleteKey"],
+    ["cloudtrail", "lookup-events", "--max-items", "2", "--output", "text"],
+    ["cloudhsmv2", "create-cluster", "--hsm-type", "hsm1.medium", "--subnet-ids", "subnet-0aa1bb2cc3dd4ee5f",
+     "subnet-0ff6ee5dd4cc3bb2a", "--source-backup-id", "backup-9g87f6edcba"],
+    ["cloudhsmv2", "delete-backup", "--backup-id", "backup-9g87f6edcba"],
+    ["cloudhsmv2", "describe-backups", "--output", "text"],
+    ["cloudhsmv2", "restore-backup", "--backup-id", "backup-9g87f6edcba"],
+    ["kms", "create-alias", "--alias-name", "alias/example", "--target-key-id", KEY],
+    ["kms", "list-aliases", "--key-id", KEY, "--output", "text"],
     # What the CLI itself says about a command line.
     ["cloudhsmv2", "create-cluster", "--hsm-type", "hsm1.medium", "--subnet-ids"],
     ["cloudhsmv2", "describe-backups", "--filters", "clusterIds"],
@@ -42,6 +50,11 @@ COMMANDS = [
     ["kms", "list-keys", "--limit", "1", "--max-items", "1"],
     ["kms", "list-keys", "--starting-token", "bogus"],
     ["kms", "list-keys", "--output", "yaml"],
+    ["kms", "describe-custom-key-stores", "--output", "table"],
+    ["kms", "describe-key", "--key-id", KEY, "--output", "table"],
+    ["cloudhsmv2", "describe-clusters", "--output", "table"],
+    ["kms", "list-keys", "--output", "table", "--color", "off"],
+    ["kms", "list-keys", "--query", "Keys[].KeyId", "--output", "table"],
     ["kms", "describe-key", "--key-id", KEY, "--query", "KeyMetadata.[KeyId"],
 ]
 

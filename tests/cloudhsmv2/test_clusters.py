@@ -105,3 +105,12 @@ def test_cloudhsm_calls_are_in_cloudtrail_failed_ones_too(api):
     record = json.loads(events[0]["CloudTrailEvent"])
     assert record["errorCode"] == "CloudHsmResourceNotFoundException"
     assert record["requestParameters"] == {"clusterId": "cluster-jxhlf7644ne"}
+
+
+def test_delete_a_cluster_keeps_its_backups(api):
+    for hsm in api.cloudhsmv2.DescribeClusters()["Clusters"][0]["Hsms"]:
+        api.cloudhsmv2.DeleteHsm(ClusterId=CLUSTER, EniIp=hsm["EniIp"])
+    cluster = api.cloudhsmv2.DeleteCluster(ClusterId=CLUSTER)["Cluster"]
+    assert (cluster["State"], cluster["StateMessage"]) == ("DELETE_IN_PROGRESS", "The cluster is being deleted.")
+    assert api.cloudhsmv2.DescribeClusters()["Clusters"] == []
+    assert len(api.cloudhsmv2.DescribeBackups(Filters={"clusterIds": [CLUSTER]})["Backups"]) == 4

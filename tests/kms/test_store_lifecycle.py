@@ -95,3 +95,15 @@ def test_update_to_a_cluster_with_one_zone_is_refused(api, store):
         world.clusters[related].state = "UPDATE_IN_PROGRESS"
     assert api.error("kms", "UpdateCustomKeyStore", CustomKeyStoreId=STORE_ID, CloudHsmClusterId=related
                      ).code == "CloudHsmClusterNotActiveException"
+
+
+def test_update_and_delete_a_store(api, store):
+    cluster = new_cluster(api, store)
+    _, call = create(api, store, cluster)
+    store_id = call()["CustomKeyStoreId"]
+    assert api.kms.UpdateCustomKeyStore(CustomKeyStoreId=store_id, NewCustomKeyStoreName="Renamed",
+                                        KeyStorePassword="newPassword1") == {}
+    assert api.kms.DeleteCustomKeyStore(CustomKeyStoreId=store_id) == {}
+    assert api.error("kms", "DescribeCustomKeyStores", CustomKeyStoreId=store_id).code == "CustomKeyStoreNotFoundException"
+    assert store.read().clusters[cluster].hsms  # the cluster is untouched
+    assert store.read().trail[-1]["eventName"] == "DescribeCustomKeyStores"
