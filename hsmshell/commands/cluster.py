@@ -3,7 +3,6 @@ API call of its own (an on-demand backup; the activation the CloudHSM CLI perfor
 
 from __future__ import annotations
 
-import sys
 
 
 def register(sub) -> None:
@@ -24,14 +23,14 @@ def run(args, store) -> int:
             cluster = clusters.get(world, args.cluster_id)
             if args.action == "activate":
                 clusters.activate(world, cluster.cluster_id)
-                print(f"Cluster {cluster.cluster_id} is ACTIVE")
+                print(f"Cluster {cluster.cluster_id} is ACTIVE", file=args.out)
                 return 0
             backup = backups.take(world, cluster)
             if backup is None:
                 raise CloudHsmError("CloudHsmInvalidRequestException",
                                     f"Cluster {cluster.cluster_id} has no active HSM to back up.")
-            print(backup.backup_id)
+            print(backup.backup_id, file=args.out)
     except CloudHsmError as exc:
-        print(f"hsmshell: {exc.message}", file=sys.stderr)
+        print(f"hsmshell: {exc.message}", file=args.err)
         return 1
     return 0

@@ -3,7 +3,6 @@ internal-error | hsm-unreachable HSM: what no API call can do to the simulated w
 
 from __future__ import annotations
 
-import sys
 
 
 def register(sub) -> None:
@@ -33,24 +32,24 @@ def run(args, store) -> int:
         world = store.read()
         lines = [faults.describe(world, f) for f in world.faults]
         lines += [f"HSM {h.hsm_id} ({h.eni_ip}) unreachable" for h in faults.all_hsms(world) if not h.reachable]
-        print("\n".join(lines) if lines else "No faults")
+        print("\n".join(lines) if lines else "No faults", file=args.out)
         return 0
     try:
         duration = parse_duration(args.duration) if args.action == "network-errors" else 0.0
     except ValueError as exc:
-        print(f"hsmshell: {exc}", file=sys.stderr)
+        print(f"hsmshell: {exc}", file=args.err)
         return 2
     with store.transaction() as world:
         if args.action == "clear":
-            print(f"Cleared {faults.clear(world)} fault(s)")
+            print(f"Cleared {faults.clear(world)} fault(s)", file=args.out)
             return 0
         if args.action == "hsm-unreachable":
             hsm = faults.find_hsm(world, args.hsm)
             if hsm is None:
-                print(f"hsmshell: no HSM {args.hsm} in this world", file=sys.stderr)
+                print(f"hsmshell: no HSM {args.hsm} in this world", file=args.err)
                 return 1
             hsm.reachable = False
-            print(f"HSM {hsm.hsm_id} ({hsm.eni_ip}) unreachable")
+            print(f"HSM {hsm.hsm_id} ({hsm.eni_ip}) unreachable", file=args.out)
             return 0
         if args.action in ("subnet-deleted", "subnet-full"):
             fault = {"kind": args.action.replace("-", "_"), "subnet_id": args.subnet_id}
@@ -64,5 +63,5 @@ def run(args, store) -> int:
             else:
                 fault["times"] = args.times
         faults.add(world, fault)
-        print(faults.describe(world, fault))
+        print(faults.describe(world, fault), file=args.out)
     return 0

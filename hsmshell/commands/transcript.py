@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 
 
 def register(sub) -> None:
@@ -30,14 +29,14 @@ def run(args, store) -> int:
     for name in args.files:
         result = run_file(name)
         if result.ok:
-            print(f"passed {name}")
+            print(f"passed {name}", file=args.out)
             continue
         failed += 1
-        sys.stdout.write(result.report())
+        args.out.write(result.report())
         if args.update and result.error is None:
             update(result)
-            print(f"updated {name}")
+            print(f"updated {name}", file=args.out)
         else:
-            print(f"failed {name}")
-    print(f"{len(args.files) - failed} passed, {failed} failed")
+            print(f"failed {name}", file=args.out)
+    print(f"{len(args.files) - failed} passed, {failed} failed", file=args.out)
     return 1 if failed else 0
