@@ -49,6 +49,10 @@ INVALID_ATTRIBUTE = ReturnCode(0xAB, "RET_INVALID_ATTRIBUTE", "HSM Error: RET_IN
 INVALID_M_VALUE = ReturnCode(0xAD, "RET_INVALID_M_VALUE", "HSM Error: RET_INVALID_M_VALUE")
 # GAP: what inserting a masked object into an HSM of an unrelated cluster returns is undocumented.
 MASKING_KEY_MISMATCH = ReturnCode(0xAE, "RET_MASKING_KEY_MISMATCH", "HSM Error: RET_MASKING_KEY_MISMATCH")
+# GAP: quorum tokens and signatures (approveToken, -2fa) fail with codes the docs never show.
+INVALID_TOKEN = ReturnCode(0xB4, "RET_INVALID_TOKEN", "HSM Error: RET_INVALID_TOKEN")
+TOKEN_LIMIT = ReturnCode(0xB5, "RET_TOKEN_LIMIT_REACHED", "HSM Error: RET_TOKEN_LIMIT_REACHED")
+INVALID_SIGNATURE = ReturnCode(0xB6, "RET_INVALID_SIGNATURE", "HSM Error: RET_INVALID_SIGNATURE")
 # key_mgmt_util's documented crypto failures (genECCKeyPair.md, verify.md).
 FIPS_POLICY = ReturnCode(
     0xB3, "RET_POLICY_VIOLATION", "HSM Error: This operation violates the current configured/FIPS policies"

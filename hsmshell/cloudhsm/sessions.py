@@ -47,7 +47,7 @@ def open_session(world: World, session_id: str, tool: str, cluster_id: str, user
 
 
 def close_session(world: World, session_id: str) -> None:
-    """End a login: its session keys vanish with it, as on a real HSM."""
+    """End a login: its session keys and its quorum tokens vanish with it, as on a real HSM."""
     session = world.sessions.pop(session_id, None)
     if session is None:
         return
@@ -55,6 +55,10 @@ def close_session(world: World, session_id: str) -> None:
     if cluster:
         for handle in [h for h, k in cluster.keys.items() if k.session_id == session_id]:
             del cluster.keys[handle]
+    for other in world.clusters.values():  # a CMU login may span a cloned cluster too
+        for hsm in other.hsms:
+            if any(t.session_id == session_id for t in hsm.tokens):
+                hsm.tokens = [t for t in hsm.tokens if t.session_id != session_id]
 
 
 def sweep(world: World) -> bool:

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 from ..world import credentials
 from ..world.model import Cluster, Hsm, Session, User, World
-from . import quorum
+from . import quorum, two_factor
 from . import returncodes as rc
 from .nodes import answers, find_user, type_matches
 from .sessions import close_session, holders, open_session
+from .two_factor import SecondFactor
 
 NodeResults = list[tuple[Hsm, rc.ReturnCode]]
+SecondFactors = dict[str, SecondFactor]  # HSM id -> that HSM's part of a -2fa exchange
 
 # Passwords: 7-32 characters (createUser.md, changePswd.md, limits.md).
 _PASSWORD_LEN = (7, 32)
@@ -74,10 +76,12 @@ class _Verifier:
 
 
 def login(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str, tool: str,
-          pid: int | None, user_type: str, user_name: str, password: str) -> Login:
+          pid: int | None, user_type: str, user_name: str, password: str,
+          second_factors: SecondFactors | None = None) -> Login:
     """Log in on each given HSM.  A wrong password counts against the user on that HSM and
     locks the user at the world's threshold; a locked user cannot log in even with the right
-    password until a crypto officer changes it."""
+    password until a crypto officer changes it.  A user with 2FA also needs the digest of
+    each HSM signed with their key; for anyone else a second factor is ignored."""
     existing = world.sessions.get(session_id)
     verify = _Verifier(password)
     results: NodeResults = []
@@ -96,6 +100,10 @@ def login(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str, t
             code = rc.LOGIN_FAILURE
         elif not verify(user.password_hash):
             record_failed_login(world, user)
+            code = rc.LOGIN_FAILURE
+        elif user.two_factor and not two_factor.proves(user.quorum_pub_key,
+                                                       (second_factors or {}).get(hsm.hsm_id)):
+            # GAP: the refusal is undocumented; the password was right, so it is not counted.
             code = rc.LOGIN_FAILURE
         else:
             user.failed_logins = 0
@@ -133,10 +141,13 @@ def logout(world: World, hsms: list[Hsm], session_id: str) -> NodeResults:
 
 
 def change_password(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str,
-                    user_type: str, user_name: str, new_password: str) -> NodeResults:
+                    user_type: str, user_name: str, new_password: str,
+                    second_factors: SecondFactors | None = None) -> NodeResults:
     """Any user may change their own password; a crypto officer may change any CO's or CU's
-    without knowing it.  Nobody can change the password of a user another session has logged
-    in (which is why kmsuser's cannot be changed while its key store is connected)."""
+    without knowing it (under a quorum, with an approved token, which this spends).  Nobody
+    can change the password of a user another session has logged in (which is why kmsuser's
+    cannot be changed while its key store is connected).  With a second factor the user gets
+    (or keeps) 2FA with the new key that signed it; without one a 2FA user loses 2FA."""
     check_password(new_password)
     caller = world.sessions.get(session_id)
     new_hash = credentials.hash_password(new_password, world.settings.password_cost)
@@ -151,19 +162,32 @@ def change_password(world: World, cluster: Cluster, hsms: list[Hsm], *, session_
             code = rc.USER_NOT_FOUND
         elif not _may_change(caller, target):
             code = rc.PERMISSION_DENIED
-        elif not _own(caller, target) and not quorum.authorised(hsm, quorum.USER_MGMT):
+        elif not _own(caller, target) and not quorum.approved(world, hsm, session_id, quorum.USER_MGMT):
             code = rc.MXN_AUTH_FAILED
         elif any(s.session_id != session_id
                  for s in holders(world, cluster.cluster_id, hsm.hsm_id, target.name)):
             code = rc.USER_IN_SESSION
+        elif second_factors is not None and not two_factor.allowed(target.user_type):
+            code = rc.INVALID_USER_TYPE
+        elif second_factors is not None and not _new_key_proven(second_factors.get(hsm.hsm_id)):
+            code = rc.INVALID_SIGNATURE
         else:
+            if not _own(caller, target):
+                quorum.spend(hsm, session_id, quorum.USER_MGMT)
             target.password_hash = new_hash
             target.failed_logins = 0
             target.locked = False
-            target.two_factor = False  # changePswd without -2fa removes a user's second factor
+            if second_factors is not None:
+                two_factor.enrol(target, second_factors[hsm.hsm_id].public_key)
+            else:
+                two_factor.withdraw(target)
             code = rc.SUCCESS
         results.append((hsm, code))
     return results
+
+
+def _new_key_proven(factor: SecondFactor | None) -> bool:
+    return factor is not None and two_factor.proves(factor.public_key, factor)
 
 
 def _own(caller: Session, target: User) -> bool:
@@ -189,15 +213,17 @@ def _officer_on(world: World, hsm: Hsm, session_id: str) -> rc.ReturnCode:
         return rc.NOT_LOGGED_IN
     if caller.user_type not in OFFICERS:
         return rc.PERMISSION_DENIED
-    if not quorum.authorised(hsm, quorum.USER_MGMT):
+    if not quorum.approved(world, hsm, session_id, quorum.USER_MGMT):
         return rc.MXN_AUTH_FAILED
     return rc.SUCCESS
 
 
 def create_user(world: World, hsm: Hsm, *, session_id: str, user_type: str, user_name: str,
-                password: str) -> rc.ReturnCode:
+                password: str, second_factor: SecondFactor | None = None) -> rc.ReturnCode:
     """Create a user on one HSM with the next id that HSM has never given out.  The shell
-    calls this once per server, because a failure on one asks the operator what to do next."""
+    calls this once per server, because a failure on one asks the operator what to do next.
+    Under a quorum this spends the login's approved token.  A second factor creates a crypto
+    officer with 2FA, with the key that signed the HSM's digest."""
     check_user_name(user_name)
     check_password(password)
     code = _officer_on(world, hsm, session_id)
@@ -205,11 +231,18 @@ def create_user(world: World, hsm: Hsm, *, session_id: str, user_type: str, user
         return code
     if find_user(hsm, user_name):
         return rc.USER_ALREADY_EXISTS
+    if second_factor is not None and not two_factor.allowed(user_type):
+        return rc.INVALID_USER_TYPE
+    if second_factor is not None and not _new_key_proven(second_factor):
+        return rc.INVALID_SIGNATURE
+    quorum.spend(hsm, session_id, quorum.USER_MGMT)
     user_id = max([hsm.next_user_id - 1, *(u.user_id for u in hsm.users)]) + 1
     hsm.next_user_id = user_id + 1
-    hsm.users.append(User(user_id=user_id, user_type="PRECO" if user_type == "preCO" else user_type,
-                          name=user_name,
-                          password_hash=credentials.hash_password(password, world.settings.password_cost)))
+    user = User(user_id=user_id, user_type="PRECO" if user_type == "preCO" else user_type, name=user_name,
+                password_hash=credentials.hash_password(password, world.settings.password_cost))
+    if second_factor is not None:
+        two_factor.enrol(user, second_factor.public_key)
+    hsm.users.append(user)
     return rc.SUCCESS
 
 
@@ -227,6 +260,7 @@ def delete_user(world: World, cluster: Cluster, hsm: Hsm, *, session_id: str, us
         return rc.USER_IN_SESSION, None
     if any(k.owner == user.user_id and hsm.hsm_id in k.hsms for k in cluster.keys.values()):
         return rc.USER_OWNS_KEYS, None
+    quorum.spend(hsm, session_id, quorum.USER_MGMT)
     hsm.next_user_id = max(hsm.next_user_id, user.user_id + 1)
     hsm.users.remove(user)
     return rc.SUCCESS, user

@@ -62,6 +62,22 @@ class Key:
 
 
 @dataclass
+class QuorumToken:
+    """A quorum token one HSM issued to a CMU login (getToken), with the crypto officers who
+    have approved it so far.  It is good for one operation of its service, in that login only."""
+
+    token_id: int
+    service: int
+    node: int  # the HSM's node id in its cluster, as the token shows it
+    user: str
+    session_id: str
+    issued: float
+    nonce: str  # makes each token's text unique, so an approval cannot be replayed
+    key_handle: int = 0
+    approvers: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Hsm:
     hsm_id: str
     availability_zone: str
@@ -74,6 +90,8 @@ class Hsm:
     # Quorum policy is the HSM's own, like its users: service number -> m value (1 when absent).
     m_values: dict[int, int] = field(default_factory=dict)
     next_user_id: int = 0  # ids are not reused after a deletion; 0 until a user is created
+    tokens: list[QuorumToken] = field(default_factory=list)
+    next_token_id: int = 1
 
 
 @dataclass

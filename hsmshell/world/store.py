@@ -8,45 +8,45 @@ killed at any moment leaves either the old file or the new one, never a mixture.
 
 Several processes share one world (the TUI, a CMU in one terminal, a KMU in another, the
 endpoint); the lock serialises them and the revision counter counts their commits.
+
+A commit costs in proportion to its change, and the YAML file stays the whole truth, current
+after every commit: the emitter writes again only the items that changed, and a derived cache
+beside the world (`world.yaml.cache`: the decoded world and the emitter's remembered text,
+pickled, keyed by a hash of the YAML's bytes) spares a new process the parse.  A cache that
+does not match the YAML, or is missing, torn or unreadable, is ignored and rebuilt: a hand edit
+always wins.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import fcntl
 import glob
+import hashlib
 import os
+import pickle
+import stat
+import typing
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
 import yaml
 
-from . import codec, credentials, validate
+from . import codec, credentials, emitter, validate
 from .model import World
 
 try:  # libyaml is ten times faster; fall back to the pure-Python parser where it is missing
-    from yaml import CSafeDumper as _BaseDumper, CSafeLoader as _Loader
+    from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeDumper as _BaseDumper, SafeLoader as _Loader
+    from yaml import SafeLoader as _Loader
 
 
 class WorldError(Exception):
     """The world file is missing, unreadable or malformed.  The message names file and line."""
 
-
-class _Dumper(_BaseDumper):
-    pass
-
-
-def _str_representer(dumper: yaml.SafeDumper, value: str):
-    # Certificates and other multi-line text read best as literal blocks.
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str_representer)
 
 HEADER = "# hsmshell world: the simulated cluster, KMS and CloudTrail. Safe to read and edit by hand.\n"
 
@@ -91,6 +91,8 @@ class Store:
         # kernels stamp mtime only to the clock tick, so a changed file can look unchanged.
         self._cache: tuple[bytes, World] | None = None
         self._sealer: credentials.Sealer | None = None
+        self.cache_path = self.path.with_name(self.path.name + ".cache")
+        self._emitter = emitter.Emitter()
 
     # -- creating ---------------------------------------------------------------------------
 
@@ -166,11 +168,22 @@ class Store:
             raise WorldError(f"{self.path}: cannot read the world: {exc}") from None
         if self._cache and self._cache[0] == raw:
             return self._cache[1]  # reading and comparing costs far less than parsing
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise WorldError(f"{self.path}: cannot read the world: {exc}") from None
-        world = self._parse(text, self.path)
+        digest = hashlib.sha256(raw).digest()
+        derived = _read_derived(self.cache_path, digest)
+        if derived is not None:
+            world, remembered = derived
+            world.sealer = self._get_sealer()
+            self._emitter = emitter.Emitter(remembered)
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise WorldError(f"{self.path}: cannot read the world: {exc}") from None
+            world = self._parse(text, self.path)
+            self._emitter = emitter.Emitter()
+            with contextlib.suppress(ValueError):  # what YAML held can be written; if not, no cache
+                self._emitter.emit(world)  # remember every item's text, for the next commit
+                self._write_derived(digest, world)
         self._cache = (raw, world)
         return world
 
@@ -205,9 +218,10 @@ class Store:
             path, problem = found[0]
             raise WorldError(f"{self.path}: not saved, the change would break the world: "
                              f"{codec.SchemaError(path, problem).where()}: {problem}")
-        data = (HEADER + yaml.dump(
-            codec.encode(world), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120
-        )).encode("utf-8")
+        try:
+            data = (HEADER + self._emitter.emit(world)).encode("utf-8")
+        except ValueError as exc:
+            raise WorldError(f"{self.path}: not saved, the world file cannot hold a value: {exc}") from None
         folder = self.path.parent
         for stale in folder.glob(f".{glob.escape(self.path.name)}.*.tmp"):
             stale.unlink(missing_ok=True)  # left by a writer that died holding the lock
@@ -228,6 +242,25 @@ class Store:
         finally:
             os.close(dir_fd)
         self._cache = (data, world)
+        self._write_derived(hashlib.sha256(data).digest(), world)
+
+    def _write_derived(self, digest: bytes, world: World) -> None:
+        """The derived cache for the YAML whose hash is `digest`.  Not fsynced: it is only a
+        shortcut, and a torn or lost one is detected and rebuilt from the YAML."""
+        sealer, world.sealer = world.sealer, None  # the key stays in its own file
+        try:
+            payload = pickle.dumps((world, self._emitter.remembered), protocol=5)
+        finally:
+            world.sealer = sealer
+        tmp = self.cache_path.with_name(f".{self.path.name}.cache.{os.getpid()}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(_DERIVED_MAGIC + _schema() + digest + hashlib.sha256(payload).digest())
+                out.write(payload)
+            os.replace(tmp, self.cache_path)
+        except OSError:  # a folder we may not write to: the YAML alone still serves
+            tmp.unlink(missing_ok=True)
 
     def _get_sealer(self) -> credentials.Sealer:
         if self._sealer is None:
@@ -240,6 +273,74 @@ class Store:
                     out.write(base64.b64encode(key).decode() + "\n")
             self._sealer = credentials.Sealer(key)
         return self._sealer
+
+
+_DERIVED_MAGIC = b"hsmshell derived world cache v1\n"
+_HASH = hashlib.sha256().digest_size
+
+
+def _read_derived(path: Path, digest: bytes):
+    """(world, the emitter's remembered text) from the derived cache, if it was made from the
+    YAML whose hash is `digest` by this version of the model; else None.
+
+    Unpickling runs whatever the file says, so it is loaded only when it is a regular file of
+    this user that no one else may write (mode 0600, as written).  Whoever can write it can
+    also write the world and its key file beside it, so it opens nothing new; and being keyed
+    by the hash of the YAML's bytes, a stale cache is never taken for the world."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as source:
+            blob = source.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    head = len(_DERIVED_MAGIC)
+    if (blob[:head] != _DERIVED_MAGIC or blob[head:head + _HASH] != _schema()
+            or blob[head + _HASH:head + 2 * _HASH] != digest):
+        return None
+    payload = blob[head + 3 * _HASH:]
+    if hashlib.sha256(payload).digest() != blob[head + 2 * _HASH:head + 3 * _HASH]:
+        return None  # torn: written but not flushed when the machine stopped
+    try:
+        world, remembered = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - any damage means: parse the YAML instead
+        return None
+    return (world, remembered) if isinstance(world, World) and isinstance(remembered, dict) else None
+
+
+_schema_digest: bytes | None = None
+
+
+def _schema() -> bytes:
+    """A hash of every field of every dataclass in the world, so that a cache pickled before
+    the model gained, lost or retyped a field is not used after."""
+    global _schema_digest
+    if _schema_digest is None:
+        seen: dict[type, list[str]] = {}
+
+        def walk(tp) -> None:
+            for inner in typing.get_args(tp):
+                walk(inner)
+            if dataclasses.is_dataclass(tp) and tp not in seen:
+                seen[tp] = []
+                for f, hint in codec._fields(tp):
+                    default = "required" if f.default is dataclasses.MISSING else repr(f.default)
+                    if f.default_factory is not dataclasses.MISSING:
+                        default = f"{f.default_factory.__module__}.{f.default_factory.__qualname__}()"
+                    seen[tp].append(f"{f.name}: {hint!r} = {default}")
+                    walk(hint)
+
+        walk(World)
+        text = repr(sorted((f"{cls.__module__}.{cls.__qualname__}", fields) for cls, fields in seen.items()))
+        _schema_digest = hashlib.sha256(text.encode()).digest()
+    return _schema_digest
 
 
 def _hasher(cost: int):

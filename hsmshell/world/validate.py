@@ -55,7 +55,7 @@ def problems(world: World) -> list[Problem]:
                 one_of(user.user_type, USER_TYPES, where + ("user_type",))
                 check(user.user_id not in user_ids, where + ("user_id",), f"duplicate user id {user.user_id}")
                 check(user.name.lower() not in names, where + ("name",), f"duplicate user name {user.name!r}")
-                check(True, where + ("two_factor",),
+                check(not user.two_factor or user.user_type in ("CO", "PCO"), where + ("two_factor",),
                       "two-factor authentication is for crypto officers only")
                 user_ids.add(user.user_id)
                 names.add(user.name.lower())

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from hsmshell.services import open_store
+from hsmshell.world import clock
 from hsmshell.shells.cmu import CloudHsmMgmtUtil
 from hsmshell.shells.console import StreamConsole
 
@@ -39,14 +40,29 @@ SHARE_NET = [("10.0.3.10", "hsm-sa2aaaaaaaa"), ("10.0.3.6", "hsm-sb2bbbbbbbb")]
 ATTRIBUTE_NET = [("10.0.1.10", "hsm-ga2aaaaaaaa"), ("10.0.1.12", "hsm-gb2bbbbbbbb"), ("10.0.1.7", "hsm-gc2cccccccc")]
 
 
-def user(uid: int, user_type: str, name: str, password: str = PASSWORD, mofn: bool = False) -> dict:
-    return {"user_id": uid, "user_type": user_type, "name": name, "password": password, "mofn_pub_key": mofn}
+def user(uid: int, user_type: str, name: str, password: str = PASSWORD, mofn: bool = False,
+         quorum_key: rsa.RSAPrivateKey | None = None) -> dict:
+    made = {"user_id": uid, "user_type": user_type, "name": name, "password": password, "mofn_pub_key": mofn}
+    if quorum_key:
+        made["quorum_pub_key"] = public_pem(quorum_key).decode()
+    return made
+
+
+def public_pem(private: rsa.RSAPrivateKey) -> bytes:
+    return private.public_key().public_bytes(serialization.Encoding.PEM,
+                                             serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+# The quorum keys of the two officers who approve tokens in the quorum pages' sessions.
+QUORUM_KEYS = {name: rsa.generate_private_key(public_exponent=65537, key_size=2048)
+               for name in ("officer1", "officer2")}
 
 
 ADMIN = [user(1, "CO", "admin", "co12345"), user(2, "AU", "app_user")]
 PCO_ADMIN = [user(1, "PCO", "admin", "735782961", mofn=True), user(2, "AU", "app_user")]
 OFFICERS = [user(1, "PCO", "admin"), user(2, "AU", "app_user"),
-            *(user(2 + i, "CO", f"officer{i}", mofn=True) for i in range(1, 6))]
+            *(user(2 + i, "CO", f"officer{i}", mofn=True, quorum_key=QUORUM_KEYS.get(f"officer{i}"))
+              for i in range(1, 6))]
 CRYPTO_USERS = [user(1, "PCO", "admin", mofn=True), user(2, "AU", "app_user"),
                 *(user(i, "CU", f"crypto_user{i}") for i in (3, 4, 5, 6))]
 
@@ -64,6 +80,9 @@ class World:
     users_on: dict[int, list[dict]] = field(default_factory=dict)  # a server's own user table
     m_values: dict[int, int] = field(default_factory=dict)
     clone: list[tuple[str, str]] = field(default_factory=list)  # HSMs of a cluster made from a backup
+    # The cluster's own order of its HSMs (their node ids) against CMU's configuration order.
+    nodes_reversed: bool = False
+    frozen_at: float | None = None  # a world clock standing still here
 
     def write(self, folder: Path) -> Path:
         def cluster(cluster_id, servers, keys):
@@ -71,6 +90,8 @@ class World:
                      "eni_id": f"eni-{i:017x}", "eni_ip": ip,
                      "users": self.users_on.get(i, self.users), "m_values": dict(self.m_values)}
                     for i, (ip, hsm_id) in enumerate(servers)]
+            if self.nodes_reversed:
+                hsms.reverse()
             for k in keys:
                 k.setdefault("hsms", [h["hsm_id"] for h in hsms])
             return {"cluster_id": cluster_id, "state": "ACTIVE", "hsm_type": "hsm1.medium",
@@ -84,6 +105,7 @@ class World:
             clusters.append(cluster("cluster-2clone2222", self.clone, []))
         fixture = folder / "fixture.yaml"
         fixture.write_text(yaml.safe_dump({
+            **({"clock": {"frozen_at": self.frozen_at}} if self.frozen_at is not None else {}),
             "ids": {"seed": 6}, "settings": {"password_cost": 4},
             "client": {"cluster_id": "cluster-1a23b4cdefg",
                        "cmu_servers": [ip for ip, _ in self.servers + self.clone]},
@@ -115,11 +137,14 @@ ANSWER_NOT_SHOWN = replace("§4.43: the page does not show the typed y", "(y/n)?
 SERVER_MODE = "\n\nServer is in 'E2' mode...\nserver0>"
 
 
+Step = str | Callable[[Path], None]  # a line typed, or something done meanwhile in the folder
+
+
 @dataclass
 class Case:
     world: World
-    script: list[str]
-    before: list[str] = field(default_factory=list)
+    script: list[Step]
+    before: list[Step] = field(default_factory=list)
     fixes: list[Fix] = field(default_factory=list)
     narrow: str | None = None  # spec §4 item of a layout whose column widths differ
     substitute: dict[str, str] = field(default_factory=dict)  # doc placeholders -> values
@@ -137,9 +162,61 @@ PSWD_USERS = [user(1, "PCO", "admin", mofn=True), user(2, "AU", "jane"), user(3,
 CREATE = World(EXAMPLE_NET, PCO_ADMIN)
 WITH_ALICE = World(EXAMPLE_NET, [*PCO_ADMIN, user(3, "CO", "alice")])
 QUORUM = World(QUORUM_NET, OFFICERS, m_values={3: 2})
+# The token pages' cluster: server 0 is node 1 (its token says `Node:1`), and the clock stands
+# still so that a token's validity reads as the page shows it.
+TOKENS = World(QUORUM_NET, OFFICERS, m_values={3: 2}, nodes_reversed=True, frozen_at=1_600_000_000.0)
 AS_ADMIN_PCO = login("CO", "admin", "735782961")
 AS_OFFICER1 = login("CO", "officer1")
 AS_USER3 = login("CU", "crypto_user3")
+
+
+def sign_token(folder: Path) -> None:
+    """What officer1 and officer2 do outside the HSM (quorum-authentication-crypto-officers.md):
+    `openssl dgst -sha256 -sign officerN.key -out officer1.token.sigN officer1.token`, then the
+    token approval file exactly as the page gives it."""
+    token = (folder / "officer1.token").read_bytes()
+    for n, name in enumerate(("officer1", "officer2"), 1):
+        (folder / f"officer1.token.sig{n}").write_bytes(
+            QUORUM_KEYS[name].sign(token, padding.PKCS1v15(), hashes.SHA256()))
+    (folder / "approval.txt").write_text(APPROVAL_FILE)
+
+
+APPROVAL_FILE = """\
+# For "Multi Token File Path", type the path to the file that contains
+# the token. You can type the same value for "Token File Path", but
+# that's not required. The "Token File Path" line is required in any
+# case, regardless of whether you type a value.
+Multi Token File Path = officer1.token;
+Token File Path = ;
+
+# Total number of approvals
+Number of Approvals = 2;
+
+# Approver 1
+# Type the approver's type, name, and the path to the file that
+# contains the approver's signature.
+Approver Type = 2; # 2 for CO, 1 for CU
+Approver Name = officer1;
+Approval File = officer1.token.sig1;
+
+# Approver 2
+# Type the approver's type, name, and the path to the file that
+# contains the approver's signature.
+Approver Type = 2; # 2 for CO, 1 for CU
+Approver Name = officer2;
+Approval File = officer1.token.sig2;
+"""
+
+
+def wait(seconds: float) -> Step:
+    def advance(folder: Path) -> None:
+        with open_store(folder / "world.yaml").transaction() as world:
+            clock.advance(world, seconds)
+    return advance
+
+
+GET_TOKEN = [*AS_OFFICER1, "getToken 3 officer1 officer1.token"]
+APPROVED = [*GET_TOKEN, sign_token, "approveToken approval.txt"]
 
 CASES: dict[str, Case] = {
     "cmu-02": Case(GS, ["loginHSM CO admin -hpswd", "co12345"]),
@@ -246,6 +323,13 @@ CASES: dict[str, Case] = {
                    fixes=[ANSWER_NOT_SHOWN], substitute={"<new password>": "newPassword1"}),
     "cmu-55": Case(CLI_USERS, ["deleteUser CO example_officer"], before=login("CO", "admin", "co12345")),
     "cmu-60": Case(QUORUM, ["createUser CU user1 password", "y", "A"], before=AS_OFFICER1),
+    "cmu-61": Case(TOKENS, ["getToken 3 officer1 officer1.token"], before=AS_OFFICER1),
+    "cmu-62": Case(TOKENS, ["approveToken approval.txt"], before=[*GET_TOKEN, sign_token]),
+    # The page's token has 506 of its 600 seconds left.
+    "cmu-63": Case(TOKENS, ["listTokens"], before=[*APPROVED, wait(94)]),
+    "cmu-64": Case(TOKENS, ["createUser CU user1 password", "y"], before=APPROVED),
+    # After cmu-64 the one token is spent.
+    "cmu-67": Case(TOKENS, ["listTokens"], before=[*APPROVED, "createUser CU user1 password", "y"]),
     "cmu-65": Case(World(QUORUM_NET, [*OFFICERS, user(8, "CU", "user1")]), ["listUsers"]),
     "cmu-66": Case(World(QUORUM_NET, [*OFFICERS, user(8, "CU", "user1")], m_values={3: 2}),
                    ["deleteUser CU user1", "I", "I"], before=AS_OFFICER1),
@@ -281,11 +365,6 @@ NOT_REPLAYED = {
     "cmu-01": "start-up banner: test_startup_banner_is_the_documented_one",
     "cmu-29": "getHSMInfo, truncated by the page: test_get_hsm_info_matches_the_truncated_page",
     "cmu-35": "§4.2: listAttributes.md shows key_mgmt_util's prompt and header; cmu-26 is the canonical form",
-    "cmu-61": "getToken: the SDK 3 quorum token flow is not emulated",
-    "cmu-62": "approveToken: the SDK 3 quorum token flow is not emulated",
-    "cmu-63": "listTokens: the SDK 3 quorum token flow is not emulated",
-    "cmu-64": "createUser with an approved token: the SDK 3 quorum token flow is not emulated",
-    "cmu-67": "listTokens: the SDK 3 quorum token flow is not emulated",
     "kms-01": "the default world: test_cmu.test_login_as_crypto_officer_on_every_server",
     "kms-02": "the default world: test_cmu.test_change_kmsuser_password_after_disconnecting",
 }
@@ -300,28 +379,33 @@ def test_every_documented_cmu_session_is_replayed_or_listed():
 
 # -- replay ------------------------------------------------------------------------------------
 
-class Typist(io.StringIO):
+class Typist:
     """Input lines for the shell that note where in the output the documented session starts
-    and where it ends (the shell has written its prompt and waits for the next line)."""
+    and where it ends (the shell has written its prompt and waits for the next line), and do
+    the steps between lines (signing a token, letting time pass) when the shell gets there."""
 
-    def __init__(self, before: list[str], script: list[str], out: io.StringIO):
-        super().__init__("".join(line + "\n" for line in before + script))
-        self.out, self.start_at, self.lines_read = out, len(before), 0
+    def __init__(self, before: list[Step], script: list[Step], out: io.StringIO, folder: Path):
+        self.steps, self.start_at, self.next = [*before, *script], len(before), 0
+        self.out, self.folder = out, folder
         self.marks: list[int] = []
 
     def readline(self, *args) -> str:
-        if self.lines_read == self.start_at:
-            self.marks.append(self.out.tell())
-        line = super().readline(*args)
-        self.lines_read += 1
-        if not line:
-            self.marks.append(self.out.tell())
-        return line
+        while True:
+            if self.next == self.start_at:
+                self.marks.append(self.out.tell())
+            if self.next >= len(self.steps):
+                self.marks.append(self.out.tell())
+                return ""
+            step = self.steps[self.next]
+            self.next += 1
+            if isinstance(step, str):
+                return step + "\n"
+            step(self.folder)
 
 
-def replay(path: Path, before: list[str], script: list[str]) -> str:
+def replay(path: Path, before: list[Step], script: list[Step]) -> str:
     out = io.StringIO()
-    typist = Typist(before, script, out)
+    typist = Typist(before, script, out, path.parent)
     CloudHsmMgmtUtil(open_store(path), StreamConsole(typist, out, echo=True)).run()
     text = out.getvalue()
     start = text.rfind("\n", 0, typist.marks[0]) + 1  # from the prompt of the first line
@@ -334,8 +418,7 @@ def quorum_key_files(folder: Path) -> None:
     token = bytes(range(200))
     (folder / "q.token").write_bytes(token)
     (folder / "q.token.sig").write_bytes(private.sign(token, padding.PKCS1v15(), hashes.SHA256()))
-    (folder / "q.pub").write_bytes(private.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+    (folder / "q.pub").write_bytes(public_pem(private))
 
 
 def compared(text: str, narrow: bool) -> list[str]:
@@ -347,11 +430,12 @@ def compared(text: str, narrow: bool) -> list[str]:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_documented_session(name, tmp_path):
+def test_documented_session(name, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where the pages' relative files (officer1.token ...) are
     case = CASES[name]
-    if "{tmp}" in " ".join(case.script):
+    if any("{tmp}" in step for step in case.script if isinstance(step, str)):
         quorum_key_files(tmp_path)
-    script = [line.replace("{tmp}", str(tmp_path)) for line in case.script]
+    script = [step.replace("{tmp}", str(tmp_path)) if isinstance(step, str) else step for step in case.script]
     expected = doc_body(name)
     for placeholder, value in case.substitute.items():
         expected = expected.replace(placeholder, value.replace("{tmp}", str(tmp_path)))

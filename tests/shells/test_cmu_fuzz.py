@@ -23,7 +23,10 @@ SEEDS = [
     "setAttribute 14 3 relabelled", "setAttribute 14 261 0", "shareKey 14 4 1", "shareKey 14 4,5 0",
     "info server 0", "info server 1", "getHSMInfo", "server 0", "server 1", "exit", "syncUser 3 1",
     "syncKey 14 1", "getMValue 3", "setMValue 3 2", "setMValue 4 1", "help", "help createUser",
-    "registerQuorumPubKey CO admin a b c", "y", "n", "R", "I", "A", "B", "",
+    "registerQuorumPubKey CO admin a b c", "getToken 3 admin t.token", "getToken 4 admin t.token",
+    "approveToken approval.txt", "approveToken t.token", "listTokens", "loginHSM CO admin password1 -2fa authdata",
+    "createUser CO carol password1 -2fa authdata", "changePswd CO admin password2 -2fa authdata",
+    "y", "n", "R", "I", "A", "B", "",
 ]
 WORDS = st.sampled_from(["0", "1", "-1", "99999999999999999999", "0x1f", "-k", "-hpswd", "-2fa", "CO",
                          "CU", "AU", "PCO", "PRECO", "admin", "crypto_user3", "password1", "x" * 40,

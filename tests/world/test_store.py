@@ -146,14 +146,23 @@ def test_a_commit_that_cannot_be_saved_does_not_poison_the_cache(store, world_pa
 
 @pytest.fixture
 def count_parses(monkeypatch):
+    """Loads of the world from disk: a parse of the YAML, or a read of the derived cache that
+    stands in for one when it matches the YAML's bytes."""
     calls = []
-    real_load = store_module.yaml.load
+    real_load, real_read_derived = store_module.yaml.load, store_module._read_derived
 
     def counting_load(*args, **kwargs):
-        calls.append(1)
+        calls.append("yaml")
         return real_load(*args, **kwargs)
 
+    def counting_read_derived(*args, **kwargs):
+        found = real_read_derived(*args, **kwargs)
+        if found is not None:
+            calls.append("derived cache")
+        return found
+
     monkeypatch.setattr(store_module.yaml, "load", counting_load)
+    monkeypatch.setattr(store_module, "_read_derived", counting_read_derived)
     return calls
 
 

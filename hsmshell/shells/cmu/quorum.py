@@ -1,7 +1,12 @@
-"""Quorum commands of cloudhsm_mgmt_util: registerQuorumPubKey, setMValue, getMValue."""
+"""Quorum commands of cloudhsm_mgmt_util: registerQuorumPubKey, setMValue, getMValue, and the
+token flow getToken, approveToken, listTokens (quorum-authentication-crypto-officers.md).
+
+delToken is left out: the docs list it for key_mgmt_util's help only.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ...cloudhsm import quorum
@@ -26,8 +31,8 @@ def register_quorum_pub_key(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
     user_type, name, *files = args
     try:
         token, signature, public_pem = (Path(f).read_bytes() for f in files)
-    except OSError as exc:
-        shell.error(f"Cannot read {exc.filename}: {exc.strerror}")
+    except (OSError, ValueError) as exc:
+        shell.file_error("read", " ".join(files), exc)
         return
     if not quorum.check_registration(token, signature, public_pem):
         # GAP: undocumented; the token must be signed (SHA256, PKCS#1) by an RSA-2048 key.
@@ -74,3 +79,131 @@ def get_m_value(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
             continue
         shell.line(f"MValue of service {service}[{quorum.SERVICES[service]}] on server {server.index} "
                    f": [{quorum.m_value(hsm, service)}]")
+
+
+@TABLE.command("getToken", usage="getToken <service> <user> <token file>",
+               summary="Initiates an MxN service and gets a token")
+def get_token(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+    if len(args) != 3 or not args[0].isdigit():
+        shell.syntax_error("getToken", "Invalid arguments.")
+        return
+    service, user, token_file = int(args[0]), args[1], args[2]
+    if service not in quorum.SERVICES:
+        shell.error(f"Invalid service {service}.")  # GAP: undocumented, as for getMValue
+        return
+    try:
+        with shell.store.transaction() as world:
+            issued = []
+            for server, cluster, hsm in shell.targets(world):
+                code, token = quorum.issue_token(world, cluster, hsm, shell.session_id, service, user)
+                issued.append((server, code, token and quorum.token_fields(token),
+                               token and quorum.token_text(hsm, token)))
+            # The approvers sign one file holding every HSM's token; written before the world
+            # is, so a file that cannot be written issues no tokens.
+            if any(text for *_, text in issued):
+                Path(token_file).write_text("".join(text for *_, text in issued if text))
+    except (OSError, ValueError) as exc:
+        shell.file_error("write", token_file, exc)
+        return
+    for server, code, fields, _ in issued:
+        shell.report("getToken", [(server, code)])
+        for field in fields or ():
+            shell.line(field)
+
+
+@TABLE.command("approveToken", usage="approveToken <approval file>",
+               summary="Approves an MxN service with the approvers' signatures")
+def approve_token(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+    if len(args) != 1:
+        shell.syntax_error("approveToken", "Invalid number of arguments.")
+        return
+    try:
+        approval = read_approval_file(Path(args[0]))
+        token_file = Path(approval.token_file).read_bytes()
+        signatures = [(kind, name, Path(path).read_bytes()) for kind, name, path in approval.approvers]
+    except ApprovalFileError as exc:
+        shell.error(f"{args[0]}: {exc}")
+        return
+    except (OSError, ValueError) as exc:
+        shell.file_error("read", args[0], exc)
+        return
+    shell.report("approveToken", _per_server(shell, lambda world, hsm: quorum.approve_token(
+        world, hsm, shell.session_id, token_file, signatures)))
+
+
+@TABLE.command("listTokens", usage="listTokens", summary="Lists all tokens of the HSMs")
+def list_tokens(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+    # GAP: who may list tokens is undocumented; like listUsers, no login is needed.
+    world = shell.store.read()
+    failed = False
+    for server, _, hsm in shell.targets(world):
+        shell.line()
+        shell.line("=====================")
+        shell.line(f"    Server {server.index}({server.hostname})")
+        shell.line("=====================")
+        if not answers(hsm):
+            shell.report("listTokens", [(server, rc.SERVER_UNAVAILABLE)])
+            failed = True
+            continue
+        for number, token in enumerate(hsm.tokens):
+            shell.line(f"-------- Token - {number} ----------")
+            for field in quorum.token_fields(token):
+                shell.line(field)
+            shell.line(f"Token Validity: {quorum.validity(world, token)} sec")
+            shell.line(f"Required num of approvers : {quorum.m_value(hsm, token.service)}")
+            shell.line(f"Current num of approvals : {len(token.approvers)}")
+            for index, name in enumerate(token.approvers):
+                shell.line(f"Approver-{index}: {name}")
+        shell.line(f"Num of tokens = {len(hsm.tokens)}")
+    shell.line()
+    shell.line("listTokens failed" if failed else "listTokens success")
+
+
+class ApprovalFileError(ValueError):
+    pass
+
+
+@dataclass
+class Approval:
+    token_file: str
+    approvers: list[tuple[int, str, str]]  # (approver type, name, signature file)
+
+
+def read_approval_file(path: Path) -> Approval:
+    """The token approval file: `Key = value;` statements, `#` comments
+    (quorum-authentication-crypto-officers.md).  GAP: relative paths in it are taken from the
+    current directory, as CMU's own file arguments are."""
+    statements: list[tuple[str, str]] = []
+    for number, raw in enumerate(path.read_text(errors="replace").splitlines(), 1):
+        text = raw.split("#", 1)[0].strip()
+        if not text:
+            continue
+        key, equals, value = text.partition("=")
+        if not equals or not value.strip().endswith(";"):
+            raise ApprovalFileError(f"line {number}: expected `Name = value;`")
+        statements.append((key.strip(), value.strip()[:-1].strip()))
+    keys = [key for key, _ in statements]
+    for required in ("Multi Token File Path", "Token File Path", "Number of Approvals"):
+        if required not in keys:
+            raise ApprovalFileError(f"missing `{required} = ...;`")
+    values = dict(statements)
+    token_file = values["Multi Token File Path"] or values["Token File Path"]
+    if not token_file:
+        raise ApprovalFileError("no token file: give `Multi Token File Path = <file>;`")
+    approvers, current = [], {}
+    for key, value in statements:
+        if key in ("Approver Type", "Approver Name", "Approval File"):
+            if key in current:
+                raise ApprovalFileError(f"`{key}` given twice for one approver")
+            current[key] = value
+            if len(current) == 3:
+                if not current["Approver Type"].isdigit():
+                    raise ApprovalFileError(f"Approver Type {current['Approver Type']!r} is not 2 (CO) or 1 (CU)")
+                approvers.append((int(current["Approver Type"]), current["Approver Name"], current["Approval File"]))
+                current = {}
+    if current:
+        raise ApprovalFileError("an approver needs Approver Type, Approver Name and Approval File")
+    count = values["Number of Approvals"]
+    if not count.isdigit() or int(count) != len(approvers) or not approvers:
+        raise ApprovalFileError(f"Number of Approvals = {count}; but {len(approvers)} approvers are given")
+    return Approval(token_file, approvers)

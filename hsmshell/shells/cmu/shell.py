@@ -184,6 +184,11 @@ class CloudHsmMgmtUtil(Shell):
         self.line(f"Syntax: {TABLE.commands[command].usage}")
         self.line()
 
+    def file_error(self, verb: str, path: str, exc: OSError | ValueError) -> None:
+        """A file argument that cannot be read or written, or is no path at all (a NUL in it)."""
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        self.error(f"Cannot {verb} {getattr(exc, 'filename', None) or path}: {reason}")
+
     def error(self, message: str) -> None:
         self.line()
         self.line(f"Error: {message}")  # GAP: the real texts are undocumented

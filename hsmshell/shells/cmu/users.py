@@ -4,9 +4,11 @@ deleteUser, listUsers and (server mode) syncUser."""
 from __future__ import annotations
 
 from ...cloudhsm import returncodes as rc
-from ...cloudhsm import sync, users
+from ...cloudhsm import sync, two_factor, users
 from ...cloudhsm.nodes import answers
+from ...cloudhsm.two_factor import SecondFactor
 from ...cloudhsm.users import BadPassword, BadUserName
+from . import authdata
 from .shell import TABLE, CloudHsmMgmtUtil
 
 LOGIN_TYPES = ("CO", "CU", "PRECO", "PCO", "AU")
@@ -29,24 +31,28 @@ def _user_type(shell: CloudHsmMgmtUtil, user_type: str, types: tuple[str, ...]) 
 
 
 def _parse_credentials(shell: CloudHsmMgmtUtil, command: str, args: list[str], types: tuple[str, ...]):
-    """<user-type> <user-name> <password |-hpswd> [-2fa <file>] -> (type, name, password).
-    Prints the problem and returns None on bad input."""
+    """<user-type> <user-name> <password |-hpswd> [-2fa <file>] -> (type, name, password,
+    authdata file or None).  Prints the problem and returns None on bad input."""
     if len(args) not in (3, 5) or (len(args) == 5 and args[3] != "-2fa"):
         shell.syntax_error(command, "Invalid number of arguments.")
         return None
     user_type, name, password = args[:3]
     if not _user_type(shell, user_type, types):
         return None
-    if len(args) == 5:
-        # GAP: the 2FA exchange (authdata file of digests, signed and read back) is not emulated.
-        shell.error("Two-factor authentication (-2fa) is not supported by this emulator.")
-        return None
     if password == "-hpswd":
         password = shell.console.read_secret("Enter password:")
         if password is None:
             return None
         shell.line()
-    return user_type, name, password
+    return user_type, name, password, args[4] if len(args) == 5 else None
+
+
+def _officer_only(shell: CloudHsmMgmtUtil, user_type: str) -> bool:
+    """createUser and changePswd give 2FA to crypto officers only (manage-2fa.md)."""
+    if two_factor.allowed(user_type):
+        return True
+    shell.error("Two-factor authentication (-2fa) is only for crypto officers (CO).")  # GAP: undocumented text
+    return False
 
 
 def _check_new_password(shell: CloudHsmMgmtUtil, password: str) -> bool:
@@ -64,7 +70,12 @@ def login_hsm(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
     parsed = _parse_credentials(shell, "loginHSM", args, LOGIN_TYPES)
     if parsed is None:
         return
-    user_type, name, password = parsed
+    user_type, name, password, authdata_file = parsed
+    # With -2fa CMU always asks for the signed digests; the HSMs ignore them for a user
+    # without 2FA (manage-2fa.md).
+    factors = authdata.exchange(shell, authdata_file, with_public_key=False) if authdata_file else None
+    if authdata_file and factors is None:
+        return
     results = {}
     with shell.store.transaction() as world:
         targets = shell.targets(world)
@@ -75,7 +86,7 @@ def login_hsm(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
             servers = [(s, h) for s, c, h in targets if c is cluster]
             login = users.login(world, cluster, [h for _, h in servers], session_id=shell.session_id,
                                 tool=shell.tool, pid=shell.pid, user_type=user_type, user_name=name,
-                                password=password)
+                                password=password, second_factors=factors)
             results.update((id(s), code) for (s, _), (_, code) in zip(servers, login.results))
     shell.line()
     shell.report("loginHSM", [(server, results[id(server)]) for server, _, _ in targets])
@@ -96,8 +107,14 @@ def change_pswd(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
     parsed = _parse_credentials(shell, "changePswd", args, PASSWORD_TYPES)
     if parsed is None:
         return
-    user_type, name, password = parsed
+    user_type, name, password, authdata_file = parsed
+    if authdata_file and not _officer_only(shell, user_type):
+        return
     if not _check_new_password(shell, password) or not shell.caution(blank_before=True):
+        return
+    # Without -2fa, a user who had 2FA loses it (manage-2fa.md).
+    factors = authdata.exchange(shell, authdata_file, with_public_key=True) if authdata_file else None
+    if authdata_file and factors is None:
         return
     with shell.store.transaction() as world:
         cluster, nodes = shell.nodes(world)
@@ -106,7 +123,7 @@ def change_pswd(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
             return
         results = users.change_password(world, cluster, [hsm for _, hsm in nodes],
                                         session_id=shell.session_id, user_type=user_type,
-                                        user_name=name, new_password=password)
+                                        user_name=name, new_password=password, second_factors=factors)
     failed = [(server, code) for (server, _), (_, code) in zip(nodes, results) if code]
     # GAP: per-server failures of changePswd follow createUser's documented shape, without
     # its question: the change is already made on the other nodes, so the operator repeats it.
@@ -122,13 +139,18 @@ def create_user(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
     parsed = _parse_credentials(shell, "createUser", args, CREATE_TYPES)
     if parsed is None:
         return
-    user_type, name, password = parsed
+    user_type, name, password, authdata_file = parsed
     try:
         users.check_user_name(name)
     except BadUserName as exc:
         shell.error(str(exc))
         return
+    if authdata_file and not _officer_only(shell, user_type):
+        return
     if not _check_new_password(shell, password) or not shell.caution(blank_before=True):
+        return
+    factors = authdata.exchange(shell, authdata_file, with_public_key=True) if authdata_file else None
+    if authdata_file and factors is None:
         return
     servers = [server for server, _ in shell.nodes(shell.store.read())[1]]
     shell.line(f"Creating User {name}({user_type}) on {len(servers)} nodes")
@@ -138,8 +160,11 @@ def create_user(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
             # the world's lock.
             with shell.store.transaction() as world:
                 target = shell.target_of(world, server)
+                # An HSM that was not asked for a digest gets an empty factor, which fails.
+                factor = factors.get(target[1].hsm_id, SecondFactor(b"")) if target and factors else None
                 code = users.create_user(world, target[1], session_id=shell.session_id,
-                                         user_type=user_type, user_name=name, password=password) \
+                                         user_type=user_type, user_name=name, password=password,
+                                         second_factor=factor) \
                     if target else rc.SERVER_UNAVAILABLE
             if not code:
                 break

@@ -1,0 +1,63 @@
+"""cloudhsm_mgmt_util at a real terminal (a pty): completion of commands and their flags from
+the command table, and the bottom toolbar with the login and the servers connected."""
+
+from __future__ import annotations
+
+import time
+
+import pexpect
+
+from ..test_runbook import Terminal, screen
+
+
+def start(tmp_path) -> pexpect.spawn:
+    (tmp_path / "home").mkdir()
+    cmu = Terminal(tmp_path / "home", tmp_path).spawn("cloudhsm_mgmt_util", "/opt/cloudhsm/etc/cloudhsm_mgmt_util.cfg")
+    cmu.expect_exact("aws-cloudhsm>")
+    return cmu
+
+
+def complete(cmu: pexpect.spawn, *keys: str) -> str:
+    """Type keys (tabs among them) and Enter; the line as the shell finally echoed it."""
+    for key in keys:
+        cmu.send(key)
+        time.sleep(0.3)  # let the completion land before the next key
+    cmu.send("\r")
+    cmu.expect_exact("\r\r\n")
+    return screen(cmu.before)[-1]
+
+
+def test_tab_completes_commands_and_their_flags(tmp_path):
+    cmu = start(tmp_path)
+    assert complete(cmu, "getKeyI\t", " -\t", " 262162").endswith("aws-cloudhsm>getKeyInfo -k 262162")
+    cmu.expect_exact("getKeyInfo failed on server 2(10.0.1.12)")
+    cmu.expect_exact("aws-cloudhsm>")
+    assert complete(cmu, "loginHSM CO admin -hp\t").endswith("aws-cloudhsm>loginHSM CO admin -hpswd")
+    cmu.expect_exact("Enter password:")
+    cmu.sendline("co12345")
+    cmu.expect_exact("loginHSM success on server 2(10.0.1.12)")
+    cmu.sendline("quit")
+    cmu.expect(pexpect.EOF)
+
+
+def toolbar(cmu: pexpect.spawn) -> str:
+    """prompt_toolkit draws the toolbar only once the terminal has said where the cursor is."""
+    cmu.expect_exact("\x1b[6n")
+    cmu.send("\x1b[1;1R")
+    cmu.expect(r"\x1b\[0;7m(.*?)\s*\r")
+    return cmu.match.group(1).strip()
+
+
+def test_toolbar_shows_who_is_logged_in_and_the_servers_connected(tmp_path):
+    (tmp_path / "home").mkdir()
+    terminal = Terminal(tmp_path / "home", tmp_path)
+    del terminal.env["PROMPT_TOOLKIT_NO_CPR"]  # a real terminal answers cursor position requests
+    cmu = terminal.spawn("cloudhsm_mgmt_util")
+    assert toolbar(cmu) == "not logged in  |  3 of 3 servers connected"
+    cmu.sendline("loginHSM CO admin co12345")
+    assert toolbar(cmu) == "admin(CO)  |  3 of 3 servers connected"
+    cmu.sendline("server 1")
+    assert toolbar(cmu) == "admin(CO)  |  3 of 3 servers connected  server mode: server 1(10.0.3.11)"
+    cmu.sendline("exit")
+    cmu.sendline("quit")
+    cmu.expect(pexpect.EOF)

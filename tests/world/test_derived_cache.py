@@ -1,0 +1,170 @@
+"""The derived cache beside the world (`world.yaml.cache`): a new process loads the world from it
+instead of parsing the YAML, but only while it matches the YAML's bytes exactly; anything else
+(a hand edit, a torn or foreign file, another model) falls back to the YAML and rebuilds it."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from hsmshell.services import open_store
+from hsmshell.world import store as store_module
+from hsmshell.world.store import Store, WorldError
+
+CLUSTER_ID = "cluster-1a23b4cdefg"
+HANDLE = 262162
+
+
+@pytest.fixture
+def parses(monkeypatch):
+    calls = []
+    real_load = store_module.yaml.load
+
+    def counting_load(*args, **kwargs):
+        calls.append(1)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(store_module.yaml, "load", counting_load)
+    return calls
+
+
+def commit_label(path, label: str) -> None:
+    with open_store(path).transaction() as world:
+        world.clusters[CLUSTER_ID].keys[HANDLE].label = label
+
+
+def cache_of(path):
+    return path.with_name(path.name + ".cache")
+
+
+def test_a_new_process_after_a_commit_loads_the_cache_not_the_yaml(world_path, parses):
+    commit_label(world_path, "after commit")
+    assert len(parses) == 1  # the copied world had no cache yet
+    for fresh in (Store(world_path), open_store(world_path)):
+        world = fresh.read()
+        assert world.clusters[CLUSTER_ID].keys[HANDLE].label == "after commit"
+        assert world.sealer is not None  # re-attached: the key is never in the cache
+    assert len(parses) == 1
+    world = open_store(world_path).read()
+    status = world.custom_key_stores["cks-1234567890abcdef0"].key_store_password
+    assert world.sealer.unseal(status)  # sealed secrets still open
+
+
+def test_the_cache_is_private_and_holds_no_key(world_path):
+    old_umask = os.umask(0)
+    try:
+        commit_label(world_path, "private")
+    finally:
+        os.umask(old_umask)
+    cache = cache_of(world_path)
+    assert stat.S_IMODE(os.stat(cache).st_mode) == 0o600
+    key = (world_path.parent / "world.yaml.key").read_text().strip()
+    import base64
+    assert base64.b64decode(key) not in cache.read_bytes()
+    assert not list(world_path.parent.glob(".*.tmp"))
+
+
+def test_a_hand_edit_wins_over_the_cache_and_the_cache_follows_it(world_path, parses):
+    commit_label(world_path, "before edit")
+    text = world_path.read_text(encoding="utf-8")
+    world_path.write_text(text.replace("label: before edit", "label: edited by hand"), encoding="utf-8")
+    parsed = len(parses)
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "edited by hand"
+    assert len(parses) == parsed + 1
+    # That parse rebuilt the cache for the edited file: the next process does not parse again.
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "edited by hand"
+    assert len(parses) == parsed + 1
+    commit_label(world_path, "after edit")
+    assert "label: after edit" in world_path.read_text(encoding="utf-8")
+
+
+def test_a_broken_hand_edit_is_reported_with_its_line_even_with_a_cache(world_path):
+    commit_label(world_path, "fine")
+    text = world_path.read_text(encoding="utf-8")
+    world_path.write_text(text.replace("region: us-west-2", "region: us-west-2: oops"), encoding="utf-8")
+    line = 1 + text.splitlines().index("region: us-west-2")
+    with pytest.raises(WorldError, match=rf"^{world_path}, line {line}: not valid YAML"):
+        Store(world_path).read()
+
+
+def _truncate(blob: bytes) -> bytes:
+    return blob[: len(blob) // 2]
+
+
+def _flip_a_payload_byte(blob: bytes) -> bytes:
+    middle = len(blob) - 100
+    return blob[:middle] + bytes([blob[middle] ^ 0xFF]) + blob[middle + 1:]
+
+
+def _garbage(blob: bytes) -> bytes:
+    return os.urandom(len(blob))
+
+
+def _empty(blob: bytes) -> bytes:
+    return b""
+
+
+@pytest.mark.parametrize("damage", [_truncate, _flip_a_payload_byte, _garbage, _empty])
+def test_a_damaged_cache_is_ignored_and_rebuilt(world_path, parses, damage):
+    commit_label(world_path, "intact")
+    cache = cache_of(world_path)
+    cache.write_bytes(damage(cache.read_bytes()))
+    parsed = len(parses)
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "intact"
+    assert len(parses) == parsed + 1
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "intact"
+    assert len(parses) == parsed + 1  # rebuilt by the parse
+
+
+def test_a_cache_others_could_write_is_not_loaded(world_path, parses):
+    commit_label(world_path, "shared")
+    os.chmod(cache_of(world_path), 0o666)
+    parsed = len(parses)
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "shared"
+    assert len(parses) == parsed + 1
+    assert stat.S_IMODE(os.stat(cache_of(world_path)).st_mode) == 0o600  # replaced by a private one
+
+
+def test_a_cache_that_is_a_symlink_is_not_followed(world_path, parses, tmp_path):
+    commit_label(world_path, "linked")
+    elsewhere = tmp_path / "elsewhere.cache"
+    cache_of(world_path).rename(elsewhere)
+    cache_of(world_path).symlink_to(elsewhere)
+    parsed = len(parses)
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "linked"
+    assert len(parses) == parsed + 1
+
+
+def test_a_cache_made_for_another_model_is_not_loaded(world_path, parses, monkeypatch):
+    """A model that gained or lost a field would unpickle into objects missing fields."""
+    commit_label(world_path, "old model")
+    monkeypatch.setattr(store_module, "_schema", lambda: b"\0" * 32)
+    parsed = len(parses)
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "old model"
+    assert len(parses) == parsed + 1
+
+
+def test_an_unwritable_folder_still_serves_the_world(world_path, monkeypatch, parses):
+    """The cache is a shortcut: failing to write it is not an error."""
+    real_open = os.open
+
+    def refuse_cache(path, *args, **kwargs):
+        if str(path).endswith(".tmp") and ".cache." in str(path):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(store_module.os, "open", refuse_cache)
+    commit_label(world_path, "no cache")
+    assert not cache_of(world_path).exists()
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "no cache"
+    assert not list(world_path.parent.glob(".*.tmp"))
+
+
+def test_a_value_the_file_cannot_hold_is_refused_without_a_traceback_or_a_write(world_path):
+    before = world_path.read_bytes()
+    with pytest.raises(WorldError, match="not saved, the world file cannot hold a value: .*surrogate"):
+        commit_label(world_path, "lone \ud800 surrogate")
+    assert world_path.read_bytes() == before
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label != "lone \ud800 surrogate"
