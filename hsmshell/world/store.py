@@ -28,6 +28,7 @@ import hashlib
 import os
 import pickle
 import stat
+import time
 import typing
 from importlib import resources
 from pathlib import Path
@@ -91,6 +92,7 @@ class Store:
         # kernels stamp mtime only to the clock tick, so a changed file can look unchanged.
         self._cache: tuple[bytes, World] | None = None
         self._sealer: credentials.Sealer | None = None
+        self._derived_at = float("-inf")  # when this store last wrote the derived cache
         self.cache_path = self.path.with_name(self.path.name + ".cache")
         self._emitter = emitter.Emitter()
 
@@ -242,7 +244,13 @@ class Store:
         finally:
             os.close(dir_fd)
         self._cache = (data, world)
-        self._write_derived(hashlib.sha256(data).digest(), world)
+        # A process that commits in a burst (the endpoint, a soak) refreshes the shortcut at
+        # most every DERIVED_EVERY seconds: pickling the world costs as much as the commit, and
+        # a stale shortcut is never used, only rebuilt by the next reader that parses the YAML.
+        now = time.monotonic()
+        if now - self._derived_at >= DERIVED_EVERY:
+            self._derived_at = now
+            self._write_derived(hashlib.sha256(data).digest(), world)
 
     def _write_derived(self, digest: bytes, world: World) -> None:
         """The derived cache for the YAML whose hash is `digest`.  Not fsynced: it is only a
@@ -275,6 +283,7 @@ class Store:
         return self._sealer
 
 
+DERIVED_EVERY = 0.5  # seconds
 _DERIVED_MAGIC = b"hsmshell derived world cache v1\n"
 _HASH = hashlib.sha256().digest_size
 
