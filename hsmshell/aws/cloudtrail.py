@@ -19,7 +19,8 @@ def lookup_events(world: World, params: dict) -> dict:
         raise ApiError("InvalidLookupAttributesException", "You cannot specify more than one lookup attribute.")
     attribute = None
     if attributes:
-        key, value = attributes[0].get("AttributeKey"), attributes[0].get("AttributeValue")
+        key, value = (attributes[0].get("AttributeKey"), attributes[0].get("AttributeValue")) \
+            if isinstance(attributes[0], dict) else (None, None)
         if key not in trail.LOOKUP_KEYS or not isinstance(value, str):
             raise ApiError("InvalidLookupAttributesException",
                            f"Invalid attribute key: {key}. Valid keys are {', '.join(trail.LOOKUP_KEYS)}.")
@@ -29,6 +30,7 @@ def lookup_events(world: World, params: dict) -> dict:
         raise ApiError("InvalidEventCategoryException", f"Invalid event category: {category}.")
     if category == "insight":
         return {"Events": []}  # no Insights events are ever generated here
+    shapes.integer(params, "MaxResults", low=-2**63, high=2**63)  # a wrong type fails as it would on the wire
     if params.get("MaxResults") is not None and not 1 <= params["MaxResults"] <= 50:
         raise ApiError("InvalidMaxResultsException", "MaxResults must be from 1 to 50.")
     try:

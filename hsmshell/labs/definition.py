@@ -83,7 +83,7 @@ def load_folder(folder: Path) -> Lab:
         raise LabError(f"{source}: expected a mapping")
     unknown = set(data) - {"title", "runbook", "difficulty", "world", "objectives", "guards", "hints"}
     if unknown:
-        raise LabError(f"{source}: unknown field {sorted(unknown)[0]!r}")
+        raise LabError(f"{source}: unknown field {sorted(map(str, unknown))[0]!r}")
     for required in ("title", "runbook", "difficulty", "objectives"):
         if not data.get(required):
             raise LabError(f"{source}: missing {required!r}")
@@ -105,7 +105,7 @@ def load_folder(folder: Path) -> Lab:
         guards=_checks(source, data.get("guards") or [], "guards"),
         hints=tuple(hints), setup=optional("setup.transcript"), solution=optional("solution.transcript"),
         wrong_fix=optional("wrong-fix.transcript"),
-        guide=guide.read_text(encoding="utf-8") if guide.is_file() else "",
+        guide=guide.read_text(encoding="utf-8", errors="replace") if guide.is_file() else "",
     )
 
 
@@ -119,7 +119,7 @@ def _checks(source: Path, items, section: str) -> tuple[Check, ...]:
             raise LabError(f"{where}: each check needs a title")
         unknown = set(item) - {"title", "ask", "expect", "error"}
         if unknown:
-            raise LabError(f"{where}: unknown field {sorted(unknown)[0]!r}")
+            raise LabError(f"{where}: unknown field {sorted(map(str, unknown))[0]!r}")
         if not item.get("expect") and not item.get("error"):
             raise LabError(f"{where}: give expect (a JMESPath expression) or error (an error code)")
         if item.get("error") and not item.get("ask"):

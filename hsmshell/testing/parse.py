@@ -19,6 +19,7 @@ the session, in document order, and the header sits in an HTML comment that star
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 TOOL_PROMPT = re.compile(r"(aws-cloudhsm>|server ?\d*>|Command:)")
 CMU_PROMPT = re.compile(r"aws-cloudhsm>|server ?\d*>")
 SHELL_PROMPT = "$ "
+FROM_ENVIRONMENT = re.compile(r"\$\{([A-Za-z_]\w*)\}")  # `# let: password = ${HSMSHELL_PASSWORD}`
 DIRECTIVE = re.compile(r"#?\s*(world|clock|compare|let|password-cost):\s*(.*?)\s*$")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 MARKDOWN_HEADER = "<!-- transcript"
@@ -222,7 +224,13 @@ def _directive(header: Header, line: str, path: Path, n: int) -> None:
         name, eq, val = value.partition("=")
         if not eq or not name.strip():
             raise TranscriptError(f"{where}: write `let: name = value`")
-        header.variables[name.strip()] = val.strip()
+        val = val.strip()
+        secret = FROM_ENVIRONMENT.fullmatch(val)
+        if secret:  # a password kept out of the file, as `transcript record` writes it
+            val = os.environ.get(secret.group(1))
+            if val is None:
+                raise TranscriptError(f"{where}: {name.strip()} comes from ${secret.group(1)}, which is not set")
+        header.variables[name.strip()] = val
     elif key == "password-cost":
         if not value.isdigit() or not 1 <= int(value) <= 20:
             raise TranscriptError(f"{where}: password-cost must be an integer from 1 to 20")

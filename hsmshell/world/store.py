@@ -194,8 +194,10 @@ class Store:
             data = yaml.load(text, Loader=_Loader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            line = f", line {mark.line + 1}" if mark else ""
-            problem = getattr(exc, "problem", None) or str(exc)
+            position = getattr(exc, "position", None)  # a character YAML refuses (ReaderError)
+            line = (f", line {mark.line + 1}" if mark else
+                    f", line {text.count(chr(10), 0, position) + 1}" if position is not None else "")
+            problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
             raise WorldError(f"{source}{line}: not valid YAML: {problem}") from None
         try:
             cost = _password_cost(data)
@@ -204,8 +206,8 @@ class Store:
             if found:
                 raise codec.SchemaError(*found[0])
         except codec.SchemaError as exc:
-            line = _line_of(text, exc.path)
-            where = f", line {line}" if line else ""
+            line = _line_of(text, exc.path) or 1  # an empty or scalar file: its first line
+            where = f", line {line}"
             raise WorldError(f"{source}{where}: {exc.where()}: {exc.problem}") from None
         world.sealer = self._get_sealer()
         for store in world.custom_key_stores.values():

@@ -11,9 +11,12 @@ import pexpect
 STORE = "cks-1234567890abcdef0"
 
 
-def hsmshell(*args: str, stdin: str = "", cwd=None) -> subprocess.CompletedProcess:
+def hsmshell(*args: str, stdin: str = "", cwd=None, env=None) -> subprocess.CompletedProcess:
     return subprocess.run([shutil.which("hsmshell"), *args], input=stdin, capture_output=True,
-                          text=True, cwd=cwd, timeout=60)
+                          text=True, cwd=cwd, timeout=60, env=env and {**os.environ, **env})
+
+
+PASSWORDS = {"HSMSHELL_PASSWORD": "co12345", "HSMSHELL_PASSWORD2": "tempPassword"}
 
 
 def test_recorded_through_a_pipe_then_replayed(tmp_path):
@@ -26,15 +29,25 @@ def test_recorded_through_a_pipe_then_replayed(tmp_path):
     assert done.returncode == 0, done.stderr
     text = (tmp_path / "rehearsal.transcript").read_text()
     assert "# world: default\n# clock: " in text
-    assert "aws-cloudhsm>changePswd CU kmsuser tempPassword\n" in text
+    # what was typed as a password is a variable whose value a replay takes from the environment
+    assert ("# let: password = ${HSMSHELL_PASSWORD}\n# let: password2 = ${HSMSHELL_PASSWORD2}\n"
+            in text) and "co12345" not in text and "tempPassword" not in text
+    assert "aws-cloudhsm>loginHSM CO admin <password>\n" in text
+    assert "aws-cloudhsm>changePswd CU kmsuser <password2>\n" in text
     assert "Do you want to continue(y/n)?y\nChanging password for kmsuser(CU) on 3 nodes\n" in text
-    assert "Command: loginHSM -u CU -s kmsuser -hpswd\nEnter password: tempPassword\n" in text
+    assert "Command: loginHSM -u CU -s kmsuser -hpswd\nEnter password: <password2>\n" in text
     assert "does not exist in this account and Region.\n[255]\n" in text
-    replayed = hsmshell("transcript", "run", "rehearsal.transcript", cwd=tmp_path)
+    assert "set HSMSHELL_PASSWORD, HSMSHELL_PASSWORD2 to replay it" in done.stdout
+    replayed = hsmshell("transcript", "run", "rehearsal.transcript", cwd=tmp_path, env=PASSWORDS)
     assert (replayed.returncode, replayed.stdout) == (0, "passed rehearsal.transcript\n1 passed, 0 failed\n")
-    # the replay compares: a changed line in the recording fails it
+    # the replay compares: a changed line in the recording fails it, and so does a wrong password
+    wrong = hsmshell("transcript", "run", "rehearsal.transcript", cwd=tmp_path,
+                     env={**PASSWORDS, "HSMSHELL_PASSWORD": "co54321"})
+    assert wrong.returncode == 1 and "RET_USER_LOGIN_FAILURE" in wrong.stdout
+    unset = hsmshell("transcript", "run", "rehearsal.transcript", cwd=tmp_path)
+    assert unset.returncode == 1 and "password comes from $HSMSHELL_PASSWORD, which is not set" in unset.stdout
     (tmp_path / "rehearsal.transcript").write_text(text.replace("on 3 nodes", "on 2 nodes"))
-    assert hsmshell("transcript", "run", "rehearsal.transcript", cwd=tmp_path).returncode == 1
+    assert hsmshell("transcript", "run", "rehearsal.transcript", cwd=tmp_path, env=PASSWORDS).returncode == 1
 
 
 def test_recorded_at_a_terminal_with_the_real_console(tmp_path):
@@ -58,7 +71,9 @@ def test_recorded_at_a_terminal_with_the_real_console(tmp_path):
     child.sendline("exit")
     child.expect(pexpect.EOF)
     text = (tmp_path / "pty.transcript").read_text()
-    assert "$ key_mgmt_util\nCommand: loginHSM -u CU -s kmsuser -hpswd\nEnter password: notThePassword1\n" in text
+    assert "$ key_mgmt_util\nCommand: loginHSM -u CU -s kmsuser -hpswd\nEnter password: <password>\n" in text
+    assert "notThePassword1" not in text
     assert "HSM Error: RET_USER_LOGIN_FAILURE" in text and "Command: exit\n$ hsmshell clock show\n" in text
-    replayed = hsmshell("transcript", "run", "pty.transcript", cwd=tmp_path)
+    replayed = hsmshell("transcript", "run", "pty.transcript", cwd=tmp_path,
+                        env={"HSMSHELL_PASSWORD": "notThePassword1"})
     assert replayed.returncode == 0, replayed.stdout
