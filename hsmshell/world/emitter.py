@@ -21,7 +21,6 @@ import types
 import typing
 from typing import Any
 
-import yaml.resolver
 
 from . import codec
 
@@ -36,8 +35,17 @@ _PLAIN = re.compile(r"[A-Za-z0-9_./$+][A-Za-z0-9_./$+=@%() -]*(?::[A-Za-z0-9_./$
 _OTHER_READERS = re.compile(
     r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?|0[xob][0-9a-fA-F_]+|[yYnN]"
 )
-_RESOLVER = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
+
+
+@functools.cache
+def _reads_as_string():
+    """PyYAML's own test of how a plain scalar reads back, imported at the first write: a
+    shell that only reads its world at start-up does without PyYAML."""
+    import yaml.resolver
+
+    resolver = yaml.resolver.Resolver()
+    return lambda text: resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
 
 # In double quotes: the quote and backslash, anything outside YAML's printable set, line
 # breaks (including YAML 1.1's NEL, LS and PS), tab and the byte-order mark.
@@ -68,7 +76,7 @@ def quoted(text: str) -> str:
 @functools.lru_cache(maxsize=8192)  # ids, regions, event names ... recur on every commit
 def _string(text: str) -> str:
     if (_PLAIN.fullmatch(text) and not text.endswith(" ") and not _OTHER_READERS.fullmatch(text)
-            and _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG):
+            and _reads_as_string()(text)):
         return text
     return quoted(text)
 

@@ -34,15 +34,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
-import yaml
-
 from . import codec, credentials, emitter, validate
 from .model import World
 
-try:  # libyaml is ten times faster; fall back to the pure-Python parser where it is missing
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+
+def _yaml():
+    """PyYAML, imported only to parse: a world loaded from its derived cache, which is how
+    a shell usually starts, needs none of it.  Returns (yaml, the fastest safe loader)."""
+    import yaml
+
+    try:  # libyaml is ten times faster; fall back to the pure-Python parser where it is missing
+        from yaml import CSafeLoader as loader
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import SafeLoader as loader
+    return yaml, loader
 
 
 class WorldError(Exception):
@@ -190,8 +195,9 @@ class Store:
         return world
 
     def _parse(self, text: str, source: Path) -> World:
+        yaml, loader = _yaml()
         try:
-            data = yaml.load(text, Loader=_Loader)
+            data = yaml.load(text, Loader=loader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             position = getattr(exc, "position", None)  # a character YAML refuses (ReaderError)
@@ -382,6 +388,7 @@ def _password_cost(data) -> int:
 
 def _line_of(text: str, path: tuple) -> int | None:
     """The line of the value at `path`, found by walking YAML's node tree (only on errors)."""
+    yaml, _ = _yaml()
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:

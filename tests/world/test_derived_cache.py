@@ -8,6 +8,7 @@ import os
 import stat
 
 import pytest
+import yaml
 
 from hsmshell.services import open_store
 from hsmshell.world import store as store_module
@@ -20,13 +21,13 @@ HANDLE = 262162
 @pytest.fixture
 def parses(monkeypatch):
     calls = []
-    real_load = store_module.yaml.load
+    real_load = yaml.load
 
     def counting_load(*args, **kwargs):
         calls.append(1)
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(store_module.yaml, "load", counting_load)
+    monkeypatch.setattr(yaml, "load", counting_load)
     return calls
 
 

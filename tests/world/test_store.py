@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import yaml
 
 from hsmshell.cli import main as hsmshell_main
 from hsmshell.services import open_store
@@ -149,7 +150,7 @@ def count_parses(monkeypatch):
     """Loads of the world from disk: a parse of the YAML, or a read of the derived cache that
     stands in for one when it matches the YAML's bytes."""
     calls = []
-    real_load, real_read_derived = store_module.yaml.load, store_module._read_derived
+    real_load, real_read_derived = yaml.load, store_module._read_derived
 
     def counting_load(*args, **kwargs):
         calls.append("yaml")
@@ -161,7 +162,7 @@ def count_parses(monkeypatch):
             calls.append("derived cache")
         return found
 
-    monkeypatch.setattr(store_module.yaml, "load", counting_load)
+    monkeypatch.setattr(yaml, "load", counting_load)
     monkeypatch.setattr(store_module, "_read_derived", counting_read_derived)
     return calls
 
