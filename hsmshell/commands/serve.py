@@ -35,11 +35,11 @@ def run(args, store) -> int:
     except OSError as exc:
         print(f"hsmshell: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=args.err)
         return 1
-    print(f"Serving KMS, CloudHSM v2 and CloudTrail at {endpoint.url} for the world {store.path}",
-          file=args.out, flush=True)
-    if not endpoint.loopback:
+    if not endpoint.loopback:  # said first, so that nobody sees the address without the warning
         print(f"Warning: listening on {endpoint.host}, not loopback: anyone who can reach this "
               "address can read and change the world.", file=args.err, flush=True)
+    print(f"Serving KMS, CloudHSM v2 and CloudTrail at {endpoint.url} for the world {store.path}",
+          file=args.out, flush=True)
     print(f'Point the AWS CLI at it with: eval "$(hsmshell env --port {endpoint.port})"', file=args.out, flush=True)
 
     def stop(signum, _frame):
