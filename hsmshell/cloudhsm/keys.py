@@ -145,9 +145,13 @@ def delete_key(cluster: Cluster, session: Session, nodes: list[Hsm], handle: int
 
 
 def allocate_handle(cluster: Cluster) -> int:
-    """Handles are never reused (next_handle stays above every key's)."""
+    """The first free handle from next_handle on.  Handles below next_handle are never handed
+    out again; keys above it are handles other sessions took first, so a key pair's handles
+    need not be consecutive (cloudhsm-shells-spec §1.3)."""
     handle = cluster.next_handle
-    cluster.next_handle += 1
+    while handle in cluster.keys:
+        handle += 1
+    cluster.next_handle = handle + 1
     return handle
 
 

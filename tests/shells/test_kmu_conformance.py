@@ -35,9 +35,11 @@ CLUSTER = "cluster-1a23b4cdefg"
 LOGIN = "loginHSM -u CU -s kmsuser -p tempPassword\n"
 
 
-def build(store, *, nodes=(0, 1, 2), keys=(), next_handle=262145, cus=(4, 5, 6)):
+def build(store, *, nodes=(0, 1, 2), keys=(), next_handle=262145, cus=(4, 5, 6), taken=()):
     """A world whose client reaches the HSMs `nodes` of a three-HSM cluster, with kmsuser
-    (user 3) able to log in, crypto users `cus`, and `keys` (handle, overrides) in HSM order."""
+    (user 3) able to log in, crypto users `cus`, and `keys` (handle, overrides) in HSM order.
+    `taken`: handles at or above next_handle that other sessions took first (AES keys of
+    user 6), which the HSMs skip when they allocate."""
     with store.transaction() as world:
         world.kms_keys.clear()
         world.custom_key_stores.clear()
@@ -55,6 +57,9 @@ def build(store, *, nodes=(0, 1, 2), keys=(), next_handle=262145, cus=(4, 5, 6))
             cluster.keys[handle] = Key(**{"handle": handle, "owner": 3, "key_class": 4, "key_type": 31,
                                           "size": 32, "hsms": [h.hsm_id for h in cluster.hsms], **fields})
         cluster.next_handle = max([next_handle, *(h + 1 for h, _ in keys)])
+        for handle in taken:
+            cluster.keys[handle] = Key(handle=handle, owner=6, key_class=4, key_type=31, size=32,
+                                       hsms=[h.hsm_id for h in cluster.hsms])
 
 
 def compared(text: str) -> list[str]:
@@ -106,8 +111,15 @@ CASES = {
     "kmu-47": (dict(keys=[(17, {"key_class": 3, "key_type": 1, "size": 2048, "shared_with": [4, 6], "m_value": 2})]),
                LOGIN, None),
     "kmu-56": (dict(nodes=(0,), next_handle=6), LOGIN, None),
+    "kmu-60": (dict(next_handle=524294, taken=[524295]), LOGIN, None),
     "kmu-61": (dict(next_handle=524297), LOGIN, None),
     "kmu-65": (dict(next_handle=524304), LOGIN, None),
+    "kmu-87": (dict(nodes=(0,), next_handle=19, taken=[20]), LOGIN, None),
+    "kmu-88": (dict(nodes=(0,), next_handle=12, taken=[13]), LOGIN, None),
+    # "Logged in as a CU (not 3, 5 or 6)": the pair is shared with 3, 5 and 6.
+    "kmu-89": (dict(nodes=(0,), next_handle=11, taken=range(12, 19)), "loginHSM -u CU -s user4 -p tempPassword\n",
+               None),
+    "kmu-90": (dict(nodes=(0, 1), next_handle=12, taken=range(13, 17)), LOGIN, None),
     "kmu-91": (dict(nodes=(0, 1), next_handle=262168), LOGIN, None),
     "kmu-98": (dict(nodes=(0, 1), next_handle=27), LOGIN, None),
 }
@@ -123,13 +135,9 @@ NOT_REPLAYED = {
     "kmu-29": "shared users on one line, where getKeyInfo.md prints one a line (spec §4.36)",
     "kmu-31": "'Number Of Users found 4' over 5 rows (spec §4.5)",
     "kmu-51": "'Cluster Status:' / 'Node id N status:' variant (spec §4.27) and handles 2100177/2100426",
-    "kmu-53": "public handle 262179 above private 262177: no allocation order gives both this and kmu-60",
-    **{name: "the pair's handles are not consecutive (other sessions allocated between), which a world"
-              " whose next handle is above every key cannot reproduce" for name in ("kmu-60", "kmu-87", "kmu-88",
-                                                                                   "kmu-89", "kmu-90")},
+    "kmu-53": "public handle 262179 above private 262177, where kmu-61 (the same curve) and every other pair "
+              "has the public key's handle below the private key's: the public key takes its handle first",
     "kmu-55": "a '$' prompt in place of 'Command:' (doc artifact)",
-    "kmu-96": "the wrapping key 262152 is above the new key's handle 21 (another cluster's numbering), which a "
-              "world whose next handle is above every key cannot reproduce; kmu-73 and kmu-93 replay imSymKey",
     # Replayed in test_kmu.py, in the default world the runbook starts from.
     "kms-03": "test_kmu.test_login_and_logout_as_kmsuser",
     "kms-04": "test_kmu.test_login_and_logout_as_kmsuser (§4.38: nodes 0 and 1 of three)",
@@ -375,6 +383,9 @@ SESSIONS: dict[str, Replay] = {
                      LOGIN + "imSymKey -f aes256-forImport.key -t 31 -l aes256-imported -w 6\n",  # kmu-93
                      files={"aes256-forImport.key": AES_256_KEY}),
     "kmu-95": Replay(dict(keys=[(6, {}), (14, {})])),
+    # The wrapping key is one user 6 made in an earlier session, above the next handle.
+    "kmu-96": Replay(dict(KMU_NODES, next_handle=21, taken=[262152]), "loginHSM -u CU -s user6 -p tempPassword\n",
+                     files={"aes.key": AES_256_KEY}),
     "kmu-97": Replay(dict(nodes=(0,), keys=[(6, {})], next_handle=37), files={"3des192.key": DES3_KEY}),
 }
 

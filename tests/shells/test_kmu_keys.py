@@ -9,6 +9,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.keywrap import aes_key_unwrap
 
+from hsmshell.cloudhsm.sessions import open_session
+from hsmshell.world.model import Key
+
 from .test_kmu import KMSUSER, kmsuser_password_known
 
 CLUSTER = "cluster-1a23b4cdefg"
@@ -92,6 +95,22 @@ def test_session_keys_live_on_one_node_and_end_with_the_session(doors, store):
     assert "Node id 0" not in out.split("Symmetric Key Created")[1].split("Command:")[0]
     assert "Total number of keys present 1" in out
     assert all(k.label != "temp" for k in store.read().clusters[CLUSTER].keys.values())
+
+
+def test_new_handles_skip_another_sessions_keys_and_are_never_reused(doors, store):
+    kmsuser_password_known(doors)
+    with store.transaction() as world:
+        cluster = world.clusters[CLUSTER]
+        first = cluster.next_handle
+        other = open_session(world, "other-login", "key_mgmt_util", CLUSTER, "kmsuser", "CU",
+                             [cluster.hsms[0].hsm_id], None)
+        cluster.keys[first] = Key(handle=first, owner=3, key_class=4, key_type=31, size=16, label="theirs",
+                                  hsms=other.hsms, token=False, session_id=other.session_id)
+    out = doors.kmu(KMSUSER + "genSymKey -t 31 -s 16 -l mine\nexit\n")
+    (mine,) = handles(out, r"Key Handle: ")
+    out = doors.kmu(KMSUSER + f"deleteKey -k {mine}\ngenSymKey -t 31 -s 16 -l again\nexit\n")
+    assert (mine, handles(out, r"Key Handle: ")) == (first + 1, [first + 2])
+    assert store.read().clusters[CLUSTER].keys[first].label == "theirs"
 
 
 def test_only_the_owner_exports_and_non_extractable_keys_stay(doors, store, tmp_path, monkeypatch):
