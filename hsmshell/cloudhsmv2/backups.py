@@ -16,6 +16,7 @@ from .errors import invalid, not_found
 
 DAY = 86400
 BACKUP_DELETED = "cloudhsmv2.backup_deleted"
+DAILY_BACKUP = "cloudhsmv2.daily_backup"
 DELETION_WAIT = 7 * DAY
 FILTERS = ("backupIds", "sourceBackupIds", "clusterIds", "states", "neverExpires")
 
@@ -41,7 +42,24 @@ def take(world: World, cluster: Cluster) -> Backup | None:
                     source_backup_id=cluster.source_backup_id, users=copy.deepcopy(source.users),
                     keys=keys, next_handle=cluster.next_handle)
     world.backups[backup.backup_id] = backup
+    # The service backs every active cluster up at least once every 24 hours.  The count starts
+    # at a cluster's first backup in the simulation (activation, an HSM added or removed,
+    # `hsmshell cluster backup`), not at a fixture's old backup, which would otherwise make
+    # every fixture take one the moment it is loaded.
+    due.cancel(world, DAILY_BACKUP, cluster_id=cluster.cluster_id)
+    due.schedule(world, DAY, DAILY_BACKUP, cluster_id=cluster.cluster_id)
     return backup
+
+
+def settle_daily(world: World, args: dict) -> None:
+    """A day after the last backup: back up again.  A cluster with no active HSM has nothing
+    to back up and tries again a day later; a deleted cluster stops.  After a long clock jump
+    one backup is taken, at the time the jump lands on."""
+    cluster = world.clusters.get(args["cluster_id"])
+    if cluster is None or cluster.state in ("DELETE_IN_PROGRESS", "DELETED"):
+        return
+    if cluster.state != "ACTIVE" or take(world, cluster) is None:
+        due.schedule(world, DAY, DAILY_BACKUP, cluster_id=cluster.cluster_id)
 
 
 def latest(world: World, cluster_id: str) -> Backup | None:
@@ -98,4 +116,4 @@ def settle_deleted(world: World, args: dict) -> None:
         del world.backups[backup.backup_id]  # gone for good: nothing can restore it
 
 
-DUE_HANDLERS = {BACKUP_DELETED: settle_deleted}
+DUE_HANDLERS = {BACKUP_DELETED: settle_deleted, DAILY_BACKUP: settle_daily}
