@@ -46,6 +46,18 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     except WorldError as exc:
         print(f"hsmshell: {exc}", file=args.err)
         return 1
+    except BrokenPipeError:  # `hsmshell ... | head`: the reader has gone, nothing is wrong
+        _quiet_stdout()
+        return 1
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush cannot
+    raise again (the Python documentation's advice for SIGPIPE)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -151,6 +151,11 @@ def run_shell(shell_class, argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into a reader that has gone (`| head`)
+        from ..cli import _quiet_stdout
+
+        _quiet_stdout()
+        return 1
 
 
 def _split_world_option(argv: list[str]) -> tuple[list[str], str | None]:
