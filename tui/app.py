@@ -6,6 +6,7 @@ app hands the snapshot to the status pane; tabs post their title changes and the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from textual.app import App, ComposeResult
@@ -73,8 +74,6 @@ class HsmShellApp(App):
 
     def on_world_unreadable(self, message: WorldUnreadable) -> None:
         if self._last is not None:
-            from dataclasses import replace
-
             self.query_one(StatusPane).show(replace(self._last, problem=message.problem))
 
     # -- actions -------------------------------------------------------------------------------

@@ -144,4 +144,6 @@ def carries_password(line: str, table) -> bool:
     """Lines never kept in a tab's history."""
     if table is not None:
         return table.carries_password(line)
-    return "--key-store-password" in line
+    from hsmshell.aws.cli import PASSWORD_OPTION
+
+    return PASSWORD_OPTION in line

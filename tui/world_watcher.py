@@ -8,6 +8,7 @@ CONNECTING turns into CONNECTED on screen without anyone typing.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from hsmshell.services import open_store
@@ -15,7 +16,6 @@ from hsmshell.world.store import WorldError
 
 from .messages import WorldChanged, WorldUnreadable
 from .snapshot import Snapshot, build, lab_block
-from dataclasses import replace
 
 TICK = 0.05  # seconds: a change shows within a tick and a render, well inside 250 ms
 

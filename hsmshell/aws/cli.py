@@ -19,6 +19,7 @@ import calendar
 import json
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -52,13 +53,36 @@ class CliExit(Exception):
         self.status = status
 
 
+# The one argument that carries a secret; a terminal's history and a recording keep it out.
+PASSWORD_OPTION = "--key-store-password"
+
+
+@dataclass
+class Request:
+    options: dict[str, Any]  # the global options (--output, --query, ...)
+    service: str
+    operation: str
+    params: dict
+    paging: Any
+    page_options: dict
+
+
+def request(argv: list[str], err: TextIO) -> Request:
+    """A command line read the way the CLI reads it, into the API request it makes.  Usage
+    errors are written to `err` and raise CliExit with the CLI's status."""
+    options, words = _globals(argv, err)
+    service, name, words = _command(words, err)
+    operation, arguments, paging = COMMANDS[service][name]
+    params, page_options = _params(arguments, paging, words, err)
+    return Request(options, service, operation, params, paging, page_options)
+
+
 def main(argv: list[str], store: Store, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     operation = "unknown"
     try:
-        options, words = _globals(argv, err)
-        service, name, words = _command(words, err)
-        operation, arguments, paging = COMMANDS[service][name]
-        params, page_options = _params(arguments, paging, words, err)
+        call = request(argv, err)
+        options, service, operation, params = call.options, call.service, call.operation, call.params
+        paging, page_options = call.paging, call.page_options
         if paging is not None and (options.get("--no-paginate") or _paging_off(paging, params)):
             if page_options:
                 err.write("\nError during pagination: Cannot specify --no-paginate along with pagination arguments: "

@@ -42,13 +42,10 @@ def request(line: str) -> tuple[str, str, dict]:
     way `hsmshell aws` reads it."""
     err = io.StringIO()
     try:
-        options, words = aws_cli._globals(shlex.split(line)[1:], err)
-        service, name, words = aws_cli._command(words, err)
-        operation, arguments, paging = aws_cli.COMMANDS[service][name]
-        params, _ = aws_cli._params(arguments, paging, words, err)
+        call = aws_cli.request(shlex.split(line)[1:], err)
     except aws_cli.CliExit:
         raise LabError(f"the check's command is not valid: {line}\n{err.getvalue().strip()}") from None
-    return service, operation, params
+    return call.service, call.operation, call.params
 
 
 def world_view(world: World):

@@ -21,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..aws.cli import PASSWORD_OPTION
 from ..shells.console import Console, StreamConsole, TerminalConsole
 from .doors import run_command, split, tool_of, without_world_option
 from .parse import TOOL_PROMPT
@@ -51,8 +52,8 @@ class Passwords:
             parts[first + 2 * at] = self.mask(parts[first + 2 * at])
         elif kind is None:  # --key-store-password=VALUE
             for i, word in enumerate(words):
-                if word.startswith("--key-store-password="):
-                    parts[first + 2 * i] = "--key-store-password=" + self.mask(word.split("=", 1)[1])
+                if word.startswith(PASSWORD_OPTION + "="):
+                    parts[first + 2 * i] = PASSWORD_OPTION + "=" + self.mask(word.split("=", 1)[1])
         return "".join(parts)
 
     def header(self) -> list[str]:
@@ -66,7 +67,7 @@ def environment_name(variable: str) -> str:
 def _password_word(words: list[str], kind: str | None) -> int | None:
     """Where the password stands in a command line of a tool (kind cmu/kmu) or of the shell."""
     if kind is None:
-        at = words.index("--key-store-password") + 1 if "--key-store-password" in words else None
+        at = words.index(PASSWORD_OPTION) + 1 if PASSWORD_OPTION in words else None
     elif kind == "kmu":
         from ..shells.kmu.shell import TABLE
 
