@@ -30,7 +30,7 @@ def template_world(tmp_path_factory) -> Path:
 @pytest.fixture
 def world_path(template_world, tmp_path, monkeypatch) -> Path:
     """A fresh default world, also the one $HSMSHELL_WORLD names."""
-    for name in ("world.yaml", "world.yaml.key"):
+    for name in ("world.yaml", "world.yaml.key", "world.yaml.trail"):
         shutil.copy2(template_world / name, tmp_path / name)
     path = tmp_path / "world.yaml"
     monkeypatch.setenv("HSMSHELL_WORLD", str(path))

@@ -36,14 +36,15 @@ class WorldWatcher:
         return replace(build(world, str(self.path)), lab=self._lab_status(world))
 
     def _lab_status(self, world):
-        """Objectives are evaluated again only when the world or the lab's state changed."""
+        """Objectives are evaluated again only when the world (its file or its CloudTrail log)
+        or the lab's state changed."""
         from hsmshell.labs.session import state_path
 
         try:
             stamp = state_path(self._store).stat().st_mtime_ns
         except FileNotFoundError:
             stamp = None
-        key = (world.revision, stamp, world.clock.frozen_at)
+        key = (world.revision, world.trail.last_event_id(), stamp, world.clock.frozen_at)
         if key != self._lab_key:
             self._lab_key, self._lab = key, (lab_block(self._store, world) if stamp else None)
         return self._lab

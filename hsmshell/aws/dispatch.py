@@ -1,10 +1,11 @@
 """One request, one transaction: the path every AWS-side call takes, from `hsmshell aws`
 in-process or (later) from the HTTP endpoint.
 
-CloudTrail sees every call.  KMS's services write their own events (their fields differ per
-operation, kms-spec §5.3); CloudHSM's calls are recorded here with their request members.  A
-refused call changes nothing (its transaction is abandoned), so its event, with errorCode and
-errorMessage as CloudTrail writes them, is recorded in a transaction of its own.
+CloudTrail sees every call.  KMS's services write their own events where their fields differ
+per operation (kms-spec §5.3); every other call, of KMS or CloudHSM, is recorded here with its
+request members.  A refused call changes nothing (its transaction is abandoned), so its event,
+with errorCode and errorMessage as CloudTrail writes them, is recorded in a transaction of its
+own.  Events are kept beside the world: a call that only records one does not write the world.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ TARGET_PREFIXES = {  # X-Amz-Target prefix -> service
     "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101": "cloudtrail",
 }
 EVENT_SOURCES = {"kms": trail.KMS, "cloudhsmv2": trail.CLOUDHSM}
+READ_ONLY = ("Describe", "List", "Get")  # the calls CloudTrail marks readOnly: true
 # Members CloudTrail never logs: secrets, and data that is not the caller's to see again.
 UNLOGGED = {"KeyStorePassword", "Plaintext", "CiphertextBlob", "TrustAnchorCertificate", "SignedCert",
             "TrustAnchor"}
@@ -32,10 +34,11 @@ def call(store: Store, service: str, operation: str, params: dict) -> dict:
         raise ApiError("UnknownOperationException", f"Unknown service {service}")
     try:
         with store.transaction() as world:
+            recorded = len(world.trail.recorded)
             response = handler(world, operation, params)
-            if service == "cloudhsmv2":
-                trail.record(world, operation, request=_logged(params), source=trail.CLOUDHSM,
-                             read_only=operation.startswith("Describe"))
+            if service in EVENT_SOURCES and len(world.trail.recorded) == recorded:
+                trail.record(world, operation, request=_logged(params), source=EVENT_SOURCES[service],
+                             read_only=operation.startswith(READ_ONLY))
             return response
     except ApiError as error:
         if service in EVENT_SOURCES and error.code != "UnknownOperationException":

@@ -4,16 +4,24 @@ the real AWS CLI and boto3 run the runbook's commands unchanged (kms-spec §1).
 Every request is one call of the dispatcher `hsmshell aws` uses, so one transaction on the
 world.  HTTP/1.1 connections stay open with TCP_NODELAY set: without it a keep-alive client on
 loopback waits about 40 ms on every call.
+
+The HTTP is read here rather than by `http.server`: its header parsing (the `email` package)
+cost more than a whole Encrypt, and AWS's clients need only a small part of HTTP/1.1 — a
+request line, headers, a body of Content-Length bytes, and one reply written in one send.
+Anything else gets a JSON error with a client error's status, never an HTML page.
 """
 
 from __future__ import annotations
 
+import email.utils
 import ipaddress
 import json
 import socket
+import socketserver
 import threading
+import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http import HTTPStatus
 from pathlib import Path
 
 from ..services import open_store
@@ -22,6 +30,9 @@ from . import dispatch, sigv4
 from .errors import ApiError
 
 MAX_BODY = 1024 * 1024  # the largest KMS request is a few KiB; anything near this is hostile
+MAX_LINE = 65536  # a request line or header line, as http.server allows
+MAX_HEADERS = 100
+IDLE = 60.0  # seconds a connection may stay silent, mid-request or between requests
 JSON = "application/x-amz-json-1.1"
 
 
@@ -79,45 +90,103 @@ class Endpoint:
             self._thread.join(timeout=5)
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
     endpoint: Endpoint
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as botocore expects
+class BadRequest(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class _Handler(socketserver.StreamRequestHandler):
     disable_nagle_algorithm = True  # TCP_NODELAY
-    server_version = "hsmshell"
-    sys_version = ""
+    timeout = IDLE  # a client that stops sending frees its thread: botocore reconnects
     server: _Server
 
-    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
-        if self.server.endpoint.log:
-            self.server.endpoint.log(f"{self.address_string()} {format % args}")
+    def handle(self) -> None:
+        self.close_connection = False
+        while not self.close_connection:
+            try:
+                if not self._read_request():
+                    return  # the client closed the connection, or went silent
+            except BadRequest as refused:
+                self.close_connection = True  # what follows cannot be told from this request
+                self._error(refused.status, refused.code, refused.message, None)
+                return
+            except (OSError, ValueError):  # a reset, a timeout, a line that is not text
+                return
+            self._serve()
 
-    def do_POST(self) -> None:  # noqa: N802 - the base class's name
+    # -- reading ------------------------------------------------------------------------------
+
+    def _read_request(self) -> bool:
+        self.requestline, self.method, self.headers, self.body = "", "POST", {}, b""
+        line = self.rfile.readline(MAX_LINE + 1)
+        while line in (b"\r\n", b"\n"):  # stray blank lines between requests are allowed
+            line = self.rfile.readline(MAX_LINE + 1)
+        if not line:
+            return False
+        if len(line) > MAX_LINE:
+            raise BadRequest(414, "BadRequestException", "The request line is too long.")
+        self.requestline = line.decode("latin-1").rstrip("\r\n")
+        words = self.requestline.split()
+        if len(words) != 3 or not words[2].startswith("HTTP/"):
+            raise BadRequest(400, "BadRequestException", "The request could not be parsed.")
+        self.method, self.path, version = words
+        for _ in range(MAX_HEADERS + 1):
+            line = self.rfile.readline(MAX_LINE + 1)
+            if len(line) > MAX_LINE:
+                raise BadRequest(431, "BadRequestException", "A header line is too long.")
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, colon, value = line.decode("latin-1").partition(":")
+            if not colon or not name or name != name.strip():
+                raise BadRequest(400, "BadRequestException", "A header could not be parsed.")
+            self.headers[name.lower()] = value.strip()
+        else:
+            raise BadRequest(431, "BadRequestException", "Too many headers.")
+        connection = self.headers.get("connection", "").lower()
+        self.close_connection = connection == "close" or (version == "HTTP/1.0" and connection != "keep-alive")
+        if self.method != "POST":
+            self.close_connection = True  # its body, unread, must not be taken for the next request
+            return True
+        if "transfer-encoding" in self.headers:
+            raise BadRequest(411, "BadRequestException", "Send the body with a Content-Length.")
+        text = self.headers.get("content-length", "0")
+        if not text.isdigit():
+            raise BadRequest(400, "BadRequestException", f"Content-Length is not a number: {text[:40]}")
+        length = int(text)
+        if length > MAX_BODY:
+            raise BadRequest(413, "RequestEntityTooLargeException",
+                             f"Request bodies are limited to {MAX_BODY} bytes.")
+        if self.headers.get("expect", "").lower() == "100-continue":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        self.body = self.rfile.read(length)
+        if len(self.body) != length:  # the client stopped sending mid-body
+            raise BadRequest(400, "BadRequestException", "The body is shorter than its Content-Length.")
+        return True
+
+    # -- answering ----------------------------------------------------------------------------
+
+    def _serve(self) -> None:
+        if self.method != "POST":
+            return self._error(405, "UnknownOperationException", "Only POST requests are served.", None)
         endpoint = self.server.endpoint
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if not 0 <= length <= MAX_BODY:
-            self.close_connection = True
-            return self._reply(413, {"__type": "RequestEntityTooLargeException",
-                                     "message": f"Request bodies are limited to {MAX_BODY} bytes."})
-        body = self.rfile.read(length)
-        prefix, _, operation = (self.headers.get("X-Amz-Target") or "").rpartition(".")
+        prefix, _, operation = self.headers.get("x-amz-target", "").rpartition(".")
         service = dispatch.TARGET_PREFIXES.get(prefix)
         try:
             if service is None:
                 raise ApiError("UnknownOperationException", "")
-            auth = sigv4.parse(self.headers.get("Authorization"))
+            auth = sigv4.parse(self.headers.get("authorization"))
             if endpoint.credentials is not None:
                 path, _, query = self.path.partition("?")
-                sigv4.verify(auth, endpoint.credentials, "POST", path, query, dict(self.headers.items()), body)
+                sigv4.verify(auth, endpoint.credentials, "POST", path, query, self.headers, self.body)
             try:
-                params = json.loads(body or b"{}")
+                params = json.loads(self.body or b"{}")
             except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
                 params = None
             if not isinstance(params, dict):
@@ -132,21 +201,6 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(500, "InternalFailure", f"{type(error).__name__}: {error}", service)
         self._reply(200, response)
 
-    def _refuse_method(self) -> None:
-        self.close_connection = True  # its body, unread, must not be taken for the next request
-        self._error(405, "UnknownOperationException", "Only POST requests are served.", None)
-
-    do_GET = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _refuse_method
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        # The base class answers a request it cannot parse, or a method it has no do_ for, with
-        # an HTML page (and 501 for the method).  Clients get JSON and a 4xx for their mistakes.
-        # GAP: what AWS's front door says to a request that is not HTTP is not documented.
-        self.close_connection = True
-        if code == 501:
-            return self._refuse_method()
-        self._error(code, "BadRequestException", message or "The request could not be parsed.", None)
-
     def _error(self, status: int, code: str, message: str, service: str | None) -> None:
         # KMS's error shapes name the member `message`, CloudHSM's and CloudTrail's `Message`.
         member = "message" if service in (None, "kms") else "Message"
@@ -154,15 +208,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _reply(self, status: int, payload: dict) -> None:
         data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", JSON)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        head = (f"HTTP/1.1 {status} {_reason(status)}\r\nServer: hsmshell\r\nDate: {_date()}\r\n"
+                f"Content-Type: {JSON}\r\nContent-Length: {len(data)}\r\nx-amzn-RequestId: {uuid.uuid4()}\r\n"
+                + ("Connection: close\r\n" if self.close_connection else "") + "\r\n")
+        try:
+            self.wfile.write(head.encode() + (b"" if self.method == "HEAD" else data))
+        except OSError:  # the client has gone
+            self.close_connection = True
+            return
+        log = self.server.endpoint.log
+        if log:
+            log(f'{self.client_address[0]} "{self.requestline}" {status} -')
         if self.close_connection:
             self._linger()
 
@@ -170,7 +226,6 @@ class _Handler(BaseHTTPRequestHandler):
         """Closing a socket that holds unread request bytes makes the kernel send a reset,
         which can reach the client before it has read the reply: read what it sent first."""
         try:
-            self.wfile.flush()
             self.connection.shutdown(socket.SHUT_WR)
             self.connection.settimeout(1)
             for _ in range(64):  # a few MiB at most, then let the reset happen
@@ -178,3 +233,22 @@ class _Handler(BaseHTTPRequestHandler):
                     break
         except OSError:
             pass
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+_dates: tuple[int, str] = (0, "")
+
+
+def _date() -> str:
+    """The Date header, made once a second."""
+    global _dates
+    second = int(time.time())
+    if _dates[0] != second:
+        _dates = (second, email.utils.formatdate(second, usegmt=True))
+    return _dates[1]

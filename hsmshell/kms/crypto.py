@@ -125,8 +125,13 @@ def seal(world: World, key: KmsKey, plaintext: bytes, context: dict[str, str] | 
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     raw = _usable_material(world, key)
-    nonce = ids.draw(world, _NONCE)
-    return _HEADER + uuid.UUID(key.key_id).bytes + nonce + AESGCM(raw).encrypt(nonce, plaintext, _aad(key, context))
+    aad = _aad(key, context)
+    # Random, or in a seeded world derived (so that a replay prints the same ciphertext)
+    # without the counter, whose every step is a write of the world.  A GCM nonce must never
+    # come twice for two messages: the last event differs between any two calls, and where it
+    # does not (a trail kept empty) the message decides.
+    nonce = ids.derived(world, _NONCE, b"nonce", world.trail.last_event_id().encode(), aad, plaintext)
+    return _HEADER + uuid.UUID(key.key_id).bytes + nonce + AESGCM(raw).encrypt(nonce, plaintext, aad)
 
 
 def record(world: World, event: str, key: KmsKey, request: dict) -> None:

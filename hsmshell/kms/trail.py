@@ -1,5 +1,5 @@
-"""CloudTrail events for KMS and CloudHSM calls (kms-spec §5.3), kept in the world, newest
-last, and looked up as CloudTrail's LookupEvents does."""
+"""CloudTrail events for KMS and CloudHSM calls (kms-spec §5.3), oldest first in `world.trail`
+(which the store keeps in a log beside the world file), looked up as LookupEvents does."""
 
 from __future__ import annotations
 
@@ -44,9 +44,10 @@ def record(world: World, event_name: str, *, request: dict | None, response: dic
     })
     if additional is not None:
         event["additionalEventData"] = additional
+    previous = world.trail.last_event_id()
     if not service_event:
-        event["requestID"] = ids.request_id(world)
-    event["eventID"] = ids.request_id(world)
+        event["requestID"] = ids.following(world, previous, "requestID")
+    event["eventID"] = ids.following(world, previous, "eventID")
     event["readOnly"] = read_only
     if resources is not None:
         event["resources"] = resources
@@ -57,7 +58,6 @@ def record(world: World, event_name: str, *, request: dict | None, response: dic
         "eventCategory": "Management",
     })
     world.trail.append(event)
-    del world.trail[: max(0, len(world.trail) - world.settings.trail_limit)]
     return event
 
 

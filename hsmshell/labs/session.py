@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from ..world.store import Store
+from ..world.store import Store, WorldError
 from .checks import Outcome, evaluate
 from .definition import Lab, LabError, load
 
@@ -60,7 +60,10 @@ def start(store: Store, name: str) -> Lab:
         raise LabError(f"the lab {active(store).name!r} is under way: `hsmshell lab stop` ends it first")
     lab = load(name)
     if store.exists():
-        data = store.path.read_bytes()
+        try:
+            data = store.export()  # with its CloudTrail events, which live beside the world file
+        except WorldError:
+            data = store.path.read_bytes()  # a broken world comes back as it was
         fd = os.open(saved_path(store), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(data)

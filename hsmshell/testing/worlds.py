@@ -20,7 +20,7 @@ from ..services import open_store
 from ..world import clock
 from ..world.store import Store, fixture_path
 
-FILES = ("world.yaml", "world.yaml.key")
+FILES = ("world.yaml", "world.yaml.key", "world.yaml.trail")
 _templates: dict[tuple, Path] = {}
 
 

@@ -7,7 +7,7 @@ string, and double-quoted strings (JSON-style escapes) everywhere else.  Anythin
 plain data (str, int, float, bool, None, list, dict) raises ValueError: it could not be read back.
 
 `Emitter` remembers the text of every item of the world's collections (each key, each user,
-each trail event ...) with a copy of the value it was written from, and writes again only the
+each fault ...) with a copy of the value it was written from, and writes again only the
 items whose value changed since, so a commit costs in proportion to what it changed.
 """
 
@@ -199,6 +199,12 @@ def _nested(tp: Any) -> str | None:
 
 
 @functools.cache
+def _plan(cls: type) -> tuple[tuple[str, str | None], ...]:
+    """Each field of a dataclass and how it is written (see `_nested`)."""
+    return tuple((f.name, _nested(tp)) for f, tp in codec._fields(cls))
+
+
+@functools.cache
 def _is_leaf(cls: type) -> bool:
     """A dataclass remembered whole: none of its fields holds a dataclass."""
     return not any(_holds_dataclass(tp) for _, tp in codec._fields(cls))
@@ -212,7 +218,7 @@ class Emitter:
     """Writes a world's text, reusing the remembered text of every item that did not change.
 
     Remembered per collection (by its path in the world): for a keyed collection, id -> entry;
-    for a list, the entries in order.  An entry is (type, a copy of the item's value, text).
+    for a list, the entries in order; and per field written whole, (type, head, copy, text).  An entry is (type, a copy of the item's value, text).
     An item is unchanged when its value equals the copy (dataclass items compare their field
     dicts), which costs one comparison in C.  Values equal under `==` but of another type (1,
     1.0, True) count as unchanged; the model's typed fields never swap one for another.
@@ -231,29 +237,41 @@ class Emitter:
     def _fields(self, out: list[str], obj: Any, col: int, first: str, path: tuple, fresh: dict) -> None:
         lead, pad = first, " " * col
         start = len(out)
-        for f, tp in codec._fields(type(obj)):
-            value = getattr(obj, f.name)
+        for name, how in _plan(type(obj)):
+            value = getattr(obj, name)
             if value is None:
                 continue
-            head = lead + f.name + ":"
+            head = lead + name + ":"
             lead = pad
-            how = _nested(tp)
             if how is None:
-                node(out, head, codec.encode(value), col, False)
+                out.append(self._field(value, head, col, path + (name,), fresh))
             elif how == "dataclass":
                 out.append(head + "\n")
-                self._fields(out, value, col + 2, pad + "  ", path + (f.name,), fresh)
+                self._fields(out, value, col + 2, pad + "  ", path + (name,), fresh)
             elif not value:
                 out.append(head + " []\n")
             else:
                 out.append(head + "\n")
-                where = path + (f.name,)
+                where = path + (name,)
                 if how == "keyed":
                     self._keyed(out, value, col, where, fresh)
                 else:
                     self._listed(out, value, col, where, fresh)
         if len(out) == start:
             out.append(first + "{}\n")
+
+    def _field(self, value: Any, head: str, col: int, path: tuple, fresh: dict) -> str:
+        """A field written whole (a scalar, a mapping, a dataclass of scalars), reusing its
+        text while its value and its head are unchanged: most fields of an HSM, a cluster or
+        the world never change, and writing them afresh was most of an unchanged world's cost."""
+        state = vars(value) if hasattr(type(value), "__dataclass_fields__") else value
+        entry = self.remembered.get(path)
+        if entry is None or entry[0] is not type(value) or entry[1] != head or entry[2] != state:
+            piece: list[str] = []
+            node(piece, head, codec.encode(value), col, False)
+            entry = (type(value), head, _copy(state), "".join(piece))
+        fresh[path] = entry
+        return entry[3]
 
     def _item(self, value: Any, col: int, path: tuple, fresh: dict) -> tuple[Any, str]:
         """The entry for one item written afresh."""
@@ -278,13 +296,13 @@ class Emitter:
 
     def _listed(self, out: list[str], items: list, col: int, path: tuple, fresh: dict) -> None:
         old = self.remembered.get(path, [])
-        # Lists grow at the end and lose their oldest items (the trail): line the old entries up
+        # Lists grow at the end and lose their oldest items (faults, due transitions): line the old entries up
         # with the new list by where its first item was.
         shift = next((i for i, entry in enumerate(old) if _same(entry, items[0])), 0)
         new = fresh[path] = []
         start = 0
         kept = old[shift:shift + len(items)]
-        # Mappings (trail events) are compared all at once, in C, as one list.
+        # Mappings (faults) are compared all at once, in C, as one list.
         if all(entry[0] is dict for entry in kept) and items[:len(kept)] == [entry[1] for entry in kept]:
             new.extend(kept)
             out.extend(entry[2] for entry in kept)

@@ -41,8 +41,22 @@ def key_id(world: World) -> str:
     return str(uuid.UUID(bytes=draw(world, 16), version=4))
 
 
-def request_id(world: World) -> str:
-    return str(uuid.UUID(bytes=draw(world, 16), version=4))
+def derived(world: World, n: int, *parts: bytes) -> bytes:
+    """n bytes that a seeded world derives from `parts`, without advancing the counter (so
+    without changing the world file); random without a seed.  The caller's parts must differ
+    whenever the bytes must."""
+    if world.ids.seed is None:
+        return secrets.token_bytes(n)
+    digest = hashlib.sha256(str(world.ids.seed).encode())
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.digest()[:n]
+
+
+def following(world: World, previous: str, purpose: str) -> str:
+    """A request or event ID for the CloudTrail event after the one whose ID is `previous`:
+    drawn from the chain of events, since recording an event leaves the world file alone."""
+    return str(uuid.UUID(bytes=derived(world, 16, purpose.encode(), previous.encode()), version=4))
 
 
 def password(world: World, length: int = 32) -> str:

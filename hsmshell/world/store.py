@@ -10,11 +10,13 @@ Several processes share one world (the TUI, a CMU in one terminal, a KMU in anot
 endpoint); the lock serialises them and the revision counter counts their commits.
 
 A commit costs in proportion to its change, and the YAML file stays the whole truth, current
-after every commit: the emitter writes again only the items that changed, and a derived cache
+after every commit: a transaction that changed nothing leaves the file alone, the emitter
+writes again only the items that changed, and a derived cache
 beside the world (`world.yaml.cache`: the decoded world and the emitter's remembered text,
 pickled, keyed by a hash of the YAML's bytes) spares a new process the parse.  A cache that
 does not match the YAML, or is missing, torn or unreadable, is ignored and rebuilt: a hand edit
-always wins.
+always wins.  CloudTrail's events are appended to a log beside the world (`trail_log.py`), so
+a call that only records an event (Encrypt, Decrypt, a Describe) does not write the world.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import codec, credentials, emitter, validate
+from . import codec, credentials, emitter, trail_log, validate
 from .model import World
 
 
@@ -100,6 +102,8 @@ class Store:
         self._derived_at = float("-inf")  # when this store last wrote the derived cache
         self.cache_path = self.path.with_name(self.path.name + ".cache")
         self._emitter = emitter.Emitter()
+        self.trail_path = self.path.with_name(self.path.name + ".trail")
+        self._trail = trail_log.TrailLog(self.trail_path)
 
     # -- creating ---------------------------------------------------------------------------
 
@@ -120,6 +124,8 @@ class Store:
             world = self._parse(text, source)
             world.revision = 0
             self._save(world)
+            self._trail.replace(world.trail, world.settings.trail_limit)
+            world.trail = self._trail.view(world.settings.trail_limit)
             return world
 
     # -- transactions -----------------------------------------------------------------------
@@ -127,7 +133,8 @@ class Store:
     @contextlib.contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[World]:
         """One command's access to the world.  With write=False the caller promises not to
-        change it; the file is then rewritten only if settling due transitions changed it."""
+        change it; the file is then rewritten only if settling due transitions changed it.
+        Either way, a world that is what the file holds is not written again."""
         if not self.path.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with contextlib.suppress(WorldError):  # another process may create it first
@@ -140,15 +147,23 @@ class Store:
             except BaseException:
                 self._cache = None  # the in-memory world may be half-changed: forget it
                 raise
-            if write or changed:
+            if write or changed or world.trail.recorded:
                 try:
-                    world.revision += 1
-                    self._save(world)
+                    self._commit(world)
                 except BaseException:
                     # Not saved (a value YAML cannot hold, a full disk): the file is the old
                     # one, so the changed world in memory must not be reused either.
                     self._cache = None
                     raise
+
+    def export(self) -> bytes:
+        """The world as one file, its CloudTrail events listed under `trail:`: what `create`
+        reads back whole (a lab keeps the trainee's world this way while it runs)."""
+        with self.transaction(write=False) as world:
+            out = [HEADER, self._emitter.emit(world)]
+            if len(world.trail):
+                emitter.node(out, "trail:", list(world.trail), 0, False)
+        return "".join(out).encode("utf-8")
 
     def read(self) -> World:
         """A settled snapshot, for commands that only look."""
@@ -174,7 +189,9 @@ class Store:
         except OSError as exc:
             raise WorldError(f"{self.path}: cannot read the world: {exc}") from None
         if self._cache and self._cache[0] == raw:
-            return self._cache[1]  # reading and comparing costs far less than parsing
+            world = self._cache[1]  # reading and comparing costs far less than parsing
+            world.trail = self._trail.view(world.settings.trail_limit)
+            return world
         digest = hashlib.sha256(raw).digest()
         derived = _read_derived(self.cache_path, digest)
         if derived is not None:
@@ -190,8 +207,14 @@ class Store:
             self._emitter = emitter.Emitter()
             with contextlib.suppress(ValueError):  # what YAML held can be written; if not, no cache
                 self._emitter.emit(world)  # remember every item's text, for the next commit
-                self._write_derived(digest, world)
+                if not world.trail:  # events to move into the log: the YAML changes at once
+                    self._write_derived(digest, world)
         self._cache = (raw, world)
+        listed, world.trail = world.trail, self._trail.view(world.settings.trail_limit)
+        for event in listed:
+            # A hand-written file listed events under `trail:`: they join the log when this
+            # transaction commits, and the file is written without them.
+            world.trail.append(event)
         return world
 
     def _parse(self, text: str, source: Path) -> World:
@@ -206,8 +229,10 @@ class Store:
             problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
             raise WorldError(f"{source}{line}: not valid YAML: {problem}") from None
         try:
+            events = _listed_events(data)
             cost = _password_cost(data)
             world = codec.decode(World, data, hash_password=_hasher(cost))
+            world.trail = events
             found = validate.problems(world)
             if found:
                 raise codec.SchemaError(*found[0])
@@ -221,6 +246,22 @@ class Store:
             if not credentials.is_sealed(store.key_store_password):
                 store.key_store_password = world.sealer.seal(store.key_store_password.encode())
         return world
+
+    def _commit(self, world: World) -> None:
+        """Write what the transaction changed: the world file only if its text would differ
+        from the file's, then the events it recorded."""
+        try:
+            events = [trail_log.line(e) for e in world.trail.recorded]
+            unchanged = self._cache is not None and \
+                (HEADER + self._emitter.emit(world)).encode("utf-8") == self._cache[0]
+        except ValueError as exc:
+            raise WorldError(f"{self.path}: not saved, the world file cannot hold a value: {exc}") from None
+        if not unchanged:
+            world.revision += 1
+            self._save(world)
+        with contextlib.suppress(OSError):
+            # The world is committed; CloudTrail's delivery is best effort, as it is in AWS.
+            self._trail.append(events, world.settings.trail_limit)
 
     def _save(self, world: World) -> None:
         found = validate.problems(world)
@@ -263,11 +304,12 @@ class Store:
     def _write_derived(self, digest: bytes, world: World) -> None:
         """The derived cache for the YAML whose hash is `digest`.  Not fsynced: it is only a
         shortcut, and a torn or lost one is detected and rebuilt from the YAML."""
-        sealer, world.sealer = world.sealer, None  # the key stays in its own file
+        # The key stays in its own file; the events are read from their log.
+        sealer, trail, world.sealer, world.trail = world.sealer, world.trail, None, []
         try:
             payload = pickle.dumps((world, self._emitter.remembered), protocol=5)
         finally:
-            world.sealer = sealer
+            world.sealer, world.trail = sealer, trail
         tmp = self.cache_path.with_name(f".{self.path.name}.cache.{os.getpid()}.tmp")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
@@ -371,6 +413,21 @@ def _hasher(cost: int):
             hashed[password] = credentials.hash_password(password, cost)
         return hashed[password]
     return hash_password
+
+
+def _listed_events(data) -> list:
+    """The CloudTrail events a hand-written file lists under `trail:` (taken out of `data`)."""
+    if not isinstance(data, dict) or data.get("trail") is None:
+        if isinstance(data, dict):
+            data.pop("trail", None)
+        return []
+    events = data.pop("trail")
+    if not isinstance(events, list):
+        raise codec.SchemaError(("trail",), "expected a list of CloudTrail events")
+    for n, event in enumerate(events):
+        if not isinstance(event, dict) or not isinstance(event.get("eventID", ""), str):
+            raise codec.SchemaError(("trail", n), "expected a CloudTrail event (a mapping)")
+    return events
 
 
 def _password_cost(data) -> int:

@@ -73,6 +73,11 @@ def test_start_puts_the_world_aside_and_stop_brings_it_back(world_path, doors):
     assert status == 1 and "is under way" in out
     assert lab(world_path, "stop")[0] == 0
     assert doors.describe()["CustomKeyStoreName"] == "MyOwnStore"
+    # and its CloudTrail history, which lives beside the world file, comes back with it
+    status, out, _ = doors.aws("cloudtrail", "lookup-events", "--lookup-attributes",
+                               "AttributeKey=EventName,AttributeValue=UpdateCustomKeyStore",
+                               "--query", "length(Events)")
+    assert out == "1\n"
     assert lab(world_path, "check") == (1, "hsmshell: no lab is under way: `hsmshell lab start NAME` starts one "
                                            "(`hsmshell lab list`)\n")
 

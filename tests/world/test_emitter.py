@@ -143,10 +143,10 @@ def change(world, action: str, n: int, text: str) -> None:
         key = _key(world, n)
         cluster.keys[key.handle] = copy.deepcopy(key)
     elif action == "event":
-        world.trail.append({"eventName": text, "n": n, "nested": {"list": [n, text]}})
-        del world.trail[: max(0, len(world.trail) - 5)]
-    elif action == "event in place" and world.trail:
-        world.trail[n % len(world.trail)]["nested"] = {"edited": text}
+        world.faults.append({"eventName": text, "n": n, "nested": {"list": [n, text]}})
+        del world.faults[: max(0, len(world.faults) - 5)]
+    elif action == "event in place" and world.faults:
+        world.faults[n % len(world.faults)]["nested"] = {"edited": text}
     elif action == "user":
         hsm = cluster.hsms[n % len(cluster.hsms)]
         hsm.users.append(User(user_id=100 + n, user_type="CU", name=f"u{n}-{len(hsm.users)}",
@@ -191,15 +191,15 @@ def test_an_unchanged_item_is_not_written_again(template_world, monkeypatch):
     incremental = emitter.Emitter()
     incremental.emit(world)
     for n in range(40):
-        world.trail.append({"eventName": "Encrypt", "n": n})
+        world.faults.append({"eventName": "Encrypt", "n": n})
     incremental.emit(world)
     written_items = []
     real_item = emitter.Emitter._item
     monkeypatch.setattr(emitter.Emitter, "_item",
                         lambda self, value, *rest: written_items.append(value) or real_item(self, value, *rest))
     _key(world, 0).label = "changed"
-    world.trail.append({"eventName": "Decrypt"})
-    del world.trail[0]
+    world.faults.append({"eventName": "Decrypt"})
+    del world.faults[0]
     incremental.emit(world)
     kinds = sorted(type(v).__name__ for v in written_items)
     # The one changed key and the one new event; the clusters and HSMs that hold collections are

@@ -46,7 +46,7 @@ def cheap_fixture(tmp_path) -> Path:
 
 # -- commits and revisions -------------------------------------------------------------------
 
-def test_each_write_transaction_raises_the_revision_by_exactly_one(store, world_path):
+def test_each_changing_transaction_raises_the_revision_by_exactly_one(store, world_path):
     start = store.read().revision
     for n in range(1, 4):
         with store.transaction() as world:
@@ -56,10 +56,13 @@ def test_each_write_transaction_raises_the_revision_by_exactly_one(store, world_
         fresh = Store(world_path).read()
         assert fresh.revision == start + n
         assert markers(fresh) == list(range(1, n + 1))
-    # A write transaction that happens to change nothing still counts as one commit.
-    with store.transaction():
-        pass
-    assert Store(world_path).read().revision == start + 4
+    # A write transaction that happens to change nothing leaves the file as it is.
+    before = identity(world_path)
+    with store.transaction() as world:
+        world.faults.append(marker(4))
+        world.faults.pop()
+    assert identity(world_path) == before
+    assert Store(world_path).read().revision == start + 3
 
 
 def test_read_only_transaction_neither_rewrites_the_file_nor_counts(store, world_path):
@@ -78,9 +81,10 @@ def test_read_only_transaction_neither_rewrites_the_file_nor_counts(store, world
 
 def test_read_only_transaction_still_commits_what_settling_changed(world_path):
     revision = Store(world_path).read().revision
-    settling = Store(world_path, settle=lambda world: True)
+    settling = Store(world_path, settle=lambda world: world.faults.append(marker(1)) or True)
     settling.read()
-    assert Store(world_path).read().revision == revision + 1
+    fresh = Store(world_path).read()
+    assert (fresh.revision, markers(fresh)) == (revision + 1, [1])
 
 
 # -- failed transactions ---------------------------------------------------------------------
