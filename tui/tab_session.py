@@ -14,6 +14,7 @@ import queue
 import shlex
 from pathlib import Path
 
+from hsmshell.aws.table import plain
 from hsmshell.services import open_store
 
 SHELL_PROMPT = "$ "
@@ -46,6 +47,9 @@ class TabConsole:
             raise TabClosed from None
 
     def write(self, text: str) -> None:
+        # A tab is not a terminal (no fileno), so `aws` colours only under `--color on`; the
+        # tab's Log shows escape codes as junk, so they are dropped and the table shows plain.
+        text = plain(text)
         *complete, self.partial = (self.partial + text).split("\n")
         if complete:
             self._ui(self.tab.append, complete)

@@ -8,7 +8,8 @@ structures take the CLI's shorthand (`clusterIds=a,b,states=READY`) or JSON.  Pa
 commands follow the service's tokens and print only the result list, unless `--limit`-style
 arguments turn paging off; `--max-items`, `--page-size` and `--starting-token` work as in the
 CLI.  The response is printed as `--output json` (`json.dumps(..., indent=4)`, nothing for an
-empty response), `--output text` or `--output table`, after `--query`.  Errors go to stderr in the CLI's words
+empty response), `--output text` or `--output table`, after `--query`; a table is coloured as
+`--color` says (auto: only when stdout is a terminal).  Errors go to stderr in the CLI's words
 with its exit statuses (2 for argument errors, 255 for the rest).
 """
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..world.store import Store, WorldError
-from . import dispatch, render
+from . import dispatch, render, table
 from .errors import ApiError
 from .tables import COMMANDS
 
@@ -45,6 +46,7 @@ GLOBAL_VALUE_OPTIONS = {"--region", "--profile", "--endpoint-url", "--output", "
                         "--cli-read-timeout", "--cli-connect-timeout", "--ca-bundle", "--color"}
 GLOBAL_FLAGS = {"--debug", "--no-verify-ssl", "--no-paginate", "--no-sign-request", "--no-cli-pager"}
 OUTPUTS = ("json", "text", "table")
+CHOICES = {"--output": OUTPUTS, "--color": table.COLORS}
 PAGING_OPTIONS = {"--starting-token": "string", "--page-size": "integer", "--max-items": "integer"}
 
 
@@ -79,26 +81,32 @@ def request(argv: list[str], err: TextIO) -> Request:
 
 def main(argv: list[str], store: Store, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     operation = "unknown"
+    coloured = False  # the CLI's table formatter has coloured: colorama resets after each write
     try:
         call = request(argv, err)
         options, service, operation, params = call.options, call.service, call.operation, call.params
         paging, page_options = call.paging, call.page_options
+        fmt, query = options.get("--output", "json"), options.get("--query")
+        render.check_query(query)
         if paging is not None and (options.get("--no-paginate") or _paging_off(paging, params)):
             if page_options:
                 err.write("\nError during pagination: Cannot specify --no-paginate along with pagination arguments: "
                           + ", ".join(page_options) + "\n")
                 return 255
             paging = None
-        fmt, query = options.get("--output", "json"), options.get("--query")
+        colour = fmt == "table" and table.colours(options.get("--color", "auto"), out)
         if paging is None:
-            text = render.output(dispatch.call(store, service, operation, params), fmt, query, title=operation)
+            response = dispatch.call(store, service, operation, params)
+            coloured = colour
+            text = render.output(response, fmt, query, title=operation, colour=colour)
         else:
+            coloured = colour  # the CLI builds its formatter before it fetches the first page
             pages, token = _paginate(store, service, operation, params, paging, page_options)
-            text = render.paginated(paging[3], pages, token, fmt, query, title=operation)
+            text = render.paginated(paging[3], pages, token, fmt, query, title=operation, colour=colour)
     except CliExit as stop:
         return stop.status
     except ApiError as exc:
-        err.write(f"\nAn error occurred ({exc.code}) when calling the {operation} operation: {exc.message}\n")
+        _error(err, coloured, f"An error occurred ({exc.code}) when calling the {operation} operation: {exc.message}")
         return 255
     except render.QueryError as exc:
         err.write(f"\nBad value for --query {exc.query}: {exc}\n")
@@ -106,11 +114,21 @@ def main(argv: list[str], store: Store, out: TextIO = sys.stdout, err: TextIO = 
     except WorldError:
         raise  # the caller names the world file
     except Exception as exc:  # noqa: BLE001 - a request never ends in a traceback
-        err.write(f"\nAn error occurred (InternalFailure) when calling the {operation} "
-                  f"operation: {type(exc).__name__}: {exc}\n")
+        _error(err, coloured, f"An error occurred (InternalFailure) when calling the {operation} "
+                              f"operation: {type(exc).__name__}: {exc}")
         return 255
-    out.write(text)
-    return 0
+    else:
+        out.write(text)
+        return 0
+    finally:
+        if coloured and table.is_a_tty(out):
+            out.write(table.RESET)  # colorama's reset at exit, on a terminal only
+
+
+def _error(err: TextIO, coloured: bool, message: str) -> None:
+    stream = table.AutoReset(err) if coloured else err
+    for part in ("\n", message, "\n"):  # awscli.utils.write_exception's three writes
+        stream.write(part)
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -131,16 +149,17 @@ def _globals(argv: list[str], err: TextIO) -> tuple[dict[str, Any], list[str]]:
             else:
                 err.write(USAGE + f"aws: error: argument {option}: expected one argument\n")
                 raise CliExit(2)
+            if option in CHOICES and options[option] not in CHOICES[option]:
+                # argparse checks each choice as it reads it: the first bad one is reported.
+                err.write(USAGE + f"aws: error: argument {option}: Invalid choice, valid choices are:\n\n"
+                          + _columns(list(CHOICES[option])) + "\n")
+                raise CliExit(2)
             continue
         if word in GLOBAL_FLAGS:
             options[word] = True
         else:
             rest.append(word)
         i += 1
-    if options.get("--output", "json") not in OUTPUTS:
-        err.write(USAGE + f"aws: error: argument --output: Invalid choice, valid choices are:\n\n"
-                  + _columns(list(OUTPUTS)) + "\n")
-        raise CliExit(2)
     return options, rest
 
 

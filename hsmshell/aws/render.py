@@ -18,16 +18,22 @@ class QueryError(Exception):
         self.query = query
 
 
-def output(response: dict, fmt: str, query: str | None, *, title: str = "") -> str:
-    data: Any = response
+def check_query(query: str | None) -> None:
+    """The CLI compiles `--query` as it reads its global options, before it calls anything."""
     if query is not None:
         import jmespath  # only for --query
         from jmespath.exceptions import JMESPathError
 
         try:
-            data = jmespath.search(query, response)
+            jmespath.compile(query)
         except JMESPathError as exc:
             raise QueryError(query, str(exc)) from None
+
+
+def output(response: dict, fmt: str, query: str | None, *, title: str = "", colour: bool = False) -> str:
+    data: Any = response
+    if query is not None:
+        data = _search(query, response)
     stream = io.StringIO()
     if fmt == "text":
         _text(data, stream)
@@ -35,22 +41,32 @@ def output(response: dict, fmt: str, query: str | None, *, title: str = "") -> s
     if fmt == "table":
         from . import table
 
-        table.render(title, data, stream)
+        table.render(title, data, stream, colour)
         return stream.getvalue()
     if data == {} or (query is None and not data):
         return ""
     return json.dumps(data, indent=4, ensure_ascii=False) + "\n"
 
 
+def _search(query: str, data: Any) -> Any:
+    import jmespath  # only for --query
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return jmespath.search(query, data)
+    except JMESPathError as exc:
+        raise QueryError(query, str(exc)) from None
+
+
 def paginated(result_key: str, pages: list[list], token: str | None, fmt: str, query: str | None, *,
-              title: str = "") -> str:
+              title: str = "", colour: bool = False) -> str:
     """json and table print the pages merged, then --query; text formats page by page, --query
     on each (awscli's TextFormatter), so a query over a list prints one line per page."""
     if fmt != "text":
         merged: dict[str, Any] = {result_key: [item for page in pages for item in page]}
         if token:
             merged["NextToken"] = token
-        return output(merged, fmt, query, title=title)
+        return output(merged, fmt, query, title=title, colour=colour)
     text = "".join(output({result_key: page}, fmt, query) for page in pages)
     if token:
         text += output({"NextToken": {"NextToken": token}}, fmt, query)

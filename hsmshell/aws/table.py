@@ -3,20 +3,60 @@ awscli/table.py): one section per dict or list of dicts, scalar keys sorted as c
 nested values in indented sections below, the whole scaled to the terminal's width (80 when
 stdout is not a terminal) and turned vertical when it does not fit.
 
-Not emulated: on a terminal the CLI also colours the table (colorama, which resets
-after every write); the table is drawn as for a pipe, without colour."""
+Colour (`--color on`, or `auto` at a terminal): the CLI's ColorizedStyler paints each row
+element bright blue and each indentation bar dim yellow (titles and headers stay plain), and
+the `colorama.init(autoreset=True, strip=False)` it calls then follows every write to stdout
+and stderr with a reset, and adds one more reset at exit when stdout is a terminal.  The
+resets therefore fall where the CLI's writes end: four per line of an indented section
+(IndentedStream writes the left bars, the line, the right bars and the newline apart)."""
 
 from __future__ import annotations
 
+import os
+import re
 import struct
 import sys
 import unicodedata
 from typing import Any, TextIO
 
-def render(title: str, data: Any, stream: TextIO) -> None:
-    table = _Table()
+COLORS = ("on", "off", "auto")
+RESET = "\x1b[0m"  # colorama's Style.RESET_ALL
+_ROW_ELEMENT = "\x1b[1m\x1b[34m"  # Style.BRIGHT + Fore.BLUE
+_INDENTATION = "\x1b[2m\x1b[33m"  # Style.DIM + Fore.YELLOW
+_SGR = re.compile("\x1b\\[[0-9;]*m")
+
+
+def render(title: str, data: Any, stream: TextIO, colour: bool = False) -> None:
+    table = _Table(colour)
     if table.build(title, data):
-        table.render(stream)
+        table.render(AutoReset(stream) if colour else stream)
+
+
+def colours(color: str, out: TextIO) -> bool:
+    """Whether `--color` colours a table written to `out`: auto only at a terminal."""
+    return color == "on" or (color == "auto" and is_a_tty(out))
+
+
+def is_a_tty(out: TextIO) -> bool:
+    try:  # awscli.utils.is_a_tty
+        return os.isatty(out.fileno())
+    except Exception:  # noqa: BLE001 - no file behind it (a StringIO, a TUI tab): not a terminal
+        return False
+
+
+class AutoReset:
+    """A stream as colorama's autoreset wrapper leaves it: a reset after every write."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        self.stream.write(text + RESET)
+
+
+def plain(text: str) -> str:
+    """What a person copies from a terminal: the text without its colours."""
+    return _SGR.sub("", text)
 
 
 def _length(text: Any) -> int:
@@ -101,9 +141,10 @@ class _Section:
 
 
 class _Table:
-    def __init__(self):
+    def __init__(self, colour: bool = False):
         self.sections: list[_Section] = []
         self.current: _Section | None = None
+        self.colour = colour
 
     # -- building (TableFormatter) ------------------------------------------------------------
 
@@ -178,8 +219,11 @@ class _Table:
     def _max_width(self) -> int:
         return max(s.total_width(padding=4, outer_padding=s.indent_level) for s in self.sections)
 
+    def _style(self, text: str, style: str) -> str:
+        return style + text + RESET if self.colour else text
+
     def _section(self, section: _Section, width: int, stream: TextIO) -> None:
-        indent = "|" * section.indent_level
+        indent = self._style("|", _INDENTATION) * section.indent_level
         out: list[str] = []
         width -= section.indent_level * 2
         if section.title:
@@ -195,11 +239,12 @@ class _Table:
             out.append(self._line_break(widths))
             for row in section.rows:
                 out.append("".join(
-                    _align_left(e, w, "|" if i == 0 else "", "|", _length(e))
+                    _align_left(self._style(e, _ROW_ELEMENT), w, "|" if i == 0 else "", "|", _length(e))
                     for i, (w, e) in enumerate(zip(widths, row))))
             out.append(self._line_break(widths))
-        for line in out:
-            stream.write(indent + line + indent + "\n")
+        for line in out:  # in IndentedStream's four writes
+            for part in (indent, line, indent, "\n"):
+                stream.write(part)
 
     @staticmethod
     def _line_break(widths: list[int]) -> str:

@@ -156,10 +156,13 @@ def run_command(words: list[str], store: Store) -> tuple[int, str]:
         return 0, ""
     program, args = PurePath(words[0]).name, words[1:]
     if program == "aws" or (program == "hsmshell" and args[:1] == ["aws"]):
-        from ..aws import cli
+        from ..aws import cli, table
 
         try:
-            return cli.main(args if program == "aws" else args[1:], store, out, out), out.getvalue()
+            status = cli.main(args if program == "aws" else args[1:], store, out, out)
+            # `--color on` colours even a pipe; a transcript holds what is copied from a
+            # terminal, which leaves the colours behind, so replays compare plain text.
+            return status, table.plain(out.getvalue())
         except WorldError as exc:
             return 1, f"hsmshell: {exc}\n"
     if program == "hsmshell":

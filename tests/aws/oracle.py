@@ -45,12 +45,30 @@ def serve(world_path):
     return server
 
 
+ENV = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "x",
+       "AWS_DEFAULT_REGION": "us-west-2", "AWS_MAX_ATTEMPTS": "1",
+       "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+
+
+def real_aws_command(server, *argv: str) -> list[str]:
+    return [shutil.which("aws"), "--endpoint-url", f"http://127.0.0.1:{server.server_address[1]}", *argv]
+
+
 def real_aws(server, *argv: str) -> tuple[int, str, str]:
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "x",
-           "AWS_DEFAULT_REGION": "us-west-2", "AWS_MAX_ATTEMPTS": "1",
-           "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
-    url = f"http://127.0.0.1:{server.server_address[1]}"
     # Bytes, not text mode: universal newlines would turn the usage line's \r into \n.
-    done = subprocess.run([shutil.which("aws"), "--endpoint-url", url, *argv], capture_output=True,
-                          env=env, timeout=60)
+    done = subprocess.run(real_aws_command(server, *argv), capture_output=True, env={**os.environ, **ENV},
+                          timeout=60)
     return done.returncode, done.stdout.decode(), done.stderr.decode()
+
+
+def at_terminal(command: list[str], columns: int) -> bytes:
+    """What a command writes to a pseudo-terminal `columns` wide (the terminal's own \r\n
+    line ends included)."""
+    import pexpect
+
+    child = pexpect.spawn(command[0], command[1:], env={**os.environ, **ENV}, dimensions=(24, columns),
+                          timeout=60)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    return child.before

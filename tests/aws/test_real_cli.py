@@ -6,10 +6,13 @@ the commands are the runbook's and the CLI features it leans on."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
-from .oracle import real_aws, serve
+from .oracle import at_terminal, real_aws, real_aws_command, serve
 
 KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
 STORE = "cks-1234567890abcdef0"
@@ -56,6 +59,19 @@ COMMANDS = [
     ["kms", "list-keys", "--output", "table", "--color", "off"],
     ["kms", "list-keys", "--query", "Keys[].KeyId", "--output", "table"],
     ["kms", "describe-key", "--key-id", KEY, "--query", "KeyMetadata.[KeyId"],
+    # Colour, as on a terminal: --color on colours a pipe too.
+    ["kms", "describe-custom-key-stores", "--output", "table", "--color", "on"],
+    ["cloudhsmv2", "describe-clusters", "--output", "table", "--color", "on"],
+    ["kms", "list-keys", "--max-items", "1", "--output", "table", "--color", "on"],
+    ["kms", "list-keys", "--starting-token", "bogus", "--output", "table", "--color", "on"],
+    ["kms", "describe-key", "--key-id", "bogus", "--output", "table", "--color", "on"],
+    ["kms", "list-keys", "--query", "Keys[", "--output", "table", "--color", "on"],
+    ["kms", "list-keys", "--query", "nothing", "--output", "table", "--color", "on"],
+    ["kms", "describe-key", "--key-id", KEY, "--color", "on"],
+    ["kms", "list-keys", "--output", "table", "--color", "bogus"],
+    ["kms", "list-keys", "--color", "bogus", "--output", "yaml"],
+    ["kms", "list-keys", "--output", "yaml", "--color", "bogus"],
+    ["kms", "list-keys", "--color"],
 ]
 
 
@@ -72,14 +88,47 @@ def twins(tmp_path_factory, template_world):
     server.shutdown()
 
 
-@pytest.mark.parametrize("argv", COMMANDS, ids=[" ".join(c[:2] + c[2:4]) for c in COMMANDS])
-def test_same_output_as_aws_cli_v1(twins, argv):
+def freeze(server, ours) -> None:
+    """One clock for both: wire times must match."""
     from hsmshell.services import open_store
+
+    for path in (ours, server.RequestHandlerClass.store_path):
+        with open_store(path).transaction() as world:
+            world.clock.frozen_at = 1_700_000_000.0
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_same_output_as_aws_cli_v1(twins, argv):
     from tests.conftest import Doors
 
     server, ours = twins
-    with open_store(ours).transaction() as world:  # one clock for both: wire times must match
-        world.clock.frozen_at = 1_700_000_000.0
-    with open_store(server.RequestHandlerClass.store_path).transaction() as world:
-        world.clock.frozen_at = 1_700_000_000.0
+    freeze(server, ours)
     assert Doors(ours).aws(*argv) == real_aws(server, *argv)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def hsmshell_aws(ours, *argv: str) -> list[str]:
+    """`hsmshell aws` from this checkout (the console script on PATH may be another one)."""
+    return [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); "
+            "from hsmshell.cli import main; sys.exit(main())", "--world", str(ours), "aws", *argv]
+
+
+@pytest.mark.parametrize("argv", [["cloudhsmv2", "describe-clusters", "--output", "table"],
+                                  ["kms", "list-keys", "--query", "nothing", "--output", "table"]],
+                         ids=["a table", "nothing to draw"])
+def test_colour_by_default_at_a_terminal_only(twins, argv):
+    """--color auto: at a terminal (here 100 columns, so the wide table turns vertical) the
+    same bytes as the real CLI, colour and colorama's reset at exit included; through a pipe
+    no colour at all."""
+    server, ours = twins
+    freeze(server, ours)
+    ours_at_terminal = at_terminal(hsmshell_aws(ours, *argv), columns=100)
+    assert ours_at_terminal == at_terminal(real_aws_command(server, *argv), columns=100)
+    assert ours_at_terminal.endswith(b"\x1b[0m")
+    piped = subprocess.run(hsmshell_aws(ours, *argv), capture_output=True, timeout=60)
+    assert piped.returncode == 0 and b"\x1b" not in piped.stdout
+    if argv[0] == "cloudhsmv2":
+        assert b"|  \x1b[1m\x1b[34mACTIVE\x1b[0m" in ours_at_terminal
+        assert b"|  ACTIVE" in piped.stdout

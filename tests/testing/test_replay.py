@@ -109,3 +109,14 @@ def test_every_transcript_in_the_suite_passes(capsys, tmp_path):
     status, out = run(capsys, *sorted(str(p) for p in tmp_path.iterdir()))
     assert status == 0, out
     assert out.endswith("6 passed, 0 failed\n")
+
+
+def test_color_on_leaves_no_escape_codes_in_a_transcript(tmp_path, capsys):
+    """A transcript holds what is copied from a terminal: the table, not its colours."""
+    line = "$ aws kms list-keys --output table --color on\n"
+    path = write(tmp_path, HEAD + line)
+    assert run(capsys, "--update", path)[0] == 1
+    text = Path(path).read_text()
+    assert "|  arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab |" in text
+    assert "\x1b" not in text
+    assert run(capsys, path)[0] == 0

@@ -187,3 +187,13 @@ async def test_lab_objectives_turn_green_as_the_repair_is_made(world_path):
         await type_line(pilot, app, f"aws kms connect-custom-key-store --custom-key-store-id {STORE_ID}")
         await until(pilot, lambda: "All objectives hold." in status_text(app))
         assert "✓ ExampleKeyStore is connected" in status_text(app)
+
+
+async def test_a_table_shows_plain_in_a_tab_even_with_color_on(world_path):
+    """A tab's Log cannot draw escape codes (it would show them as junk): tables stay plain."""
+    app = HsmShellApp(world_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        row = "|  arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab |"
+        for color in ("on", "auto"):
+            await type_line(pilot, app, f"aws kms list-keys --output table --color {color}", expect=row)
+        assert "\x1b" not in output(app) and "\ufffd" not in output(app)
