@@ -1,7 +1,9 @@
 """The middle floor's front door: a store that settles what the services say falls due.
 
 Front-ends open the world through here, so every transaction first sweeps the sessions of
-dead processes and runs the due transitions with the rules that own them.
+dead processes, runs the due transitions with the rules that own them, and then applies the
+backup retention policy (after the due transitions, so a daily backup taken by a clock jump
+already counts as its cluster's newest).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ DUE_HANDLERS = {**custom_key_stores.DUE_HANDLERS, **keys.DUE_HANDLERS, **cluster
 
 def settle(world: World) -> bool:
     swept = sessions.sweep(world)
-    return due.settle(world, DUE_HANDLERS) or swept
+    settled = due.settle(world, DUE_HANDLERS)
+    return backups.apply_retention(world) or settled or swept
 
 
 def open_store(path: str | os.PathLike | None = None) -> Store:

@@ -18,7 +18,8 @@ OPERATIONS = {
             "ScheduleKeyDeletion", "CancelKeyDeletion", "Encrypt", "Decrypt", "ReEncrypt",
             "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GenerateRandom"],
     "cloudhsmv2": ["DescribeClusters", "DescribeBackups", "CreateCluster", "DeleteCluster", "CreateHsm",
-                   "DeleteHsm", "DeleteBackup", "RestoreBackup", "InitializeCluster"],
+                   "DeleteHsm", "DeleteBackup", "RestoreBackup", "InitializeCluster", "ModifyCluster",
+                   "ModifyBackupAttributes"],
     "cloudtrail": ["LookupEvents"],
 }
 

@@ -225,7 +225,10 @@ def _params(arguments: list, paging, words: list[str], err: TextIO) -> tuple[dic
             page_options[option] = values[0]
         else:
             raw[by_option[option][0]] = (option, kind, values)
-    missing = [f"--{option}" for option, member, _, required in arguments if required and member not in raw]
+    # A required boolean is two optional flags to the CLI's parser (--x, --no-x): leaving both
+    # out is botocore's error, below, not the parser's.
+    missing = [f"--{option}" for option, member, kind, required in arguments
+               if required and kind != "boolean" and member not in raw]
     if missing:
         err.write(USAGE + f"aws: error: the following arguments are required: {', '.join(missing)}\n")
         raise CliExit(2)
@@ -233,6 +236,11 @@ def _params(arguments: list, paging, words: list[str], err: TextIO) -> tuple[dic
         err.write(USAGE + f"\nUnknown options: {', '.join(unknown)}\n")
         raise CliExit(255)
     params = {member: value if isinstance(value, bool) else _value(*value, err) for member, value in raw.items()}
+    absent = [member for _, member, kind, required in arguments if required and kind == "boolean" and member not in raw]
+    if absent:
+        err.write("\nParameter validation failed:\n"
+                  + "".join(f'Missing required parameter in input: "{member}"\n' for member in absent))
+        raise CliExit(255)
     for option, member, kind, required in arguments:
         if required and params.get(member) == []:
             # botocore's own check: a list argument given no words is an empty list.

@@ -101,20 +101,32 @@ def describe_backups(world: World, params: dict) -> dict:
     return result
 
 
+def _retention_days(params: dict) -> int | None:
+    policy = params.get("BackupRetentionPolicy") or {}
+    if not policy:
+        return None
+    if not isinstance(policy, dict) or policy.get("Type", "DAYS") != "DAYS" or not str(
+            policy.get("Value", "")).isdigit() or not 7 <= int(policy["Value"]) <= 379:
+        raise ApiError("CloudHsmInvalidRequestException",
+                       "BackupRetentionPolicy must be of Type DAYS with a Value from 7 to 379.")
+    return int(policy["Value"])
+
+
 @operation
 def create_cluster(world: World, params: dict) -> dict:
-    policy = params.get("BackupRetentionPolicy") or {}
-    days = None
-    if policy:
-        if not isinstance(policy, dict) or policy.get("Type", "DAYS") != "DAYS" or not str(
-                policy.get("Value", "")).isdigit() or not 7 <= int(policy["Value"]) <= 379:
-            raise ApiError("CloudHsmInvalidRequestException",
-                           "BackupRetentionPolicy must be of Type DAYS with a Value from 7 to 379.")
-        days = int(policy["Value"])
     cluster = clusters.create(
         world, hsm_type=shapes.string(params, "HsmType", required=True, max_len=32),
         subnet_ids=shapes.string_list(params, "SubnetIds", required=True),
-        source_backup_id=shapes.string(params, "SourceBackupId", max_len=256), retention_days=days)
+        source_backup_id=shapes.string(params, "SourceBackupId", max_len=256),
+        retention_days=_retention_days(params))
+    return {"Cluster": cluster_entry(cluster)}
+
+
+@operation
+def modify_cluster(world: World, params: dict) -> dict:
+    cluster = clusters.modify(world, shapes.string(params, "ClusterId", required=True),
+                              hsm_type=shapes.string(params, "HsmType", max_len=32),
+                              retention_days=_retention_days(params))
     return {"Cluster": cluster_entry(cluster)}
 
 
@@ -154,6 +166,13 @@ def delete_backup(world: World, params: dict) -> dict:
 @operation
 def restore_backup(world: World, params: dict) -> dict:
     return {"Backup": backup_entry(world, backups.restore(world, shapes.string(params, "BackupId", required=True)))}
+
+
+@operation
+def modify_backup_attributes(world: World, params: dict) -> dict:
+    backup_id = shapes.string(params, "BackupId", required=True)
+    never_expires = shapes.boolean(params, "NeverExpires", required=True)
+    return {"Backup": backup_entry(world, backups.modify_attributes(world, backup_id, never_expires))}
 
 
 def call(world: World, operation_name: str, params: dict) -> dict:

@@ -88,8 +88,12 @@ def blob(params: dict, member: str, *, required: bool = False, max_len: int) -> 
     return value
 
 
-def boolean(params: dict, member: str) -> bool | None:
+def boolean(params: dict, member: str, *, required: bool = False) -> bool | None:
     value = params.get(member)
+    if value is None and required:
+        raise ApiError("ValidationException",
+                       f"1 validation error detected: Value null at '{_camel(member)}' failed to "
+                       f"satisfy constraint: Member must not be null")
     if value is not None and not isinstance(value, bool):
         raise ApiError("SerializationException", f"Unexpected value for {member}: expected a boolean")
     return value

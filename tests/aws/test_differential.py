@@ -63,6 +63,11 @@ SCENARIO = [
     "cloudhsmv2 initialize-cluster --cluster-id cluster-0000000000000 --signed-cert x --trust-anchor y",
     "cloudhsmv2 delete-backup --backup-id backup-9g87f6edcba --query Backup.BackupState",
     "cloudhsmv2 restore-backup --backup-id backup-9g87f6edcba --query Backup.BackupState",
+    "cloudhsmv2 modify-backup-attributes --backup-id backup-9g87f6edcba --no-never-expires",
+    "cloudhsmv2 modify-backup-attributes --backup-id backup-9g87f6edcba",
+    "cloudhsmv2 modify-backup-attributes --backup-id backup-0000000000000 --never-expires",
+    f"cloudhsmv2 modify-cluster --cluster-id {CLUSTER} --backup-retention-policy Type=DAYS,Value=30 --query Cluster.BackupRetentionPolicy",
+    f"cloudhsmv2 modify-cluster --cluster-id {CLUSTER} --backup-retention-policy Type=DAYS,Value=400",
     "cloudtrail lookup-events --max-results 2 --query length(Events)",
 ]
 

@@ -89,7 +89,10 @@ def test_describe_backups_filters_and_order(api):
     assert [b["BackupId"] for b in api.cloudhsmv2.DescribeBackups(SortAscending=True)["Backups"]] == newest_first[::-1]
     assert api.cloudhsmv2.DescribeBackups(Filters={"backupIds": [BACKUP], "states": ["READY"]})["Backups"][0][
         "BackupId"] == BACKUP
-    assert api.cloudhsmv2.DescribeBackups(Filters={"neverExpires": ["true"]})["Backups"] == []
+    assert [b["BackupId"] for b in api.cloudhsmv2.DescribeBackups(Filters={"neverExpires": ["true"]})["Backups"]
+            ] == [BACKUP]  # the fixture's, exempt from retention
+    assert [b["BackupId"] for b in api.cloudhsmv2.DescribeBackups(Filters={"neverExpires": ["false"]})["Backups"]
+            ] == newest_first[:1]
     page = api.cloudhsmv2.DescribeBackups(MaxResults=1)
     assert len(page["Backups"]) == 1 and api.cloudhsmv2.DescribeBackups(NextToken=page["NextToken"])["Backups"]
     assert api.error("cloudhsmv2", "DescribeBackups", NextToken="zz").code == "CloudHsmInvalidRequestException"
