@@ -36,7 +36,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import codec, credentials, emitter, trail_log, validate
+from . import changes, codec, credentials, emitter, trail_log, validate
 from .model import World
 
 
@@ -98,6 +98,10 @@ class Store:
         # inode number that the next writer's temporary file is given straight back, and many
         # kernels stamp mtime only to the clock tick, so a changed file can look unchanged.
         self._cache: tuple[bytes, World] | None = None
+        # The cached world as the file holds it, to tell a transaction that changed nothing
+        # without emitting its text (changes.py), taken in a run of such transactions.
+        self._snapshot: changes.Snapshot | None = None
+        self._unchanged_run = 0
         self._sealer: credentials.Sealer | None = None
         self._derived_at = float("-inf")  # when this store last wrote the derived cache
         self.cache_path = self.path.with_name(self.path.name + ".cache")
@@ -145,7 +149,7 @@ class Store:
                 changed = bool(self._settle and self._settle(world))
                 yield world
             except BaseException:
-                self._cache = None  # the in-memory world may be half-changed: forget it
+                self._cache = self._snapshot = None  # the world in memory may be half-changed: forget it
                 raise
             if write or changed or world.trail.recorded:
                 try:
@@ -153,7 +157,7 @@ class Store:
                 except BaseException:
                     # Not saved (a value YAML cannot hold, a full disk): the file is the old
                     # one, so the changed world in memory must not be reused either.
-                    self._cache = None
+                    self._cache = self._snapshot = None
                     raise
 
     def export(self) -> bytes:
@@ -248,12 +252,20 @@ class Store:
         return world
 
     def _commit(self, world: World) -> None:
-        """Write what the transaction changed: the world file only if its text would differ
-        from the file's, then the events it recorded."""
+        """Write what the transaction changed: the world file only if it holds something else
+        now, then the events it recorded."""
         try:
-            events = [trail_log.line(e) for e in world.trail.recorded]
-            unchanged = self._cache is not None and \
-                (HEADER + self._emitter.emit(world)).encode("utf-8") == self._cache[0]
+            events = list(world.trail.recorded)
+            lines = [trail_log.line(e) for e in events]
+            unchanged = self._snapshot is not None and self._snapshot.unchanged(world)
+            if not unchanged:
+                unchanged = self._cache is not None and \
+                    (HEADER + self._emitter.emit(world)).encode("utf-8") == self._cache[0]
+                self._unchanged_run = self._unchanged_run + 1 if unchanged else 0
+                if self._unchanged_run >= 2:
+                    # The second in a row: worth a snapshot (for a small world even the first
+                    # would be, for 3,300 keys it costs six emissions).
+                    self._snapshot = changes.Snapshot(world)
         except ValueError as exc:
             raise WorldError(f"{self.path}: not saved, the world file cannot hold a value: {exc}") from None
         if not unchanged:
@@ -261,7 +273,7 @@ class Store:
             self._save(world)
         with contextlib.suppress(OSError):
             # The world is committed; CloudTrail's delivery is best effort, as it is in AWS.
-            self._trail.append(events, world.settings.trail_limit)
+            self._trail.append(events, lines, world.settings.trail_limit)
 
     def _save(self, world: World) -> None:
         found = validate.problems(world)
@@ -292,7 +304,7 @@ class Store:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        self._cache = (data, world)
+        self._cache, self._snapshot = (data, world), None
         # A process that commits in a burst (the endpoint, a soak) refreshes the shortcut at
         # most every DERIVED_EVERY seconds: pickling the world costs as much as the commit, and
         # a stale shortcut is never used, only rebuilt by the next reader that parses the YAML.

@@ -7,101 +7,112 @@ CloudTrail itself delivers events minutes after the call, so the log is appended
 fsync, after the world is committed and under the same lock: a machine that stops may lose the
 newest events, never the world or its order.
 
-The format is JSON Lines: a header line naming the log's generation, then one CloudTrail event
-per line, oldest first (what `jq` reads).  A line cut short (a full disk) is skipped.  When
-the log holds twice `trail_limit` events it is rewritten with the newest `trail_limit` under
-a new generation, by a temporary file and a rename.
+The format is JSON Lines: a header line saying what the file is, then one CloudTrail event per
+line, oldest first (what `jq` reads).  A line cut short (a full disk) is skipped.  When the log
+holds twice `trail_limit` events it is rewritten with the newest `trail_limit`, by a temporary
+file and a rename.
 
 Each process remembers what it has read and reads only what was appended since: seeing the
-events of another process costs a stat and a read of the new lines.  The generation tells a
-log that was rotated or replaced from the same log grown, even when the new file got the old
-one's inode number back.
+events of another process costs a stat and a read of the new lines.  It keeps the file open,
+so that no replacement can be given its inode number: a changed inode means a new log.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import secrets
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-_HEADER = b'{"hsmshellTrailLog":1,"generation":"'
+_HEADER = b'{"hsmshellTrailLog": 1}\n'
 
 
 class TrailLog:
     def __init__(self, path: Path):
         self.path = path
         self._events: list[dict[str, Any]] = []  # what this process has read, oldest first
-        self._head = b""  # the header line of the file those events came from
+        self._is_log = False  # the file read so far starts with the header
         self._offset = 0  # bytes of that file read so far
         self._cut = False  # the file ends in a line cut short, which no one will finish
+        # That file, held open for reading and appending: while it is open its inode number
+        # cannot be given to another file, so (device, inode) tells it from a replacement.
+        self._fd: int | None = None
+        self._identity: tuple[int, int] | None = None
+        self._close = None
 
     def view(self, limit: int) -> Trail:
         """The newest `limit` events, as a transaction sees them.  Call under the world's lock."""
         self._catch_up()
-        return Trail(self._events[-limit:] if limit else [], limit)
+        return Trail(self._events, limit)
 
-    def append(self, events: list[bytes], limit: int) -> None:
-        """Add events (each already `line()`d) at the end of the log.  Call under the world's
+    def append(self, events: list[dict[str, Any]], lines: list[bytes], limit: int) -> None:
+        """Add events, and their `line()`s, at the end of the log.  Call under the world's
         lock, after `view` in the same locked section, so that nobody appended in between."""
         if not events:
             return
-        if not self._head:
-            return self.replace([json.loads(e) for e in events], limit)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
-        try:
-            data = (b"\n" if self._cut else b"") + b"".join(events)  # not glued to a cut line
-            written = os.write(fd, data)
-            if written != len(data):  # a full disk: the next reader skips the cut line
-                raise OSError(f"{self.path}: only {written} of {len(data)} bytes written")
-        finally:
-            os.close(fd)
+        if self._fd is None or not self._is_log:
+            return self.replace(self._events + events, limit)
+        data = (b"\n" if self._cut else b"") + b"".join(lines)  # not glued to a cut line
+        written = os.write(self._fd, data)
+        if written != len(data):  # a full disk: the next reader skips the cut line
+            raise OSError(f"{self.path}: only {written} of {len(data)} bytes written")
         self._offset += len(data)
         self._cut = False
-        self._events += (json.loads(e) for e in events)
+        self._events += events
         if len(self._events) > 2 * limit:
             self.replace(self._events[-limit:], limit)
 
     def replace(self, events: list[dict[str, Any]], limit: int) -> None:
         """A new log holding `events` (a new world from a fixture, or a rotation)."""
         events = events[-limit:] if limit else []
-        head = _HEADER + secrets.token_hex(8).encode() + b'"}\n'
-        data = head + b"".join(line(e) for e in events)
+        data = _HEADER + b"".join(line(e) for e in events)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(tmp, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
+            os.write(fd, data)
             os.replace(tmp, self.path)
         except BaseException:
+            os.close(fd)
             tmp.unlink(missing_ok=True)
             raise
-        self._events, self._head, self._offset, self._cut = list(events), head, len(data), False
+        self._hold(fd)
+        self._events, self._is_log, self._offset, self._cut = list(events), True, len(data), False
+
+    def _hold(self, fd: int | None) -> None:
+        if self._close is not None:
+            self._close()
+        self._fd, self._close = fd, (weakref.finalize(self, os.close, fd) if fd is not None else None)
+        self._identity = None if fd is None else _identity(os.fstat(fd))
 
     def _catch_up(self) -> None:
         try:
-            fd = os.open(self.path, os.O_RDONLY)
+            info = os.stat(self.path)
         except FileNotFoundError:
-            self._events, self._head, self._offset, self._cut = [], b"", 0, False
-            return
-        try:
-            size = os.fstat(fd).st_size
-            if not self._head or size < self._offset or os.pread(fd, len(self._head), 0) != self._head:
-                self._events, self._head, self._offset = [], b"", 0  # rotated or replaced: read it all
-            self._cut = False
-            if size == self._offset:
+            info = None
+        if info is None or _identity(info) != self._identity:
+            self._hold(None)  # replaced, removed or not yet opened: read it all
+            self._events, self._is_log, self._offset = [], False, 0
+            if info is None:
                 return
-            data = os.pread(fd, size - self._offset, self._offset)
-        finally:
-            os.close(fd)
+            try:
+                self._hold(os.open(self.path, os.O_RDWR | os.O_APPEND))
+            except FileNotFoundError:
+                return
+            info = os.fstat(self._fd)
+        elif info.st_size < self._offset:  # cut back by hand: read it again
+            self._events, self._is_log, self._offset = [], False, 0
+        self._cut = False
+        if info.st_size == self._offset:
+            return
+        data = os.pread(self._fd, info.st_size - self._offset, self._offset)
         end = data.rfind(b"\n") + 1  # a last line without its newline is cut short: not yet
         lines = data[:end].split(b"\n")[:-1]
-        if not self._head:
-            if not lines or not lines[0].startswith(_HEADER):
+        if not self._is_log:
+            if not lines or lines[0] + b"\n" != _HEADER:
                 return  # not a trail log (or an empty one): no events
-            self._head = lines[0] + b"\n"
+            self._is_log = True
             lines = lines[1:]
         for text in lines:
             try:
@@ -112,6 +123,10 @@ class TrailLog:
                 self._events.append(event)
         self._offset += end
         self._cut = end < len(data)
+
+
+def _identity(info: os.stat_result) -> tuple[int, int]:
+    return info.st_dev, info.st_ino
 
 
 def line(event: dict[str, Any]) -> bytes:
@@ -125,33 +140,44 @@ def line(event: dict[str, Any]) -> bytes:
 class Trail(Sequence):
     """The events one transaction sees, oldest first: the newest `limit` of the log followed
     by those recorded in this transaction, which the store appends when the transaction
-    commits (and forgets when it fails)."""
+    commits (and forgets when it fails).
+
+    It holds the log's list as it stood (the log only ever adds to that list's end, or starts
+    a new one), and makes its own list only when looked through: a call that just records an
+    event does not copy a thousand."""
 
     def __init__(self, logged: list[dict[str, Any]], limit: int):
-        self._events = logged
+        self._logged, self._end = logged, len(logged)
         self.limit = limit
         self.recorded: list[dict[str, Any]] = []
+        self._seen: list[dict[str, Any]] | None = None
 
     def append(self, event: dict[str, Any]) -> None:
         self.recorded.append(event)
-        self._events.append(event)
-        if len(self._events) > self.limit:
-            del self._events[0]
+        self._seen = None
 
     def last_event_id(self) -> str:
-        return self._events[-1].get("eventID", "") if self._events else ""
+        last = self.recorded[-1] if self.recorded else self._logged[self._end - 1] if self._end else {}
+        return last.get("eventID", "") if self.limit else ""
+
+    def _events(self) -> list[dict[str, Any]]:
+        if self._seen is None:
+            start = max(0, self._end + len(self.recorded) - self.limit)
+            events = self._logged[min(start, self._end):self._end] + self.recorded
+            self._seen = events[len(events) - self.limit:] if self.limit else []
+        return self._seen
 
     def __getitem__(self, index):
-        return self._events[index]
+        return self._events()[index]
 
     def __len__(self) -> int:
-        return len(self._events)
+        return len(self._events())
 
     def __iter__(self):
-        return iter(self._events)
+        return iter(self._events())
 
     def __reversed__(self):
-        return reversed(self._events)
+        return reversed(self._events())
 
     def __eq__(self, other) -> bool:
         return list(self) == list(other) if isinstance(other, (Trail, list)) else NotImplemented

@@ -65,6 +65,17 @@ def test_each_changing_transaction_raises_the_revision_by_exactly_one(store, wor
     assert Store(world_path).read().revision == start + 3
 
 
+def test_after_a_run_of_transactions_that_change_nothing_a_change_is_still_written(store, world_path):
+    before = identity(world_path)
+    for _ in range(5):  # the store takes to telling "unchanged" from a snapshot
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[262162].label = world.clusters[CLUSTER_ID].keys[262162].label
+    assert identity(world_path) == before
+    with store.transaction() as world:
+        world.clusters[CLUSTER_ID].keys[262162].attributes.setdefault(3, []).append("deep, in place")
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[262162].attributes[3] == ["deep, in place"]
+
+
 def test_read_only_transaction_neither_rewrites_the_file_nor_counts(store, world_path):
     before_bytes = world_path.read_bytes()
     before = identity(world_path)

@@ -149,3 +149,12 @@ def test_a_replaced_log_is_read_afresh(store, world_path):
     assert names(reader) == []
     record(store, "Second")
     assert names(reader) == ["Second"]
+
+
+def test_a_log_replaced_by_another_process_is_read_afresh(store, world_path):
+    record(store, "Mine")
+    assert names(store) == ["Mine"]
+    open_store(world_path).create("orphaned-key-material", force=True)  # rotation works the same way
+    assert names(store) == ["DeleteKey"]
+    record(store, "After")
+    assert names(Store(world_path)) == ["DeleteKey", "After"]
