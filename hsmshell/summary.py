@@ -43,6 +43,11 @@ def render(world: World, path: str) -> str:
         out += ["", "Backups"]
         for backup in world.backups.values():
             out.append(f"  {backup.backup_id}  {backup.cluster_id}  {backup.state}  {_when(backup.create_timestamp)}")
+    # What `configure` left on the client host, so a mistyped address shows here.
+    daemon = world.client.cluster_id or "no cluster (no HSM at its address)"
+    cmu = ", ".join(world.client.cmu_servers) or "the HSMs of the daemon's cluster"
+    out += ["", "Client host", f"  client daemon (key_mgmt_util)  {daemon}",
+            f"  cloudhsm_mgmt_util.cfg         {cmu}"]
     for store in world.custom_key_stores.values():
         error = f" ({store.connection_error_code})" if store.connection_error_code else ""
         out += ["", f"Custom key store {store.custom_key_store_name}  {store.custom_key_store_id}  "

@@ -2,8 +2,10 @@
 
 At its `$` prompt a person types what they would type in a real terminal.
 `cloudhsm_mgmt_util ...` and `key_mgmt_util` run the same engines as the console scripts, in
-this process, until `quit` / `exit`; `aws ...` and `hsmshell ...` run directly.  Each tab has
-its own logins, as separate terminals would.  The engines block on input, so the session runs
+this process, until `quit` / `exit`; `aws ...`, `hsmshell ...` and `configure ...` (the client
+host's /opt/cloudhsm/bin/configure, as `hsmshell configure`) run directly; a leading `sudo` is
+dropped, as the documentation's lines have one.  Each tab has its own logins, as separate
+terminals would.  The engines block on input, so the session runs
 in a worker thread and talks to its tab through `call_from_thread`.
 """
 
@@ -18,11 +20,13 @@ from hsmshell.aws.table import plain
 from hsmshell.services import open_store
 
 SHELL_PROMPT = "$ "
-SHELL_COMMANDS = ("cloudhsm_mgmt_util", "key_mgmt_util", "aws", "hsmshell", "clear", "help", "exit")
+SHELL_COMMANDS = ("cloudhsm_mgmt_util", "key_mgmt_util", "aws", "hsmshell", "configure", "clear", "help", "exit")
 HELP = """Type what you would type in a terminal:
   cloudhsm_mgmt_util [CONFIG_FILE]   the aws-cloudhsm> shell, until quit
   key_mgmt_util                      the Command: shell, until exit
   aws kms ...                        the AWS CLI against the simulated KMS
+  configure -a <HSM IP> | --cmu <HSM IP> | -m
+                                     point the tools at a cluster's HSMs
   hsmshell world show | clock ...    the practice range's own commands
   clear, exit                        clear this tab, close it
 """
@@ -90,6 +94,8 @@ class TabSession:
         except ValueError as exc:
             self.console.write(f"hsmshell: {exc}\n")
             return True
+        if words[:1] == ["sudo"]:  # the documentation's `sudo /opt/cloudhsm/bin/configure ...`
+            words = words[1:]
         if not words:
             return True
         name = os.path.basename(words[0])
@@ -122,6 +128,10 @@ class TabSession:
                 from hsmshell import cli
 
                 cli.main(["--world", str(self.world_path)] + words[1:], self.console, self.console)
+        elif name in ("configure", "configure.exe"):
+            from hsmshell import cli
+
+            cli.main(["--world", str(self.world_path), "configure"] + words[1:], self.console, self.console)
         elif name == "exit":
             return False
         elif name == "clear":

@@ -5,4 +5,4 @@ which does the work and returns the exit status.  A module imports what is heavy
 HTTP server) inside `run`, so `hsmshell` starts fast whatever it is asked to do.
 """
 
-NAMES = ("world", "clock", "aws", "tui", "transcript", "fault", "cluster", "serve", "env", "lab")
+NAMES = ("world", "clock", "aws", "configure", "tui", "transcript", "fault", "cluster", "serve", "env", "lab")

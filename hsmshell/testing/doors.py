@@ -7,8 +7,8 @@ and its cache see one command after another, as from one terminal.  Questions a 
 asks (`Do you want to continue(y/n)?`, `Enter password:`) are answered from the lines the
 transcript shows after that command.
 
-`$ ` lines run `aws ...` (as `hsmshell aws ...`, which prints what the AWS CLI prints) and
-`hsmshell ...` in-process too.
+`$ ` lines run `aws ...` (as `hsmshell aws ...`, which prints what the AWS CLI prints),
+`hsmshell ...` and `configure ...` (as `hsmshell configure ...`) in-process too.
 """
 
 from __future__ import annotations
@@ -149,9 +149,11 @@ def split(command: str) -> list[str]:
 
 
 def run_command(words: list[str], store: Store) -> tuple[int, str]:
-    """A `$ ` line other than a tool: `aws ...` or `hsmshell ...`.  Returns the status and
-    what a terminal shows (stdout and stderr as they were written)."""
+    """A `$ ` line other than a tool: `aws ...`, `hsmshell ...` or `configure ...`.  Returns
+    the status and what a terminal shows (stdout and stderr as they were written)."""
     out = io.StringIO()
+    if words[:1] == ["sudo"]:  # as the documentation runs /opt/cloudhsm/bin/configure
+        words = words[1:]
     if not words:
         return 0, ""
     program, args = PurePath(words[0]).name, words[1:]
@@ -167,7 +169,9 @@ def run_command(words: list[str], store: Store) -> tuple[int, str]:
             return 1, f"hsmshell: {exc}\n"
     if program == "hsmshell":
         return _hsmshell(args, store, out)
-    return 127, f"{program}: command not found (a transcript runs aws, hsmshell, " \
+    if program.removesuffix(".exe") == "configure":  # the client host's /opt/cloudhsm/bin/configure
+        return _hsmshell(["configure", *args], store, out)
+    return 127, f"{program}: command not found (a transcript runs aws, hsmshell, configure, " \
                 f"cloudhsm_mgmt_util and key_mgmt_util)\n"
 
 

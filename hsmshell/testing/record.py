@@ -2,9 +2,9 @@
 
 `hsmshell transcript record FILE` opens a `$ ` prompt on a fresh world (a copy of a fixture,
 its clock frozen so that a replay prints the same times).  At it run `aws ...`,
-`hsmshell ...`, `cloudhsm_mgmt_util` and `key_mgmt_util`, whose consoles are the real ones
-(prompt_toolkit at a terminal); everything they print and everything typed is written to
-FILE in transcript form.  `exit` or Ctrl-D at the `$ ` prompt ends the recording.
+`hsmshell ...`, `configure ...`, `cloudhsm_mgmt_util` and `key_mgmt_util`, whose consoles are
+the real ones (prompt_toolkit at a terminal); everything they print and everything typed is
+written to FILE in transcript form.  `exit` or Ctrl-D at the `$ ` prompt ends the recording.
 
 No password typed reaches the file: at a hidden prompt, in a command that carries one
 (`loginHSM CO admin <password>`, `changePswd`, `createUser`, key_mgmt_util's `-p`) or in
@@ -27,7 +27,7 @@ from .doors import run_command, split, tool_of, without_world_option
 from .parse import TOOL_PROMPT
 from .replay import END_OF_INPUT
 
-SHELL_COMMANDS = ("aws", "hsmshell", "cloudhsm_mgmt_util", "key_mgmt_util", "exit")
+SHELL_COMMANDS = ("aws", "hsmshell", "configure", "cloudhsm_mgmt_util", "key_mgmt_util", "exit")
 WORDS = re.compile(r"(\s+)")
 
 

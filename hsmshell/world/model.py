@@ -207,9 +207,10 @@ class Settings:
 
 @dataclass
 class Client:
-    """The simulated client host: which cluster its tools talk to, and CMU's config file."""
+    """The simulated client host, as `/opt/cloudhsm/bin/configure` leaves it: the cluster its
+    client daemon found (key_mgmt_util's way in), and CMU's config file."""
 
-    cluster_id: str
+    cluster_id: str  # "" when no HSM answers at the daemon's configured address
     cmu_servers: list[str] = field(default_factory=list)  # hostnames in config order
     # Which CMU build the host runs: its CAUTION banner is worded "current" (CloudHSM User
     # Guide) or "legacy" ("Cav server does NOT synchronize...", as the KMS runbook shows).

@@ -122,6 +122,21 @@ async def test_tabs_are_separate_terminals(world_path):
         await until(pilot, lambda: pane.active == "tab-3")  # exit closed the last tab; a new one opened
 
 
+async def test_the_documentations_configure_line_repoints_the_tabs_tools(world_path):
+    app = HsmShellApp(world_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await type_line(pilot, app, "sudo /opt/cloudhsm/bin/configure -a 10.0.3.11",
+                        expect="Updating server config in /opt/cloudhsm/etc/cloudhsm_mgmt_util.cfg")
+        assert "Updating server config in /opt/cloudhsm/etc/cloudhsm_client.cfg" in output(app)
+        await type_line(pilot, app, "cloudhsm_mgmt_util", expect="Connected to server '10.0.3.11'")
+        await type_line(pilot, app, "quit", expect="disconnecting from servers")
+        assert "Connecting to server '10.0.2.9'" not in output(app)  # -a wrote the one server
+        await type_line(pilot, app, "configure", expect="Usage: configure -h | --help")
+        await type_line(pilot, app, "configure -m", expect="Updating server config")
+        await type_line(pilot, app, "cloudhsm_mgmt_util", expect="Connected to server '10.0.1.12'")
+        assert "Connected to server '10.0.2.9'" in output(app)
+
+
 async def test_a_commit_by_another_process_shows_within_a_quarter_second(world_path):
     """Asserted with a generous bound; the benchmark prints the measured figure."""
     import subprocess
