@@ -57,7 +57,9 @@ def test_the_endpoint_logs_and_records_no_password(world_path):
         endpoint.stop()
     assert len(lines) == 2 and all('"POST / HTTP/1.1" 200' in line for line in lines), lines
     assert "storePassword1" not in "".join(lines)
-    assert "storePassword1" not in world_path.read_text(encoding="utf-8")  # nor in its CloudTrail events
+    assert "storePassword1" not in world_path.read_text(encoding="utf-8")
+    events = world_path.with_name("world.yaml.trail").read_text(encoding="utf-8")
+    assert "UpdateCustomKeyStore" in events and "storePassword1" not in events  # nor in CloudTrail
 
 
 def test_every_file_beside_a_world_is_private(tmp_path, monkeypatch):
@@ -72,7 +74,7 @@ def test_every_file_beside_a_world_is_private(tmp_path, monkeypatch):
         after = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
     finally:
         os.umask(old)
-    assert {"world.yaml", "world.yaml.key", "world.before-lab.yaml", "world.yaml.lab"} <= set(lab_files)
+    assert {"world.yaml", "world.yaml.key", "world.yaml.trail", "world.before-lab.yaml", "world.yaml.lab"} <= set(lab_files)
     for name, mode in {**lab_files, **after}.items():
         assert mode == 0o600, f"{name} is {oct(mode)}"
 
