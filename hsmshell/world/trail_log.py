@@ -13,7 +13,8 @@ holds twice `trail_limit` events it is rewritten with the newest `trail_limit`, 
 file and a rename.
 
 Each process remembers what it has read and reads only what was appended since: seeing the
-events of another process costs a stat and a read of the new lines.  It keeps the file open,
+events of another process costs a stat and a read of the new lines.  A line is parsed when an
+event is looked at, so a shell that never looks at CloudTrail does not parse a thousand.  It keeps the file open,
 so that no replacement can be given its inode number: a changed inode means a new log.
 """
 
@@ -32,7 +33,9 @@ _HEADER = b'{"hsmshellTrailLog": 1}\n'
 class TrailLog:
     def __init__(self, path: Path):
         self.path = path
-        self._events: list[dict[str, Any]] = []  # what this process has read, oldest first
+        # What this process has read, oldest first: each event parsed (a dict) or not yet (its
+        # line), or None for a line that is not an event.
+        self._events: list[dict[str, Any] | bytes | None] = []
         self._is_log = False  # the file read so far starts with the header
         self._offset = 0  # bytes of that file read so far
         self._cut = False  # the file ends in a line cut short, which no one will finish
@@ -64,10 +67,11 @@ class TrailLog:
         if len(self._events) > 2 * limit:
             self.replace(self._events[-limit:], limit)
 
-    def replace(self, events: list[dict[str, Any]], limit: int) -> None:
+    def replace(self, events: list[dict[str, Any] | bytes | None], limit: int) -> None:
         """A new log holding `events` (a new world from a fixture, or a rotation)."""
+        events = [e for e in events if e is not None]
         events = events[-limit:] if limit else []
-        data = _HEADER + b"".join(line(e) for e in events)
+        data = _HEADER + b"".join(e + b"\n" if isinstance(e, bytes) else line(e) for e in events)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
@@ -114,13 +118,7 @@ class TrailLog:
                 return  # not a trail log (or an empty one): no events
             self._is_log = True
             lines = lines[1:]
-        for text in lines:
-            try:
-                event = json.loads(text)
-            except ValueError:
-                continue  # a line cut short by a full disk, then appended after
-            if isinstance(event, dict):
-                self._events.append(event)
+        self._events += lines
         self._offset += end
         self._cut = end < len(data)
 
@@ -157,13 +155,21 @@ class Trail(Sequence):
         self._seen = None
 
     def last_event_id(self) -> str:
-        last = self.recorded[-1] if self.recorded else self._logged[self._end - 1] if self._end else {}
-        return last.get("eventID", "") if self.limit else ""
+        if not self.limit:
+            return ""
+        if self.recorded:
+            return self.recorded[-1].get("eventID", "")
+        for index in range(self._end - 1, -1, -1):
+            event = _parsed(self._logged, index)
+            if event is not None:
+                return event.get("eventID", "")
+        return ""
 
     def _events(self) -> list[dict[str, Any]]:
         if self._seen is None:
-            start = max(0, self._end + len(self.recorded) - self.limit)
-            events = self._logged[min(start, self._end):self._end] + self.recorded
+            start = min(max(0, self._end + len(self.recorded) - self.limit), self._end)
+            logged = (_parsed(self._logged, i) for i in range(start, self._end))
+            events = [e for e in logged if e is not None] + self.recorded
             self._seen = events[len(events) - self.limit:] if self.limit else []
         return self._seen
 
@@ -183,3 +189,15 @@ class Trail(Sequence):
         return list(self) == list(other) if isinstance(other, (Trail, list)) else NotImplemented
 
     __hash__ = None
+
+
+def _parsed(events: list, index: int) -> dict[str, Any] | None:
+    """The event at `index`, its line parsed now if it was not yet (and kept parsed)."""
+    event = events[index]
+    if isinstance(event, bytes):
+        try:
+            event = json.loads(event)
+        except ValueError:
+            event = None  # a line cut short by a full disk, then appended after
+        events[index] = event = event if isinstance(event, dict) else None
+    return event

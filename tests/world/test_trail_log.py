@@ -94,6 +94,15 @@ def test_the_log_keeps_the_newest_events_and_readers_follow_it_across_trimming(s
     assert len(logged(world_path)) <= 6  # trimmed to the limit whenever it doubles
 
 
+def test_a_store_that_only_read_the_log_trims_it_without_losing_an_event(store, world_path):
+    with store.transaction() as world:
+        world.settings.trail_limit = 4
+    record(store, "Theirs", 7)
+    mine = Store(world_path)  # reads the log's lines, parsed only when looked at
+    record(mine, "Mine", 2)  # the log passes twice the limit: rewritten by this store
+    assert names(Store(world_path)) == names(store) == ["Theirs", "Theirs", "Mine", "Mine"]
+
+
 def test_event_ids_follow_the_seed_and_never_repeat(template_world, tmp_path):
     ids = []
     for name in ("a", "b"):
