@@ -38,6 +38,15 @@ def daemon_nodes(world: World) -> list[tuple[int, Hsm]]:
     return [(i, hsm) for i, hsm in enumerate(cluster.hsms) if answers(hsm)]
 
 
+def daemon_reaches_hsm(world: World) -> bool:
+    """Whether the client daemon reaches an HSM of its cluster.  Without one (an address no HSM
+    answers at, a cluster since deleted, every HSM of it deleted or not answering) there is no
+    daemon for key_mgmt_util to talk to: it does not start (`Daemon socket connection error`,
+    cloudhsm-shells-spec §3.1), and a session already open gets every call back with the
+    cluster error for an unavailable server, as the daemon reports a node it lost."""
+    return bool(daemon_nodes(world))
+
+
 def find_user(hsm: Hsm, name: str) -> User | None:
     """User names are not case-sensitive in the shells."""
     wanted = name.lower()

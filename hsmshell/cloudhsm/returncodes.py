@@ -42,6 +42,13 @@ MXN_AUTH_FAILED = ReturnCode(0x1B0, "RET_MXN_AUTH_FAILED", "HSM Error: RET_MXN_A
 SERVER_UNAVAILABLE = ReturnCode(
     0x30000085, "RET_SERVER_UNAVAILABLE", "HSM CLUSTER ERROR: Server in cluster is unavailable"
 )
+# The client library's answer when key_mgmt_util finds no client daemon to talk to, as a
+# daemon that reaches no HSM leaves it (cloudhsm-shells-spec §1.5, §3.1).  The text is
+# documented; the number is the one a published session shows (`Cfm3Initialize() returned
+# 0x40000040 : LIQUIDSECURITY: Daemon socket connection error`).  GAP: its RET_ name is not.
+DAEMON_SOCKET_ERROR = ReturnCode(
+    0x40000040, "RET_DAEMON_SOCKET_CONNECTION_ERROR", "LIQUIDSECURITY: Daemon socket connection error"
+)
 # GAP: the refusals below are documented as rules without their texts.
 USER_ALREADY_EXISTS = ReturnCode(0xA9, "RET_USER_ALREADY_EXISTS", "HSM Error: RET_USER_ALREADY_EXISTS")
 USER_OWNS_KEYS = ReturnCode(0xAA, "RET_USER_OWNS_KEYS", "HSM Error: RET_USER_OWNS_KEYS")

@@ -61,6 +61,7 @@ class Shell:
     prompt = ""
     tool = ""
     table: CommandTable
+    failed_start_status = 1  # the exit status when the tool stops before its first prompt
 
     def __init__(self, store: Store, console: Console):
         self.store = store
@@ -86,7 +87,7 @@ class Shell:
     def run(self) -> int:
         try:
             if not self.start():
-                return 1
+                return self.failed_start_status
             while not self.done:
                 line = self.console.read_line(self.prompt)
                 if line is None:

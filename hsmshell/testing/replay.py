@@ -118,6 +118,8 @@ def _run(step: Step, store, tools: dict[str, ToolSession], variables: dict[str, 
     session = tools.get(step.kind)
     if session is None or not session.alive:
         session = tools[step.kind] = ToolSession(step.kind, store)
+        if not session.alive:  # it stopped before its prompt (key_mgmt_util with no HSM to reach)
+            return None, session.banner
     shown = session.prompt
     answers = [substitute(line, variables) for line in expected]
     output = session.send(None if command.strip() == END_OF_INPUT else command, answers)

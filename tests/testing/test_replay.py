@@ -120,3 +120,18 @@ def test_color_on_leaves_no_escape_codes_in_a_transcript(tmp_path, capsys):
     assert "|  arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab |" in text
     assert "\x1b" not in text
     assert run(capsys, path)[0] == 0
+
+
+def test_a_tool_prompt_whose_tool_does_not_start_shows_why(tmp_path, capsys):
+    """key_mgmt_util stops before its prompt when the client daemon reaches no HSM: a
+    `Command:` line then gets what it printed instead, and the replay goes on."""
+    path = write(tmp_path, HEAD + "$ configure -a 10.9.9.9\n" + "Command: findKey\n" + "Command: exit\n")
+    assert run(capsys, "--update", path)[0] == 1
+    failure = ("\n\tCfm3Initialize() returned 0x40000040 : LIQUIDSECURITY: Daemon socket connection error\n"
+               "\n\tCfm3Initialize() returned app id : ffffffff \n")
+    assert Path(path).read_text() == HEAD + (
+        "$ configure -a 10.9.9.9\n"
+        "Updating server config in /opt/cloudhsm/etc/cloudhsm_client.cfg\n"
+        "Updating server config in /opt/cloudhsm/etc/cloudhsm_mgmt_util.cfg\n"
+        f"Command: findKey\n{failure}Command: exit\n{failure}")
+    assert run(capsys, path)[0] == 0

@@ -80,7 +80,9 @@ def find_single_key(shell: KeyMgmtUtil, args: list[str]) -> None:
          description="Delete a key specifying a key handle.")
 def delete_key(shell: KeyMgmtUtil, args: list[str]) -> None:
     handle = _handle(parse(args, {"-k": "Key handle"}, required=("-k",)))
-    done = shell.hsm_call("Cfm3DeleteKey",
+    # The tool finds the key before it deletes it (a missing handle is Cfm3FindKey's 0xa8,
+    # deleteKey.md), so a call that reaches no HSM fails as that find.
+    done = shell.hsm_call("Cfm3FindKey",
                           lambda world, cluster, session, hsms: keys.delete_key(cluster, session, hsms, handle))
     if done is None:
         return

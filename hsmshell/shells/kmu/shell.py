@@ -1,5 +1,6 @@
 """The KMU process: it reaches the cluster through the client daemon, which numbers the HSMs
 `Node id 0, 1, ...`, and prints each call's return line and a `Cluster Error Status` block.
+A daemon that reaches no HSM stops it at start, and fails each call of a session already open.
 
 Lines after the command are indented by a tab, as on the tool's reference pages (the
 getting-started and KMS pages show them flush left: documentation formatting).
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.keys import Refused
-from ...cloudhsm.nodes import daemon_nodes
+from ...cloudhsm.nodes import daemon_nodes, daemon_reaches_hsm
 from ...world.model import Cluster, Hsm, Session, World
 from ...world.store import Store
 from ..console import Console
@@ -89,14 +90,42 @@ class KeyMgmtUtil(Shell):
     prompt = "Command: "
     tool = "key_mgmt_util"
     table = TABLE
+    # main() returns -1 when the library does not initialise (Cfm2Util source).
+    failed_start_status = 255
 
     @classmethod
     def from_args(cls, store: Store, args: list[str]) -> "KeyMgmtUtil":
         return cls(store, console_for(TABLE, None))
 
+    def start(self) -> bool:
+        """Nothing is printed before the first prompt (cloudhsm-shells-spec §3.1, a GAP), unless
+        the library finds no daemon to talk to: then main() prints Cfm3Initialize's return and
+        the app id it was left with, and ends (Cfm2Util source)."""
+        if daemon_reaches_hsm(self.store.read()):
+            return True
+        code = rc.DAEMON_SOCKET_ERROR
+        self.line()
+        self.line(f"\tCfm3Initialize() returned 0x{code.code:02x} : {code.message}")
+        self.line()
+        # GAP: the id is the source's initial value (-1), on the guess that a failed
+        # Cfm3Initialize leaves it unset; whatever the clean-up calls after it print is not
+        # known, so nothing is printed for them.
+        self.line("\tCfm3Initialize() returned app id : ffffffff ")
+        return False
+
     def nodes(self, world: World) -> tuple[Cluster | None, list[tuple[int, Hsm]]]:
         nodes = daemon_nodes(world)
         cluster = world.clusters.get(world.client.cluster_id)
+        return cluster, nodes
+
+    def reached(self, world: World, call: str) -> tuple[Cluster, list[tuple[int, Hsm]]]:
+        """The cluster and the nodes a call reaches; with none, the call fails as the daemon
+        answers it.  GAP: the reference gives no output for a session whose HSMs are all gone;
+        the daemon's cluster error for an unavailable server is the plausible answer, with no
+        node to report it on."""
+        cluster, nodes = self.nodes(world)
+        if cluster is None or not nodes:
+            raise Refused(call, rc.SERVER_UNAVAILABLE)
         return cluster, nodes
 
     def session(self, world: World) -> Session | None:
@@ -129,13 +158,17 @@ class KeyMgmtUtil(Shell):
         if where:
             self.write(f"\nWhere: {where}\n\n")
 
-    def logged_in(self, world: World):
-        """(cluster, session, [(node id, hsm)] logged in), or None after saying why not."""
-        cluster, nodes = self.nodes(world)
+    def logged_in(self, world: World, call: str):
+        """(cluster, session, [(node id, hsm)] logged in), or None when no node the daemon
+        reaches holds this session's login (it never logged in, or those HSMs are gone).
+        GAP: whether the daemon logs a session in to an HSM added later is undocumented; it
+        is taken not to, so the user logs in again rather than finding nothing there."""
+        cluster, nodes = self.reached(world, call)
         session = self.session(world)
-        if cluster is None or session is None:
+        mine = [(node, hsm) for node, hsm in nodes if session and hsm.hsm_id in session.hsms]
+        if not mine:
             return None
-        return cluster, session, [(node, hsm) for node, hsm in nodes if hsm.hsm_id in session.hsms]
+        return cluster, session, mine
 
     def hsm_call(self, call: str, action):
         """Run `action(world, cluster, session, hsms)` as the logged-in user in one
@@ -144,7 +177,7 @@ class KeyMgmtUtil(Shell):
         nodes: list[tuple[int, Hsm]] = []
         try:
             with self.store.transaction() as world:
-                context = self.logged_in(world)
+                context = self.logged_in(world, call)
                 if context is None:
                     # GAP: the text of a key command run before loginHSM is undocumented.
                     raise Refused(call, rc.NOT_LOGGED_IN)

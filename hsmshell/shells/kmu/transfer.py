@@ -311,15 +311,16 @@ def get_cert(shell: KeyMgmtUtil, args: list[str]) -> None:
     cert_type = number(options, flag, "certificate type")
     try:
         with shell.store.transaction(write=False) as world:
-            cluster, _ = shell.nodes(world)
-            pem = keyfiles.certificate(cluster, cert_type) if cluster else None
+            cluster, _ = shell.reached(world, "Cfm3GetCert()")
+            pem = keyfiles.certificate(cluster, cert_type)
     except keys.Refused as refusal:
-        # This call prints its code in decimal after "()" (getCert.md).
+        # This call prints its code in decimal after "()" (getCert.md); a failure in words of
+        # its own (Cfm2Util source, typo and all).
         shell.line()
-        shell.line(f"Cfm3GetCert() returned {refusal.code.code} :{refusal.code.message}")
+        shell.line(f"Cfm3GetCert() failed with erro code {refusal.code.code} :{refusal.code.message}")
         shell.line()
         return
-    if pem is not None and shell.write_file(options["-f"], pem):
+    if shell.write_file(options["-f"], pem):
         shell.line()
         shell.line(f"Cfm3GetCert() returned 0 :{rc.SUCCESS.message}")
         shell.line()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm import users
+from ...cloudhsm.keys import Refused
 from .shell import TABLE, KeyMgmtUtil, flag_value
 
 LOGIN_USAGE = "loginHSM -u <user type> { -p | -hpswd } <password> -s <username>"
@@ -51,29 +52,40 @@ def login_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
         if password is None:
             return
         shell.line()
-    with shell.store.transaction() as world:
-        cluster, nodes = shell.nodes(world)
-        if user_type != "CU":
-            # key_mgmt_util is for crypto users only (cloudhsm-shells-spec §3.4, Error2String 0xdb).
-            results = [(node, rc.INVALID_USER_TYPE) for node, _ in nodes]
-        elif cluster is None:
-            results = []
-        else:
-            login = users.login(world, cluster, [hsm for _, hsm in nodes], session_id=shell.session_id,
-                                tool=shell.tool, pid=shell.pid, user_type="CU", user_name=name,
-                                password=password)
-            results = [(node, code) for (node, _), (_, code) in zip(nodes, login.results)]
+    try:
+        with shell.store.transaction() as world:
+            cluster, nodes = shell.reached(world, "Cfm3LoginHSM")
+            if user_type != "CU":
+                # key_mgmt_util is for crypto users only (cloudhsm-shells-spec §3.4, Error2String 0xdb).
+                results = [(node, rc.INVALID_USER_TYPE) for node, _ in nodes]
+            else:
+                login = users.login(world, cluster, [hsm for _, hsm in nodes], session_id=shell.session_id,
+                                    tool=shell.tool, pid=shell.pid, user_type="CU", user_name=name,
+                                    password=password)
+                results = [(node, code) for (node, _), (_, code) in zip(nodes, login.results)]
+    except Refused as refusal:
+        return _failed(shell, refusal)
     overall = next((code for _, code in results if code), rc.SUCCESS)
     shell.returned("Cfm3LoginHSM", overall, message_apart=True)
     shell.status(results)
     shell.line()
 
 
+def _failed(shell: KeyMgmtUtil, refusal: Refused) -> None:
+    """A call no node took: its return line alone, as the client prints a failure that came
+    with no cluster status."""
+    shell.returned(refusal.call, refusal.code, message_apart=True)
+    shell.line()
+
+
 @TABLE.command("logoutHSM", usage="logoutHSM", summary="Logout from the HSM")
 def logout_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
-    with shell.store.transaction() as world:
-        _, nodes = shell.nodes(world)
-        logged_out = users.logout(world, [hsm for _, hsm in nodes], shell.session_id)
+    try:
+        with shell.store.transaction() as world:
+            _, nodes = shell.reached(world, "Cfm3LogoutHSM")
+            logged_out = users.logout(world, [hsm for _, hsm in nodes], shell.session_id)
+    except Refused as refusal:
+        return _failed(shell, refusal)
     results = [(node, code) for (node, _), (_, code) in zip(nodes, logged_out)]
     overall = next((code for _, code in results if code), rc.SUCCESS)
     shell.returned("Cfm3LogoutHSM", overall, message_apart=True)
@@ -86,8 +98,12 @@ def list_users(shell: KeyMgmtUtil, args: list[str]) -> None:
     """One table for the whole cluster, even when the HSMs disagree (listUsers.md): each user
     as the first HSM that knows it reports it."""
     world = shell.store.read()
+    try:
+        _, nodes = shell.reached(world, "Cfm3ListUsers")
+    except Refused as refusal:
+        return _failed(shell, refusal)
     merged: dict[int, object] = {}
-    for _, hsm in shell.nodes(world)[1]:
+    for _, hsm in nodes:
         for user in users.list_users(hsm):
             merged.setdefault(user.user_id, user)
     shell.line()
