@@ -70,11 +70,17 @@ class HsmShellApp(App):
 
     def on_world_changed(self, message: WorldChanged) -> None:
         self._last = message.snapshot
-        self.query_one(StatusPane).show(message.snapshot)
+        self._show(message.snapshot)
 
     def on_world_unreadable(self, message: WorldUnreadable) -> None:
         if self._last is not None:
-            self.query_one(StatusPane).show(replace(self._last, problem=message.problem))
+            self._show(replace(self._last, problem=message.problem))
+
+    def _show(self, snapshot) -> None:
+        # The watcher's thread may post a change while the app is closing and its panes are
+        # already gone: there is nothing left to show it on.
+        for pane in self.query(StatusPane):
+            pane.show(snapshot)
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -212,3 +212,17 @@ async def test_a_table_shows_plain_in_a_tab_even_with_color_on(world_path):
         for color in ("on", "auto"):
             await type_line(pilot, app, f"aws kms list-keys --output table --color {color}", expect=row)
         assert "\x1b" not in output(app) and "\ufffd" not in output(app)
+
+
+async def test_a_change_posted_while_the_app_closes_is_let_go(world_path):
+    """The watcher's thread can post a change after the panes are gone: nothing to show it on."""
+    from tui.messages import WorldChanged
+    from tui.status_pane import StatusPane
+
+    app = HsmShellApp(world_path, status_only=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        snapshot = app.watcher.snapshot()
+        await app.query_one(StatusPane).remove()
+        app.post_message(WorldChanged(snapshot))
+        await pilot.pause(0.1)
+    assert app.return_code in (0, None)
