@@ -173,6 +173,15 @@ class Trail(Sequence):
             self._seen = events[len(events) - self.limit:] if self.limit else []
         return self._seen
 
+    def __deepcopy__(self, memo) -> Trail:
+        """A copy (a lab's check asks its question of a copy of the world) that shares the
+        logged events, history no one changes, and copies those of this transaction."""
+        import copy
+
+        twin = Trail(self._logged, self.limit)
+        twin._end, twin.recorded = self._end, copy.deepcopy(self.recorded, memo)
+        return twin
+
     def __getitem__(self, index):
         return self._events()[index]
 

@@ -167,3 +167,16 @@ def test_a_log_replaced_by_another_process_is_read_afresh(store, world_path):
     assert names(store) == ["DeleteKey"]
     record(store, "After")
     assert names(Store(world_path)) == ["DeleteKey", "After"]
+
+
+def test_a_copy_of_the_world_shares_the_log_and_records_on_its_own(store):
+    import copy
+
+    record(store, "Logged")
+    with store.transaction() as world:
+        twin = copy.deepcopy(world)
+        trail.record(twin, "OnTheCopy", request=None)
+        assert [e["eventName"] for e in twin.trail] == ["Logged", "OnTheCopy"]
+        assert [e["eventName"] for e in world.trail] == ["Logged"]
+        assert twin.trail._logged is world.trail._logged  # a thousand events are not copied
+    assert names(store) == ["Logged"]
