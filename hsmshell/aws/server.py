@@ -207,7 +207,10 @@ class _Handler(socketserver.StreamRequestHandler):
         self._reply(status, {"__type": code, member: message})
 
     def _reply(self, status: int, payload: dict) -> None:
-        data = json.dumps(payload).encode()
+        try:
+            data = json.dumps(payload).encode()
+        except (TypeError, ValueError) as exc:  # a response JSON cannot hold: the service's fault
+            status, data = 500, json.dumps({"__type": "InternalFailure", "message": str(exc)}).encode()
         head = (f"HTTP/1.1 {status} {_reason(status)}\r\nServer: hsmshell\r\nDate: {_date()}\r\n"
                 f"Content-Type: {JSON}\r\nContent-Length: {len(data)}\r\nx-amzn-RequestId: {uuid.uuid4()}\r\n"
                 + ("Connection: close\r\n" if self.close_connection else "") + "\r\n")

@@ -248,3 +248,13 @@ def test_a_silent_client_is_let_go_and_others_are_served_meanwhile(endpoint, mon
         silent.sendall(b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n{")  # and then nothing
         assert client(endpoint).list_keys()["Keys"]
         assert silent.recv(65536) == b""  # closed by the server once the idle time has passed
+
+
+def test_a_response_json_cannot_hold_is_an_internal_failure_not_a_traceback(endpoint, monkeypatch):
+    from hsmshell.aws import dispatch
+
+    monkeypatch.setattr(dispatch, "call", lambda *args: {"Plaintext": b"raw bytes"})
+    received = exchange(endpoint, list_keys())
+    assert received.startswith(b"HTTP/1.1 500 Internal Server Error\r\n") and b"InternalFailure" in received
+    monkeypatch.undo()
+    assert client(endpoint).list_keys()["Keys"]  # and it still serves
