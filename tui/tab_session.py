@@ -2,9 +2,10 @@
 
 At its `$` prompt a person types what they would type in a real terminal.
 `cloudhsm_mgmt_util ...` and `key_mgmt_util` run the same engines as the console scripts, in
-this process, until `quit` / `exit`; `aws ...`, `hsmshell ...` and `configure ...` (the client
-host's /opt/cloudhsm/bin/configure, as `hsmshell configure`) run directly; a leading `sudo` is
-dropped, as the documentation's lines have one.  Each tab has its own logins, as separate
+this process, until `quit` / `exit` (`key_mgmt_util singlecmd ...` for its one command);
+`aws ...`, `hsmshell ...` and `configure ...` (the client host's /opt/cloudhsm/bin/configure,
+as `hsmshell configure`) run directly; a leading `sudo` is dropped, as the documentation's
+lines have one.  Each tab has its own logins, as separate
 terminals would.  The engines block on input, so the session runs
 in a worker thread and talks to its tab through `call_from_thread`.
 """
@@ -24,6 +25,8 @@ SHELL_COMMANDS = ("cloudhsm_mgmt_util", "key_mgmt_util", "aws", "hsmshell", "con
 HELP = """Type what you would type in a terminal:
   cloudhsm_mgmt_util [CONFIG_FILE]   the aws-cloudhsm> shell, until quit
   key_mgmt_util                      the Command: shell, until exit
+  key_mgmt_util singlecmd loginHSM -u CU -s <user> -p <password> <command> ...
+                                     log in, run one command, log out
   aws kms ...                        the AWS CLI against the simulated KMS
   configure -a <HSM IP> | --cmu <HSM IP> | -m
                                      point the tools at a cluster's HSMs
@@ -116,7 +119,11 @@ class TabSession:
         elif name == "key_mgmt_util":
             from hsmshell.shells.kmu import KeyMgmtUtil
 
-            self._engine(KeyMgmtUtil(store, self.console))
+            shell = KeyMgmtUtil(store, self.console, words[1:])
+            if shell.single is None:
+                self._engine(shell)
+            else:  # `key_mgmt_util singlecmd ...`: one command, no prompt of its own
+                shell.run()
         elif name == "aws":
             from hsmshell.aws import cli
 
@@ -159,5 +166,14 @@ def carries_password(line: str, table) -> bool:
     if table is not None:
         return table.carries_password(line)
     from hsmshell.aws.cli import PASSWORD_OPTION
+    from hsmshell.shells.kmu.singlecmd import password_at
 
+    try:
+        words = shlex.split(line)
+    except ValueError:
+        words = line.split()
+    if words[:1] == ["sudo"]:
+        words = words[1:]
+    if words and os.path.basename(words[0]) == "key_mgmt_util" and password_at(words[1:]) is not None:
+        return True  # key_mgmt_util singlecmd loginHSM ... -p <password> ...
     return PASSWORD_OPTION in line

@@ -103,19 +103,24 @@ class Shell:
         self.line()
 
     def dispatch(self, line: str) -> None:
-        words = line.split()
+        self.run_words(line.split())
+
+    def run_words(self, words: list[str]):
+        """Run one command given as its words (a typed line split at blanks, or a process's
+        arguments); returns what the command returned, None when it did not run."""
         if not words:
-            return
+            return None
         command = self.table.resolve(words[0])
         if command is None:
             self.unknown(words[0])
-            return
+            return None
         try:
-            command.run(self, words[1:])
+            return command.run(self, words[1:])
         except WorldError as exc:
             self.line(f"hsmshell: {exc}")
         except Exception as exc:  # noqa: BLE001 - no input line may end in a traceback
             self.line(f"hsmshell: internal error in {command.name}: {type(exc).__name__}: {exc}")
+        return None
 
     def unknown(self, word: str) -> None:
         raise NotImplementedError

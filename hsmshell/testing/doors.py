@@ -86,7 +86,7 @@ class ToolSession:
             config = args[0] if args else None
             self.shell = CloudHsmMgmtUtil(store, self.console, config)
         else:
-            self.shell = KeyMgmtUtil(store, self.console)
+            self.shell = KeyMgmtUtil(store, self.console, args)  # `singlecmd ...` runs one command
         self._thread = threading.Thread(target=self._main, name=f"transcript-{kind}", daemon=True)
         self._thread.start()
         self.banner = self._wait()

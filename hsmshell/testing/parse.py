@@ -8,8 +8,9 @@
     ...
 
 `$ ` lines are shell commands; a line that begins with a tool's prompt (`aws-cloudhsm>`,
-`server0>`, `Command:`) is a command to that tool; every other line is expected output of
-the command above it.  Answers to a tool's questions stand where a terminal shows them
+`server0>`, `Command:`) is a command to that tool (except the `Command:` echo that a
+`$ key_mgmt_util singlecmd ...` line prints: its output); every other line is expected output
+of the command above it.  Answers to a tool's questions stand where a terminal shows them
 (`Do you want to continue(y/n)?y`), and are found by the replay when the tool asks.
 
 A Markdown runbook is a transcript too: its fenced blocks whose first line is a command are
@@ -129,9 +130,12 @@ def command_line(line: str) -> tuple[str, str, str] | None:
 
 def _steps(lines: list[str], numbers: list[int], indent: str, path: Path) -> list[Step]:
     steps: list[Step] = []
+    echo: list[str] | None = None  # the `Command:` line a `key_mgmt_util singlecmd` prints
     for n in numbers:
         line = _dedent(lines[n], indent)
         found = command_line(line)
+        if found is not None and echo is not None and found[0] == "kmu" and found[2].split() == echo:
+            found, echo = None, None  # output of the step above, not a command typed
         if found is None:
             if not steps:
                 if line.strip():
@@ -147,7 +151,24 @@ def _steps(lines: list[str], numbers: list[int], indent: str, path: Path) -> lis
             continue
         kind, prompt, command = found
         steps.append(Step(kind, n, n + 1, prompt, command, indent))
+        echo = _singlecmd_echo(command) if kind == "shell" else None
     return steps
+
+
+def _singlecmd_echo(command: str) -> list[str] | None:
+    """The words key_mgmt_util echoes after `Command:` for a `$ key_mgmt_util singlecmd ...`
+    line, or None for any other line."""
+    words = command.split()
+    if words[:1] == ["sudo"]:
+        words = words[1:]
+    if not words or Path(words[0]).name.removesuffix(".exe") != "key_mgmt_util" or "singlecmd" not in words:
+        return None
+    from ..shells.kmu.singlecmd import SINGLECMD, split
+
+    args = [w for i, w in enumerate(words[1:], 1) if not (w.startswith("--world") or words[i - 1] == "--world")]
+    if args[:1] != [SINGLECMD]:
+        return None
+    return split(args[1:])[1] or None
 
 
 def _plain_header(lines: list[str], path: Path) -> tuple[Header, int]:

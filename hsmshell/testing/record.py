@@ -29,6 +29,7 @@ from .replay import END_OF_INPUT
 
 SHELL_COMMANDS = ("aws", "hsmshell", "configure", "cloudhsm_mgmt_util", "key_mgmt_util", "exit")
 WORDS = re.compile(r"(\s+)")
+ECHO = "Command:"  # key_mgmt_util's echo of the command it runs in single-command mode
 
 
 class Passwords:
@@ -66,7 +67,13 @@ def environment_name(variable: str) -> str:
 
 def _password_word(words: list[str], kind: str | None) -> int | None:
     """Where the password stands in a command line of a tool (kind cmu/kmu) or of the shell."""
-    if kind is None:
+    if kind is None and tool_of(words) == "kmu":  # key_mgmt_util singlecmd loginHSM ... -p <password> ...
+        from ..shells.kmu.singlecmd import password_at
+
+        program = 1 if words[0] == "sudo" else 0
+        at = password_at(words[program + 1:])
+        at = None if at is None else program + 1 + at
+    elif kind is None:
         at = words.index(PASSWORD_OPTION) + 1 if PASSWORD_OPTION in words else None
     elif kind == "kmu":
         from ..shells.kmu.shell import TABLE
@@ -91,6 +98,9 @@ class _Recorder:
 
     def write(self, text: str) -> None:
         self.inner.write(text)
+        if self.kind == "kmu" and text.startswith(ECHO):
+            # single-command mode echoes a `loginHSM ... -p <password>` that has no command after it
+            text = ECHO + self.passwords.in_command(text[len(ECHO):], self.kind)
         self.sink.append(text)
 
     def read_line(self, prompt: str) -> str | None:
@@ -165,7 +175,7 @@ def _run(line: str, store, console: Console, sink: list[str], interactive: bool,
     inner = console_for(tool.table) if interactive else console
     recorder = _Recorder(inner, sink, kind, passwords)
     shell = CloudHsmMgmtUtil(store, recorder, args[0] if args else None) if kind == "cmu" \
-        else KeyMgmtUtil(store, recorder)
+        else KeyMgmtUtil(store, recorder, args)
     status = shell.run()
     if status:
         sink.append(f"[{status}]\n")  # a terminal shows no status; the transcript does

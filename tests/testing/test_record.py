@@ -77,3 +77,33 @@ def test_recorded_at_a_terminal_with_the_real_console(tmp_path):
     replayed = hsmshell("transcript", "run", "pty.transcript", cwd=tmp_path,
                         env={"HSMSHELL_PASSWORD": "notThePassword1"})
     assert replayed.returncode == 0, replayed.stdout
+
+
+def test_a_singlecmd_password_stays_out_of_the_recording(tmp_path, monkeypatch, capsys):
+    """In-process (this checkout's code): the password on a `key_mgmt_util singlecmd` line, and
+    in the echo of a login that has no command after it, is written as a variable."""
+    import io
+
+    from hsmshell.testing.record import record
+    from hsmshell.testing.replay import run_file
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO(
+        f"aws kms disconnect-custom-key-store --custom-key-store-id {STORE}\n"
+        "cloudhsm_mgmt_util\nloginHSM CO admin co12345\nchangePswd CU kmsuser tempPassword\ny\nquit\n"
+        "sudo /opt/cloudhsm/bin/key_mgmt_util singlecmd loginHSM -u CU -s kmsuser -p tempPassword findKey\n"
+        "key_mgmt_util singlecmd loginHSM -u CU -s kmsuser -p tempPassword\n"
+        "key_mgmt_util singlecmd loginHSM -u CU -s kmsuser -p wrongPassword findKey\n"))
+    assert record("single.transcript") == 0
+    text = (tmp_path / "single.transcript").read_text()
+    assert "tempPassword" not in text and "wrongPassword" not in text
+    assert ("$ sudo /opt/cloudhsm/bin/key_mgmt_util singlecmd loginHSM -u CU -s kmsuser -p <password2> findKey\n"
+            in text)
+    assert "\nCommand: findKey \n" in text
+    assert "\nCommand: loginHSM  -u  CU  -s  kmsuser  -p  <password2> \n" in text
+    assert "-p <password3> findKey\n" in text and "RET_USER_LOGIN_FAILURE\n" in text and "\n[255]\n" in text
+    capsys.readouterr()
+    for name, value in {**PASSWORDS, "HSMSHELL_PASSWORD3": "wrongPassword"}.items():
+        monkeypatch.setenv(name, value)
+    result = run_file(tmp_path / "single.transcript")
+    assert result.ok, result.report()

@@ -226,3 +226,22 @@ async def test_a_change_posted_while_the_app_closes_is_let_go(world_path):
         app.post_message(WorldChanged(snapshot))
         await pilot.pause(0.1)
     assert app.return_code in (0, None)
+
+
+async def test_a_singlecmd_in_a_tab_runs_one_command_and_keeps_its_password_out_of_history(world_path):
+    password = "Zq7hW2mV9pLx4RcT8bNf3KdY6sGj1uEo"  # the fixture's kmsuser password, KMS's own
+    app = HsmShellApp(world_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await type_line(pilot, app, "ls", expect="ls: command not found")  # a line the history keeps
+        await type_line(pilot, app, "sudo /opt/cloudhsm/bin/key_mgmt_util singlecmd loginHSM -u CU -s kmsuser "
+                                    f"-p {password} findKey", expect="RET_USER_LOGIN_FAILURE")
+        await type_line(pilot, app, f"aws kms disconnect-custom-key-store --custom-key-store-id {STORE_ID}")
+        await until(pilot, lambda: "○ DISCONNECTED" in status_text(app))
+        await type_line(pilot, app, f"key_mgmt_util singlecmd loginHSM -u CU -s kmsuser -p {password} findKey",
+                        expect="Cfm3FindKey returned: 0x00 : HSM Return: SUCCESS")
+        assert "Command: findKey " in output(app)
+        tab = active_tab(app)
+        await until(pilot, lambda: tab._prompt == "$ ")  # back at the tab's own prompt
+        history = tab.query_one("CommandInput").history
+        assert "ls" in history and not any(password in line for line in history)
+        assert [s.tool for s in open_store_of(world_path).read().sessions.values()] == []

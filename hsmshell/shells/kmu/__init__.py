@@ -5,5 +5,5 @@ from . import generate, keys, session, signing, transfer, users  # noqa: F401 - 
 from .shell import KeyMgmtUtil
 
 
-def main() -> int:
-    return run_shell(KeyMgmtUtil)
+def main(argv: list[str] | None = None) -> int:
+    return run_shell(KeyMgmtUtil, argv)

@@ -15,8 +15,9 @@ from ...cloudhsm.keys import Refused
 from ...cloudhsm.nodes import daemon_nodes, daemon_reaches_hsm
 from ...world.model import Cluster, Hsm, Session, World
 from ...world.store import Store
-from ..console import Console
+from ..console import Console, StreamConsole
 from ..engine import CommandTable, Shell, console_for
+from . import singlecmd
 from .where import WHERE
 from .where import where as where_text
 
@@ -93,9 +94,43 @@ class KeyMgmtUtil(Shell):
     # main() returns -1 when the library does not initialise (Cfm2Util source).
     failed_start_status = 255
 
+    def __init__(self, store: Store, console: Console, args: list[str] | None = None):
+        super().__init__(store, console)
+        # The words after `singlecmd`, or None for the interactive shell.  Other arguments
+        # are not read (GAP: main()'s "Unknown commandline arguments" text is not emulated).
+        self.single = args[1:] if args and args[0] == singlecmd.SINGLECMD else None
+
     @classmethod
     def from_args(cls, store: Store, args: list[str]) -> "KeyMgmtUtil":
+        if args and args[0] == singlecmd.SINGLECMD:
+            # It asks nothing (but loginHSM -hpswd's password): no line editing to set up.
+            return cls(store, StreamConsole(), args)
         return cls(store, console_for(TABLE, None))
+
+    def run(self) -> int:
+        if self.single is None:
+            return super().run()
+        try:
+            # The library starts before main() looks at its arguments: no HSM, no command.
+            if not self.start():
+                return self.failed_start_status
+            return self.run_single(self.single)
+        finally:
+            self.close()  # Cfm2CloseSession: the login ends with the process, no logoutHSM
+
+    def run_single(self, words: list[str]) -> int:
+        """main()'s singlecmd branch (singlecmd.py).  GAP: the source prints its start-up lines
+        (app id, session handle, FIPS mode) first; like the interactive shell, which the spec
+        has print nothing before its prompt, nothing is printed for them here.  GAP: a
+        loginHSM that only prints its help (a flag missing) is taken to fail the login, as a
+        login that never reached the HSM."""
+        login, command = singlecmd.split(words)
+        if login is not None and not self.run_words(["loginHSM", *login]):
+            return singlecmd.LOGIN_FAILED_STATUS
+        if command:
+            self.line("Command:" + "".join(f" {word} " for word in command))
+            self.run_words(command)
+        return 0
 
     def start(self) -> bool:
         """Nothing is printed before the first prompt (cloudhsm-shells-spec §3.1, a GAP), unless

@@ -34,7 +34,8 @@ def _login_help(shell: KeyMgmtUtil, error: str | None) -> None:
 
 @TABLE.command("loginHSM", usage=LOGIN_USAGE, summary="Login to the HSM",
                carries_password=lambda args: "-p" in args[:-1])
-def login_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
+def login_hsm(shell: KeyMgmtUtil, args: list[str]) -> bool | None:
+    """True when every node logged the user in (single-command mode goes on only then)."""
     if "-h" in args:
         return _login_help(shell, None)
     user_type, name, password = flag_value(args, "-u"), flag_value(args, "-s"), flag_value(args, "-p")
@@ -69,6 +70,7 @@ def login_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
     shell.returned("Cfm3LoginHSM", overall, message_apart=True)
     shell.status(results)
     shell.line()
+    return not overall
 
 
 def _failed(shell: KeyMgmtUtil, refusal: Refused) -> None:
