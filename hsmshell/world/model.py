@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .trail_log import Trail
+
 USER_TYPES = ("CO", "CU", "AU", "PRECO", "PCO")
 
 # Connection states of a custom key store (kms-spec §2).
@@ -238,4 +240,5 @@ class World:
     sealer: Any = field(default=None, repr=False, compare=False, metadata={"transient": True})
     # Not saved in the world file: CloudTrail's events, which the store keeps in a log beside
     # it (`trail_log.py`).  A fixture may still list events under `trail:`; they start the log.
-    trail: Any = field(default_factory=list, repr=False, compare=False, metadata={"transient": True})
+    trail: Any = field(default_factory=lambda: Trail([], Settings.trail_limit), repr=False, compare=False,
+                       metadata={"transient": True})

@@ -180,3 +180,11 @@ def test_a_copy_of_the_world_shares_the_log_and_records_on_its_own(store):
         assert [e["eventName"] for e in world.trail] == ["Logged"]
         assert twin.trail._logged is world.trail._logged  # a thousand events are not copied
     assert names(store) == ["Logged"]
+
+
+def test_a_world_made_in_code_records_events_as_one_read_from_a_file():
+    from hsmshell.world.model import Client, World
+
+    world = World(client=Client(cluster_id="cluster-1a23b4cdefg"))
+    trail.record(world, "Encrypt", request=None)
+    assert [e["eventName"] for e in world.trail] == ["Encrypt"] and world.trail.last_event_id()
