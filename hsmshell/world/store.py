@@ -36,7 +36,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import changes, codec, credentials, emitter, trail_log, validate
+from . import codec, credentials, emitter, trail_log, validate
 from .model import World
 
 
@@ -100,7 +100,7 @@ class Store:
         self._cache: tuple[bytes, World] | None = None
         # The cached world as the file holds it, to tell a transaction that changed nothing
         # without emitting its text (changes.py), taken in a run of such transactions.
-        self._snapshot: changes.Snapshot | None = None
+        self._snapshot = None  # a changes.Snapshot
         self._unchanged_run = 0
         self._sealer: credentials.Sealer | None = None
         self._derived_at = float("-inf")  # when this store last wrote the derived cache
@@ -264,7 +264,10 @@ class Store:
                 self._unchanged_run = self._unchanged_run + 1 if unchanged else 0
                 if self._unchanged_run >= 2:
                     # The second in a row: worth a snapshot (for a small world even the first
-                    # would be, for 3,300 keys it costs six emissions).
+                    # would be, for 3,300 keys it costs six emissions).  Imported here: a shell
+                    # that runs a command or two never needs it.
+                    from . import changes
+
                     self._snapshot = changes.Snapshot(world)
         except ValueError as exc:
             raise WorldError(f"{self.path}: not saved, the world file cannot hold a value: {exc}") from None
