@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..cloudhsmv2 import backups, clusters
+from ..cloudhsmv2 import backups, certificates, clusters
 from ..cloudhsmv2.errors import CloudHsmError
 from ..world.model import Backup, Cluster, Hsm, World
 from . import shapes
@@ -37,7 +37,7 @@ def hsm_entry(cluster: Cluster, hsm: Hsm) -> dict[str, Any]:
     return entry
 
 
-def cluster_entry(cluster: Cluster) -> dict[str, Any]:
+def cluster_entry(world: World, cluster: Cluster) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "BackupPolicy": "DEFAULT",
         "BackupRetentionPolicy": {"Type": "DAYS", "Value": str(cluster.backup_retention_days)},
@@ -56,9 +56,7 @@ def cluster_entry(cluster: Cluster) -> dict[str, Any]:
         "SubnetMapping": dict(sorted(cluster.subnets.items())),
         "VpcId": cluster.vpc_id,
         "NetworkType": "IPV4",
-        # GAP: the range keeps no cluster certificates beyond the trust anchor, which
-        # DescribeClusters never returns; the structure is printed empty, as for a new cluster.
-        "Certificates": {},
+        "Certificates": certificates.of_cluster(world, cluster),
         "TagList": [],
         "Mode": "FIPS" if cluster.hsm_type == "hsm1.medium" else "NON_FIPS",
     })
@@ -84,7 +82,7 @@ def backup_entry(world: World, backup: Backup) -> dict[str, Any]:
 def describe_clusters(world: World, params: dict) -> dict:
     found = clusters.describe(world, shapes.filters(params))
     chunk, token = shapes.token_page(found, params, limit_max=25, bad_token=BAD_TOKEN)
-    result: dict[str, Any] = {"Clusters": [cluster_entry(c) for c in chunk]}
+    result: dict[str, Any] = {"Clusters": [cluster_entry(world, c) for c in chunk]}
     if token:
         result["NextToken"] = token
     return result
@@ -119,7 +117,7 @@ def create_cluster(world: World, params: dict) -> dict:
         subnet_ids=shapes.string_list(params, "SubnetIds", required=True),
         source_backup_id=shapes.string(params, "SourceBackupId", max_len=256),
         retention_days=_retention_days(params))
-    return {"Cluster": cluster_entry(cluster)}
+    return {"Cluster": cluster_entry(world, cluster)}
 
 
 @operation
@@ -127,12 +125,12 @@ def modify_cluster(world: World, params: dict) -> dict:
     cluster = clusters.modify(world, shapes.string(params, "ClusterId", required=True),
                               hsm_type=shapes.string(params, "HsmType", max_len=32),
                               retention_days=_retention_days(params))
-    return {"Cluster": cluster_entry(cluster)}
+    return {"Cluster": cluster_entry(world, cluster)}
 
 
 @operation
 def delete_cluster(world: World, params: dict) -> dict:
-    return {"Cluster": cluster_entry(clusters.delete(world, shapes.string(params, "ClusterId", required=True)))}
+    return {"Cluster": cluster_entry(world, clusters.delete(world, shapes.string(params, "ClusterId", required=True)))}
 
 
 @operation

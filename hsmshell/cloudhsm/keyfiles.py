@@ -13,6 +13,7 @@ import base64
 
 from cryptography.hazmat.primitives import serialization
 
+from ..cloudhsmv2 import certificates
 from ..world.model import Cluster, Hsm, Session, World
 from . import attributes as attr
 from . import crypto
@@ -95,14 +96,11 @@ def _integers(der: bytes) -> list[int]:
     return out
 
 
-# getCert -s/-t (cloudhsm_mgmt_util-getCert.md): which certificate of the partition to read.
-CUSTOMER_ROOT = 4
-
-
-def certificate(cluster: Cluster, cert_type: int) -> bytes:
-    """The customer root certificate is the cluster's trust anchor, the one certificate the
-    world holds.  GAP: the manufacturer and cluster certificates (1, 2, 8, 16) are not in the
-    world; asking for them is refused."""
-    if cert_type != CUSTOMER_ROOT or not cluster.trust_anchor:
+def certificate(world: World, cluster: Cluster, hsm: Hsm, cert_type: int) -> bytes:
+    """getCert -s/-t: the certificate of that type as the HSM holds it (the types and the
+    derivations are the cluster's: cloudhsmv2/certificates.py).  A type the HSM has none of
+    (the customer's before initialization, an unknown number) is refused."""
+    pem = certificates.for_hsm(world, cluster, hsm, cert_type)
+    if pem is None:
         raise Refused("Cfm3GetCert()", rc.INVALID_INPUT)
-    return cluster.trust_anchor.encode()
+    return pem.encode()

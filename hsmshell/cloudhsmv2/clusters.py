@@ -88,6 +88,7 @@ def create(world: World, *, hsm_type: str, subnet_ids: list[str], source_backup_
         security_group="sg-" + ids.draw(world, 9).hex()[:17], create_timestamp=now(world),
         lineage=source.lineage if source else f"lineage-{cluster_id.removeprefix('cluster-')}",
         trust_anchor=_trust_anchor_of(world, source.lineage) if source else "",
+        cluster_certificate=_cluster_certificate_of(world, source.lineage) if source else None,
         source_backup_id=source.backup_id if source else None,
         backup_retention_days=retention_days or 90,
     )
@@ -134,6 +135,11 @@ def _trust_anchor_of(world: World, lineage: str) -> str:
     return next((c.trust_anchor for c in world.clusters.values() if c.lineage == lineage and c.trust_anchor), "")
 
 
+def _cluster_certificate_of(world: World, lineage: str) -> str | None:
+    return next((c.cluster_certificate for c in world.clusters.values()
+                 if c.lineage == lineage and c.cluster_certificate), None)
+
+
 def delete(world: World, cluster_id: str) -> Cluster:
     cluster = get(world, cluster_id)
     if cluster.state in ("DELETE_IN_PROGRESS", "DELETED"):
@@ -178,6 +184,7 @@ def initialize(world: World, cluster_id: str, signed_cert: str, trust_anchor: st
             raise invalid(f"{name} is not a PEM-encoded certificate.")
     cluster.state = "INITIALIZE_IN_PROGRESS"
     cluster.trust_anchor = trust_anchor
+    cluster.cluster_certificate = signed_cert  # shown as ClusterCertificate; the CSR is gone
     due.schedule(world, world.settings.control_plane_delay, CLUSTER_INITIALIZED, cluster_id=cluster_id)
     return cluster
 

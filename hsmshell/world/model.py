@@ -106,6 +106,10 @@ class Cluster:
     security_group: str
     lineage: str  # identity of the cluster certificate: shared by related clusters
     trust_anchor: str = ""
+    # The SignedCert given to InitializeCluster (PEM); the certificates of the HSMs and their
+    # makers are derived on demand (cloudhsmv2/certificates.py), not kept here.  None (left
+    # out of the world file) until a cluster is initialized through the API.
+    cluster_certificate: str | None = None
     create_timestamp: float = 0.0
     source_backup_id: str | None = None
     backup_retention_days: int = 90

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.nodes import answers
+from ...cloudhsmv2 import certificates
 from .shell import PORT, TABLE, CloudHsmMgmtUtil
 
 INFO_HEADER = ("Id      Name                    Hostname         Port   State           "
@@ -74,7 +75,7 @@ def get_hsm_info(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
                 shell.line(f"\t{row[0]:<21}:{row[1].format(**values)}")
 
 
-CERTIFICATES = {
+CERTIFICATES = {  # the keys are certificates.MANUFACTURER_ROOT ... CLUSTER_CHAINED
     1: "Manufacturer Root", 2: "Manufacturer Hardware", 4: "Customer Root",
     8: "Cluster (signed by Customer Root)", 16: "Cluster (chained to Manufacturer Root)",
 }
@@ -90,18 +91,20 @@ def get_cert(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
         shell.syntax_error("getCert", "Invalid arguments. Certificate types: "
                            + ", ".join(f"{k} = {v}" for k, v in CERTIFICATES.items()))
         return
-    target = shell.target_of(shell.store.read(), shell.server_mode)
+    world = shell.store.read()
+    target = shell.target_of(world, shell.server_mode)
     if target is None or not answers(target[1]):
         shell.line("getCert failed")
         return
-    cluster, _ = target
-    if int(args[1]) != 4 or not cluster.trust_anchor:
-        # GAP: the world keeps only the customer's root certificate (the cluster's trust
-        # anchor, which KMS needs); the HSM's own certificates are not simulated.
-        shell.error(f"Certificate type {args[1]} is not available in this emulator.")
+    cluster, hsm = target
+    pem = certificates.for_hsm(world, cluster, hsm, int(args[1]))
+    if pem is None:
+        # GAP: an uninitialized cluster holds no customer certificates (4, 8); the HSM's
+        # refusal is not documented.
+        shell.line("getCert failed")
         return
     try:
-        Path(args[0]).write_text(cluster.trust_anchor)
+        Path(args[0]).write_text(pem)
     except OSError as exc:
         shell.error(f"Cannot write {args[0]}: {exc.strerror}")
         return

@@ -311,8 +311,8 @@ def get_cert(shell: KeyMgmtUtil, args: list[str]) -> None:
     cert_type = number(options, flag, "certificate type")
     try:
         with shell.store.transaction(write=False) as world:
-            cluster, _ = shell.reached(world, "Cfm3GetCert()")
-            pem = keyfiles.certificate(cluster, cert_type)
+            cluster, nodes = shell.reached(world, "Cfm3GetCert()")
+            pem = keyfiles.certificate(world, cluster, nodes[0][1], cert_type)
     except keys.Refused as refusal:
         # This call prints its code in decimal after "()" (getCert.md); a failure in words of
         # its own (Cfm2Util source, typo and all).
