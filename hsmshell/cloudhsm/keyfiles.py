@@ -13,7 +13,6 @@ import base64
 
 from cryptography.hazmat.primitives import serialization
 
-from ..cloudhsmv2 import certificates
 from ..world.model import Cluster, Hsm, Session, World
 from . import attributes as attr
 from . import crypto
@@ -100,6 +99,8 @@ def certificate(world: World, cluster: Cluster, hsm: Hsm, cert_type: int) -> byt
     """getCert -s/-t: the certificate of that type as the HSM holds it (the types and the
     derivations are the cluster's: cloudhsmv2/certificates.py).  A type the HSM has none of
     (the customer's before initialization, an unknown number) is refused."""
+    from ..cloudhsmv2 import certificates  # cryptography.x509: ~30 ms a shell need not pay at start
+
     pem = certificates.for_hsm(world, cluster, hsm, cert_type)
     if pem is None:
         raise Refused("Cfm3GetCert()", rc.INVALID_INPUT)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.nodes import answers
-from ...cloudhsmv2 import certificates
 from .shell import PORT, TABLE, CloudHsmMgmtUtil
 
 INFO_HEADER = ("Id      Name                    Hostname         Port   State           "
@@ -97,6 +96,8 @@ def get_cert(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
         shell.line("getCert failed")
         return
     cluster, hsm = target
+    from ...cloudhsmv2 import certificates  # cryptography.x509: ~30 ms a shell need not pay at start
+
     pem = certificates.for_hsm(world, cluster, hsm, int(args[1]))
     if pem is None:
         # GAP: an uninitialized cluster holds no customer certificates (4, 8); the HSM's
