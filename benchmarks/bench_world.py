@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ import time
 from pathlib import Path
 
 from hsmshell.services import open_store
+from hsmshell.testing.worlds import copy_world
 from hsmshell.world.model import Key
 from hsmshell.world.store import Store
 
@@ -58,10 +58,7 @@ def p90(samples: list[float]) -> float:
 
 def build_world(template: Path, folder: Path, keys: int | str | None) -> Path:
     """A copy of the default world whose cluster holds `keys` keys (None, "trail": as it comes)."""
-    folder.mkdir(parents=True)
-    for name in ("world.yaml", "world.yaml.key"):
-        shutil.copy2(template / name, folder / name)
-    path = folder / "world.yaml"
+    path = copy_world(template, folder)
     if not isinstance(keys, int):
         return path
     store = Store(path)

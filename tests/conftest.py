@@ -7,13 +7,13 @@ one template world is made per test session and copied for each test.
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 
 from hsmshell.services import open_store
 from hsmshell.shells.console import StreamConsole
+from hsmshell.testing.worlds import copy_world
 
 STORE_ID = "cks-1234567890abcdef0"
 KEY_ARN = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -30,9 +30,7 @@ def template_world(tmp_path_factory) -> Path:
 @pytest.fixture
 def world_path(template_world, tmp_path, monkeypatch) -> Path:
     """A fresh default world, also the one $HSMSHELL_WORLD names."""
-    for name in ("world.yaml", "world.yaml.key", "world.yaml.trail"):
-        shutil.copy2(template_world / name, tmp_path / name)
-    path = tmp_path / "world.yaml"
+    path = copy_world(template_world, tmp_path)
     monkeypatch.setenv("HSMSHELL_WORLD", str(path))
     return path
 

@@ -22,10 +22,6 @@ TARGET_PREFIXES = {  # X-Amz-Target prefix -> service
     "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101": "cloudtrail",
 }
 EVENT_SOURCES = {"kms": trail.KMS, "cloudhsmv2": trail.CLOUDHSM}
-READ_ONLY = ("Describe", "List", "Get")  # the calls CloudTrail marks readOnly: true
-# Members CloudTrail never logs: secrets, and data that is not the caller's to see again.
-UNLOGGED = {"KeyStorePassword", "Plaintext", "CiphertextBlob", "TrustAnchorCertificate", "SignedCert",
-            "TrustAnchor"}
 
 
 def call(store: Store, service: str, operation: str, params: dict) -> dict:
@@ -37,17 +33,11 @@ def call(store: Store, service: str, operation: str, params: dict) -> dict:
             recorded = len(world.trail.recorded)
             response = handler(world, operation, params)
             if service in EVENT_SOURCES and len(world.trail.recorded) == recorded:
-                trail.record(world, operation, request=_logged(params), source=EVENT_SOURCES[service],
-                             read_only=operation.startswith(READ_ONLY))
+                trail.record_call(world, EVENT_SOURCES[service], operation, params)
             return response
     except ApiError as error:
         if service in EVENT_SOURCES and error.code != "UnknownOperationException":
             with store.transaction() as world:
-                trail.record(world, operation, request=_logged(params), source=EVENT_SOURCES[service],
-                             error=(error.code, error.message))
+                trail.record_call(world, EVENT_SOURCES[service], operation, params,
+                                  error=(error.code, error.message))
         raise
-
-
-def _logged(params: dict) -> dict | None:
-    logged = {k[:1].lower() + k[1:]: v for k, v in params.items() if k not in UNLOGGED}
-    return logged or None

@@ -61,6 +61,21 @@ def record(world: World, event_name: str, *, request: dict | None, response: dic
     return event
 
 
+READ_ONLY = ("Describe", "List", "Get")  # the calls CloudTrail marks readOnly: true
+# Members CloudTrail never logs: secrets, and data that is not the caller's to see again.
+UNLOGGED = {"KeyStorePassword", "Plaintext", "CiphertextBlob", "TrustAnchorCertificate", "SignedCert",
+            "TrustAnchor"}
+
+
+def record_call(world: World, source: str, operation: str, params: dict,
+                error: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The event of a call whose service writes none of its own, or that was refused: its
+    request members as CloudTrail logs them (camelCase, without what is never logged)."""
+    logged = {k[:1].lower() + k[1:]: v for k, v in params.items() if k not in UNLOGGED}
+    return record(world, operation, request=logged or None, source=source, error=error,
+                  read_only=error is None and operation.startswith(READ_ONLY))
+
+
 def text_date(seconds: float) -> str:
     """Dates inside CloudTrail's response elements read like "Oct 14, 2021, 5:39:50 PM"."""
     stamp = time.gmtime(seconds)

@@ -20,7 +20,7 @@ from ..services import open_store
 from ..world import clock
 from ..world.store import Store, fixture_path
 
-FILES = ("world.yaml", "world.yaml.key", "world.yaml.trail")
+FILES = ("world.yaml", "world.yaml.key", "world.yaml.trail")  # a world: its file, its key, its CloudTrail
 _templates: dict[tuple, Path] = {}
 
 
@@ -29,15 +29,22 @@ def fresh_world(folder: Path, fixture: str = "default", *, base: Path | None = N
     """A new world in `folder` made from `fixture` (a name, or a path relative to `base`),
     with the clock frozen at `frozen_at` (an ISO time, or `now`) when given."""
     template = _template(_fixture(fixture, base), password_cost)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in FILES:
-        shutil.copyfile(template / name, folder / name)
-    store = open_store(folder / "world.yaml")
+    store = open_store(copy_world(template, folder))
     if frozen_at is not None:
         moment = parse_time(frozen_at)
         with store.transaction() as world:
             world.clock.offset, world.clock.frozen_at = 0.0, moment if moment is not None else clock.now(world)
     return store
+
+
+def copy_world(source: Path, folder: Path) -> Path:
+    """A copy of the world in `source` (a folder holding world.yaml) made in `folder`, with the
+    files beside it that belong to it, private as the store made them; returns its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in FILES:
+        if (source / name).exists():
+            shutil.copy2(source / name, folder / name)
+    return folder / FILES[0]
 
 
 def parse_time(text: str) -> float | None:

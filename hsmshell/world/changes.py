@@ -18,7 +18,7 @@ import types
 import typing
 from typing import Any, Callable
 
-from . import codec
+from . import codec, emitter
 
 
 class Snapshot:
@@ -63,11 +63,7 @@ def _one(value, children: list) -> Any:
 
 
 def _deep(value, _children: list) -> Any:
-    if isinstance(value, dict):
-        return {k: _deep(v, _children) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_deep(v, _children) for v in value]
-    return value
+    return emitter.copy_plain(value)
 
 
 def _flat(value, _children: list) -> Any:

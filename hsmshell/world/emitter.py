@@ -169,12 +169,12 @@ def sequence(out: list[str], value: list, col: int, first: str) -> None:
 
 # -- the world, item by item --------------------------------------------------------------------
 
-def _copy(value: Any) -> Any:
-    """A copy that shares nothing a command could change in place."""
+def copy_plain(value: Any) -> Any:
+    """A copy of plain data that shares nothing a command could change in place."""
     if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
+        return {k: copy_plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_copy(v) for v in value]
+        return [copy_plain(v) for v in value]
     return value
 
 
@@ -269,7 +269,7 @@ class Emitter:
         if entry is None or entry[0] is not type(value) or entry[1] != head or entry[2] != state:
             piece: list[str] = []
             node(piece, head, codec.encode(value), col, False)
-            entry = (type(value), head, _copy(state), "".join(piece))
+            entry = (type(value), head, copy_plain(state), "".join(piece))
         fresh[path] = entry
         return entry[3]
 
@@ -281,7 +281,7 @@ class Emitter:
             self._fields(out, value, col + 2, head + " ", path, fresh)
             return None, None, "".join(out)  # holds collections of its own: never reused whole
         node(out, head, codec.encode(value), col, True)
-        return type(value), _copy(vars(value) if dataclasses.is_dataclass(value) else value), "".join(out)
+        return type(value), copy_plain(vars(value) if dataclasses.is_dataclass(value) else value), "".join(out)
 
     def _keyed(self, out: list[str], items: dict, col: int, path: tuple, fresh: dict) -> None:
         old = self.remembered.get(path, {})

@@ -272,6 +272,7 @@ class Store:
         except ValueError as exc:
             raise WorldError(f"{self.path}: not saved, the world file cannot hold a value: {exc}") from None
         if not unchanged:
+            # Emitted again with the new revision: incremental, a fraction of the two fsyncs.
             world.revision += 1
             self._save(world)
         with contextlib.suppress(OSError):

@@ -18,6 +18,7 @@ import pytest
 from hsmshell.aws.server import Endpoint
 from hsmshell.aws.tables import COMMANDS
 from hsmshell.services import open_store
+from hsmshell.testing.worlds import copy_world
 
 STORE = "cks-1234567890abcdef0"
 KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -83,14 +84,10 @@ def test_every_command_is_in_the_scenario():
 def worlds(template_world, tmp_path):
     copies = []
     for side in ("cli", "ours"):
-        folder = tmp_path / side
-        folder.mkdir()
-        for name in ("world.yaml", "world.yaml.key"):
-            shutil.copy2(template_world / name, folder / name)
-        store = open_store(folder / "world.yaml")
+        store = open_store(copy_world(template_world, tmp_path / side))
         with store.transaction() as world:
             world.clock.frozen_at = 1_796_000_000.0
-        copies.append(folder / "world.yaml")
+        copies.append(store.path)
     return copies
 
 

@@ -5,12 +5,13 @@ the commands are the runbook's and the CLI features it leans on."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from hsmshell.testing.worlds import copy_world
 
 from .oracle import at_terminal, real_aws, real_aws_command, serve
 
@@ -79,10 +80,7 @@ COMMANDS = [
 def twins(tmp_path_factory, template_world):
     folders = {}
     for name in ("real", "ours"):
-        folder = tmp_path_factory.mktemp(name)
-        for file in ("world.yaml", "world.yaml.key"):
-            shutil.copy2(template_world / file, folder / file)
-        folders[name] = folder / "world.yaml"
+        folders[name] = copy_world(template_world, tmp_path_factory.mktemp(name))
     server = serve(folders["real"])
     yield server, folders["ours"]
     server.shutdown()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import shutil
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -15,6 +14,7 @@ from cryptography.x509.oid import NameOID
 
 from hsmshell.cli import main as hsmshell
 from hsmshell.services import open_store
+from hsmshell.testing.worlds import copy_world
 
 from ..conftest import Doors
 
@@ -101,14 +101,11 @@ def test_csr_until_initialized_then_the_signed_certificate_inherited_by_related_
 def test_certificates_are_the_same_in_every_run_of_a_seeded_world(doors, world_path, tmp_path):
     first = certificates(doors)
     assert certificates(doors) == first
-    again = tmp_path / "again"
-    again.mkdir()
-    for name in ("world.yaml", "world.yaml.key", "world.yaml.trail"):
-        shutil.copy2(world_path.parent / name, again / name)
-    assert certificates(Doors(again / "world.yaml")) == first
-    with open_store(again / "world.yaml").transaction() as world:
+    again = copy_world(world_path.parent, tmp_path / "again")
+    assert certificates(Doors(again)) == first
+    with open_store(again).transaction() as world:
         world.ids.seed = 2020
-    other = certificates(Doors(again / "world.yaml"))
+    other = certificates(Doors(again))
     assert other["HsmCertificate"] != first["HsmCertificate"]
     # One manufacturer, one AWS: their roots do not depend on the world, only what they sign.
     assert load(other["ManufacturerHardwareCertificate"]).issuer == load(first["ManufacturerHardwareCertificate"]).issuer

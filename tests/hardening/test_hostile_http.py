@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from hsmshell.aws import cloudhsmv2, dispatch, kms
 from hsmshell.services import open_store
+from hsmshell.testing.worlds import copy_world
 from hsmshell.world.store import Store
 
 IMPLEMENTED = {"kms": sorted(kms.OPERATIONS), "cloudhsmv2": sorted(cloudhsmv2.OPERATIONS),
@@ -102,9 +103,7 @@ def content_length(body: bytes):
 @pytest.fixture(scope="module")
 def server(template_world, tmp_path_factory):
     """`hsmshell serve` on a free port, its output kept to be read at the end."""
-    folder = tmp_path_factory.mktemp("hostile")
-    for name in ("world.yaml", "world.yaml.key"):
-        shutil.copy2(template_world / name, folder / name)
+    folder = copy_world(template_world, tmp_path_factory.mktemp("hostile")).parent
     log = (folder / "serve.log").open("w+")
     proc = subprocess.Popen([shutil.which("hsmshell"), "--world", str(folder / "world.yaml"), "serve", "--port", "0",
                              "--log"], stdout=subprocess.PIPE, stderr=log, text=True)
