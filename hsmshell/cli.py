@@ -47,17 +47,46 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
         print(f"hsmshell: {exc}", file=args.err)
         return 1
     except BrokenPipeError:  # `hsmshell ... | head`: the reader has gone, nothing is wrong
-        _quiet_stdout()
+        from .host import quiet_stdout
+
+        quiet_stdout()
         return 1
 
 
-def _quiet_stdout() -> None:
-    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush cannot
-    raise again (the Python documentation's advice for SIGPIPE)."""
-    import os
+# -- the client host's program (hsmshell/host.py) ------------------------------------------------
 
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+# What a terminal without a person at it, or the TUI itself, cannot run.
+REFUSED = {
+    "tab": {"tui": "hsmshell: the TUI is already running here\n"},
+    "transcript": {name: f"hsmshell: `hsmshell {name}` cannot run inside a transcript\n"
+                   for name in ("tui", "transcript")},
+}
+
+
+def start(terminal, args: list[str]) -> int:
+    refusal = REFUSED.get(terminal.kind, {}).get(args[0] if args else "")
+    if refusal:
+        terminal.err.write(refusal)
+        return 0 if terminal.kind == "tab" else 2
+    world = [] if terminal.store is None else ["--world", str(terminal.store.path)]
+    return main([*world, *args], terminal.console, terminal.err)
+
+
+def secret_args(args: list[str]) -> set[int]:
+    """`hsmshell aws ... --key-store-password VALUE`."""
+    if args[:1] != ["aws"]:
+        return set()
+    from .aws.cli import secret_args as aws_secrets
+
+    return {i + 1 for i in aws_secrets(args[1:])}
+
+
+def complete_args(words: list[str], current: str, world=None) -> list[str]:
+    if words[:1] == ["aws"]:
+        from .aws.cli import complete_args as aws_words
+
+        return aws_words(words[1:], current, world)
+    return sorted(NAMES) if not words else []
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ class CommandInput(Input):
         super().__init__(**kwargs)
         self.history: list[str] = []
         self._position = 0
-        self.words: tuple[str, ...] = ()
+        # text before the cursor -> (length of the word being completed, candidates)
+        self.completer = lambda text: (0, [])
 
     def remember(self, line: str) -> None:
         if line.strip() and (not self.history or self.history[-1] != line):
@@ -44,15 +45,28 @@ class CommandInput(Input):
         pass
 
     def action_complete(self) -> None:
-        """Complete the command word; with several candidates, up to what they share."""
-        if self.password or " " in self.value:
+        """Complete the last word: with one candidate, the whole of it; with
+        several, up to what they share, and when they share no more, list them above."""
+        if self.password:
             return
-        matches = [w for w in self.words if w.startswith(self.value)]
+        before = self.value  # the line's end, where the word being typed is
+        typed, matches = self.completer(before)
         if not matches:
             return
         common = matches[0]
         for word in matches[1:]:
             while not word.startswith(common):
                 common = common[:-1]
-        self.value = common + (" " if len(matches) == 1 else "")
+        if len(matches) > 1 and len(common) == typed:
+            self.post_message(self.Choices(matches))
+            return
+        insert = common[typed:] + (" " if len(matches) == 1 else "")
+        self.value = before + insert
         self.cursor_position = len(self.value)
+
+    class Choices(Message):
+        """Candidates to show, as a terminal lists them on a second Tab."""
+
+        def __init__(self, words: list[str]) -> None:
+            super().__init__()
+            self.words = words

@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from .tab_session import HELP
+from .tab_session import help_text
 
 KEYS = """Keys
   F1               this help (Escape closes it)
@@ -18,7 +18,7 @@ KEYS = """Keys
   Ctrl+PageDown    next tab        Ctrl+PageUp   previous tab
   Ctrl+S           show or hide the status pane
   Up / Down        history of this tab (passwords are never kept)
-  Tab              complete the command name
+  Tab              complete the word (again: list the choices)
   Ctrl+Q           quit
 
 The status pane follows the world file live: changes made here, in other terminals or through
@@ -35,4 +35,4 @@ class HelpScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(KEYS + HELP, markup=False)
+            yield Static(KEYS + help_text(), markup=False)

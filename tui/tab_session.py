@@ -1,38 +1,34 @@
 """What runs in a console tab: a small terminal of its own, in a thread.
 
-At its `$` prompt a person types what they would type in a real terminal.
-`cloudhsm_mgmt_util ...` and `key_mgmt_util` run the same engines as the console scripts, in
-this process, until `quit` / `exit` (`key_mgmt_util singlecmd ...` for its one command);
-`aws ...`, `hsmshell ...` and `configure ...` (the client host's /opt/cloudhsm/bin/configure,
-as `hsmshell configure`) run directly; a leading `sudo` is dropped, as the documentation's
-lines have one.  Each tab has its own logins, as separate
-terminals would.  The engines block on input, so the session runs
-in a worker thread and talks to its tab through `call_from_thread`.
+At its `$` prompt a person types what they would type in a real terminal: the client host's
+programs (hsmshell/host.py) run on the tab's world and console, the interactive ones until
+they quit; `clear`, `help` and `exit` are the tab's own.  Each tab has its own logins, as
+separate terminals would.  The programs block on input, so the session runs in a worker
+thread and talks to its tab through `call_from_thread`.
 """
 
 from __future__ import annotations
 
-import os
 import queue
-import shlex
 from pathlib import Path
 
+from hsmshell import host
 from hsmshell.aws.table import plain
 from hsmshell.services import open_store
 
 SHELL_PROMPT = "$ "
-SHELL_COMMANDS = ("cloudhsm_mgmt_util", "key_mgmt_util", "aws", "hsmshell", "configure", "clear", "help", "exit")
-HELP = """Type what you would type in a terminal:
-  cloudhsm_mgmt_util [CONFIG_FILE]   the aws-cloudhsm> shell, until quit
-  key_mgmt_util                      the Command: shell, until exit
-  key_mgmt_util singlecmd loginHSM -u CU -s <user> -p <password> <command> ...
-                                     log in, run one command, log out
-  aws kms ...                        the AWS CLI against the simulated KMS
-  configure -a <HSM IP> | --cmu <HSM IP> | -m
-                                     point the tools at a cluster's HSMs
-  hsmshell world show | clock ...    the practice range's own commands
-  clear, exit                        clear this tab, close it
-"""
+BUILTINS = {"clear": "clear this tab", "help": "this help", "exit": "close this tab"}
+
+
+def help_text() -> str:
+    lines = ["Type what you would type in a terminal:"]
+    for program in host.PROGRAMS.values():
+        usage, *more = (program.usage + "\n" + program.summary).split("\n")
+        summary = more.pop(0) if more else ""
+        lines.append(f"  {usage:<34} {summary}" if len(usage) < 35 else f"  {usage}\n  {'':<34} {summary}")
+        lines += [f"  {line}" for line in more]
+    lines.append(f"  {', '.join(BUILTINS):<34} clear this tab, this help, close it")
+    return "\n".join(lines) + "\n"
 
 
 class TabClosed(Exception):
@@ -40,7 +36,7 @@ class TabClosed(Exception):
 
 
 class TabConsole:
-    """The shells' Console, for a tab: output to its log, input from its queue."""
+    """The programs' Console, for a tab: output to its log, input from its queue."""
 
     def __init__(self, tab) -> None:
         self.tab = tab
@@ -73,11 +69,29 @@ class TabConsole:
         return self.read_line(prompt, secret=True)
 
 
+class TabTerminal(host.Terminal):
+    kind = "tab"
+
+    def __init__(self, tab, store, console: TabConsole) -> None:
+        super().__init__(store, console, {})
+        self.tab = tab
+
+    def not_found(self, name: str) -> None:
+        self.console.write(f"{name}: command not found (type help)\n")
+
+    def entered(self, program: host.Program) -> None:
+        self.console._ui(self.tab.set_tool, program)
+
+    def left(self, program: host.Program) -> None:
+        self.console._ui(self.tab.set_tool, None)
+
+
 class TabSession:
     def __init__(self, tab, world_path: Path) -> None:
         self.tab = tab
         self.world_path = world_path
         self.console = TabConsole(tab)
+        self.terminal = TabTerminal(tab, None, self.console)
 
     def run(self) -> None:
         try:
@@ -92,88 +106,24 @@ class TabSession:
 
     def dispatch(self, line: str) -> bool:
         """Run one `$` line.  False when the tab should close."""
-        try:
-            words = shlex.split(line)
-        except ValueError as exc:
-            self.console.write(f"hsmshell: {exc}\n")
+        words = host.words_of(line)
+        if words[:1] == ["exit"]:
+            return False
+        if words[:1] == ["clear"]:
+            self.console._ui(self.tab.clear)
             return True
-        if words[:1] == ["sudo"]:  # the documentation's `sudo /opt/cloudhsm/bin/configure ...`
-            words = words[1:]
-        if not words:
+        if words[:1] == ["help"]:
+            self.console.write(help_text())
             return True
-        name = os.path.basename(words[0])
         try:
-            return self._run(name, words)
+            self.terminal.store = open_store(self.world_path)
+            host.run_words(words, self.terminal)
         except TabClosed:
             raise
         except Exception as exc:  # noqa: BLE001 - nothing typed in a tab ends in a traceback
-            self.console.write(f"hsmshell: {name}: {type(exc).__name__}: {exc}\n")
-            return True
-
-    def _run(self, name: str, words: list[str]) -> bool:
-        store = open_store(self.world_path)
-        if name == "cloudhsm_mgmt_util":
-            from hsmshell.shells.cmu import CloudHsmMgmtUtil
-
-            self._engine(CloudHsmMgmtUtil(store, self.console, words[1] if len(words) > 1 else None))
-        elif name == "key_mgmt_util":
-            from hsmshell.shells.kmu import KeyMgmtUtil
-
-            shell = KeyMgmtUtil(store, self.console, words[1:])
-            if shell.single is None:
-                self._engine(shell)
-            else:  # `key_mgmt_util singlecmd ...`: one command, no prompt of its own
-                shell.run()
-        elif name == "aws":
-            from hsmshell.aws import cli
-
-            cli.main(words[1:], store, self.console, self.console)
-        elif name == "hsmshell":
-            if words[1:2] == ["tui"]:
-                self.console.write("hsmshell: the TUI is already running here\n")
-            else:
-                from hsmshell import cli
-
-                cli.main(["--world", str(self.world_path)] + words[1:], self.console, self.console)
-        elif name in ("configure", "configure.exe"):
-            from hsmshell import cli
-
-            cli.main(["--world", str(self.world_path), "configure"] + words[1:], self.console, self.console)
-        elif name == "exit":
-            return False
-        elif name == "clear":
-            self.console._ui(self.tab.clear)
-        elif name == "help":
-            self.console.write(HELP)
-        else:
-            self.console.write(f"{name}: command not found (type help)\n")
+            self.console.write(f"hsmshell: {words[0]}: {type(exc).__name__}: {exc}\n")
         return True
 
-    def _engine(self, shell) -> None:
-        self.console._ui(self.tab.set_tool, shell.prompt.strip(), shell.table)
-        try:
-            shell.run()
-        finally:
-            self.console._ui(self.tab.set_tool, None, None)
-
     def close(self) -> None:
-        """End of input for whatever is reading: the engine logs out and the thread ends."""
+        """End of input for whatever is reading: the program logs out and the thread ends."""
         self.console.lines.put(None)
-
-
-def carries_password(line: str, table) -> bool:
-    """Lines never kept in a tab's history."""
-    if table is not None:
-        return table.carries_password(line)
-    from hsmshell.aws.cli import PASSWORD_OPTION
-    from hsmshell.shells.kmu.singlecmd import password_at
-
-    try:
-        words = shlex.split(line)
-    except ValueError:
-        words = line.split()
-    if words[:1] == ["sudo"]:
-        words = words[1:]
-    if words and os.path.basename(words[0]) == "key_mgmt_util" and password_at(words[1:]) is not None:
-        return True  # key_mgmt_util singlecmd loginHSM ... -p <password> ...
-    return PASSWORD_OPTION in line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -10,7 +11,9 @@ from textual.widgets import Input, Label, Log
 
 from .command_input import CommandInput
 from .messages import TabEnded, TabTitleChanged
-from .tab_session import SHELL_COMMANDS, TabSession, carries_password
+from hsmshell import host
+
+from .tab_session import TabSession
 
 
 class TerminalTab(Vertical):
@@ -22,7 +25,7 @@ class TerminalTab(Vertical):
         self.session = TabSession(self, world_path)
         self._prompt = ""
         self._secret = False
-        self._table = None
+        self._program: host.Program | None = None  # the program at whose prompt the tab is
 
     def compose(self) -> ComposeResult:
         yield Log(max_lines=5000, auto_scroll=True)
@@ -31,7 +34,7 @@ class TerminalTab(Vertical):
             yield CommandInput(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(CommandInput).words = SHELL_COMMANDS
+        self.query_one(CommandInput).completer = self.complete
         self.run_worker(self.session.run, thread=True, name=f"tab {self.number}", exit_on_error=False)
 
     def on_unmount(self) -> None:
@@ -48,13 +51,13 @@ class TerminalTab(Vertical):
         self.query_one(".prompt", Label).update(prompt)
         line = self.query_one(CommandInput)
         line.password = secret
+        if self._program is not None and re.fullmatch(self._program.prompt, prompt.strip()):
+            self.post_message(TabTitleChanged(self.pane_id, f"{self.number} {prompt.strip()}"))
 
-    def set_tool(self, prompt: str | None, table) -> None:
-        self._table = table
-        line = self.query_one(CommandInput)
-        line.words = tuple(table.commands) if table else SHELL_COMMANDS
-        title = f"{self.number} {prompt}" if prompt else f"{self.number} $"
-        self.post_message(TabTitleChanged(self.pane_id, title))
+    def set_tool(self, program: host.Program | None) -> None:
+        self._program = program
+        if program is None:
+            self.post_message(TabTitleChanged(self.pane_id, f"{self.number} $"))
 
     def clear(self) -> None:
         self.query_one(Log).clear()
@@ -70,7 +73,7 @@ class TerminalTab(Vertical):
         value = event.value
         # Echo as a terminal would: the prompt and what was typed, but never a hidden password.
         self.query_one(Log).write(self._prompt + ("" if self._secret else value) + "\n")
-        if not self._secret and not carries_password(value, self._table):
+        if not self._secret and not host.carries_secret(value, self._program):
             line.remember(value)
         line.value = ""
         line.password = False
@@ -78,12 +81,26 @@ class TerminalTab(Vertical):
         self.query_one(".prompt", Label).update("")
         self.session.console.lines.put(value)
 
+    def on_command_input_choices(self, message: CommandInput.Choices) -> None:
+        message.stop()
+        self.query_one(Log).write("  ".join(message.words) + "\n")
+
     def on_command_input_end_of_input(self, message: CommandInput.EndOfInput) -> None:
         message.stop()
         self.query_one(Log).write(self._prompt + "\n")
         self._prompt, self._secret = "", False
         self.query_one(".prompt", Label).update("")
         self.session.console.lines.put(None)
+
+    def complete(self, text: str) -> tuple[int, list[str]]:
+        """What completes the word before the cursor, at the `$` prompt or the program's."""
+        if self._prompt.strip() != "$" and self._program is None:
+            return 0, []  # a question (y/n, a password): nothing to complete
+        try:
+            world = self.session.terminal.store.read() if self.session.terminal.store else None
+        except Exception:  # noqa: BLE001 - a broken world completes nothing, it is not an error here
+            world = None
+        return host.complete(text, self._program, world)
 
     def focus_line(self) -> None:
         self.query_one(CommandInput).focus()

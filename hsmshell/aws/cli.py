@@ -431,3 +431,35 @@ def _decode_token(text: str, input_token: str) -> dict:
     except ValueError:
         pass
     return {input_token: text}
+
+
+# -- the client host's program (hsmshell/host.py) ------------------------------------------------
+
+def start(terminal, args: list[str]) -> int:
+    try:
+        return main(args, terminal.world(), terminal.console, terminal.err)
+    except WorldError as exc:
+        terminal.err.write(f"hsmshell: {exc}\n")
+        return 1
+
+
+def secret_args(args: list[str]) -> set[int]:
+    """`--key-store-password VALUE` and `--key-store-password=VALUE`."""
+    return {i + 1 if word == PASSWORD_OPTION else i for i, word in enumerate(args)
+            if word == PASSWORD_OPTION or word.startswith(PASSWORD_OPTION + "=")} - {len(args)}
+
+
+def complete_args(words: list[str], current: str, world=None) -> list[str]:
+    """A service, then its commands, then the command's options, from botocore's models."""
+    if words and words[-1] in CHOICES:
+        return list(CHOICES[words[-1]])
+    given = [w for w in words if not w.startswith("-")]
+    if current.startswith("-") or len(given) >= 2:
+        if len(given) < 2 or given[0] not in COMMANDS or given[1] not in COMMANDS[given[0]]:
+            return sorted(GLOBAL_VALUE_OPTIONS | GLOBAL_FLAGS) if current.startswith("-") else []
+        _, arguments, paging = COMMANDS[given[0]][given[1]]
+        options = [f"--{a[0]}" for a in arguments] + (list(PAGING_OPTIONS) if paging else [])
+        return [o for o in options if o not in words] + sorted(GLOBAL_VALUE_OPTIONS | GLOBAL_FLAGS)
+    if not given:
+        return sorted(COMMANDS)
+    return sorted(COMMANDS.get(given[0], ()))

@@ -38,17 +38,26 @@ def register(sub) -> None:
 
 
 def run(args, store) -> int:
+    return configure(args.args, store, args.out, args.err)
+
+
+def start(terminal, args: list[str]) -> int:
+    """The client host's program (hsmshell/host.py)."""
+    return configure(args, terminal.world(), terminal.console, terminal.err)
+
+
+def configure(words: list[str], store, out, err) -> int:
     from ..cloudhsm import client_config
 
     try:
-        action, value = _parse(args.args)
+        action, value = _parse(words)
     except Usage as usage:
         # GAP: the tool's error texts and exit status are undocumented.
-        print(f"configure: {usage}", file=args.err)
-        print(USAGE, end="", file=args.err)
+        print(f"configure: {usage}", file=err)
+        print(USAGE, end="", file=err)
         return 1
     if action == "-h":
-        print(USAGE, end="", file=args.out)
+        print(USAGE, end="", file=out)
         return 0
     try:
         with store.transaction() as world:
@@ -63,11 +72,11 @@ def run(args, store) -> int:
                 updated = [CMU_CFG]
     except client_config.NoClusterInfo as exc:
         # GAP: undocumented; the daemon found no HSM to copy, so the file is left as it was.
-        print(f"configure: no HSM in {exc}: the client daemon has found no cluster", file=args.err)
+        print(f"configure: no HSM in {exc}: the client daemon has found no cluster", file=err)
         return 1
     # GAP: `--cmu` and `-m` print the line `-a` prints for the one file they update.
     for path in updated:
-        print(UPDATING.format(path), file=args.out)
+        print(UPDATING.format(path), file=out)
     return 0
 
 

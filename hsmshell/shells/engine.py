@@ -9,7 +9,7 @@ world, so another process sees its effect as soon as it returns.
 from __future__ import annotations
 
 import os
-import signal
+import re
 import sys
 import uuid
 from dataclasses import dataclass
@@ -50,6 +50,21 @@ class CommandTable:
             if len(matches) == 1:
                 return matches[0]
         return None
+
+    def secret_words(self, words: list[str]) -> set[int]:
+        """Which words of a line typed at the prompt are secrets (words[0] is the command)."""
+        command = self.resolve(words[0]) if words else None
+        if command is None or not command.carries_password(words[1:]):
+            return set()
+        at = words.index("-p") + 1 if "-p" in words else 3
+        return {at} if at < len(words) else set()
+
+    def complete(self, words: list[str], current: str, world=None) -> list[str]:
+        """Command names for the first word; after it, the flags that command's usage lists."""
+        if not words:
+            return sorted(self.commands)
+        command = self.resolve(words[0])
+        return sorted(set(re.findall(r"(?<![\w<-])-\w+", command.usage))) if command else []
 
     def carries_password(self, line: str) -> bool:
         words = line.split()
@@ -138,44 +153,3 @@ def console_for(table: CommandTable, toolbar: Callable[[], str] | None = None) -
     if sys.stdin.isatty() and sys.stdout.isatty():
         return TerminalConsole(table.commands, table.carries_password, toolbar)
     return StreamConsole()
-
-
-def run_shell(shell_class, argv: list[str] | None = None) -> int:
-    """Entry point for a shell's console script."""
-    from ..services import open_store  # the middle floor's store, with its settle rules
-
-    args, world_path = _split_world_option(sys.argv[1:] if argv is None else argv)
-    # A terminal that closes, or a kill, must still log the shell out of the world.
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
-    try:
-        store = open_store(world_path)
-        shell = shell_class.from_args(store, args)
-        return shell.run()
-    except WorldError as exc:
-        print(f"{shell_class.tool}: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # output piped into a reader that has gone (`| head`)
-        from ..cli import _quiet_stdout
-
-        _quiet_stdout()
-        return 1
-
-
-def _split_world_option(argv: list[str]) -> tuple[list[str], str | None]:
-    """The shells take the real tools' arguments, plus hsmshell's --world PATH."""
-    rest, world = [], None
-    i = 0
-    while i < len(argv):
-        if argv[i] == "--world" and i + 1 < len(argv):
-            world = argv[i + 1]
-            i += 2
-            continue
-        if argv[i].startswith("--world="):
-            world = argv[i].split("=", 1)[1]
-        else:
-            rest.append(argv[i])
-        i += 1
-    return rest, world

@@ -1,41 +1,49 @@
-"""The tools, driven in-process the way a terminal drives them.
+"""The client host's programs, driven in-process the way a terminal drives them.
 
-A tool session runs the real shell loop (`Shell.run`) in a thread of its own, with a console
-that hands each command over from the transcript and gives back what the tool printed until
-it asks for the next one.  The two threads never run at the same time, so the world's lock
-and its cache see one command after another, as from one terminal.  Questions a command
-asks (`Do you want to continue(y/n)?`, `Enter password:`) are answered from the lines the
-transcript shows after that command.
-
-`$ ` lines run `aws ...` (as `hsmshell aws ...`, which prints what the AWS CLI prints),
-`hsmshell ...` and `configure ...` (as `hsmshell configure ...`) in-process too.
+A session runs one `$` line on the client host (hsmshell/host.py) in a thread of its own,
+with a console that hands each command over from the transcript and gives back what the
+program printed until it asks for the next one.  The two threads never run at the same time,
+so the world's lock and its cache see one command after another, as from one terminal.  A
+program that reaches its own prompt (cloudhsm_mgmt_util's `aws-cloudhsm>`) stays running
+beside the `$` lines that follow, until it quits; one that does not (`aws ...`) has ended
+when the line returns.  Questions a command asks (`Do you want to continue(y/n)?`,
+`Enter password:`) are answered from the lines the transcript shows after that command.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import queue
-import shlex
+import re
 import threading
-from pathlib import PurePath
+from pathlib import Path
 
-from ..world.store import Store, WorldError
+from .. import host
+from ..aws.table import plain
+from ..world.store import Store
 from .match import normalise
-from .parse import TOOL_PROMPT
 
-TIMEOUT = 30.0  # seconds a tool may take over one command before the replay gives up
-TOOLS = {"cloudhsm_mgmt_util": "cmu", "key_mgmt_util": "kmu"}
-NOT_IN_TRANSCRIPTS = ("tui", "transcript")  # they need a terminal, or are this very tool
+TIMEOUT = 30.0  # seconds a program may take over one command before the replay gives up
 
 
 class ToolTimeout(Exception):
     pass
 
 
+def tool_prompt() -> re.Pattern:
+    """Any program's prompt, at the start of a line."""
+    return re.compile("|".join(f"(?:{prompt})" for _, prompt in host.prompts()))
+
+
+class Replay(host.Terminal):
+    """A transcript's terminal: its world, its environment (`export`), its folder; nobody at
+    the keyboard."""
+
+    kind = "transcript"
+
+
 class _Console:
-    """The tool thread's console.  Output is collected for the replay; a prompt for the next
-    command hands control back; a question is answered from the expected lines."""
+    """The program thread's console.  Output is collected for the replay; a prompt for the
+    next command hands control back; a question is answered from the expected lines."""
 
     def __init__(self, session: "ToolSession"):
         self.session = session
@@ -43,10 +51,15 @@ class _Console:
         self.typed: list[str] = []  # answers given as they are, by a Python test
 
     def write(self, text: str) -> None:
-        self.session.output.append(text)
+        # `--color on` colours even a pipe; a transcript holds what is copied from a
+        # terminal, which leaves the colours behind, so replays compare plain text.
+        self.session.output.append(plain(text))
+
+    def flush(self) -> None:
+        pass
 
     def read_line(self, prompt: str) -> str | None:
-        if TOOL_PROMPT.fullmatch(prompt.strip()):
+        if self.session.at_prompt(prompt):
             return self.session.next_command(prompt)
         answer = self._answer(prompt)
         self.write(prompt + ("" if answer is None else answer + "\n"))
@@ -69,25 +82,23 @@ class _Console:
 
 
 class ToolSession:
-    """One running cloudhsm_mgmt_util or key_mgmt_util."""
+    """One `$` line running on a terminal of the transcript's."""
 
-    def __init__(self, kind: str, store: Store, args: list[str] | None = None):
-        from ..shells.cmu import CloudHsmMgmtUtil
-        from ..shells.kmu import KeyMgmtUtil
-
-        self.kind = kind
+    def __init__(self, words: list[str], terminal: Replay, answers: list[str] = (),
+                 typed: tuple[str, ...] = ()):
+        called = host.resolve(words)
+        self.program = called.program if called else None
         self.console = _Console(self)
+        self.console.answers, self.console.typed = list(answers), list(typed)
+        self.terminal = Replay(terminal.store, self.console, terminal.environ, terminal.folder)
         self.output: list[str] = []
-        self.prompt: str | None = None  # the prompt the tool shows now; None once it ended
+        self.prompt: str | None = None  # the prompt it shows now; None once it ended
         self.status: int | None = None
         self._inbox: queue.Queue = queue.Queue()
         self._outbox: queue.Queue = queue.Queue()
-        if kind == "cmu":
-            config = args[0] if args else None
-            self.shell = CloudHsmMgmtUtil(store, self.console, config)
-        else:
-            self.shell = KeyMgmtUtil(store, self.console, args)  # `singlecmd ...` runs one command
-        self._thread = threading.Thread(target=self._main, name=f"transcript-{kind}", daemon=True)
+        self._own_prompt = re.compile(self.program.prompt) if self.program and self.program.prompt else None
+        self._thread = threading.Thread(target=self._main, args=(words,), daemon=True,
+                                        name=f"transcript-{called.name if called else ''}")
         self._thread.start()
         self.banner = self._wait()
 
@@ -95,8 +106,11 @@ class ToolSession:
     def alive(self) -> bool:
         return self.prompt is not None
 
+    def at_prompt(self, prompt: str) -> bool:
+        return self._own_prompt is not None and self._own_prompt.fullmatch(prompt.strip()) is not None
+
     def send(self, line: str | None, answers: list[str] = (), typed: tuple[str, ...] = ()) -> str:
-        """Type a command (None: end of input) and return what the tool printed for it."""
+        """Type a command (None: end of input) and return what the program printed for it."""
         if not self.alive:
             return ""
         self.console.answers, self.console.typed = list(answers), list(typed)
@@ -106,15 +120,15 @@ class ToolSession:
     def end(self) -> str:
         return self.send(None)
 
-    # -- the tool thread ----------------------------------------------------------------------
+    # -- the program's thread ---------------------------------------------------------------
 
-    def _main(self) -> None:
+    def _main(self, words: list[str]) -> None:
         try:
-            status = self.shell.run()
+            status = host.run_words(words, self.terminal)
         except BaseException as exc:  # noqa: BLE001 - reported as output, never a hang
             self.output.append(f"hsmshell: internal error: {type(exc).__name__}: {exc}\n")
             status = 1
-        self._outbox.put(("ended", status))
+        self._outbox.put(("ended", status or 0))
 
     def next_command(self, prompt: str) -> str | None:
         self._outbox.put(("prompt", prompt))
@@ -124,7 +138,8 @@ class ToolSession:
         try:
             kind, value = self._outbox.get(timeout=TIMEOUT)
         except queue.Empty:
-            raise ToolTimeout(f"{self.shell.tool} did not finish a command within {TIMEOUT:.0f} s") from None
+            name = self.program.name if self.program else "the command"
+            raise ToolTimeout(f"{name} did not finish a command within {TIMEOUT:.0f} s") from None
         text = "".join(self.output)
         self.output.clear()
         if kind == "ended":
@@ -134,93 +149,36 @@ class ToolSession:
         return text
 
 
-def tool_of(words: list[str]) -> str | None:
-    """`cloudhsm_mgmt_util`, `/opt/cloudhsm/bin/key_mgmt_util`, `sudo ...` -> cmu / kmu."""
-    if words and words[0] == "sudo":
-        words = words[1:]
-    return TOOLS.get(PurePath(words[0]).name.removesuffix(".exe")) if words else None
-
-
-def split(command: str) -> list[str]:
-    try:
-        return shlex.split(command, comments=True)
-    except ValueError:
-        return command.split()
-
-
-def run_command(words: list[str], store: Store) -> tuple[int, str]:
-    """A `$ ` line other than a tool: `aws ...`, `hsmshell ...` or `configure ...`.  Returns
-    the status and what a terminal shows (stdout and stderr as they were written)."""
-    out = io.StringIO()
-    if words[:1] == ["sudo"]:  # as the documentation runs /opt/cloudhsm/bin/configure
-        words = words[1:]
-    if not words:
-        return 0, ""
-    program, args = PurePath(words[0]).name, words[1:]
-    if program == "aws" or (program == "hsmshell" and args[:1] == ["aws"]):
-        from ..aws import cli, table
-
-        try:
-            status = cli.main(args if program == "aws" else args[1:], store, out, out)
-            # `--color on` colours even a pipe; a transcript holds what is copied from a
-            # terminal, which leaves the colours behind, so replays compare plain text.
-            return status, table.plain(out.getvalue())
-        except WorldError as exc:
-            return 1, f"hsmshell: {exc}\n"
-    if program == "hsmshell":
-        return _hsmshell(args, store, out)
-    if program.removesuffix(".exe") == "configure":  # the client host's /opt/cloudhsm/bin/configure
-        return _hsmshell(["configure", *args], store, out)
-    return 127, f"{program}: command not found (a transcript runs aws, hsmshell, configure, " \
-                f"cloudhsm_mgmt_util and key_mgmt_util)\n"
-
-
-def _hsmshell(args: list[str], store: Store, out: io.StringIO) -> tuple[int, str]:
-    from .. import cli
-
-    args = without_world_option(args)
-    if args[:1] and args[0] in NOT_IN_TRANSCRIPTS:
-        return 2, f"hsmshell: `hsmshell {args[0]}` cannot run inside a transcript\n"
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        try:
-            status = cli.main(["--world", str(store.path), *args])
-        except SystemExit as stop:  # argparse's usage errors and --help
-            status = stop.code if isinstance(stop.code, int) else 1
-    return status or 0, out.getvalue()
-
-
-def without_world_option(args: list[str]) -> list[str]:
-    """A transcript always runs against its own world."""
-    out, skip = [], False
-    for word in args:
-        if skip:
-            skip = False
-        elif word == "--world":
-            skip = True
-        elif not word.startswith("--world="):
-            out.append(word)
-    return out
-
+def run_line(line: str, terminal: Replay, answers: list[str] = ()) -> tuple[int, str, ToolSession]:
+    """Run a `$` line: its status (0 while it runs on at its prompt), what it printed, and its
+    session (alive when it stays at its prompt)."""
+    session = ToolSession(host.words_of(line), terminal, answers)
+    status = 0 if session.alive else session.status
+    if session.program is None and session.status is None:
+        status = 0
+    return status, session.banner, session
 
 
 class ToolDoor:
-    """A tool for Python tests: `cmu("listUsers")` runs the line and returns its output;
+    """A program for Python tests: `cmu("listUsers")` runs the line and returns its output;
     answers to its questions follow the line: `cmu("changePswd CU kmsuser pw12345", "y")`.
-    The tool starts on first use (its banner is in `.banner`) and again after it quits."""
+    The program starts on first use (its banner is in `.banner`) and again after it quits."""
 
-    def __init__(self, kind: str, store: Store, args: list[str] | None = None):
-        self.kind, self.store, self.args = kind, store, args
+    def __init__(self, name: str, store: Store, args: list[str] | None = None):
+        self.program = host.program(name)
+        self.words = [self.program.name, *(args or [])]
+        self.terminal = Replay(store, None, {})
         self.session: ToolSession | None = None
         self.banner = ""
 
     def __call__(self, line: str, *answers: str) -> str:
         if self.session is None or not self.session.alive:
-            self.session = ToolSession(self.kind, self.store, self.args)
+            self.session = ToolSession(self.words, self.terminal)
             self.banner = self.session.banner
         return self.session.send(line, typed=answers)
 
     def close(self) -> str:
-        """End the tool's input (as Ctrl-D does) and return what it printed."""
+        """End the program's input (as Ctrl-D does) and return what it printed."""
         return self.session.end() if self.session else ""
 
 
@@ -228,11 +186,12 @@ class AwsDoor:
     """`aws("kms describe-key --key-id alias/x")` (or the words apart) returns what the AWS
     CLI prints, stdout and stderr together; `.status` is its exit status."""
 
-    def __init__(self, store: Store):
-        self.store = store
+    def __init__(self, store: Store, folder: Path | None = None):
+        self.terminal = Replay(store, None, {}, folder)
         self.status = 0
 
     def __call__(self, *words: str) -> str:
-        argv = split(words[0]) if len(words) == 1 else list(words)
-        self.status, output = run_command(["aws", *argv], self.store)
-        return output
+        argv = host.words_of(words[0]) if len(words) == 1 else list(words)
+        session = ToolSession(["aws", *argv], self.terminal)
+        self.status = session.status or 0
+        return session.banner

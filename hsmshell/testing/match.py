@@ -15,14 +15,14 @@ stands for it.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
-from .parse import TOOL_PROMPT
+from .. import host
 
 QUESTION = re.compile(r"(Do you want to continue\(y/n\)\?|Enter password:|Retry/Ignore/Abort\?\(R/I/A\):"
                       r"|Retry/rollBack/Ignore\?\(R/B/I\):)")
-PROMPT_SPACING = re.compile(rf"^({TOOL_PROMPT.pattern}|{QUESTION.pattern})\s*")
 NODE_LINE = re.compile(r"Node id \d+ and err state ")
 VARIABLE = re.compile(r"(?<!\?P)<([A-Za-z_][\w .-]*)>")
 MATCHERS = (" (re)", " (glob)", " (esc)")
@@ -37,7 +37,14 @@ def substitute(text: str, variables: dict[str, str], quote=lambda value: value) 
 
 def normalise(line: str) -> str:
     line = line.expandtabs().strip()
-    return PROMPT_SPACING.sub(lambda m: m.group(1) + " ", line).rstrip()
+    return _prompt_spacing(tuple(p for _, p in host.prompts())).sub(
+        lambda m: m.group(1).rstrip() + " ", line).rstrip()
+
+
+@functools.lru_cache(maxsize=8)
+def _prompt_spacing(prompts: tuple[str, ...]) -> re.Pattern:
+    """A program's prompt or a question, and the blanks after it (the host's table can grow)."""
+    return re.compile("^(" + "|".join(f"(?:{p})" for p in (*prompts, QUESTION.pattern)) + r")\s*")
 
 
 @dataclass

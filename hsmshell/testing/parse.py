@@ -25,8 +25,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TOOL_PROMPT = re.compile(r"(aws-cloudhsm>|server ?\d*>|Command:)")
-CMU_PROMPT = re.compile(r"aws-cloudhsm>|server ?\d*>")
+from .. import host
+
 SHELL_PROMPT = "$ "
 FROM_ENVIRONMENT = re.compile(r"\$\{([A-Za-z_]\w*)\}")  # `# let: password = ${HSMSHELL_PASSWORD}`
 DIRECTIVE = re.compile(r"#?\s*(world|clock|compare|let|password-cost):\s*(.*?)\s*$")
@@ -55,7 +55,7 @@ class Step:
     lines `first + 1 .. end`.  `indent` is the indentation of the fenced block it sits in,
     which is not part of the session."""
 
-    kind: str  # "shell", "cmu" or "kmu"
+    kind: str  # "shell", or the program at whose prompt the command is typed
     first: int
     end: int
     prompt: str  # as written: "$ ", "aws-cloudhsm>", "Command: " ...
@@ -116,25 +116,22 @@ def command_line(line: str) -> tuple[str, str, str] | None:
     stripped = line.lstrip()
     if stripped == "$" or stripped.startswith(SHELL_PROMPT):
         return "shell", SHELL_PROMPT, stripped[2:]
-    match = TOOL_PROMPT.match(stripped)
-    if match is None:
-        return None
-    prompt = match.group(1)
-    if prompt == "Command:" and stripped.startswith("Command: "):
-        prompt = "Command: "  # the tool's prompt has its space; more spaces are the command's
-    kind = "cmu" if CMU_PROMPT.fullmatch(match.group(1)) else "kmu"
-    return kind, prompt, stripped[len(prompt):]
+    for program, pattern in host.prompts():
+        match = re.match(pattern, stripped)
+        if match is not None:
+            return program.name, match.group(0), stripped[match.end():]
+    return None
 
 
 # -- internals ------------------------------------------------------------------------------
 
 def _steps(lines: list[str], numbers: list[int], indent: str, path: Path) -> list[Step]:
     steps: list[Step] = []
-    echo: list[str] | None = None  # the `Command:` line a `key_mgmt_util singlecmd` prints
+    echo: list[str] | None = None  # a command line the `$` line's program prints as output
     for n in numbers:
         line = _dedent(lines[n], indent)
         found = command_line(line)
-        if found is not None and echo is not None and found[0] == "kmu" and found[2].split() == echo:
+        if found is not None and echo is not None and found[2].split() == echo:
             found, echo = None, None  # output of the step above, not a command typed
         if found is None:
             if not steps:
@@ -151,24 +148,8 @@ def _steps(lines: list[str], numbers: list[int], indent: str, path: Path) -> lis
             continue
         kind, prompt, command = found
         steps.append(Step(kind, n, n + 1, prompt, command, indent))
-        echo = _singlecmd_echo(command) if kind == "shell" else None
+        echo = host.echo(host.words_of(command)) if kind == "shell" else None
     return steps
-
-
-def _singlecmd_echo(command: str) -> list[str] | None:
-    """The words key_mgmt_util echoes after `Command:` for a `$ key_mgmt_util singlecmd ...`
-    line, or None for any other line."""
-    words = command.split()
-    if words[:1] == ["sudo"]:
-        words = words[1:]
-    if not words or Path(words[0]).name.removesuffix(".exe") != "key_mgmt_util" or "singlecmd" not in words:
-        return None
-    from ..shells.kmu.singlecmd import SINGLECMD, split
-
-    args = [w for i, w in enumerate(words[1:], 1) if not (w.startswith("--world") or words[i - 1] == "--world")]
-    if args[:1] != [SINGLECMD]:
-        return None
-    return split(args[1:])[1] or None
 
 
 def _plain_header(lines: list[str], path: Path) -> tuple[Header, int]:

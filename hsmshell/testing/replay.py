@@ -15,8 +15,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..host import resolve, words_of
 from ..world.store import WorldError
-from .doors import ToolSession, ToolTimeout, without_world_option, run_command, split, tool_of
+from .doors import Replay, ToolSession, ToolTimeout
 from .match import compare, normalise, substitute, unified_diff
 from .parse import Step, Transcript, TranscriptError, load
 
@@ -57,10 +58,11 @@ def replay(transcript: Transcript, store=None, variables: dict[str, str] | None 
             store = store or _world(transcript, Path(folder))
         except (WorldError, ValueError) as exc:
             return Result(transcript.path, False, transcript.lines, error=f"{transcript.path}: {exc}")
-        tools: dict[str, ToolSession] = {}
+        tools: dict[str, ToolSession] = {}  # by program: those running at their prompts
+        terminal = Replay(store, None, {})
         try:
             for step in transcript.steps:
-                command_line, output = _run(step, store, tools, variables, transcript.expected(step),
+                command_line, output = _run(step, terminal, tools, variables, transcript.expected(step),
                                              header.exact)
                 lines = output.split("\n")
                 if lines[-1] == "":
@@ -99,29 +101,27 @@ def _world(transcript: Transcript, folder: Path):
                        password_cost=header.password_cost, frozen_at=header.clock)
 
 
-def _run(step: Step, store, tools: dict[str, ToolSession], variables: dict[str, str],
+def _run(step: Step, terminal: Replay, tools: dict[str, ToolSession], variables: dict[str, str],
          expected: list[str], exact: bool) -> tuple[str | None, str]:
-    """Run one step: (the command line when the tool showed another prompt, the output)."""
+    """Run one step: (the command line when the program showed another prompt, the output)."""
     command = substitute(step.command, variables)
+    answers = [substitute(line, variables) for line in expected]
     if step.kind == "shell":
-        words = split(command)
-        kind = tool_of(words)
-        if kind is None:
-            status, output = run_command(words, store)
-        else:
-            if kind in tools:
-                tools.pop(kind).end()  # a new one replaces the old one, as if its input ended
-            args = words[2:] if words[0] == "sudo" else words[1:]
-            session = tools[kind] = ToolSession(kind, store, without_world_option(args))
-            status, output = (0 if session.alive else session.status), session.banner
-        return None, output + (f"[{status}]\n" if status else "")
+        words = words_of(command)
+        called = resolve(words)
+        if called and called.program and called.program.interactive(called.args) and called.name in tools:
+            tools.pop(called.name).end()  # a new one replaces the old one, as if its input ended
+        session = ToolSession(words, terminal, answers)
+        if session.alive:  # at its own prompt: it takes the lines typed there from now on
+            tools[session.program.name] = session
+        status = 0 if session.alive else session.status
+        return None, session.banner + (f"[{status}]\n" if status else "")
     session = tools.get(step.kind)
     if session is None or not session.alive:
-        session = tools[step.kind] = ToolSession(step.kind, store)
+        session = tools[step.kind] = ToolSession([step.kind], terminal)
         if not session.alive:  # it stopped before its prompt (key_mgmt_util with no HSM to reach)
             return None, session.banner
     shown = session.prompt
-    answers = [substitute(line, variables) for line in expected]
     output = session.send(None if command.strip() == END_OF_INPUT else command, answers)
     same = shown == step.prompt if exact else normalise(shown) == normalise(step.prompt)
     return (None if same else shown + step.command), output

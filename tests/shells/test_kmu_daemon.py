@@ -92,7 +92,7 @@ def test_hsms_that_do_not_answer_stop_it_at_start_until_one_answers(doors, world
 def test_the_console_script_exits_255(world_path):
     hsmshell("configure", "-a", "10.9.9.9")
     root = Path(__file__).parents[2]  # this checkout's package, not an installed one
-    done = subprocess.run([sys.executable, "-c", "import sys; from hsmshell.shells.kmu import main; sys.exit(main())"],
+    done = subprocess.run([sys.executable, "-c", "import sys; from hsmshell.host import main; sys.exit(main(['key_mgmt_util', *sys.argv[1:]]))"],
                           input="exit\n", capture_output=True, text=True, timeout=60, cwd=root,
                           env={**os.environ, "HSMSHELL_WORLD": str(world_path), "PYTHONPATH": str(root)})
     assert (done.returncode, done.stdout, done.stderr) == (255, NO_DAEMON, "")

@@ -13,7 +13,7 @@ import pytest
 
 from hsmshell import cli
 
-from hsmshell.shells import kmu
+from hsmshell import host
 from hsmshell.shells.kmu.shell import KeyMgmtUtil
 from hsmshell.shells.kmu.singlecmd import password_at, split
 
@@ -28,7 +28,7 @@ def singlecmd(world_path, capsys):
     """Run `key_mgmt_util singlecmd <words>`: (exit status, what it printed)."""
     def run(*words: str) -> tuple[int, str]:
         capsys.readouterr()
-        status = kmu.main(["--world", str(world_path), "singlecmd", *words])
+        status = host.main(["key_mgmt_util", "--world", str(world_path), "singlecmd", *words])
         return status, capsys.readouterr().out
     return run
 
@@ -122,7 +122,7 @@ def test_no_hsm_to_reach_stops_it_before_the_login(world_path, store, singlecmd)
 def test_the_process_exit_status(world_path):
     """The console script's own status, seen by a shell script: 255 for a failed login."""
     root = Path(__file__).parents[2]  # this checkout's package, not an installed one
-    done = subprocess.run([sys.executable, "-c", "import sys; from hsmshell.shells.kmu import main; sys.exit(main())",
+    done = subprocess.run([sys.executable, "-c", "import sys; from hsmshell.host import main; sys.exit(main(['key_mgmt_util', *sys.argv[1:]]))",
                            "singlecmd", *LOGIN, "findKey"], stdin=subprocess.DEVNULL, capture_output=True,
                           text=True, timeout=60, cwd=root,
                           env={**os.environ, "HSMSHELL_WORLD": str(world_path), "PYTHONPATH": str(root)})

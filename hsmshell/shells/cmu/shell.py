@@ -21,7 +21,7 @@ from ...cloudhsm.nodes import NoCluster, answers, client_cluster, hsm_by_ip
 from ...world.model import Cluster, Hsm, World
 from ...world.store import Store
 from ..console import Console
-from ..engine import CommandTable, Shell, console_for
+from ..engine import CommandTable, Shell
 
 TABLE = CommandTable(prefixes=True)
 PORT = 2225
@@ -61,14 +61,6 @@ class CloudHsmMgmtUtil(Shell):
         self.servers: list[Server] = []
         self.cluster_id: str | None = None
         self.server_mode: Server | None = None
-
-    @classmethod
-    def from_args(cls, store: Store, args: list[str]) -> "CloudHsmMgmtUtil":
-        config = args[0] if args else None
-        made: list[CloudHsmMgmtUtil] = []  # the toolbar asks the shell, made just below
-        shell = cls(store, console_for(TABLE, lambda: made[0].toolbar() if made else ""), config)
-        made.append(shell)
-        return shell
 
     def start(self) -> bool:
         try:

@@ -15,8 +15,8 @@ from ...cloudhsm.keys import Refused
 from ...cloudhsm.nodes import daemon_nodes, daemon_reaches_hsm
 from ...world.model import Cluster, Hsm, Session, World
 from ...world.store import Store
-from ..console import Console, StreamConsole
-from ..engine import CommandTable, Shell, console_for
+from ..console import Console
+from ..engine import CommandTable, Shell
 from . import singlecmd
 from .where import WHERE
 from .where import where as where_text
@@ -99,13 +99,6 @@ class KeyMgmtUtil(Shell):
         # The words after `singlecmd`, or None for the interactive shell.  Other arguments
         # are not read (GAP: main()'s "Unknown commandline arguments" text is not emulated).
         self.single = args[1:] if args and args[0] == singlecmd.SINGLECMD else None
-
-    @classmethod
-    def from_args(cls, store: Store, args: list[str]) -> "KeyMgmtUtil":
-        if args and args[0] == singlecmd.SINGLECMD:
-            # It asks nothing (but loginHSM -hpswd's password): no line editing to set up.
-            return cls(store, StreamConsole(), args)
-        return cls(store, console_for(TABLE, None))
 
     def run(self) -> int:
         if self.single is None:
