@@ -94,9 +94,10 @@ class Terminal:
     kind = "terminal"
 
     def __init__(self, store=None, console=None, environ: dict[str, str] | None = None,
-                 folder: Path | None = None):
+                 folder: Path | None = None, err=None):
         self.store = store
         self.console = console
+        self._err = err
         # Shared, not copied: `export NAME=value` holds for the lines after it.
         self.environ = dict(os.environ) if environ is None else environ
         self.folder = folder  # where relative file names land; None: the current directory
@@ -119,7 +120,7 @@ class Terminal:
     @property
     def err(self):
         """Where a program's errors go (a process's stderr; elsewhere with its output)."""
-        return self.console
+        return self._err or self.console
 
     def not_found(self, name: str) -> None:
         self.err.write(f"{name}: command not found\n")
@@ -315,12 +316,7 @@ class ProcessTerminal(Terminal):
     def __init__(self):
         from .shells.console import StreamConsole
 
-        super().__init__(console=StreamConsole())
-        self._err = StreamConsole(stdout=sys.stderr)
-
-    @property
-    def err(self):
-        return self._err
+        super().__init__(console=StreamConsole(), err=StreamConsole(stdout=sys.stderr))
 
     def console_for(self, toolbar=None):
         from .shells.engine import console_for

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from hsmshell import host
 from hsmshell.services import open_store
 from hsmshell.shells.console import StreamConsole
 from hsmshell.testing.worlds import copy_world
@@ -41,32 +42,26 @@ def store(world_path):
 
 
 class Doors:
-    """Run tool sessions in-process, as a pipe would drive them."""
+    """Run programs of the client host in-process, as a pipe would drive them."""
 
     def __init__(self, path: Path):
         self.path = path
 
-    def cmu(self, script: str, config: str | None = None) -> str:
-        from hsmshell.shells.cmu import CloudHsmMgmtUtil
+    def run(self, words: list[str], script: str = "") -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        terminal = host.Terminal(open_store(self.path), StreamConsole(io.StringIO(script), out, echo=True), {},
+                                 err=StreamConsole(stdout=err))
+        status = host.run_words(words, terminal)
+        return status, out.getvalue(), err.getvalue()
 
-        out = io.StringIO()
-        shell = CloudHsmMgmtUtil(open_store(self.path), StreamConsole(io.StringIO(script), out, echo=True), config)
-        shell.run()
-        return out.getvalue()
+    def cmu(self, script: str, config: str | None = None) -> str:
+        return self.run(["cloudhsm_mgmt_util", *([config] if config else [])], script)[1]
 
     def kmu(self, script: str) -> str:
-        from hsmshell.shells.kmu import KeyMgmtUtil
-
-        out = io.StringIO()
-        KeyMgmtUtil(open_store(self.path), StreamConsole(io.StringIO(script), out, echo=True)).run()
-        return out.getvalue()
+        return self.run(["key_mgmt_util"], script)[1]
 
     def aws(self, *argv: str) -> tuple[int, str, str]:
-        from hsmshell.aws import cli
-
-        out, err = io.StringIO(), io.StringIO()
-        status = cli.main(list(argv), open_store(self.path), out, err)
-        return status, out.getvalue(), err.getvalue()
+        return self.run(["aws", *argv])
 
     def describe(self) -> dict:
         import json

@@ -23,14 +23,15 @@ def run(args, store) -> int:
             cluster = clusters.get(world, args.cluster_id)
             if args.action == "activate":
                 clusters.activate(world, cluster.cluster_id)
-                print(f"Cluster {cluster.cluster_id} is ACTIVE", file=args.out)
-                return 0
-            backup = backups.take(world, cluster)
-            if backup is None:
-                raise CloudHsmError("CloudHsmInvalidRequestException",
-                                    f"Cluster {cluster.cluster_id} has no active HSM to back up.")
-            print(backup.backup_id, file=args.out)
+                done = f"Cluster {cluster.cluster_id} is ACTIVE"
+            else:
+                backup = backups.take(world, cluster)
+                if backup is None:
+                    raise CloudHsmError("CloudHsmInvalidRequestException",
+                                        f"Cluster {cluster.cluster_id} has no active HSM to back up.")
+                done = backup.backup_id
     except CloudHsmError as exc:
         print(f"hsmshell: {exc.message}", file=args.err)
         return 1
+    print(done, file=args.out)  # once it is committed
     return 0

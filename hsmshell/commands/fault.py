@@ -40,28 +40,37 @@ def run(args, store) -> int:
         print(f"hsmshell: {exc}", file=args.err)
         return 2
     with store.transaction() as world:
-        if args.action == "clear":
-            print(f"Cleared {faults.clear(world)} fault(s)", file=args.out)
-            return 0
-        if args.action == "hsm-unreachable":
-            hsm = faults.find_hsm(world, args.hsm)
-            if hsm is None:
-                print(f"hsmshell: no HSM {args.hsm} in this world", file=args.err)
-                return 1
-            hsm.reachable = False
-            print(f"HSM {hsm.hsm_id} ({hsm.eni_ip}) unreachable", file=args.out)
-            return 0
-        if args.action in ("subnet-deleted", "subnet-full"):
-            fault = {"kind": args.action.replace("-", "_"), "subnet_id": args.subnet_id}
-        else:
-            code = "NETWORK_ERRORS" if args.action == "network-errors" else "INTERNAL_ERROR"
-            fault = {"kind": faults.CONNECT_ERROR, "code": code}
-            if args.custom_key_store_id:
-                fault["custom_key_store_id"] = args.custom_key_store_id
-            if args.action == "network-errors":
-                fault["until"] = now(world) + duration
-            else:
-                fault["times"] = args.times
-        faults.add(world, fault)
-        print(faults.describe(world, fault), file=args.out)
+        said = _inject(args, world, duration)
+    if said is None:
+        print(f"hsmshell: no HSM {args.hsm} in this world", file=args.err)
+        return 1
+    print(said, file=args.out)  # once it is committed
     return 0
+
+
+def _inject(args, world, duration: float) -> str | None:
+    """Make the change; what to say of it, or None when the HSM named is not there."""
+    from ..cloudhsmv2 import faults
+    from ..world.clock import now
+
+    if args.action == "clear":
+        return f"Cleared {faults.clear(world)} fault(s)"
+    if args.action == "hsm-unreachable":
+        hsm = faults.find_hsm(world, args.hsm)
+        if hsm is None:
+            return None
+        hsm.reachable = False
+        return f"HSM {hsm.hsm_id} ({hsm.eni_ip}) unreachable"
+    if args.action in ("subnet-deleted", "subnet-full"):
+        fault = {"kind": args.action.replace("-", "_"), "subnet_id": args.subnet_id}
+    else:
+        code = "NETWORK_ERRORS" if args.action == "network-errors" else "INTERNAL_ERROR"
+        fault = {"kind": faults.CONNECT_ERROR, "code": code}
+        if args.custom_key_store_id:
+            fault["custom_key_store_id"] = args.custom_key_store_id
+        if args.action == "network-errors":
+            fault["until"] = now(world) + duration
+        else:
+            fault["times"] = args.times
+    faults.add(world, fault)
+    return faults.describe(world, fault)
