@@ -293,6 +293,11 @@ def complete(text: str, program: Program | None = None, world=None) -> tuple[int
     length of that word and the candidates, in order."""
     words = text.split()
     current = "" if not words or text[-1:].isspace() else words.pop()
+    return len(current), complete_words(words, current, program, world)
+
+
+def complete_words(words: list[str], current: str, program: Program | None = None, world=None) -> list[str]:
+    """The candidates for the word `current` typed after `words`."""
     if program is not None:
         table = program.commands
         found = table.complete(words, current, world) if table is not None else []
@@ -305,7 +310,7 @@ def complete(text: str, program: Program | None = None, world=None) -> tuple[int
         else:
             completer = getattr(called.program.code(), "complete_args", None)
             found = completer(called.args, current, world) if completer else []
-    return len(current), [c for c in found if c.startswith(current)]
+    return [c for c in found if c.startswith(current)]
 
 
 # -- console scripts ---------------------------------------------------------------------------
