@@ -164,7 +164,7 @@ class TabSession:
 def carries_password(line: str, table) -> bool:
     """Lines never kept in a tab's history."""
     if table is not None:
-        return table.carries_password(line)
+        return bool(table.secret_words(line.split()))
     from hsmshell.aws.cli import PASSWORD_OPTION
     from hsmshell.shells.kmu.singlecmd import password_at
 

@@ -75,15 +75,11 @@ def _password_word(words: list[str], kind: str | None) -> int | None:
         at = None if at is None else program + 1 + at
     elif kind is None:
         at = words.index(PASSWORD_OPTION) + 1 if PASSWORD_OPTION in words else None
-    elif kind == "kmu":
-        from ..shells.kmu.shell import TABLE
-
-        at = words.index("-p") + 1 if TABLE.carries_password(" ".join(words)) else None
     else:
-        from ..shells.cmu.shell import TABLE
+        from ..shells.cmu.shell import TABLE as CMU
+        from ..shells.kmu.shell import TABLE as KMU
 
-        # loginHSM, changePswd and createUser: <user-type> <user-name> <password | -hpswd>
-        at = 3 if TABLE.carries_password(" ".join(words)) else None
+        at = min((KMU if kind == "kmu" else CMU).secret_words(words), default=None)
     return at if at is not None and at < len(words) else None
 
 
