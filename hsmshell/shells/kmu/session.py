@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...cloudhsm import returncodes as rc
-from .shell import KeyMgmtUtil, bare, command
+from .shell import KeyMgmtUtil, command
 from .syntax import CODE, Flag
 
 # Every code the HSM answers with, for Error2String.
@@ -91,13 +91,13 @@ Syntax: <command> -h
 """
 
 
-@bare("exit", "Exits this application")
-def exit_(shell: KeyMgmtUtil, args: list[str]) -> None:
+@command("exit", summary="Exits this application", ignored=True)
+def exit_(shell: KeyMgmtUtil, options: dict) -> None:
     shell.done = True
 
 
-@bare("help", "Displays this information")
-def help_(shell: KeyMgmtUtil, args: list[str]) -> None:
+@command("help", summary="Displays this information", ignored=True)
+def help_(shell: KeyMgmtUtil, options: dict) -> None:
     shell.write(HELP + "\n")
 
 

@@ -205,11 +205,11 @@ class KeyMgmtUtil(Shell):
         self.line()
 
 
-def command(name: str, *, summary: str, description: str, syntax: str, flags: tuple[Flag, ...] = (),
-            where: tuple[str, ...] = (), lookup: bool = False):
+def command(name: str, *, summary: str, description: str = "", syntax: str = "", flags: tuple[Flag, ...] = (),
+            where: tuple[str, ...] = (), lookup: bool = False, ignored: bool = False):
     """Register a command with its declaration (syntax.py); its function is called with the
     flags read.  A usage error, or -h, prints the command's help."""
-    declared = Flags(name, syntax, description, flags, where, lookup)
+    declared = Flags(name, syntax or name, description, flags, where, lookup, ignored)
 
     def register(func):
         def run(shell: KeyMgmtUtil, args: list[str]):
@@ -219,13 +219,5 @@ def command(name: str, *, summary: str, description: str, syntax: str, flags: tu
                 shell.write(declared.help_text(usage.error))
                 return None
         TABLE.add(Command(name, run, summary, declared))
-        return func
-    return register
-
-
-def bare(name: str, summary: str):
-    """A command that reads no arguments, not even -h (exit, help)."""
-    def register(func):
-        TABLE.add(Command(name, func, summary, Flags(name, name)))
         return func
     return register

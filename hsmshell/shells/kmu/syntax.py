@@ -92,6 +92,7 @@ class Flags:
     where: tuple[str, ...] = ()  # the Where: lines, one flag a line, as the source prints them
     # loginHSM looks its flags up where they stand: other words are ignored, a flag may repeat
     lookup: bool = False
+    ignored: bool = False  # it reads no arguments at all, not even -h (exit, help, listUsers)
 
     @property
     def usage(self) -> str:
@@ -103,6 +104,8 @@ class Flags:
     # -- parsing ------------------------------------------------------------------------------
 
     def parse(self, args: list[str]) -> Options:
+        if self.ignored:
+            return Options({}, {})
         if "-h" in args:
             raise Usage()
         by_flag = self._by_flag()

@@ -6,7 +6,7 @@ from ...cloudhsm import returncodes as rc
 from ...cloudhsm import users
 from ...cloudhsm.keys import Refused
 from ..engine import USER_NAME
-from .shell import KeyMgmtUtil, bare, command
+from .shell import KeyMgmtUtil, command
 from .syntax import SWITCH, Flag
 
 USER_TYPES = ("CO", "CU", "AU", "PRECO", "PO")  # what the tool parses; only CU may use it
@@ -58,8 +58,8 @@ def _failed(shell: KeyMgmtUtil, refusal: Refused) -> None:
     shell.line()
 
 
-@bare("logoutHSM", "Logout from the HSM")
-def logout_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
+@command("logoutHSM", summary="Logout from the HSM", ignored=True)
+def logout_hsm(shell: KeyMgmtUtil, options: dict) -> None:
     try:
         with shell.store.transaction() as world:
             _, nodes = shell.reached(world, "Cfm3LogoutHSM")
@@ -73,8 +73,8 @@ def logout_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
     shell.line()
 
 
-@bare("listUsers", "Lists all users of a partition")
-def list_users(shell: KeyMgmtUtil, args: list[str]) -> None:
+@command("listUsers", summary="Lists all users of a partition", ignored=True)
+def list_users(shell: KeyMgmtUtil, options: dict) -> None:
     """One table for the whole cluster, even when the HSMs disagree (listUsers.md): each user
     as the first HSM that knows it reports it."""
     world = shell.store.read()
