@@ -13,7 +13,6 @@ undocumented; these are the texts the emulator has always printed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..engine import known_values
@@ -36,21 +35,28 @@ class Rejected(Exception):
         self.syntax = syntax
 
 
-@dataclass(frozen=True)
 class Arg:
-    key: str  # the name the command's function reads it by
-    name: str  # as the usage line shows it: <name>
-    kind: str = TEXT  # TEXT; NUMBER (int); NUMBERS (comma-separated ints); DIGITS (0-9 only)
-    choices: tuple = ()  # the values allowed (strings, or ints for DIGITS)
-    optional: bool = False
-    invalid: str | None = None  # the syntax error for a bad value ({value}), else the command's
-    refused: str | None = None  # or a plain error for a value not among the choices
-    instead: str | None = None  # a flag typed in its place (-hpswd: the value is asked for)
-    flag: str | None = None  # a flag that may come before it (getKeyInfo's -k)
-    literal: bool = False  # a word typed as it stands (info server)
-    secret: bool = False
-    known: str | tuple | None = None  # what completion offers: a kind of engine.known_values,
-    # COMMAND, or the words themselves (offered, not enforced, unlike choices)
+    """A positional argument.  (Plain classes, not dataclasses: a shell builds its
+    declarations at every start, and a dataclass costs about a millisecond to define.)"""
+
+    def __init__(self, key: str, name: str, kind: str = TEXT, choices: tuple = (), *, optional: bool = False,
+                 invalid: str | None = None, refused: str | None = None, instead: str | None = None,
+                 flag: str | None = None, literal: bool = False, secret: bool = False,
+                 known: str | tuple | None = None):
+        self.key = key  # the name the command's function reads it by
+        self.name = name  # as the usage line shows it: <name>
+        self.kind = kind  # TEXT; NUMBER (int); NUMBERS (comma-separated ints); DIGITS (0-9 only)
+        self.choices = choices  # the values allowed (strings, or ints for DIGITS)
+        self.optional = optional
+        self.invalid = invalid  # the syntax error for a bad value ({value}), else the command's
+        self.refused = refused  # or a plain error for a value not among the choices
+        self.instead = instead  # a flag typed in its place (-hpswd: the value is asked for)
+        self.flag = flag  # a flag that may come before it (getKeyInfo's -k)
+        self.literal = literal  # a word typed as it stands (info server)
+        self.secret = secret
+        # What completion offers: a kind of engine.known_values, COMMAND, or the words
+        # themselves (offered, not enforced, unlike choices).
+        self.known = known
 
     @property
     def shown(self) -> str:
@@ -60,22 +66,24 @@ class Arg:
         return f"[{text}]" if self.optional else text
 
 
-@dataclass(frozen=True)
 class Option:
     """A `-flag value` pair after the positional arguments (-2fa </path/to/authdata>)."""
-    key: str
-    flag: str
-    name: str
+
+    def __init__(self, key: str, flag: str, name: str):
+        self.key, self.flag, self.name = key, flag, name
 
 
-@dataclass(frozen=True)
 class Positional:
-    command: str
-    args: tuple[Arg, ...] = ()
-    options: tuple[Option, ...] = ()
-    invalid: str = "Invalid number of arguments."  # the syntax error for a wrong count
-    lenient: bool = False  # words beyond the declared ones are ignored, not refused
-    server_mode: bool = False  # only in server mode
+    """A command's declaration: its arguments in order, then its options."""
+
+    def __init__(self, command: str, args: tuple[Arg, ...] = (), options: tuple[Option, ...] = (), *,
+                 invalid: str = "Invalid number of arguments.", lenient: bool = False, server_mode: bool = False):
+        self.command = command
+        self.args = args
+        self.options = options
+        self.invalid = invalid  # the syntax error for a wrong count
+        self.lenient = lenient  # its words are not checked, and those beyond the declared ones ignored
+        self.server_mode = server_mode  # only in server mode
 
     @property
     def usage(self) -> str:

@@ -12,7 +12,6 @@ its declared order, against its type and choices.  The texts are the source's:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..engine import known_values
@@ -33,20 +32,26 @@ class Usage(Exception):
         self.error = error
 
 
-@dataclass(frozen=True)
 class Flag:
-    flag: str  # -k
-    name: str = ""  # what the tool calls it when it is missing: "Key handle"
-    kind: str = TEXT
-    required: bool = False
-    choices: tuple = ()  # the values allowed, once read as their type
-    default: object = None  # the value when it is not given
-    label: str | None = None  # in `Invalid <label> (-flag) specified.`; the name in lower case
-    invalid: str | None = None  # the whole text for a value not allowed, when the tool has its own
-    size: int | None = None  # HEX: the number of bytes it must have
-    unless: str | None = None  # a required flag that this switch stands in for (-p, -hpswd)
-    secret: bool = False
-    known: str | tuple | None = None  # what completion offers (engine.known_values)
+    """A flag and its value.  (Plain classes, not dataclasses: a shell builds its declarations
+    at every start, and a dataclass costs about a millisecond to define.)"""
+
+    def __init__(self, flag: str, name: str = "", kind: str = TEXT, *, required: bool = False,
+                 choices: tuple = (), default: object = None, label: str | None = None,
+                 invalid: str | None = None, size: int | None = None, unless: str | None = None,
+                 secret: bool = False, known: str | tuple | None = None):
+        self.flag = flag  # -k
+        self.name = name  # what the tool calls it when it is missing: "Key handle"
+        self.kind = kind
+        self.required = required
+        self.choices = choices  # the values allowed, once read as their type
+        self.default = default  # the value when it is not given
+        self.label = label  # in `Invalid <label> (-flag) specified.`; the name in lower case
+        self.invalid = invalid  # the whole text for a value not allowed, when the tool has its own
+        self.size = size  # HEX: the number of bytes it must have
+        self.unless = unless  # a required flag that this switch stands in for (-p, -hpswd)
+        self.secret = secret
+        self.known = known  # what completion offers (engine.known_values)
 
     def read(self, word: str):
         """The value as its type, or Usage."""
@@ -83,16 +88,19 @@ class Options(dict):
         return self.defaults.get(flag)
 
 
-@dataclass(frozen=True)
 class Flags:
-    command: str
-    syntax: str  # the Syntax: line of its help, as the documentation gives it
-    description: str = ""
-    flags: tuple[Flag, ...] = ()
-    where: tuple[str, ...] = ()  # the Where: lines, one flag a line, as the source prints them
-    # loginHSM looks its flags up where they stand: other words are ignored, a flag may repeat
-    lookup: bool = False
-    ignored: bool = False  # it reads no arguments at all, not even -h (exit, help, listUsers)
+    """A command's declaration: its flags, and the texts of its help."""
+
+    def __init__(self, command: str, syntax: str, description: str = "", flags: tuple[Flag, ...] = (),
+                 where: tuple[str, ...] = (), lookup: bool = False, ignored: bool = False):
+        self.command = command
+        self.syntax = syntax  # the Syntax: line of its help, as the documentation gives it
+        self.description = description
+        self.flags = flags
+        self.where = where  # the Where: lines, one flag a line, as the source prints them
+        # loginHSM looks its flags up where they stand: other words are ignored, a flag may repeat
+        self.lookup = lookup
+        self.ignored = ignored  # it reads no arguments at all, not even -h (exit, help, listUsers)
 
     @property
     def usage(self) -> str:
