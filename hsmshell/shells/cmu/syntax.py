@@ -20,7 +20,7 @@ from ..engine import known_values
 if TYPE_CHECKING:
     from ...world.model import World
 
-TEXT, NUMBER, NUMBERS, DIGITS = "text", "number", "numbers", "digits"
+TEXT, NUMBER, NUMBERS, DIGITS = "text", "number", "numbers", "digits"  # DIGITS: 0-9 only, no sign
 NOT_A_NUMBER = "Invalid argument: a number is expected."
 COMMAND = "command"  # completes to the tool's command names (help)
 
@@ -124,9 +124,7 @@ class Positional:
 
     def _split(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
         """The positional words (a leading flag of the first one dropped) and the options."""
-        first = self.args[0] if self.args else None
-        if first and first.flag and words[:1] == [first.flag]:
-            words = words[1:]
+        words = words[self._flagged(words):]
         required = sum(not a.optional for a in self.args)
         given, rest = words[:len(self.args)], words[len(self.args):]
         options: dict[str, str] = {}
@@ -144,14 +142,18 @@ class Positional:
         if arg.literal:
             return word == arg.name
         if arg.kind == DIGITS:
-            return word.isdigit() and (not arg.choices or int(word) in arg.choices)
+            return word.isdecimal() and (not arg.choices or int(word) in arg.choices)
         return not arg.choices or word in arg.choices
+
+    def _flagged(self, words: list[str]) -> int:
+        """1 when the words begin with the flag the first argument may have before it."""
+        return int(bool(self.args) and self.args[0].flag is not None and words[:1] == [self.args[0].flag])
 
     # -- what derives from it -----------------------------------------------------------------
 
     def secrets(self, args: list[str]) -> set[int]:
         """The secret arguments where they stand, whether or not the line is otherwise right."""
-        shift = 1 if self.args and self.args[0].flag and args[:1] == [self.args[0].flag] else 0
+        shift = self._flagged(args)
         return {shift + i for i, arg in enumerate(self.args)
                 if arg.secret and shift + i < len(args) and args[shift + i] != arg.instead}
 
@@ -161,8 +163,7 @@ class Positional:
             return [f for f in flags if f.startswith(current) and f not in args]
         if args and args[-1] in {o.flag for o in self.options}:
             return []  # a file
-        shift = 1 if self.args and self.args[0].flag and args[:1] == [self.args[0].flag] else 0
-        at = len(args) - shift
+        at = len(args) - self._flagged(args)
         if at >= len(self.args):
             return []
         arg = self.args[at]

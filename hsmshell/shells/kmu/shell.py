@@ -20,6 +20,7 @@ from ..engine import Command, CommandTable, Shell, console_for
 from . import singlecmd
 from .syntax import Flag, Flags, Usage
 
+
 class _Table(CommandTable):
     def secret_words(self, words: list[str]) -> set[int]:
         """A command's secrets; and for the words of single-command mode (`singlecmd loginHSM
