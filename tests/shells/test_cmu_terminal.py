@@ -90,3 +90,19 @@ def test_toolbar_shows_who_is_logged_in_and_the_servers_connected(tmp_path):
     cmu.sendline("exit")
     cmu.sendline("quit")
     cmu.expect(pexpect.EOF)
+
+
+def test_history_keeps_no_login_however_it_is_spelled(tmp_path):
+    cmu = start(tmp_path)
+    cmu.sendline("listUsers")
+    cmu.expect_exact("Number of users found:3")
+    cmu.expect_exact("aws-cloudhsm>")
+    cmu.sendline("logi CO admin co12345")  # loginHSM by its shortest unambiguous prefix
+    cmu.expect_exact("loginHSM success on server 2(10.0.1.12)")
+    cmu.expect_exact("aws-cloudhsm>")
+    cmu.send("\x1b[A")  # up: the last line the history kept
+    cmu.send("\r")
+    cmu.expect_exact("Number of users found:3")
+    cmu.expect_exact("aws-cloudhsm>")
+    cmu.sendline("quit")
+    cmu.expect(pexpect.EOF)
