@@ -326,7 +326,7 @@ class ProcessTerminal(Terminal):
     def console_for(self, toolbar=None):
         from .shells.engine import console_for
 
-        return console_for(self.program.commands, toolbar)
+        return console_for(self.program.commands, toolbar, self.world())
 
 
 def main(argv: list[str] | None = None) -> int:

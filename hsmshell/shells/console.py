@@ -1,7 +1,7 @@
 """Where a shell reads its lines and writes its output.
 
 At a terminal the shells run on prompt_toolkit: line editing, a history that never records a
-password, completion of command names.  From a pipe or a file they read line by line, so
+password, completion from the command table (names, flags, choices, users and keys).  From a pipe or a file they read line by line, so
 scripts and tests drive them exactly as they would drive the real tools.  The TUI supplies
 its own console; the engines only ever talk to this interface.
 """
@@ -9,7 +9,6 @@ its own console; the engines only ever talk to this interface.
 from __future__ import annotations
 
 import getpass
-import re
 import sys
 from typing import Callable, Iterable, Protocol
 
@@ -53,26 +52,17 @@ class StreamConsole:
         return self.read_line(prompt, secret=True)
 
 
-def _flags(usage: str) -> list[str]:
-    return sorted(set(re.findall(r"(?<![\w<-])-\w+", usage)))
-
-
-def _table_completer(usages: dict[str, str]):
-    """Command names for the first word; after it, the flags that command's usage lists."""
+def _completer(complete: Callable[[list[str], str], list[str]]):
+    """The words before the cursor, and the one being typed, go to `complete`."""
     from prompt_toolkit.completion import Completer, Completion
 
     class TableCompleter(Completer):
         def get_completions(self, document, complete_event):
             text = document.text_before_cursor
             words = text.split()
-            word = "" if not words or text[-1:].isspace() else words[-1]
-            if len(words) == 0 or (len(words) == 1 and word):
-                choices = sorted(usages)
-            else:
-                choices = _flags(usages.get(words[0], ""))
-            for choice in choices:
-                if choice.startswith(word):
-                    yield Completion(choice, start_position=-len(word))
+            current = "" if not words or text[-1:].isspace() else words.pop()
+            for choice in complete(words, current):
+                yield Completion(choice, start_position=-len(current))
 
     return TableCompleter()
 
@@ -81,13 +71,12 @@ class TerminalConsole:
     """prompt_toolkit at a real terminal."""
 
     def __init__(self, commands: Iterable[str], secret_in: Callable[[str], bool],
-                 toolbar: Callable[[], str] | None = None):
+                 toolbar: Callable[[], str] | None = None, *,
+                 complete: Callable[[list[str], str], list[str]] | None = None):
+        """`complete(words before, word typed)` gives the candidates (a command table's);
+        without it the first word completes from `commands`."""
         from prompt_toolkit import PromptSession
         from prompt_toolkit.completion import WordCompleter
-
-        # A command table (name -> command with its usage) also completes each command's flags.
-        usages = {name: getattr(c, "usage", "") for name, c in commands.items()} \
-            if isinstance(commands, dict) else {}
         from prompt_toolkit.history import InMemoryHistory
 
         class SecretFreeHistory(InMemoryHistory):
@@ -98,7 +87,7 @@ class TerminalConsole:
 
         self._session = PromptSession(
             history=SecretFreeHistory(),
-            completer=_table_completer(usages) if usages else WordCompleter(sorted(commands), sentence=True),
+            completer=_completer(complete) if complete else WordCompleter(sorted(commands), sentence=True),
             complete_while_typing=False,
             bottom_toolbar=toolbar,
         )

@@ -1,32 +1,71 @@
 """What both shells share: the command table, the read-dispatch loop, and the promise that
 no input line ever ends in a Python traceback.
 
-Each command is one small function registered in its tool's table with its usage; the table
-drives parsing, completion and `help` alike.  Each command runs its own transaction on the
-world, so another process sees its effect as soon as it returns.
+Each command is one small function registered in its tool's table with its declared syntax
+(cmu/syntax.py, kmu/syntax.py): arguments, flags, their types and choices, usage and help
+text, and which words are secrets.  Parsing, usage errors, `help`, completion and the masking
+of passwords all derive from that one declaration.  Each command runs its own transaction on
+the world, so another process sees its effect as soon as it returns.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
 import uuid
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from ..cloudhsm.sessions import close_session
 from ..world.store import Store, WorldError
 from .console import Console, StreamConsole, TerminalConsole
 
+if TYPE_CHECKING:
+    from ..world.model import World
+
+
+class Syntax(Protocol):
+    """A command's declaration, as each tool reads its arguments."""
+
+    usage: str
+
+    def secrets(self, args: list[str]) -> set[int]:
+        """The indices of the arguments that are secrets."""
+
+    def complete(self, args: list[str], current: str, world: "World | None") -> list[str]:
+        """Candidates for the word being typed after the arguments `args`."""
+
 
 @dataclass
 class Command:
     name: str
-    run: Callable[["Shell", list[str]], None]
-    usage: str
+    run: Callable[["Shell", list[str]], object]
     summary: str
-    carries_password: Callable[[list[str]], bool] = lambda args: False
+    syntax: Syntax
+
+    @property
+    def usage(self) -> str:
+        return self.syntax.usage
+
+
+# What the world knows that an argument may name (Arg.known, Flag.known).
+USER_NAME, USER_ID, KEY_HANDLE = "user name", "user id", "key handle"
+
+
+def known_values(world: "World | None", kind: str | tuple | None) -> list[str]:
+    """What completion offers for an argument: the world's user names, user ids or key
+    handles, or the words its declaration suggests (a tuple)."""
+    if isinstance(kind, tuple):
+        return list(kind)
+    if world is None or kind is None:
+        return []
+    clusters = world.clusters.values()
+    if kind == KEY_HANDLE:
+        found = {handle for cluster in clusters for handle in cluster.keys}
+    else:
+        users = [user for cluster in clusters for hsm in cluster.hsms for user in hsm.users]
+        found = {user.name if kind == USER_NAME else user.user_id for user in users}
+    return [str(value) for value in sorted(found)]
 
 
 class CommandTable:
@@ -34,13 +73,8 @@ class CommandTable:
         self.commands: dict[str, Command] = {}
         self.prefixes = prefixes  # cloudhsm_mgmt_util accepts any unambiguous prefix
 
-    def command(self, name: str, usage: str, summary: str,
-                carries_password: Callable[[list[str]], bool] | None = None):
-        def register(func):
-            self.commands[name] = Command(name, func, usage, summary,
-                                          carries_password or (lambda args: False))
-            return func
-        return register
+    def add(self, command: Command) -> None:
+        self.commands[command.name] = command
 
     def resolve(self, word: str) -> Command | None:
         if word in self.commands:
@@ -52,24 +86,23 @@ class CommandTable:
         return None
 
     def secret_words(self, words: list[str]) -> set[int]:
-        """Which words of a line typed at the prompt are secrets (words[0] is the command)."""
+        """The indices of the words (words[0] the command word, as the tool resolves it) that
+        are secrets: what a history, a transcript or a screen must not keep."""
         command = self.resolve(words[0]) if words else None
-        if command is None or not command.carries_password(words[1:]):
+        if command is None:
             return set()
-        at = words.index("-p") + 1 if "-p" in words else 3
-        return {at} if at < len(words) else set()
+        return {1 + i for i in command.syntax.secrets(words[1:])}
 
-    def complete(self, words: list[str], current: str, world=None) -> list[str]:
-        """Command names for the first word; after it, the flags that command's usage lists."""
+    def complete(self, words: list[str], current: str, world: "World | None" = None) -> list[str]:
+        """Candidates for the word `current` being typed after `words`: a command name first,
+        then what the command's declaration offers (its flags, choices, the world's users
+        and keys)."""
         if not words:
-            return sorted(self.commands)
+            return sorted(name for name in self.commands if name.startswith(current))
         command = self.resolve(words[0])
-        return sorted(set(re.findall(r"(?<![\w<-])-\w+", command.usage))) if command else []
-
-    def carries_password(self, line: str) -> bool:
-        words = line.split()
-        command = self.resolve(words[0]) if words else None
-        return bool(command and command.carries_password(words[1:]))
+        if command is None:
+            return []
+        return command.syntax.complete(words[1:], current, world)
 
 
 class Shell:
@@ -149,7 +182,20 @@ class Shell:
             pass
 
 
-def console_for(table: CommandTable, toolbar: Callable[[], str] | None = None) -> Console:
+def console_for(table: CommandTable, toolbar: Callable[[], str] | None = None,
+                store: Store | None = None) -> Console:
+    """prompt_toolkit at a terminal, completing from the table (and the store's world: its
+    users and keys); plain lines from a pipe."""
     if sys.stdin.isatty() and sys.stdout.isatty():
-        return TerminalConsole(table.commands, table.carries_password, toolbar)
+        def complete(words: list[str], current: str) -> list[str]:
+            return table.complete(words, current, _world(store))
+        return TerminalConsole(table.commands, lambda line: bool(table.secret_words(line.split())), toolbar,
+                               complete=complete)
     return StreamConsole()
+
+
+def _world(store: Store | None) -> "World | None":
+    try:
+        return store.read() if store else None
+    except Exception:  # noqa: BLE001 - completing a word must never break the prompt
+        return None

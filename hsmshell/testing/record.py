@@ -103,7 +103,7 @@ class Recording(host.Terminal):
     def console_for(self, toolbar=None):
         from ..shells.engine import console_for
 
-        inner = console_for(self.program.commands, toolbar) if self.interactive else self.base
+        inner = console_for(self.program.commands, toolbar, self.store) if self.interactive else self.base
         return _Recorder(inner, self.sink, self.program, self.passwords)
 
     def run(self, line: str) -> None:
@@ -124,7 +124,7 @@ def record(path: str | Path, fixture: str = "default") -> int:
     sink = [f"# Recorded by `hsmshell transcript record`; replay: hsmshell transcript run {path.name}\n",
             f"# world: {fixture}\n", f"# clock: {frozen}\n"]
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    console = TerminalConsole([*host.PROGRAMS, "exit"], lambda line: False) if interactive else StreamConsole()
+    console = _shell_console() if interactive else StreamConsole()
     commands = 0
     passwords = Passwords()
     with tempfile.TemporaryDirectory(prefix="hsmshell-record-") as folder:
@@ -150,6 +150,13 @@ def record(path: str | Path, fixture: str = "default") -> int:
         names = ", ".join(environment_name(n) for n in passwords.names.values())
         console.write(f"The passwords typed are masked: set {names} to replay it.\n")
     return 0
+
+
+def _shell_console() -> TerminalConsole:
+    """The `$` prompt at a terminal: the host's programs complete, as a shell completes, and
+    no line with a secret stays in its history."""
+    return TerminalConsole([*host.PROGRAMS, "exit"], host.carries_secret,
+                           complete=lambda words, current: host.complete_words(words, current))
 
 
 def _end_line(sink: list[str]) -> None:

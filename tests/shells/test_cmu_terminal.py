@@ -1,5 +1,6 @@
-"""cloudhsm_mgmt_util at a real terminal (a pty): completion of commands and their flags from
-the command table, and the bottom toolbar with the login and the servers connected."""
+"""cloudhsm_mgmt_util at a real terminal (a pty): completion of commands, their flags and
+their arguments from the command table, and the bottom toolbar with the login and the
+servers connected."""
 
 from __future__ import annotations
 
@@ -40,6 +41,34 @@ def test_tab_completes_commands_and_their_flags(tmp_path):
     cmu.expect(pexpect.EOF)
 
 
+def offered(child: pexpect.spawn, *keys: str) -> list[str]:
+    """Type keys (tabs among them); what the screen shows once the completion menu is up."""
+    for key in keys:
+        child.send(key)
+        time.sleep(0.3)
+    try:
+        child.expect("no such text", timeout=1)
+    except pexpect.TIMEOUT:
+        pass
+    shown = screen(child.before)
+    child.sendcontrol("c")  # abandon the line
+    return shown
+
+
+def test_tab_completes_a_command_name_and_offers_the_user_types(tmp_path):
+    cmu = start(tmp_path)
+    assert complete(cmu, "listU\t").endswith("aws-cloudhsm>listUsers")
+    cmu.expect_exact("Users on server 2(10.0.1.12):")
+    cmu.expect_exact("aws-cloudhsm>")
+    menu = offered(cmu, "loginHSM ", "\t", "\t")
+    assert {"CO", "CU", "PRECO", "PCO", "AU"} <= set(menu)
+    cmu.expect_exact("aws-cloudhsm>")
+    # then the user names the world holds
+    assert {"admin", "kmsuser", "app_user"} <= set(offered(cmu, "loginHSM CU ", "\t", "\t"))
+    cmu.sendline("quit")
+    cmu.expect(pexpect.EOF)
+
+
 def toolbar(cmu: pexpect.spawn) -> str:
     """prompt_toolkit draws the toolbar only once the terminal has said where the cursor is."""
     cmu.expect_exact("\x1b[6n")
@@ -59,5 +88,21 @@ def test_toolbar_shows_who_is_logged_in_and_the_servers_connected(tmp_path):
     cmu.sendline("server 1")
     assert toolbar(cmu) == "admin(CO)  |  3 of 3 servers connected  server mode: server 1(10.0.3.11)"
     cmu.sendline("exit")
+    cmu.sendline("quit")
+    cmu.expect(pexpect.EOF)
+
+
+def test_history_keeps_no_login_however_it_is_spelled(tmp_path):
+    cmu = start(tmp_path)
+    cmu.sendline("listUsers")
+    cmu.expect_exact("Number of users found:3")
+    cmu.expect_exact("aws-cloudhsm>")
+    cmu.sendline("logi CO admin co12345")  # loginHSM by its shortest unambiguous prefix
+    cmu.expect_exact("loginHSM success on server 2(10.0.1.12)")
+    cmu.expect_exact("aws-cloudhsm>")
+    cmu.send("\x1b[A")  # up: the last line the history kept
+    cmu.send("\r")
+    cmu.expect_exact("Number of users found:3")
+    cmu.expect_exact("aws-cloudhsm>")
     cmu.sendline("quit")
     cmu.expect(pexpect.EOF)

@@ -6,20 +6,19 @@ from pathlib import Path
 
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.nodes import answers
-from .shell import PORT, TABLE, CloudHsmMgmtUtil
+from .shell import PORT, CloudHsmMgmtUtil, command
+from .syntax import DIGITS, Arg
 
 INFO_HEADER = ("Id      Name                    Hostname         Port   State           "
                "Partition               LoginState")
 
 
-@TABLE.command("info", usage="info server <server ID>", summary="Gets information about a server")
-def info(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    if len(args) != 2 or args[0] != "server":
-        shell.syntax_error("info", "Invalid arguments.")
-        return
-    server = next((s for s in shell.servers if str(s.index) == args[1]), None)
+@command("info", "Gets information about a server", Arg("server", "server", literal=True),
+         Arg("server_id", "server ID"), invalid="Invalid arguments.")
+def info(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    server = next((s for s in shell.servers if str(s.index) == args["server_id"]), None)
     if server is None:
-        shell.error(f"Invalid server ID {args[1]}.")  # GAP: undocumented
+        shell.error(f"Invalid server ID {args['server_id']}.")  # GAP: undocumented
         return
     world = shell.store.read()
     target = shell.target_of(world, server)
@@ -55,8 +54,8 @@ HSM_INFO = [
 ]
 
 
-@TABLE.command("getHSMInfo", usage="getHSMInfo", summary="Gets information about the HSMs")
-def get_hsm_info(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+@command("getHSMInfo", "Gets information about the HSMs", lenient=True)
+def get_hsm_info(shell: CloudHsmMgmtUtil, args: dict) -> None:
     world = shell.store.read()
     targets = shell.targets(world)
     shell.line(f"Getting HSM Info on {len(targets)} nodes")
@@ -80,16 +79,10 @@ CERTIFICATES = {  # the keys are certificates.MANUFACTURER_ROOT ... CLUSTER_CHAI
 }
 
 
-@TABLE.command("getCert", usage="getCert <file-name> <certificate-type>",
-               summary="Gets a certificate of the server (server mode)")
-def get_cert(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    if shell.server_mode is None:
-        shell.error("getCert is supported only in server mode. Use 'server <server ID>' first.")
-        return
-    if len(args) != 2 or not args[1].isdigit() or int(args[1]) not in CERTIFICATES:
-        shell.syntax_error("getCert", "Invalid arguments. Certificate types: "
-                           + ", ".join(f"{k} = {v}" for k, v in CERTIFICATES.items()))
-        return
+@command("getCert", "Gets a certificate of the server (server mode)", Arg("file", "file-name"),
+         Arg("certificate_type", "certificate-type", DIGITS, tuple(CERTIFICATES)), server_mode=True,
+         invalid="Invalid arguments. Certificate types: " + ", ".join(f"{k} = {v}" for k, v in CERTIFICATES.items()))
+def get_cert(shell: CloudHsmMgmtUtil, args: dict) -> None:
     world = shell.store.read()
     target = shell.target_of(world, shell.server_mode)
     if target is None or not answers(target[1]):
@@ -98,15 +91,15 @@ def get_cert(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
     cluster, hsm = target
     from ...cloudhsmv2 import certificates  # cryptography.x509: ~30 ms a shell need not pay at start
 
-    pem = certificates.for_hsm(world, cluster, hsm, int(args[1]))
+    pem = certificates.for_hsm(world, cluster, hsm, args["certificate_type"])
     if pem is None:
         # GAP: an uninitialized cluster holds no customer certificates (4, 8); the HSM's
         # refusal is not documented.
         shell.line("getCert failed")
         return
     try:
-        Path(args[0]).write_text(pem)
+        Path(args["file"]).write_text(pem)
     except OSError as exc:
-        shell.error(f"Cannot write {args[0]}: {exc.strerror}")
+        shell.error(f"Cannot write {args['file']}: {exc.strerror}")
         return
     shell.line("getCert Success")

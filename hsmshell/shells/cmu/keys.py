@@ -10,17 +10,12 @@ from ...cloudhsm import keys, sharing, sync
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.keys import Refused
 from ...cloudhsm.nodes import answers
-from .shell import TABLE, CloudHsmMgmtUtil
-from .users import sync_arguments
+from ..engine import KEY_HANDLE, USER_ID
+from .shell import CloudHsmMgmtUtil, command
+from .syntax import NUMBER, NUMBERS, Arg
+from .users import sync_destination
 
-
-def _numbers(shell: CloudHsmMgmtUtil, command: str, words: list[str]) -> list[int] | None:
-    try:
-        return [int(w) for w in words]
-    except ValueError:
-        shell.syntax_error(command, "Invalid argument: a number is expected.")
-        return None
-
+KEY = Arg("handle", "key handle", NUMBER, known=KEY_HANDLE)
 
 def _deliver(shell: CloudHsmMgmtUtil, lines: list[str], output_file: str | None) -> None:
     """Print the lines, or write them to the optional output file instead."""
@@ -47,49 +42,37 @@ def _session(world, shell: CloudHsmMgmtUtil, hsm):
     return session
 
 
-@TABLE.command("findAllKeys", usage="findAllKeys <user id> <key hash (0/1)> [<output file>]",
-               summary="Lists the keys a user owns or shares, with a hash of the ownership data")
-def find_all_keys(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    if len(args) not in (2, 3) or args[1] not in ("0", "1"):
-        shell.syntax_error("findAllKeys", "Invalid arguments.")
-        return
-    numbers = _numbers(shell, "findAllKeys", args[:1])
-    if numbers is None:
-        return
+@command("findAllKeys", "Lists the keys a user owns or shares, with a hash of the ownership data",
+         Arg("user_id", "user id", NUMBER, known=USER_ID), Arg("key_hash", "key hash (0/1)", choices=("0", "1")),
+         Arg("output", "output file", optional=True), invalid="Invalid arguments.")
+def find_all_keys(shell: CloudHsmMgmtUtil, args: dict) -> None:
     lines: list[str] = []
     world = shell.store.read()
     for server, cluster, hsm in shell.targets(world):
         try:
-            found = sharing.find_all_keys(world, cluster, hsm, shell.session_id, numbers[0])
+            found = sharing.find_all_keys(world, cluster, hsm, shell.session_id, args["user_id"])
         except Refused as refused:
             lines += _failure("findAllKeys", server, refused.code) + [""]
             continue
         lines += [f"Keys on {server.label}:", f"Number of keys found {len(found.keys)}",
                   f"number of keys matched from start index 0::{len(found.keys)}",
                   ",".join(f"{handle}{mark}" for handle, mark in found.keys)]
-        if args[1] == "1" and found.key_hash:
+        if args["key_hash"] == "1" and found.key_hash:
             lines += ["Key Hash:", found.key_hash, "", f"findAllKeys success on {server.label}"]
         else:
             lines += [f"findAllKeys success on {server.label}", ""]
-    _deliver(shell, lines, args[2] if len(args) == 3 else None)
+    _deliver(shell, lines, args["output"])
 
 
-@TABLE.command("getKeyInfo", usage="getKeyInfo -k <key-handle> [<output file>]",
-               summary="Shows who owns and shares a key")
-def get_key_info(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    # The examples give the handle with and without -k (spec §4.20); both are accepted.
-    words = args[1:] if args[:1] == ["-k"] else args
-    if len(words) not in (1, 2):
-        shell.syntax_error("getKeyInfo", "Invalid number of arguments.")
-        return
-    numbers = _numbers(shell, "getKeyInfo", words[:1])
-    if numbers is None:
-        return
+# The examples give the handle with and without -k (spec §4.20); both are accepted.
+@command("getKeyInfo", "Shows who owns and shares a key",
+         Arg("handle", "key-handle", NUMBER, flag="-k", known=KEY_HANDLE), Arg("output", "output file", optional=True))
+def get_key_info(shell: CloudHsmMgmtUtil, args: dict) -> None:
     lines: list[str] = []
     world = shell.store.read()
     for server, cluster, hsm in shell.targets(world):
         try:
-            key = keys.key_info(cluster, _session(world, shell, hsm), [hsm], numbers[0])
+            key = keys.key_info(cluster, _session(world, shell, hsm), [hsm], args["handle"])
         except Refused as refused:
             lines += _failure("getKeyInfo", server, refused.code)
             continue
@@ -103,19 +86,13 @@ def get_key_info(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
             lines += [f"\t\t {uid}" for uid in shared]
         if key.m_value > 0:
             lines.append(f"\t {key.m_value} Users need to approve to use/manage this key")
-    _deliver(shell, lines, words[1] if len(words) == 2 else None)
+    _deliver(shell, lines, args["output"])
 
 
-@TABLE.command("getAttribute", usage="getAttribute <key handle> <attribute id> [<filename>]",
-               summary="Gets an attribute of a key")
-def get_attribute(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    if len(args) not in (2, 3):
-        shell.syntax_error("getAttribute", "Invalid number of arguments.")
-        return
-    numbers = _numbers(shell, "getAttribute", args[:2])
-    if numbers is None:
-        return
-    handle, attribute_id = numbers
+@command("getAttribute", "Gets an attribute of a key", KEY, Arg("attribute_id", "attribute id", NUMBER),
+         Arg("output", "filename", optional=True))
+def get_attribute(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    handle, attribute_id = args["handle"], args["attribute_id"]
     if attribute_id not in attr.BY_ID:
         shell.error(f"Invalid attribute {attribute_id}. Use listAttributes for the valid ones.")
         return
@@ -131,11 +108,12 @@ def get_attribute(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
         show = attr.single_value if attribute_id != attr.ALL else attr.all_value
         for number, value in values.items():
             lines += [attr.BY_ID[number].name, show(number, value)]
-    _deliver(shell, lines, args[2] if len(args) == 3 else None)
+    _deliver(shell, lines, args["output"])
 
 
-@TABLE.command("listAttributes", usage="listAttributes [-h]", summary="Lists the key attributes and their ids")
-def list_attributes(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+@command("listAttributes", "Lists the key attributes and their ids", Arg("help", "-h", optional=True, literal=True),
+         lenient=True)
+def list_attributes(shell: CloudHsmMgmtUtil, args: dict) -> None:
     shell.line()
     shell.line("Following are the possible attribute values for getAttribute:")
     shell.line()
@@ -143,17 +121,11 @@ def list_attributes(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
         shell.line(line)
 
 
-@TABLE.command("setAttribute", usage="setAttribute <key handle> <attribute id> <value>",
-               summary="Changes an attribute of a key you own")
-def set_attribute(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    # The page's syntax leaves out the value its example passes (spec §4.19).
-    if len(args) != 3:
-        shell.syntax_error("setAttribute", "Invalid number of arguments.")
-        return
-    numbers = _numbers(shell, "setAttribute", args[:2])
-    if numbers is None:
-        return
-    handle, attribute_id = numbers
+# The page's syntax leaves out the value its example passes (spec §4.19).
+@command("setAttribute", "Changes an attribute of a key you own", KEY, Arg("attribute_id", "attribute id", NUMBER),
+         Arg("value", "value"))
+def set_attribute(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    handle, attribute_id = args["handle"], args["attribute_id"]
     if attribute_id not in attr.CMU_SETTABLE:
         shell.error(f"Attribute {attribute_id} cannot be set. Settable: "
                     + ", ".join(map(str, sorted(attr.CMU_SETTABLE))) + ".")
@@ -161,24 +133,18 @@ def set_attribute(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
     if not shell.caution(blank_before=False):
         return
     _change_per_server(shell, "setAttribute", lambda world, cluster, hsm: sharing.set_attribute(
-        world, cluster, hsm, shell.session_id, handle, attribute_id, args[2]))
+        world, cluster, hsm, shell.session_id, handle, attribute_id, args["value"]))
 
 
-@TABLE.command("shareKey", usage="shareKey <key handle> <user id> <(share/unshare key?) 1/0>",
-               summary="Shares a key you own with a crypto user, or stops sharing it")
-def share_key(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    if len(args) != 3 or args[2] not in ("0", "1"):
-        shell.syntax_error("shareKey", "Invalid arguments.")
-        return
-    # using-kmu.md says several user ids may be given, comma-separated.
-    numbers = _numbers(shell, "shareKey", [args[0], *args[1].split(",")])
-    if numbers is None:
-        return
+# using-kmu.md says several user ids may be given, comma-separated.
+@command("shareKey", "Shares a key you own with a crypto user, or stops sharing it", KEY,
+         Arg("user_ids", "user id", NUMBERS, known=USER_ID),
+         Arg("share", "(share/unshare key?) 1/0", choices=("1", "0")), invalid="Invalid arguments.")
+def share_key(shell: CloudHsmMgmtUtil, args: dict) -> None:
     if not shell.caution(blank_before=False):
         return
-    handle, *user_ids = numbers
     _change_per_server(shell, "shareKey", lambda world, cluster, hsm: sharing.share_key(
-        world, cluster, hsm, shell.session_id, handle, user_ids, args[2] == "1"))
+        world, cluster, hsm, shell.session_id, args["handle"], args["user_ids"], args["share"] == "1"))
 
 
 def _change_per_server(shell: CloudHsmMgmtUtil, command: str, change) -> None:
@@ -198,13 +164,12 @@ def _change_per_server(shell: CloudHsmMgmtUtil, command: str, change) -> None:
     shell.report(command, results)
 
 
-@TABLE.command("syncKey", usage="syncKey <key handle> <destination hsm>",
-               summary="Copies a key from this server to another (server mode)")
-def sync_key(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    parsed = sync_arguments(shell, "syncKey", args)
-    if parsed is None:
+@command("syncKey", "Copies a key from this server to another (server mode)", KEY,
+         Arg("destination", "destination hsm", NUMBER), server_mode=True)
+def sync_key(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    handle, destination = args["handle"], sync_destination(shell, args["destination"])
+    if destination is None:
         return
-    handle, destination = parsed
     with shell.store.transaction() as world:
         source, target = shell.target_of(world, shell.server_mode), shell.target_of(world, destination)
         code = sync.sync_key(world, source, target, session_id=shell.session_id, handle=handle) \

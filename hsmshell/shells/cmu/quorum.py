@@ -12,7 +12,9 @@ from pathlib import Path
 from ...cloudhsm import quorum
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.nodes import answers
-from .shell import TABLE, CloudHsmMgmtUtil
+from ..engine import USER_NAME
+from .shell import CloudHsmMgmtUtil, command
+from .syntax import DIGITS, Arg
 
 
 def _per_server(shell: CloudHsmMgmtUtil, action) -> list:
@@ -20,15 +22,13 @@ def _per_server(shell: CloudHsmMgmtUtil, action) -> list:
         return [(server, action(world, hsm)) for server, _, hsm in shell.targets(world)]
 
 
-@TABLE.command("registerQuorumPubKey",
-               usage="registerQuorumPubKey <user-type> <user-name> <registration-token> "
-                     "<signed-registration-token> <public-key>",
-               summary="Registers a crypto officer's quorum public key")
-def register_quorum_pub_key(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    if len(args) != 5:
-        shell.syntax_error("registerQuorumPubKey", "Invalid number of arguments.")
-        return
-    user_type, name, *files = args
+@command("registerQuorumPubKey", "Registers a crypto officer's quorum public key",
+         Arg("user_type", "user-type", known=("CO",)), Arg("user_name", "user-name", known=USER_NAME),
+         Arg("token", "registration-token"), Arg("signature", "signed-registration-token"),
+         Arg("public_key", "public-key"))
+def register_quorum_pub_key(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    user_type, name = args["user_type"], args["user_name"]
+    files = [args["token"], args["signature"], args["public_key"]]
     try:
         token, signature, public_pem = (Path(f).read_bytes() for f in files)
     except (OSError, ValueError) as exc:
@@ -44,32 +44,24 @@ def register_quorum_pub_key(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
         world, hsm, shell.session_id, user_type, name, public_pem.decode("ascii", "replace"))))
 
 
-def _service_and_number(shell: CloudHsmMgmtUtil, command: str, args: list[str], count: int):
-    if len(args) != count or not all(a.isdigit() for a in args):
-        shell.syntax_error(command, "Invalid arguments.")
-        return None
-    return [int(a) for a in args]
+SERVICE = Arg("service", "service", DIGITS, known=tuple(map(str, quorum.SERVICES)))
 
 
-@TABLE.command("setMValue", usage="setMValue <service> <m value>",
-               summary="Sets the quorum minimum for a service (3 USER_MGMT, 4 MISC_CO)")
-def set_m_value(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    parsed = _service_and_number(shell, "setMValue", args, 2)
-    if parsed is None or not shell.caution(blank_before=False):
+@command("setMValue", "Sets the quorum minimum for a service (3 USER_MGMT, 4 MISC_CO)",
+         SERVICE, Arg("m", "m value", DIGITS), invalid="Invalid arguments.")
+def set_m_value(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    if not shell.caution(blank_before=False):
         return
-    service, m = parsed
+    service, m = args["service"], args["m"]
     servers = shell.nodes(shell.store.read())[1]
     shell.line(f"Setting M Value({m}) for {service} on {len(servers)} nodes")
     results = _per_server(shell, lambda world, hsm: quorum.set_m_value(world, hsm, shell.session_id, service, m))
     shell.report("setMValue", [(server, code) for server, code in results if code])
 
 
-@TABLE.command("getMValue", usage="getMValue <service>", summary="Gets the quorum minimum for a service")
-def get_m_value(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    parsed = _service_and_number(shell, "getMValue", args, 1)
-    if parsed is None:
-        return
-    (service,) = parsed
+@command("getMValue", "Gets the quorum minimum for a service", SERVICE, invalid="Invalid arguments.")
+def get_m_value(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    service = args["service"]
     if service not in quorum.SERVICES:
         shell.error(f"Invalid service {service}.")  # GAP: undocumented
         return
@@ -81,13 +73,10 @@ def get_m_value(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
                    f": [{quorum.m_value(hsm, service)}]")
 
 
-@TABLE.command("getToken", usage="getToken <service> <user> <token file>",
-               summary="Initiates an MxN service and gets a token")
-def get_token(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    if len(args) != 3 or not args[0].isdigit():
-        shell.syntax_error("getToken", "Invalid arguments.")
-        return
-    service, user, token_file = int(args[0]), args[1], args[2]
+@command("getToken", "Initiates an MxN service and gets a token", SERVICE, Arg("user", "user", known=USER_NAME),
+         Arg("token_file", "token file"), invalid="Invalid arguments.")
+def get_token(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    service, user, token_file = args["service"], args["user"], args["token_file"]
     if service not in quorum.SERVICES:
         shell.error(f"Invalid service {service}.")  # GAP: undocumented, as for getMValue
         return
@@ -111,28 +100,24 @@ def get_token(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
             shell.line(field)
 
 
-@TABLE.command("approveToken", usage="approveToken <approval file>",
-               summary="Approves an MxN service with the approvers' signatures")
-def approve_token(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    if len(args) != 1:
-        shell.syntax_error("approveToken", "Invalid number of arguments.")
-        return
+@command("approveToken", "Approves an MxN service with the approvers' signatures", Arg("file", "approval file"))
+def approve_token(shell: CloudHsmMgmtUtil, args: dict) -> None:
     try:
-        approval = read_approval_file(Path(args[0]))
+        approval = read_approval_file(Path(args["file"]))
         token_file = Path(approval.token_file).read_bytes()
         signatures = [(kind, name, Path(path).read_bytes()) for kind, name, path in approval.approvers]
     except ApprovalFileError as exc:
-        shell.error(f"{args[0]}: {exc}")
+        shell.error(f"{args['file']}: {exc}")
         return
     except (OSError, ValueError) as exc:
-        shell.file_error("read", args[0], exc)
+        shell.file_error("read", args["file"], exc)
         return
     shell.report("approveToken", _per_server(shell, lambda world, hsm: quorum.approve_token(
         world, hsm, shell.session_id, token_file, signatures)))
 
 
-@TABLE.command("listTokens", usage="listTokens", summary="Lists all tokens of the HSMs")
-def list_tokens(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+@command("listTokens", "Lists all tokens of the HSMs", lenient=True)
+def list_tokens(shell: CloudHsmMgmtUtil, args: dict) -> None:
     # GAP: who may list tokens is undocumented; like listUsers, no login is needed.
     world = shell.store.read()
     failed = False

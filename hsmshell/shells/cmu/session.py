@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from .shell import GLOBAL_PROMPT, TABLE, CloudHsmMgmtUtil
+from .shell import GLOBAL_PROMPT, TABLE, CloudHsmMgmtUtil, command
+from .syntax import COMMAND, DIGITS, Arg
 
 
-@TABLE.command("quit", usage="quit", summary="Quits this application")
-def quit_(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+@command("quit", "Quits this application", lenient=True)
+def quit_(shell: CloudHsmMgmtUtil, args: dict) -> None:
     shell.line()
     shell.line("disconnecting from servers, please wait...")
     shell.done = True
 
 
-@TABLE.command("help", usage="help [<command>]", summary="Displays this information")
-def help_(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+@command("help", "Displays this information", Arg("command", "command", optional=True, known=COMMAND), lenient=True)
+def help_(shell: CloudHsmMgmtUtil, args: dict) -> None:
     # GAP: CMU's own help text is undocumented; this lists the table that drives parsing.
-    if args:
-        command = TABLE.resolve(args[0])
+    if args["command"]:
+        command = TABLE.resolve(args["command"])
         if command:
             shell.line()
             shell.line(f"Syntax: {command.usage}")
@@ -32,15 +33,12 @@ def help_(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
     shell.line()
 
 
-@TABLE.command("server", usage="server <server-number>", summary="Enters server mode on one server")
-def server(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    if len(args) != 1 or not args[0].isdigit():
-        shell.syntax_error("server", "Invalid number of arguments." if len(args) != 1
-                           else f"Invalid server number {args[0]}.")
-        return
-    chosen = next((s for s in shell.servers if s.index == int(args[0])), None)
+@command("server", "Enters server mode on one server",
+         Arg("number", "server-number", DIGITS, invalid="Invalid server number {value}."))
+def server(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    chosen = next((s for s in shell.servers if s.index == args["number"]), None)
     if chosen is None:
-        shell.error(f"Invalid server number {args[0]}.")  # GAP: undocumented
+        shell.error(f"Invalid server number {args['number']}.")  # GAP: undocumented
         return
     shell.line()
     shell.line("Server is in 'E2' mode...")
@@ -49,8 +47,8 @@ def server(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
     shell.prompt = f"server{chosen.index}>"
 
 
-@TABLE.command("exit", usage="exit", summary="Leaves server mode")
-def exit_(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+@command("exit", "Leaves server mode", lenient=True)
+def exit_(shell: CloudHsmMgmtUtil, args: dict) -> None:
     if shell.server_mode is None:
         shell.unknown("exit")  # GAP: outside server mode CMU leaves with quit only
         return

@@ -21,7 +21,8 @@ from ...cloudhsm.nodes import NoCluster, answers, client_cluster, hsm_by_ip
 from ...world.model import Cluster, Hsm, World
 from ...world.store import Store
 from ..console import Console
-from ..engine import CommandTable, Shell
+from ..engine import Command, CommandTable, Shell
+from .syntax import Arg, Option, Positional, Rejected
 
 TABLE = CommandTable(prefixes=True)
 PORT = 2225
@@ -206,3 +207,24 @@ class CloudHsmMgmtUtil(Shell):
     def end_of_input(self) -> None:
         self.line()
         self.line("disconnecting from servers, please wait...")
+
+
+def command(name: str, summary: str, *args: Arg, options: tuple[Option, ...] = (), **declared):
+    """Register a command with its declared arguments (syntax.py); its function is called
+    with them parsed, by key, once the line passes the checks the declaration implies."""
+    syntax = Positional(name, args, options, **declared)
+
+    def register(func):
+        def run(shell: CloudHsmMgmtUtil, words: list[str]):
+            try:
+                values = syntax.parse(words, in_server_mode=shell.server_mode is not None)
+            except Rejected as rejected:
+                if rejected.syntax:
+                    shell.syntax_error(name, rejected.message)
+                else:
+                    shell.error(rejected.message)
+                return None
+            return func(shell, values)
+        TABLE.add(Command(name, run, summary, syntax))
+        return func
+    return register

@@ -8,8 +8,10 @@ from ...cloudhsm import sync, two_factor, users
 from ...cloudhsm.nodes import answers
 from ...cloudhsm.two_factor import SecondFactor
 from ...cloudhsm.users import BadPassword, BadUserName
+from ..engine import USER_ID, USER_NAME
 from . import authdata
-from .shell import TABLE, CloudHsmMgmtUtil
+from .shell import CloudHsmMgmtUtil, command
+from .syntax import NUMBER, Arg, Option
 
 LOGIN_TYPES = ("CO", "CU", "PRECO", "PCO", "AU")
 PASSWORD_TYPES = ("CO", "CU", "PCO", "PRECO")
@@ -19,32 +21,30 @@ USER_TABLE_HEADER = ("    User Id             User Type       User Name         
                      "MofnPubKey    LoginFailureCnt         2FA")
 
 
-def _password_given(args: list[str]) -> bool:
-    return len(args) >= 3 and args[2] != "-hpswd"
+def user_type(types: tuple[str, ...]) -> Arg:
+    return Arg("user_type", "user-type", choices=types,
+               refused="Invalid user type {value}. Valid user types are {choices}.")
 
 
-def _user_type(shell: CloudHsmMgmtUtil, user_type: str, types: tuple[str, ...]) -> bool:
-    if user_type in types:
-        return True
-    shell.error(f"Invalid user type {user_type}. Valid user types are {', '.join(types)}.")
-    return False
+USER_NAME_ARG = Arg("user_name", "user-name", known=USER_NAME)
+# The password stands third, or -hpswd to be asked for it without echo.
+PASSWORD = Arg("password", "password", instead="-hpswd", secret=True)
+TWO_FACTOR = (Option("authdata", "-2fa", "/path/to/authdata"),)
 
 
-def _parse_credentials(shell: CloudHsmMgmtUtil, command: str, args: list[str], types: tuple[str, ...]):
-    """<user-type> <user-name> <password |-hpswd> [-2fa <file>] -> (type, name, password,
-    authdata file or None).  Prints the problem and returns None on bad input."""
-    if len(args) not in (3, 5) or (len(args) == 5 and args[3] != "-2fa"):
-        shell.syntax_error(command, "Invalid number of arguments.")
-        return None
-    user_type, name, password = args[:3]
-    if not _user_type(shell, user_type, types):
-        return None
-    if password == "-hpswd":
-        password = shell.console.read_secret("Enter password:")
-        if password is None:
-            return None
+def credentials(types: tuple[str, ...]) -> tuple[Arg, ...]:
+    """<user-type> <user-name> <password |-hpswd>, then [-2fa </path/to/authdata>]."""
+    return user_type(types), USER_NAME_ARG, PASSWORD
+
+
+def _password(shell: CloudHsmMgmtUtil, args: dict) -> str | None:
+    """The password typed on the line, or asked for (-hpswd); None at end of input."""
+    if args["password"] is not None:
+        return args["password"]
+    password = shell.console.read_secret("Enter password:")
+    if password is not None:
         shell.line()
-    return user_type, name, password, args[4] if len(args) == 5 else None
+    return password
 
 
 def _officer_only(shell: CloudHsmMgmtUtil, user_type: str) -> bool:
@@ -64,13 +64,12 @@ def _check_new_password(shell: CloudHsmMgmtUtil, password: str) -> bool:
     return True
 
 
-@TABLE.command("loginHSM", usage="loginHSM <user-type> <user-name> <password |-hpswd> [-2fa </path/to/authdata>]",
-               summary="Login to the HSMs", carries_password=_password_given)
-def login_hsm(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    parsed = _parse_credentials(shell, "loginHSM", args, LOGIN_TYPES)
-    if parsed is None:
+@command("loginHSM", "Login to the HSMs", *credentials(LOGIN_TYPES), options=TWO_FACTOR)
+def login_hsm(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    password = _password(shell, args)
+    if password is None:
         return
-    user_type, name, password, authdata_file = parsed
+    user_type, name, authdata_file = args["user_type"], args["user_name"], args["authdata"]
     # With -2fa CMU always asks for the signed digests; the HSMs ignore them for a user
     # without 2FA (manage-2fa.md).
     factors = authdata.exchange(shell, authdata_file, with_public_key=False) if authdata_file else None
@@ -92,8 +91,8 @@ def login_hsm(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
     shell.report("loginHSM", [(server, results[id(server)]) for server, _, _ in targets])
 
 
-@TABLE.command("logoutHSM", usage="logoutHSM", summary="Logout from the HSMs")
-def logout_hsm(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+@command("logoutHSM", "Logout from the HSMs", lenient=True)
+def logout_hsm(shell: CloudHsmMgmtUtil, args: dict) -> None:
     with shell.store.transaction() as world:
         targets = shell.targets(world)
         results = users.logout(world, [hsm for _, _, hsm in targets], shell.session_id)
@@ -101,13 +100,12 @@ def logout_hsm(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
     shell.report("logoutHSM", [(server, code) for (server, _, _), (_, code) in zip(targets, results)])
 
 
-@TABLE.command("changePswd", usage="changePswd <user-type> <user-name> <password |-hpswd> [-2fa </path/to/authdata>]",
-               summary="Changes the password of an HSM user", carries_password=_password_given)
-def change_pswd(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    parsed = _parse_credentials(shell, "changePswd", args, PASSWORD_TYPES)
-    if parsed is None:
+@command("changePswd", "Changes the password of an HSM user", *credentials(PASSWORD_TYPES), options=TWO_FACTOR)
+def change_pswd(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    password = _password(shell, args)
+    if password is None:
         return
-    user_type, name, password, authdata_file = parsed
+    user_type, name, authdata_file = args["user_type"], args["user_name"], args["authdata"]
     if authdata_file and not _officer_only(shell, user_type):
         return
     if not _check_new_password(shell, password) or not shell.caution(blank_before=True):
@@ -133,13 +131,12 @@ def change_pswd(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
         shell.line()
 
 
-@TABLE.command("createUser", usage="createUser <user-type> <user-name> <password |-hpswd> [-2fa </path/to/authdata>]",
-               summary="Creates a new user on the HSMs", carries_password=_password_given)
-def create_user(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    parsed = _parse_credentials(shell, "createUser", args, CREATE_TYPES)
-    if parsed is None:
+@command("createUser", "Creates a new user on the HSMs", *credentials(CREATE_TYPES), options=TWO_FACTOR)
+def create_user(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    password = _password(shell, args)
+    if password is None:
         return
-    user_type, name, password, authdata_file = parsed
+    user_type, name, authdata_file = args["user_type"], args["user_name"], args["authdata"]
     try:
         users.check_user_name(name)
     except BadUserName as exc:
@@ -179,14 +176,9 @@ def create_user(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
             return
 
 
-@TABLE.command("deleteUser", usage="deleteUser <user-type> <user-name>", summary="Deletes a user from the HSMs")
-def delete_user(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    if len(args) != 2:
-        shell.syntax_error("deleteUser", "Invalid number of arguments.")
-        return
-    user_type, name = args
-    if not _user_type(shell, user_type, DELETE_TYPES):
-        return
+@command("deleteUser", "Deletes a user from the HSMs", user_type(DELETE_TYPES), USER_NAME_ARG)
+def delete_user(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    user_type, name = args["user_type"], args["user_name"]
     servers = [server for server, _ in shell.nodes(shell.store.read())[1]]
     shell.line(f"Deleting user {name}({user_type}) on {len(servers)} nodes")
     deleted = []  # (server, the user record) for a rollback
@@ -218,8 +210,8 @@ def delete_user(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
             return
 
 
-@TABLE.command("listUsers", usage="listUsers", summary="Lists all users of the HSMs")
-def list_users(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
+@command("listUsers", "Lists all users of the HSMs", lenient=True)
+def list_users(shell: CloudHsmMgmtUtil, args: dict) -> None:
     world = shell.store.read()
     for server, _, hsm in shell.targets(world):
         if not answers(hsm):
@@ -237,13 +229,12 @@ def list_users(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
                 "YES" if user.two_factor else "NO"))
 
 
-@TABLE.command("syncUser", usage="syncUser <user ID> <server ID>",
-               summary="Copies a user from this server to another (server mode)")
-def sync_user(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
-    parsed = sync_arguments(shell, "syncUser", args)
-    if parsed is None:
+@command("syncUser", "Copies a user from this server to another (server mode)",
+         Arg("user_id", "user ID", NUMBER, known=USER_ID), Arg("destination", "server ID", NUMBER), server_mode=True)
+def sync_user(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    uid, destination = args["user_id"], sync_destination(shell, args["destination"])
+    if destination is None:
         return
-    uid, destination = parsed
     with shell.store.transaction() as world:
         source, target = shell.target_of(world, shell.server_mode), shell.target_of(world, destination)
         copied = sync.sync_user(world, source, target, session_id=shell.session_id, uid=uid) \
@@ -256,21 +247,10 @@ def sync_user(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
     shell.line("syncUser failed" if copied.inserted else "syncUser success")
 
 
-def sync_arguments(shell: CloudHsmMgmtUtil, command: str, args: list[str]):
-    """`<number> <server ID>` in server mode -> (number, destination server), or None."""
-    if shell.server_mode is None:
-        shell.error(f"{command} is supported only in server mode. Use 'server <server ID>' first.")
-        return None
-    if len(args) != 2:
-        shell.syntax_error(command, "Invalid number of arguments.")
-        return None
-    try:
-        number, index = int(args[0]), int(args[1])
-    except ValueError:
-        shell.syntax_error(command, "Invalid argument: a number is expected.")
-        return None
+def sync_destination(shell: CloudHsmMgmtUtil, index: int):
+    """The server a sync copies to: another of this session's servers, or None (printed)."""
     destination = next((s for s in shell.servers if s.index == index), None)
     if destination is None or destination is shell.server_mode:
-        shell.error(f"Invalid server ID {args[1]}.")
+        shell.error(f"Invalid server ID {index}.")
         return None
-    return number, destination
+    return destination

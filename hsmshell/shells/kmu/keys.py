@@ -5,36 +5,47 @@ from __future__ import annotations
 from ...cloudhsm import attributes as attr
 from ...cloudhsm import keys
 from ...cloudhsm import returncodes as rc
-from .shell import KeyMgmtUtil, Usage, command, number, parse, users
+from ..engine import KEY_HANDLE, USER_ID
+from .shell import KeyMgmtUtil, command
+from .syntax import HANDLE, HEX, NUMBER, USERS, Flag
 
-FIND_SYNTAX = ("findKey -h [-c <key class>] [-t <key type>] [-l <key label>] [-id <key ID>] "
-               "[-sess (0 | 1)] [-u <user-ids>] [-m <modulus>] [-kcv <key_check_value>]")
-FIND_FLAGS = {"-c": "Key class", "-t": "Key type", "-l": "Key label", "-id": "Key ID",
-              "-sess": "Session", "-u": "User ids", "-m": "Modulus file", "-kcv": "Key check value"}
+KEY = Flag("-k", "Key handle", HANDLE, required=True, known=KEY_HANDLE)
+OBJECT = Flag("-o", "Object handle", HANDLE, required=True, known=KEY_HANDLE)
+ATTRIBUTE = Flag("-a", "Attribute", NUMBER, required=True, choices=tuple(attr.BY_ID))
 
 
-@command("findKey", summary="Find Key", syntax=FIND_SYNTAX,
+@command("findKey", summary="Find Key",
+         syntax="findKey -h [-c <key class>] [-t <key type>] [-l <key label>] [-id <key ID>] "
+                "[-sess (0 | 1)] [-u <user-ids>] [-m <modulus>] [-kcv <key_check_value>]",
          description="Find keys optionally matching the specified key class, key type,\n"
-                     "key label, session flag.")
-def find_key(shell: KeyMgmtUtil, args: list[str]) -> None:
-    options = parse(args, FIND_FLAGS)
-    key_class, key_type = number(options, "-c", "key class"), number(options, "-t", "key type")
-    sess = number(options, "-sess", "session flag")
-    if sess not in (None, 0, 1):
-        raise Usage("Invalid session flag (-sess) specified.")
-    kcv = None
-    if "-kcv" in options:
-        try:
-            kcv = bytes.fromhex(str(options["-kcv"]).removeprefix("0x"))
-        except ValueError:
-            raise Usage("Invalid key check value (-kcv) specified.") from None
+                     "key label, session flag.",
+         flags=(Flag("-c", "Key class", NUMBER, known=("2", "3", "4")),
+                Flag("-t", "Key type", NUMBER, known=("0", "1", "3", "16", "18", "21", "31")),
+                Flag("-l", "Key label"), Flag("-id", "Key ID"),
+                Flag("-sess", "Session", NUMBER, choices=(0, 1), label="session flag"),
+                Flag("-u", "User ids", USERS, known=USER_ID), Flag("-m", "Modulus file"),
+                Flag("-kcv", "Key check value", HEX)),
+         where=("-h     displays this information",
+                "-c     specifies the key class to find (optional)", "       2 = public", "       3 = private",
+                "       4 = secret",
+                "-t     specifies the key type to find (optional)", "       0  = RSA", "       1  = DSA",
+                "       3  = EC", "       16 = GENERIC_SECRET", "       18 = RC4", "       21 = DES3",
+                "       31 = AES",
+                "-l     specifies the key label to find (optional)", "-id    specifies key ID (optional)",
+                "-idx   specifies key ID in Hex (optional)",
+                "-sess  specifies option to find only session keys(1) or only token keys(0) (optional)",
+                "-u     specifies the list of users shared with (separated by ,) (optional)",
+                "-m     specifies the binary file containing RSA modulus to match with (optional)",
+                "-kcv   specifies the Key Check Value to be searched for (optional)"))
+def find_key(shell: KeyMgmtUtil, options: dict) -> None:
     modulus = None
     if "-m" in options and (modulus := shell.read_file(options["-m"])) is None:
         return
+    sess = options["-sess"]
     done = shell.hsm_call("Cfm3FindKey", lambda world, cluster, session, hsms: keys.find_keys(
-        cluster, session, hsms, label=options.get("-l"), key_class=key_class, key_type=key_type,
-        session_only=None if sess is None else bool(sess), key_id=options.get("-id"),
-        users=users(options), kcv=kcv, modulus=modulus, world=world))
+        cluster, session, hsms, label=options["-l"], key_class=options["-c"], key_type=options["-t"],
+        session_only=None if sess is None else bool(sess), key_id=options["-id"],
+        users=options["-u"] or [], kcv=options["-kcv"], modulus=modulus, world=world))
     if done is None:
         return
     handles, nodes = done
@@ -49,17 +60,11 @@ def find_key(shell: KeyMgmtUtil, args: list[str]) -> None:
     shell.line()
 
 
-def _handle(options: dict, flag: str = "-k", name: str = "key handle") -> int:
-    handle = number(options, flag, name)
-    if handle is None or handle < 0:
-        raise Usage(f"Invalid {name} ({flag}) specified.")
-    return handle
-
-
 @command("findSingleKey", summary="Find single Key", syntax="findSingleKey -h -k <key handle>",
-         description="Checks that a key exists on every HSM of the cluster.")
-def find_single_key(shell: KeyMgmtUtil, args: list[str]) -> None:
-    handle = _handle(parse(args, {"-k": "Key handle"}, required=("-k",)))
+         description="Checks that a key exists on every HSM of the cluster.", flags=(KEY,),
+         where=("-h     displays this information", "-k     specifies the key handle to search for"))
+def find_single_key(shell: KeyMgmtUtil, options: dict) -> None:
+    handle = options["-k"]
 
     def find(world, cluster, session, hsms):
         key = keys.lookup(cluster, session, hsms, handle)
@@ -77,9 +82,10 @@ def find_single_key(shell: KeyMgmtUtil, args: list[str]) -> None:
 
 
 @command("deleteKey", summary="Delete Key", syntax="deleteKey -h -k <key handle>",
-         description="Delete a key specifying a key handle.")
-def delete_key(shell: KeyMgmtUtil, args: list[str]) -> None:
-    handle = _handle(parse(args, {"-k": "Key handle"}, required=("-k",)))
+         description="Delete a key specifying a key handle.", flags=(KEY,),
+         where=("-h  displays this information", "-k  specifies the key handle to delete"))
+def delete_key(shell: KeyMgmtUtil, options: dict) -> None:
+    handle = options["-k"]
     # The tool finds the key before it deletes it (a missing handle is Cfm3FindKey's 0xa8,
     # deleteKey.md), so a call that reaches no HSM fails as that find.
     done = shell.hsm_call("Cfm3FindKey",
@@ -97,9 +103,10 @@ def delete_key(shell: KeyMgmtUtil, args: list[str]) -> None:
 @command("getKeyInfo", summary="Get Key Info about shared users/sessions",
          syntax="getKeyInfo -h -k <key handle>",
          description="Gets the owner, the users a key is shared with, and the number of\n"
-                     "approvals its use needs.")
-def get_key_info(shell: KeyMgmtUtil, args: list[str]) -> None:
-    handle = _handle(parse(args, {"-k": "Key handle"}, required=("-k",)))
+                     "approvals its use needs.", flags=(KEY,),
+         where=("-h  displays this information", "-k  specifies the key handle"))
+def get_key_info(shell: KeyMgmtUtil, options: dict) -> None:
+    handle = options["-k"]
     done = shell.hsm_call("Cfm3GetKey",
                           lambda world, cluster, session, hsms: keys.key_info(cluster, session, hsms, handle))
     if done is None:
@@ -119,18 +126,17 @@ def get_key_info(shell: KeyMgmtUtil, args: list[str]) -> None:
     shell.line()
 
 
-GET_ATTRIBUTE_SYNTAX = "getAttribute -h -o <object handle> -a <attribute> -out <attribute file>"
-
-
-@command("getAttribute", summary="Reads an attribute from an object", syntax=GET_ATTRIBUTE_SYNTAX,
-         description="Get an attribute value for the object and write it to a file.")
-def get_attribute(shell: KeyMgmtUtil, args: list[str]) -> None:
-    options = parse(args, {"-o": "Object handle", "-a": "Attribute", "-out": "Output file"},
-                    required=("-o", "-a", "-out"))
-    handle = _handle(options, "-o", "object handle")
-    wanted = number(options, "-a", "attribute")
-    if wanted not in attr.BY_ID:
-        raise Usage("Invalid attribute (-a) specified.")
+@command("getAttribute", summary="Reads an attribute from an object",
+         syntax="getAttribute -h -o <object handle> -a <attribute> -out <attribute file>",
+         description="Get an attribute value for the object and write it to a file.",
+         flags=(OBJECT, ATTRIBUTE, Flag("-out", "Output file", required=True)),
+         where=("-h       displays this information", "-o       specifies the object handle",
+                "-a       specifies the attribute to read.(512 for all attributes)",
+                "-out     specifies the file to write the attribute value",
+                "-attest  performs the attestation check on the firmware response", "",
+                "(run listAttributes to see a list of all possible attribute values)"))
+def get_attribute(shell: KeyMgmtUtil, options: dict) -> None:
+    handle, wanted = options["-o"], options["-a"]
     done = shell.hsm_call("Cfm3GetAttribute", lambda world, cluster, session, hsms: keys.get_attribute(
         world, cluster, session, hsms, handle, wanted))
     if done is None:
@@ -155,13 +161,9 @@ def get_attribute(shell: KeyMgmtUtil, args: list[str]) -> None:
 @command("setAttribute", summary="Sets an attribute of an object",
          syntax="setAttribute -h -o <object handle> -a <attribute>",
          description="Sets an attribute of an object.  The only attribute that can be set is\n"
-                     "OBJ_ATTR_TOKEN (1), to turn a session key into a token key.")
-def set_attribute(shell: KeyMgmtUtil, args: list[str]) -> None:
-    options = parse(args, {"-o": "Object handle", "-a": "Attribute"}, required=("-o", "-a"))
-    handle = _handle(options, "-o", "object handle")
-    wanted = number(options, "-a", "attribute")
-    if wanted not in attr.BY_ID:
-        raise Usage("Invalid attribute (-a) specified.")
+                     "OBJ_ATTR_TOKEN (1), to turn a session key into a token key.", flags=(OBJECT, ATTRIBUTE))
+def set_attribute(shell: KeyMgmtUtil, options: dict) -> None:
+    handle, wanted = options["-o"], options["-a"]
     shell.line("\t This attribute is defined as a boolean value.")
     answer = shell.console.read_line("\t  Enter the boolean attribute value (0 or 1):")
     if answer is None:
@@ -181,8 +183,7 @@ def set_attribute(shell: KeyMgmtUtil, args: list[str]) -> None:
 
 @command("listAttributes", summary="List all attributes for getAttributes", syntax="listAttributes -h",
          description="List all attributes for getAttributes.")
-def list_attributes(shell: KeyMgmtUtil, args: list[str]) -> None:
-    parse(args, {})
+def list_attributes(shell: KeyMgmtUtil, options: dict) -> None:
     shell.line()
     shell.line("Following are the possible attribute values for getAttributes:")
     shell.line()

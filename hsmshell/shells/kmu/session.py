@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ...cloudhsm import returncodes as rc
-from .shell import TABLE, KeyMgmtUtil, Usage, command, parse
+from .shell import KeyMgmtUtil, command
+from .syntax import CODE, Flag
 
 # Every code the HSM answers with, for Error2String.
 CODES = {code.code: code for code in vars(rc).values() if isinstance(code, rc.ReturnCode)}
@@ -90,26 +91,22 @@ Syntax: <command> -h
 """
 
 
-@TABLE.command("exit", usage="exit", summary="Exits this application")
-def exit_(shell: KeyMgmtUtil, args: list[str]) -> None:
+@command("exit", summary="Exits this application", ignored=True)
+def exit_(shell: KeyMgmtUtil, options: dict) -> None:
     shell.done = True
 
 
-@TABLE.command("help", usage="help", summary="Displays this information")
-def help_(shell: KeyMgmtUtil, args: list[str]) -> None:
+@command("help", summary="Displays this information", ignored=True)
+def help_(shell: KeyMgmtUtil, options: dict) -> None:
     shell.write(HELP + "\n")
 
 
 @command("Error2String", summary="Converts Error codes to Strings", syntax="Error2String -h -r <response-code>",
-         description="Converts a response code to its error string.")
-def error_to_string(shell: KeyMgmtUtil, args: list[str]) -> None:
-    text = str(parse(args, {"-r": "Response code"}, required=("-r",))["-r"])
-    try:
-        code = int(text, 16) if text.lower().startswith("0x") else None
-    except ValueError:
-        code = None
-    if code is None:  # the 0x prefix is required (Error2String.md)
-        raise Usage("Invalid response code (-r) specified.")
+         description="Converts a response code to its error string.",
+         flags=(Flag("-r", "Response code", CODE, required=True),),
+         where=("-h  displays this information", "-r  specifies response code to be converted"))
+def error_to_string(shell: KeyMgmtUtil, options: dict) -> None:
+    code = options["-r"]
     shell.line()
     known = CODES.get(code)
     # GAP: the text for a code the tool does not know is undocumented.

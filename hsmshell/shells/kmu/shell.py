@@ -16,75 +16,26 @@ from ...cloudhsm.nodes import daemon_nodes, daemon_reaches_hsm
 from ...world.model import Cluster, Hsm, Session, World
 from ...world.store import Store
 from ..console import Console
-from ..engine import CommandTable, Shell
+from ..engine import Command, CommandTable, Shell
 from . import singlecmd
-from .where import WHERE
-from .where import where as where_text
-
-TABLE = CommandTable(prefixes=False)
+from .syntax import Flag, Flags, Usage
 
 
-def flag_value(args: list[str], flag: str) -> str | None:
-    """The value after `-flag`, as the tool reads flags: `-flag value` pairs."""
-    for i, word in enumerate(args[:-1]):
-        if word == flag:
-            return args[i + 1]
-    return None
+class _Table(CommandTable):
+    def secret_words(self, words: list[str]) -> set[int]:
+        """A command's secrets; and for the words of single-command mode (`singlecmd loginHSM
+        ... -p <password> <command>`, typed in the tool too, where it is no command) those of
+        its login and of its command."""
+        if words[:1] != [singlecmd.SINGLECMD]:
+            return super().secret_words(words)
+        login, rest = singlecmd.split(words[1:])
+        if login is None:
+            return {1 + i for i in self.secret_words(rest)}
+        found = {1 + i for i in super().secret_words(["loginHSM", *login])}
+        return found | {2 + len(login) + i for i in self.secret_words(rest)}
 
 
-class Usage(Exception):
-    """A command line the tool rejects before calling the HSM: it prints the error, then the
-    command's help."""
-
-    def __init__(self, error: str | None = None):
-        super().__init__(error)
-        self.error = error
-
-
-def parse(args: list[str], values: dict[str, str], switches: tuple[str, ...] = (),
-          required: tuple[str, ...] = ()) -> dict[str, str | bool]:
-    """`-flag value` pairs and bare `-switch`es.  `values` maps each value flag to what the
-    tool calls it in `Error: <name> (-flag) is missing.` (Cfm2Util source)."""
-    if "-h" in args:
-        raise Usage()
-    out: dict[str, str | bool] = {}
-    i = 0
-    while i < len(args):
-        word = args[i]
-        if word in switches:
-            out[word] = True
-            i += 1
-        elif word in values and i + 1 < len(args):
-            out[word] = args[i + 1]
-            i += 2
-        elif word in values:
-            raise Usage(f"{values[word]} ({word}) is missing.")
-        else:
-            # GAP: the tool's text for a flag it does not know is undocumented.
-            raise Usage(f"Invalid argument {word}.")
-    for flag in required:
-        if flag not in out:
-            raise Usage(f"{values[flag]} ({flag}) is missing.")
-    return out
-
-
-def number(options: dict, flag: str, name: str, default: int | None = None) -> int | None:
-    """A numeric flag as the tool reads it: decimal, or hex with 0x."""
-    if flag not in options:
-        return default
-    try:
-        return int(str(options[flag]), 0)
-    except ValueError:
-        raise Usage(f"Invalid {name} ({flag}) specified.") from None
-
-
-def users(options: dict, flag: str = "-u") -> list[int]:
-    if flag not in options:
-        return []
-    try:
-        return [int(u) for u in str(options[flag]).split(",")]
-    except ValueError:
-        raise Usage(f"Invalid user ids ({flag}) specified.") from None
+TABLE = _Table(prefixes=False)
 
 
 class KeyMgmtUtil(Shell):
@@ -177,15 +128,6 @@ class KeyMgmtUtil(Shell):
         for node, code in results:
             self.line(f"\tNode id {node} and err state 0x{code.code:08x} : {code.message}")
 
-    def help_block(self, description: str, syntax: str, where: str = "", error: str | None = None) -> None:
-        """A command's help, printed for -h and after a usage error (Cfm2Util source)."""
-        if error:
-            self.line()
-            self.line(f"\tError: {error}")
-        self.write(f"\n\nDescription\n===========\n{description}\n\nSyntax: {syntax}\n\n")
-        if where:
-            self.write(f"\nWhere: {where}\n\n")
-
     def logged_in(self, world: World, call: str):
         """(cluster, session, [(node id, hsm)] logged in), or None when no node the daemon
         reaches holds this session's login (it never logged in, or those HSMs are gone).
@@ -257,19 +199,19 @@ class KeyMgmtUtil(Shell):
         self.line()
 
 
-def command(name: str, *, summary: str, description: str, syntax: str, where: str = "",
-            carries_password=None):
-    """Register a command; a usage error or -h prints its help block, with the Where: lines
-    of the Cfm2Util source when it has them (where.py)."""
-    if name in WHERE:
-        where = where_text(name)
+def command(name: str, *, summary: str, description: str = "", syntax: str = "", flags: tuple[Flag, ...] = (),
+            where: tuple[str, ...] = (), lookup: bool = False, ignored: bool = False):
+    """Register a command with its declaration (syntax.py); its function is called with the
+    flags read.  A usage error, or -h, prints the command's help."""
+    declared = Flags(name, syntax or name, description, flags, where, lookup, ignored)
 
     def register(func):
-        def run(shell: KeyMgmtUtil, args: list[str]) -> None:
+        def run(shell: KeyMgmtUtil, args: list[str]):
             try:
-                func(shell, args)
+                return func(shell, declared.parse(args))
             except Usage as usage:
-                shell.help_block(description, syntax, where, usage.error)
-        TABLE.command(name, usage=syntax, summary=summary, carries_password=carries_password)(run)
+                shell.write(declared.help_text(usage.error))
+                return None
+        TABLE.add(Command(name, run, summary, declared))
         return func
     return register

@@ -4,29 +4,28 @@ from __future__ import annotations
 
 from ...cloudhsm import crypto, keys
 from ...cloudhsm import returncodes as rc
-from .shell import KeyMgmtUtil, Usage, command, number, parse
+from ..engine import KEY_HANDLE
+from .shell import KeyMgmtUtil, command
+from .syntax import HANDLE, HEX, NUMBER, Flag, Usage
 
-def _key(options: dict, flag: str = "-k") -> int:
-    handle = number(options, flag, "key handle")
-    if handle is None or handle < 0:
-        raise Usage(f"Invalid key handle ({flag}) specified.")
-    return handle
-
-
-def _mechanism(options: dict) -> int:
-    mechanism = number(options, "-m", "signing mechanism")
-    if mechanism not in crypto.MECHANISMS:
-        raise Usage("Invalid signing mechanism (-m) specified.")
-    return mechanism
+MECHANISM = Flag("-m", "Signing mechanism", NUMBER, required=True, choices=tuple(crypto.MECHANISMS))
+_MECHANISMS = ("SHA1_RSA_PKCS       - 0", "SHA256_RSA_PKCS     - 1", "SHA384_RSA_PKCS     - 2",
+               "SHA512_RSA_PKCS     - 3", "SHA224_RSA_PKCS     - 4", "SHA1_RSA_PKCS_PSS   - 5",
+               "SHA256_RSA_PKCS_PSS - 6", "SHA384_RSA_PKCS_PSS - 7", "SHA512_RSA_PKCS_PSS - 8",
+               "SHA224_RSA_PKCS_PSS - 9", "ECDSA_SHA1          - 15", "ECDSA_SHA224        - 16",
+               "ECDSA_SHA256        - 17", "ECDSA_SHA384        - 18", "ECDSA_SHA512        - 19")
 
 
 @command("sign", summary="Generates a signature",
          syntax="sign -h -f <file to sign> -k <private key handle> -m <signature mechanism> -out <signed file>",
-         description="Signs a file with a private key in the HSM.")
-def sign(shell: KeyMgmtUtil, args: list[str]) -> None:
-    options = parse(args, {"-f": "Input file", "-k": "Key handle", "-m": "Signing mechanism", "-out": "Output file"},
-                    required=("-f", "-k", "-m", "-out"))
-    handle, mechanism = _key(options), _mechanism(options)
+         description="Signs a file with a private key in the HSM.",
+         flags=(Flag("-f", "Input file", required=True), Flag("-k", "Key handle", HANDLE, required=True, known=KEY_HANDLE),
+                MECHANISM, Flag("-out", "Output file", required=True)),
+         where=("-h   displays this information", "-f   Message File", "-k   Private key handle",
+                "-m   Signature Mechanism", *("      " + m for m in _MECHANISMS),
+                "-out file name to write the signature"))
+def sign(shell: KeyMgmtUtil, options: dict) -> None:
+    handle, mechanism = options["-k"], options["-m"]
     data = shell.read_file(options["-f"])
     if data is None:
         return
@@ -43,11 +42,13 @@ def sign(shell: KeyMgmtUtil, args: list[str]) -> None:
 
 @command("verify", summary="Verifies a signature",
          syntax="verify -h -f <message-file> -s <signature-file> -k <public-key-handle> -m <signature-mechanism>",
-         description="Verifies a file's signature with a public key in the HSM.")
-def verify(shell: KeyMgmtUtil, args: list[str]) -> None:
-    options = parse(args, {"-f": "Message file", "-s": "Signature file", "-k": "Key handle",
-                           "-m": "Signing mechanism"}, required=("-f", "-s", "-k", "-m"))
-    handle, mechanism = _key(options), _mechanism(options)
+         description="Verifies a file's signature with a public key in the HSM.",
+         flags=(Flag("-f", "Message file", required=True), Flag("-s", "Signature file", required=True),
+                Flag("-k", "Key handle", HANDLE, required=True, known=KEY_HANDLE), MECHANISM),
+         where=("-h  displays this information", "-f  Message File", "-s  Signature File", "-k  Public key handle",
+                "-m  Verification Mechanism", *("     " + m for m in _MECHANISMS)))
+def verify(shell: KeyMgmtUtil, options: dict) -> None:
+    handle, mechanism = options["-k"], options["-m"]
     data, signature = shell.read_file(options["-f"]), None
     if data is None or (signature := shell.read_file(options["-s"])) is None:
         return
@@ -70,21 +71,17 @@ def verify(shell: KeyMgmtUtil, args: list[str]) -> None:
 @command("aesWrapUnwrap", summary="Does NIST AES Wrap/Unwrap",
          syntax="aesWrapUnwrap -h -m <wrap-unwrap mode> -f <file-name> -w <wrapping-key-handle> "
                 "[-i <wrapping-IV>] [-out <output-file>]",
-         description="Wraps or unwraps the contents of a file (under 4 KB) with an AES key in the HSM.")
-def aes_wrap_unwrap(shell: KeyMgmtUtil, args: list[str]) -> None:
-    options = parse(args, {"-m": "Mode", "-f": "Input file", "-w": "Wrapping key handle", "-i": "IV",
-                           "-out": "Output file"}, required=("-m", "-f", "-w"))
-    mode, handle = number(options, "-m", "mode"), _key(options, "-w")
-    if mode not in (0, 1):
-        raise Usage("Invalid mode (-m) specified.")
-    iv = crypto.DEFAULT_IV
-    if "-i" in options:
-        try:
-            iv = bytes.fromhex(str(options["-i"]).removeprefix("0x"))
-        except ValueError:
-            iv = b""
-        if len(iv) != 8:
-            raise Usage("Invalid IV (-i) specified.")
+         description="Wraps or unwraps the contents of a file (under 4 KB) with an AES key in the HSM.",
+         flags=(Flag("-m", "Mode", NUMBER, required=True, choices=(0, 1)), Flag("-f", "Input file", required=True),
+                Flag("-w", "Wrapping key handle", HANDLE, required=True, label="key handle", known=KEY_HANDLE),
+                Flag("-i", "IV", HEX, size=8, label="IV", default=crypto.DEFAULT_IV), Flag("-out", "Output file")),
+         where=("-h    displays this information", "-w    specifies the handle of the AES wrapping/unwrapping key",
+                "-f    file to be wrapped or unwrapped (Supported file size is <= 4K bytes)",
+                "-m    specifies the mode:", "       wrap - 1", "       unwrap - 0",
+                "-i    specifies the IV to be used (optional)",
+                "-out  file to write the wrapped or unwrapped data out (optional)"))
+def aes_wrap_unwrap(shell: KeyMgmtUtil, options: dict) -> None:
+    mode, handle, iv = options["-m"], options["-w"], options["-i"]
     data = shell.read_file(options["-f"])
     if data is None:
         return

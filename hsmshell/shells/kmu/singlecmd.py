@@ -15,7 +15,8 @@ How main() reads its arguments, which is positional, not a flag parser:
 - No `logoutHSM` is sent: closing the tool's session at the end logs it out, silently.
 
 The password stands on the command line (and in the echo above when no command follows);
-`password_at` tells the TUI and the recorder which word to keep out of a history or a file.
+the command table's `secret_words` finds it among these words, and `password_at` among the
+process's arguments, for the TUI and the recorder to keep it out of a history or a file.
 """
 
 from __future__ import annotations
@@ -35,21 +36,14 @@ def split(words: list[str]) -> tuple[list[str] | None, list[str]]:
 
 
 def password_at(args: list[str]) -> int | None:
-    """Where the password stands in key_mgmt_util's arguments (hsmshell's --world option
-    included), or None when they carry none."""
+    """Where the (first) password stands in key_mgmt_util's arguments (hsmshell's --world
+    option included), or None when they carry none."""
+    from .shell import TABLE  # the table imports this module
+
     rest = [(i, word) for i, word in enumerate(args) if not _world_option(args, i)]
     if not rest or rest[0][1] != SINGLECMD:
         return None
-    rest = rest[1:]
-    login, _ = split([word for _, word in rest])
-    part = rest[:len(login) + 1] if login is not None else rest
-    if not part or part[0][1] != "loginHSM":
-        return None
-    # The login's -p, or that of a `loginHSM` run as the command: the word after it.
-    for (_, word), (at, _) in zip(part[1:], part[2:]):
-        if word == "-p":
-            return at
-    return None
+    return min((rest[at][0] for at in TABLE.secret_words([word for _, word in rest])), default=None)
 
 
 def _world_option(args: list[str], i: int) -> bool:

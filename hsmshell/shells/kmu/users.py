@@ -5,50 +5,28 @@ from __future__ import annotations
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm import users
 from ...cloudhsm.keys import Refused
-from .shell import TABLE, KeyMgmtUtil, flag_value
+from ..engine import USER_NAME
+from .shell import KeyMgmtUtil, command
+from .syntax import SWITCH, Flag
 
-LOGIN_USAGE = "loginHSM -u <user type> { -p | -hpswd } <password> -s <username>"
 USER_TYPES = ("CO", "CU", "AU", "PRECO", "PO")  # what the tool parses; only CU may use it
 
 
-def _login_help(shell: KeyMgmtUtil, error: str | None) -> None:
-    if error:
-        shell.line()
-        shell.line(f"\tError: {error}")
-    shell.line()
-    shell.line()
-    shell.line("Description")
-    shell.line("===========")
-    shell.line("Login to the HSM providing the user type and password.")
-    shell.line()
-    shell.line(f"Syntax: loginHSM -h -u <user type> {{ -p | -hpswd }} <password> -s <username>")
-    shell.line()
-    shell.line()
-    shell.line("Where: -h  displays this information")
-    shell.line('       -u  specifies the user type as "CU"')
-    shell.line("       -s  specifies the user name")
-    shell.line("       -p  specifies the user password")
-    shell.line("       -hpswd  prompts for the password without echoing it")
-    shell.line()
-
-
-@TABLE.command("loginHSM", usage=LOGIN_USAGE, summary="Login to the HSM",
-               carries_password=lambda args: "-p" in args[:-1])
-def login_hsm(shell: KeyMgmtUtil, args: list[str]) -> bool | None:
+@command("loginHSM", summary="Login to the HSM",
+         description="Login to the HSM providing the user type and password.",
+         syntax="loginHSM -h -u <user type> { -p | -hpswd } <password> -s <username>",
+         flags=(Flag("-u", "User type", required=True, choices=USER_TYPES, invalid="Invalid user type specified."),
+                Flag("-p", "Password", required=True, unless="-hpswd", secret=True),
+                Flag("-s", "Username", required=True, known=USER_NAME),
+                Flag("-hpswd", kind=SWITCH)),
+         where=("-h  displays this information", '-u  specifies the user type as "CU"',
+                "-s  specifies the user name", "-p  specifies the user password",
+                "-hpswd  prompts for the password without echoing it"),
+         lookup=True)
+def login_hsm(shell: KeyMgmtUtil, options: dict) -> bool | None:
     """True when every node logged the user in (single-command mode goes on only then)."""
-    if "-h" in args:
-        return _login_help(shell, None)
-    user_type, name, password = flag_value(args, "-u"), flag_value(args, "-s"), flag_value(args, "-p")
-    hidden = "-hpswd" in args
-    if user_type is None:
-        return _login_help(shell, "User type (-u) is missing.")
-    if password is None and not hidden:
-        return _login_help(shell, "Password (-p) is missing.")
-    if user_type not in USER_TYPES:
-        return _login_help(shell, "Invalid user type specified.")
-    if name is None:
-        return _login_help(shell, "Username (-s) is missing.")
-    if hidden:
+    user_type, name, password = options["-u"], options["-s"], options["-p"]
+    if "-hpswd" in options:
         password = shell.console.read_secret("Enter password: ")
         if password is None:
             return
@@ -80,8 +58,8 @@ def _failed(shell: KeyMgmtUtil, refusal: Refused) -> None:
     shell.line()
 
 
-@TABLE.command("logoutHSM", usage="logoutHSM", summary="Logout from the HSM")
-def logout_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
+@command("logoutHSM", summary="Logout from the HSM", ignored=True)
+def logout_hsm(shell: KeyMgmtUtil, options: dict) -> None:
     try:
         with shell.store.transaction() as world:
             _, nodes = shell.reached(world, "Cfm3LogoutHSM")
@@ -95,8 +73,8 @@ def logout_hsm(shell: KeyMgmtUtil, args: list[str]) -> None:
     shell.line()
 
 
-@TABLE.command("listUsers", usage="listUsers", summary="Lists all users of a partition")
-def list_users(shell: KeyMgmtUtil, args: list[str]) -> None:
+@command("listUsers", summary="Lists all users of a partition", ignored=True)
+def list_users(shell: KeyMgmtUtil, options: dict) -> None:
     """One table for the whole cluster, even when the HSMs disagree (listUsers.md): each user
     as the first HSM that knows it reports it."""
     world = shell.store.read()
