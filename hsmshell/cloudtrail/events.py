@@ -1,14 +1,24 @@
 """CloudTrail events for KMS and CloudHSM calls (kms-spec §5.3), oldest first in `world.trail`
-(which the store keeps in a log beside the world file), looked up as LookupEvents does."""
+(which the store keeps in a log beside the world file).
+
+Every call gets exactly one event, a refused one too.  Each operation declares how its calls
+are logged (`Event`, in the front-end's operation table); `record_call` writes that event by
+CloudTrail's rule.  Operations whose events carry fields of their own (KMS's, kms-spec §5.3)
+declare that their service writes the event of a successful call, with `record`.
+"""
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..world import ids
 from ..world.clock import now
 from ..world.model import World
+
+if TYPE_CHECKING:
+    from ..errors import AwsError
 
 KMS = "kms.amazonaws.com"
 CLOUDHSM = "cloudhsm.amazonaws.com"
@@ -61,19 +71,34 @@ def record(world: World, event_name: str, *, request: dict | None, response: dic
     return event
 
 
-READ_ONLY = ("Describe", "List", "Get")  # the calls CloudTrail marks readOnly: true
+READ_ONLY = ("Describe", "List", "Get")  # the calls CloudTrail marks readOnly: true by their name
 # Members CloudTrail never logs: secrets, and data that is not the caller's to see again.
-UNLOGGED = {"KeyStorePassword", "Plaintext", "CiphertextBlob", "TrustAnchorCertificate", "SignedCert",
-            "TrustAnchor"}
+NEVER_LOGGED = frozenset({"KeyStorePassword", "Plaintext", "CiphertextBlob", "TrustAnchorCertificate",
+                          "SignedCert", "TrustAnchor"})
 
 
-def record_call(world: World, source: str, operation: str, params: dict,
-                error: tuple[str, str] | None = None) -> dict[str, Any]:
-    """The event of a call whose service writes none of its own, or that was refused: its
-    request members as CloudTrail logs them (camelCase, without what is never logged)."""
-    logged = {k[:1].lower() + k[1:]: v for k, v in params.items() if k not in UNLOGGED}
-    return record(world, operation, request=logged or None, source=source, error=error,
-                  read_only=error is None and operation.startswith(READ_ONLY))
+@dataclass(frozen=True)
+class Event:
+    """How CloudTrail logs the calls of one operation."""
+    source: str  # eventSource
+    read_only: bool
+    by_service: bool  # the service writes a successful call's event itself, with its own fields
+
+
+def declare(source: str, operation: str, *, read_only: bool | None = None, by_service: bool = False) -> Event:
+    """An operation's event: read-only if its name says so, unless declared otherwise (KMS's
+    cryptographic operations are read-only too)."""
+    return Event(source, operation.startswith(READ_ONLY) if read_only is None else read_only, by_service)
+
+
+def record_call(world: World, event: Event, operation: str, params: dict,
+                error: AwsError | None = None) -> dict[str, Any]:
+    """A call's event as CloudTrail's rule writes it: the request members camelCased, without
+    what is never logged; a refused call's with its errorCode and errorMessage."""
+    logged = {k[:1].lower() + k[1:]: v for k, v in params.items() if k not in NEVER_LOGGED}
+    return record(world, operation, request=logged or None, source=event.source,
+                  error=None if error is None else (error.code, error.message),
+                  read_only=error is None and event.read_only)
 
 
 def text_date(seconds: float) -> str:
@@ -82,50 +107,3 @@ def text_date(seconds: float) -> str:
     hour = stamp.tm_hour % 12 or 12
     return time.strftime(f"%b {stamp.tm_mday}, %Y, {hour}:%M:%S %p", stamp)
 
-
-LOOKUP_KEYS = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName",
-               "EventSource", "AccessKeyId")
-
-
-def lookup(world: World, attribute: tuple[str, str] | None, start: float | None,
-           end: float | None) -> list[dict[str, Any]]:
-    """Events newest first, filtered by at most one attribute and a time range."""
-    if start is not None and end is not None and start > end:
-        raise TrailError("InvalidTimeRangeException", "Start date cannot be after end date.")
-    found = []
-    for event in reversed(world.trail):
-        at = epoch_of(event["eventTime"])
-        if (start is not None and at < start) or (end is not None and at > end):
-            continue
-        if attribute is not None and attribute[1] not in _values(event, attribute[0]):
-            continue
-        found.append(event)
-    return found
-
-
-def _values(event: dict, attribute: str) -> list[str]:
-    identity = event.get("userIdentity", {})
-    resources = event.get("resources") or []
-    return {
-        "EventId": [event["eventID"]],
-        "EventName": [event["eventName"]],
-        "ReadOnly": [str(event.get("readOnly", False)).lower()],
-        "Username": [identity.get("userName", "")],
-        "ResourceType": [r.get("type", "") for r in resources],
-        "ResourceName": [r.get("ARN", "") for r in resources],
-        "EventSource": [event["eventSource"]],
-        "AccessKeyId": [identity.get("accessKeyId", "")],
-    }[attribute]
-
-
-def epoch_of(text: str) -> float:
-    import calendar
-
-    return float(calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ")))
-
-
-class TrailError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
