@@ -72,9 +72,10 @@ def record(world: World, event_name: str, *, request: dict | None, response: dic
 
 
 READ_ONLY = ("Describe", "List", "Get")  # the calls CloudTrail marks readOnly: true by their name
-# Members CloudTrail never logs: secrets, and data that is not the caller's to see again.
-NEVER_LOGGED = frozenset({"KeyStorePassword", "Plaintext", "CiphertextBlob", "TrustAnchorCertificate",
-                          "SignedCert", "TrustAnchor"})
+# Members CloudTrail never logs: secrets, and data that is not the caller's to see again.  GAP:
+# of a Recipient, CloudTrail logs what it read from the attestation document; here nothing.
+NEVER_LOGGED = frozenset({"KeyStorePassword", "XksProxyAuthenticationCredential", "Plaintext", "CiphertextBlob",
+                          "Recipient", "TrustAnchorCertificate", "SignedCert", "TrustAnchor"})
 
 
 @dataclass(frozen=True)
