@@ -7,7 +7,7 @@ from typing import Any
 
 from ..cloudtrail import lookup
 from ..errors import SerializationException
-from ..errors.modelled import (InvalidEventCategoryException, InvalidLookupAttributesException,
+from ..errors.cloudtrail import (InvalidEventCategoryException, InvalidLookupAttributesException,
                                InvalidMaxResultsException, InvalidNextTokenException)
 from ..world.model import World
 from . import shapes

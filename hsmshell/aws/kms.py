@@ -7,7 +7,7 @@ import base64
 from typing import Any
 
 from ..cloudtrail import events
-from ..errors.modelled import DryRunOperationException, InvalidKeyUsageException
+from ..errors.kms import DryRunOperationException, InvalidKeyUsageException
 from ..kms import crypto, custom_key_stores, keys
 from ..world.model import FAILED, CustomKeyStore, KmsKey, World
 from . import shapes

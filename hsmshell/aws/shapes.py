@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import AwsError, SerializationException, validation
-from ..errors.modelled import InvalidMarkerException
+from ..errors.kms import InvalidMarkerException
 
 
 def _camel(member: str) -> str:

@@ -15,7 +15,7 @@ from ..world.credentials import hash_password
 from ..world.clock import now
 from ..world.model import Cluster, Hsm, User, World
 from . import backups, faults
-from ..errors.modelled import CloudHsmResourceLimitExceededException
+from ..errors.cloudhsmv2 import CloudHsmResourceLimitExceededException
 from .errors import invalid, not_found
 
 CLUSTER_READY = "cloudhsmv2.cluster_ready"

@@ -8,7 +8,7 @@ documented; ours say what is wrong in the service's style.
 
 from __future__ import annotations
 
-from ..errors.modelled import CloudHsmInvalidRequestException, CloudHsmResourceNotFoundException
+from ..errors.cloudhsmv2 import CloudHsmInvalidRequestException, CloudHsmResourceNotFoundException
 
 
 def invalid(message: str) -> CloudHsmInvalidRequestException:

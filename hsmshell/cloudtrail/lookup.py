@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ..errors.modelled import InvalidTimeRangeException
+from ..errors.cloudtrail import InvalidTimeRangeException
 from ..world.model import World
 
 LOOKUP_KEYS = ("EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName",

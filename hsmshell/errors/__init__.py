@@ -1,9 +1,9 @@
 """AWS errors as types: one class per error code, carrying the code the wire's `__type` names
 and the HTTP status it travels with.
 
-The codes the service models (kms, cloudhsmv2, cloudtrail) define are generated into
-`modelled.py`; the few here are the protocol's own, which every AWS JSON service answers and
-no model lists.  This package is on the ground floor so that the services, which raise these
+The codes the service models define are generated into a module per service (`kms.py`,
+`cloudhsmv2.py`, `cloudtrail.py`); the few here are the protocol's own, which every AWS JSON
+service answers and no model lists.  This package is on the ground floor so that the services, which raise these
 errors, and the front-ends, which put them on the wire, both import it.
 """
 

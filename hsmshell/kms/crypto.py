@@ -17,7 +17,7 @@ from ..cloudhsm.nodes import answers
 from ..cloudhsmv2.clusters import active_hsms
 from ..cloudtrail import events
 from ..errors import ValidationException
-from ..errors.modelled import (CustomKeyStoreInvalidStateException, DisabledException, IncorrectKeyException,
+from ..errors.kms import (CustomKeyStoreInvalidStateException, DisabledException, IncorrectKeyException,
                                InvalidCiphertextException, KMSInvalidStateException)
 from ..world import ids
 from ..world.model import CONNECTED, KmsKey, World

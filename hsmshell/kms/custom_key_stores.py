@@ -14,7 +14,7 @@ from ..cloudhsmv2 import faults
 from ..cloudhsmv2.clusters import active_hsms, spans_two_zones
 from ..cloudtrail import events
 from ..errors import ValidationException, validation
-from ..errors.modelled import (CloudHsmClusterInUseException, CloudHsmClusterInvalidConfigurationException,
+from ..errors.kms import (CloudHsmClusterInUseException, CloudHsmClusterInvalidConfigurationException,
                                CloudHsmClusterNotActiveException, CloudHsmClusterNotFoundException,
                                CloudHsmClusterNotRelatedException, CustomKeyStoreHasCMKsException,
                                CustomKeyStoreNameInUseException, CustomKeyStoreNotFoundException,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors.modelled import CustomKeyStoreInvalidStateException, CustomKeyStoreNotFoundException
+from ..errors.kms import CustomKeyStoreInvalidStateException, CustomKeyStoreNotFoundException
 
 
 def not_found(store_id: str) -> CustomKeyStoreNotFoundException:

@@ -16,7 +16,7 @@ from ..cloudhsm.nodes import answers
 from ..cloudhsmv2.clusters import active_hsms
 from ..cloudtrail import events
 from ..errors import ValidationException
-from ..errors.modelled import (AlreadyExistsException, CloudHsmClusterInvalidConfigurationException,
+from ..errors.kms import (AlreadyExistsException, CloudHsmClusterInvalidConfigurationException,
                                InvalidAliasNameException, KMSInvalidStateException, NotFoundException,
                                UnsupportedOperationException)
 from ..world import due, ids

@@ -272,7 +272,8 @@ def post(endpoint, target: str, params: dict) -> tuple[int, dict]:
 
 def test_a_service_s_typed_error_reaches_the_wire_with_its_status_and_type(endpoint, store, monkeypatch):
     from hsmshell.cloudhsmv2 import clusters
-    from hsmshell.errors.modelled import CloudHsmInternalFailureException, KMSInternalException
+    from hsmshell.errors.cloudhsmv2 import CloudHsmInternalFailureException
+    from hsmshell.errors.kms import KMSInternalException
     from hsmshell.kms import custom_key_stores
 
     assert post(endpoint, "TrentService.DisconnectCustomKeyStore", {"CustomKeyStoreId": "cks-0000000000000000f"}) == (

@@ -11,9 +11,10 @@ import botocore.session
 import pytest
 
 from hsmshell import errors
-from hsmshell.errors import AwsError, modelled
+from hsmshell.errors import AwsError, cloudhsmv2, cloudtrail, kms
 
 ROOT = Path(__file__).resolve().parents[2]
+MODULES = {"kms": kms, "cloudhsmv2": cloudhsmv2, "cloudtrail": cloudtrail}
 
 
 def model_exceptions() -> dict[str, dict[str, dict]]:
@@ -25,45 +26,56 @@ def model_exceptions() -> dict[str, dict[str, dict]]:
 
 
 def classes(module) -> dict[str, type[AwsError]]:
+    """The error classes a module offers, its own and those it takes from another service."""
     return {name: value for name, value in vars(module).items()
-            if isinstance(value, type) and issubclass(value, AwsError) and value is not AwsError
-            and value.__module__ == module.__name__}
+            if isinstance(value, type) and issubclass(value, AwsError) and value is not AwsError}
 
 
-def test_every_modelled_exception_has_a_class_with_the_model_s_status():
-    generated = classes(modelled)
-    for service, shapes in model_exceptions().items():
-        for name, shape in shapes.items():
-            error = generated[name]
-            assert error.code == name
-            # The JSON protocol: a shape's own httpStatusCode, else a fault is the server's (500)
-            # and any other exception the client's (400).
-            expected = shape.get("error", {}).get("httpStatusCode", 500 if shape.get("fault") else 400)
-            assert error.status == expected, f"{service} {name}"
-    assert set(generated) == {name for shapes in model_exceptions().values() for name in shapes}
+def every_class() -> set[type[AwsError]]:
+    return {error for module in MODULES.values() for error in classes(module).values()}
+
+
+@pytest.mark.parametrize("service", sorted(MODULES))
+def test_every_modelled_exception_has_a_class_with_the_model_s_status(service):
+    generated = classes(MODULES[service])
+    shapes = model_exceptions()[service]
+    assert set(generated) == set(shapes)
+    for name, shape in shapes.items():
+        assert generated[name].code == name
+        # The JSON protocol: a shape's own httpStatusCode, else a fault is the server's (500)
+        # and any other exception the client's (400).
+        expected = shape.get("error", {}).get("httpStatusCode", 500 if shape.get("fault") else 400)
+        assert generated[name].status == expected, f"{service} {name}"
+
+
+def test_one_class_per_code():
+    codes = [error.code for error in every_class()]
+    assert len(codes) == len(set(codes))
+    assert cloudtrail.UnsupportedOperationException is kms.UnsupportedOperationException
 
 
 def test_the_faults_the_spec_names_travel_with_500_and_the_rest_with_400():
     faults = {"KMSInternalException", "DependencyTimeoutException", "KeyUnavailableException",
               "CloudHsmInternalFailureException"}  # kms-spec §1.4
-    assert {name for name, error in classes(modelled).items() if error.status == 500} == faults
-    assert {error.status for name, error in classes(modelled).items() if name not in faults} == {400}
+    assert {error.code for error in every_class() if error.status == 500} == faults
+    assert {error.status for error in every_class() if error.code not in faults} == {400}
 
 
 def test_the_protocol_s_own_errors_are_not_in_the_models():
-    own = classes(errors)
+    own = {name: error for name, error in classes(errors).items() if error.__module__ == errors.__name__}
     assert set(own) == {"ValidationException", "SerializationException", "UnknownOperationException",
                         "MissingAuthenticationTokenException", "IncompleteSignatureException",
                         "InvalidSignatureException", "UnrecognizedClientException"}
-    assert not set(own) & set(classes(modelled))
+    assert not set(own) & {error.code for error in every_class()}
     assert {name: error.status for name, error in own.items() if error.status != 400} == {
         "MissingAuthenticationTokenException": 403}
 
 
-def test_the_committed_module_is_what_the_generator_writes():
-    written = subprocess.run([sys.executable, str(ROOT / "tools" / "generate_aws_errors.py")],
+@pytest.mark.parametrize("service", sorted(MODULES))
+def test_the_committed_modules_are_what_the_generator_writes(service):
+    written = subprocess.run([sys.executable, str(ROOT / "tools" / "generate_aws_errors.py"), service],
                              capture_output=True, text=True, check=True).stdout
-    assert written == (ROOT / "hsmshell" / "errors" / "modelled.py").read_text()
+    assert written == (ROOT / "hsmshell" / "errors" / f"{service}.py").read_text()
 
 
 @pytest.mark.parametrize("error, text", [
