@@ -14,7 +14,6 @@ from .operations import Table
 
 OPERATIONS = Table(events.CLOUDHSM)
 operation = OPERATIONS.operation
-call = OPERATIONS.call
 BAD_TOKEN = invalid("The NextToken is not valid.")
 
 

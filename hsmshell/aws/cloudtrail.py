@@ -17,7 +17,6 @@ from .operations import Table
 # trail never changes it.
 OPERATIONS = Table(None)
 operation = OPERATIONS.operation
-call = OPERATIONS.call
 
 BAD_TOKEN = InvalidNextTokenException("Invalid NextToken.")
 

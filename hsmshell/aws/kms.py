@@ -16,7 +16,6 @@ from .operations import Table
 # KMS's services write the events of most calls: their fields differ per operation (kms-spec §5.3).
 OPERATIONS = Table(events.KMS)
 operation = OPERATIONS.operation
-call = OPERATIONS.call
 
 
 def store_entry(store: CustomKeyStore) -> dict[str, Any]:

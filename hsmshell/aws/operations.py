@@ -20,7 +20,7 @@ class Operation:
 
 
 class Table(dict):
-    """`operation = Table(events.KMS).operation`, then `@operation()` on each handler."""
+    """`OPERATIONS = Table(events.KMS)`, then `@OPERATIONS.operation()` on each handler."""
 
     def __init__(self, source: str | None):
         super().__init__()
@@ -38,6 +38,7 @@ class Table(dict):
         return register
 
     def call(self, world: World, name: str, params: dict) -> dict:
+        """The handler's response alone, with no event: a lab's check that only looks."""
         operation = self.get(name)
         if operation is None:
             raise UnknownOperationException(f"Unknown operation {name}")
