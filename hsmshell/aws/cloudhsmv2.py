@@ -8,13 +8,13 @@ from typing import Any
 from ..cloudhsmv2 import backups, clusters
 from ..cloudhsmv2.errors import invalid
 from ..cloudtrail import events
+from ..errors.cloudhsmv2 import CloudHsmInvalidRequestException
 from ..world.model import Backup, Cluster, Hsm, World
 from . import shapes
 from .operations import Table
 
 OPERATIONS = Table(events.CLOUDHSM)
 operation = OPERATIONS.operation
-BAD_TOKEN = invalid("The NextToken is not valid.")
 
 
 _HSM_MESSAGES = {"CREATE_IN_PROGRESS": "HSM is being created.", "ACTIVE": "HSM created.",
@@ -79,7 +79,7 @@ def backup_entry(world: World, backup: Backup) -> dict[str, Any]:
 @operation()
 def describe_clusters(world: World, params: dict) -> dict:
     found = clusters.describe(world, shapes.filters(params))
-    chunk, token = shapes.token_page(found, params, limit_max=25, bad_token=BAD_TOKEN)
+    chunk, token = shapes.token_page(found, params, limit_max=25, bad_token=_bad_token)
     result: dict[str, Any] = {"Clusters": [cluster_entry(world, c) for c in chunk]}
     if token:
         result["NextToken"] = token
@@ -90,11 +90,15 @@ def describe_clusters(world: World, params: dict) -> dict:
 def describe_backups(world: World, params: dict) -> dict:
     found = backups.describe(world, shapes.filters(params), bool(shapes.boolean(params, "SortAscending")))
     shapes.boolean(params, "Shared")  # backups shared through RAM: this account shares none
-    chunk, token = shapes.token_page(found, params, limit_max=50, bad_token=BAD_TOKEN)
+    chunk, token = shapes.token_page(found, params, limit_max=50, bad_token=_bad_token)
     result: dict[str, Any] = {"Backups": [backup_entry(world, b) for b in chunk]}
     if token:
         result["NextToken"] = token
     return result
+
+
+def _bad_token() -> CloudHsmInvalidRequestException:
+    return invalid("The NextToken is not valid.")
 
 
 def _retention_days(params: dict) -> int | None:

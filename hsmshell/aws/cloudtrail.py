@@ -18,9 +18,6 @@ from .operations import Table
 OPERATIONS = Table(None)
 operation = OPERATIONS.operation
 
-BAD_TOKEN = InvalidNextTokenException("Invalid NextToken.")
-
-
 @operation()
 def lookup_events(world: World, params: dict) -> dict:
     attributes = params.get("LookupAttributes") or []
@@ -43,11 +40,15 @@ def lookup_events(world: World, params: dict) -> dict:
     if params.get("MaxResults") is not None and not 1 <= params["MaxResults"] <= 50:
         raise InvalidMaxResultsException("MaxResults must be from 1 to 50.")
     found = lookup.lookup(world, attribute, _time(params, "StartTime"), _time(params, "EndTime"))
-    chunk, token = shapes.token_page(found, params, limit_max=50, bad_token=BAD_TOKEN)
+    chunk, token = shapes.token_page(found, params, limit_max=50, bad_token=_bad_token)
     result: dict[str, Any] = {"Events": [_entry(e) for e in chunk]}
     if token:
         result["NextToken"] = token
     return result
+
+
+def _bad_token() -> InvalidNextTokenException:
+    return InvalidNextTokenException("Invalid NextToken.")
 
 
 def _time(params: dict, member: str) -> float | None:

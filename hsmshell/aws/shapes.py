@@ -6,7 +6,7 @@ service (kms-spec §1.5), so the service checks it again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import AwsError, SerializationException, validation
 from ..errors.kms import InvalidMarkerException
@@ -128,8 +128,10 @@ def filters(params: dict, member: str = "Filters") -> dict[str, list[str]]:
     return value
 
 
-def token_page(items: list[Any], params: dict, *, limit_max: int, bad_token: AwsError) -> tuple[list[Any], str | None]:
-    """NextToken/MaxResults paging (CloudHSM v2, CloudTrail).  The token is the position."""
+def token_page(items: list[Any], params: dict, *, limit_max: int,
+               bad_token: Callable[[], AwsError]) -> tuple[list[Any], str | None]:
+    """NextToken/MaxResults paging (CloudHSM v2, CloudTrail).  The token is the position; a bad
+    one raises a fresh `bad_token()` (a raised instance keeps every frame it was raised from)."""
     limit = integer(params, "MaxResults", low=1, high=limit_max) or limit_max
     token = string(params, "NextToken", max_len=256)
     start = 0
@@ -139,7 +141,7 @@ def token_page(items: list[Any], params: dict, *, limit_max: int, bad_token: Aws
         except ValueError:
             start = -1
         if not 0 <= start <= len(items):
-            raise bad_token
+            raise bad_token()
     following = start + limit
     return items[start:following], (f"{following:08x}" if following < len(items) else None)
 
