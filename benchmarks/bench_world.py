@@ -126,7 +126,7 @@ def bench_transactions(path: Path, repeat: int) -> dict[str, list[float]]:
 
 
 def record_encrypt(world) -> None:
-    from hsmshell.kms import trail
+    from hsmshell.cloudtrail import events as trail
 
     trail.record(world, "Encrypt", request={"keyId": "1234abcd-12ab-34cd-56ef-1234567890ab",
                                             "encryptionAlgorithm": "SYMMETRIC_DEFAULT"}, read_only=True)

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..errors import AwsError
 from ..world.store import Store, WorldError
 from . import dispatch, render, table
-from .errors import ApiError
 from .tables import COMMANDS
 
 USAGE = (
@@ -105,7 +105,7 @@ def main(argv: list[str], store: Store, out: TextIO = sys.stdout, err: TextIO = 
             text = render.paginated(paging[3], pages, token, fmt, query, title=operation, colour=colour)
     except CliExit as stop:
         return stop.status
-    except ApiError as exc:
+    except AwsError as exc:
         _error(err, coloured, f"An error occurred ({exc.code}) when calling the {operation} operation: {exc.message}")
         return 255
     except render.QueryError as exc:

@@ -3,22 +3,18 @@ prints)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from ..cloudhsmv2 import backups, clusters
-from ..cloudhsmv2.errors import CloudHsmError
+from ..cloudhsmv2.errors import invalid
+from ..cloudtrail import events
+from ..errors.cloudhsmv2 import CloudHsmInvalidRequestException
 from ..world.model import Backup, Cluster, Hsm, World
 from . import shapes
-from .errors import ApiError
+from .operations import Table
 
-Operation = Callable[[World, dict], dict]
-OPERATIONS: dict[str, Operation] = {}
-BAD_TOKEN = ApiError("CloudHsmInvalidRequestException", "The NextToken is not valid.")
-
-
-def operation(func: Operation) -> Operation:
-    OPERATIONS["".join(part.title() for part in func.__name__.split("_"))] = func
-    return func
+OPERATIONS = Table(events.CLOUDHSM)
+operation = OPERATIONS.operation
 
 
 _HSM_MESSAGES = {"CREATE_IN_PROGRESS": "HSM is being created.", "ACTIVE": "HSM created.",
@@ -80,25 +76,29 @@ def backup_entry(world: World, backup: Backup) -> dict[str, Any]:
     return entry
 
 
-@operation
+@operation()
 def describe_clusters(world: World, params: dict) -> dict:
     found = clusters.describe(world, shapes.filters(params))
-    chunk, token = shapes.token_page(found, params, limit_max=25, bad_token=BAD_TOKEN)
+    chunk, token = shapes.token_page(found, params, limit_max=25, bad_token=_bad_token)
     result: dict[str, Any] = {"Clusters": [cluster_entry(world, c) for c in chunk]}
     if token:
         result["NextToken"] = token
     return result
 
 
-@operation
+@operation()
 def describe_backups(world: World, params: dict) -> dict:
     found = backups.describe(world, shapes.filters(params), bool(shapes.boolean(params, "SortAscending")))
     shapes.boolean(params, "Shared")  # backups shared through RAM: this account shares none
-    chunk, token = shapes.token_page(found, params, limit_max=50, bad_token=BAD_TOKEN)
+    chunk, token = shapes.token_page(found, params, limit_max=50, bad_token=_bad_token)
     result: dict[str, Any] = {"Backups": [backup_entry(world, b) for b in chunk]}
     if token:
         result["NextToken"] = token
     return result
+
+
+def _bad_token() -> CloudHsmInvalidRequestException:
+    return invalid("The NextToken is not valid.")
 
 
 def _retention_days(params: dict) -> int | None:
@@ -107,12 +107,11 @@ def _retention_days(params: dict) -> int | None:
         return None
     if not isinstance(policy, dict) or policy.get("Type", "DAYS") != "DAYS" or not str(
             policy.get("Value", "")).isdigit() or not 7 <= int(policy["Value"]) <= 379:
-        raise ApiError("CloudHsmInvalidRequestException",
-                       "BackupRetentionPolicy must be of Type DAYS with a Value from 7 to 379.")
+        raise invalid("BackupRetentionPolicy must be of Type DAYS with a Value from 7 to 379.")
     return int(policy["Value"])
 
 
-@operation
+@operation()
 def create_cluster(world: World, params: dict) -> dict:
     cluster = clusters.create(
         world, hsm_type=shapes.string(params, "HsmType", required=True, max_len=32),
@@ -122,7 +121,7 @@ def create_cluster(world: World, params: dict) -> dict:
     return {"Cluster": cluster_entry(world, cluster)}
 
 
-@operation
+@operation()
 def modify_cluster(world: World, params: dict) -> dict:
     cluster = clusters.modify(world, shapes.string(params, "ClusterId", required=True),
                               hsm_type=shapes.string(params, "HsmType", max_len=32),
@@ -130,12 +129,12 @@ def modify_cluster(world: World, params: dict) -> dict:
     return {"Cluster": cluster_entry(world, cluster)}
 
 
-@operation
+@operation()
 def delete_cluster(world: World, params: dict) -> dict:
     return {"Cluster": cluster_entry(world, clusters.delete(world, shapes.string(params, "ClusterId", required=True)))}
 
 
-@operation
+@operation()
 def initialize_cluster(world: World, params: dict) -> dict:
     cluster = clusters.initialize(world, shapes.string(params, "ClusterId", required=True),
                                   shapes.string(params, "SignedCert", required=True, max_len=20000),
@@ -143,7 +142,7 @@ def initialize_cluster(world: World, params: dict) -> dict:
     return {"State": cluster.state, "StateMessage": _CLUSTER_MESSAGES[cluster.state]}
 
 
-@operation
+@operation()
 def create_hsm(world: World, params: dict) -> dict:
     cluster_id = shapes.string(params, "ClusterId", required=True)
     hsm = clusters.create_hsm(world, cluster_id, shapes.string(params, "AvailabilityZone", required=True),
@@ -151,35 +150,25 @@ def create_hsm(world: World, params: dict) -> dict:
     return {"Hsm": hsm_entry(world.clusters[cluster_id], hsm)}
 
 
-@operation
+@operation()
 def delete_hsm(world: World, params: dict) -> dict:
     return {"HsmId": clusters.delete_hsm(
         world, shapes.string(params, "ClusterId", required=True), hsm_id=shapes.string(params, "HsmId"),
         eni_id=shapes.string(params, "EniId"), eni_ip=shapes.string(params, "EniIp"))}
 
 
-@operation
+@operation()
 def delete_backup(world: World, params: dict) -> dict:
     return {"Backup": backup_entry(world, backups.delete(world, shapes.string(params, "BackupId", required=True)))}
 
 
-@operation
+@operation()
 def restore_backup(world: World, params: dict) -> dict:
     return {"Backup": backup_entry(world, backups.restore(world, shapes.string(params, "BackupId", required=True)))}
 
 
-@operation
+@operation()
 def modify_backup_attributes(world: World, params: dict) -> dict:
     backup_id = shapes.string(params, "BackupId", required=True)
     never_expires = shapes.boolean(params, "NeverExpires", required=True)
     return {"Backup": backup_entry(world, backups.modify_attributes(world, backup_id, never_expires))}
-
-
-def call(world: World, operation_name: str, params: dict) -> dict:
-    func = OPERATIONS.get(operation_name)
-    if func is None:
-        raise ApiError("UnknownOperationException", f"Unknown operation {operation_name}")
-    try:
-        return func(world, params)
-    except CloudHsmError as exc:
-        raise ApiError(exc.code, exc.message) from None

@@ -5,43 +5,50 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..kms import trail
+from ..cloudtrail import lookup
+from ..errors import SerializationException
+from ..errors.cloudtrail import (InvalidEventCategoryException, InvalidLookupAttributesException,
+                               InvalidMaxResultsException, InvalidNextTokenException)
 from ..world.model import World
 from . import shapes
-from .errors import ApiError
+from .operations import Table
 
-BAD_TOKEN = ApiError("InvalidNextTokenException", "Invalid NextToken.")
+# GAP: CloudTrail logs its own LookupEvents calls; here they are not, so that looking at the
+# trail never changes it.
+OPERATIONS = Table(None)
+operation = OPERATIONS.operation
 
-
+@operation()
 def lookup_events(world: World, params: dict) -> dict:
     attributes = params.get("LookupAttributes") or []
     if not isinstance(attributes, list) or len(attributes) > 1:
-        raise ApiError("InvalidLookupAttributesException", "You cannot specify more than one lookup attribute.")
+        raise InvalidLookupAttributesException("You cannot specify more than one lookup attribute.")
     attribute = None
     if attributes:
         key, value = (attributes[0].get("AttributeKey"), attributes[0].get("AttributeValue")) \
             if isinstance(attributes[0], dict) else (None, None)
-        if key not in trail.LOOKUP_KEYS or not isinstance(value, str):
-            raise ApiError("InvalidLookupAttributesException",
-                           f"Invalid attribute key: {key}. Valid keys are {', '.join(trail.LOOKUP_KEYS)}.")
+        if key not in lookup.LOOKUP_KEYS or not isinstance(value, str):
+            raise InvalidLookupAttributesException(
+                f"Invalid attribute key: {key}. Valid keys are {', '.join(lookup.LOOKUP_KEYS)}.")
         attribute = (key, value)
     category = params.get("EventCategory")
     if category not in (None, "insight"):
-        raise ApiError("InvalidEventCategoryException", f"Invalid event category: {category}.")
+        raise InvalidEventCategoryException(f"Invalid event category: {category}.")
     if category == "insight":
         return {"Events": []}  # no Insights events are ever generated here
     shapes.integer(params, "MaxResults", low=-2**63, high=2**63)  # a wrong type fails as it would on the wire
     if params.get("MaxResults") is not None and not 1 <= params["MaxResults"] <= 50:
-        raise ApiError("InvalidMaxResultsException", "MaxResults must be from 1 to 50.")
-    try:
-        found = trail.lookup(world, attribute, _time(params, "StartTime"), _time(params, "EndTime"))
-    except trail.TrailError as exc:
-        raise ApiError(exc.code, exc.message) from None
-    chunk, token = shapes.token_page(found, params, limit_max=50, bad_token=BAD_TOKEN)
+        raise InvalidMaxResultsException("MaxResults must be from 1 to 50.")
+    found = lookup.lookup(world, attribute, _time(params, "StartTime"), _time(params, "EndTime"))
+    chunk, token = shapes.token_page(found, params, limit_max=50, bad_token=_bad_token)
     result: dict[str, Any] = {"Events": [_entry(e) for e in chunk]}
     if token:
         result["NextToken"] = token
     return result
+
+
+def _bad_token() -> InvalidNextTokenException:
+    return InvalidNextTokenException("Invalid NextToken.")
 
 
 def _time(params: dict, member: str) -> float | None:
@@ -50,7 +57,7 @@ def _time(params: dict, member: str) -> float | None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    raise ApiError("SerializationException", f"Unexpected value for {member}: expected a timestamp")
+    raise SerializationException(f"Unexpected value for {member}: expected a timestamp")
 
 
 def _entry(event: dict) -> dict[str, Any]:
@@ -59,7 +66,7 @@ def _entry(event: dict) -> dict[str, Any]:
                              "ReadOnly": str(event.get("readOnly", False)).lower()}
     if identity.get("accessKeyId"):
         entry["AccessKeyId"] = identity["accessKeyId"]
-    entry["EventTime"] = trail.epoch_of(event["eventTime"])
+    entry["EventTime"] = lookup.epoch_of(event["eventTime"])
     entry["EventSource"] = event["eventSource"]
     if identity.get("userName"):
         entry["Username"] = identity["userName"]
@@ -68,8 +75,3 @@ def _entry(event: dict) -> dict[str, Any]:
     entry["CloudTrailEvent"] = json.dumps(event, separators=(",", ":"))
     return entry
 
-
-def call(world: World, operation_name: str, params: dict) -> dict:
-    if operation_name != "LookupEvents":
-        raise ApiError("UnknownOperationException", f"Unknown operation {operation_name}")
-    return lookup_events(world, params)

@@ -3,24 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
 import base64
+from typing import Any
 
+from ..cloudtrail import events
+from ..errors.kms import DryRunOperationException, InvalidKeyUsageException
 from ..kms import crypto, custom_key_stores, keys
-from ..kms.errors import KmsError
 from ..world.model import FAILED, CustomKeyStore, KmsKey, World
 from . import shapes
-from .errors import ApiError
+from .operations import Table
 
-Operation = Callable[[World, dict], dict]
-OPERATIONS: dict[str, Operation] = {}
-
-
-def operation(func: Operation) -> Operation:
-    name = "".join(part.title() for part in func.__name__.split("_"))
-    OPERATIONS[name] = func
-    return func
+# KMS's services write the events of most calls: their fields differ per operation (kms-spec §5.3).
+OPERATIONS = Table(events.KMS)
+operation = OPERATIONS.operation
 
 
 def store_entry(store: CustomKeyStore) -> dict[str, Any]:
@@ -67,7 +62,7 @@ def key_metadata(world: World, key: KmsKey) -> dict[str, Any]:
     return {k: v for k, v in meta.items() if v is not None}
 
 
-@operation
+@operation(by_service=True)
 def describe_custom_key_stores(world: World, params: dict) -> dict:
     stores = custom_key_stores.describe(
         world, store_id=shapes.string(params, "CustomKeyStoreId", max_len=64),
@@ -81,19 +76,19 @@ def describe_custom_key_stores(world: World, params: dict) -> dict:
     return result
 
 
-@operation
+@operation(by_service=True)
 def connect_custom_key_store(world: World, params: dict) -> dict:
     custom_key_stores.connect(world, shapes.string(params, "CustomKeyStoreId", required=True, max_len=64))
     return {}
 
 
-@operation
+@operation(by_service=True)
 def disconnect_custom_key_store(world: World, params: dict) -> dict:
     custom_key_stores.disconnect(world, shapes.string(params, "CustomKeyStoreId", required=True, max_len=64))
     return {}
 
 
-@operation
+@operation(by_service=True)
 def update_custom_key_store(world: World, params: dict) -> dict:
     custom_key_stores.update(
         world, shapes.string(params, "CustomKeyStoreId", required=True, max_len=64),
@@ -104,13 +99,13 @@ def update_custom_key_store(world: World, params: dict) -> dict:
     return {}
 
 
-@operation
+@operation()
 def describe_key(world: World, params: dict) -> dict:
     key = keys.find(world, _key_id(params))
     return {"KeyMetadata": key_metadata(world, key)}
 
 
-@operation
+@operation()
 def list_keys(world: World, params: dict) -> dict:
     chunk, marker = shapes.page(list(world.kms_keys.values()), params, limit_default=100, limit_max=1000)
     result: dict[str, Any] = {"Keys": [{"KeyId": k.key_id, "KeyArn": keys.arn(world, k)} for k in chunk]}
@@ -120,7 +115,7 @@ def list_keys(world: World, params: dict) -> dict:
     return result
 
 
-@operation
+@operation(by_service=True)
 def create_custom_key_store(world: World, params: dict) -> dict:
     store = custom_key_stores.create(
         world, name=shapes.string(params, "CustomKeyStoreName", required=True, max_len=256),
@@ -132,13 +127,13 @@ def create_custom_key_store(world: World, params: dict) -> dict:
     return {"CustomKeyStoreId": store.custom_key_store_id}
 
 
-@operation
+@operation(by_service=True)
 def delete_custom_key_store(world: World, params: dict) -> dict:
     custom_key_stores.delete(world, shapes.string(params, "CustomKeyStoreId", required=True, max_len=64))
     return {}
 
 
-@operation
+@operation(by_service=True)
 def create_key(world: World, params: dict) -> dict:
     key = keys.create(
         world, store_id=shapes.string(params, "CustomKeyStoreId", max_len=64),
@@ -152,19 +147,19 @@ def create_key(world: World, params: dict) -> dict:
     return {"KeyMetadata": key_metadata(world, key)}
 
 
-@operation
+@operation(by_service=True)
 def enable_key(world: World, params: dict) -> dict:
     keys.set_enabled(world, _key_id(params), True)
     return {}
 
 
-@operation
+@operation(by_service=True)
 def disable_key(world: World, params: dict) -> dict:
     keys.set_enabled(world, _key_id(params), False)
     return {}
 
 
-@operation
+@operation(by_service=True)
 def schedule_key_deletion(world: World, params: dict) -> dict:
     window = shapes.integer(params, "PendingWindowInDays", low=1, high=365)
     key = keys.schedule_deletion(world, _key_id(params), window)
@@ -172,20 +167,20 @@ def schedule_key_deletion(world: World, params: dict) -> dict:
             "KeyState": "PendingDeletion", "PendingWindowInDays": 30 if window is None else window}
 
 
-@operation
+@operation(by_service=True)
 def cancel_key_deletion(world: World, params: dict) -> dict:
     key = keys.cancel_deletion(world, _key_id(params))
     return {"KeyId": keys.arn(world, key)}
 
 
-@operation
+@operation(by_service=True)
 def create_alias(world: World, params: dict) -> dict:
     keys.create_alias(world, shapes.string(params, "AliasName", required=True, max_len=256),
                       shapes.string(params, "TargetKeyId", required=True, max_len=2048))
     return {}
 
 
-@operation
+@operation()
 def list_aliases(world: World, params: dict) -> dict:
     aliases = keys.list_aliases(world, shapes.string(params, "KeyId", max_len=2048))
     chunk, marker = shapes.page(aliases, params, limit_default=50, limit_max=100)
@@ -202,7 +197,7 @@ def list_aliases(world: World, params: dict) -> dict:
     return result
 
 
-@operation
+@operation(read_only=True, by_service=True)
 def encrypt(world: World, params: dict) -> dict:
     _dry_run(params)
     _algorithm(params, "EncryptionAlgorithm")
@@ -211,7 +206,7 @@ def encrypt(world: World, params: dict) -> dict:
     return {"CiphertextBlob": _b64(blob), "KeyId": keys.arn(world, key), "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
 
-@operation
+@operation(read_only=True, by_service=True)
 def decrypt(world: World, params: dict) -> dict:
     _dry_run(params)
     _algorithm(params, "EncryptionAlgorithm")
@@ -221,7 +216,7 @@ def decrypt(world: World, params: dict) -> dict:
     return {"KeyId": keys.arn(world, key), "Plaintext": _b64(plaintext), "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
 
-@operation
+@operation(read_only=True, by_service=True)
 def re_encrypt(world: World, params: dict) -> dict:
     _dry_run(params)
     _algorithm(params, "SourceEncryptionAlgorithm")
@@ -236,13 +231,13 @@ def re_encrypt(world: World, params: dict) -> dict:
             "DestinationEncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
 
-@operation
+@operation(read_only=True, by_service=True)
 def generate_data_key(world: World, params: dict) -> dict:
     key, plaintext, blob = _data_key(world, params, "GenerateDataKey")
     return {"CiphertextBlob": _b64(blob), "Plaintext": _b64(plaintext), "KeyId": keys.arn(world, key)}
 
 
-@operation
+@operation(read_only=True, by_service=True)
 def generate_data_key_without_plaintext(world: World, params: dict) -> dict:
     key, _, blob = _data_key(world, params, "GenerateDataKeyWithoutPlaintext")
     return {"CiphertextBlob": _b64(blob), "KeyId": keys.arn(world, key)}
@@ -255,7 +250,7 @@ def _data_key(world: World, params: dict, event: str):
         shapes.integer(params, "NumberOfBytes", low=1, high=1024), shapes.string_map(params, "EncryptionContext"))
 
 
-@operation
+@operation(by_service=True)
 def generate_random(world: World, params: dict) -> dict:
     data = crypto.generate_random(world, shapes.integer(params, "NumberOfBytes", low=1, high=1024),
                                   shapes.string(params, "CustomKeyStoreId", max_len=64))
@@ -274,26 +269,14 @@ def _key_id(params: dict) -> str:
 def _algorithm(params: dict, member: str) -> None:
     value = shapes.enum(params, member, ("SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"))
     if value not in (None, "SYMMETRIC_DEFAULT"):
-        raise ApiError("InvalidKeyUsageException",
-                       f"{value} is not a supported encryption algorithm for this KMS key.")
+        raise InvalidKeyUsageException(f"{value} is not a supported encryption algorithm for this KMS key.")
 
 
 def _dry_run(params: dict) -> None:
     if shapes.boolean(params, "DryRun"):
         # GAP: a dry run stops before any key is looked at.
-        raise ApiError("DryRunOperationException",
-                       "The request would have succeeded, but the DryRun option is set.")
+        raise DryRunOperationException("The request would have succeeded, but the DryRun option is set.")
 
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
-
-
-def call(world: World, operation_name: str, params: dict) -> dict:
-    func = OPERATIONS.get(operation_name)
-    if func is None:
-        raise ApiError("UnknownOperationException", f"Unknown operation {operation_name}")
-    try:
-        return func(world, params)
-    except KmsError as exc:
-        raise ApiError(exc.code, exc.message) from None

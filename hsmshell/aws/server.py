@@ -24,10 +24,10 @@ import uuid
 from http import HTTPStatus
 from pathlib import Path
 
+from ..errors import AwsError, SerializationException, UnknownOperationException
 from ..services import open_store
 from ..world.store import WorldError
 from . import dispatch, sigv4
-from .errors import ApiError
 
 MAX_BODY = 1024 * 1024  # the largest KMS request is a few KiB; anything near this is hostile
 MAX_LINE = 65536  # a request line or header line, as http.server allows
@@ -180,7 +180,7 @@ class _Handler(socketserver.StreamRequestHandler):
         service = dispatch.TARGET_PREFIXES.get(prefix)
         try:
             if service is None:
-                raise ApiError("UnknownOperationException", "")
+                raise UnknownOperationException("")
             auth = sigv4.parse(self.headers.get("authorization"))
             if endpoint.credentials is not None:
                 path, _, query = self.path.partition("?")
@@ -190,11 +190,10 @@ class _Handler(socketserver.StreamRequestHandler):
             except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
                 params = None
             if not isinstance(params, dict):
-                raise ApiError("SerializationException", "Start of structure or map found where not expected.")
+                raise SerializationException("Start of structure or map found where not expected.")
             response = dispatch.call(endpoint.store(), service, operation, params)
-        except ApiError as error:
-            status = 403 if error.code == "MissingAuthenticationTokenException" else error.status
-            return self._error(status, error.code, error.message, service)
+        except AwsError as error:
+            return self._error(error.status, error.code, error.message, service)
         except WorldError as error:
             return self._error(500, "InternalFailure", str(error), service)
         except Exception as error:  # noqa: BLE001 - a request never takes the server down

@@ -6,9 +6,10 @@ service (kms-spec §1.5), so the service checks it again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from .errors import ApiError
+from ..errors import AwsError, SerializationException, validation
+from ..errors.kms import InvalidMarkerException
 
 
 def _camel(member: str) -> str:
@@ -20,18 +21,14 @@ def string(params: dict, member: str, *, required: bool = False, min_len: int = 
     value = params.get(member)
     if value is None:
         if required:
-            raise ApiError("ValidationException",
-                           f"1 validation error detected: Value null at '{_camel(member)}' failed to "
-                           f"satisfy constraint: Member must not be null")
+            raise validation(_camel(member), "Member must not be null", "null")
         return None
     if not isinstance(value, str):
-        raise ApiError("SerializationException", f"Unexpected value for {member}: expected a string")
+        raise SerializationException(f"Unexpected value for {member}: expected a string")
     if len(value) < min_len or (max_len is not None and len(value) > max_len):
         bound = (f"Member must have length greater than or equal to {min_len}" if len(value) < min_len
                  else f"Member must have length less than or equal to {max_len}")
-        raise ApiError("ValidationException",
-                       f"1 validation error detected: Value at '{_camel(member)}' failed to satisfy "
-                       f"constraint: {bound}")
+        raise validation(_camel(member), bound)
     return value
 
 
@@ -40,13 +37,11 @@ def integer(params: dict, member: str, *, low: int, high: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ApiError("SerializationException", f"Unexpected value for {member}: expected an integer")
+        raise SerializationException(f"Unexpected value for {member}: expected an integer")
     if not low <= value <= high:
         bound = (f"Member must have value greater than or equal to {low}" if value < low
                  else f"Member must have value less than or equal to {high}")
-        raise ApiError("ValidationException",
-                       f"1 validation error detected: Value '{value}' at '{_camel(member)}' failed to "
-                       f"satisfy constraint: {bound}")
+        raise validation(_camel(member), bound, f"'{value}'")
     return value
 
 
@@ -61,8 +56,8 @@ def page(items: list[Any], params: dict, *, limit_default: int, limit_max: int) 
         except ValueError:
             start = -1
         if not 0 <= start <= len(items):
-            raise ApiError("InvalidMarkerException", "The request was rejected because the marker that "
-                           "specifies where pagination should next begin is not valid.")
+            raise InvalidMarkerException("The request was rejected because the marker that "
+                                         "specifies where pagination should next begin is not valid.")
     chunk = items[start:start + limit]
     following = start + limit
     return chunk, (f"m{following:x}" if following < len(items) else None)
@@ -79,32 +74,28 @@ def blob(params: dict, member: str, *, required: bool = False, max_len: int) -> 
     try:
         value = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise ApiError("SerializationException", f"Unexpected value for {member}: not valid base64") from None
+        raise SerializationException(f"Unexpected value for {member}: not valid base64") from None
     if not 1 <= len(value) <= max_len:
         bound = ("Member must have length greater than or equal to 1" if not value
                  else f"Member must have length less than or equal to {max_len}")
-        raise ApiError("ValidationException", f"1 validation error detected: Value at '{_camel(member)}' "
-                       f"failed to satisfy constraint: {bound}")
+        raise validation(_camel(member), bound)
     return value
 
 
 def boolean(params: dict, member: str, *, required: bool = False) -> bool | None:
     value = params.get(member)
     if value is None and required:
-        raise ApiError("ValidationException",
-                       f"1 validation error detected: Value null at '{_camel(member)}' failed to "
-                       f"satisfy constraint: Member must not be null")
+        raise validation(_camel(member), "Member must not be null", "null")
     if value is not None and not isinstance(value, bool):
-        raise ApiError("SerializationException", f"Unexpected value for {member}: expected a boolean")
+        raise SerializationException(f"Unexpected value for {member}: expected a boolean")
     return value
 
 
 def enum(params: dict, member: str, allowed: tuple[str, ...]) -> str | None:
     value = string(params, member)
     if value is not None and value not in allowed:
-        raise ApiError("ValidationException",
-                       f"1 validation error detected: Value '{value}' at '{_camel(member)}' failed to "
-                       f"satisfy constraint: Member must satisfy enum value set: [{', '.join(allowed)}]")
+        raise validation(_camel(member), f"Member must satisfy enum value set: [{', '.join(allowed)}]",
+                         f"'{value}'")
     return value
 
 
@@ -113,7 +104,7 @@ def string_map(params: dict, member: str) -> dict[str, str] | None:
     if value is None:
         return None
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise ApiError("SerializationException", f"Unexpected value for {member}: expected a map of strings")
+        raise SerializationException(f"Unexpected value for {member}: expected a map of strings")
     return value
 
 
@@ -121,12 +112,10 @@ def string_list(params: dict, member: str, *, required: bool = False) -> list[st
     value = params.get(member)
     if value is None:
         if required:
-            raise ApiError("ValidationException",
-                           f"1 validation error detected: Value null at '{_camel(member)}' failed to "
-                           f"satisfy constraint: Member must not be null")
+            raise validation(_camel(member), "Member must not be null", "null")
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ApiError("SerializationException", f"Unexpected value for {member}: expected a list of strings")
+        raise SerializationException(f"Unexpected value for {member}: expected a list of strings")
     return value
 
 
@@ -135,12 +124,14 @@ def filters(params: dict, member: str = "Filters") -> dict[str, list[str]]:
     if not isinstance(value, dict) or not all(
             isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
             for k, v in value.items()):
-        raise ApiError("SerializationException", f"Unexpected value for {member}: expected a map of string lists")
+        raise SerializationException(f"Unexpected value for {member}: expected a map of string lists")
     return value
 
 
-def token_page(items: list[Any], params: dict, *, limit_max: int, bad_token: ApiError) -> tuple[list[Any], str | None]:
-    """NextToken/MaxResults paging (CloudHSM v2, CloudTrail).  The token is the position."""
+def token_page(items: list[Any], params: dict, *, limit_max: int,
+               bad_token: Callable[[], AwsError]) -> tuple[list[Any], str | None]:
+    """NextToken/MaxResults paging (CloudHSM v2, CloudTrail).  The token is the position; a bad
+    one raises a fresh `bad_token()` (a raised instance keeps every frame it was raised from)."""
     limit = integer(params, "MaxResults", low=1, high=limit_max) or limit_max
     token = string(params, "NextToken", max_len=256)
     start = 0
@@ -150,7 +141,7 @@ def token_page(items: list[Any], params: dict, *, limit_max: int, bad_token: Api
         except ValueError:
             start = -1
         if not 0 <= start <= len(items):
-            raise bad_token
+            raise bad_token()
     following = start + limit
     return items[start:following], (f"{following:08x}" if following < len(items) else None)
 

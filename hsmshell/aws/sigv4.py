@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .errors import ApiError
+from ..errors import (IncompleteSignatureException, InvalidSignatureException, MissingAuthenticationTokenException,
+                      UnrecognizedClientException)
 
 _AUTH = re.compile(
     r"AWS4-HMAC-SHA256\s+Credential=(?P<key>[^/,\s]+)/(?P<date>\d{8})/(?P<region>[^/,\s]+)/"
@@ -34,12 +35,12 @@ class Authorization:
 
 def parse(header: str | None) -> Authorization:
     if not header:
-        raise ApiError("MissingAuthenticationTokenException", "Missing Authentication Token")
+        raise MissingAuthenticationTokenException("Missing Authentication Token")
     match = _AUTH.match(header.strip())
     if match is None:
-        raise ApiError("IncompleteSignatureException",
-                       f"Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' "
-                       f"parameters. Authorization={header}")
+        raise IncompleteSignatureException(
+            f"Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' "
+            f"parameters. Authorization={header}")
     return Authorization(match["key"], match["date"], match["region"], match["service"],
                          tuple(match["headers"].split(";")), match["signature"])
 
@@ -49,10 +50,10 @@ def verify(auth: Authorization, secrets: dict[str, str], method: str, path: str,
     """Raises the AWS error when the request was not signed with a configured secret."""
     secret = secrets.get(auth.access_key)
     if secret is None:
-        raise ApiError("UnrecognizedClientException", "The security token included in the request is invalid.")
+        raise UnrecognizedClientException("The security token included in the request is invalid.")
     lowered = {k.lower(): v for k, v in headers.items()}
     if any(h not in lowered for h in auth.signed_headers) or "x-amz-date" not in lowered:
-        raise ApiError("IncompleteSignatureException", "The request signature is missing signed headers.")
+        raise IncompleteSignatureException("The request signature is missing signed headers.")
     canonical = "\n".join([
         method,
         quote(path or "/", safe="/~"),
@@ -69,10 +70,10 @@ def verify(auth: Authorization, secrets: dict[str, str], method: str, path: str,
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()
     expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, auth.signature):
-        raise ApiError("InvalidSignatureException",
-                       "The request signature we calculated does not match the signature you provided. "
-                       "Check your AWS Secret Access Key and signing method. Consult the service "
-                       "documentation for details.")
+        raise InvalidSignatureException(
+            "The request signature we calculated does not match the signature you provided. "
+            "Check your AWS Secret Access Key and signing method. Consult the service "
+            "documentation for details.")
 
 
 def _canonical_query(query: str) -> str:

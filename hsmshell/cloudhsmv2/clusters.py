@@ -15,7 +15,8 @@ from ..world.credentials import hash_password
 from ..world.clock import now
 from ..world.model import Cluster, Hsm, User, World
 from . import backups, faults
-from .errors import CloudHsmError, invalid, not_found
+from ..errors.cloudhsmv2 import CloudHsmResourceLimitExceededException
+from .errors import invalid, not_found
 
 CLUSTER_READY = "cloudhsmv2.cluster_ready"
 CLUSTER_INITIALIZED = "cloudhsmv2.cluster_initialized"
@@ -72,8 +73,8 @@ def create(world: World, *, hsm_type: str, subnet_ids: list[str], source_backup_
     if hsm_type not in HSM_TYPES:
         raise invalid(f"Invalid HSM type {hsm_type}. Valid HSM types are {', '.join(HSM_TYPES)}.")
     if len(world.clusters) >= CLUSTERS_PER_REGION:
-        raise CloudHsmError("CloudHsmResourceLimitExceededException",
-                            f"You have reached the limit of {CLUSTERS_PER_REGION} clusters in this Region.")
+        raise CloudHsmResourceLimitExceededException(
+            f"You have reached the limit of {CLUSTERS_PER_REGION} clusters in this Region.")
     mapping = _subnet_mapping(world, subnet_ids)
     source = None
     if source_backup_id is not None:
@@ -212,8 +213,8 @@ def create_hsm(world: World, cluster_id: str, zone: str, ip: str | None) -> Hsm:
     if zone not in cluster.subnets:
         raise invalid(f"Availability Zone {zone} is not in the cluster's subnet mapping.")
     if len(cluster.hsms) >= HSMS_PER_CLUSTER:
-        raise CloudHsmError("CloudHsmResourceLimitExceededException",
-                            f"Cluster {cluster_id} has reached the limit of {HSMS_PER_CLUSTER} HSMs.")
+        raise CloudHsmResourceLimitExceededException(
+            f"Cluster {cluster_id} has reached the limit of {HSMS_PER_CLUSTER} HSMs.")
     subnet = cluster.subnets[zone]
     if subnet in faults.subnets(world, faults.SUBNET_FULL):
         raise invalid(f"The subnet {subnet} has no free IP addresses.")

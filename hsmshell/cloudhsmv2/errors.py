@@ -1,4 +1,4 @@
-"""CloudHSM v2 exceptions, carrying the exception name the API returns.
+"""The two kinds of refusal the CloudHSM v2 API documents, as its typed errors.
 
 The API documents its exceptions only by kind, so which one a refusal raises follows the
 spec's mapping (kms-spec §6): an unknown id is CloudHsmResourceNotFoundException, a wrong
@@ -8,17 +8,12 @@ documented; ours say what is wrong in the service's style.
 
 from __future__ import annotations
 
-
-class CloudHsmError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+from ..errors.cloudhsmv2 import CloudHsmInvalidRequestException, CloudHsmResourceNotFoundException
 
 
-def invalid(message: str) -> CloudHsmError:
-    return CloudHsmError("CloudHsmInvalidRequestException", message)
+def invalid(message: str) -> CloudHsmInvalidRequestException:
+    return CloudHsmInvalidRequestException(message)
 
 
-def not_found(message: str) -> CloudHsmError:
-    return CloudHsmError("CloudHsmResourceNotFoundException", message)
+def not_found(message: str) -> CloudHsmResourceNotFoundException:
+    return CloudHsmResourceNotFoundException(message)

@@ -16,7 +16,8 @@ def register(sub) -> None:
 
 def run(args, store) -> int:
     from ..cloudhsmv2 import backups, clusters
-    from ..cloudhsmv2.errors import CloudHsmError
+    from ..cloudhsmv2.errors import invalid
+    from ..errors import AwsError
 
     try:
         with store.transaction() as world:
@@ -27,10 +28,9 @@ def run(args, store) -> int:
             else:
                 backup = backups.take(world, cluster)
                 if backup is None:
-                    raise CloudHsmError("CloudHsmInvalidRequestException",
-                                        f"Cluster {cluster.cluster_id} has no active HSM to back up.")
+                    raise invalid(f"Cluster {cluster.cluster_id} has no active HSM to back up.")
                 done = backup.backup_id
-    except CloudHsmError as exc:
+    except AwsError as exc:
         print(f"hsmshell: {exc.message}", file=args.err)
         return 1
     print(done, file=args.out)  # once it is committed

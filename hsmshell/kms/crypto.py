@@ -15,10 +15,14 @@ import uuid
 
 from ..cloudhsm.nodes import answers
 from ..cloudhsmv2.clusters import active_hsms
+from ..cloudtrail import events
+from ..errors import ValidationException
+from ..errors.kms import (CustomKeyStoreInvalidStateException, DisabledException, IncorrectKeyException,
+                               InvalidCiphertextException, KMSInvalidStateException)
 from ..world import ids
 from ..world.model import CONNECTED, KmsKey, World
-from . import backing_keys, keys, trail
-from .errors import KmsError, invalid_state, not_found
+from . import backing_keys, keys
+from .errors import invalid_state, not_found
 
 _HEADER = b"\x01\x02\x02\x00"
 _NONCE = 12
@@ -59,7 +63,7 @@ def generate_data_key(world: World, event: str, key_id: str, spec: str | None, c
     """A fresh data key, in plaintext and encrypted under the KMS key."""
     if (spec is None) == (count is None):
         # GAP: neither or both is not documented; KMS answers a ValidationException.
-        raise KmsError("ValidationException", "Please specify either number of bytes or key spec.")
+        raise ValidationException("Please specify either number of bytes or key spec.")
     key = keys.find(world, key_id)
     plaintext = ids.draw(world, count or DATA_KEY_BYTES[spec])
     blob = seal(world, key, plaintext, context)
@@ -77,12 +81,12 @@ def generate_random(world: World, count: int | None, store_id: str | None) -> by
             raise invalid_state(store_id, store.connection_state, "generate random bytes from")
         cluster = world.clusters.get(store.cloud_hsm_cluster_id)
         if cluster is None or not any(answers(h) for h in active_hsms(cluster)):
-            raise KmsError("CustomKeyStoreInvalidStateException", NO_CLUSTER)
+            raise CustomKeyStoreInvalidStateException(NO_CLUSTER)
     if count is None:
         # Documented as required though the model does not say so.
-        raise KmsError("ValidationException", "Please specify either number of bytes or key spec.")
-    trail.record(world, "GenerateRandom", request=None,
-                 additional={"customKeyStoreId": store_id} if store_id else None)
+        raise ValidationException("Please specify either number of bytes or key spec.")
+    events.record(world, "GenerateRandom", request=None,
+                  additional={"customKeyStoreId": store_id} if store_id else None)
     return ids.draw(world, count)
 
 
@@ -115,8 +119,8 @@ def unseal(world: World, blob: bytes, context: dict[str, str] | None, key_id: st
     """The plaintext of a ciphertext blob and the KMS key that made it."""
     key = _key_of(world, blob)
     if key_id is not None and keys.find(world, key_id).key_id != key.key_id:
-        raise KmsError("IncorrectKeyException", "The key ID in the request does not identify a "
-                       "CMK that can perform this operation.")
+        raise IncorrectKeyException("The key ID in the request does not identify a "
+                                    "CMK that can perform this operation.")
     return key, _open(world, key, blob, context)
 
 
@@ -135,13 +139,13 @@ def seal(world: World, key: KmsKey, plaintext: bytes, context: dict[str, str] | 
 
 
 def record(world: World, event: str, key: KmsKey, request: dict) -> None:
-    trail.record(world, event, request=request, read_only=True,
-                 additional={"customKeyStoreId": key.custom_key_store_id},
-                 resources=[{"accountId": world.account_id, "type": "AWS::KMS::Key", "ARN": keys.arn(world, key)}])
+    events.record(world, event, request=request, read_only=True,
+                  additional={"customKeyStoreId": key.custom_key_store_id},
+                  resources=[{"accountId": world.account_id, "type": "AWS::KMS::Key", "ARN": keys.arn(world, key)}])
 
 
-def invalid_ciphertext() -> KmsError:
-    return KmsError("InvalidCiphertextException", "")
+def invalid_ciphertext() -> InvalidCiphertextException:
+    return InvalidCiphertextException("")
 
 
 def _usable_material(world: World, key: KmsKey) -> bytes:
@@ -150,19 +154,19 @@ def _usable_material(world: World, key: KmsKey) -> bytes:
     cryptography is what fails (kms-spec §8, 4)."""
     state = keys.key_state(world, key)
     if state == "Disabled":
-        raise KmsError("DisabledException", f"{keys.arn(world, key)} is disabled.")
+        raise DisabledException(f"{keys.arn(world, key)} is disabled.")
     if state == "PendingDeletion":
         raise keys.pending_deletion(world, key)
     if state == "Unavailable":
-        raise KmsError("KMSInvalidStateException", f"{keys.arn(world, key)} is unavailable.")
+        raise KMSInvalidStateException(f"{keys.arn(world, key)} is unavailable.")
     store = world.custom_key_stores[key.custom_key_store_id]
     cluster = world.clusters.get(store.cloud_hsm_cluster_id)
     if cluster is None or store.kms_session_id not in world.sessions:
-        raise KmsError("KMSInvalidStateException", NO_CLUSTER)
+        raise KMSInvalidStateException(NO_CLUSTER)
     nodes = {h.hsm_id for h in active_hsms(cluster) if answers(h)}
     backing = cluster.keys.get(key.backing_key_handle)
     if not nodes or backing is None or not nodes & set(backing.hsms):
-        raise KmsError("KMSInvalidStateException", NO_CLUSTER)
+        raise KMSInvalidStateException(NO_CLUSTER)
     return backing_keys.material(world, cluster, backing)
 
 

@@ -10,14 +10,21 @@ from __future__ import annotations
 from ..cloudhsm.nodes import answers, find_user
 from ..cloudhsm.sessions import close_session, holders, open_session
 from ..cloudhsm.users import record_failed_login
+from ..cloudhsmv2 import faults
 from ..cloudhsmv2.clusters import active_hsms, spans_two_zones
+from ..cloudtrail import events
+from ..errors import ValidationException, validation
+from ..errors.kms import (CloudHsmClusterInUseException, CloudHsmClusterInvalidConfigurationException,
+                               CloudHsmClusterNotActiveException, CloudHsmClusterNotFoundException,
+                               CloudHsmClusterNotRelatedException, CustomKeyStoreHasCMKsException,
+                               CustomKeyStoreNameInUseException, CustomKeyStoreNotFoundException,
+                               IncorrectTrustAnchorException, LimitExceededException,
+                               UnsupportedOperationException)
 from ..world import credentials, due, ids
+from ..world.clock import now
 from ..world.model import (CONNECTED, CONNECTING, DISCONNECTED, DISCONNECTING, FAILED,
                            CustomKeyStore, World)
-from ..world.clock import now
-from ..cloudhsmv2 import faults
-from . import trail
-from .errors import KmsError, invalid_state, not_found
+from .errors import invalid_state, not_found
 
 KMSUSER = "kmsuser"
 CONNECT_ATTEMPT = "kms.connect_attempt"
@@ -35,18 +42,17 @@ def get(world: World, store_id: str) -> CustomKeyStore:
 def describe(world: World, *, store_id: str | None = None, name: str | None = None) -> list[CustomKeyStore]:
     if store_id is not None and name is not None:
         # Undocumented; the API says to give one or neither (kms-spec §2.2).
-        raise KmsError("ValidationException", "You cannot specify both CustomKeyStoreId and CustomKeyStoreName.")
+        raise ValidationException("You cannot specify both CustomKeyStoreId and CustomKeyStoreName.")
     if store_id is not None:
         stores = [get(world, store_id)]
     elif name is not None:
         stores = [s for s in world.custom_key_stores.values() if s.custom_key_store_name == name]
         if not stores:
-            raise KmsError("CustomKeyStoreNotFoundException",
-                           f"Custom key store {name} does not exist in this account and Region.")
+            raise CustomKeyStoreNotFoundException(f"Custom key store {name} does not exist in this account and Region.")
     else:
         stores = list(world.custom_key_stores.values())
     request = {"customKeyStoreId": store_id} if store_id else ({"customKeyStoreName": name} if name else None)
-    trail.record(world, "DescribeCustomKeyStores", request=request, read_only=True)
+    events.record(world, "DescribeCustomKeyStores", request=request, read_only=True)
     return stores
 
 
@@ -54,14 +60,12 @@ def create(world: World, *, name: str, cluster_id: str | None, trust_anchor: str
            password: str | None, store_type: str | None) -> CustomKeyStore:
     if (store_type or "AWS_CLOUDHSM") != "AWS_CLOUDHSM":
         # GAP: external key stores are outside this range.
-        raise KmsError("UnsupportedOperationException",
-                       "This range simulates only AWS CloudHSM key stores.")
+        raise UnsupportedOperationException("This range simulates only AWS CloudHSM key stores.")
     for member, value in (("CloudHsmClusterId", cluster_id), ("TrustAnchorCertificate", trust_anchor),
                           ("KeyStorePassword", password)):
         if value is None:
             # Documented as required for AWS_CLOUDHSM stores, though not in the model.
-            raise KmsError("ValidationException",
-                           f"{member} is required for a custom key store of type AWS_CLOUDHSM.")
+            raise ValidationException(f"{member} is required for a custom key store of type AWS_CLOUDHSM.")
     _check_key_store_password(password)
     same = [s for s in world.custom_key_stores.values() if s.custom_key_store_name == name]
     if same:
@@ -71,39 +75,43 @@ def create(world: World, *, name: str, cluster_id: str | None, trust_anchor: str
         if (existing.connection_state == DISCONNECTED and existing.cloud_hsm_cluster_id == cluster_id
                 and _same_certificate(existing.trust_anchor_certificate, trust_anchor)
                 and _stored_password(world, existing) == password):
+            _record_create(world, existing)
             return existing
-        raise KmsError("CustomKeyStoreNameInUseException",
-                       f"A custom key store with the name {name} already exists.")
+        raise CustomKeyStoreNameInUseException(f"A custom key store with the name {name} already exists.")
     cluster = world.clusters.get(cluster_id)
     if cluster is None:
-        raise KmsError("CloudHsmClusterNotFoundException", f"AWS CloudHSM cluster {cluster_id} not found.")
+        raise CloudHsmClusterNotFoundException(f"AWS CloudHSM cluster {cluster_id} not found.")
     if any(_lineage(world, s.cloud_hsm_cluster_id) == cluster.lineage for s in world.custom_key_stores.values()):
-        raise KmsError("CloudHsmClusterInUseException",
-                       f"AWS CloudHSM cluster {cluster_id} is already associated with a custom key "
-                       f"store, or it is related to a cluster that is.")
+        raise CloudHsmClusterInUseException(
+            f"AWS CloudHSM cluster {cluster_id} is already associated with a custom key "
+            f"store, or it is related to a cluster that is.")
     if cluster.state != "ACTIVE":
-        raise KmsError("CloudHsmClusterNotActiveException", f"The AWS CloudHSM cluster {cluster_id} is not active.")
+        raise CloudHsmClusterNotActiveException(f"The AWS CloudHSM cluster {cluster_id} is not active.")
     if not _same_certificate(cluster.trust_anchor, trust_anchor):
-        raise KmsError("IncorrectTrustAnchorException",
-                       f"The trust anchor certificate does not match the trust anchor certificate of "
-                       f"AWS CloudHSM cluster {cluster_id}.")
+        raise IncorrectTrustAnchorException(
+            f"The trust anchor certificate does not match the trust anchor certificate of "
+            f"AWS CloudHSM cluster {cluster_id}.")
     if not spans_two_zones(cluster):
-        raise KmsError("CloudHsmClusterInvalidConfigurationException",
-                       f"The AWS CloudHSM cluster {cluster_id} must contain at least two active "
-                       f"HSMs, each in a different Availability Zone.")
+        raise CloudHsmClusterInvalidConfigurationException(
+            f"The AWS CloudHSM cluster {cluster_id} must contain at least two active "
+            f"HSMs, each in a different Availability Zone.")
     if len(world.custom_key_stores) >= STORES_PER_REGION:
-        raise KmsError("LimitExceededException",
-                       f"You have reached the maximum of {STORES_PER_REGION} custom key stores in this Region.")
+        raise LimitExceededException(
+            f"You have reached the maximum of {STORES_PER_REGION} custom key stores in this Region.")
     store = CustomKeyStore(
         custom_key_store_id=ids.custom_key_store_id(world), custom_key_store_name=name,
         cloud_hsm_cluster_id=cluster_id, trust_anchor_certificate=trust_anchor,
         key_store_password=world.sealer.seal(password.encode()), creation_date=now(world),
     )
     world.custom_key_stores[store.custom_key_store_id] = store
-    trail.record(world, "CreateCustomKeyStore",
-                 request={"customKeyStoreName": name, "clusterId": cluster_id},
-                 response={"customKeyStoreId": store.custom_key_store_id})
+    _record_create(world, store)
     return store
+
+
+def _record_create(world: World, store: CustomKeyStore) -> None:
+    events.record(world, "CreateCustomKeyStore",
+                  request={"customKeyStoreName": store.custom_key_store_name, "clusterId": store.cloud_hsm_cluster_id},
+                  response={"customKeyStoreId": store.custom_key_store_id})
 
 
 def delete(world: World, store_id: str) -> None:
@@ -111,9 +119,9 @@ def delete(world: World, store_id: str) -> None:
     if store.connection_state != DISCONNECTED:
         raise invalid_state(store_id, store.connection_state, "delete")
     if any(k.custom_key_store_id == store_id for k in world.kms_keys.values()):
-        raise KmsError("CustomKeyStoreHasCMKsException",
-                       f"Custom key store {store_id} contains KMS keys. Delete them before deleting "
-                       f"the custom key store.")
+        raise CustomKeyStoreHasCMKsException(
+            f"Custom key store {store_id} contains KMS keys. Delete them before deleting "
+            f"the custom key store.")
     _record(world, "DeleteCustomKeyStore", store)
     del world.custom_key_stores[store_id]
 
@@ -138,8 +146,7 @@ def connect(world: World, store_id: str) -> None:
         # Configuration problems that KMS detects at once leave the store DISCONNECTED; a
         # missing cluster is found only by the attempt itself (CLUSTER_NOT_FOUND).
         if cluster is not None and cluster.state != "ACTIVE":
-            raise KmsError("CloudHsmClusterNotActiveException",
-                           f"The AWS CloudHSM cluster {cluster.cluster_id} is not active.")
+            raise CloudHsmClusterNotActiveException(f"The AWS CloudHSM cluster {cluster.cluster_id} is not active.")
         store.connection_state = CONNECTING
         store.connection_error_code = None
         due.schedule(world, world.settings.connect_delay, CONNECT_ATTEMPT, store_id=store_id)
@@ -173,8 +180,7 @@ def update(world: World, store_id: str, *, new_name: str | None = None, password
         s.custom_key_store_name == new_name and s.custom_key_store_id != store_id
         for s in world.custom_key_stores.values()
     ):
-        raise KmsError("CustomKeyStoreNameInUseException",
-                       f"A custom key store with the name {new_name} already exists.")
+        raise CustomKeyStoreNameInUseException(f"A custom key store with the name {new_name} already exists.")
     if password is not None:
         _check_key_store_password(password)
     if cluster_id is not None:
@@ -198,29 +204,24 @@ def update(world: World, store_id: str, *, new_name: str | None = None, password
 def _check_key_store_password(password: str) -> None:
     if not 7 <= len(password) <= 32:
         # botocore checks only the minimum; the maximum reaches the service.
-        raise KmsError(
-            "ValidationException",
-            "1 validation error detected: Value at 'keyStorePassword' failed to satisfy "
-            "constraint: Member must have length less than or equal to 32",
-        )
+        raise validation("keyStorePassword", "Member must have length less than or equal to 32")
 
 
 def _check_replacement_cluster(world: World, store: CustomKeyStore, cluster_id: str) -> None:
     new = world.clusters.get(cluster_id)
     if new is None:
-        raise KmsError("CloudHsmClusterNotFoundException",
-                       f"AWS CloudHSM cluster {cluster_id} not found.")
+        raise CloudHsmClusterNotFoundException(f"AWS CloudHSM cluster {cluster_id} not found.")
     lineage = _lineage(world, store.cloud_hsm_cluster_id)
     if lineage is None or new.lineage != lineage:
-        raise KmsError("CloudHsmClusterNotRelatedException",
-                       f"AWS CloudHSM cluster {cluster_id} is not related to the cluster that is "
-                       f"associated with the custom key store.")
+        raise CloudHsmClusterNotRelatedException(
+            f"AWS CloudHSM cluster {cluster_id} is not related to the cluster that is "
+            f"associated with the custom key store.")
     if new.state != "ACTIVE":
-        raise KmsError("CloudHsmClusterNotActiveException", f"The AWS CloudHSM cluster {cluster_id} is not active.")
+        raise CloudHsmClusterNotActiveException(f"The AWS CloudHSM cluster {cluster_id} is not active.")
     if not spans_two_zones(new):
-        raise KmsError("CloudHsmClusterInvalidConfigurationException",
-                       f"The AWS CloudHSM cluster {cluster_id} must contain at least two active "
-                       f"HSMs, each in a different Availability Zone.")
+        raise CloudHsmClusterInvalidConfigurationException(
+            f"The AWS CloudHSM cluster {cluster_id} must contain at least two active "
+            f"HSMs, each in a different Availability Zone.")
 
 
 # -- what happens later ----------------------------------------------------------------------
@@ -311,7 +312,7 @@ def _log_out(world: World, store: CustomKeyStore) -> None:
 
 
 def _record(world: World, event: str, store: CustomKeyStore, request: dict | None = None) -> None:
-    trail.record(
+    events.record(
         world, event, request=request or {"customKeyStoreId": store.custom_key_store_id},
         additional={"customKeyStoreName": store.custom_key_store_name,
                     "clusterId": store.cloud_hsm_cluster_id},

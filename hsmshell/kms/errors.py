@@ -1,25 +1,16 @@
-"""KMS exceptions, carrying the exception name the API returns."""
+"""The messages KMS refuses a custom key store with, as the typed errors the API returns."""
 
 from __future__ import annotations
 
-
-class KmsError(Exception):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+from ..errors.kms import CustomKeyStoreInvalidStateException, CustomKeyStoreNotFoundException
 
 
-def not_found(store_id: str) -> KmsError:
-    return KmsError(
-        "CustomKeyStoreNotFoundException",
-        f"Custom key store {store_id} does not exist in this account and Region.",
-    )
+def not_found(store_id: str) -> CustomKeyStoreNotFoundException:
+    return CustomKeyStoreNotFoundException(f"Custom key store {store_id} does not exist in this account and Region.")
 
 
-def invalid_state(store_id: str, state: str, operation: str) -> KmsError:
-    return KmsError(
-        "CustomKeyStoreInvalidStateException",
+def invalid_state(store_id: str, state: str, operation: str) -> CustomKeyStoreInvalidStateException:
+    return CustomKeyStoreInvalidStateException(
         f"Custom key store {store_id} is in the {state} state. You cannot {operation} a custom "
         f"key store in this state.",
     )

@@ -14,11 +14,16 @@ import uuid
 
 from ..cloudhsm.nodes import answers
 from ..cloudhsmv2.clusters import active_hsms
+from ..cloudtrail import events
+from ..errors import ValidationException
+from ..errors.kms import (AlreadyExistsException, CloudHsmClusterInvalidConfigurationException,
+                               InvalidAliasNameException, KMSInvalidStateException, NotFoundException,
+                               UnsupportedOperationException)
 from ..world import due, ids
 from ..world.clock import now
 from ..world.model import CONNECTED, Alias, Cluster, KmsKey, World
-from . import backing_keys, trail
-from .errors import KmsError, invalid_state, not_found
+from . import backing_keys
+from .errors import invalid_state, not_found
 
 DAY = 86400
 DELETE_KEY = "kms.delete_key"
@@ -49,14 +54,14 @@ def find(world: World, key_id: str, *, aliases: bool = True) -> KmsKey:
     if name.startswith("alias/"):
         alias = world.aliases.get(name) if aliases else None
         if alias is None:
-            raise KmsError("NotFoundException", f"Alias {prefix}{name} is not found.")
+            raise NotFoundException(f"Alias {prefix}{name} is not found.")
         name = alias.target_key_id
     bare = name.removeprefix("key/")
     key = world.kms_keys.get(bare)
     if key is None:
         if not _is_uuid(bare):
-            raise KmsError("NotFoundException", f"Invalid keyId '{key_id}'")
-        raise KmsError("NotFoundException", f"Key '{prefix}key/{bare}' does not exist")
+            raise NotFoundException(f"Invalid keyId '{key_id}'")
+        raise NotFoundException(f"Key '{prefix}key/{bare}' does not exist")
     return key
 
 
@@ -74,15 +79,14 @@ def create(world: World, *, store_id: str | None, origin: str | None, descriptio
     # GAP: KMS keys outside custom key stores are not part of this range; the mismatches
     # (no store, a store with another origin) have undocumented errors (kms-spec §2.7).
     if origin != "AWS_CLOUDHSM" or store_id is None:
-        raise KmsError("UnsupportedOperationException",
-                       "This range simulates only KMS keys in AWS CloudHSM key stores: use "
-                       "--origin AWS_CLOUDHSM with --custom-key-store-id.")
+        raise UnsupportedOperationException(
+            "This range simulates only KMS keys in AWS CloudHSM key stores: use "
+            "--origin AWS_CLOUDHSM with --custom-key-store-id.")
     if (key_usage or "ENCRYPT_DECRYPT") != "ENCRYPT_DECRYPT" or (key_spec or "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":
-        raise KmsError("UnsupportedOperationException",
-                       "KMS keys in an AWS CloudHSM key store must be symmetric encryption keys.")
+        raise UnsupportedOperationException(
+            "KMS keys in an AWS CloudHSM key store must be symmetric encryption keys.")
     if multi_region:
-        raise KmsError("UnsupportedOperationException",
-                       "You cannot create a multi-Region key in a custom key store.")
+        raise UnsupportedOperationException("You cannot create a multi-Region key in a custom key store.")
     store = world.custom_key_stores.get(store_id)
     if store is None:
         raise not_found(store_id)
@@ -90,9 +94,9 @@ def create(world: World, *, store_id: str | None, origin: str | None, descriptio
         raise invalid_state(store_id, store.connection_state, "create a KMS key in")
     cluster = world.clusters.get(store.cloud_hsm_cluster_id)
     if cluster is None or not spans_two_zones_answering(cluster):
-        raise KmsError("CloudHsmClusterInvalidConfigurationException",
-                       f"The AWS CloudHSM cluster {store.cloud_hsm_cluster_id} must contain at least "
-                       f"two active HSMs, each in a different Availability Zone.")
+        raise CloudHsmClusterInvalidConfigurationException(
+            f"The AWS CloudHSM cluster {store.cloud_hsm_cluster_id} must contain at least "
+            f"two active HSMs, each in a different Availability Zone.")
     key = KmsKey(key_id=ids.key_id(world), custom_key_store_id=store_id, creation_date=now(world),
                  backing_key_handle=0, description=description)
     backing = backing_keys.generate(world, cluster, arn(world, key), "kmsuser")
@@ -105,8 +109,8 @@ def create(world: World, *, store_id: str | None, origin: str | None, descriptio
     handle = json.dumps({"keyHandle": str(backing.handle),
                          "backingKeyId": backing_keys.backing_key_id(world, cluster.lineage, backing.handle)},
                         separators=(",", ":"))
-    trail.record(world, "CreateKey", request=request, response={"keyMetadata": _trail_metadata(world, key)},
-                 additional={"backingKey": handle}, resources=_resources(world, key))
+    events.record(world, "CreateKey", request=request, response={"keyMetadata": _trail_metadata(world, key)},
+                  additional={"backingKey": handle}, resources=_resources(world, key))
     return key
 
 
@@ -121,8 +125,8 @@ def set_enabled(world: World, key_id: str, enabled: bool) -> KmsKey:
         raise pending_deletion(world, key)
     # While the store is disconnected the change is kept and shows once it reconnects.
     key.enabled = enabled
-    trail.record(world, "EnableKey" if enabled else "DisableKey", request={"keyId": key_id},
-                 resources=_resources(world, key))
+    events.record(world, "EnableKey" if enabled else "DisableKey", request={"keyId": key_id},
+                  resources=_resources(world, key))
     return key
 
 
@@ -130,7 +134,7 @@ def schedule_deletion(world: World, key_id: str, window_days: int | None) -> Kms
     key = find(world, key_id, aliases=False)
     window = 30 if window_days is None else window_days
     if not 7 <= window <= 30:
-        raise KmsError("ValidationException", "PendingWindowInDays must be between 7 and 30")
+        raise ValidationException("PendingWindowInDays must be between 7 and 30")
     if key.deletion_date is not None:
         raise pending_deletion(world, key)
     key.deletion_date = now(world) + window * DAY
@@ -138,29 +142,29 @@ def schedule_deletion(world: World, key_id: str, window_days: int | None) -> Kms
     due.schedule(world, window * DAY, DELETE_KEY, key_id=key.key_id)
     store = world.custom_key_stores.get(key.custom_key_store_id)
     cluster_id = store.cloud_hsm_cluster_id if store else ""
-    trail.record(world, "ScheduleKeyDeletion", request={"keyId": key_id, "pendingWindowInDays": window},
-                 response={"keyId": arn(world, key), "deletionDate": trail.text_date(key.deletion_date),
+    events.record(world, "ScheduleKeyDeletion", request={"keyId": key_id, "pendingWindowInDays": window},
+                  response={"keyId": arn(world, key), "deletionDate": events.text_date(key.deletion_date),
                            "keyState": "PendingDeletion", "pendingWindowInDays": window},
-                 additional={"customKeyStoreId": key.custom_key_store_id, "clusterId": cluster_id,
+                  additional={"customKeyStoreId": key.custom_key_store_id, "clusterId": cluster_id,
                              "backingKeys": _backing_keys(world, key)},
-                 resources=_resources(world, key))
+                  resources=_resources(world, key))
     return key
 
 
 def cancel_deletion(world: World, key_id: str) -> KmsKey:
     key = find(world, key_id, aliases=False)
     if key.deletion_date is None:
-        raise KmsError("KMSInvalidStateException", f"{arn(world, key)} is not pending deletion.")
+        raise KMSInvalidStateException(f"{arn(world, key)} is not pending deletion.")
     key.deletion_date = None
     key.enabled = False  # a cancelled key comes back disabled
     due.cancel(world, DELETE_KEY, key_id=key.key_id)
-    trail.record(world, "CancelKeyDeletion", request={"keyId": key_id},
-                 response={"keyId": arn(world, key)}, resources=_resources(world, key))
+    events.record(world, "CancelKeyDeletion", request={"keyId": key_id},
+                  response={"keyId": arn(world, key)}, resources=_resources(world, key))
     return key
 
 
-def pending_deletion(world: World, key: KmsKey) -> KmsError:
-    return KmsError("KMSInvalidStateException", f"{arn(world, key)} is pending deletion.")
+def pending_deletion(world: World, key: KmsKey) -> KMSInvalidStateException:
+    return KMSInvalidStateException(f"{arn(world, key)} is pending deletion.")
 
 
 def settle_deletion(world: World, args: dict) -> None:
@@ -187,34 +191,32 @@ def settle_deletion(world: World, args: dict) -> None:
     deletion = json.loads(backing)
     for entry in deletion:
         entry["deletionStatus"] = status
-    trail.record(world, "DeleteKey", request=None, service_event=True,
-                 additional={"customKeyStoreId": key.custom_key_store_id,
+    events.record(world, "DeleteKey", request=None, service_event=True,
+                  additional={"customKeyStoreId": key.custom_key_store_id,
                              "clusterId": store.cloud_hsm_cluster_id if store else "",
                              "backingKeys": backing,
                              "backingKeysDeletionStatus": json.dumps(deletion, separators=(",", ":"))},
-                 resources=_resources(world, key))
+                  resources=_resources(world, key))
 
 
 # -- aliases ------------------------------------------------------------------------------------
 
 def create_alias(world: World, alias_name: str, target_key_id: str) -> None:
     if not _ALIAS_NAME.fullmatch(alias_name) or alias_name.startswith("alias/aws/"):
-        raise KmsError("InvalidAliasNameException",
-                       f"Alias must start with the prefix \"alias/\". Please see "
-                       f"https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
-                       if not alias_name.startswith("alias/") else
-                       f"Alias {alias_name} is not a valid alias name.")
+        raise InvalidAliasNameException(f"Alias must start with the prefix \"alias/\". Please see "
+                                        f"https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
+                                        if not alias_name.startswith("alias/") else
+                                        f"Alias {alias_name} is not a valid alias name.")
     if alias_name in world.aliases:
-        raise KmsError("AlreadyExistsException",
-                       f"An alias with the name arn:aws:kms:{world.region}:{world.account_id}:"
-                       f"{alias_name} already exists")
+        raise AlreadyExistsException(f"An alias with the name arn:aws:kms:{world.region}:{world.account_id}:"
+                                     f"{alias_name} already exists")
     key = find(world, target_key_id, aliases=False)
     if key.deletion_date is not None:
         raise pending_deletion(world, key)
     at = now(world)
     world.aliases[alias_name] = Alias(alias_name, key.key_id, at, at)
-    trail.record(world, "CreateAlias", request={"aliasName": alias_name, "targetKeyId": target_key_id},
-                 resources=_resources(world, key))
+    events.record(world, "CreateAlias", request={"aliasName": alias_name, "targetKeyId": target_key_id},
+                  resources=_resources(world, key))
 
 
 def list_aliases(world: World, key_id: str | None) -> list:
@@ -243,7 +245,7 @@ def _resources(world: World, key: KmsKey) -> list:
 def _trail_metadata(world: World, key: KmsKey) -> dict:
     store = world.custom_key_stores[key.custom_key_store_id]
     return {"aWSAccountId": world.account_id, "keyId": key.key_id, "arn": arn(world, key),
-            "creationDate": trail.text_date(key.creation_date), "enabled": key.enabled,
+            "creationDate": events.text_date(key.creation_date), "enabled": key.enabled,
             "description": key.description, "keyUsage": "ENCRYPT_DECRYPT",
             "keyState": key_state(world, key), "origin": "AWS_CLOUDHSM",
             "customKeyStoreId": key.custom_key_store_id, "cloudHsmClusterId": store.cloud_hsm_cluster_id,

@@ -16,7 +16,7 @@ import jmespath
 
 from ..aws import cli as aws_cli
 from ..aws.dispatch import SERVICES
-from ..aws.errors import ApiError
+from ..errors import AwsError
 from ..world import codec
 from ..world.model import World
 from .definition import Check, LabError
@@ -76,8 +76,8 @@ def _ask(check: Check, world: World, variables: dict[str, str]) -> Outcome:
     scratch = copy.deepcopy(world)
     scratch.sealer = world.sealer
     try:
-        response = SERVICES[service](scratch, operation, params)
-    except ApiError as error:
+        response = SERVICES[service].call(scratch, operation, params)
+    except AwsError as error:
         if check.error:
             return Outcome(check, error.code == check.error, f"{error.code}")
         return Outcome(check, False, f"{error.code}: {error.message}")

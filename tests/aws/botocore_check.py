@@ -9,7 +9,7 @@ import botocore.session
 import pytest
 
 from hsmshell.aws import dispatch
-from hsmshell.aws.errors import ApiError
+from hsmshell.errors import AwsError
 
 _SESSION = botocore.session.get_session()
 _MODELS: dict = {}
@@ -72,8 +72,8 @@ class Api:
     def __getattr__(self, service: str):
         return _Service(self.store, service)
 
-    def error(self, service: str, operation: str, **params) -> ApiError:
-        with pytest.raises(ApiError) as caught:
+    def error(self, service: str, operation: str, **params) -> AwsError:
+        with pytest.raises(AwsError) as caught:
             dispatch.call(self.store, service, operation, params)
         error = caught.value
         names = {s.name for s in model(service).operation_model(operation).error_shapes}

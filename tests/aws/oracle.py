@@ -12,7 +12,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from hsmshell.aws import dispatch
-from hsmshell.aws.errors import ApiError
+from hsmshell.errors import AwsError
 from hsmshell.services import open_store
 
 
@@ -25,7 +25,7 @@ def serve(world_path):
             params = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
             try:
                 status, body = 200, dispatch.call(store, dispatch.TARGET_PREFIXES[prefix], operation, params)
-            except ApiError as exc:
+            except AwsError as exc:
                 member = "message" if prefix == "TrentService" else "Message"
                 status, body = exc.status, {"__type": exc.code, member: exc.message}
             data = json.dumps(body).encode()

@@ -79,3 +79,11 @@ def test_failed_kms_calls_are_recorded_with_their_error(api, store):
     event = store.read().trail[-1]
     assert (event["eventName"], event["errorCode"]) == ("UpdateCustomKeyStore", "CustomKeyStoreInvalidStateException")
     assert event["requestParameters"] == {"customKeyStoreId": STORE_ID}  # never the password
+
+
+def test_each_refusal_is_a_fresh_error(api):
+    # An instance raised twice keeps the frames of both raises, and with them the worlds.
+    for service, operation in (("cloudtrail", "LookupEvents"), ("cloudhsmv2", "DescribeClusters"),
+                               ("cloudhsmv2", "DescribeBackups")):
+        first, second = (api.error(service, operation, NextToken="zz") for _ in range(2))
+        assert first is not second and first.code == second.code, operation

@@ -258,3 +258,38 @@ def test_a_response_json_cannot_hold_is_an_internal_failure_not_a_traceback(endp
     assert received.startswith(b"HTTP/1.1 500 Internal Server Error\r\n") and b"InternalFailure" in received
     monkeypatch.undo()
     assert client(endpoint).list_keys()["Keys"]  # and it still serves
+
+
+def post(endpoint, target: str, params: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(endpoint.url, data=json.dumps(params).encode(), method="POST", headers={
+        "X-Amz-Target": target, "Authorization": SIGNED, "Content-Type": "application/x-amz-json-1.1"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.loads(refused.read())
+
+
+def test_a_service_s_typed_error_reaches_the_wire_with_its_status_and_type(endpoint, store, monkeypatch):
+    from hsmshell.cloudhsmv2 import clusters
+    from hsmshell.errors.cloudhsmv2 import CloudHsmInternalFailureException
+    from hsmshell.errors.kms import KMSInternalException
+    from hsmshell.kms import custom_key_stores
+
+    assert post(endpoint, "TrentService.DisconnectCustomKeyStore", {"CustomKeyStoreId": "cks-0000000000000000f"}) == (
+        400, {"__type": "CustomKeyStoreNotFoundException",
+              "message": "Custom key store cks-0000000000000000f does not exist in this account and Region."})
+
+    def fails(error):
+        def service(*args, **kwargs):
+            raise error
+        return service
+    # Nothing in a world makes the services fail inside: a fault stands in for them.
+    monkeypatch.setattr(custom_key_stores, "connect", fails(KMSInternalException("KMS failed.")))
+    monkeypatch.setattr(clusters, "describe", fails(CloudHsmInternalFailureException("CloudHSM failed.")))
+    assert post(endpoint, "TrentService.ConnectCustomKeyStore", {"CustomKeyStoreId": STORE_ID}) == (
+        500, {"__type": "KMSInternalException", "message": "KMS failed."})
+    assert post(endpoint, "BaldrApiService.DescribeClusters", {}) == (
+        500, {"__type": "CloudHsmInternalFailureException", "Message": "CloudHSM failed."})
+    assert [(e["eventName"], e.get("errorCode")) for e in store.read().trail][-2:] == [
+        ("ConnectCustomKeyStore", "KMSInternalException"), ("DescribeClusters", "CloudHsmInternalFailureException")]

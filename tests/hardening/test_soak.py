@@ -42,7 +42,7 @@ KMU_USER, KMU_PASSWORD = "soak_cu", "soakPassword1"
 
 WRITER = r"""
 import sys, time
-from hsmshell.kms import trail
+from hsmshell.cloudtrail import events as trail
 from hsmshell.services import open_store
 
 store = open_store(sys.argv[1])

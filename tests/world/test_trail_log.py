@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from hsmshell.kms import trail
+from hsmshell.cloudtrail import events as trail
 from hsmshell.services import open_store
 from hsmshell.world.store import Store, WorldError
 

@@ -1,0 +1,2 @@
+"""CloudTrail: the event every KMS and CloudHSM call leaves (`events`), and LookupEvents
+(`lookup`)."""
