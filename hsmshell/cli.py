@@ -58,8 +58,9 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
 # What a terminal without a person at it, or the TUI itself, cannot run.
 REFUSED = {
     "tab": {"tui": "hsmshell: the TUI is already running here\n"},
+    # nobody at the keyboard: no TUI, no recording; nothing that listens on the network or runs on
     "transcript": {name: f"hsmshell: `hsmshell {name}` cannot run inside a transcript\n"
-                   for name in ("tui", "transcript")},
+                   for name in ("tui", "transcript", "serve")},
 }
 
 

@@ -29,6 +29,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from types import ModuleType
+
+from . import files
 from typing import Callable, Iterable
 
 ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
@@ -94,13 +96,15 @@ class Terminal:
     kind = "terminal"
 
     def __init__(self, store=None, console=None, environ: dict[str, str] | None = None,
-                 folder: Path | None = None, err=None):
+                 folder: Path | None = None, err=None, readable: tuple[Path, ...] = ()):
         self.store = store
         self.console = console
         self._err = err
+        # Where the programs' files are: None, the current directory; else confined to this
+        # folder, and `readable` besides for reading (hsmshell/files.py).
+        self.folder, self.readable = folder, readable
         # Shared, not copied: `export NAME=value` holds for the lines after it.
         self.environ = dict(os.environ) if environ is None else environ
-        self.folder = folder  # where relative file names land; None: the current directory
 
     program: Program | None = None  # the one running now
 
@@ -130,10 +134,6 @@ class Terminal:
 
     def left(self, program: Program) -> None:
         pass
-
-    def path(self, name: str) -> Path:
-        """A file name a program was given, as this terminal places it."""
-        return Path(name) if self.folder is None else self.folder / name
 
 
 # -- reading a `$` line ----------------------------------------------------------------------
@@ -214,7 +214,8 @@ def run_words(words: list[str], terminal: Terminal) -> int | None:
     if interactive:
         terminal.entered(called.program)
     try:
-        return called.program.code().start(terminal, called.args) or 0
+        with files.confined(terminal.folder, terminal.readable):
+            return called.program.code().start(terminal, called.args) or 0
     finally:
         terminal.environ, terminal.program = saved, None
         if interactive:

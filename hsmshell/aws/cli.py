@@ -21,9 +21,9 @@ import json
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TextIO
 
+from .. import files
 from ..errors import AwsError
 from ..world.store import Store, WorldError
 from . import dispatch, render, table
@@ -299,7 +299,7 @@ def _text(option: str, text: str, err: TextIO) -> str:
     if not text.startswith("file://"):
         return text
     try:
-        return Path(text[len("file://"):]).expanduser().read_text()
+        return files.read_text(text[len("file://"):])
     except OSError as exc:
         err.write(f"\nError parsing parameter '{option}': Unable to load paramfile {text}: {exc}\n")
         raise CliExit(255) from None
@@ -308,7 +308,7 @@ def _text(option: str, text: str, err: TextIO) -> str:
 def _bytes(option: str, text: str, err: TextIO) -> bytes:
     if text.startswith("fileb://"):
         try:
-            return Path(text[len("fileb://"):]).expanduser().read_bytes()
+            return files.read_bytes(text[len("fileb://"):])
         except OSError as exc:
             err.write(f"\nError parsing parameter '{option}': Unable to load paramfile {text}: {exc}\n")
             raise CliExit(255) from None

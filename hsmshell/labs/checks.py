@@ -11,9 +11,11 @@ import copy
 import io
 import shlex
 from dataclasses import dataclass
+from pathlib import Path
 
 import jmespath
 
+from .. import files
 from ..aws import cli as aws_cli
 from ..aws.dispatch import SERVICES
 from ..errors import AwsError
@@ -72,7 +74,9 @@ def evaluate(checks: tuple[Check, ...], world: World, variables: dict[str, str])
 
 
 def _ask(check: Check, world: World, variables: dict[str, str]) -> Outcome:
-    service, operation, params = request(substitute(check.ask, variables))
+    # Its files are the lab's own, read where the lab ships them and nowhere else.
+    with files.confined(Path(variables["lab"]) if "lab" in variables else None):
+        service, operation, params = request(substitute(check.ask, variables))
     scratch = copy.deepcopy(world)
     scratch.sealer = world.sealer
     try:

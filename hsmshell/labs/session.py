@@ -87,7 +87,7 @@ def set_up(store: Store, lab: Lab) -> dict[str, str]:
     from ..testing.parse import load as load_transcript
     from ..testing.replay import replay
 
-    result = replay(load_transcript(lab.setup), store=store, variables=variables)
+    result = replay(load_transcript(lab.setup), store=store, variables=variables, readable=(lab.folder,))
     if not result.ok:
         raise LabError(f"the lab's setup did not produce its world:\n{result.report()}")
     return result.variables

@@ -90,7 +90,8 @@ class ToolSession:
         self.program = called.program if called else None
         self.console = _Console(self)
         self.console.answers, self.console.typed = list(answers), list(typed)
-        self.terminal = Replay(terminal.store, self.console, terminal.environ, terminal.folder)
+        self.terminal = Replay(terminal.store, self.console, terminal.environ, terminal.folder,
+                               readable=terminal.readable)
         self.output: list[str] = []
         self.prompt: str | None = None  # the prompt it shows now; None once it ended
         self.status: int | None = None

@@ -96,8 +96,10 @@ class Recording(host.Terminal):
 
     kind = "transcript"  # what a transcript cannot replay cannot be recorded either
 
-    def __init__(self, store, console: Console, sink: list[str], passwords: Passwords, interactive: bool):
-        super().__init__(store, _Recorder(console, sink, None, passwords), {})
+    def __init__(self, store, console: Console, sink: list[str], passwords: Passwords, interactive: bool,
+                 folder: Path):
+        # Files land in a scratch folder, as they will when the recording is replayed.
+        super().__init__(store, _Recorder(console, sink, None, passwords), {}, folder)
         self.base, self.sink, self.passwords, self.interactive = console, sink, passwords, interactive
 
     def console_for(self, toolbar=None):
@@ -129,7 +131,9 @@ def record(path: str | Path, fixture: str = "default") -> int:
     passwords = Passwords()
     with tempfile.TemporaryDirectory(prefix="hsmshell-record-") as folder:
         store = fresh_world(Path(folder), fixture, base=Path.cwd(), frozen_at=frozen)
-        terminal = Recording(store, console, sink, passwords, interactive)
+        scratch = Path(folder) / "files"
+        scratch.mkdir(mode=0o700)
+        terminal = Recording(store, console, sink, passwords, interactive, scratch)
         while True:
             line = console.read_line("$ ")
             if line is None or line.strip() == "exit":

@@ -47,9 +47,12 @@ def run_file(path: str | Path) -> Result:
     return replay(transcript)
 
 
-def replay(transcript: Transcript, store=None, variables: dict[str, str] | None = None) -> Result:
+def replay(transcript: Transcript, store=None, variables: dict[str, str] | None = None,
+           readable: tuple[Path, ...] = ()) -> Result:
     """Replay against a fresh world made from the header, or against `store` (a lab's world,
-    whose header `world:` line is then ignored)."""
+    whose header `world:` line is then ignored).  The programs' files are confined to a
+    scratch folder of the replay's own, and `readable` (a lab's folder) besides for reading
+    (hsmshell/files.py): a transcript someone hands you touches no other file."""
     header = transcript.header
     variables = {**header.variables, **(variables or {})}
     edits: list[tuple[int, int, list[str]]] = []
@@ -59,7 +62,9 @@ def replay(transcript: Transcript, store=None, variables: dict[str, str] | None 
         except (WorldError, ValueError) as exc:
             return Result(transcript.path, False, transcript.lines, error=f"{transcript.path}: {exc}")
         tools: dict[str, ToolSession] = {}  # by program: those running at their prompts
-        terminal = Replay(store, None, {})
+        scratch = Path(folder) / "files"
+        scratch.mkdir(mode=0o700)
+        terminal = Replay(store, None, {}, scratch, readable=readable)
         try:
             for step in transcript.steps:
                 command_line, output = _run(step, terminal, tools, variables, transcript.expected(step),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,8 @@ def lab(world_path, *args: str) -> tuple[int, str]:
 def replay_into(world_path, transcript) -> None:
     store = open_store(world_path)
     state = session.active(store)
-    result = replay(load_transcript(transcript), store=store, variables=state.variables)
+    result = replay(load_transcript(transcript), store=store, variables=state.variables,
+                    readable=(Path(state.variables["lab"]),))
     assert result.ok, result.report()
 
 

@@ -10,6 +10,5 @@ def start(terminal, args: list[str]) -> int:
     """`cloudhsm_mgmt_util [CONFIG_FILE]`: its prompt, until quit."""
     made: list[CloudHsmMgmtUtil] = []  # the toolbar asks the shell, made just below
     console = terminal.console_for(lambda: made[0].toolbar() if made else "")
-    config = str(terminal.path(args[0])) if args else None
-    made.append(CloudHsmMgmtUtil(terminal.world(), console, config))
+    made.append(CloudHsmMgmtUtil(terminal.world(), console, args[0] if args else None))
     return made[0].run()

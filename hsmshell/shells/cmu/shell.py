@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
+from ... import files
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.nodes import NoCluster, answers, client_cluster, hsm_by_ip
 from ...world.model import Cluster, Hsm, World
@@ -88,9 +88,9 @@ class CloudHsmMgmtUtil(Shell):
     def _configured_hostnames(self) -> list[str]:
         """The servers of the configuration file when it exists on this machine, else the
         simulated client's /opt/cloudhsm/etc/cloudhsm_mgmt_util.cfg kept in the world."""
-        if self.config_file and Path(self.config_file).is_file():
+        if self.config_file and files.is_file(self.config_file):
             try:
-                servers = json.loads(Path(self.config_file).read_text())["servers"]
+                servers = json.loads(files.read_text(self.config_file))["servers"]
                 return [s["hostname"] for s in servers if s.get("enable", True)]
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise ConfigError(f"Error reading configuration file {self.config_file}: {exc}") from None
