@@ -97,6 +97,15 @@ class Hsm:
 
 
 @dataclass
+class TrustAnchor:
+    """A certificate registered for mutual TLS between the client and the HSMs
+    (`cluster mtls register-trust-anchor`)."""
+
+    certificate_reference: str  # "0x01", "0x02"
+    certificate: str  # PEM
+
+
+@dataclass
 class Cluster:
     cluster_id: str
     state: str
@@ -116,6 +125,8 @@ class Cluster:
     hsms: list[Hsm] = field(default_factory=list)
     keys: dict[int, Key] = field(default_factory=dict)
     next_handle: int = 262145
+    mtls_trust_anchors: dict[str, TrustAnchor] = field(default_factory=dict)
+    mtls_enforcement: str = "none"  # or "cluster": every connection must use mTLS
 
 
 @dataclass

@@ -24,6 +24,8 @@ BACKUP_STATES = {"CREATE_IN_PROGRESS", "READY", "DELETED", "PENDING_DELETION"}
 USER_TYPES = {"CO", "CU", "AU", "PRECO", "PCO"}
 TOOLS = {"cloudhsm_mgmt_util", "key_mgmt_util", "cloudhsm-cli", "kms"}
 
+MAX_TRUST_ANCHORS = 2  # cluster mtls register-trust-anchor
+
 Problem = tuple[tuple, str]
 
 
@@ -69,6 +71,9 @@ def problems(world: World) -> list[Problem]:
                       "two-factor authentication is for crypto officers only")
                 user_ids.add(user.user_id)
                 names.add(user.name.lower())
+        one_of(cluster.mtls_enforcement, {"none", "cluster"}, at + ("mtls_enforcement",))
+        check(len(cluster.mtls_trust_anchors) <= MAX_TRUST_ANCHORS, at + ("mtls_trust_anchors",),
+              f"at most {MAX_TRUST_ANCHORS} trust anchors can be registered")
         for ki, key in enumerate(cluster.keys.values()):
             where = at + ("keys", ki)
             unknown = [h for h in key.hsms if h not in hsm_ids]

@@ -172,8 +172,10 @@ def help_text(command: Command) -> str:
         head = f"  -{opt.short}, {opt.spelled}" if opt.short else f"      {opt.spelled}"
         lines.append(head)
         text = opt.help + (f" [default: {opt.default}]" if opt.default is not None else "")
+        if opt.choices and not any(d for _, d in opt.choices):
+            text += f" [possible values: {', '.join(v for v, _ in opt.choices)}]"
         lines.append(f"          {text}")
-        if opt.choices:
+        if opt.choices and any(d for _, d in opt.choices):
             lines += ["", "          Possible values:"]
             width = max(len(v) for v, _ in opt.choices) + 1
             lines += [f"          - {v + ':':<{width}} {d}".rstrip() for v, d in opt.choices]

@@ -16,6 +16,7 @@ from ...cloudhsm.nodes import find_user
 from . import texts
 from .declare import Opt
 from .program import CloudHsmCli, Failure
+from .quorum import approve
 from .tree import APPROVAL, PASSWORD, command, role, username
 
 # The texts of the HSM refusals a user command can meet, most telling first.
@@ -81,6 +82,7 @@ def user_create(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
         cluster = cli.cluster(world, values)
         cli.logged_in(world, cluster)
         hsms = cli.hsms(cluster)
+        approve(cli, world, hsms, values.get("approval"))
         # Re-running a create completes one that reached only some HSMs (S5 FAQ Q5).
         missing = [h for h in hsms if find_user(h, name) is None]
         if not missing:
@@ -101,6 +103,7 @@ def user_delete(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
         cluster = cli.cluster(world, values)
         cli.logged_in(world, cluster)
         hsms = cli.hsms(cluster)
+        approve(cli, world, hsms, values.get("approval"))
         user_type = roles.user_type_for(values["role"], hsms, name)
         if not roles.matches(values["role"], user_type):
             raise Failure(texts.USER_DOES_NOT_EXIST)
@@ -127,6 +130,7 @@ def user_change_password(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
         cluster = cli.cluster(world, values)
         cli.logged_in(world, cluster)
         hsms = cli.hsms(cluster)
+        approve(cli, world, hsms, values.get("approval"))
         user_type = roles.user_type_for(values["role"], hsms, name)
         if not roles.matches(values["role"], user_type):
             raise Failure(texts.USER_DOES_NOT_EXIST)
