@@ -57,11 +57,11 @@ class Command:
     run: Callable | None = None  # None for a group of subcommands (`user`, `key wrap`)
     one_of: tuple[tuple[str, ...], ...] = ()  # groups of which exactly one is required
     long_about: str = ""
-    needs_login: bool = False  # a hint for help only; the services decide
+    global_cluster_id: bool = True  # every cloudhsm-cli command takes --cluster-id
 
     @property
     def all_options(self) -> list[Opt]:
-        return [CLUSTER_ID, *self.options]
+        return [CLUSTER_ID, *self.options] if self.global_cluster_id else list(self.options)
 
     def option(self, word: str) -> Opt | None:
         for opt in self.all_options:

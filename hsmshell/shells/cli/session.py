@@ -38,14 +38,14 @@ def _login(cli: CloudHsmCli, values: dict[str, Any], name: str, role_name: str, 
         result = users.login(world, cluster, hsms, session_id=cli.session_id, tool="cloudhsm-cli",
                              pid=cli.pid, user_type=user_type, user_name=name, password=password,
                              second_factors=factors)
-        if result.session is None:
-            from ...cloudhsm.nodes import find_user
+        from ...cloudhsm.nodes import find_user
 
-            locked = any((u := find_user(h, name)) is not None and u.locked for h in hsms)
-            codes = {code for _, code in result.results}
-            if rc.ALREADY_LOGGED_IN in codes:
-                raise Failure(texts.ALREADY_LOGGED_IN)
-            raise Failure(texts.USER_LOCKED if locked else texts.LOGIN_FAILED)
+        locked = any((u := find_user(h, name)) is not None and u.locked for h in hsms)
+    # Refused after the transaction: a failed login still counts against the user.
+    if result.session is None:
+        if rc.ALREADY_LOGGED_IN in {code for _, code in result.results}:
+            raise Failure(texts.ALREADY_LOGGED_IN)
+        raise Failure(texts.USER_LOCKED if locked else texts.LOGIN_FAILED)
     # Names are shown in lower case (user create: "always displayed in lowercase").
     return {"username": name.lower(), "role": role_name}
 

@@ -1,5 +1,6 @@
 """Driving the CloudHSM CLI through its door for the client host: `run(store, console, args,
-environ)` with a StreamConsole over strings."""
+environ)` with a StreamConsole over strings, on the default world (tests/conftest.py's `store`,
+which `doors` drives too)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import pytest
 
 from hsmshell.shells.cli import run
 from hsmshell.shells.console import StreamConsole
-from hsmshell.testing.worlds import fresh_world
 
 ADMIN = {"CLOUDHSM_ROLE": "admin", "CLOUDHSM_PIN": "admin:co12345"}
 
@@ -47,11 +47,6 @@ class Cli:
 
     def as_user(self, user: str, password: str, *args: str, role: str = "crypto-user", input: str = "") -> Ran:
         return self(*args, input=input, env={"CLOUDHSM_ROLE": role, "CLOUDHSM_PIN": f"{user}:{password}"})
-
-
-@pytest.fixture
-def store(tmp_path):
-    return fresh_world(tmp_path / "world", password_cost=4)
 
 
 @pytest.fixture
