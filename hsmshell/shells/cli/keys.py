@@ -481,7 +481,10 @@ def generate_file(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
         else:
             if key.key_class != attr.PRIVATE_KEY:
                 raise Failure(texts.INVALID_KEY_FOR_OPERATION)
-            data = keyfiles.fake_pem(world, cluster, session, nodes, key.handle)
+            try:
+                data = keyfiles.fake_pem(world, cluster, session, nodes, key.handle)
+            except keys.Refused:  # GAP: a reference PEM is made for RSA keys only, as getCaviumPrivKey
+                raise Failure(texts.INVALID_KEY_FOR_OPERATION) from None
     try:
         Path(values["path"]).write_bytes(data)
     except OSError as exc:

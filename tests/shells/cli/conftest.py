@@ -59,3 +59,14 @@ def disconnect(store, key_store_id: str = "cks-1234567890abcdef0") -> None:
 
     with store.transaction() as world:
         custom_key_stores.disconnect(world, key_store_id)
+
+
+KMSUSER = ("--username", "kmsuser", "--role", "crypto-user")
+
+
+@pytest.fixture
+def kmsuser(cli, store):
+    """The runbook's state: key store disconnected, kmsuser's password known (kmsPswd1)."""
+    disconnect(store)
+    cli.as_admin("user", "change-password", *KMSUSER, "--password", "kmsPswd1")
+    return lambda *args, **kw: cli.as_user("kmsuser", "kmsPswd1", *args, **kw)

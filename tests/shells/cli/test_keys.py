@@ -5,21 +5,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from ...conftest import KEY_ARN
-from .conftest import disconnect
-
-KMSUSER = ("--username", "kmsuser", "--role", "crypto-user")
-
-
-@pytest.fixture
-def kmsuser(cli, store):
-    """The runbook's state: key store disconnected, kmsuser's password known (kmsPswd1)."""
-    disconnect(store)
-    cli.as_admin("user", "change-password", *KMSUSER, "--password", "kmsPswd1")
-    return lambda *args, **kw: cli.as_user("kmsuser", "kmsPswd1", *args, **kw)
-
 
 def test_all_kmsuser_keys(kmsuser):
     data = kmsuser("key", "list").json["data"]
