@@ -199,8 +199,6 @@ def parse(command: Command, words: list[str]) -> dict[str, Any]:
         name, _, inline = word.partition("=") if word.startswith("--") else (word, "", "")
         opt = command.option(name)
         if opt is None:
-            if word.startswith("-") and len(word) > 1:
-                raise _error(command, f"unexpected argument '{word}' found")
             raise _error(command, f"unexpected argument '{word}' found")
         if opt.name in values:
             raise _error(command, f"the argument '{opt.spelled}' cannot be used multiple times")

@@ -50,6 +50,7 @@ class CloudHsmCli:
         self.session_id = f"{TOOL}-{uuid.uuid4().hex[:12]}"
         self.pid = os.getpid()
         self.cluster_id: str | None = None  # `interactive --cluster-id`
+        self.has_logged_in = False  # only then is there a login (and session keys) to end
         self.done = False
 
     # -- the two modes ----------------------------------------------------------------------
@@ -214,6 +215,8 @@ class CloudHsmCli:
         instance)."""
         from ...cloudhsm.sessions import close_session
 
+        if not self.has_logged_in:
+            return
         try:
             with self.store.transaction() as world:
                 if self.session_id in world.sessions:

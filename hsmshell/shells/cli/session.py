@@ -38,6 +38,7 @@ def _login(cli: CloudHsmCli, values: dict[str, Any], name: str, role_name: str, 
         result = users.login(world, cluster, hsms, session_id=cli.session_id, tool="cloudhsm-cli",
                              pid=cli.pid, user_type=user_type, user_name=name, password=password,
                              second_factors=factors)
+        cli.has_logged_in = cli.has_logged_in or result.session is not None
         from ...cloudhsm.nodes import find_user
 
         locked = any((u := find_user(h, name)) is not None and u.locked for h in hsms)

@@ -255,11 +255,12 @@ def user_replicate(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
                                                        else values["destination-cluster-id"]))
         cli.logged_in(world, source)
         entry = cluster_users.find(source, name)
-        if entry is None or not roles.matches(values["role"], roles.TYPE_OF_ROLE.get(entry.role, "")) \
-                and entry.role != values["role"]:
+        if entry is None:
             raise Failure(texts.USER_DOES_NOT_EXIST)
-        if "inconsistent" in (entry.role, entry.locked, entry.coverage):
+        if cluster_users.INCONSISTENT in (entry.role, entry.locked, entry.coverage):
             raise Failure(texts.USER_INCONSISTENT)
+        if entry.role != values["role"]:
+            raise Failure(texts.USER_DOES_NOT_EXIST)
         record = next(find_user(h, name) for h in source.hsms if answers(h) and find_user(h, name))
         targets = destination.hsms
         failed = [h for h in targets if not answers(h)]

@@ -612,14 +612,14 @@ def clone(doors, store):
 
 
 def test_user_replicate_errors(cli, store, clone):
-    command = f"user replicate --username app_user --role admin --source-cluster-id {CLUSTER} " \
+    command = f"user replicate --username ops --role admin --source-cluster-id {CLUSTER} " \
               f"--destination-cluster-id {clone}"
     add_user(store, "ops", "CO", "opsPass1")
-    out = replay(cli, ADMIN_LOGIN, command.replace("app_user", "ops"))
+    out = replay(cli, ADMIN_LOGIN, command)
     assert json.loads(out.split("\n", 1)[1]) == {"error_code": 1, "data": "User replicate failed on 1 of 3 connections"}
     with store.transaction() as world:
         next(u for u in world.clusters[CLUSTER].hsms[0].users if u.name == "ops").locked = True
-    out = replay(cli, ADMIN_LOGIN, command.replace("app_user", "ops"))
+    out = replay(cli, ADMIN_LOGIN, command)
     assert json.loads(out.split("\n", 1)[1]) == {"error_code": 1,
                                                 "data": "Specified user is inconsistent across the cluster"}
 

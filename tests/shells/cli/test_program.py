@@ -81,3 +81,23 @@ def test_no_line_ends_in_a_traceback(cli):
     out = cli.session('key list --filter attr.label="unterminated\nuser\n\nquit\n')
     assert "Traceback" not in out
     assert "error: unmatched quote" in out
+
+
+def test_completion_and_history_masking_derive_from_the_declarations():
+    from hsmshell.shells.cli import secret_in_line
+    from hsmshell.shells.cli.declare import completions
+    from hsmshell.shells.cli.tree import TREE
+
+    assert completions(TREE, [], "qu") == ["quorum"]
+    assert sorted(completions(TREE, ["key"], "gen")) == ["generate-asymmetric-pair", "generate-file",
+                                                         "generate-symmetric"]
+    assert completions(TREE, ["user", "delete"], "--r") == ["--role"]
+    assert completions(TREE, ["key", "list", "--verbose"], "--ve") == []  # given once already
+    assert secret_in_line("login --username admin --role admin --password co12345")
+    assert not secret_in_line("login --username admin --role admin")
+
+
+def test_help_of_a_group_lists_its_commands(cli):
+    out = cli.session("help key generate-symmetric\nkey\nquit\n")
+    assert "Usage: key generate-symmetric <COMMAND>\n\nCommands:\n  aes             Generate an AES key\n" in out
+    assert "aws-cloudhsm > key\nKey management\n\nUsage: key <COMMAND>\n" in out
