@@ -12,13 +12,11 @@ from typing import Any
 
 from ..world.model import Cluster, Key, World
 from . import attributes as attr
-from .references import handle_of, reference
+from .references import handle_of
 
 KEY_TYPES = {attr.AES: "aes", attr.RSA: "rsa", attr.EC: "ec", attr.GENERIC_SECRET: "generic-secret",
              attr.DES3: "des3", attr.DSA: "dsa", attr.RC4: "rc4"}
 CLASSES = {attr.PUBLIC_KEY: "public-key", attr.PRIVATE_KEY: "private-key", attr.SECRET_KEY: "secret-key"}
-CURVE_NAMES = {"secp256r1": "secp256r1", "secp384r1": "secp384r1", "secp256k1": "secp256k1",
-               "secp224r1": "secp224r1", "secp521r1": "secp521r1"}
 
 # The booleans in the order the tool prints them, with the OBJ_ATTR_ id behind each; None for
 # `modifiable`, which Client SDK 3 does not show (GAP: always true here, as a key made by
@@ -150,5 +148,3 @@ def matches(world: World, cluster: Cluster, key: Key, pairs: list[tuple[str, str
             return False
     return True
 
-
-__all__ = ["reference", "values", "parse_filter", "matches", "BadFilter", "id_text", "id_stored"]
