@@ -79,6 +79,10 @@ PROGRAMS: dict[str, Program] = {program.name: program for program in (
             "    log in, run one command, end", prompt=r"Command: ?", short="kmu"),
     Program("configure", "hsmshell.commands.configure", "configure -a <HSM IP> | --cmu <HSM IP> | -m",
             "point the tools at a cluster's HSMs"),
+    Program("cloudhsm-cli", "hsmshell.shells.cli", "cloudhsm-cli interactive | <command> ...",
+            "the CloudHSM CLI (Client SDK 5): aws-cloudhsm > , JSON", prompt=r"aws-cloudhsm > ?", short="cli"),
+    Program("configure-cli", "hsmshell.shells.cli.configure", "configure-cli -a <HSM IP> | add-cluster ...",
+            "point the CloudHSM CLI at a cluster's HSMs"),
     Program("aws", "hsmshell.aws.cli", "aws kms ...", "the AWS CLI against the simulated KMS"),
     Program("hsmshell", "hsmshell.cli", "hsmshell world show | clock ...", "the practice range's own commands"),
 )}

@@ -161,3 +161,25 @@ def test_mask_keeps_blanks_and_names():
 def test_completion(line, program, candidates):
     typed, found = host.complete(line, host.program(program) if program else None)
     assert found == candidates and line.endswith(line[len(line) - typed:])
+
+
+def test_the_cloudhsm_cli_recorded_with_its_pin_and_password_masked(tmp_path, monkeypatch):
+    from hsmshell.testing.record import record
+
+    typed = ("CLOUDHSM_PIN=admin:co12345 CLOUDHSM_ROLE=admin cloudhsm-cli user list\n"
+             "export CLOUDHSM_PIN=admin:co12345\n"
+             "cloudhsm-cli interactive\nlogin --username admin --role admin\nco12345\n"
+             "login --username admin --role admin --password co12345\nquit\nexit\n")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(typed))
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    record(tmp_path / "cli.transcript")
+    text = (tmp_path / "cli.transcript").read_text()
+    assert "co12345" not in text, text
+    assert "$ CLOUDHSM_PIN=<password> CLOUDHSM_ROLE=admin cloudhsm-cli user list\n" in text
+    assert "$ export CLOUDHSM_PIN=<password>\n" in text
+    assert "aws-cloudhsm > login --username admin --role admin --password <password2>\n" in text
+    assert '"username": "kmsuser"' in text
+    monkeypatch.setenv("HSMSHELL_PASSWORD", "admin:co12345")
+    monkeypatch.setenv("HSMSHELL_PASSWORD2", "co12345")
+    result = run_file(tmp_path / "cli.transcript")
+    assert result.ok, result.report()

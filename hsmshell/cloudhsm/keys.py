@@ -664,3 +664,27 @@ def insert_masked_object(world: World, cluster: Cluster, session: Session, nodes
                  "session_id": None if fields["token"] else session.session_id})
     cluster.keys[key.handle] = key
     return Made([key.handle], on)
+
+
+def store_unwrapped(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *, key_class: int,
+                    key_type: int, raw: bytes, policy: Policy) -> Key:
+    """A key the HSM unwrapped itself (Client SDK 5's `key unwrap`), after the checks every
+    new key passes.  `raw` is a secret key's bytes or a private key's PKCS #8."""
+    call = "Cfm3UnWrapKey"
+    if key_class == SECRET_KEY:
+        if len(raw) not in SYMMETRIC_SIZES.get(key_type, ()):
+            raise Refused(call, rc.INVALID_INPUT, nodes)
+        size = len(raw)
+    else:
+        try:
+            found_type, raw = crypto.read_private(raw)
+        except crypto.CryptoFailure:
+            raise Refused(call, rc.BAD_PKCS_DATA, nodes) from None
+        if found_type != key_type:
+            raise Refused(call, rc.INVALID_INPUT, nodes)
+        size = crypto.key_size(key_type, raw, PRIVATE_KEY)
+    _check_policy(world, cluster, session, nodes, policy, call)
+    return _new_key(world, cluster, session, _placement(nodes, policy.token), key_class=key_class,
+                    key_type=key_type, size=size, raw=raw, label=policy.label, key_id=policy.key_id,
+                    shared=policy.shared, m_value=policy.m_value, extractable=policy.extractable,
+                    token=policy.token, local=False)

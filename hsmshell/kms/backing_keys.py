@@ -16,6 +16,7 @@ from ..world import ids
 from ..world.model import Cluster, Key, World
 
 SECRET_KEY, AES = 4, 31
+CKA_ID = 258  # OBJ_ATTR_ID
 AES_256_BYTES = 32
 
 
@@ -26,6 +27,8 @@ def generate(world: World, cluster: Cluster, label: str, owner_name: str) -> Key
     key = Key(handle=keys.allocate_handle(cluster), owner=owner.user_id, key_class=SECRET_KEY,
               key_type=AES, size=AES_256_BYTES, label=label, hsms=[h.hsm_id for h in nodes],
               extractable=False, material=world.sealer.seal(ids.draw(world, AES_256_BYTES)))
+    # The key's CKA_ID is the backingKeyId CloudTrail shows, in ASCII (find-handle-for-cmk-key).
+    key.attributes[CKA_ID] = backing_key_id(world, cluster.lineage, key.handle)
     cluster.keys[key.handle] = key
     return key
 

@@ -97,6 +97,15 @@ class Hsm:
 
 
 @dataclass
+class TrustAnchor:
+    """A certificate registered for mutual TLS between the client and the HSMs
+    (`cluster mtls register-trust-anchor`)."""
+
+    certificate_reference: str  # "0x01", "0x02"
+    certificate: str  # PEM
+
+
+@dataclass
 class Cluster:
     cluster_id: str
     state: str
@@ -116,6 +125,8 @@ class Cluster:
     hsms: list[Hsm] = field(default_factory=list)
     keys: dict[int, Key] = field(default_factory=dict)
     next_handle: int = 262145
+    mtls_trust_anchors: dict[str, TrustAnchor] = field(default_factory=dict)
+    mtls_enforcement: str = "none"  # or "cluster": every connection must use mTLS
 
 
 @dataclass
@@ -212,6 +223,26 @@ class Settings:
 
 
 @dataclass
+class CliCluster:
+    """One cluster of the CloudHSM CLI's configuration (`/opt/cloudhsm/etc/cloudhsm-cli.cfg`),
+    as `configure-cli` writes it: the HSM addresses given (the client finds the rest of the
+    cluster from one), the cluster they belong to, and whether the key-availability check is
+    off (`--disable-key-availability-check`)."""
+
+    cluster_id: str  # "" when no HSM answers at the address `-a` gave
+    hsm_addresses: list[str] = field(default_factory=list)
+    disable_key_availability_check: bool = False
+
+
+@dataclass
+class CliConfig:
+    """`/opt/cloudhsm/etc/cloudhsm-cli.cfg`: the clusters the CloudHSM CLI may run against.
+    No clusters is the file as installed, still holding its `%%HSM_IP_ADDRESS%%` placeholder."""
+
+    clusters: list[CliCluster] = field(default_factory=list)
+
+
+@dataclass
 class Client:
     """The simulated client host, as `/opt/cloudhsm/bin/configure` leaves it: the cluster its
     client daemon found (key_mgmt_util's way in), and CMU's config file."""
@@ -221,6 +252,10 @@ class Client:
     # Which CMU build the host runs: its CAUTION banner is worded "current" (CloudHSM User
     # Guide) or "legacy" ("Cav server does NOT synchronize...", as the KMS runbook shows).
     cmu_banner: str = "current"
+    # Client SDK 5's cloudhsm-cli.cfg.  Left out (None): the host was configured for both
+    # generations at once, so the CLI reaches the cluster `cluster_id` names (GAP: a choice for
+    # worlds written before SDK 5; `configure-cli` writes the file).
+    cli: CliConfig | None = None
 
 
 @dataclass

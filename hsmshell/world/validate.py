@@ -22,7 +22,9 @@ CLUSTER_STATES = {"CREATE_IN_PROGRESS", "UNINITIALIZED", "INITIALIZE_IN_PROGRESS
 HSM_STATES = {"CREATE_IN_PROGRESS", "ACTIVE", "DEGRADED", "DELETE_IN_PROGRESS", "DELETED"}
 BACKUP_STATES = {"CREATE_IN_PROGRESS", "READY", "DELETED", "PENDING_DELETION"}
 USER_TYPES = {"CO", "CU", "AU", "PRECO", "PCO"}
-TOOLS = {"cloudhsm_mgmt_util", "key_mgmt_util", "kms"}
+TOOLS = {"cloudhsm_mgmt_util", "key_mgmt_util", "cloudhsm-cli", "kms"}
+
+MAX_TRUST_ANCHORS = 2  # cluster mtls register-trust-anchor
 
 Problem = tuple[tuple, str]
 
@@ -40,6 +42,17 @@ def problems(world: World) -> list[Problem]:
     # No rule ties the client host to a cluster: its configuration is a file on that host, which
     # may name a cluster since deleted (backed up or not) or, after `configure -a` with an
     # address no HSM answers at, none ("").  The tools then reach nothing.
+    # The CloudHSM CLI's configuration, like SDK 3's, may name a cluster since deleted; but one
+    # file names each cluster once, and `-a` addresses are addresses.
+    seen_clusters = set()
+    for ci, entry in enumerate(world.client.cli.clusters if world.client.cli else []):
+        at = ("client", "cli", "clusters", ci)
+        check(not entry.cluster_id or entry.cluster_id not in seen_clusters, at + ("cluster_id",),
+              f"cluster {entry.cluster_id!r} is configured twice")
+        seen_clusters.add(entry.cluster_id)
+        check(bool(entry.cluster_id or entry.hsm_addresses), at, "a configured cluster needs a cluster_id or an HSM address")
+        for ai, address in enumerate(entry.hsm_addresses):
+            check(_is_ipv4(address), at + ("hsm_addresses", ai), f"{address!r} is not an IPv4 address")
     for ci, cluster in enumerate(world.clusters.values()):
         at = ("clusters", ci)
         one_of(cluster.state, CLUSTER_STATES, at + ("state",))
@@ -58,6 +71,9 @@ def problems(world: World) -> list[Problem]:
                       "two-factor authentication is for crypto officers only")
                 user_ids.add(user.user_id)
                 names.add(user.name.lower())
+        one_of(cluster.mtls_enforcement, {"none", "cluster"}, at + ("mtls_enforcement",))
+        check(len(cluster.mtls_trust_anchors) <= MAX_TRUST_ANCHORS, at + ("mtls_trust_anchors",),
+              f"at most {MAX_TRUST_ANCHORS} trust anchors can be registered")
         for ki, key in enumerate(cluster.keys.values()):
             where = at + ("keys", ki)
             unknown = [h for h in key.hsms if h not in hsm_ids]
@@ -79,3 +95,8 @@ def problems(world: World) -> list[Problem]:
     for si, session in enumerate(world.sessions.values()):
         one_of(session.tool, TOOLS, ("sessions", si, "tool"))
     return found
+
+
+def _is_ipv4(text: str) -> bool:
+    parts = text.split(".")
+    return len(parts) == 4 and all(p.isdigit() and int(p) < 256 and str(int(p)) == p for p in parts)

@@ -1,0 +1,52 @@
+"""Which keys a Client SDK 5 filter selects (cloudhsm-cli-spec §6.1).
+
+"[The filter] operates only on keys that the currently logged in user owns and shares, as
+well as all public keys in the AWS CloudHSM cluster."  Commands acting on one key (delete,
+share, unshare, set-attribute, sign, wrap...) need exactly one match.  The key-availability
+check applies to the keys selected (availability.py).
+"""
+
+from __future__ import annotations
+
+from ..world.model import Cluster, Hsm, Key, Session, World
+from . import availability, named_attributes, roles
+from .keys import _in_scope, user_id
+
+
+class NoKeyMatched(Exception):
+    pass
+
+
+class ManyKeysMatched(Exception):
+    pass
+
+
+def scope(cluster: Cluster, session: Session, nodes: list[Hsm]) -> list[Key]:
+    """The keys the logged-in user may see on the HSMs it is logged in to, by reference.
+    GAP: an admin (`key list` lets admins run it, without `--verbose`) sees every token key,
+    as cloudhsm_mgmt_util's findAllKeys shows a crypto officer any user's keys."""
+    node_ids = {h.hsm_id for h in nodes}
+    held = [k for k in sorted(cluster.keys.values(), key=lambda k: k.handle) if node_ids & set(k.hsms)]
+    if roles.is_admin(session.user_type):
+        return [k for k in held if k.token]
+    uid = user_id(cluster, session)
+    return [k for k in held if uid is not None and _in_scope(k, uid, session)]
+
+
+def select(world: World, cluster: Cluster, session: Session, nodes: list[Hsm],
+           terms: list[str] | None) -> list[Key]:
+    """Every key in scope the filter matches (all of them without a filter)."""
+    pairs = named_attributes.parse_filter(terms or [])
+    return [k for k in scope(cluster, session, nodes)
+            if named_attributes.matches(world, cluster, k, pairs)]
+
+
+def select_one(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], terms: list[str],
+               check_availability: bool) -> Key:
+    found = select(world, cluster, session, nodes, terms)
+    if not found:
+        raise NoKeyMatched()
+    if len(found) > 1:
+        raise ManyKeysMatched()
+    availability.check_key(cluster, found[0], check_availability)
+    return found[0]

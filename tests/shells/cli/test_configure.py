@@ -1,0 +1,84 @@
+"""configure-cli writes the CloudHSM CLI's configuration in the world, beside SDK 3's."""
+
+from __future__ import annotations
+
+import io
+
+from hsmshell.shells.cli import configure
+from hsmshell.shells.console import StreamConsole
+
+
+def configure_cli(store, *args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return configure.run(store, StreamConsole(io.StringIO(), out), list(args), {}), out.getvalue()
+
+
+def test_address_names_the_cluster_and_keeps_sdk3_configuration(store, cli):
+    assert configure_cli(store, "-a", "10.0.3.11") == (0, "")
+    world = store.read()
+    assert [(c.cluster_id, c.hsm_addresses) for c in world.client.cli.clusters] == \
+        [("cluster-1a23b4cdefg", ["10.0.3.11"])]
+    assert world.client.cmu_servers == ["10.0.2.9", "10.0.3.11", "10.0.1.12"]
+    assert cli("user", "list").json["error_code"] == 0
+    text = store.path.read_text()
+    assert "  cli:\n    clusters:\n" in text and "hsm_addresses:" in text  # readable, editable YAML
+
+
+def test_an_address_no_hsm_answers_at_reaches_nothing(store, cli):
+    assert configure_cli(store, "-a", "10.9.9.9")[0] == 0
+    assert cli("user", "list").json == {"error_code": 1, "data": "Cluster  is not in the configuration file"}
+
+
+def test_disable_key_availability_check_lets_a_single_hsm_cluster_work(store, cli):
+    from hsmshell.kms import custom_key_stores
+
+    with store.transaction() as world:
+        custom_key_stores.disconnect(world, "cks-1234567890abcdef0")
+        for hsm in world.clusters["cluster-1a23b4cdefg"].hsms[1:]:
+            hsm.reachable = False
+    cli.as_admin("user", "change-password", "--username", "kmsuser", "--role", "crypto-user", "--password", "kmsPswd1")
+    listed = cli.as_user("kmsuser", "kmsPswd1", "key", "list")
+    assert listed.json == {"error_code": 1, "data": "Cannot perform the requested key operation as the key must "
+                                                    "be available on at least 2 HSMs"}
+    assert configure_cli(store, "--disable-key-availability-check") == (0, "")
+    assert cli.as_user("kmsuser", "kmsPswd1", "key", "list").json["data"]["total_key_count"] == 2
+    assert configure_cli(store, "--enable-key-availability-check")[0] == 0
+    assert cli.as_user("kmsuser", "kmsPswd1", "key", "list").json["error_code"] == 1
+
+
+def test_several_clusters_need_cluster_id(store, cli):
+    from hsmshell.cloudhsmv2 import clusters
+
+    assert configure_cli(store, "add-cluster", "--cluster-id", "cluster-nothere") == \
+        (1, "Error: Cluster cluster-nothere not found\n")
+    with store.transaction() as world:
+        other = clusters.create(world, hsm_type="hsm2m.medium", subnet_ids=["subnet-0e358c43a2b4f8c1d"],
+                                source_backup_id=None, retention_days=None)
+        other_id = other.cluster_id
+    assert configure_cli(store, "add-cluster", "--cluster-id", other_id)[0] == 0
+    assert cli("user", "list").json == {"error_code": 1,
+                                        "data": "More than one cluster is configured: give --cluster-id"}
+    assert cli("user", "list", "--cluster-id", "cluster-1a23b4cdefg").json["error_code"] == 0
+    assert configure_cli(store, "remove-cluster", "--cluster-id", other_id) == (0, "")
+    assert configure_cli(store, "remove-cluster", "--cluster-id", other_id)[0] == 1
+    assert cli("user", "list").json["error_code"] == 0
+
+
+def test_placeholder_configuration_and_bad_command_lines(store, cli):
+    assert configure_cli(store, "remove-cluster", "--cluster-id", "cluster-1a23b4cdefg")[0] == 0
+    assert cli("user", "list").json == {"error_code": 1, "data": "Config key hostname has invalid value"}
+    status, out = configure_cli(store, "--frobnicate")
+    assert status == 2 and out.startswith("error: unexpected argument '--frobnicate' found")
+    assert configure_cli(store)[0] == 2
+
+
+def test_validation_refuses_a_hand_edited_bad_address(store):
+    import pytest
+
+    from hsmshell.world.store import WorldError
+
+    configure_cli(store, "-a", "10.0.2.9")
+    text = store.path.read_text().replace("- 10.0.2.9\n      disable", "- 10.0.2.999\n      disable", 1)
+    store.path.write_text(text)
+    with pytest.raises(WorldError, match="not an IPv4 address"):
+        store.read()

@@ -1,0 +1,103 @@
+"""Keys in CloudHSM CLI form: filters, pages, verbose listing, delete and share rules, and the
+same keys seen by key_mgmt_util (handles are key references)."""
+
+from __future__ import annotations
+
+import re
+
+from ...conftest import KEY_ARN
+
+def test_all_kmsuser_keys(kmsuser):
+    data = kmsuser("key", "list").json["data"]
+    assert data == {"matched_keys": [
+        {"key-reference": "0x0000000000040012", "attributes": {"label": KEY_ARN}},
+        {"key-reference": "0x0000000000040018",
+         "attributes": {"label": "arn:aws:kms:us-west-2:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321"}}],
+        "total_key_count": 2, "returned_key_count": 2}
+
+
+def test_find_the_key_of_a_kms_key_by_its_arn_label(kmsuser):
+    data = kmsuser("key", "list", "--filter", f"attr.label={KEY_ARN}", "--verbose").json["data"]
+    assert (data["total_key_count"], data["returned_key_count"]) == (1, 1)
+    key = data["matched_keys"][0]
+    assert key["key-reference"] == "0x0000000000040012"
+    assert key["key-info"]["key-owners"] == [{"username": "kmsuser", "key-coverage": "full"}]
+    attributes = key["attributes"]
+    assert list(attributes)[:5] == ["key-type", "label", "id", "check-value", "class"]
+    assert (attributes["key-type"], attributes["class"], attributes["key-length-bytes"]) == ("aes", "secret-key", 32)
+    assert (attributes["extractable"], attributes["encrypt"], attributes["wrap"]) == (False, True, True)
+    assert re.fullmatch(r"0x[0-9a-f]{6}", attributes["check-value"])
+
+
+def test_key_reference_filter_both_spellings(kmsuser):
+    for term in ("key-reference=0x0000000000040018", "attr.key-reference=0x0000000000040018"):
+        assert kmsuser("key", "list", "--filter", term).json["data"]["total_key_count"] == 1
+    assert kmsuser("key", "list", "--filter", "attr.label=nothing").json["data"] == \
+        {"matched_keys": [], "total_key_count": 0, "returned_key_count": 0}
+    assert kmsuser("key", "list", "--filter", "attr.nonsense=1").json == \
+        {"error_code": 1, "data": "Invalid filter: nonsense"}
+
+
+def test_pages_of_max_items_with_a_decimal_next_token(kmsuser):
+    first = kmsuser("key", "list", "--max-items", "1").json["data"]
+    assert (first["returned_key_count"], first["total_key_count"], first["next_token"]) == (1, 2, "1")
+    second = kmsuser("key", "list", "--max-items", "1", "--starting-token", "1").json["data"]
+    assert second["matched_keys"][0]["key-reference"] == "0x0000000000040018"
+    assert "next_token" not in second
+
+
+def test_key_made_by_key_mgmt_util_is_found_and_deleted_by_the_cli(kmsuser, doors):
+    out = doors.kmu("loginHSM -u CU -s kmsuser -p kmsPswd1\ngenSymKey -t 31 -s 16 -l from-kmu\nexit\n")
+    handle = int(re.search(r"Symmetric Key Created.  Key Handle: (\d+)", out).group(1))
+    listed = kmsuser("key", "list", "--filter", "attr.label=from-kmu", "--verbose").json["data"]["matched_keys"]
+    assert listed[0]["key-reference"] == f"0x{handle:016x}"
+    assert listed[0]["attributes"]["key-length-bytes"] == 16
+    assert kmsuser("key", "delete", "--filter", f"key-reference=0x{handle:016x}").json == \
+        {"error_code": 0, "data": {"message": "Key deleted successfully"}}
+    out = doors.kmu("loginHSM -u CU -s kmsuser -p kmsPswd1\nfindKey -l from-kmu\nexit\n")
+    assert "Total number of keys present 0" in out
+
+
+def test_key_made_by_the_cli_is_seen_by_key_mgmt_util(kmsuser, doors):
+    made = kmsuser("key", "generate-symmetric", "aes", "--label", "from-cli", "--key-length-bytes", "32").json
+    handle = int(made["data"]["key"]["key-reference"], 16)
+    out = doors.kmu("loginHSM -u CU -s kmsuser -p kmsPswd1\nfindKey -l from-cli\nexit\n")
+    assert f"\n{handle}\n" in out
+
+
+def test_delete_needs_exactly_one_key_and_its_owner(kmsuser, cli, store):
+    assert kmsuser("key", "delete", "--filter", "attr.class=secret-key").json == \
+        {"error_code": 1, "data": "More than one key matched the filter. Refine the filter to select one key"}
+    assert kmsuser("key", "delete", "--filter", "attr.label=none").json == \
+        {"error_code": 1, "data": "No key matched the filter"}
+    cli.as_admin("user", "create", "--username", "alice", "--role", "crypto-user", "--password", "alicePw1")
+    assert kmsuser("key", "share", "--filter", f"attr.label={KEY_ARN}", "--username", "alice",
+                   "--role", "crypto-user").json == {"error_code": 0, "data": {"message": "Key shared successfully"}}
+    alice = ("alice", "alicePw1")
+    assert cli.as_user(*alice, "key", "list").json["data"]["total_key_count"] == 1
+    assert cli.as_user(*alice, "key", "delete", "--filter", f"attr.label={KEY_ARN}").json == \
+        {"error_code": 1, "data": "Only the owner of the key can perform this operation"}
+    assert kmsuser("key", "unshare", "--filter", f"attr.label={KEY_ARN}", "--username", "alice",
+                   "--role", "crypto-user").json["data"] == {"message": "Key unshared successfully"}
+    assert cli.as_user(*alice, "key", "list").json["data"]["total_key_count"] == 0
+
+
+def test_set_attribute_and_session_keys(kmsuser):
+    made = kmsuser("key", "generate-symmetric", "aes", "--label", "temp", "--key-length-bytes", "16",
+                   "--session").json["data"]["key"]
+    assert made["attributes"]["token"] is False and made["key-info"]["cluster-coverage"] == "session"
+    # A session key ends with its (single-command) process.
+    assert kmsuser("key", "list", "--filter", "attr.label=temp").json["data"]["total_key_count"] == 0
+    kmsuser("key", "generate-symmetric", "aes", "--label", "kept", "--key-length-bytes", "16")
+    assert kmsuser("key", "set-attribute", "--filter", "attr.label=kept", "--name", "encrypt",
+                   "--value", "true").json == {"error_code": 0, "data": {"message": "Attribute set successfully"}}
+    listed = kmsuser("key", "list", "--filter", "attr.label=kept", "attr.encrypt=true", "-v").json["data"]
+    assert listed["total_key_count"] == 1 and listed["matched_keys"][0]["attributes"]["encrypt"] is True
+    assert kmsuser("key", "set-attribute", "--filter", "attr.label=kept", "--name", "class",
+                   "--value", "public-key").json["error_code"] == 1
+
+
+def test_key_commands_need_a_crypto_user_login(cli):
+    assert cli("key", "list").json == {"error_code": 1, "data": "You must be logged in to run this command"}
+    made = cli.as_admin("key", "generate-symmetric", "aes", "--label", "x", "--key-length-bytes", "16")
+    assert made.json == {"error_code": 1, "data": "The logged in user does not have permission to run this command"}
