@@ -112,7 +112,8 @@ class Endpoint:
         return self
 
     def stop(self) -> None:
-        self.httpd.shutdown()
+        if self._thread:  # shutdown() waits for a serving loop, forever if none ever ran
+            self.httpd.shutdown()
         self.httpd.server_close()
         if self._thread:
             self._thread.join(timeout=5)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.nodes import answers
+from ..key_files import write_key_file
 from .shell import PORT, TABLE, CloudHsmMgmtUtil
 
 INFO_HEADER = ("Id      Name                    Hostname         Port   State           "
@@ -105,7 +104,7 @@ def get_cert(shell: CloudHsmMgmtUtil, args: list[str]) -> None:
         shell.line("getCert failed")
         return
     try:
-        Path(args[0]).write_text(pem)
+        write_key_file(args[0], pem.encode())
     except OSError as exc:
         shell.error(f"Cannot write {args[0]}: {exc.strerror}")
         return

@@ -17,6 +17,7 @@ from ...world.model import Cluster, Hsm, Session, World
 from ...world.store import Store
 from ..console import Console, StreamConsole
 from ..engine import CommandTable, Shell, console_for
+from ..key_files import write_key_file
 from . import singlecmd
 from .where import WHERE
 from .where import where as where_text
@@ -245,8 +246,9 @@ class KeyMgmtUtil(Shell):
             return None
 
     def write_file(self, path, data: bytes) -> bool:
+        """Each file key_mgmt_util writes holds a key, or is about one: created 0600."""
         try:
-            Path(str(path)).write_bytes(data)
+            write_key_file(str(path), data)
         except OSError as exc:
             self.line()
             self.line(f"\tError: cannot write file {path}: {exc.strerror or exc}")
