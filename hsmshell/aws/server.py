@@ -277,7 +277,6 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def _read_request(self) -> bool:
         self.requestline, self.method, self.headers, self.body = "", "POST", {}, b""
-        self.reader.relax()
         if not self.rfile.peek(1):  # waiting for a request: the idle timeout alone
             return False
         self.reader.deadline = time.monotonic() + REQUEST_DEADLINE
@@ -352,7 +351,8 @@ class _Handler(socketserver.BaseRequestHandler):
                 sigv4.verify(auth, endpoint.credentials, "POST", path, query, self.headers, self.body,
                              now=time.time())
             try:
-                params = json.loads(self.body or b"{}", parse_constant=_not_a_number, parse_float=_finite)
+                body = self.body or b"{}"
+                params = _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
             except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
                 params = None
             if not isinstance(params, dict):
@@ -432,6 +432,10 @@ def _finite(text: str) -> float:
     if number in (float("inf"), float("-inf")):  # 1e400
         raise ValueError(f"{text} is out of range")
     return number
+
+
+# Made once: json.loads given options makes a decoder at every call.
+_DECODER = json.JSONDecoder(parse_constant=_not_a_number, parse_float=_finite)
 
 
 def _host_names(given: str, bound: str, port: int) -> frozenset[str]:
