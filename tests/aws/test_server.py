@@ -325,6 +325,7 @@ def test_connections_opened_at_once_all_reach_the_server(world_path):
 
 
 def test_a_request_trickling_in_is_cut_off_at_its_deadline(endpoint, monkeypatch):
+    import select
     import socket
     import time
 
@@ -340,18 +341,11 @@ def test_a_request_trickling_in_is_cut_off_at_its_deadline(endpoint, monkeypatch
                 slow.sendall(b"X")
             except OSError:  # reset: the server has answered and closed
                 break
-            readable, _, _ = select_readable(slow)
-            if readable:
+            if select.select([slow], [], [], 0)[0]:
                 answer = slow.recv(65536)
                 break
         assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n") and b"RequestTimeoutException" in answer
     assert client(endpoint).list_keys()["Keys"]
-
-
-def select_readable(sock):
-    import select
-
-    return select.select([sock], [], [], 0)
 
 
 def test_connections_beyond_the_limit_are_answered_503_and_later_served(world_path, monkeypatch):
