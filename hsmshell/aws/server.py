@@ -138,7 +138,7 @@ class _Server(socketserver.ThreadingTCPServer):
             return
         try:
             super().process_request(request, client_address)
-        except BaseException:  # no thread started: nothing else will give the slot back
+        except RuntimeError:  # "can't start new thread": nothing else will give the slot back
             self.slots.release()
             raise
 

@@ -448,3 +448,28 @@ def test_bound_to_every_address_any_ip_is_served_but_no_other_name(world_path):
         assert with_host("10.1.2.3:1").startswith(b"HTTP/1.1 421 ")
     finally:
         server.stop()
+
+
+def test_a_stop_signal_while_a_connection_is_handed_to_its_thread_stops_the_server(world_path, monkeypatch):
+    """`serve` turns SIGTERM into KeyboardInterrupt, which can arrive while the accepting thread
+    waits for a new connection's thread to start.  Once that was taken for a failed start: the
+    slot was given back twice, the ValueError swallowed by socketserver, and the server went on."""
+    import socket
+    import threading
+
+    server = Endpoint(world_path)
+    start = threading.Thread.start
+
+    def started_then_interrupted(thread):
+        start(thread)
+        thread.join(10)  # the connection is served (the client has gone) and its slot given back
+        raise KeyboardInterrupt
+
+    try:
+        socket.create_connection((server.host, server.port), timeout=10).close()
+        monkeypatch.setattr(threading.Thread, "start", started_then_interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            server.httpd._handle_request_noblock()  # socketserver's own step, as serve_forever takes it
+    finally:
+        monkeypatch.undo()
+        server.stop()
