@@ -83,19 +83,15 @@ def is_file(name: str | os.PathLike) -> bool:
 
 
 def write(name: str | os.PathLike, data: bytes | str, *, private: bool = False) -> None:
-    """Write a file a program names; `private` (key material, a certificate request's key)
-    creates it 0600 whatever the umask, as a careful tool does."""
+    """Write a file a program names; `private` (key material, or a file about a key) creates
+    it 0600 whatever the umask: under the usual 022 a key written with the default mode could
+    be read by every user of the machine."""
     path = place(name)
     raw = data.encode() if isinstance(data, str) else data
     if not private:
         path.write_bytes(raw)
         return
+    # A file that already exists keeps its mode, as its owner chose it.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT: tighten it
-        with os.fdopen(fd, "wb") as out:
-            fd = -1
-            out.write(raw)
-    finally:
-        if fd >= 0:
-            os.close(fd)
+    with os.fdopen(fd, "wb") as out:
+        out.write(raw)

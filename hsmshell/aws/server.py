@@ -9,13 +9,21 @@ The HTTP is read here rather than by `http.server`: its header parsing (the `ema
 cost more than a whole Encrypt, and AWS's clients need only a small part of HTTP/1.1 — a
 request line, headers, a body of Content-Length bytes, and one reply written in one send.
 Anything else gets a JSON error with a client error's status, never an HTML page.
+
+A client cannot hold the server: a connection silent for IDLE seconds is closed, a request must
+arrive whole within REQUEST_DEADLINE seconds of its first byte, and beyond MAX_CONNECTIONS at
+once a new connection is answered 503 (which botocore retries).  Requests must name this
+endpoint in their Host header, so that a web page whose name an attacker points at 127.0.0.1
+(DNS rebinding) cannot reach the world through a browser.
 """
 
 from __future__ import annotations
 
 import email.utils
+import io
 import ipaddress
 import json
+import re
 import socket
 import socketserver
 import threading
@@ -33,6 +41,8 @@ MAX_BODY = 1024 * 1024  # the largest KMS request is a few KiB; anything near th
 MAX_LINE = 65536  # a request line or header line, as http.server allows
 MAX_HEADERS = 100
 IDLE = 60.0  # seconds a connection may stay silent, mid-request or between requests
+REQUEST_DEADLINE = 30.0  # seconds from a request's first byte to its last: a trickle cannot hold a thread
+MAX_CONNECTIONS = 128  # open at once, each one thread; botocore keeps up to 10 per client
 JSON = "application/x-amz-json-1.1"
 
 
@@ -49,6 +59,24 @@ class Endpoint:
         self.httpd = _Server((host, port), _Handler)
         self.httpd.endpoint = self
         self._thread: threading.Thread | None = None
+        self.hosts = _host_names(host, self.host, self.port)
+
+    def serves_host(self, header: str) -> bool:
+        """Whether a Host header names this endpoint: the address it is bound to, as given or
+        as bound, or localhost, with this port or none.  Bound to every address (0.0.0.0),
+        it also answers at any IP address, which no DNS answer can rebind."""
+        if header.lower() in self.hosts:
+            return True
+        if not ipaddress.ip_address(self.host).is_unspecified:
+            return False
+        name, port = _split_host(header)
+        if port not in (None, str(self.port)):
+            return False
+        try:
+            ipaddress.ip_address(name)
+        except ValueError:
+            return False
+        return True
 
     @property
     def host(self) -> str:
@@ -84,7 +112,8 @@ class Endpoint:
         return self
 
     def stop(self) -> None:
-        self.httpd.shutdown()
+        if self._thread:  # shutdown() waits for a serving loop, forever if none ever ran
+            self.httpd.shutdown()
         self.httpd.server_close()
         if self._thread:
             self._thread.join(timeout=5)
@@ -93,7 +122,77 @@ class Endpoint:
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The listen backlog: socketserver's 5 made about one new connection in seven, opened
+    # back to back, wait a second for the kernel's SYN retry.
+    request_queue_size = socket.SOMAXCONN
     endpoint: Endpoint
+
+    def __init__(self, address, handler):
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.refused: list[tuple[socket.socket, float]] = []  # answered 503, closing once read
+        super().__init__(address, handler)
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(blocking=False):
+            self._refuse_busy(request, client_address)
+            return
+        try:
+            super().process_request(request, client_address)
+        except RuntimeError:  # "can't start new thread": nothing else will give the slot back
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def _refuse_busy(self, request: socket.socket, client_address) -> None:
+        """A 503, said without blocking the accepting thread.  The socket is closed once the
+        client's request has been read (by `service_actions`, for a second at most): closing
+        it unread would reset the connection, and the client might lose the answer."""
+        message = f"The endpoint serves at most {MAX_CONNECTIONS} connections at once. Try again."
+        request.setblocking(False)
+        try:
+            request.send(_response(503, {"__type": "ServiceUnavailableException", "message": message}, True))
+            request.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+        if len(self.refused) < MAX_CONNECTIONS:
+            self.refused.append((request, time.monotonic() + 1))
+        else:
+            request.close()
+        if self.endpoint.log:
+            self.endpoint.log(f'{client_address[0]} "-" 503 -')
+
+    def service_actions(self) -> None:
+        """Between accepts (at least every poll interval): read and close refused sockets."""
+        if self.refused:
+            now = time.monotonic()
+            self.refused = [(sock, end) for sock, end in self.refused if not _drained(sock, now >= end)]
+
+    def server_close(self) -> None:
+        super().server_close()
+        for sock, _ in self.refused:
+            sock.close()
+        self.refused = []
+
+
+def _drained(sock: socket.socket, late: bool) -> bool:
+    """Reads what a non-blocking socket holds; closes it at the client's end or when late."""
+    try:
+        for _ in range(16):  # a client that keeps sending does not keep the accepting thread
+            if not sock.recv(65536):
+                late = True  # the client's end: nothing more will come
+                break
+    except BlockingIOError:
+        pass
+    except OSError:
+        late = True
+    if late:
+        sock.close()
+    return late
 
 
 class BadRequest(Exception):
@@ -102,10 +201,58 @@ class BadRequest(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-class _Handler(socketserver.StreamRequestHandler):
-    disable_nagle_algorithm = True  # TCP_NODELAY
+class _RequestReader(io.RawIOBase):
+    """The socket as the handler reads it: silent for at most `idle` seconds at a time and,
+    while `deadline` is set, not past it however slowly the bytes trickle in."""
+
+    def __init__(self, sock: socket.socket, idle: float):
+        self.sock, self.idle = sock, idle
+        self.deadline: float | None = None
+        self.tightened = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise _TooSlow()
+            if left < self.idle:
+                self.sock.settimeout(left)
+                self.tightened = True
+        try:
+            return self.sock.recv_into(buffer)
+        except TimeoutError:
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise _TooSlow() from None
+            raise
+
+    def relax(self) -> None:
+        """Between requests: the idle timeout alone (a reply is written under it too)."""
+        self.deadline = None
+        if self.tightened:
+            self.sock.settimeout(self.idle)
+            self.tightened = False
+
+
+class _TooSlow(Exception):
+    pass
+
+
+class _Handler(socketserver.BaseRequestHandler):
     timeout = IDLE  # a client that stops sending frees its thread: botocore reconnects
     server: _Server
+
+    def setup(self) -> None:
+        self.connection = self.request
+        self.connection.settimeout(self.timeout)
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, True)
+        self.reader = _RequestReader(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self.reader, 65536)
+
+    def finish(self) -> None:
+        self.rfile.close()  # the reader only: the server closes the socket
 
     def handle(self) -> None:
         self.close_connection = False
@@ -117,6 +264,11 @@ class _Handler(socketserver.StreamRequestHandler):
                 self.close_connection = True  # what follows cannot be told from this request
                 self._error(refused.status, refused.code, refused.message, None)
                 return
+            except _TooSlow:
+                self.close_connection = True
+                self._error(408, "RequestTimeoutException",
+                            f"The request did not arrive within {REQUEST_DEADLINE:g} seconds.", None)
+                return
             except (OSError, ValueError):  # a reset, a timeout, a line that is not text
                 return
             self._serve()
@@ -125,6 +277,9 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def _read_request(self) -> bool:
         self.requestline, self.method, self.headers, self.body = "", "POST", {}, b""
+        if not self.rfile.peek(1):  # waiting for a request: the idle timeout alone
+            return False
+        self.reader.deadline = time.monotonic() + REQUEST_DEADLINE
         line = self.rfile.readline(MAX_LINE + 1)
         while line in (b"\r\n", b"\n"):  # stray blank lines between requests are allowed
             line = self.rfile.readline(MAX_LINE + 1)
@@ -157,14 +312,15 @@ class _Handler(socketserver.StreamRequestHandler):
         if "transfer-encoding" in self.headers:
             raise BadRequest(411, "BadRequestException", "Send the body with a Content-Length.")
         text = self.headers.get("content-length", "0")
-        if not text.isdigit():
-            raise BadRequest(400, "BadRequestException", f"Content-Length is not a number: {text[:40]}")
-        length = int(text)
-        if length > MAX_BODY:
+        if not _DIGITS.fullmatch(text):  # str.isdigit would let "²" through to int()
+            raise BadRequest(400, "BadRequestException", f"Content-Length is not a number: {text[:40]!r}")
+        # Compared as text first: int() refuses numbers of more than 4,300 digits.
+        if len(text.lstrip("0")) > len(str(MAX_BODY)) or int(text) > MAX_BODY:
             raise BadRequest(413, "RequestEntityTooLargeException",
                              f"Request bodies are limited to {MAX_BODY} bytes.")
+        length = int(text)
         if self.headers.get("expect", "").lower() == "100-continue":
-            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.connection.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
         self.body = self.rfile.read(length)
         if len(self.body) != length:  # the client stopped sending mid-body
             raise BadRequest(400, "BadRequestException", "The body is shorter than its Content-Length.")
@@ -176,6 +332,12 @@ class _Handler(socketserver.StreamRequestHandler):
         if self.method != "POST":
             return self._error(405, "UnknownOperationException", "Only POST requests are served.", None)
         endpoint = self.server.endpoint
+        host = self.headers.get("host")
+        if host is not None and not endpoint.serves_host(host):  # none: an HTTP/1.0 client
+            return self._error(421, "BadRequestException",
+                               f"This endpoint answers only at {endpoint.host}:{endpoint.port} and "
+                               f"localhost:{endpoint.port}, not at the Host {host[:100]!r} (refused "
+                               "against DNS rebinding).", None)
         prefix, _, operation = self.headers.get("x-amz-target", "").rpartition(".")
         service = dispatch.TARGET_PREFIXES.get(prefix)
         try:
@@ -184,9 +346,13 @@ class _Handler(socketserver.StreamRequestHandler):
             auth = sigv4.parse(self.headers.get("authorization"))
             if endpoint.credentials is not None:
                 path, _, query = self.path.partition("?")
-                sigv4.verify(auth, endpoint.credentials, "POST", path, query, self.headers, self.body)
+                # Real time, not the world's clock: the client signs with its own clock, and a
+                # lab's world may be frozen years ago.
+                sigv4.verify(auth, endpoint.credentials, "POST", path, query, self.headers, self.body,
+                             now=time.time())
             try:
-                params = json.loads(self.body or b"{}")
+                body = self.body or b"{}"
+                params = _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
             except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
                 params = None
             if not isinstance(params, dict):
@@ -206,35 +372,87 @@ class _Handler(socketserver.StreamRequestHandler):
         self._reply(status, {"__type": code, member: message})
 
     def _reply(self, status: int, payload: dict) -> None:
+        self.reader.relax()  # the reply is written under the idle timeout, not what is left of a deadline
         try:
-            data = json.dumps(payload).encode()
-        except (TypeError, ValueError) as exc:  # a response JSON cannot hold: the service's fault
-            status, data = 500, json.dumps({"__type": "InternalFailure", "message": str(exc)}).encode()
-        head = (f"HTTP/1.1 {status} {_reason(status)}\r\nServer: hsmshell\r\nDate: {_date()}\r\n"
-                f"Content-Type: {JSON}\r\nContent-Length: {len(data)}\r\nx-amzn-RequestId: {uuid.uuid4()}\r\n"
-                + ("Connection: close\r\n" if self.close_connection else "") + "\r\n")
-        try:
-            self.wfile.write(head.encode() + (b"" if self.method == "HEAD" else data))
+            self.connection.sendall(_response(status, payload, self.close_connection, self.method == "HEAD"))
         except OSError:  # the client has gone
             self.close_connection = True
             return
         log = self.server.endpoint.log
-        if log:
-            log(f'{self.client_address[0]} "{self.requestline}" {status} -')
+        if log:  # the request line as text a terminal shows, whatever bytes the client sent
+            log(f'{self.client_address[0]} "{_UNPRINTABLE.sub(_escape, self.requestline)}" {status} -')
         if self.close_connection:
             self._linger()
 
     def _linger(self) -> None:
         """Closing a socket that holds unread request bytes makes the kernel send a reset,
-        which can reach the client before it has read the reply: read what it sent first."""
+        which can reach the client before it has read the reply: read what it sent first,
+        for a second at most."""
         try:
             self.connection.shutdown(socket.SHUT_WR)
-            self.connection.settimeout(1)
+            end = time.monotonic() + 1
             for _ in range(64):  # a few MiB at most, then let the reset happen
+                left = end - time.monotonic()
+                if left <= 0:
+                    break
+                self.connection.settimeout(left)
                 if not self.connection.recv(65536):
                     break
         except OSError:
             pass
+
+
+def _response(status: int, payload: dict, close: bool, head_only: bool = False) -> bytes:
+    try:
+        data = json.dumps(payload).encode()
+    except (TypeError, ValueError) as exc:  # a response JSON cannot hold: the service's fault
+        status, data = 500, json.dumps({"__type": "InternalFailure", "message": str(exc)}).encode()
+    head = (f"HTTP/1.1 {status} {_reason(status)}\r\nServer: hsmshell\r\nDate: {_date()}\r\n"
+            f"Content-Type: {JSON}\r\nContent-Length: {len(data)}\r\nx-amzn-RequestId: {uuid.uuid4()}\r\n"
+            + ("Connection: close\r\n" if close else "") + "\r\n")
+    return head.encode() + (b"" if head_only else data)
+
+
+_DIGITS = re.compile(r"[0-9]+")
+# C0 and C1 controls (escape sequences), DEL, and what would end the quoted request line.
+_UNPRINTABLE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\]')
+
+
+def _escape(match: re.Match) -> str:
+    return f"\\x{ord(match[0]):02x}"
+
+
+def _not_a_number(constant: str):
+    raise ValueError(f"{constant} is not a JSON number")  # Python's json reads NaN and Infinity; AWS does not
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if number in (float("inf"), float("-inf")):  # 1e400
+        raise ValueError(f"{text} is out of range")
+    return number
+
+
+# Made once: json.loads given options makes a decoder at every call.
+_DECODER = json.JSONDecoder(parse_constant=_not_a_number, parse_float=_finite)
+
+
+def _host_names(given: str, bound: str, port: int) -> frozenset[str]:
+    """The Host headers that name an endpoint, lower case: each name with the port and without."""
+    names = {given.lower(), bound.lower(), "localhost"}
+    names |= {f"[{n}]" for n in names if ":" in n}  # IPv6 addresses are bracketed in Host
+    return frozenset(names | {f"{n}:{port}" for n in names})
+
+
+def _split_host(header: str) -> tuple[str, str | None]:
+    """'127.0.0.1:4599' -> ('127.0.0.1', '4599'); '[::1]:4599' -> ('::1', '4599')."""
+    if header.startswith("["):
+        name, _, rest = header[1:].partition("]")
+        return name, rest[1:] if rest.startswith(":") else None
+    name, colon, port = header.rpartition(":")
+    if not colon or ":" in name:  # no port, or an IPv6 address without brackets
+        return header, None
+    return name, port
 
 
 def _reason(status: int) -> str:

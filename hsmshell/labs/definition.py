@@ -64,10 +64,13 @@ def names() -> list[str]:
 
 
 def load(name: str) -> Lab:
-    folder = training_folder() / name
-    if not (folder / "lab.yaml").is_file():
+    """A shipped lab, by its plain name: a path ("../x", "/tmp/x") would load a lab, and run
+    its setup, from any folder."""
+    if name not in names():
+        if Path(name).name != name or name in (".", ".."):
+            raise LabError(f"{name!r} is a path: a lab is named by its name in `hsmshell lab list`")
         raise LabError(f"no lab named {name!r} (hsmshell lab list shows them)")
-    return load_folder(folder)
+    return load_folder(training_folder() / name)
 
 
 def load_folder(folder: Path) -> Lab:

@@ -70,6 +70,8 @@ def _completer(complete: Callable[[list[str], str], list[str]]):
 class TerminalConsole:
     """prompt_toolkit at a real terminal."""
 
+    interrupted = False  # the last line read was ended by Ctrl-C (it reads as an empty line)
+
     def __init__(self, commands: Iterable[str], secret_in: Callable[[str], bool],
                  toolbar: Callable[[], str] | None = None, *,
                  complete: Callable[[list[str], str], list[str]] | None = None):
@@ -97,11 +99,13 @@ class TerminalConsole:
         sys.stdout.flush()
 
     def read_line(self, prompt: str) -> str | None:
+        self.interrupted = False
         try:
             return self._session.prompt(prompt)
         except EOFError:
             return None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # at the tool's prompt, a fresh prompt; a question may cancel
+            self.interrupted = True
             return ""
 
     def read_secret(self, prompt: str) -> str | None:

@@ -293,3 +293,218 @@ def test_a_service_s_typed_error_reaches_the_wire_with_its_status_and_type(endpo
         500, {"__type": "CloudHsmInternalFailureException", "Message": "CloudHSM failed."})
     assert [(e["eventName"], e.get("errorCode")) for e in store.read().trail][-2:] == [
         ("ConnectCustomKeyStore", "KMSInternalException"), ("DescribeClusters", "CloudHsmInternalFailureException")]
+
+
+# -- what a hostile or careless client cannot do (issue 15) -------------------------------------
+
+@pytest.mark.parametrize("body", [b'{"Limit": NaN}', b'{"Limit": Infinity}', b'{"Limit": -Infinity}',
+                                  b'{"Limit": 1e400}'])
+def test_numbers_json_does_not_have_are_a_serialization_error(endpoint, body):
+    received = exchange(endpoint, list_keys(body=body))
+    assert received.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert json.loads(received.partition(b"\r\n\r\n")[2])["__type"] == "SerializationException"
+
+
+@pytest.mark.parametrize("length, status", [(b"\xb2", 400), ("\u0662".encode(), 400), (b"9" * 5000, 413),
+                                            (b"0" * 30 + b"2", 200)],
+                         ids=["superscript-two", "arabic-two", "5000-digits", "leading-zeros"])
+def test_a_content_length_that_int_refuses_is_answered(endpoint, length, status):
+    """Once these closed the connection without a word: str.isdigit took them, int() did not."""
+    request = (f"POST / HTTP/1.1\r\nX-Amz-Target: TrentService.ListKeys\r\nAuthorization: {SIGNED}\r\n"
+               "Content-Length: ").encode() + length + b"\r\n\r\n{}"
+    received = exchange(endpoint, request)
+    assert received.startswith(f"HTTP/1.1 {status} ".encode()), received[:200]
+
+
+def test_the_log_shows_control_characters_escaped(world_path):
+    lines: list[str] = []
+    server = Endpoint(world_path, log=lines.append).start()
+    try:
+        exchange(server, b"POST /\x1b]0;owned\x07\x1b[2J\x9b31m\"x\\ HTTP/1.1\r\nContent-Length: 2\r\n"
+                         b"X-Amz-Target: TrentService.ListKeys\r\nAuthorization: " + SIGNED.encode() + b"\r\n\r\n{}")
+    finally:
+        server.stop()
+    assert lines == ['127.0.0.1 "POST /\\x1b]0;owned\\x07\\x1b[2J\\x9b31m\\x22x\\x5c HTTP/1.1" 200 -']
+
+
+def test_connections_opened_at_once_all_reach_the_server(world_path):
+    """The listen backlog holds connections the server has not accepted yet: with
+    socketserver's 5, the rest waited for the kernel's SYN retry a second later."""
+    import select
+    import socket
+
+    server = Endpoint(world_path)  # listening, not yet accepting
+    sockets = [socket.socket() for _ in range(60)]
+    try:
+        for sock in sockets:
+            sock.setblocking(False)
+            sock.connect_ex((server.host, server.port))
+        pending = set(sockets)
+        for _ in range(20):  # a bounded wait for the handshakes, well under the SYN retry
+            _, writable, _ = select.select([], list(pending), [], 0.02)
+            pending -= set(writable)
+            if not pending:
+                break
+        connected = [s for s in sockets if s not in pending and s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0]
+        assert len(connected) == len(sockets)
+        server.start()
+        for sock in sockets:
+            sock.setblocking(True)
+            sock.settimeout(10)
+            sock.sendall(list_keys("Connection: close\r\n"))
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200 OK\r\n")
+    finally:
+        for sock in sockets:
+            sock.close()
+        server.stop()
+
+
+def test_a_request_trickling_in_is_cut_off_at_its_deadline(endpoint, monkeypatch):
+    import select
+    import socket
+    import time
+
+    from hsmshell.aws import server
+
+    monkeypatch.setattr(server, "REQUEST_DEADLINE", 1.0)
+    with socket.create_connection((endpoint.host, endpoint.port), timeout=10) as slow:
+        slow.sendall(b"POST / HTTP/1.1\r\n")
+        answer = b""
+        for _ in range(100):  # a header byte every 0.1 s, each well within the idle timeout
+            time.sleep(0.1)
+            try:
+                slow.sendall(b"X")
+            except OSError:  # reset: the server has answered and closed
+                break
+            if select.select([slow], [], [], 0)[0]:
+                answer = slow.recv(65536)
+                break
+        assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n") and b"RequestTimeoutException" in answer
+    assert client(endpoint).list_keys()["Keys"]
+
+
+def test_connections_beyond_the_limit_are_answered_503_and_later_served(world_path, monkeypatch):
+    import socket
+    import time
+
+    from hsmshell.aws import server as module
+
+    monkeypatch.setattr(module, "MAX_CONNECTIONS", 2)
+    server = Endpoint(world_path).start()
+    try:
+        held = [socket.create_connection((server.host, server.port), timeout=10) for _ in range(2)]
+        for sock in held:  # each has its thread: one answered request proves it
+            sock.sendall(list_keys())
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200 OK")
+        refused = exchange(server, list_keys())
+        assert refused.startswith(b"HTTP/1.1 503 Service Unavailable\r\n") and b"Connection: close" in refused
+        assert json.loads(refused.partition(b"\r\n\r\n")[2])["__type"] == "ServiceUnavailableException"
+        held.pop().close()
+        for _ in range(100):  # the closed connection's thread ends soon after
+            answer = exchange(server, list_keys())
+            if not answer.startswith(b"HTTP/1.1 503"):
+                break
+            time.sleep(0.05)
+        assert answer.startswith(b"HTTP/1.1 200 OK")
+        held[0].close()
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("offset_minutes, text", [
+    (-16, "Signature expired: {stamp} is now earlier than"),
+    (16, "Signature not yet current: {stamp} is still later than"),
+])
+def test_a_request_signed_more_than_15_minutes_away_is_refused(world_path, monkeypatch, offset_minutes, text):
+    import datetime
+    import re
+
+    import botocore.auth
+
+    server = Endpoint(world_path, credentials={KEY: SECRET}).start()
+    try:
+        kms = client(server)
+        assert kms.list_keys()["Keys"]
+        when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=offset_minutes)
+        monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: when.replace(tzinfo=None))
+        with pytest.raises(botocore.exceptions.ClientError) as caught:
+            kms.list_keys()
+        error = caught.value.response["Error"]
+        stamp = when.strftime("%Y%m%dT%H%M%SZ")
+        sign = "-" if offset_minutes < 0 else "+"
+        assert error["Code"] == "InvalidSignatureException"
+        assert re.fullmatch(re.escape(text.format(stamp=stamp)) + rf" \d{{8}}T\d{{6}}Z \(\d{{8}}T\d{{6}}Z {re.escape(sign)} "
+                            r"15 min\.\)", error["Message"]), error["Message"]
+        when = datetime.datetime(2015, 8, 30, 12, 36, tzinfo=datetime.timezone.utc)  # the lambda reads it
+        with pytest.raises(botocore.exceptions.ClientError) as caught:
+            kms.list_keys()
+        assert caught.value.response["Error"]["Message"].startswith(
+            "Signature expired: 20150830T123600Z is now earlier than ")
+    finally:
+        server.stop()
+
+
+def test_the_signature_date_is_real_time_even_in_a_world_frozen_in_the_past(world_path, store):
+    """The client signs with its own clock; a lab's world may stand still years ago."""
+    from hsmshell.world import clock
+
+    with store.transaction() as world:
+        world.clock.frozen_at = 1440938160.0  # 2015-08-30T12:36:00Z
+        assert clock.now(world) == 1440938160.0
+    server = Endpoint(world_path, credentials={KEY: SECRET}).start()
+    try:
+        assert client(server).describe_custom_key_stores(CustomKeyStoreId=STORE_ID)["CustomKeyStores"]
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("host, status", [
+    (None, 200), ("127.0.0.1:{port}", 200), ("localhost:{port}", 200), ("LOCALHOST", 200), ("127.0.0.1", 200),
+    ("evil.example:{port}", 421), ("evil.example", 421), ("127.0.0.1:1", 421), ("localhost.evil.example:{port}", 421),
+    ("10.1.2.3:{port}", 421),
+])
+def test_only_requests_for_this_endpoint_are_served_against_dns_rebinding(endpoint, host, status):
+    extra = f"Host: {host.format(port=endpoint.port)}\r\n" if host else ""
+    received = exchange(endpoint, list_keys(extra))
+    assert received.startswith(f"HTTP/1.1 {status} ".encode()), received[:300]
+    if status != 200:
+        body = json.loads(received.partition(b"\r\n\r\n")[2])
+        assert body["__type"] == "BadRequestException" and "DNS rebinding" in body["message"]
+
+
+def test_bound_to_every_address_any_ip_is_served_but_no_other_name(world_path):
+    server = Endpoint(world_path, host="0.0.0.0").start()
+    try:
+        with_host = lambda host: exchange(server, list_keys(f"Host: {host}\r\n"))  # noqa: E731
+        assert with_host(f"10.1.2.3:{server.port}").startswith(b"HTTP/1.1 200 ")
+        assert with_host(f"[::1]:{server.port}").startswith(b"HTTP/1.1 200 ")
+        assert with_host(f"localhost:{server.port}").startswith(b"HTTP/1.1 200 ")
+        assert with_host(f"evil.example:{server.port}").startswith(b"HTTP/1.1 421 ")
+        assert with_host("10.1.2.3:1").startswith(b"HTTP/1.1 421 ")
+    finally:
+        server.stop()
+
+
+def test_a_stop_signal_while_a_connection_is_handed_to_its_thread_stops_the_server(world_path, monkeypatch):
+    """`serve` turns SIGTERM into KeyboardInterrupt, which can arrive while the accepting thread
+    waits for a new connection's thread to start.  Once that was taken for a failed start: the
+    slot was given back twice, the ValueError swallowed by socketserver, and the server went on."""
+    import socket
+    import threading
+
+    server = Endpoint(world_path)
+    start = threading.Thread.start
+
+    def started_then_interrupted(thread):
+        start(thread)
+        thread.join(10)  # the connection is served (the client has gone) and its slot given back
+        raise KeyboardInterrupt
+
+    try:
+        socket.create_connection((server.host, server.port), timeout=10).close()
+        monkeypatch.setattr(threading.Thread, "start", started_then_interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            server.httpd._handle_request_noblock()  # socketserver's own step, as serve_forever takes it
+    finally:
+        monkeypatch.undo()
+        server.stop()

@@ -73,7 +73,9 @@ AUTHORIZATION = st.sampled_from([
     "AWS4-HMAC-SHA256 Credential=/, SignedHeaders=, Signature="]) | st.text(max_size=40)
 BODIES = (st.binary(max_size=300) | st.sampled_from([b"", b"{}", b"[]", b"null", b"1", b'"x"', b"{", b'{"a":',
                                                      b"\xff\xfe{}", b"[" * 5000 + b"]" * 5000,
-                                                     b'{"KeyId":' * 3000 + b"1" + b"}" * 3000])
+                                                     b'{"KeyId":' * 3000 + b"1" + b"}" * 3000,
+                                                     b'{"Limit": NaN}', b'{"KeyId": Infinity}', b"[-Infinity]",
+                                                     b'{"Limit": 1e400}'])
           | values.map(lambda v: json.dumps(v).encode()))
 
 
@@ -97,7 +99,8 @@ def raw_requests(draw) -> tuple[str, dict[str, str], bytes]:
 def content_length(body: bytes):
     """The Content-Length to send: mostly the truth, sometimes a lie or nonsense."""
     return st.sampled_from([str(len(body)), str(len(body)), str(len(body)), None, "-1", "abc", "1e3", " 5",
-                            str(10 ** 12), str(2 ** 64), str(1024 * 1024 + 1), str(len(body) + 7)])
+                            str(10 ** 12), str(2 ** 64), str(1024 * 1024 + 1), str(len(body) + 7),
+                            "9" * 5000, "\udcb2"])  # \udcb2: the byte 0xb2, "²" in Latin-1
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +118,7 @@ def server(template_world, tmp_path_factory):
     log.seek(0)
     output = log.read()
     assert "Traceback" not in output and "Exception" not in output, output[-3000:]
+    assert "\x1b" not in output and "\x07" not in output  # no escape sequence reaches the operator's terminal
     assert '"POST / HTTP/1.1"' in output  # the log was written, and read here
     open_store(folder / "world.yaml").read()  # loads, settles and validates
     Store(folder / "world.yaml").read()
@@ -197,6 +201,32 @@ def test_requests_the_fuzzing_found(server, method, body, status, code):
     headers = {"X-Amz-Target": "TrentService.DescribeKey", "Authorization": SIGNED}
     answer, _, payload = send(server[0], method, headers, body, str(len(body)))
     assert (answer, json.loads(payload)["__type"]) == (status, code)
+
+
+@pytest.mark.parametrize("body, status", [
+    (b'{"KeyId": NaN}', 400), (b'{"KeyId": "x", "GrantTokens": [Infinity]}', 400),  # once 500s
+], ids=["nan", "infinity"])
+def test_numbers_json_has_not_are_refused(server, body, status):
+    headers = {"X-Amz-Target": "TrentService.DescribeKey", "Authorization": SIGNED}
+    answer, _, payload = send(server[0], "POST", headers, body, str(len(body)))
+    assert (answer, json.loads(payload)["__type"]) == (status, "SerializationException")
+
+
+@pytest.mark.parametrize("length, status", [("9" * 5000, 413), ("\udcb2", 400)], ids=["5000-digits", "superscript"])
+def test_content_lengths_that_once_closed_the_connection_unanswered(server, length, status):
+    headers = {"X-Amz-Target": "TrentService.ListKeys", "Authorization": SIGNED}
+    assert send(server[0], "POST", headers, b"{}", length)[0] == status
+
+
+def test_a_request_line_holding_escape_sequences(server):
+    """Answered, and logged with its control characters escaped (the fixture reads the log)."""
+    with socket.create_connection(("127.0.0.1", server[0]), timeout=30) as sock:
+        sock.sendall(b"POST /\x1b]2;owned\x07\x1b[2J HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n"
+                     b"X-Amz-Target: TrentService.ListKeys\r\nAuthorization: " + SIGNED.encode() + b"\r\n\r\n{}")
+        sock.shutdown(socket.SHUT_WR)
+        response = http.client.HTTPResponse(sock, method="POST")
+        response.begin()
+        assert response.status == 200
 
 
 @pytest.mark.parametrize("params, code", [

@@ -11,7 +11,6 @@ import subprocess
 import pytest
 
 ADMIN = "aws-cloudhsm>loginHSM CO admin co12345\n"
-KMSUSER = "Command: loginHSM -u CU -s kmsuser -p kmsPswd\n"
 
 
 def run(tmp_path, body: str, home) -> subprocess.CompletedProcess:
@@ -33,8 +32,6 @@ WRITERS = {
     "cmu findAllKeys": ADMIN + "aws-cloudhsm>findAllKeys 3 0 {target}\n",
     "cmu getCert": "aws-cloudhsm>server 0\nserver0>getCert {target} 4\n",
     "kmu getCert": "Command: getCert -f {target} -s 4\n",
-    "kmu exSymKey": KMSUSER + "Command: exSymKey -k 262150 -w 262151 -out {target}\n",
-    "kmu getAttribute": "Command: getAttribute -o 262150 -a 512 -out {target}\n",
 }
 
 

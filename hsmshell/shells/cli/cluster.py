@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import files
 from ...cloudhsm.nodes import answers
 from . import texts
 from .declare import Opt
@@ -86,12 +87,11 @@ def _anchor(cluster, anchor) -> dict:
 @command("cluster mtls register-trust-anchor", "Register a trust anchor for mtls",
          Opt("path", "Filepath of trust anchor to register", "PATH", required=True))
 def register_trust_anchor(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
-    from pathlib import Path
 
     from ...cloudhsm import mtls
 
     try:
-        pem = Path(values["path"]).read_bytes()
+        pem = files.read_bytes(values["path"])
     except OSError as exc:
         raise Failure(texts.FILE_UNREADABLE.format(values["path"], exc.strerror or exc)) from None
     return _mtls(cli, values, lambda cluster, session: {

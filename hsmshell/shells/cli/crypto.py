@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 from typing import Any
 
+from ... import files
 from ...cloudhsm.references import reference
 from . import texts
 from .declare import Opt
@@ -31,7 +31,7 @@ MECHANISMS = {"ecdsa": "ECDSA", "rsa-pkcs": "RSA-PKCS", "rsa-pkcs-pss": "RSA-PKC
 def _bytes(values: dict[str, Any], path_opt: str, b64_opt: str) -> bytes:
     if values.get(path_opt) is not None:
         try:
-            return Path(values[path_opt]).read_bytes()
+            return files.read_bytes(values[path_opt])
         except OSError as exc:
             raise Failure(texts.FILE_UNREADABLE.format(values[path_opt], exc.strerror or exc)) from None
     try:

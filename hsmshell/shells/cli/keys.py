@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import files
 from ...cloudhsm import availability, named_attributes, roles
 from ...cloudhsm.nodes import answers, find_user
 from ...cloudhsm.references import reference
@@ -429,13 +430,12 @@ def generate_ec(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
          Opt("key-type-class", "Key type and class of the imported key", "KEY_TYPE_CLASS", required=True,
              choices=(("ec-public", ""), ("rsa-public", ""))), ATTRIBUTES)
 def import_pem(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
-    from pathlib import Path
 
     from ...cloudhsm import attributes as attr
     from ...cloudhsm import crypto, keys
 
     try:
-        data = Path(values["path"]).read_bytes()
+        data = files.read_bytes(values["path"])
     except OSError as exc:
         raise Failure(texts.FILE_UNREADABLE.format(values["path"], exc.strerror or exc)) from None
     try:
@@ -463,7 +463,6 @@ def import_pem(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
          Opt("path", "Filepath to write the key file to", "PATH", required=True),
          key_filter(what="a matching key to generate a file for"))
 def generate_file(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
-    from pathlib import Path
 
     from ...cloudhsm import attributes as attr
     from ...cloudhsm import crypto, keyfiles, keys
@@ -486,7 +485,7 @@ def generate_file(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
             except keys.Refused:  # GAP: a reference PEM is made for RSA keys only, as getCaviumPrivKey
                 raise Failure(texts.INVALID_KEY_FOR_OPERATION) from None
     try:
-        Path(values["path"]).write_bytes(data)
+        files.write(values["path"], data, private=True)
     except OSError as exc:
         raise Failure(texts.FILE_UNWRITABLE.format(values["path"], exc.strerror or exc)) from None
     return {"message": "Successfully generated key file"}  # GAP: the success text is not documented

@@ -12,9 +12,9 @@ interactive session; each single-command process is a new login).
 
 from __future__ import annotations
 
+from ... import files
 import base64
 import json
-from pathlib import Path
 from typing import Any
 
 from . import texts
@@ -51,7 +51,7 @@ def approve(cli: CloudHsmCli, world, hsms, path: str | None) -> None:
     from ...cloudhsm import quorum
 
     try:
-        body = json.loads(Path(path).read_text())
+        body = json.loads(files.read_text(path))
         token = base64.b64decode(body["token"])
         approvals = [(quorum.CO_APPROVER, s["username"], base64.b64decode(s["signature"]))
                      for s in body.get("signatures", [])]
@@ -115,7 +115,7 @@ def generate(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
             "approval_data": base64.b64encode(f"{session.user_name}:{service}".encode()).decode(),
             "token": base64.b64encode("".join(texts_of).encode()).decode(), "signatures": []}
     try:
-        Path(values["token"]).write_text(json.dumps(body, indent=2) + "\n")
+        files.write(values["token"], json.dumps(body, indent=2) + "\n")
     except OSError as exc:
         raise Failure(texts.FILE_UNWRITABLE.format(values["token"], exc.strerror or exc)) from None
     return {"filepath": values["token"]}

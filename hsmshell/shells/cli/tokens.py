@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
+from ... import files
 from ...cloudhsm import two_factor
 from ...world.model import Hsm, World
 from . import texts
@@ -23,14 +23,14 @@ def write(path: str, factors: dict[str, two_factor.SecondFactor]) -> None:
     body = {"version": "2.0", "tokens": [{"unsigned": base64.b64encode(f.digest).decode(), "signed": ""}
                                          for f in factors.values()]}
     try:
-        Path(path).write_text(json.dumps(body, indent=2) + "\n")
+        files.write(path, json.dumps(body, indent=2) + "\n")
     except OSError as exc:
         raise Failure(texts.FILE_UNWRITABLE.format(path, exc.strerror or exc)) from None
 
 
 def read_signed(path: str, factors: dict[str, two_factor.SecondFactor]) -> None:
     try:
-        body = json.loads(Path(path).read_text())
+        body = json.loads(files.read_text(path))
         signed = {t["unsigned"]: t["signed"] for t in body["tokens"]}
     except OSError as exc:
         raise Failure(texts.FILE_UNREADABLE.format(path, exc.strerror or exc)) from None

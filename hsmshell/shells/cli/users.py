@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import files
 from ...cloudhsm import cluster_users, roles
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.nodes import find_user
@@ -197,11 +198,10 @@ def user_change_mfa(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
 
 
 def _public_key(cli: CloudHsmCli) -> str:
-    from pathlib import Path
 
     path = (cli.console.read_line(texts.PUBLIC_KEY_PATH) or "").strip()
     try:
-        return Path(path).read_text()
+        return files.read_text(path)
     except OSError as exc:
         raise Failure(texts.FILE_UNREADABLE.format(path, exc.strerror or exc)) from None
 
@@ -212,14 +212,13 @@ def _public_key(cli: CloudHsmCli) -> str:
 def user_change_quorum_register(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
     """Registers the logged-in user's quorum key: the signed token is a token file from
     `quorum token-sign generate --service registration`, signed with the key's private half."""
-    from pathlib import Path
 
     from ...cloudhsm import quorum
     from . import tokens
 
     try:
-        pem = Path(values["public-key"]).read_bytes()
-        signed = Path(values["signed-token"]).read_text()
+        pem = files.read_bytes(values["public-key"])
+        signed = files.read_text(values["signed-token"])
     except OSError as exc:
         raise Failure(texts.FILE_UNREADABLE.format(exc.filename, exc.strerror or exc)) from None
     with cli.store.transaction() as world:

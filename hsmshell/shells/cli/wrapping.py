@@ -6,6 +6,7 @@ import base64
 from pathlib import Path
 from typing import Any
 
+from ... import files
 from ...cloudhsm.references import reference
 from . import texts
 from .declare import Opt
@@ -62,7 +63,7 @@ def _wrap(mechanism: str):
                 "wrapping_key_reference": reference(wrapping.handle)}
         if values.get("path"):
             try:
-                Path(values["path"]).write_bytes(wrapped)
+                files.write(values["path"], wrapped, private=True)
             except OSError as exc:
                 raise Failure(texts.FILE_UNWRITABLE.format(values["path"], exc.strerror or exc)) from None
             data["wrapped_key_data"] = values["path"]  # GAP: what is shown when written to a file
@@ -79,7 +80,7 @@ def _unwrap(mechanism: str):
 
         if values.get("data-path"):
             try:
-                wrapped = Path(values["data-path"]).read_bytes()
+                wrapped = files.read_bytes(values["data-path"])
             except OSError as exc:
                 raise Failure(texts.FILE_UNREADABLE.format(values["data-path"], exc.strerror or exc)) from None
         else:

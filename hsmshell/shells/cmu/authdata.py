@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from pathlib import Path
 
+from ... import files
 from ...cloudhsm import two_factor
 from ...cloudhsm.two_factor import SecondFactor
 from .shell import CloudHsmMgmtUtil
@@ -29,7 +29,7 @@ def exchange(shell: CloudHsmMgmtUtil, path: str, *, with_public_key: bool):
                "Data": [{"HsmId": hsm_id, "Digest": base64.b64encode(digest).decode()}
                         for hsm_id, digest in digests.items()]}
     try:
-        Path(path).write_text(json.dumps(request, indent=4) + "\n")
+        files.write(path, json.dumps(request, indent=4) + "\n")
     except (OSError, ValueError) as exc:
         shell.file_error("write", path, exc)
         return None
@@ -43,7 +43,7 @@ def exchange(shell: CloudHsmMgmtUtil, path: str, *, with_public_key: bool):
         return None
     signed_file = answer.strip() or path
     try:
-        return _answer(Path(signed_file).read_text(errors="replace"), digests, with_public_key)
+        return _answer(files.read_text(signed_file, errors="replace"), digests, with_public_key)
     except AuthdataError as exc:
         shell.error(f"{signed_file}: {exc}")
     except (OSError, ValueError) as exc:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.nodes import answers
+from ... import files
 from .shell import PORT, CloudHsmMgmtUtil, command
 from .syntax import DIGITS, Arg
 
@@ -98,7 +97,7 @@ def get_cert(shell: CloudHsmMgmtUtil, args: dict) -> None:
         shell.line("getCert failed")
         return
     try:
-        Path(args["file"]).write_text(pem)
+        files.write(args["file"], pem, private=True)
     except OSError as exc:
         shell.error(f"Cannot write {args['file']}: {exc.strerror}")
         return

@@ -3,8 +3,8 @@ listAttributes, setAttribute, shareKey and (server mode) syncKey.  Each reports 
 
 from __future__ import annotations
 
-from pathlib import Path
 
+from ... import files
 from ...cloudhsm import attributes as attr
 from ...cloudhsm import keys, sharing, sync
 from ...cloudhsm import returncodes as rc
@@ -24,7 +24,7 @@ def _deliver(shell: CloudHsmMgmtUtil, lines: list[str], output_file: str | None)
             shell.line(line)
         return
     try:
-        Path(output_file).write_text("".join(line + "\n" for line in lines))
+        files.write(output_file, "".join(line + "\n" for line in lines))
     except OSError as exc:
         shell.error(f"Cannot write {output_file}: {exc.strerror}")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ... import files
 from ...cloudhsm import quorum
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.nodes import answers
@@ -28,11 +29,11 @@ def _per_server(shell: CloudHsmMgmtUtil, action) -> list:
          Arg("public_key", "public-key"))
 def register_quorum_pub_key(shell: CloudHsmMgmtUtil, args: dict) -> None:
     user_type, name = args["user_type"], args["user_name"]
-    files = [args["token"], args["signature"], args["public_key"]]
+    names = [args["token"], args["signature"], args["public_key"]]
     try:
-        token, signature, public_pem = (Path(f).read_bytes() for f in files)
+        token, signature, public_pem = (files.read_bytes(name) for name in names)
     except (OSError, ValueError) as exc:
-        shell.file_error("read", " ".join(files), exc)
+        shell.file_error("read", " ".join(names), exc)
         return
     if not quorum.check_registration(token, signature, public_pem):
         # GAP: undocumented; the token must be signed (SHA256, PKCS#1) by an RSA-2048 key.
@@ -90,7 +91,7 @@ def get_token(shell: CloudHsmMgmtUtil, args: dict) -> None:
             # The approvers sign one file holding every HSM's token; written before the world
             # is, so a file that cannot be written issues no tokens.
             if any(text for *_, text in issued):
-                Path(token_file).write_text("".join(text for *_, text in issued if text))
+                files.write(token_file, "".join(text for *_, text in issued if text))
     except (OSError, ValueError) as exc:
         shell.file_error("write", token_file, exc)
         return
@@ -103,9 +104,9 @@ def get_token(shell: CloudHsmMgmtUtil, args: dict) -> None:
 @command("approveToken", "Approves an MxN service with the approvers' signatures", Arg("file", "approval file"))
 def approve_token(shell: CloudHsmMgmtUtil, args: dict) -> None:
     try:
-        approval = read_approval_file(Path(args["file"]))
-        token_file = Path(approval.token_file).read_bytes()
-        signatures = [(kind, name, Path(path).read_bytes()) for kind, name, path in approval.approvers]
+        approval = read_approval_file(args["file"])
+        token_file = files.read_bytes(approval.token_file)
+        signatures = [(kind, name, files.read_bytes(path)) for kind, name, path in approval.approvers]
     except ApprovalFileError as exc:
         shell.error(f"{args['file']}: {exc}")
         return
@@ -154,12 +155,12 @@ class Approval:
     approvers: list[tuple[int, str, str]]  # (approver type, name, signature file)
 
 
-def read_approval_file(path: Path) -> Approval:
+def read_approval_file(path: str) -> Approval:
     """The token approval file: `Key = value;` statements, `#` comments
     (quorum-authentication-crypto-officers.md).  GAP: relative paths in it are taken from the
     current directory, as CMU's own file arguments are."""
     statements: list[tuple[str, str]] = []
-    for number, raw in enumerate(path.read_text(errors="replace").splitlines(), 1):
+    for number, raw in enumerate(files.read_text(path, errors="replace").splitlines(), 1):
         text = raw.split("#", 1)[0].strip()
         if not text:
             continue

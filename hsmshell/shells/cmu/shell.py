@@ -157,10 +157,12 @@ class CloudHsmMgmtUtil(Shell):
 
     def choose(self, prompt: str, letters: str, invalid: str | None = None) -> str | None:
         """Ask until one of `letters` is typed (GAP: upper or lower case alike for R/I/A and
-        R/B/I, whose handling of other answers is undocumented).  None at end of input."""
+        R/B/I, whose handling of other answers is undocumented).  None at end of input or Ctrl-C."""
         while True:
             answer = self.console.read_line(prompt)
-            if answer is None:
+            # GAP: Ctrl-C is undocumented; it ends the real tool (SIGINT), so the command is not
+            # performed.  Here it ends the question and the command, as the end of input does.
+            if answer is None or getattr(self.console, "interrupted", False):
                 self.line()
                 return None
             answer = answer.strip()

@@ -8,13 +8,13 @@ getting-started and KMS pages show them flush left: documentation formatting).
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.keys import Refused
 from ...cloudhsm.nodes import daemon_nodes, daemon_reaches_hsm
 from ...world.model import Cluster, Hsm, Session, World
 from ...world.store import Store
+from ... import files
 from ..console import Console
 from ..engine import Command, CommandTable, Shell
 from . import singlecmd
@@ -172,7 +172,7 @@ class KeyMgmtUtil(Shell):
     # GAP: the tool's texts for files it cannot read or write are undocumented.
     def read_file(self, path) -> bytes | None:
         try:
-            return Path(str(path)).read_bytes()
+            return files.read_bytes(str(path))
         except OSError as exc:
             self.line()
             self.line(f"\tError: cannot read file {path}: {exc.strerror or exc}")
@@ -180,8 +180,9 @@ class KeyMgmtUtil(Shell):
             return None
 
     def write_file(self, path, data: bytes) -> bool:
+        """Each file key_mgmt_util writes holds a key, or is about one: created 0600."""
         try:
-            Path(str(path)).write_bytes(data)
+            files.write(str(path), data, private=True)
         except OSError as exc:
             self.line()
             self.line(f"\tError: cannot write file {path}: {exc.strerror or exc}")
