@@ -3,6 +3,8 @@ listAttributes, setAttribute, shareKey and (server mode) syncKey.  Each reports 
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 from ...cloudhsm import attributes as attr
@@ -32,6 +34,8 @@ def _deliver(shell: CloudHsmMgmtUtil, lines: list[str], output_file: str | None)
         Path(output_file).write_text("".join(line + "\n" for line in lines))
     except OSError as exc:
         shell.error(f"Cannot write {output_file}: {exc.strerror}")
+    except ValueError:  # a NUL byte in the name: the system refuses it as an invalid argument
+        shell.error(f"Cannot write {output_file}: {os.strerror(errno.EINVAL)}")
 
 
 def _failure(command: str, server, code: rc.ReturnCode) -> list[str]:
