@@ -95,6 +95,14 @@ EXCLUDED_OPERATORS = [
 # Survivors that change no behaviour: (module, operator, the mutated source line as written,
 # why no test can tell).  Matched on the line's text, so they survive edits elsewhere.
 EQUIVALENT: list[tuple[str, str, str, str]] = [
+    ("hsmshell/testing/match.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def match_line(expected: str, actual: str, variables: dict[str, str], *, exact: bool) -> dict | None:",
+     "`*` to `/` in a signature: every caller passes the first three by position and `exact` by keyword, "
+     "which both signatures accept"),
+    ("hsmshell/testing/match.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def compare(expected: list[str], actual: list[str], variables: dict[str, str], *, exact: bool) -> Comparison:",
+     "`*` to `/` in a signature: every caller passes the first three by position and `exact` by keyword, "
+     "which both signatures accept"),
 ]
 
 
@@ -164,10 +172,27 @@ def run(module: str) -> None:
     print(f"{module}: {time.monotonic() - start:.0f} s of mutants", flush=True)
 
 
+def again(module: str) -> None:
+    """The survivors of the module's session run again, with the tests as they are now (after a
+    test was added to kill them)."""
+    from cosmic_ray.mutating import mutate_and_test
+    from cosmic_ray.work_db import WorkDB, use_db
+
+    config, session = session_paths(module)
+    seconds = baseline(module)
+    write_config(module, timeout=max(30.0, 4 * seconds))
+    survivors = [item for outcome, item, _ in results(module) if outcome == "survived"]
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        for item in survivors:
+            db.set_result(item.job_id, mutate_and_test(item.mutations, "nice -n 19 " + test_command(module),
+                                                       max(30.0, 4 * seconds)))
+    print(f"{module}: {len(survivors)} survivors run again", flush=True)
+
+
 # -- reading the sessions --------------------------------------------------------------------
 
 def results(module: str):
-    """(outcome, mutation, diff) of every mutant of the module's session; outcome is killed,
+    """(outcome, work item, diff) of every mutant of the module's session; outcome is killed,
     survived, equivalent, skipped, incompetent or pending."""
     from cosmic_ray.work_db import WorkDB, use_db
     from cosmic_ray.work_item import TestOutcome, WorkerOutcome
@@ -175,25 +200,27 @@ def results(module: str):
     _, session = session_paths(module)
     if not session.exists():
         return
-    lines = (ROOT / module).read_text().splitlines()
     with use_db(str(session), WorkDB.Mode.open) as db:
         done = {item.job_id: (item, result) for item, result in db.completed_work_items}
         for item in db.work_items:
-            mutation = item.mutations[0]
             if item.job_id not in done:
-                yield "pending", mutation, ""
+                yield "pending", item, ""
                 continue
             result = done[item.job_id][1]
             if result.worker_outcome == WorkerOutcome.SKIPPED:
-                yield "skipped", mutation, ""
+                yield "skipped", item, ""
             elif result.worker_outcome != WorkerOutcome.NORMAL or result.test_outcome == TestOutcome.INCOMPETENT:
-                yield "incompetent", mutation, result.diff or result.output or ""
+                yield "incompetent", item, result.diff or result.output or ""
             elif result.test_outcome == TestOutcome.KILLED:
-                yield "killed", mutation, ""
+                yield "killed", item, ""
             else:
-                line = lines[mutation.start_pos[0] - 1].strip()
-                why = equivalent(module, mutation.operator_name, line)
-                yield ("equivalent" if why else "survived"), mutation, why or result.diff
+                why = equivalent(module, item.mutations[0].operator_name, _mutated_line(result.diff or ""))
+                yield ("equivalent" if why else "survived"), item, why or result.diff
+
+
+def _mutated_line(diff: str) -> str:
+    """The source line a mutant changed, as written (the module on disk may be a mutant now)."""
+    return next((l[1:].strip() for l in diff.splitlines() if l.startswith("-") and not l.startswith("---")), "")
 
 
 def equivalent(module: str, operator: str, line: str) -> str | None:
@@ -205,8 +232,9 @@ def report(modules: list[str]) -> None:
     survivors: list[str] = []
     for module in modules:
         counts = {k: 0 for k in ("killed", "survived", "equivalent", "incompetent", "skipped", "pending")}
-        for outcome, mutation, detail in results(module):
+        for outcome, item, detail in results(module):
             counts[outcome] += 1
+            mutation = item.mutations[0]
             if outcome == "survived":
                 survivors.append(f"{module}:{mutation.start_pos[0]}  {mutation.operator_name} "
                                  f"(occurrence {mutation.occurrence})\n{_diff_body(detail)}")
@@ -270,6 +298,8 @@ def main() -> None:
     parser.add_argument("modules", nargs="*", help="modules to mutate (default: every module in TESTS)")
     parser.add_argument("--report", action="store_true", help="print what the sessions found, run nothing")
     parser.add_argument("--plan", action="store_true", help="count mutants and time each module's tests")
+    parser.add_argument("--again", action="store_true",
+                        help="run the survivors of the sessions again (after adding tests), then report")
     args = parser.parse_args()
     modules = args.modules or list(TESTS)
     unknown = [m for m in modules if m not in TESTS]
@@ -279,8 +309,10 @@ def main() -> None:
     if args.plan:
         plan(modules)
         return
-    if not args.report:
-        for module in modules:
+    for module in modules:
+        if args.again:
+            again(module)
+        elif not args.report:
             run(module)
     report(modules)
 

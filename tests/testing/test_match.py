@@ -37,6 +37,7 @@ def test_glob_is_the_whole_line_with_escapes_and_literal_variables():
     assert match("Node id ? (glob)", "Node id 22") is None
     assert match("Node id * (glob)", "the Node id 2") is None
     assert match(r"a\*b (glob)", "a*b") == {} and match(r"a\*b (glob)", "axxb") is None
+    assert match(r"a\*b (glob)", "a*xb") is None and match(r"a\?b (glob)", "a?xb") is None  # escaped once
     assert match("a.b (glob)", "axb") is None  # what is not * or ? is itself
     assert match("f <v> (glob)", "f x*", {"v": "x*"}) == {}
     assert match("f <v> (glob)", "f xyz", {"v": "x*"}) is None
@@ -112,6 +113,8 @@ def test_a_failed_comparison_shows_the_actual_lines_and_keeps_what_matched():
     assert found.lines == ["a", "", "", "b", "c"]  # blank lines of the file are kept where they were
     found = compare(["a", "b"], ["a", "", "b", "c"], {}, exact=True)
     assert found.lines == ["a", "", "b", "c"]
+    found = compare(["a", "x* (glob)", "b"], ["a", "xyz", "c"], {}, exact=False)
+    assert found.lines == ["a", "x* (glob)", "c"]  # a matcher that holds keeps its line in a changed block
     found = compare(["a", "b", "q"], ["z", "a", "b"], {}, exact=False)
     assert found.lines == ["z", "a", "b"]
 
@@ -120,6 +123,7 @@ def test_written_escapes_what_a_file_cannot_show():
     assert written("plain\tline") == "plain\tline"
     assert written("bell\x07") == "bell\\x07 (esc)"
     assert written("del\x7f") == "del\\x7f (esc)"
+    assert written("bell\x07 é € (re)") == "bell\\x07 é € (re) (esc)"  # only what a file cannot show
     assert written("a\\b\x1b") == "a\\\\b\\x1b (esc)"
     assert written("looks like (re)") == "looks like (re) (esc)"
     assert written("looks like (glob)") == "looks like (glob) (esc)"
