@@ -19,6 +19,7 @@ that was stopped goes on where it stopped (delete a session to start that module
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import re
@@ -103,6 +104,11 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "def compare(expected: list[str], actual: list[str], variables: dict[str, str], *, exact: bool) -> Comparison:",
      "`*` to `/` in a signature: every caller passes the first three by position and `exact` by keyword, "
      "which both signatures accept"),
+    ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
+     "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
+    ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",
+     'if c == "\\\\" and i + 1 < len(pattern):',
+     "inside the loop i < len(pattern), so i + 1 is never more than len(pattern)"),
 ]
 
 
@@ -200,6 +206,7 @@ def results(module: str):
     _, session = session_paths(module)
     if not session.exists():
         return
+    annotations = _annotations(module)
     with use_db(str(session), WorkDB.Mode.open) as db:
         done = {item.job_id: (item, result) for item, result in db.completed_work_items}
         for item in db.work_items:
@@ -214,8 +221,29 @@ def results(module: str):
             elif result.test_outcome == TestOutcome.KILLED:
                 yield "killed", item, ""
             else:
-                why = equivalent(module, item.mutations[0].operator_name, _mutated_line(result.diff or ""))
+                mutation = item.mutations[0]
+                why = equivalent(module, mutation.operator_name, _mutated_line(result.diff or "")) or next(
+                    ("in an annotation, which nothing evaluates" for start, end in annotations
+                     if start <= tuple(mutation.start_pos) and tuple(mutation.end_pos) <= end), None)
                 yield ("equivalent" if why else "survived"), item, why or result.diff
+
+
+def _annotations(module: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the module's annotations are, when `from __future__ import annotations` makes them
+    strings nothing evaluates: a mutant there (`str | None` to `str & None`) changes nothing.
+    Read from the last commit, since the file on disk may be a mutant while a run goes on."""
+    source = subprocess.run(["git", "show", f"HEAD:{module}"], cwd=ROOT, capture_output=True, text=True).stdout
+    if "from __future__ import annotations" not in source:
+        return []
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = node.args
+            found += [node.returns] + [x.annotation for x in [*a.posonlyargs, *a.args, *a.kwonlyargs,
+                                                              a.vararg, a.kwarg] if x is not None]
+        elif isinstance(node, ast.AnnAssign):
+            found.append(node.annotation)
+    return [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in found if n is not None]
 
 
 def _mutated_line(diff: str) -> str:

@@ -80,6 +80,7 @@ def test_compare_tolerates_blank_lines_and_node_order_unless_exact():
     assert not compare(["a", "b"], ["b", "a"], {}, exact=False).ok  # only Node id runs are unordered
     assert not compare(["a"], ["a", "b"], {}, exact=False).ok
     assert not compare(["a", "b"], ["a"], {}, exact=True).ok
+    assert not compare(["a"], ["a", "b"], {}, exact=True).ok
     assert compare(["a", "b"], ["a", "b"], {}, exact=True).ok
 
 
@@ -113,6 +114,8 @@ def test_a_failed_comparison_shows_the_actual_lines_and_keeps_what_matched():
     assert found.lines == ["a", "", "", "b", "c"]  # blank lines of the file are kept where they were
     found = compare(["a", "b"], ["a", "", "b", "c"], {}, exact=True)
     assert found.lines == ["a", "", "b", "c"]
+    found = compare(["one", "two"], ["  one", "x", "y"], {}, exact=False)
+    assert found.lines == ["one", "x", "y"]  # lines that match once normalised are not a change
     found = compare(["a", "x* (glob)", "b"], ["a", "xyz", "c"], {}, exact=False)
     assert found.lines == ["a", "x* (glob)", "c"]  # a matcher that holds keeps its line in a changed block
     found = compare(["a", "b", "q"], ["z", "a", "b"], {}, exact=False)
@@ -121,6 +124,8 @@ def test_a_failed_comparison_shows_the_actual_lines_and_keeps_what_matched():
 
 def test_written_escapes_what_a_file_cannot_show():
     assert written("plain\tline") == "plain\tline"
+    assert written("a plain line") == "a plain line"
+    assert written("unit\x1f") == "unit\\x1f (esc)"
     assert written("bell\x07") == "bell\\x07 (esc)"
     assert written("del\x7f") == "del\\x7f (esc)"
     assert written("bell\x07 é € (re)") == "bell\\x07 é € (re) (esc)"  # only what a file cannot show
