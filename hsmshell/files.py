@@ -55,7 +55,7 @@ def place(name: str | os.PathLike, *, reading: bool = False) -> Path:
     """The path a program means by `name`; OutsideFolder (a PermissionError) when it is
     confined and the name leads outside its folder (or, for reading, a readable one)."""
     if isinstance(name, str) and "\0" in name:
-        raise OSError(errno.EINVAL, "Invalid argument (a NUL byte in a file name)", name)
+        raise OSError(errno.EINVAL, os.strerror(errno.EINVAL), name)  # what the system says of it
     where = _confinement.get()
     path = Path(name).expanduser()
     if where is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from hsmshell.services import open_store
@@ -50,7 +50,11 @@ def command_lines(draw) -> str:
     return draw(st.sampled_from([line, line, line, draw(st.text(max_size=30))])).replace("\n", " ").replace("\r", " ")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Seeded, and no example database: every run (CI's, a developer's) tries the same lines, so a
+# failure seen once is seen again.
+@seed(20261204)
+@settings(max_examples=300, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(script=st.lists(command_lines(), min_size=5, max_size=15))
 def test_no_input_line_ends_in_a_traceback(script, tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("fuzz", numbered=True)

@@ -3,7 +3,6 @@ listAttributes, setAttribute, shareKey and (server mode) syncKey.  Each reports 
 
 from __future__ import annotations
 
-
 from ... import files
 from ...cloudhsm import attributes as attr
 from ...cloudhsm import keys, sharing, sync
@@ -17,6 +16,7 @@ from .users import sync_destination
 
 KEY = Arg("handle", "key handle", NUMBER, known=KEY_HANDLE)
 
+
 def _deliver(shell: CloudHsmMgmtUtil, lines: list[str], output_file: str | None) -> None:
     """Print the lines, or write them to the optional output file instead."""
     if output_file is None:
@@ -25,7 +25,7 @@ def _deliver(shell: CloudHsmMgmtUtil, lines: list[str], output_file: str | None)
         return
     try:
         files.write(output_file, "".join(line + "\n" for line in lines))
-    except OSError as exc:
+    except OSError as exc:  # a NUL byte in the name too: an invalid argument
         shell.error(f"Cannot write {output_file}: {exc.strerror}")
 
 

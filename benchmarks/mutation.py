@@ -1,0 +1,352 @@
+"""Mutation testing of the packages that hold the rules, with cosmic-ray: a figure, not a test.
+
+    pip install -e '.[test,mutation]'
+    python benchmarks/mutation.py hsmshell/testing/match.py hsmshell/kms/custom_key_stores.py
+    python benchmarks/mutation.py                  # every module in TESTS (hours: see --plan)
+    python benchmarks/mutation.py --plan           # each module's tests and mutants, nothing run
+    python benchmarks/mutation.py --report         # what the sessions so far found, nothing run
+
+cosmic-ray changes one thing in a module at a time (a comparison, a constant, a boolean, an
+`and`), runs the tests that mirror that module (TESTS: a few seconds, not the whole suite;
+`-x`, so the first failure kills the mutant), and puts the module back.  A mutant no test
+notices is a survivor: printed as file:line, the operator and its diff, it is a change of a
+rule the tests would let through.  Kill it with a test that fails with that diff applied (by
+hand, or `cosmic-ray apply`), or, if it changes no behaviour, list it in EQUIVALENT with the
+reason.  Everything runs under `nice -n 19`; sessions are kept in build/mutation/, so a run
+that was stopped goes on where it stopped (delete a session to start that module again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "build" / "mutation"
+
+# Each mutated module and the tests that exercise its rules (tests mirror the package; a rule
+# of the HSMs is exercised through the shells, a KMS rule through the API).  kms/errors.py and
+# cloudhsmv2/errors.py hold nothing the kept operators change.
+TESTS: dict[str, list[str]] = {
+    "hsmshell/world/changes.py": ["tests/world/test_changes.py"],
+    "hsmshell/world/clock.py": ["tests/world/test_clock.py"],
+    "hsmshell/world/codec.py": ["tests/world/test_store.py", "tests/world/test_validate.py"],
+    "hsmshell/world/credentials.py": ["tests/world/test_store.py", "tests/hardening/test_secrets.py"],
+    "hsmshell/world/due.py": ["tests/world/test_clock.py", "tests/kms/test_states_table.py"],
+    "hsmshell/world/emitter.py": ["tests/world/test_emitter.py"],
+    "hsmshell/world/ids.py": ["tests/world/test_store.py", "tests/kms/test_runbook_procedures.py"],
+    "hsmshell/world/model.py": ["tests/world"],
+    "hsmshell/world/store.py": ["tests/world/test_store.py", "tests/world/test_concurrency.py",
+                                "tests/world/test_derived_cache.py"],
+    "hsmshell/world/trail_log.py": ["tests/world/test_trail_log.py"],
+    "hsmshell/world/validate.py": ["tests/world/test_validate.py", "tests/world/test_validate_user_names.py"],
+    "hsmshell/kms/backing_keys.py": ["tests/kms/test_keys.py"],
+    "hsmshell/kms/crypto.py": ["tests/kms/test_crypto.py"],
+    "hsmshell/kms/custom_key_stores.py": ["tests/kms/test_states_table.py", "tests/kms/test_store_lifecycle.py",
+                                          "tests/kms/test_custom_key_stores.py",
+                                          "tests/kms/test_connection_errors.py"],
+    "hsmshell/kms/keys.py": ["tests/kms/test_keys.py", "tests/kms/test_states_table.py"],
+    "hsmshell/kms/trail.py": ["tests/world/test_trail_log.py", "tests/kms/test_custom_key_stores.py",
+                              "tests/kms/test_keys.py"],
+    "hsmshell/cloudhsm/attributes.py": ["tests/shells/test_kmu_keys.py", "tests/shells/test_cmu.py"],
+    "hsmshell/cloudhsm/client_config.py": ["tests/cloudhsm/test_client_config.py"],
+    "hsmshell/cloudhsm/crypto.py": ["tests/shells/test_kmu_keys.py"],
+    "hsmshell/cloudhsm/keyfiles.py": ["tests/shells/test_kmu_keys.py"],
+    "hsmshell/cloudhsm/keys.py": ["tests/shells/test_kmu_find_key_users.py", "tests/shells/test_kmu_keys.py",
+                                  "tests/shells/test_kmu.py", "tests/shells/test_cmu.py"],
+    "hsmshell/cloudhsm/nodes.py": ["tests/shells/test_cmu_nodes.py"],
+    "hsmshell/cloudhsm/quorum.py": ["tests/shells/test_cmu_quorum.py"],
+    "hsmshell/cloudhsm/returncodes.py": ["tests/shells/test_cmu.py", "tests/shells/test_kmu.py"],
+    "hsmshell/cloudhsm/sessions.py": ["tests/shells/test_cmu.py", "tests/shells/test_kmu.py"],
+    "hsmshell/cloudhsm/sharing.py": ["tests/shells/test_cmu_rules.py", "tests/shells/test_cmu_output_files.py"],
+    "hsmshell/cloudhsm/sync.py": ["tests/shells/test_cmu_nodes.py", "tests/shells/test_cmu_rules.py"],
+    "hsmshell/cloudhsm/two_factor.py": ["tests/shells/test_cmu_2fa.py"],
+    "hsmshell/cloudhsm/users.py": ["tests/shells/test_cmu.py", "tests/shells/test_cmu_rules.py"],
+    "hsmshell/cloudhsmv2/backups.py": ["tests/cloudhsmv2/test_backup_retention.py",
+                                       "tests/cloudhsmv2/test_daily_backups.py"],
+    "hsmshell/cloudhsmv2/certificates.py": ["tests/cloudhsmv2/test_certificates.py",
+                                            "tests/shells/test_cmu_getcert.py"],
+    "hsmshell/cloudhsmv2/clusters.py": ["tests/cloudhsmv2/test_clusters.py"],
+    "hsmshell/cloudhsmv2/faults.py": ["tests/cloudhsmv2/test_faults.py", "tests/kms/test_connection_errors.py"],
+    "hsmshell/testing/match.py": ["tests/testing/test_match.py"],
+    "hsmshell/labs/checks.py": ["tests/labs/test_labs.py"],
+}
+
+# Operators left out: VariableReplacer/VariableInserter put random names in (noise, not rules);
+# of the binary operators only each one's opposite is kept (+ to -, * to /, ...): the other
+# nine replacements of a `+` mostly crash on strings and cost a test run each; `==` to `is` and
+# back is mostly equivalent for the strings and None a rule compares.
+EXCLUDED_OPERATORS = [
+    "core/VariableReplacer", "core/VariableInserter",
+    "core/ReplaceBinaryOperator_(?!(Add_Sub|Sub_Add|Mul_Div|Div_Mul|FloorDiv_Mul|Mod_FloorDiv|BitOr_BitAnd"
+    "|BitAnd_BitOr|BitXor_BitOr|LShift_RShift|RShift_LShift|Pow_Mul)$)",
+    "core/ReplaceComparisonOperator_(Eq|NotEq|Lt|LtE|Gt|GtE)_(Is|IsNot)$",
+    "core/ReplaceComparisonOperator_(Is|IsNot)_(Eq|NotEq|Lt|LtE|Gt|GtE)$",
+]
+
+# Survivors that change no behaviour: (module, operator, the mutated source line as written,
+# why no test can tell).  Matched on the line's text, so they survive edits elsewhere.
+EQUIVALENT: list[tuple[str, str, str, str]] = [
+    ("hsmshell/testing/match.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def match_line(expected: str, actual: str, variables: dict[str, str], *, exact: bool) -> dict | None:",
+     "`*` to `/` in a signature: every caller passes the first three by position and `exact` by keyword, "
+     "which both signatures accept"),
+    ("hsmshell/testing/match.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def compare(expected: list[str], actual: list[str], variables: dict[str, str], *, exact: bool) -> Comparison:",
+     "`*` to `/` in a signature: every caller passes the first three by position and `exact` by keyword, "
+     "which both signatures accept"),
+    *(("hsmshell/testing/match.py", f"core/ReplaceComparisonOperator_Eq_{to}",
+       'if op == "equal" or (op == "replace" and e2 - e1 == a2 - a1):',
+       f'`op {sign} "replace"`: of the other opcodes (equal, delete, insert), equal is taken before and the '
+       f"others never have blocks of equal length") for to, sign in (("LtE", "<="), ("GtE", ">="))),
+    ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
+     "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
+    ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",
+     'if c == "\\\\" and i + 1 < len(pattern):',
+     "inside the loop i < len(pattern), so i + 1 is never more than len(pattern)"),
+]
+
+
+# Plugins the mapped tests do not use: leaving them out halves pytest's start, which every
+# mutant pays.
+UNUSED_PLUGINS = ["cacheprovider", "asyncio", "hypothesispytest", "xdist", "xdist.looponfail",
+                  "textual-snapshot", "syrupy", "benchmark", "platformdirs"]
+
+
+def test_command(module: str) -> str:
+    plugins = [arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")]
+    return " ".join([sys.executable, "-m", "pytest", "-x", "-q", "--no-header", "-o", "addopts=", *plugins,
+                     *TESTS[module]])
+
+
+def session_paths(module: str) -> tuple[Path, Path]:
+    name = module.removesuffix(".py").replace("/", ".")
+    return WORK / f"{name}.toml", WORK / f"{name}.sqlite"
+
+
+def write_config(module: str, timeout: float) -> Path:
+    config, _ = session_paths(module)
+    config.write_text(  # JSON strings are TOML basic strings
+        f"[cosmic-ray]\nmodule-path = {json.dumps(module)}\ntimeout = {timeout:.0f}\n"
+        f"excluded-modules = []\ntest-command = {json.dumps(test_command(module))}\n"
+        "\n[cosmic-ray.distributor]\nname = \"local\"\n"
+        f"\n[cosmic-ray.filters.operators-filter]\nexclude-operators = {json.dumps(EXCLUDED_OPERATORS)}\n")
+    return config
+
+
+def nice(*argv: str) -> list[str]:
+    return ["nice", "-n", "19", *argv]
+
+
+def tool(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def baseline(module: str) -> float:
+    """The module's tests, unmutated: they must pass, and their time sets the timeout."""
+    start = time.monotonic()
+    done = subprocess.run(nice(*test_command(module).split()), cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{module}: its tests fail unmutated, fix them first:\n{done.stdout[-3000:]}")
+    return time.monotonic() - start
+
+
+def run(module: str) -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    config, session = session_paths(module)
+    seconds = baseline(module)
+    print(f"{module}: tests take {seconds:.1f} s unmutated ({', '.join(TESTS[module])})", flush=True)
+    write_config(module, timeout=max(30.0, 4 * seconds))
+    if not session.exists():
+        subprocess.run([tool("cosmic-ray"), "init", str(config), str(session)], cwd=ROOT, check=True)
+        subprocess.run([tool("cr-filter-operators"), str(session), str(config)], cwd=ROOT, check=True)
+    source = ROOT / module
+    original = source.read_bytes()
+    start = time.monotonic()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` puts the module back
+    try:
+        subprocess.run(nice(tool("cosmic-ray"), "exec", str(config), str(session)), cwd=ROOT, check=True)
+    finally:
+        if source.read_bytes() != original:  # stopped half-way: never leave a mutant behind
+            source.write_bytes(original)
+            print(f"{module}: restored after an interrupted run", file=sys.stderr)
+    print(f"{module}: {time.monotonic() - start:.0f} s of mutants", flush=True)
+
+
+def again(module: str) -> None:
+    """The survivors of the module's session run again, with the tests as they are now (after a
+    test was added to kill them)."""
+    from cosmic_ray.mutating import mutate_and_test
+    from cosmic_ray.work_db import WorkDB, use_db
+
+    config, session = session_paths(module)
+    seconds = baseline(module)
+    write_config(module, timeout=max(30.0, 4 * seconds))
+    survivors = [item for outcome, item, _ in results(module) if outcome == "survived"]
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        for item in survivors:
+            db.set_result(item.job_id, mutate_and_test(item.mutations, "nice -n 19 " + test_command(module),
+                                                       max(30.0, 4 * seconds)))
+    print(f"{module}: {len(survivors)} survivors run again", flush=True)
+
+
+# -- reading the sessions --------------------------------------------------------------------
+
+def results(module: str):
+    """(outcome, work item, diff) of every mutant of the module's session; outcome is killed,
+    survived, equivalent, skipped, incompetent or pending."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
+
+    _, session = session_paths(module)
+    if not session.exists():
+        return
+    annotations = _annotations(module)
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        done = {item.job_id: (item, result) for item, result in db.completed_work_items}
+        for item in db.work_items:
+            if item.job_id not in done:
+                yield "pending", item, ""
+                continue
+            result = done[item.job_id][1]
+            if result.worker_outcome == WorkerOutcome.SKIPPED:
+                yield "skipped", item, ""
+            elif result.worker_outcome != WorkerOutcome.NORMAL or result.test_outcome == TestOutcome.INCOMPETENT:
+                yield "incompetent", item, result.diff or result.output or ""
+            elif result.test_outcome == TestOutcome.KILLED:
+                yield "killed", item, ""
+            else:
+                mutation = item.mutations[0]
+                why = equivalent(module, mutation.operator_name, _mutated_line(result.diff or "")) or next(
+                    ("in an annotation, which nothing evaluates" for start, end in annotations
+                     if start <= tuple(mutation.start_pos) and tuple(mutation.end_pos) <= end), None)
+                yield ("equivalent" if why else "survived"), item, why or result.diff
+
+
+def _annotations(module: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Where the module's annotations are, when `from __future__ import annotations` makes them
+    strings nothing evaluates: a mutant there (`str | None` to `str & None`) changes nothing.
+    Read from the last commit, since the file on disk may be a mutant while a run goes on."""
+    source = subprocess.run(["git", "show", f"HEAD:{module}"], cwd=ROOT, capture_output=True, text=True).stdout
+    if "from __future__ import annotations" not in source:
+        return []
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = node.args
+            found += [node.returns] + [x.annotation for x in [*a.posonlyargs, *a.args, *a.kwonlyargs,
+                                                              a.vararg, a.kwarg] if x is not None]
+        elif isinstance(node, ast.AnnAssign):
+            found.append(node.annotation)
+    return [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in found if n is not None]
+
+
+def _mutated_line(diff: str) -> str:
+    """The source line a mutant changed, as written (the module on disk may be a mutant now)."""
+    return next((l[1:].strip() for l in diff.splitlines() if l.startswith("-") and not l.startswith("---")), "")
+
+
+def equivalent(module: str, operator: str, line: str) -> str | None:
+    return next((why for m, o, text, why in EQUIVALENT if (m, o, text) == (module, operator, line)), None)
+
+
+def report(modules: list[str]) -> None:
+    packages: dict[str, dict[str, int]] = {}
+    survivors: list[str] = []
+    for module in modules:
+        counts = {k: 0 for k in ("killed", "survived", "equivalent", "incompetent", "skipped", "pending")}
+        for outcome, item, detail in results(module):
+            counts[outcome] += 1
+            mutation = item.mutations[0]
+            if outcome == "survived":
+                survivors.append(f"{module}:{mutation.start_pos[0]}  {mutation.operator_name} "
+                                 f"(occurrence {mutation.occurrence})\n{_diff_body(detail)}")
+        if sum(counts.values()) == 0:
+            continue
+        print(f"{module:42} {_ratio(counts)}")
+        package = str(Path(module).parent) if not module.startswith("hsmshell/testing") else module
+        totals = packages.setdefault(package, {k: 0 for k in counts})
+        for k, v in counts.items():
+            totals[k] += v
+    print()
+    for package, counts in packages.items():
+        print(f"{package:42} {_ratio(counts)}")
+    if survivors:
+        print(f"\nSurviving mutants ({len(survivors)}):\n")
+        print("\n".join(survivors))
+
+
+def _ratio(c: dict[str, int]) -> str:
+    judged = c["killed"] + c["survived"]
+    ratio = f"{100 * c['killed'] / judged:5.1f}%" if judged else "    -"
+    return (f"killed {c['killed']:4}/{judged:<4} {ratio}  equivalent {c['equivalent']}  "
+            f"incompetent {c['incompetent']}  pending {c['pending']}  (operators left out: {c['skipped']})")
+
+
+def _diff_body(diff: str) -> str:
+    return "\n".join("    " + l for l in diff.splitlines() if re.match(r"[-+](?![-+]{2})", l))
+
+
+def plan(modules: list[str]) -> None:
+    """Each module's tests and their time, and how many mutants its session will run."""
+    total = 0.0
+    for module in modules:
+        seconds = baseline(module)
+        WORK.mkdir(parents=True, exist_ok=True)
+        config = write_config(module, timeout=max(30.0, 4 * seconds))
+        _, session = session_paths(module)
+        scratch = WORK / "plan.sqlite"
+        scratch.unlink(missing_ok=True)
+        subprocess.run([tool("cosmic-ray"), "init", str(config), str(scratch)], cwd=ROOT, check=True)
+        subprocess.run([tool("cr-filter-operators"), str(scratch), str(config)], cwd=ROOT, check=True)
+        mutants = sum(1 for outcome, *_ in _results_of(scratch, module) if outcome == "pending")
+        scratch.unlink()
+        # A killed mutant stops at its first failing test: about half the time of the tests.
+        total += mutants * seconds * 0.6
+        print(f"{module:42} {mutants:5} mutants, tests {seconds:5.1f} s", flush=True)
+    print(f"\nestimate: about {total / 3600:.1f} h on this machine, niced")
+
+
+def _results_of(session: Path, module: str):
+    from cosmic_ray.work_db import WorkDB, use_db
+
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        skipped = {item.job_id for item, _ in db.completed_work_items}
+        for item in db.work_items:
+            yield ("skipped" if item.job_id in skipped else "pending"), item
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", help="modules to mutate (default: every module in TESTS)")
+    parser.add_argument("--report", action="store_true", help="print what the sessions found, run nothing")
+    parser.add_argument("--plan", action="store_true", help="count mutants and time each module's tests")
+    parser.add_argument("--again", action="store_true",
+                        help="run the survivors of the sessions again (after adding tests), then report")
+    args = parser.parse_args()
+    modules = args.modules or list(TESTS)
+    unknown = [m for m in modules if m not in TESTS]
+    if unknown:
+        sys.exit(f"no tests are mapped for {', '.join(unknown)}: add them to TESTS")
+    os.chdir(ROOT)
+    if args.plan:
+        plan(modules)
+        return
+    for module in modules:
+        if args.again:
+            again(module)
+        elif not args.report:
+            run(module)
+    report(modules)
+
+
+if __name__ == "__main__":
+    main()
