@@ -7,7 +7,6 @@ without `ask` applies the expression to the world itself, secrets left out.
 
 from __future__ import annotations
 
-import copy
 import io
 import shlex
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ import jmespath
 from ..aws import cli as aws_cli
 from ..aws.dispatch import SERVICES
 from ..aws.errors import ApiError
-from ..world import codec
+from ..world import cache, codec
 from ..world.model import World
 from .definition import Check, LabError
 
@@ -73,8 +72,7 @@ def evaluate(checks: tuple[Check, ...], world: World, variables: dict[str, str])
 
 def _ask(check: Check, world: World, variables: dict[str, str]) -> Outcome:
     service, operation, params = request(substitute(check.ask, variables))
-    scratch = copy.deepcopy(world)
-    scratch.sealer = world.sealer
+    scratch = cache.copy(world)
     try:
         response = SERVICES[service](scratch, operation, params)
     except ApiError as error:

@@ -14,7 +14,7 @@ keeps a world at the HSM's full capacity (3,300 keys) small.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from .trail_log import Trail
 
@@ -57,7 +57,7 @@ class Key:
     shared_with: list[int] = field(default_factory=list)
     token: bool = True
     extractable: bool = True
-    attributes: dict[int, Any] = field(default_factory=dict)  # other OBJ_ATTR_* by id
+    attributes: dict[int, int | str] = field(default_factory=dict)  # other OBJ_ATTR_* by id
     material: str | None = None  # sealed key material; generated on first use when absent
     session_id: str | None = None  # session keys belong to one login session
     m_value: int = 0  # approvals a key's own quorum needs (KMU -m_value); 0 for none
@@ -185,8 +185,23 @@ class Due:
     """Something the real service does later, settled by the first transaction after `at`."""
 
     at: float
-    kind: str
-    args: dict[str, Any] = field(default_factory=dict)
+    kind: str  # one the services declare (due.Transition); a hand-edited unknown one is refused
+    args: dict[str, str] = field(default_factory=dict)  # the ids it acts on, by name
+
+
+class _FaultKind(TypedDict):
+    kind: str  # subnet_deleted | subnet_full | connect_error
+
+
+class Fault(_FaultKind, total=False):
+    """A fault injected by `hsmshell fault` (cloudhsmv2/faults.py).  A plain mapping in memory,
+    typed here so that a hand-edited one is checked like every other value."""
+
+    subnet_id: str
+    code: str  # a connection error code
+    until: float  # transient: ends by itself at this time
+    times: int  # the next attempts only
+    custom_key_store_id: str  # only this key store
 
 
 @dataclass
@@ -237,7 +252,7 @@ class World:
     custom_key_stores: dict[str, CustomKeyStore] = field(default_factory=dict)
     kms_keys: dict[str, KmsKey] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
-    faults: list[dict[str, Any]] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
     due: list[Due] = field(default_factory=list)
     aliases: dict[str, Alias] = field(default_factory=dict)
     # Not saved: opens sealed secrets; the store sets it from the key file beside the world.

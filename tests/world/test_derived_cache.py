@@ -1,6 +1,7 @@
 """The derived cache beside the world (`world.yaml.cache`): a new process loads the world from it
 instead of parsing the YAML, but only while it matches the YAML's bytes exactly; anything else
-(a hand edit, a torn or foreign file, another model) falls back to the YAML and rebuilds it."""
+(a hand edit, a torn or foreign file, another model, a payload that is not a world) falls back
+to the YAML and rebuilds it, and nothing in it can run code."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import os
 import stat
 
 import pytest
-import yaml
 
 from hsmshell.services import open_store
+from hsmshell.world import cache as cache_module
+from hsmshell.world import reader
 from hsmshell.world import store as store_module
 from hsmshell.world.store import Store, WorldError
 
@@ -21,13 +23,13 @@ HANDLE = 262162
 @pytest.fixture
 def parses(monkeypatch):
     calls = []
-    real_load = yaml.load
+    real_load = reader.load
 
     def counting_load(*args, **kwargs):
         calls.append(1)
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(yaml, "load", counting_load)
+    monkeypatch.setattr(reader, "load", counting_load)
     return calls
 
 
@@ -139,9 +141,9 @@ def test_a_cache_that_is_a_symlink_is_not_followed(world_path, parses, tmp_path)
 
 
 def test_a_cache_made_for_another_model_is_not_loaded(world_path, parses, monkeypatch):
-    """A model that gained or lost a field would unpickle into objects missing fields."""
+    """A model that gained or lost a field would decode into objects missing fields."""
     commit_label(world_path, "old model")
-    monkeypatch.setattr(store_module, "_schema", lambda: b"\0" * 32)
+    monkeypatch.setattr(cache_module, "schema", lambda: b"\0" * 32)
     parsed = len(parses)
     assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "old model"
     assert len(parses) == parsed + 1
