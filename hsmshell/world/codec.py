@@ -155,8 +155,8 @@ def _decode_value(tp: Any, value: Any, path: tuple, hash_password) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SchemaError(path, f"expected a number, found {_kind(value)}")
         if not -SECONDS_LIMIT <= value <= SECONDS_LIMIT:  # also NaN, which compares false
-            raise SchemaError(path, f"expected a number of seconds within ±{SECONDS_LIMIT:.0f} "
-                                    f"(the year 3000), found {value!r}")
+            raise SchemaError(path, f"expected a number of seconds between -{SECONDS_LIMIT:.0f} and "
+                                    f"{SECONDS_LIMIT:.0f} (the year 3000), found {value!r}")
         return float(value)
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):

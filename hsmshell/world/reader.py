@@ -94,7 +94,8 @@ def _check(yaml, loader, root) -> None:
         if isinstance(node, yaml.MappingNode):
             _no_duplicate_keys(yaml, loader, node)
         here = node.start_mark.line + 1
-        stack.extend((child, here, False) for child in _children(yaml, node))
+        # In the text's order, so that an anchor is met before its aliases, which YAML puts after it.
+        stack.extend((child, here, False) for child in reversed(_children(yaml, node)))
     if added > max(ALIAS_ALLOWANCE, len(size)):
         raise TextError(worst[1], f"aliases expand to {added} more values than the text holds "
                                   f"(more than {max(ALIAS_ALLOWANCE, len(size))} is refused)")

@@ -77,6 +77,33 @@ def test_after_a_run_of_transactions_that_change_nothing_a_change_is_still_writt
     assert 77 in Store(world_path).read().clusters[CLUSTER_ID].keys[262162].shared_with
 
 
+@pytest.mark.parametrize("history", ["cold", "after its own commit", "read twice"])
+def test_a_world_read_is_a_snapshot_that_no_later_transaction_changes(store, history):
+    if history == "after its own commit":
+        with store.transaction() as world:
+            world.faults.append(marker(1))
+    seen = store.read()
+    if history == "read twice":
+        assert store.read() is not seen
+    key = seen.clusters[CLUSTER_ID].keys[262162]
+    label, faults, events = key.label, list(seen.faults), len(seen.trail)
+
+    with store.transaction() as world:
+        world.region = "eu-west-1"
+        world.clusters[CLUSTER_ID].keys[262162].label = "changed later"
+        world.faults.append(marker(2))
+        world.trail.append({"eventName": "Later", "eventID": "later"})
+
+    assert seen.region == "us-west-2"
+    assert seen.clusters[CLUSTER_ID].keys[262162] is key and key.label == label
+    assert seen.faults == faults
+    assert len(seen.trail) == events
+    now = store.read()
+    assert (now.region, now.clusters[CLUSTER_ID].keys[262162].label) == ("eu-west-1", "changed later")
+    assert now.trail[-1]["eventName"] == "Later"
+    assert seen.sealer is not None and now.sealer is not None
+
+
 def test_read_only_transaction_neither_rewrites_the_file_nor_counts(store, world_path):
     before_bytes = world_path.read_bytes()
     before = identity(world_path)
