@@ -18,8 +18,9 @@ torn, unreadable or not a valid world, is ignored and rebuilt: a hand edit alway
 CloudTrail's events are appended to a log beside the world (`trail_log.py`), so a call that
 only records an event (Encrypt, Decrypt, a Describe) does not write the world.
 
-A read is a snapshot: `read()` hands out a world of its own, decoded from the cache's bytes,
-which no later transaction changes (transactions work on another).
+A read is a snapshot: `read()` hands out a world that no later transaction changes.  Once a
+read-only transaction is done, its world goes to the readers, and the next transaction works
+on a fresh one decoded from the same world packed (`cache.pack`, as the derived cache holds it).
 """
 
 from __future__ import annotations
@@ -178,10 +179,10 @@ class Store:
             pass
         raw, current = self._cache
         if self._for_reading is None or self._for_reading[0] is not raw:
+            # The transaction's world is what the file holds: hand it to the readers, and give
+            # the next transaction a fresh one decoded from it packed (a tenth of a deepcopy).
             if self._packed is None:
                 self._packed = cache.pack(current)
-                # The transaction's world is what the file holds: hand it to the readers, and
-                # give the next transaction a fresh one from the packed bytes.
             self._for_reading, self._cache, self._snapshot = (raw, current), (raw, None), None
         seen = copy.copy(self._for_reading[1])
         seen.trail = copy.deepcopy(world.trail)  # shares the logged events, which no one changes
