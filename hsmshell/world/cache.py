@@ -251,10 +251,17 @@ def _types() -> dict[str | None, type | None]:
 
 
 def _type_name(obj: Any) -> str:
-    """msgspec's hook for what it cannot encode itself: the types in the emitter's entries."""
-    if isinstance(obj, type) and _types().get(obj.__name__) is obj:
-        return obj.__name__
-    raise TypeError(f"{obj!r} cannot be written to the derived cache")
+    """msgspec's hook for what it cannot encode itself: the types in the emitter's entries
+    (called once for each entry: a dict lookup)."""
+    try:
+        return _names()[obj]
+    except (KeyError, TypeError):
+        raise TypeError(f"{obj!r} cannot be written to the derived cache") from None
+
+
+@functools.cache
+def _names() -> dict[type, str]:
+    return {tp: name for name, tp in _types().items() if tp is not None}
 
 
 def _refuse_extension(code: int, data: memoryview) -> Any:
