@@ -41,7 +41,6 @@ def _is_keyed(tp: Any) -> bool:
 
 
 INT_LIMIT = 2**63  # a signed 64-bit integer
-SECONDS_LIMIT = 32503680000.0  # 3000-01-01: past any clock a lab moves, within what dates can show
 
 
 @cache
@@ -154,9 +153,9 @@ def _decode_value(tp: Any, value: Any, path: tuple, hash_password) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SchemaError(path, f"expected a number, found {_kind(value)}")
-        if not -SECONDS_LIMIT <= value <= SECONDS_LIMIT:  # also NaN, which compares false
-            raise SchemaError(path, f"expected a number of seconds between -{SECONDS_LIMIT:.0f} and "
-                                    f"{SECONDS_LIMIT:.0f} (the year 3000), found {value!r}")
+        if not -model.SECONDS_LIMIT <= value <= model.SECONDS_LIMIT:  # also NaN, which compares false
+            raise SchemaError(path, f"expected a number of seconds between -{model.SECONDS_LIMIT:.0f} and "
+                                    f"{model.SECONDS_LIMIT:.0f} (the year 3000), found {value!r}")
         return float(value)
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):

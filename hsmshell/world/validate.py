@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from .clock import now
-from .codec import SECONDS_LIMIT
-from .model import World
+from .model import SECONDS_LIMIT, World
 
 CONNECTION_STATES = {"CONNECTED", "CONNECTING", "DISCONNECTED", "DISCONNECTING", "FAILED"}
 CONNECTION_ERROR_CODES = {

@@ -19,6 +19,7 @@ from hsmshell.services import open_store
 from hsmshell.world import cache as cache_module
 from hsmshell.world import reader
 from hsmshell.world import store as store_module
+from hsmshell.world.model import Due
 from hsmshell.world.store import Store, WorldError
 
 CLUSTER_ID = "cluster-1a23b4cdefg"
@@ -233,16 +234,32 @@ def test_a_cache_with_every_hash_right_but_no_world_inside_is_ignored(world_path
     assert len(parses) == parsed + 1
 
 
-def test_a_cache_whose_world_breaks_a_rule_is_ignored(world_path, parses):
+def _nan_clock(world):
+    world.clock.offset = math.nan
+
+
+def _fault_until_a_word(world):
+    world.faults.append({"kind": "connect_error", "code": "INTERNAL_ERROR", "until": "yesterday"})
+
+
+def _key_created_at_infinity(world):
+    next(iter(world.kms_keys.values())).creation_date = math.inf
+
+
+def _unknown_due_kind(world):
+    world.due.append(Due(at=0.0, kind="kms.explode"))
+
+
+@pytest.mark.parametrize("forge", [_nan_clock, _fault_until_a_word, _key_created_at_infinity, _unknown_due_kind])
+def test_a_cache_whose_world_breaks_a_rule_is_ignored(world_path, parses, forge):
     """A forged cache is held to the rules a YAML file is held to."""
     commit_label(world_path, "from the YAML")
-    world = Store(world_path).read()
-    world.clock.offset = math.nan
-    world.faults.append({"kind": "connect_error", "code": "INTERNAL_ERROR", "until": "yesterday"})
+    world = cache_module.copy(Store(world_path).read())
+    forge(world)
     _rewrite_cache(world_path, cache_module.pack(world), b"")
     parsed = len(parses)
-    seen = Store(world_path).read()
-    assert (seen.clock.offset, seen.faults) == (0.0, [])
+    seen = open_store(world_path).read()
+    assert seen == Store(world_path).read() and seen != world
     assert len(parses) == parsed + 1
 
 
