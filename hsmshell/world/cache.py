@@ -10,8 +10,9 @@ YAML's bytes beside it and the hash of the model's schema, and its payload has t
 header gives.  A cache that fails any check is ignored, and the YAML wins.  A cache crafted to
 pass them can only say what a crafted YAML could say, and its world is validated like one.
 
-The same bytes make private copies of the world fast: `Store.read()` hands out a world decoded
-from them, which no transaction shares (a decode is ten times faster than `copy.deepcopy`).
+The same bytes make fresh worlds fast (a decode costs a tenth of `copy.deepcopy`): once
+`Store.read()` hands a transaction's world to the readers, the next transaction works on one
+decoded from them, and `copy` gives a world to change freely (a lab's check asks of one).
 
     header   MAGIC, the schema's hash, the YAML's hash, the payload's hash, the world's length
     payload  the world (msgpack), then the emitter's remembered text (msgpack)
