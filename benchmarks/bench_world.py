@@ -15,6 +15,11 @@ What is measured (all wall time, milliseconds, median and p90):
 * cold read: the same for a command that only looks (`store.read()` on a new Store);
 * warm read: a read-only transaction on a Store that has already loaded the unchanged file
   (what a long-lived process such as a shell or the TUI pays per look);
+* read(): `store.read()`, a snapshot no later transaction changes, on a Store that has already
+  loaded the unchanged file (the TUI's poll: reads of one state share one snapshot);
+* write+read: a warm write followed by `store.read()`, what a shell command that changes the
+  world and then looks pays; less the warm write, what making a snapshot costs (packing the
+  world, and decoding a fresh one for the next transaction);
 * warm write: one key's label changed by a Store that made the previous commit itself;
 * warm event: a transaction that records one CloudTrail event and changes nothing else, on a
   Store that has already loaded the world (what the endpoint pays per Encrypt or Describe),
@@ -48,6 +53,9 @@ HANDLE = 262162
 TARGET_COMMAND_DEFAULT = 20.0  # one command, median, default world
 TARGET_READ_3300 = 100.0
 TARGET_WRITE_3300 = 150.0
+SIZES: list[tuple[str, int | str | None]] = [
+    ("default (2)", None), ("+1000 events", "trail"), ("10", 10), ("1,000", 1000), ("3,300", 3300),
+    ("16,666", 16666)]  # 3,300 keys fill an hsm1.medium; 16,666 an hsm2m.medium
 TARGET_SHELL_START = 250.0
 
 
@@ -110,6 +118,13 @@ def bench_transactions(path: Path, repeat: int) -> dict[str, list[float]]:
         with warm.transaction() as world:
             world.clusters[CLUSTER_ID].keys[HANDLE].label = f"warm-{i}"
 
+    def snapshot(i: int) -> None:
+        warm.read()
+
+    def write_and_read(i: int) -> None:
+        warm_write(i)
+        warm.read()
+
     def warm_event(i: int) -> None:
         with warm.transaction() as world:
             record_encrypt(world)
@@ -122,6 +137,8 @@ def bench_transactions(path: Path, repeat: int) -> dict[str, list[float]]:
         "warm read": timed(warm_read, repeat * 3),
         "warm write": timed(warm_write, repeat * 3),
         "warm event": timed(warm_event, repeat * 3),
+        "read()": timed(snapshot, repeat * 3),
+        "write+read": timed(write_and_read, repeat * 3),
     }
 
 
@@ -193,30 +210,29 @@ def main() -> None:
         template.mkdir()
         open_store(template / "world.yaml").create("default")
 
-        sizes: list[tuple[str, int | str | None]] = [
-            ("default (2)", None), ("+1000 events", "trail"), ("10", 10), ("1,000", 1000), ("3,300", 3300)]
-        columns = ("cold write", "cold read", "parse", "warm read", "warm write", "warm event")
+        columns = ("cold write", "cold read", "parse", "warm read", "warm write", "warm event", "read()",
+                   "write+read")
         results = {}
         print()
         header = f"{'keys/cluster':>12} {'file KB':>8} | " + " | ".join(f"{c:>15}" for c in columns)
         print(header)
         print(f"{'':>12} {'':>8} | " + " | ".join(f"{'median':>7} {'p90':>7}" for _ in columns))
         print("-" * len(header))
-        for label, keys in sizes:
+        for label, keys in SIZES:
             path = build_world(template, root / f"w{keys}", keys)
             if keys == "trail":
                 fill_trail(path)
-            figures = bench_transactions(path, repeat if keys != 3300 else max(5, repeat // 2))
+            figures = bench_transactions(path, repeat if keys not in (3300, 16666) else max(5, repeat // 2))
             results[label] = figures
             cells = " | ".join(f"{statistics.median(figures[k]):7.1f} {p90(figures[k]):7.1f}" for k in columns)
             print(f"{label:>12} {path.stat().st_size / 1024:8.0f} | {cells}")
         print()
-        print("growth of the median from 10 to 1,000 to 3,300 keys (x times the 10-key figure)")
+        print("growth of the median from 10 to 16,666 keys (x times the 10-key figure)")
         for column in columns:
             base = statistics.median(results["10"][column])
             steps = "  ".join(f"{label}: {statistics.median(results[label][column]):7.1f} ms "
                               f"({statistics.median(results[label][column]) / base:5.1f}x)"
-                              for label in ("10", "1,000", "3,300"))
+                              for label in ("10", "1,000", "3,300", "16,666"))
             print(f"  {column:<11} {steps}")
 
         start_world = build_world(template, root / "shells", None)
@@ -243,6 +259,10 @@ def main() -> None:
             ("3,300 keys: read, warm cache, median", statistics.median(results["3,300"]["warm read"]), TARGET_READ_3300),
             ("3,300 keys: write (cold), median", statistics.median(results["3,300"]["cold write"]), TARGET_WRITE_3300),
             ("3,300 keys: write (warm), median", statistics.median(results["3,300"]["warm write"]), TARGET_WRITE_3300),
+            ("16,666 keys: read, cold, median", statistics.median(results["16,666"]["cold read"]), TARGET_READ_3300),
+            ("16,666 keys: read, warm cache, median", statistics.median(results["16,666"]["warm read"]), TARGET_READ_3300),
+            ("16,666 keys: write (cold), median", statistics.median(results["16,666"]["cold write"]), TARGET_WRITE_3300),
+            ("16,666 keys: write (warm), median", statistics.median(results["16,666"]["warm write"]), TARGET_WRITE_3300),
             ("cloudhsm_mgmt_util start-up, median", statistics.median(cmu), TARGET_SHELL_START),
             ("key_mgmt_util start-up, median", statistics.median(kmu), TARGET_SHELL_START),
         ]
@@ -250,6 +270,13 @@ def main() -> None:
         print(f"{'against the spec':<52} {'measured':>9} {'target':>9}")
         for name, value, target in rows:
             print(f"{name:<52} {value:7.1f}ms {'<=' + format(target, '.0f') + 'ms':>9}  {verdict(value, target)}")
+        print()
+        print("what store.read() costs (a snapshot no later transaction changes), median")
+        for label in ("3,300", "16,666"):
+            figures = results[label]
+            extra = statistics.median(figures["write+read"]) - statistics.median(figures["warm write"])
+            print(f"  {label:>6} keys: unchanged world {statistics.median(figures['read()']):6.2f} ms;"
+                  f" after a change {extra:6.1f} ms more than the write alone")
         print()
         print("what the endpoint pays per Encrypt in its transaction (a warm event; no target of its own,")
         print("benchmarks/bench_endpoint.py measures the whole request against moto's server)")

@@ -17,15 +17,15 @@ from .world import due
 from .world.model import World
 from .world.store import Store, resolve_path
 
-DUE_HANDLERS = {**custom_key_stores.DUE_HANDLERS, **keys.DUE_HANDLERS, **clusters.DUE_HANDLERS,
-                **backups.DUE_HANDLERS}
+DUE_TRANSITIONS = {**custom_key_stores.DUE_TRANSITIONS, **keys.DUE_TRANSITIONS, **clusters.DUE_TRANSITIONS,
+                   **backups.DUE_TRANSITIONS}
 
 
 def settle(world: World) -> bool:
     swept = sessions.sweep(world)
-    settled = due.settle(world, DUE_HANDLERS)
+    settled = due.settle(world, DUE_TRANSITIONS)
     return backups.apply_retention(world) or settled or swept
 
 
 def open_store(path: str | os.PathLike | None = None) -> Store:
-    return Store(resolve_path(path), settle=settle)
+    return Store(resolve_path(path), settle=settle, transitions=DUE_TRANSITIONS)

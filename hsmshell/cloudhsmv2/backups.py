@@ -159,4 +159,5 @@ def settle_deleted(world: World, args: dict) -> None:
         del world.backups[backup.backup_id]  # gone for good: nothing can restore it
 
 
-DUE_HANDLERS = {BACKUP_DELETED: settle_deleted, DAILY_BACKUP: settle_daily}
+DUE_TRANSITIONS = {BACKUP_DELETED: due.Transition(settle_deleted, ("backup_id",)),
+                   DAILY_BACKUP: due.Transition(settle_daily, ("cluster_id",))}

@@ -326,7 +326,10 @@ def _hsm(world: World, args: dict) -> Hsm | None:
     return next((h for h in cluster.hsms if h.hsm_id == args["hsm_id"]), None) if cluster else None
 
 
-DUE_HANDLERS = {
-    CLUSTER_READY: settle_cluster_ready, CLUSTER_INITIALIZED: settle_cluster_initialized,
-    CLUSTER_DELETED: settle_cluster_deleted, HSM_READY: settle_hsm_ready, HSM_DELETED: settle_hsm_deleted,
+DUE_TRANSITIONS = {
+    CLUSTER_READY: due.Transition(settle_cluster_ready, ("cluster_id",)),
+    CLUSTER_INITIALIZED: due.Transition(settle_cluster_initialized, ("cluster_id",)),
+    CLUSTER_DELETED: due.Transition(settle_cluster_deleted, ("cluster_id",)),
+    HSM_READY: due.Transition(settle_hsm_ready, ("cluster_id", "hsm_id")),
+    HSM_DELETED: due.Transition(settle_hsm_deleted, ("cluster_id", "hsm_id")),
 }

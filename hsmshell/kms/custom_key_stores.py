@@ -319,4 +319,5 @@ def _record(world: World, event: str, store: CustomKeyStore, request: dict | Non
     )
 
 
-DUE_HANDLERS = {CONNECT_ATTEMPT: settle_connect_attempt, DISCONNECT_DONE: settle_disconnect}
+DUE_TRANSITIONS = {CONNECT_ATTEMPT: due.Transition(settle_connect_attempt, ("store_id",)),
+                   DISCONNECT_DONE: due.Transition(settle_disconnect, ("store_id",))}

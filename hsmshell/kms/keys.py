@@ -254,4 +254,4 @@ def _trail_metadata(world: World, key: KmsKey) -> dict:
             "multiRegion": False}
 
 
-DUE_HANDLERS = {DELETE_KEY: settle_deletion}
+DUE_TRANSITIONS = {DELETE_KEY: due.Transition(settle_deletion, ("key_id",))}

@@ -7,7 +7,6 @@ without `ask` applies the expression to the world itself, secrets left out.
 
 from __future__ import annotations
 
-import copy
 import io
 import shlex
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from .. import files
 from ..aws import cli as aws_cli
 from ..aws.dispatch import SERVICES
 from ..errors import AwsError
-from ..world import codec
+from ..world import cache, codec
 from ..world.model import World
 from .definition import Check, LabError
 
@@ -77,8 +76,7 @@ def _ask(check: Check, world: World, variables: dict[str, str]) -> Outcome:
     # Its files are the lab's own, read where the lab ships them and nowhere else.
     with files.confined(Path(variables["lab"]) if "lab" in variables else None):
         service, operation, params = request(substitute(check.ask, variables))
-    scratch = copy.deepcopy(world)
-    scratch.sealer = world.sealer
+    scratch = cache.copy(world)
     try:
         response = SERVICES[service].call(scratch, operation, params)
     except AwsError as error:

@@ -4,11 +4,15 @@ Collections keyed by an id (clusters, keys, key stores, ...) are dicts in memory
 the file, each item carrying its own id as its first field, which reads naturally by hand.
 Decoding checks every field's type and rejects unknown or missing fields; a problem is raised
 as `SchemaError` with the path of the offending value, which the store turns into a line
-number of the file.
+number of the file.  Every value is typed (no field takes whatever YAML holds), so a hand edit
+cannot put into the world what a service or the file could not handle: integers fit in 64 bits
+(what the derived cache and the real HSM hold), and every number of seconds (the model's only
+floats: times and delays) is finite and within the years a clock can show.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import types
 import typing
@@ -34,6 +38,9 @@ class SchemaError(ValueError):
 # A field whose value is a dict of dataclasses keyed by their first field is a list in the file.
 def _is_keyed(tp: Any) -> bool:
     return typing.get_origin(tp) is dict and dataclasses.is_dataclass(typing.get_args(tp)[1])
+
+
+INT_LIMIT = 2**63  # a signed 64-bit integer
 
 
 @cache
@@ -78,18 +85,44 @@ def decode(cls: type, data: Any, *, hash_password: Callable[[str], str], path: t
     return cls(**kwargs)
 
 
+@cache
+def _keys(cls: type) -> tuple[dict[str, Any], frozenset[str]]:
+    """A TypedDict's keys with their types, and those it requires."""
+    return typing.get_type_hints(cls, vars(model)), cls.__required_keys__
+
+
+def _decode_mapping(cls: type, data: Any, path: tuple, hash_password) -> dict:
+    if not isinstance(data, dict):
+        raise SchemaError(path, f"expected a mapping for {cls.__name__}, found {_kind(data)}")
+    hints, required = _keys(cls)
+    missing = [name for name in hints if name in required and name not in data]
+    if missing:
+        raise SchemaError(path, f"missing field '{missing[0]}' in {cls.__name__}")
+    out = {}
+    for name, value in data.items():
+        if name not in hints:
+            raise SchemaError(path + (name,), f"unknown field '{name}' in {cls.__name__}")
+        out[name] = _decode_value(hints[name], value, path + (name,), hash_password)
+    return out
+
+
 def _decode_value(tp: Any, value: Any, path: tuple, hash_password) -> Any:
     origin = typing.get_origin(tp)
-    if tp is Any:
-        return value
     if origin in (types.UnionType, typing.Union):
-        options = typing.get_args(tp)
-        if value is None and type(None) in options:
+        options = [o for o in typing.get_args(tp) if o is not type(None)]
+        if value is None and len(options) < len(typing.get_args(tp)):
             return None
-        (inner,) = [o for o in options if o is not type(None)]
-        return _decode_value(inner, value, path, hash_password)
+        if len(options) == 1:
+            return _decode_value(options[0], value, path, hash_password)
+        # A union of scalars (a key attribute: an integer or a string): the first that fits.
+        for option in options:
+            with contextlib.suppress(SchemaError):
+                return _decode_value(option, value, path, hash_password)
+        raise SchemaError(path, f"expected {' or '.join(_NAMES[o] for o in options)}, found {_kind(value)}")
     if dataclasses.is_dataclass(tp):
         return decode(tp, value, hash_password=hash_password, path=path)
+    if typing.is_typeddict(tp):
+        return _decode_mapping(tp, value, path, hash_password)
     if _is_keyed(tp):
         item_cls = typing.get_args(tp)[1]
         if not isinstance(value, list):
@@ -120,10 +153,16 @@ def _decode_value(tp: Any, value: Any, path: tuple, hash_password) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SchemaError(path, f"expected a number, found {_kind(value)}")
+        if not -model.SECONDS_LIMIT <= value <= model.SECONDS_LIMIT:  # also NaN, which compares false
+            raise SchemaError(path, f"expected a number of seconds between -{model.SECONDS_LIMIT:.0f} and "
+                                    f"{model.SECONDS_LIMIT:.0f} (the year 3000), found {value!r}")
         return float(value)
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise SchemaError(path, f"expected an integer, found {_kind(value)}")
+        if not -INT_LIMIT <= value < INT_LIMIT:
+            raise SchemaError(path, "expected an integer of at most 64 bits, found one of "
+                                    f"{len(str(abs(value)))} digits")
         return value
     if tp is bool:
         if not isinstance(value, bool):
@@ -134,6 +173,9 @@ def _decode_value(tp: Any, value: Any, path: tuple, hash_password) -> Any:
             raise SchemaError(path, f"expected a string, found {_kind(value)}")
         return value
     raise TypeError(f"no decoder for {tp!r}")  # a programming error, not a bad file
+
+
+_NAMES = {int: "an integer", str: "a string", float: "a number", bool: "true or false"}
 
 
 def _kind(value: Any) -> str:

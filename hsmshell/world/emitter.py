@@ -191,7 +191,7 @@ def _nested(tp: Any) -> str | None:
         return "keyed"
     if origin is list:
         (inner,) = typing.get_args(tp)
-        if dataclasses.is_dataclass(inner) or typing.get_origin(inner) is dict:
+        if dataclasses.is_dataclass(inner) or typing.get_origin(inner) is dict or typing.is_typeddict(inner):
             return "listed"
     if dataclasses.is_dataclass(tp) and not _is_leaf(tp):
         return "dataclass"

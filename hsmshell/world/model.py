@@ -14,9 +14,17 @@ keeps a world at the HSM's full capacity (3,300 keys) small.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, TypedDict
+
+import msgspec
 
 from .trail_log import Trail
+
+# Every number with a fraction in the world is a number of seconds (a time or a delay): finite,
+# and within the years a clock can show.  The codec holds a world file to it; msgspec a derived
+# cache, which reads this annotation (the codec and the emitter see a plain float).
+SECONDS_LIMIT = 32503680000.0  # 3000-01-01: past any clock a lab moves, within what dates can show
+Seconds = Annotated[float, msgspec.Meta(ge=-SECONDS_LIMIT, le=SECONDS_LIMIT)]
 
 USER_TYPES = ("CO", "CU", "AU", "PRECO", "PCO")
 
@@ -57,7 +65,7 @@ class Key:
     shared_with: list[int] = field(default_factory=list)
     token: bool = True
     extractable: bool = True
-    attributes: dict[int, Any] = field(default_factory=dict)  # other OBJ_ATTR_* by id
+    attributes: dict[int, int | str] = field(default_factory=dict)  # other OBJ_ATTR_* by id
     material: str | None = None  # sealed key material; generated on first use when absent
     session_id: str | None = None  # session keys belong to one login session
     m_value: int = 0  # approvals a key's own quorum needs (KMU -m_value); 0 for none
@@ -73,7 +81,7 @@ class QuorumToken:
     node: int  # the HSM's node id in its cluster, as the token shows it
     user: str
     session_id: str
-    issued: float
+    issued: Seconds
     nonce: str  # makes each token's text unique, so an approval cannot be replayed
     key_handle: int = 0
     approvers: list[str] = field(default_factory=list)
@@ -119,7 +127,7 @@ class Cluster:
     # makers are derived on demand (cloudhsmv2/certificates.py), not kept here.  None (left
     # out of the world file) until a cluster is initialized through the API.
     cluster_certificate: str | None = None
-    create_timestamp: float = 0.0
+    create_timestamp: Seconds = 0.0
     source_backup_id: str | None = None
     backup_retention_days: int = 90
     hsms: list[Hsm] = field(default_factory=list)
@@ -133,11 +141,11 @@ class Cluster:
 class Backup:
     backup_id: str
     cluster_id: str
-    create_timestamp: float
+    create_timestamp: Seconds
     lineage: str
     state: str = "READY"
     never_expires: bool = False
-    delete_timestamp: float | None = None
+    delete_timestamp: Seconds | None = None
     source_backup_id: str | None = None
     users: list[User] = field(default_factory=list)  # one HSM's users at backup time
     keys: dict[int, Key] = field(default_factory=dict)
@@ -151,7 +159,7 @@ class CustomKeyStore:
     cloud_hsm_cluster_id: str
     trust_anchor_certificate: str
     key_store_password: str  # sealed: KMS's copy of the kmsuser password
-    creation_date: float
+    creation_date: Seconds
     connection_state: str = DISCONNECTED
     connection_error_code: str | None = None
     kms_session_id: str | None = None  # KMS's own kmsuser login while connected
@@ -161,19 +169,19 @@ class CustomKeyStore:
 class KmsKey:
     key_id: str
     custom_key_store_id: str
-    creation_date: float
+    creation_date: Seconds
     backing_key_handle: int
     description: str = ""
     enabled: bool = True  # the underlying state; the displayed state is derived
-    deletion_date: float | None = None
+    deletion_date: Seconds | None = None
 
 
 @dataclass
 class Alias:
     alias_name: str  # alias/...
     target_key_id: str
-    creation_date: float
-    last_updated_date: float
+    creation_date: Seconds
+    last_updated_date: Seconds
 
 
 @dataclass
@@ -186,7 +194,7 @@ class Session:
     user_name: str
     user_type: str
     hsms: list[str]
-    started: float
+    started: Seconds
     pid: int | None = None  # None for KMS, which no process owns
     pid_start: int | None = None  # process start time, so a reused pid is not mistaken
 
@@ -195,15 +203,30 @@ class Session:
 class Due:
     """Something the real service does later, settled by the first transaction after `at`."""
 
-    at: float
-    kind: str
-    args: dict[str, Any] = field(default_factory=dict)
+    at: Seconds
+    kind: str  # one the services declare (due.Transition); a hand-edited unknown one is refused
+    args: dict[str, str] = field(default_factory=dict)  # the ids it acts on, by name
+
+
+class _FaultKind(TypedDict):
+    kind: str  # subnet_deleted | subnet_full | connect_error
+
+
+class Fault(_FaultKind, total=False):
+    """A fault injected by `hsmshell fault` (cloudhsmv2/faults.py).  A plain mapping in memory,
+    typed here so that a hand-edited one is checked like every other value."""
+
+    subnet_id: str
+    code: str  # a connection error code
+    until: Seconds  # transient: ends by itself at this time
+    times: int  # the next attempts only
+    custom_key_store_id: str  # only this key store
 
 
 @dataclass
 class Clock:
-    offset: float = 0.0  # seconds added to real time
-    frozen_at: float | None = None  # when set, time stands still here
+    offset: Seconds = 0.0  # seconds added to real time
+    frozen_at: Seconds | None = None  # when set, time stands still here
 
 
 @dataclass
@@ -214,12 +237,12 @@ class Ids:
 
 @dataclass
 class Settings:
-    connect_delay: float = 0.0  # seconds a ConnectCustomKeyStore takes to finish
-    disconnect_delay: float = 0.0
+    connect_delay: Seconds = 0.0  # seconds a ConnectCustomKeyStore takes to finish
+    disconnect_delay: Seconds = 0.0
     lockout_threshold: int = 5  # failed logins per HSM that lock a user
     password_cost: int = 14  # log2 of scrypt's n; test worlds may lower it
     trail_limit: int = 1000  # CloudTrail events kept (in the log beside the world)
-    control_plane_delay: float = 0.0  # seconds a CloudHSM cluster, HSM or backup change takes
+    control_plane_delay: Seconds = 0.0  # seconds a CloudHSM cluster, HSM or backup change takes
 
 
 @dataclass
@@ -272,7 +295,7 @@ class World:
     custom_key_stores: dict[str, CustomKeyStore] = field(default_factory=dict)
     kms_keys: dict[str, KmsKey] = field(default_factory=dict)
     sessions: dict[str, Session] = field(default_factory=dict)
-    faults: list[dict[str, Any]] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
     due: list[Due] = field(default_factory=list)
     aliases: dict[str, Alias] = field(default_factory=dict)
     # Not saved: opens sealed secrets; the store sets it from the key file beside the world.

@@ -11,45 +11,34 @@ endpoint); the lock serialises them and the revision counter counts their commit
 
 A commit costs in proportion to its change, and the YAML file stays the whole truth, current
 after every commit: a transaction that changed nothing leaves the file alone, the emitter
-writes again only the items that changed, and a derived cache
-beside the world (`world.yaml.cache`: the decoded world and the emitter's remembered text,
-pickled, keyed by a hash of the YAML's bytes) spares a new process the parse.  A cache that
-does not match the YAML, or is missing, torn or unreadable, is ignored and rebuilt: a hand edit
-always wins.  CloudTrail's events are appended to a log beside the world (`trail_log.py`), so
-a call that only records an event (Encrypt, Decrypt, a Describe) does not write the world.
+writes again only the items that changed, and a derived cache beside the world (`cache.py`:
+the decoded world and the emitter's remembered text, data only, keyed by a hash of the YAML's
+bytes) spares a new process the parse.  A cache that does not match the YAML, or is missing,
+torn, unreadable or not a valid world, is ignored and rebuilt: a hand edit always wins.
+CloudTrail's events are appended to a log beside the world (`trail_log.py`), so a call that
+only records an event (Encrypt, Decrypt, a Describe) does not write the world.
+
+A read is a snapshot: `read()` hands out a world that no later transaction changes.  Once a
+read-only transaction is done, its world goes to the readers, and the next transaction works
+on a fresh one decoded from the same world packed (`cache.pack`, as the derived cache holds it).
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import dataclasses
+import copy
 import fcntl
 import glob
 import hashlib
 import os
-import pickle
-import stat
 import time
-import typing
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
-from . import codec, credentials, emitter, trail_log, validate
+from . import cache, codec, credentials, emitter, reader, trail_log, validate
 from .model import World
-
-
-def _yaml():
-    """PyYAML, imported only to parse: a world loaded from its derived cache, which is how
-    a shell usually starts, needs none of it.  Returns (yaml, the fastest safe loader)."""
-    import yaml
-
-    try:  # libyaml is ten times faster; fall back to the pure-Python parser where it is missing
-        from yaml import CSafeLoader as loader
-    except ImportError:  # pragma: no cover - depends on how PyYAML was built
-        from yaml import SafeLoader as loader
-    return yaml, loader
 
 
 class WorldError(Exception):
@@ -88,16 +77,26 @@ def fixture_names() -> list[str]:
 
 
 class Store:
-    def __init__(self, path: str | os.PathLike, *, settle: Callable[[World], bool] | None = None):
+    def __init__(self, path: str | os.PathLike, *, settle: Callable[[World], bool] | None = None,
+                 transitions: Mapping | None = None):
+        """`settle` runs at the start of each transaction; `transitions` (kind -> due.Transition)
+        are the due transitions it settles, against which a world read is checked."""
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.key_path = self.path.with_name(self.path.name + ".key")
         self._settle = settle
+        self._transitions = transitions
         # The bytes of the world file this process last read or wrote, and the world they
         # hold.  Keyed by content, not by (inode, size, mtime): a writer's rename frees an
         # inode number that the next writer's temporary file is given straight back, and many
         # kernels stamp mtime only to the clock tick, so a changed file can look unchanged.
-        self._cache: tuple[bytes, World] | None = None
+        # The world is None after read() took it: the next transaction unpacks `_packed`.
+        self._cache: tuple[bytes, World | None] | None = None
+        # That world packed (cache.pack), while known: read from the derived cache, or packed
+        # to write it or to make a snapshot.  None once a commit changed the world.
+        self._packed: bytes | None = None
+        # The world read() hands out for the bytes it names: one per state of the file.
+        self._for_reading: tuple[bytes, World] | None = None
         # The cached world as the file holds it, to tell a transaction that changed nothing
         # without emitting its text (changes.py), taken in a run of such transactions.
         self._snapshot = None  # a changes.Snapshot
@@ -106,6 +105,9 @@ class Store:
         self._derived_at = float("-inf")  # when this store last wrote the derived cache
         self.cache_path = self.path.with_name(self.path.name + ".cache")
         self._emitter = emitter.Emitter()
+        # The emitter's remembered text as the derived cache holds it, unpacked at the first
+        # write (`_writer`): a process that only looks never needs it.
+        self._remembered: bytes | None = None
         self.trail_path = self.path.with_name(self.path.name + ".trail")
         self._trail = trail_log.TrailLog(self.trail_path)
 
@@ -149,7 +151,7 @@ class Store:
                 changed = bool(self._settle and self._settle(world))
                 yield world
             except BaseException:
-                self._cache = self._snapshot = None  # the world in memory may be half-changed: forget it
+                self._forget()  # the world in memory may be half-changed
                 raise
             if write or changed or world.trail.recorded:
                 try:
@@ -157,22 +159,34 @@ class Store:
                 except BaseException:
                     # Not saved (a value YAML cannot hold, a full disk): the file is the old
                     # one, so the changed world in memory must not be reused either.
-                    self._cache = self._snapshot = None
+                    self._forget()
                     raise
 
     def export(self) -> bytes:
         """The world as one file, its CloudTrail events listed under `trail:`: what `create`
         reads back whole (a lab keeps the trainee's world this way while it runs)."""
         with self.transaction(write=False) as world:
-            out = [HEADER, self._emitter.emit(world)]
+            out = [HEADER, self._writer().emit(world)]
             if len(world.trail):
                 emitter.node(out, "trail:", list(world.trail), 0, False)
         return "".join(out).encode("utf-8")
 
     def read(self) -> World:
-        """A settled snapshot, for commands that only look."""
+        """A settled snapshot, for commands that only look: a world of its own that no later
+        transaction changes.  Reads of one state of the file share its contents, so look and
+        do not change (`cache.copy` gives a world to change); each has its own CloudTrail view."""
         with self.transaction(write=False) as world:
-            return world
+            pass
+        raw, current = self._cache
+        if self._for_reading is None or self._for_reading[0] is not raw:
+            # The transaction's world is what the file holds: hand it to the readers, and give
+            # the next transaction a fresh one decoded from it packed (a tenth of a deepcopy).
+            if self._packed is None:
+                self._packed = cache.pack(current)
+            self._for_reading, self._cache, self._snapshot = (raw, current), (raw, None), None
+        seen = copy.copy(self._for_reading[1])
+        seen.trail = copy.deepcopy(world.trail)  # shares the logged events, which no one changes
+        return seen
 
     # -- internals --------------------------------------------------------------------------
 
@@ -193,21 +207,23 @@ class Store:
         except OSError as exc:
             raise WorldError(f"{self.path}: cannot read the world: {exc}") from None
         if self._cache and self._cache[0] == raw:
-            world = self._cache[1]  # reading and comparing costs far less than parsing
+            # Reading and comparing costs far less than parsing.
+            world = self._cache[1]
+            if world is None:  # read() took it
+                world = cache.unpack(self._packed)
+                world.sealer = self._get_sealer()
+                self._cache = (self._cache[0], world)
             world.trail = self._trail.view(world.settings.trail_limit)
             return world
         digest = hashlib.sha256(raw).digest()
-        derived = _read_derived(self.cache_path, digest)
-        if derived is not None:
-            world, remembered = derived
-            world.sealer = self._get_sealer()
-            self._emitter = emitter.Emitter(remembered)
-        else:
+        world = self._from_derived(digest)
+        if world is None:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise WorldError(f"{self.path}: cannot read the world: {exc}") from None
             world = self._parse(text, self.path)
+            self._packed = self._remembered = None
             self._emitter = emitter.Emitter()
             with contextlib.suppress(ValueError):  # what YAML held can be written; if not, no cache
                 self._emitter.emit(world)  # remember every item's text, for the next commit
@@ -221,10 +237,41 @@ class Store:
             world.trail.append(event)
         return world
 
-    def _parse(self, text: str, source: Path) -> World:
-        yaml, loader = _yaml()
+    def _from_derived(self, digest: bytes) -> World | None:
+        """The world from the derived cache, if it matches the YAML whose hash is `digest`
+        and holds a world that keeps every rule (as one parsed from the YAML must)."""
+        derived = cache.read(self.cache_path, digest)
+        if derived is None:
+            return None
         try:
-            data = yaml.load(text, Loader=loader)
+            world = cache.unpack(derived.world)
+        except ValueError:
+            return None
+        if validate.problems(world, self._transitions) or not all(
+                credentials.is_sealed(s.key_store_password) for s in world.custom_key_stores.values()):
+            return None
+        world.sealer = self._get_sealer()
+        self._packed, self._remembered, self._emitter = derived.world, derived.remembered, emitter.Emitter()
+        return world
+
+    def _writer(self) -> emitter.Emitter:
+        """The emitter, with the remembered text of the derived cache once a write needs it."""
+        if self._remembered is not None:
+            blob, self._remembered = self._remembered, None
+            with contextlib.suppress(ValueError):  # damaged: the first write emits every item
+                self._emitter = emitter.Emitter(cache.unpack_remembered(blob))
+        return self._emitter
+
+    def _forget(self) -> None:
+        """Forget the world in memory: the next transaction reads the file again."""
+        self._cache = self._snapshot = self._packed = None
+
+    def _parse(self, text: str, source: Path) -> World:
+        yaml, _ = reader.yaml_and_loader()
+        try:
+            data = reader.load(text)
+        except reader.TextError as exc:
+            raise WorldError(f"{source}, line {exc.line}: {exc.problem}") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             position = getattr(exc, "position", None)  # a character YAML refuses (ReaderError)
@@ -237,7 +284,7 @@ class Store:
             cost = _password_cost(data)
             world = codec.decode(World, data, hash_password=_hasher(cost))
             world.trail = events
-            found = validate.problems(world)
+            found = validate.problems(world, self._transitions)
             if found:
                 raise codec.SchemaError(*found[0])
         except codec.SchemaError as exc:
@@ -260,7 +307,7 @@ class Store:
             unchanged = self._snapshot is not None and self._snapshot.unchanged(world)
             if not unchanged:
                 unchanged = self._cache is not None and \
-                    (HEADER + self._emitter.emit(world)).encode("utf-8") == self._cache[0]
+                    (HEADER + self._writer().emit(world)).encode("utf-8") == self._cache[0]
                 self._unchanged_run = self._unchanged_run + 1 if unchanged else 0
                 if self._unchanged_run >= 2:
                     # The second in a row: worth a snapshot (for a small world even the first
@@ -280,13 +327,13 @@ class Store:
             self._trail.append(events, lines, world.settings.trail_limit)
 
     def _save(self, world: World) -> None:
-        found = validate.problems(world)
+        found = validate.problems(world, self._transitions)
         if found:
             path, problem = found[0]
             raise WorldError(f"{self.path}: not saved, the change would break the world: "
                              f"{codec.SchemaError(path, problem).where()}: {problem}")
         try:
-            data = (HEADER + self._emitter.emit(world)).encode("utf-8")
+            data = (HEADER + self._writer().emit(world)).encode("utf-8")
         except ValueError as exc:
             raise WorldError(f"{self.path}: not saved, the world file cannot hold a value: {exc}") from None
         folder = self.path.parent
@@ -308,9 +355,9 @@ class Store:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        self._cache, self._snapshot = (data, world), None
+        self._cache, self._snapshot, self._packed = (data, world), None, None
         # A process that commits in a burst (the endpoint, a soak) refreshes the shortcut at
-        # most every DERIVED_EVERY seconds: pickling the world costs as much as the commit, and
+        # most every DERIVED_EVERY seconds: packing the world costs as much as the commit, and
         # a stale shortcut is never used, only rebuilt by the next reader that parses the YAML.
         now = time.monotonic()
         if now - self._derived_at >= DERIVED_EVERY:
@@ -318,23 +365,14 @@ class Store:
             self._write_derived(hashlib.sha256(data).digest(), world)
 
     def _write_derived(self, digest: bytes, world: World) -> None:
-        """The derived cache for the YAML whose hash is `digest`.  Not fsynced: it is only a
-        shortcut, and a torn or lost one is detected and rebuilt from the YAML."""
-        # The key stays in its own file; the events are read from their log.
-        sealer, trail, world.sealer, world.trail = world.sealer, world.trail, None, []
+        """The derived cache for the YAML whose hash is `digest`, which `world` is."""
         try:
-            payload = pickle.dumps((world, self._emitter.remembered), protocol=5)
-        finally:
-            world.sealer, world.trail = sealer, trail
-        tmp = self.cache_path.with_name(f".{self.path.name}.cache.{os.getpid()}.tmp")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-            with os.fdopen(fd, "wb") as out:
-                out.write(_DERIVED_MAGIC + _schema() + digest + hashlib.sha256(payload).digest())
-                out.write(payload)
-            os.replace(tmp, self.cache_path)
-        except OSError:  # a folder we may not write to: the YAML alone still serves
-            tmp.unlink(missing_ok=True)
+            packed = cache.pack(world)
+            remembered = cache.pack_remembered(self._writer().remembered)
+        except ValueError:  # a value the cache cannot hold (the YAML could): no shortcut
+            return
+        self._packed = packed
+        cache.write(self.cache_path, digest, packed, remembered)
 
     def _get_sealer(self) -> credentials.Sealer:
         if self._sealer is None:
@@ -350,72 +388,6 @@ class Store:
 
 
 DERIVED_EVERY = 0.5  # seconds
-_DERIVED_MAGIC = b"hsmshell derived world cache v1\n"
-_HASH = hashlib.sha256().digest_size
-
-
-def _read_derived(path: Path, digest: bytes):
-    """(world, the emitter's remembered text) from the derived cache, if it was made from the
-    YAML whose hash is `digest` by this version of the model; else None.
-
-    Unpickling runs whatever the file says, so it is loaded only when it is a regular file of
-    this user that no one else may write (mode 0600, as written).  Whoever can write it can
-    also write the world and its key file beside it, so it opens nothing new; and being keyed
-    by the hash of the YAML's bytes, a stale cache is never taken for the world."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
-            return None
-        with os.fdopen(os.dup(fd), "rb") as source:
-            blob = source.read()
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    head = len(_DERIVED_MAGIC)
-    if (blob[:head] != _DERIVED_MAGIC or blob[head:head + _HASH] != _schema()
-            or blob[head + _HASH:head + 2 * _HASH] != digest):
-        return None
-    payload = blob[head + 3 * _HASH:]
-    if hashlib.sha256(payload).digest() != blob[head + 2 * _HASH:head + 3 * _HASH]:
-        return None  # torn: written but not flushed when the machine stopped
-    try:
-        world, remembered = pickle.loads(payload)
-    except Exception:  # noqa: BLE001 - any damage means: parse the YAML instead
-        return None
-    return (world, remembered) if isinstance(world, World) and isinstance(remembered, dict) else None
-
-
-_schema_digest: bytes | None = None
-
-
-def _schema() -> bytes:
-    """A hash of every field of every dataclass in the world, so that a cache pickled before
-    the model gained, lost or retyped a field is not used after."""
-    global _schema_digest
-    if _schema_digest is None:
-        seen: dict[type, list[str]] = {}
-
-        def walk(tp) -> None:
-            for inner in typing.get_args(tp):
-                walk(inner)
-            if dataclasses.is_dataclass(tp) and tp not in seen:
-                seen[tp] = []
-                for f, hint in codec._fields(tp):
-                    default = "required" if f.default is dataclasses.MISSING else repr(f.default)
-                    if f.default_factory is not dataclasses.MISSING:
-                        default = f"{f.default_factory.__module__}.{f.default_factory.__qualname__}()"
-                    seen[tp].append(f"{f.name}: {hint!r} = {default}")
-                    walk(hint)
-
-        walk(World)
-        text = repr(sorted((f"{cls.__module__}.{cls.__qualname__}", fields) for cls, fields in seen.items()))
-        _schema_digest = hashlib.sha256(text.encode()).digest()
-    return _schema_digest
 
 
 def _hasher(cost: int):
@@ -461,7 +433,7 @@ def _password_cost(data) -> int:
 
 def _line_of(text: str, path: tuple) -> int | None:
     """The line of the value at `path`, found by walking YAML's node tree (only on errors)."""
-    yaml, _ = _yaml()
+    yaml, _ = reader.yaml_and_loader()
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:

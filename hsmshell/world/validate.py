@@ -8,7 +8,10 @@ anything is written.
 
 from __future__ import annotations
 
-from .model import World
+from typing import Mapping
+
+from .clock import now
+from .model import SECONDS_LIMIT, World
 
 CONNECTION_STATES = {"CONNECTED", "CONNECTING", "DISCONNECTED", "DISCONNECTING", "FAILED"}
 CONNECTION_ERROR_CODES = {
@@ -25,11 +28,19 @@ USER_TYPES = {"CO", "CU", "AU", "PRECO", "PCO"}
 TOOLS = {"cloudhsm_mgmt_util", "key_mgmt_util", "cloudhsm-cli", "kms"}
 
 MAX_TRUST_ANCHORS = 2  # cluster mtls register-trust-anchor
+# What each kind of fault (cloudhsmv2/faults.py) must and may say besides its kind.
+FAULTS = {
+    "subnet_deleted": ({"subnet_id"}, set()),
+    "subnet_full": ({"subnet_id"}, set()),
+    "connect_error": ({"code"}, {"until", "times", "custom_key_store_id"}),
+}
 
 Problem = tuple[tuple, str]
 
 
-def problems(world: World) -> list[Problem]:
+def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
+    """What breaks a rule, with where.  `transitions` (kind -> due.Transition) are the kinds of
+    due transition the services settle: given, a due entry of another kind is refused."""
     found: list[Problem] = []
 
     def check(ok: bool, path: tuple, message: str) -> None:
@@ -94,6 +105,28 @@ def problems(world: World) -> list[Problem]:
               f"no custom key store {key.custom_key_store_id!r}")
     for si, session in enumerate(world.sessions.values()):
         one_of(session.tool, TOOLS, ("sessions", si, "tool"))
+    clock = world.clock
+    check(0 <= now(world) <= SECONDS_LIMIT, ("clock", "offset" if clock.frozen_at is None else "frozen_at"),
+          "the clock would show a time before 1970 or after the year 3000")
+    for fi, fault in enumerate(world.faults):
+        at = ("faults", fi)
+        one_of(fault["kind"], set(FAULTS), at + ("kind",))
+        needs, may = FAULTS.get(fault["kind"], (set(), set(fault)))
+        missing = sorted(needs - set(fault))
+        check(not missing, at, f"a {fault['kind']} fault needs {', '.join(missing)}")
+        extra = sorted(set(fault) - needs - may - {"kind"})
+        check(not extra, at + tuple(extra[:1]), f"a {fault['kind']} fault takes no {', '.join(extra)}")
+        if "code" in fault:
+            one_of(fault["code"], CONNECTION_ERROR_CODES, at + ("code",))
+        check(fault.get("times", 1) >= 1, at + ("times",), "the attempts a fault fails must be 1 or more")
+    for di, entry in enumerate(world.due if transitions is not None else ()):
+        at = ("due", di)
+        if entry.kind not in transitions:
+            one_of(entry.kind, set(transitions), at + ("kind",))
+            continue
+        expected = set(transitions[entry.kind].args)
+        check(set(entry.args) == expected, at + ("args",),
+              f"a {entry.kind} transition takes {', '.join(sorted(expected))}, not {', '.join(sorted(entry.args)) or 'nothing'}")
     return found
 
 

@@ -50,13 +50,14 @@ store.read()
 print("ready", flush=True)
 while True:
     with store.transaction() as world:
-        mine = next((f for f in world.faults if f.get("kind") == "soak-writer"), None)
+        # Its commits counted by a fault that changes nothing (no key store has its id).
+        mine = next((f for f in world.faults if f.get("custom_key_store_id") == "soak-writer"), None)
         if mine is None:
-            mine = {"kind": "soak-writer", "commits": 0}
+            mine = {"kind": "connect_error", "code": "INTERNAL_ERROR", "custom_key_store_id": "soak-writer", "times": 0}
             world.faults.append(mine)
-        mine["commits"] += 1  # saved in the same write as the commit it counts
+        mine["times"] += 1  # saved in the same write as the commit it counts
         # appended to the CloudTrail log after the world is written: a kill may come between
-        trail.record(world, "SoakWriter", request={"commit": mine["commits"]})
+        trail.record(world, "SoakWriter", request={"commit": mine["times"]})
     time.sleep(0.002)  # let the others at the lock between commits
 """
 
@@ -189,7 +190,7 @@ def soak(world_path, seconds: float) -> Tally:
     assert not tally.errors, "\n".join(tally.errors[:5])
 
     world = Store(world_path).read()  # a fresh Store: parses the file as it lies on disk
-    writer_commits = next((f["commits"] for f in world.faults if f.get("kind") == "soak-writer"), 0)
+    writer_commits = next((f["times"] for f in world.faults if f.get("custom_key_store_id") == "soak-writer"), 0)
     assert world.revision - start == tally.commits + writer_commits, \
         f"{world.revision - start} revisions for {tally.commits} acknowledged commits and {writer_commits} of the writer"
     writer_events = sum(e["eventName"] == "SoakWriter" for e in world.trail)

@@ -1,17 +1,25 @@
 """The derived cache beside the world (`world.yaml.cache`): a new process loads the world from it
 instead of parsing the YAML, but only while it matches the YAML's bytes exactly; anything else
-(a hand edit, a torn or foreign file, another model) falls back to the YAML and rebuilds it."""
+(a hand edit, a torn or foreign file, another model, a payload that is not a world) falls back
+to the YAML and rebuilds it, and nothing in it can run code."""
 
 from __future__ import annotations
 
+import hashlib
+import math
 import os
+import pickle
 import stat
+import struct
 
+import msgspec
 import pytest
-import yaml
 
 from hsmshell.services import open_store
+from hsmshell.world import cache as cache_module
+from hsmshell.world import reader
 from hsmshell.world import store as store_module
+from hsmshell.world.model import Due
 from hsmshell.world.store import Store, WorldError
 
 CLUSTER_ID = "cluster-1a23b4cdefg"
@@ -21,13 +29,13 @@ HANDLE = 262162
 @pytest.fixture
 def parses(monkeypatch):
     calls = []
-    real_load = yaml.load
+    real_load = reader.load
 
     def counting_load(*args, **kwargs):
         calls.append(1)
         return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(yaml, "load", counting_load)
+    monkeypatch.setattr(reader, "load", counting_load)
     return calls
 
 
@@ -139,9 +147,9 @@ def test_a_cache_that_is_a_symlink_is_not_followed(world_path, parses, tmp_path)
 
 
 def test_a_cache_made_for_another_model_is_not_loaded(world_path, parses, monkeypatch):
-    """A model that gained or lost a field would unpickle into objects missing fields."""
+    """A model that gained or lost a field would decode into objects missing fields."""
     commit_label(world_path, "old model")
-    monkeypatch.setattr(store_module, "_schema", lambda: b"\0" * 32)
+    monkeypatch.setattr(cache_module, "schema", lambda: b"\0" * 32)
     parsed = len(parses)
     assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "old model"
     assert len(parses) == parsed + 1
@@ -169,3 +177,100 @@ def test_a_value_the_file_cannot_hold_is_refused_without_a_traceback_or_a_write(
         commit_label(world_path, "lone \ud800 surrogate")
     assert world_path.read_bytes() == before
     assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label != "lone \ud800 surrogate"
+
+
+# -- a cache someone else made ----------------------------------------------------------------
+
+class _WritesAMarker:
+    """Unpickled, it creates the marker file: what an attacker's cache would do, less gently."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return open, (self.marker, "w")
+
+
+def _forged(real: bytes, payload: bytes) -> list[bytes]:
+    """Caches carrying `payload` whose every check passes, made as an attacker would from a
+    cache of the same world (its first line names the format; the schema's hash and the
+    YAML's follow): with the payload's hash, with and without a length field after it."""
+    head = real[:real.index(b"\n") + 1 + 64]
+    digest = hashlib.sha256(payload).digest()
+    return [head + digest + payload, head + digest + struct.pack(">Q", len(payload)) + payload]
+
+
+def test_a_cache_holding_a_pickle_never_runs_it(world_path, tmp_path):
+    commit_label(world_path, "from the YAML")
+    cache = cache_of(world_path)
+    marker = tmp_path / "code-ran"
+    exploit = pickle.dumps((_WritesAMarker(marker), {}), protocol=5)
+    for forged in _forged(cache.read_bytes(), exploit):
+        cache.write_bytes(forged)
+        os.chmod(cache, 0o600)  # as a tarball made under umask 077 unpacks it
+        assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "from the YAML"
+        with open_store(world_path).transaction() as world:
+            assert world.clusters[CLUSTER_ID].keys[HANDLE].label == "from the YAML"
+        assert not marker.exists(), "loading the world ran code from its cache"
+
+
+def _rewrite_cache(world_path, world_part: bytes, remembered: bytes) -> None:
+    digest = hashlib.sha256(world_path.read_bytes()).digest()
+    cache_of(world_path).unlink()
+    cache_module.write(cache_of(world_path), digest, world_part, remembered)
+
+
+@pytest.mark.parametrize("world_part", [
+    msgspec.msgpack.encode({"client": "not a mapping"}),
+    msgspec.msgpack.encode([1, 2, 3]),
+    msgspec.msgpack.encode(msgspec.msgpack.Ext(1, b"os.system")),
+    b"\xc1" * 64,  # never used by MessagePack
+], ids=["wrong-types", "not-a-world", "extension-type", "invalid-bytes"])
+def test_a_cache_with_every_hash_right_but_no_world_inside_is_ignored(world_path, parses, world_part):
+    commit_label(world_path, "from the YAML")
+    _rewrite_cache(world_path, world_part, b"")
+    parsed = len(parses)
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "from the YAML"
+    assert len(parses) == parsed + 1
+
+
+def _nan_clock(world):
+    world.clock.offset = math.nan
+
+
+def _fault_until_a_word(world):
+    world.faults.append({"kind": "connect_error", "code": "INTERNAL_ERROR", "until": "yesterday"})
+
+
+def _key_created_at_infinity(world):
+    next(iter(world.kms_keys.values())).creation_date = math.inf
+
+
+def _unknown_due_kind(world):
+    world.due.append(Due(at=0.0, kind="kms.explode"))
+
+
+@pytest.mark.parametrize("forge", [_nan_clock, _fault_until_a_word, _key_created_at_infinity, _unknown_due_kind])
+def test_a_cache_whose_world_breaks_a_rule_is_ignored(world_path, parses, forge):
+    """A forged cache is held to the rules a YAML file is held to."""
+    commit_label(world_path, "from the YAML")
+    world = cache_module.copy(Store(world_path).read())
+    forge(world)
+    _rewrite_cache(world_path, cache_module.pack(world), b"")
+    parsed = len(parses)
+    seen = open_store(world_path).read()
+    assert seen == Store(world_path).read() and seen != world
+    assert len(parses) == parsed + 1
+
+
+def test_damaged_remembered_text_costs_a_whole_write_not_the_world(world_path):
+    commit_label(world_path, "first")
+    blob = cache_of(world_path).read_bytes()
+    world_part = Store(world_path).read()
+    _rewrite_cache(world_path, cache_module.pack(world_part), msgspec.msgpack.encode(
+        ([], [], [(("region",), ("NoSuchType", "region:", "x", "region: forged\n"))])))
+    assert blob != cache_of(world_path).read_bytes()
+    commit_label(world_path, "second")
+    text = world_path.read_text(encoding="utf-8")
+    assert "label: second" in text and "forged" not in text
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "second"

@@ -9,10 +9,10 @@ import stat
 from pathlib import Path
 
 import pytest
-import yaml
 
 from hsmshell.cli import main as hsmshell_main
 from hsmshell.services import open_store
+from hsmshell.world import cache, reader
 from hsmshell.world import store as store_module
 from hsmshell.world.store import Store, WorldError, fixture_path
 
@@ -27,11 +27,12 @@ def identity(path: Path) -> tuple:
 
 
 def marker(n: int, tag: str = "test") -> dict:
-    return {"kind": "marker", "tag": tag, "n": n}
+    """A fault that changes nothing (no key store has that id) and carries a number."""
+    return {"kind": "connect_error", "code": "INTERNAL_ERROR", "custom_key_store_id": f"marker-{tag}", "times": n + 1}
 
 
 def markers(world, tag: str = "test") -> list[int]:
-    return [f["n"] for f in world.faults if f.get("kind") == "marker" and f.get("tag") == tag]
+    return [f["times"] - 1 for f in world.faults if f.get("custom_key_store_id") == f"marker-{tag}"]
 
 
 @pytest.fixture
@@ -72,8 +73,35 @@ def test_after_a_run_of_transactions_that_change_nothing_a_change_is_still_writt
             world.clusters[CLUSTER_ID].keys[262162].label = world.clusters[CLUSTER_ID].keys[262162].label
     assert identity(world_path) == before
     with store.transaction() as world:
-        world.clusters[CLUSTER_ID].keys[262162].attributes.setdefault(3, []).append("deep, in place")
-    assert Store(world_path).read().clusters[CLUSTER_ID].keys[262162].attributes[3] == ["deep, in place"]
+        world.clusters[CLUSTER_ID].keys[262162].shared_with.append(77)  # deep, in place
+    assert 77 in Store(world_path).read().clusters[CLUSTER_ID].keys[262162].shared_with
+
+
+@pytest.mark.parametrize("history", ["cold", "after its own commit", "read twice"])
+def test_a_world_read_is_a_snapshot_that_no_later_transaction_changes(store, history):
+    if history == "after its own commit":
+        with store.transaction() as world:
+            world.faults.append(marker(1))
+    seen = store.read()
+    if history == "read twice":
+        assert store.read() is not seen
+    key = seen.clusters[CLUSTER_ID].keys[262162]
+    label, faults, events = key.label, list(seen.faults), len(seen.trail)
+
+    with store.transaction() as world:
+        world.region = "eu-west-1"
+        world.clusters[CLUSTER_ID].keys[262162].label = "changed later"
+        world.faults.append(marker(2))
+        world.trail.append({"eventName": "Later", "eventID": "later"})
+
+    assert seen.region == "us-west-2"
+    assert seen.clusters[CLUSTER_ID].keys[262162] is key and key.label == label
+    assert seen.faults == faults
+    assert len(seen.trail) == events
+    now = store.read()
+    assert (now.region, now.clusters[CLUSTER_ID].keys[262162].label) == ("eu-west-1", "changed later")
+    assert now.trail[-1]["eventName"] == "Later"
+    assert seen.sealer is not None and now.sealer is not None
 
 
 def test_read_only_transaction_neither_rewrites_the_file_nor_counts(store, world_path):
@@ -146,13 +174,13 @@ def test_a_commit_that_cannot_be_saved_does_not_poison_the_cache(store, world_pa
     revision = store.read().revision
     with pytest.raises(Exception):
         with store.transaction() as world:
-            world.faults.append({"kind": "marker", "unsaveable": object()})
+            world.faults.append({"kind": "subnet_deleted", "subnet_id": object()})
     assert world_path.read_bytes() == before
     assert not list(world_path.parent.glob(".*.tmp"))
 
     seen = store.read()
     assert seen.revision == revision
-    assert all("unsaveable" not in f for f in seen.faults)
+    assert not seen.faults
     with store.transaction() as world:  # and the next command works
         world.faults.append(marker(1))
     assert Store(world_path).read().revision == revision + 1
@@ -165,7 +193,7 @@ def count_parses(monkeypatch):
     """Loads of the world from disk: a parse of the YAML, or a read of the derived cache that
     stands in for one when it matches the YAML's bytes."""
     calls = []
-    real_load, real_read_derived = yaml.load, store_module._read_derived
+    real_load, real_read_derived = reader.load, cache.read
 
     def counting_load(*args, **kwargs):
         calls.append("yaml")
@@ -177,8 +205,8 @@ def count_parses(monkeypatch):
             calls.append("derived cache")
         return found
 
-    monkeypatch.setattr(yaml, "load", counting_load)
-    monkeypatch.setattr(store_module, "_read_derived", counting_read_derived)
+    monkeypatch.setattr(reader, "load", counting_load)
+    monkeypatch.setattr(cache, "read", counting_read_derived)
     return calls
 
 

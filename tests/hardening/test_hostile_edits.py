@@ -1,0 +1,90 @@
+"""Hand edits that once ended in a traceback, a hang or lost data.
+
+Each case of the corpus (`corpus/`, one hostile world per file, its comments saying what it
+attacks and the error it must give) is refused by every front-end with one line naming the
+file and the line, exit status 1, and the file left exactly as it was.  Other front-ends can
+replay the same files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+CORPUS = sorted((Path(__file__).parent / "corpus").glob("*.yaml"))
+KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
+
+# name -> (argv, standard input)
+FRONT_ENDS = {
+    "hsmshell world show": (["hsmshell", "world", "show"], ""),
+    "hsmshell aws": (["hsmshell", "aws", "kms", "list-keys"], ""),
+    "cloudhsm_mgmt_util": (["cloudhsm_mgmt_util"], "quit\n"),
+    "key_mgmt_util": (["key_mgmt_util"], "exit\n"),
+}
+
+
+def expected(case: Path) -> str:
+    return re.search(r"^# expect: (.*)$", case.read_text(encoding="utf-8"), re.M).group(1)
+
+
+def run(argv: list[str], stdin: str, world: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, HSMSHELL_WORLD=str(world))
+    # A timeout, not a timed assertion: a case that hangs (an alias bomb) must fail, not stall CI.
+    return subprocess.run([shutil.which(argv[0]), *argv[1:]], input=stdin, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_the_corpus_says_what_each_case_attacks_and_expects():
+    assert len(CORPUS) >= 15
+    for case in CORPUS:
+        text = case.read_text(encoding="utf-8")
+        assert text.startswith("# attacks: "), case.name
+        assert expected(case), case.name
+
+
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+@pytest.mark.parametrize("case", CORPUS, ids=[c.stem for c in CORPUS])
+def test_a_hostile_edit_is_one_clear_line_and_exit_1_and_nothing_rewritten(tmp_path, case, front_end):
+    world = tmp_path / "world.yaml"
+    shutil.copyfile(case, world)
+    before = world.read_bytes()
+    stamp = os.stat(world).st_mtime_ns, os.stat(world).st_ino
+
+    argv, stdin = FRONT_ENDS[front_end]
+    done = run(argv, stdin, world)
+
+    output = (done.stdout + done.stderr).strip()
+    assert done.returncode == 1, output
+    assert len(output.splitlines()) == 1, output
+    assert f"{world}, line " in output and expected(case) in output, output
+    assert world.read_bytes() == before
+    assert (os.stat(world).st_mtime_ns, os.stat(world).st_ino) == stamp
+    assert {p.name for p in tmp_path.iterdir()} <= {"world.yaml", "world.yaml.lock"}
+
+
+def test_a_duplicate_key_stops_create_alias_before_it_drops_the_aliases(world_path):
+    """`aliases: []` appended by hand once hid every alias, and the next create-alias wrote
+    the world without them."""
+    kept = run(["hsmshell", "aws", "kms", "create-alias", "--alias-name", "alias/kept", "--target-key-id", KEY_ID],
+               "", world_path)
+    assert kept.returncode == 0, kept.stderr
+    with world_path.open("a", encoding="utf-8") as out:
+        out.write("aliases: []\n")
+    before = world_path.read_bytes()
+    lines = before.decode().splitlines()
+    first, second = lines.index("aliases:") + 1, len(lines)
+
+    done = run(["hsmshell", "aws", "kms", "create-alias", "--alias-name", "alias/new", "--target-key-id", KEY_ID],
+               "", world_path)
+
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.strip() == (f"hsmshell: {world_path}, line {second}: the key 'aliases' is given twice "
+                                   f"in one mapping, at lines {first} and {second} (YAML would keep only the last)")
+    assert world_path.read_bytes() == before
+    assert "alias/kept" in world_path.read_text(encoding="utf-8")
