@@ -188,8 +188,9 @@ def check_world(path: Path) -> None:
     except OSError:
         raise WorldError(f"{path}: refused: a symbolic link to {os.readlink(path)}, which does not exist "
                          f"(create the world there, or remove the link)") from None
-    raise WorldError(f"{path}: refused: a symbolic link to {os.readlink(path)}, which is "
-                     f"{kind(info.st_mode)}, not a world file")
+    if not stat.S_ISREG(info.st_mode):
+        raise WorldError(f"{path}: refused: a symbolic link to {os.readlink(path)}, which is "
+                         f"{kind(info.st_mode)}, not a world file")
 
 
 def read_world(path: Path) -> bytes:

@@ -336,7 +336,7 @@ def _read_derived(path: Path, digest: bytes):
     also write the world and its key file beside it, so it opens nothing new; and being keyed
     by the hash of the YAML's bytes, a stale cache is never taken for the world."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not hang us
     except OSError:
         return None
     try:
