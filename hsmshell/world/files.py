@@ -20,6 +20,7 @@ import itertools
 import os
 import secrets
 import stat
+import threading
 import time
 from pathlib import Path
 from typing import Iterator
@@ -268,18 +269,29 @@ def _mark(fd: int) -> None:
 
 def _wait(fd: int, path: Path) -> None:
     """Wait for the lock while its holders come and go (other commands of other processes);
-    give up when one holder has kept it for the timeout without letting go."""
+    give up when one holder has kept it for the timeout without letting go.
+
+    The waiting itself is flock(2)'s, in a thread: woken the moment the lock is free, as a
+    plain blocking flock is (polling would lose every race to a process that commits in a
+    loop), while this thread watches the clock (an alarm signal is for the main thread only).
+    The thread has its own descriptor of the same open lock file: if we give up, it still
+    takes the lock when the holder lets go, and releases it by closing the last descriptor."""
     timeout = lock_timeout()
-    mark, since, pause = os.pread(fd, _MARK_SIZE, 0), time.monotonic(), 0.0005
-    while True:
-        # Polled: flock(2) cannot time out, and an alarm signal is for the main thread only.
-        time.sleep(pause)
-        pause = min(pause * 2, 0.02)
+    taken = threading.Event()
+    spare = os.dup(fd)
+
+    def take() -> None:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
+            fcntl.flock(spare, fcntl.LOCK_EX)
+            taken.set()
+        except OSError:
             pass
+        finally:
+            os.close(spare)  # while `fd` is open the lock stays ours; once both are closed, not
+
+    threading.Thread(target=take, name="hsmshell world lock", daemon=True).start()
+    mark, since = os.pread(fd, _MARK_SIZE, 0), time.monotonic()
+    while not taken.wait(0.05):
         now, seen = time.monotonic(), os.pread(fd, _MARK_SIZE, 0)
         if seen != mark:
             mark, since = seen, now
