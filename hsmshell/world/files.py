@@ -18,7 +18,7 @@ import errno
 import fcntl
 import itertools
 import os
-import secrets
+import pwd
 import stat
 import threading
 import time
@@ -50,7 +50,7 @@ def new_temporary(target: Path, flags: int = 0) -> tuple[int, Path]:
     """A new private file beside `target` for writing its next version: (descriptor, path).
     The name (`.<target>.<random>.tmp`) cannot be guessed, so no one can plant it."""
     while True:
-        path = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+        path = target.with_name(f".{target.name}.{os.urandom(8).hex()}.tmp")
         try:
             return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC | flags,
                            0o600), path
@@ -135,7 +135,7 @@ def check_private(fd: int, path: Path, what: str) -> None:
 
 def kind(mode: int) -> str:
     for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link")):
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
         if test(mode):
             return name
     return "a regular file" if stat.S_ISREG(mode) else "not a file"
@@ -143,10 +143,8 @@ def kind(mode: int) -> str:
 
 def user(uid: int) -> str:
     try:
-        import pwd
-
         return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
-    except (ImportError, KeyError):
+    except KeyError:  # a uid with no name on this machine
         return f"uid {uid}"
 
 

@@ -17,6 +17,8 @@ pickled, keyed by a hash of the YAML's bytes) spares a new process the parse.  A
 does not match the YAML, or is missing, torn or unreadable, is ignored and rebuilt: a hand edit
 always wins.  CloudTrail's events are appended to a log beside the world (`trail_log.py`), so
 a call that only records an event (Encrypt, Decrypt, a Describe) does not write the world.
+How each of these files is opened, checked, locked and replaced in a folder others may share
+is `files.py`'s.
 """
 
 from __future__ import annotations
