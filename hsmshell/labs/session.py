@@ -8,12 +8,12 @@ real commands; stopping puts the trainee's world back.  What the lab needs to re
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
 
+from ..world import files
 from ..world.store import Store, WorldError
 from .checks import Outcome, evaluate
 from .definition import Lab, LabError, load
@@ -47,12 +47,8 @@ def active(store: Store) -> Active | None:
 
 
 def _save(store: Store, state: Active) -> None:
-    path = state_path(store)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        yaml.safe_dump(asdict(state), out, sort_keys=False)
-    os.replace(tmp, path)
+    text = yaml.safe_dump(asdict(state), sort_keys=False)
+    files.replace(state_path(store), text.encode("utf-8"), sync=False)  # private, never a planted file
 
 
 def start(store: Store, name: str) -> Lab:
@@ -63,10 +59,8 @@ def start(store: Store, name: str) -> Lab:
         try:
             data = store.export()  # with its CloudTrail events, which live beside the world file
         except WorldError:
-            data = store.path.read_bytes()  # a broken world comes back as it was
-        fd = os.open(saved_path(store), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            data = files.read_world(store.path)  # a broken world comes back as it was
+        files.replace(saved_path(store), data, sync=False)
     state = Active(lab.name)
     try:
         state.variables = set_up(store, lab)

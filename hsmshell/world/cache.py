@@ -28,7 +28,6 @@ import hashlib
 import os
 import stat
 import struct
-import tempfile
 import typing
 from copy import deepcopy
 from pathlib import Path
@@ -36,7 +35,7 @@ from typing import Any
 
 import msgspec
 
-from . import codec, model
+from . import codec, files, model
 from .model import World
 
 MAGIC = b"hsmshell derived world cache v2 (msgpack)\n"
@@ -164,7 +163,7 @@ def read(path: Path, digest: bytes) -> Derived | None:
     that no one else may write is read: a cache others could change could show them a world
     other than the file's."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not hang us
     except OSError:
         return None
     try:
@@ -196,18 +195,8 @@ def write(path: Path, digest: bytes, packed: bytes, remembered: bytes) -> None:
     file is no error: the YAML alone still serves."""
     payload = packed + remembered
     header = MAGIC + schema() + digest + hashlib.sha256(payload).digest() + _LENGTH.pack(len(packed))
-    try:
-        # A new name no one else can have made (O_EXCL, random), private from the start.
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(header)
-            out.write(payload)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # a folder we may not write to: the YAML alone still serves
+        files.replace(path, header + payload, sync=False)
 
 
 # -- the schema ---------------------------------------------------------------------------------

@@ -9,9 +9,13 @@ shared or committed without revealing a password.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import os
+from pathlib import Path
+
+from .files import WorldError, open_private, write_all
 
 _HASH_PREFIX = "scrypt$"
 _SEAL_PREFIX = "sealed:v1:"
@@ -78,5 +82,40 @@ def is_sealed(value: str) -> bool:
     return value.startswith(_SEAL_PREFIX)
 
 
-def new_key() -> bytes:
-    return os.urandom(32)
+KEY_SIZE = 32  # AES-256-GCM
+
+
+def load_key(path: Path) -> bytes:
+    """The world's key from its file (one line of base64), made when there is none yet.  A
+    key file that is not this user's private regular file, cannot be read, or does not hold
+    one 32-byte key is refused, naming the file: nothing is sealed under a key read wrongly."""
+    what = "the world's key file"
+    fd = open_private(path, what, os.O_RDONLY)
+    if fd is None:
+        return _new_key_file(path)
+    try:
+        text = os.read(fd, 4096)
+    except OSError as exc:
+        raise WorldError(f"{path}: cannot read {what}: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise WorldError(f"{path}: {what} is malformed: expected one line of base64") from None
+    if len(key) != KEY_SIZE:
+        raise WorldError(f"{path}: {what} is malformed: it holds {len(key)} bytes, not {KEY_SIZE}")
+    return key
+
+
+def _new_key_file(path: Path) -> bytes:
+    key = os.urandom(KEY_SIZE)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    except OSError as exc:  # planted meanwhile (a link to nowhere), or a folder we may not write
+        raise WorldError(f"{path}: cannot create the world's key file: {exc.strerror}") from None
+    try:
+        write_all(fd, base64.b64encode(key) + b"\n")
+    finally:
+        os.close(fd)
+    return key

@@ -21,15 +21,14 @@ only records an event (Encrypt, Decrypt, a Describe) does not write the world.
 A read is a snapshot: `read()` hands out a world that no later transaction changes.  Once a
 read-only transaction is done, its world goes to the readers, and the next transaction works
 on a fresh one decoded from the same world packed (`cache.pack`, as the derived cache holds it).
+How each of these files is opened, checked, locked and replaced in a folder others may share
+is `files.py`'s.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import copy
-import fcntl
-import glob
 import hashlib
 import os
 import time
@@ -37,12 +36,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from . import cache, codec, credentials, emitter, reader, trail_log, validate
+from . import cache, codec, credentials, emitter, files, reader, trail_log, validate
 from .model import World
 
-
-class WorldError(Exception):
-    """The world file is missing, unreadable or malformed.  The message names file and line."""
+WorldError = files.WorldError  # where front-ends have always imported it from
 
 
 HEADER = "# hsmshell world: the simulated cluster, KMS and CloudTrail. Safe to read and edit by hand.\n"
@@ -81,7 +78,8 @@ class Store:
                  transitions: Mapping | None = None):
         """`settle` runs at the start of each transaction; `transitions` (kind -> due.Transition)
         are the due transitions it settles, against which a world read is checked."""
-        self.path = Path(path)
+        self.given = Path(path)
+        self.path = files.follow(self.given)  # a link's target, where the world and its files are
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.key_path = self.path.with_name(self.path.name + ".key")
         self._settle = settle
@@ -119,9 +117,10 @@ class Store:
     def create(self, fixture: str = "default", *, force: bool = False) -> World:
         """Write a new world from a fixture.  Refuses to replace a world unless forced."""
         source = fixture_path(fixture)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        files.check_world(self.given)
+        files.make_folder(self.path.parent)
         with self._locked():
-            if self.path.exists() and not force:
+            if files.exists(self.path) and not force:
                 raise WorldError(f"{self.path}: a world already exists here (use --force to replace it)")
             try:
                 text = source.read_text(encoding="utf-8")
@@ -141,8 +140,9 @@ class Store:
         """One command's access to the world.  With write=False the caller promises not to
         change it; the file is then rewritten only if settling due transitions changed it.
         Either way, a world that is what the file holds is not written again."""
-        if not self.path.exists():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        files.check_world(self.given)
+        if not files.exists(self.path):
+            files.make_folder(self.path.parent)
             with contextlib.suppress(WorldError):  # another process may create it first
                 self.create("default")
         with self._locked():
@@ -155,7 +155,7 @@ class Store:
                 raise
             if write or changed or world.trail.recorded:
                 try:
-                    self._commit(world)
+                    self._commit(world, write)
                 except BaseException:
                     # Not saved (a value YAML cannot hold, a full disk): the file is the old
                     # one, so the changed world in memory must not be reused either.
@@ -190,22 +190,14 @@ class Store:
 
     # -- internals --------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # closing releases the lock
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        return files.locked(self.lock_path)
 
     def _load(self) -> World:
         try:
-            raw = self.path.read_bytes()
+            raw = files.read_world(self.path)
         except FileNotFoundError:
             raise WorldError(f"{self.path}: no world here (create one with `hsmshell world init`)") from None
-        except OSError as exc:
-            raise WorldError(f"{self.path}: cannot read the world: {exc}") from None
         if self._cache and self._cache[0] == raw:
             # Reading and comparing costs far less than parsing.
             world = self._cache[1]
@@ -298,9 +290,10 @@ class Store:
                 store.key_store_password = world.sealer.seal(store.key_store_password.encode())
         return world
 
-    def _commit(self, world: World) -> None:
+    def _commit(self, world: World, write: bool) -> None:
         """Write what the transaction changed: the world file only if it holds something else
-        now, then the events it recorded."""
+        now, then the events it recorded.  A read (`write` false) of a world the user made
+        read-only keeps what settling changed in memory only: looking still works."""
         try:
             events = list(world.trail.recorded)
             lines = [trail_log.line(e) for e in events]
@@ -318,7 +311,9 @@ class Store:
                     self._snapshot = changes.Snapshot(world)
         except ValueError as exc:
             raise WorldError(f"{self.path}: not saved, the world file cannot hold a value: {exc}") from None
-        if not unchanged:
+        if not unchanged and not write and files.read_only(self.path):
+            self._cache = self._snapshot = None  # memory and file differ: parse again next time
+        elif not unchanged:
             # Emitted again with the new revision: incremental, a fraction of the two fsyncs.
             world.revision += 1
             self._save(world)
@@ -327,6 +322,9 @@ class Store:
             self._trail.append(events, lines, world.settings.trail_limit)
 
     def _save(self, world: World) -> None:
+        if files.read_only(self.path):
+            raise WorldError(f"{self.path}: not saved: the world file is read-only "
+                             f"(make it writable to change the world: chmod u+w {self.path})")
         found = validate.problems(world, self._transitions)
         if found:
             path, problem = found[0]
@@ -337,19 +335,8 @@ class Store:
         except ValueError as exc:
             raise WorldError(f"{self.path}: not saved, the world file cannot hold a value: {exc}") from None
         folder = self.path.parent
-        for stale in folder.glob(f".{glob.escape(self.path.name)}.*.tmp"):
-            stale.unlink(missing_ok=True)  # left by a writer that died holding the lock
-        tmp = folder / f".{self.path.name}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        files.remove_stale_temporaries(self.path)  # left by a writer that died holding the lock
+        files.replace(self.path, data, sync=True)
         dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
@@ -376,14 +363,7 @@ class Store:
 
     def _get_sealer(self) -> credentials.Sealer:
         if self._sealer is None:
-            try:
-                key = base64.b64decode(self.key_path.read_text())
-            except FileNotFoundError:
-                key = credentials.new_key()
-                fd = os.open(self.key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(fd, "w") as out:
-                    out.write(base64.b64encode(key).decode() + "\n")
-            self._sealer = credentials.Sealer(key)
+            self._sealer = credentials.Sealer(credentials.load_key(self.key_path))
         return self._sealer
 
 

@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from . import files
+
 _HEADER = b'{"hsmshellTrailLog": 1}\n'
 
 
@@ -72,10 +74,9 @@ class TrailLog:
         events = [e for e in events if e is not None]
         events = events[-limit:] if limit else []
         data = _HEADER + b"".join(e + b"\n" if isinstance(e, bytes) else line(e) for e in events)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd, tmp = files.new_temporary(self.path, os.O_APPEND)
         try:
-            os.write(fd, data)
+            files.write_all(fd, data)
             os.replace(tmp, self.path)
         except BaseException:
             os.close(fd)
@@ -100,17 +101,22 @@ class TrailLog:
             self._events, self._is_log, self._offset = [], False, 0
             if info is None:
                 return
-            try:
-                self._hold(os.open(self.path, os.O_RDWR | os.O_APPEND))
-            except FileNotFoundError:
+            # Another user's log, or one others may write, could feed this user's tools
+            # events they never made: refused, as is a link or a FIFO in its place.
+            fd = files.open_private(self.path, "the CloudTrail log", os.O_RDWR | os.O_APPEND)
+            if fd is None:
                 return
+            self._hold(fd)
             info = os.fstat(self._fd)
         elif info.st_size < self._offset:  # cut back by hand: read it again
             self._events, self._is_log, self._offset = [], False, 0
         self._cut = False
         if info.st_size == self._offset:
             return
-        data = os.pread(self._fd, info.st_size - self._offset, self._offset)
+        try:
+            data = os.pread(self._fd, info.st_size - self._offset, self._offset)
+        except OSError as exc:
+            raise files.WorldError(f"{self.path}: cannot read the CloudTrail log: {exc.strerror}") from None
         end = data.rfind(b"\n") + 1  # a last line without its newline is cut short: not yet
         lines = data[:end].split(b"\n")[:-1]
         if not self._is_log:
