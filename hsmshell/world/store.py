@@ -177,6 +177,8 @@ class Store:
         do not change (`cache.copy` gives a world to change); each has its own CloudTrail view."""
         with self.transaction(write=False) as world:
             pass
+        if self._cache is None:  # settled in memory only (a read-only file): this world is no one else's
+            return world
         raw, current = self._cache
         if self._for_reading is None or self._for_reading[0] is not raw:
             # The transaction's world is what the file holds: hand it to the readers, and give
