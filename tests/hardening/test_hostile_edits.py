@@ -25,6 +25,8 @@ FRONT_ENDS = {
     "hsmshell aws": (["hsmshell", "aws", "kms", "list-keys"], ""),
     "cloudhsm_mgmt_util": (["cloudhsm_mgmt_util"], "quit\n"),
     "key_mgmt_util": (["key_mgmt_util"], "exit\n"),
+    "cloudhsm-cli": (["cloudhsm-cli", "user", "list"], ""),
+    "configure-cli": (["configure-cli", "-a", "10.0.2.9"], ""),
 }
 
 
@@ -88,3 +90,18 @@ def test_a_duplicate_key_stops_create_alias_before_it_drops_the_aliases(world_pa
                                    f"in one mapping, at lines {first} and {second} (YAML would keep only the last)")
     assert world_path.read_bytes() == before
     assert "alias/kept" in world_path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c.stem for c in CORPUS])
+def test_a_transcript_on_a_hostile_world_names_its_file_and_line_and_fails(tmp_path, case):
+    world = tmp_path / "world.yaml"
+    shutil.copyfile(case, world)
+    before = world.read_bytes()
+    transcript = tmp_path / "hostile.transcript"
+    transcript.write_text("# world: world.yaml\n$ aws kms list-keys\n")
+    done = subprocess.run([shutil.which("hsmshell"), "transcript", "run", str(transcript)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1
+    assert f"{transcript}: {world}, line " in done.stdout and expected(case) in done.stdout, done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    assert world.read_bytes() == before

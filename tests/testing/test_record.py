@@ -107,3 +107,20 @@ def test_a_singlecmd_password_stays_out_of_the_recording(tmp_path, monkeypatch, 
         monkeypatch.setenv(name, value)
     result = run_file(tmp_path / "single.transcript")
     assert result.ok, result.report()
+
+
+def test_the_dollar_prompt_completes_aws_commands_and_options_at_a_terminal(tmp_path):
+    env = {**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    child = pexpect.spawn(shutil.which("hsmshell"), ["transcript", "record", "pty.transcript"],
+                          cwd=str(tmp_path), env=env, encoding="utf-8", dimensions=(40, 200), timeout=30)
+    child.expect_exact("$")
+    child.send("aws kms disc\t")
+    child.expect_exact("onnect-custom-key-store")  # the rest of the word, as the terminal draws it
+    child.send(" --cu\t")
+    child.expect_exact("stom-key-store-id")
+    child.send(" cks-1234567890abcdef0\r")
+    child.expect_exact("$")  # the command ran (it prints nothing), a new prompt
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    text = (tmp_path / "pty.transcript").read_text()
+    assert "$ aws kms disconnect-custom-key-store --custom-key-store-id cks-1234567890abcdef0\n" in text
