@@ -105,3 +105,49 @@ def test_a_transcript_on_a_hostile_world_names_its_file_and_line_and_fails(tmp_p
     assert f"{transcript}: {world}, line " in done.stdout and expected(case) in done.stdout, done.stdout
     assert "Traceback" not in done.stdout + done.stderr
     assert world.read_bytes() == before
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c.stem for c in CORPUS])
+def test_a_lab_puts_a_hostile_world_aside_whole_and_names_its_line_when_it_comes_back(tmp_path, case):
+    world = tmp_path / "world.yaml"
+    shutil.copyfile(case, world)
+    hostile = world.read_bytes()
+    started = run(["hsmshell", "lab", "start", "invalid-credentials"], "", world)
+    assert started.returncode == 0, started.stdout + started.stderr
+    aside = tmp_path / "world.before-lab.yaml"
+    assert aside.read_bytes() == hostile  # kept byte for byte, never parsed and rewritten
+    stopped = run(["hsmshell", "lab", "stop"], "", world)
+    output = (stopped.stdout + stopped.stderr).strip()
+    assert stopped.returncode == 1 and len(output.splitlines()) == 1, output
+    assert f"{aside}, line " in output and expected(case) in output, output
+    assert aside.read_bytes() == hostile  # still there, to mend and bring back
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c.stem for c in CORPUS])
+def test_the_endpoint_on_a_hostile_world_answers_each_call_with_its_line(tmp_path, case):
+    """The service's own failure (500 InternalFailure, which botocore retries and then shows),
+    its message naming the file and line; the server keeps serving, the file is unchanged."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from hsmshell.aws.server import Endpoint
+
+    world = tmp_path / "world.yaml"
+    shutil.copyfile(case, world)
+    before = world.read_bytes()
+    server = Endpoint(world).start()
+    try:
+        for _ in range(2):
+            request = urllib.request.Request(server.url, data=b"{}", method="POST", headers={
+                "X-Amz-Target": "TrentService.ListKeys", "Content-Type": "application/x-amz-json-1.1",
+                "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-west-2/kms/aws4_request, "
+                                 "SignedHeaders=host;x-amz-date, Signature=" + "0" * 64})
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=30)
+            answer = json.loads(refused.value.read())
+            assert refused.value.code == 500 and answer["__type"] == "InternalFailure"
+            assert f"{world}, line " in answer["message"] and expected(case) in answer["message"], answer
+    finally:
+        server.stop()
+    assert world.read_bytes() == before
