@@ -27,6 +27,7 @@ FRONT_ENDS = {
     "key_mgmt_util": (["key_mgmt_util"], "exit\n"),
     "cloudhsm-cli": (["cloudhsm-cli", "user", "list"], ""),
     "configure-cli": (["configure-cli", "-a", "10.0.2.9"], ""),
+    "hsmshell tui": (["hsmshell", "tui"], ""),  # the world is read before the screen opens
 }
 
 
