@@ -95,19 +95,26 @@ def user_create(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
     return {"username": name, "role": values["role"]}
 
 
+def _approved_user(cli: CloudHsmCli, world, values: dict[str, Any], name: str):
+    """What deleting or changing a user starts with: the cluster and its HSMs, the login and
+    any quorum approval checked, and the user there in the role named: (cluster, hsms, user type)."""
+    cluster = cli.cluster(world, values)
+    cli.logged_in(world, cluster)
+    hsms = cli.hsms(cluster)
+    approve(cli, world, hsms, values.get("approval"))
+    user_type = roles.user_type_for(values["role"], hsms, name)
+    if not roles.matches(values["role"], user_type):
+        raise Failure(texts.USER_DOES_NOT_EXIST)
+    return cluster, hsms, user_type
+
+
 @command("user delete", "Delete a user", username(), role(), APPROVAL)
 def user_delete(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
     from ...cloudhsm import users
 
     name = values["username"].lower()
     with cli.store.transaction() as world:
-        cluster = cli.cluster(world, values)
-        cli.logged_in(world, cluster)
-        hsms = cli.hsms(cluster)
-        approve(cli, world, hsms, values.get("approval"))
-        user_type = roles.user_type_for(values["role"], hsms, name)
-        if not roles.matches(values["role"], user_type):
-            raise Failure(texts.USER_DOES_NOT_EXIST)
+        cluster, hsms, user_type = _approved_user(cli, world, values, name)
         results = [users.delete_user(world, cluster, h, session_id=cli.session_id, user_type=user_type,
                                      user_name=name) for h in hsms]
         codes = [code for code, _ in results]
@@ -128,13 +135,7 @@ def user_change_password(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
     name = values["username"].lower()
     password = _checked_password(cli.password(values, confirm=True))
     with cli.store.transaction() as world:
-        cluster = cli.cluster(world, values)
-        cli.logged_in(world, cluster)
-        hsms = cli.hsms(cluster)
-        approve(cli, world, hsms, values.get("approval"))
-        user_type = roles.user_type_for(values["role"], hsms, name)
-        if not roles.matches(values["role"], user_type):
-            raise Failure(texts.USER_DOES_NOT_EXIST)
+        cluster, hsms, user_type = _approved_user(cli, world, values, name)
         holders = [h for h in hsms if find_user(h, name) is not None]
         mfa_keys = {h.hsm_id: find_user(h, name).quorum_pub_key for h in holders if find_user(h, name).two_factor}
         codes = users.change_password(world, cluster, holders or hsms, session_id=cli.session_id,
