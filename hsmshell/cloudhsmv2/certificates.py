@@ -207,15 +207,17 @@ def _hardware(world: World, hsm: Hsm, *, aws: bool) -> x509.Certificate:
 
 
 def hsm_certificate(world: World, cluster: Cluster, hsm: Hsm) -> x509.Certificate:
-    """The HSM's identity: its partition's key, signed by the hardware key."""
-    return _issue(_partition_name(cluster, hsm), _key(_seed(world), "partition", hsm.hsm_id).public_key(),
+    """The HSM's identity: its partition's key, which is the cluster's (the key the CSR
+    carries: the User Guide's verification compares the two public keys), signed by the
+    hardware key."""
+    return _issue(_partition_name(cluster, hsm), _cluster_key(world, cluster).public_key(),
                   _hardware_name(hsm), _hardware_key(world, hsm), _validity(cluster),
                   _serial(_seed(world), "hsm", hsm.hsm_id), ca=True)
 
 
 def _cluster_by_hsm(world: World, cluster: Cluster, hsm: Hsm) -> x509.Certificate:
     return _issue(_partition_name(cluster, hsm), _cluster_key(world, cluster).public_key(),
-                  _partition_name(cluster, hsm), _key(_seed(world), "partition", hsm.hsm_id),
+                  _partition_name(cluster, hsm), _cluster_key(world, cluster),
                   _validity(cluster), _serial(_seed(world), "cluster by hsm", hsm.hsm_id), ca=False)
 
 

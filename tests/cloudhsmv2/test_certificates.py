@@ -81,6 +81,11 @@ def test_csr_until_initialized_then_the_signed_certificate_inherited_by_related_
     csr = x509.load_pem_x509_csr(certs["ClusterCsr"].encode())
     assert csr.is_signature_valid
     assert load(certs["HsmCertificate"]).subject == csr.subject  # the CSR names the HSM that made it
+    # The User Guide's verification of the HSM's identity: the HSM certificate's public key is
+    # the CSR's (`openssl x509 -pubkey` beside `openssl req -pubkey`).
+    pem = serialization.PublicFormat.SubjectPublicKeyInfo
+    assert load(certs["HsmCertificate"]).public_key().public_bytes(serialization.Encoding.PEM, pem) == \
+        csr.public_key().public_bytes(serialization.Encoding.PEM, pem)
 
     key, ca = customer_ca()
     signed = sign(certs["ClusterCsr"], key, ca)
