@@ -76,7 +76,7 @@ PROGRAMS: dict[str, Program] = {program.name: program for program in (
     Program("key_mgmt_util", "hsmshell.shells.kmu", "key_mgmt_util",
             "the Command: shell, until exit\n"
             "key_mgmt_util singlecmd loginHSM -u CU -s <user> -p <password> <command> ...\n"
-            "    log in, run one command, end", prompt=r"Command: ?", short="kmu"),
+            "    log in, run one command, end", prompt=r"Command: {0,2}", short="kmu"),
     Program("configure", "hsmshell.commands.configure", "configure -a <HSM IP> | --cmu <HSM IP> | -m",
             "point the tools at a cluster's HSMs"),
     Program("cloudhsm-cli", "hsmshell.shells.cli", "cloudhsm-cli interactive | <command> ...",

@@ -15,7 +15,7 @@ import pexpect
 import pytest
 
 STORE = "cks-1234567890abcdef0"
-ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[=>]|\r")
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[=>]|\r|\x07")  # \x07: readline's bell
 
 
 def screen(raw: str) -> list[str]:

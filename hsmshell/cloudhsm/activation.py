@@ -25,9 +25,22 @@ def activate(world: World, cluster: Cluster, password: str) -> None:
     check_password(password)
     if cluster.state != "INITIALIZED":
         raise NotActivatable()
-    password_hash = credentials.hash_password(password, world.settings.password_cost)
-    for _, user in unactivated:
-        user.password_hash = password_hash
+    _activate(world, cluster, credentials.hash_password(password, world.settings.password_cost))
+
+
+def by_precrypto_officer(world: World, cluster: Cluster, password_hash: str) -> None:
+    """SDK 3's way (the older User Guide's activation page): the PRECO, logged in with the
+    default password, sets its own with cloudhsm_mgmt_util's changePswd, and an INITIALIZED
+    cluster becomes ACTIVE, its PRECO a crypto officer with that password on every HSM."""
+    if cluster.state == "INITIALIZED":
+        _activate(world, cluster, password_hash)
+
+
+def _activate(world: World, cluster: Cluster, password_hash: str) -> None:
+    for hsm in cluster.hsms:
+        for user in hsm.users:
+            if answers(hsm) and user.user_type == "PRECO":
+                user.password_hash = password_hash
     from ..cloudhsmv2 import clusters  # the cluster's state is the control plane's
 
     clusters.activate(world, cluster.cluster_id)

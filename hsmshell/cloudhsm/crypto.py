@@ -19,6 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from .attributes import AES, DES3, DSA, EC, PRIVATE_KEY, PUBLIC_KEY, RSA, SECRET_KEY, EcPoint
+from .mechanisms import (DEFAULT_IV, ECDSA, RSA_PKCS, RSA_PSS, SIGNING, WRAP_NO_PAD,  # noqa: F401 - the names users of crypto read
+                         WRAP_PAD_PKCS5, WRAP_ZERO_PAD)
 
 Random = Callable[[int], bytes]
 
@@ -26,19 +28,8 @@ Random = Callable[[int], bytes]
 CURVES = {1: ec.SECP192R1, 2: ec.SECP256R1, 14: ec.SECP384R1, 16: ec.SECP256K1}
 FIPS_CURVES = {2, 14, 16}
 
-# sign/verify -m (key_mgmt_util-sign.md).  GAP: DSA keys are not in the documented list; they
-# take the ECDSA numbers, hashing the same way.
-RSA_PKCS, RSA_PSS, ECDSA = "pkcs1", "pss", "ecdsa"
-MECHANISMS = {
-    0: (RSA_PKCS, hashes.SHA1), 1: (RSA_PKCS, hashes.SHA256), 2: (RSA_PKCS, hashes.SHA384),
-    3: (RSA_PKCS, hashes.SHA512), 4: (RSA_PKCS, hashes.SHA224),
-    5: (RSA_PSS, hashes.SHA1), 6: (RSA_PSS, hashes.SHA256), 7: (RSA_PSS, hashes.SHA384),
-    8: (RSA_PSS, hashes.SHA512), 9: (RSA_PSS, hashes.SHA224),
-    15: (ECDSA, hashes.SHA1), 16: (ECDSA, hashes.SHA224), 17: (ECDSA, hashes.SHA256),
-    18: (ECDSA, hashes.SHA384), 19: (ECDSA, hashes.SHA512),
-}
-
-DEFAULT_IV = bytes.fromhex("A6A6A6A6A6A6A6A6")
+# sign/verify -m: the family and the hash class of each mechanism number.
+MECHANISMS = {number: (family, getattr(hashes, name)) for number, (family, name) in SIGNING.items()}
 
 
 class CryptoFailure(Exception):
@@ -203,11 +194,6 @@ def aes_unwrap(kek: bytes, wrapped: bytes, iv: bytes = DEFAULT_IV) -> bytes:
     if a != iv:
         raise CryptoFailure("integrity check failed: wrong key or IV")
     return b"".join(blocks)
-
-
-# wrapKey/unWrapKey -m (manage-aes-key-wrapping.md): 4 pads PKCS #5 style, 5 does not pad,
-# 6 pads with zeros.
-WRAP_PAD_PKCS5, WRAP_NO_PAD, WRAP_ZERO_PAD = 4, 5, 6
 
 
 def wrap(kek: bytes, data: bytes, mechanism: int, iv: bytes = DEFAULT_IV) -> bytes:

@@ -18,12 +18,14 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..lazy import lazy
 from ..world import ids
 from ..world.model import Cluster, Hsm, Key, Session, World
 from . import attributes as attr
-from . import crypto
 from . import returncodes as rc
 from .nodes import find_user
+
+crypto = lazy("hsmshell.cloudhsm.crypto")  # cryptography, loaded when a key's material is first touched
 
 PUBLIC_KEY, PRIVATE_KEY, SECRET_KEY = attr.PUBLIC_KEY, attr.PRIVATE_KEY, attr.SECRET_KEY
 
@@ -487,11 +489,12 @@ def _exportable(world: World, cluster: Cluster, session: Session, nodes: list[Hs
 
 
 def export_secret_key(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *,
-                      handle: int, wrapping_key: int, mechanism: int = crypto.WRAP_PAD_PKCS5) -> bytes:
+                      handle: int, wrapping_key: int, mechanism: int | None = None) -> bytes:
     """exSymKey: the HSM wraps the key and the tool unwraps it on the host, so the file holds
     the plaintext key."""
     key = _exportable(world, cluster, session, nodes, handle, "Cfm3WrapKey", (SECRET_KEY,))
     kek = _wrapping_key(world, cluster, session, nodes, wrapping_key, "Cfm3WrapKey", attr.WRAP)
+    mechanism = crypto.WRAP_PAD_PKCS5 if mechanism is None else mechanism
     wrapped = crypto.wrap(kek, material(world, cluster, key), mechanism)
     return crypto.unwrap(kek, wrapped, mechanism, key.size)
 

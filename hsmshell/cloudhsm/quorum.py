@@ -15,15 +15,16 @@ login that got it.
 
 from __future__ import annotations
 
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from typing import TYPE_CHECKING
 
 from ..world import ids
 from ..world.clock import now
 from ..world.model import Cluster, Hsm, QuorumToken, World
 from . import returncodes as rc
 from .nodes import answers, find_user
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 USER_MGMT, MISC_CO = 3, 4
 SERVICES = {USER_MGMT: "USER_MGMT", MISC_CO: "MISC_CO"}
@@ -162,6 +163,11 @@ def check_registration(token: bytes, signature: bytes, public_pem: bytes) -> boo
 
 def rsa_2048(public_pem: bytes) -> rsa.RSAPublicKey | None:
     """The public key of a PEM text, if it is the RSA-2048 key quorum and 2FA require."""
+    # Imported here: cryptography costs the shells' start-up tens of milliseconds.
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     try:
         public_key = serialization.load_pem_public_key(public_pem)
     except (ValueError, TypeError, UnsupportedAlgorithm):
@@ -174,6 +180,10 @@ def rsa_2048(public_pem: bytes) -> rsa.RSAPublicKey | None:
 def signed_by(public_pem: bytes, signature: bytes, data: bytes, algorithm=None) -> bool:
     """Is `signature` the sha256WithRSAEncryption signature of `data` by this RSA-2048 key?
     (`algorithm` = Prehashed(SHA256()) when `data` is itself the SHA-256 digest.)"""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
     public_key = rsa_2048(public_pem)
     if public_key is None:
         return False

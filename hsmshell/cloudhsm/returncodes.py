@@ -49,8 +49,10 @@ SERVER_UNAVAILABLE = ReturnCode(
 DAEMON_SOCKET_ERROR = ReturnCode(
     0x40000040, "RET_DAEMON_SOCKET_CONNECTION_ERROR", "LIQUIDSECURITY: Daemon socket connection error"
 )
+# The HSM's text for a name already taken, from real sessions (`createUser failed: HSM Error:
+# This user is already created`); GAP: its number and RET_ name are undocumented.
+USER_ALREADY_EXISTS = ReturnCode(0xA9, "RET_USER_ALREADY_EXISTS", "HSM Error: This user is already created")
 # GAP: the refusals below are documented as rules without their texts.
-USER_ALREADY_EXISTS = ReturnCode(0xA9, "RET_USER_ALREADY_EXISTS", "HSM Error: RET_USER_ALREADY_EXISTS")
 USER_OWNS_KEYS = ReturnCode(0xAA, "RET_USER_OWNS_KEYS", "HSM Error: RET_USER_OWNS_KEYS")
 INVALID_ATTRIBUTE = ReturnCode(0xAB, "RET_INVALID_ATTRIBUTE", "HSM Error: RET_INVALID_ATTRIBUTE")
 INVALID_M_VALUE = ReturnCode(0xAD, "RET_INVALID_M_VALUE", "HSM Error: RET_INVALID_M_VALUE")

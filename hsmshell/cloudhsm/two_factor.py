@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import utils
-
 from ..world import ids
 from ..world.model import User, World
 from .quorum import OFFICERS, signed_by
@@ -44,6 +41,9 @@ def proves(public_pem: str | None, factor: SecondFactor | None) -> bool:
     """Is the factor's signature the key's signature of the digest?  GAP: the docs say only
     "sign the digests"; both readings are accepted: the digest signed as the SHA-256 value it
     is (openssl pkeyutl -pkeyopt digest:sha256), or hashed again (openssl dgst -sha256 -sign)."""
+    from cryptography.hazmat.primitives import hashes  # here: cryptography slows every shell's start-up
+    from cryptography.hazmat.primitives.asymmetric import utils
+
     if not public_pem or factor is None or factor.signature is None:
         return False
     key, digest, signature = public_pem.encode(), factor.digest, factor.signature

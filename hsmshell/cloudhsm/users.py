@@ -152,6 +152,7 @@ def change_password(world: World, cluster: Cluster, hsms: list[Hsm], *, session_
     caller = world.sessions.get(session_id)
     new_hash = credentials.hash_password(new_password, world.settings.password_cost)
     results: NodeResults = []
+    activating = False
     for hsm in hsms:
         target = find_user(hsm, user_name)
         if not answers(hsm):
@@ -181,8 +182,13 @@ def change_password(world: World, cluster: Cluster, hsms: list[Hsm], *, session_
                 two_factor.enrol(target, second_factors[hsm.hsm_id].public_key)
             else:
                 two_factor.withdraw(target)
+            activating = activating or target.user_type == "PRECO"
             code = rc.SUCCESS
         results.append((hsm, code))
+    if activating:
+        from . import activation  # activation checks passwords with this module's rules
+
+        activation.by_precrypto_officer(world, cluster, new_hash)
     return results
 
 

@@ -28,9 +28,12 @@ HSM_TYPES = ("hsm1.medium", "hsm2m.medium")
 # operation; the spec maps quota refusals to it.
 HSMS_PER_CLUSTER = 28
 CLUSTERS_PER_REGION = 4
-# A fresh HSM's precrypto officer, as the CloudHSM User Guide gives it.
+# A fresh HSM's precrypto officer, as the CloudHSM User Guide gives it, and the appliance user
+# every HSM has from the start (real sessions list both: `Number of users found:2`).  Nobody
+# logs in as app_user: its password is random.
 PRECO = User(user_id=1, user_type="PRECO", name="admin", password_hash="")
 PRECO_PASSWORD = "password"
+APPLIANCE_USER = User(user_id=2, user_type="AU", name="app_user", password_hash="")
 
 
 def active_hsms(cluster: Cluster) -> list[Hsm]:
@@ -247,9 +250,10 @@ def _clone_users(world: World, cluster: Cluster, source: Hsm | None, hsm: Hsm) -
     if backup is not None:
         hsm.users = copy.deepcopy(backup.users)
     else:
-        preco = copy.deepcopy(PRECO)
+        preco, appliance = copy.deepcopy(PRECO), copy.deepcopy(APPLIANCE_USER)
         preco.password_hash = hash_password(PRECO_PASSWORD, world.settings.password_cost)
-        hsm.users = [preco]
+        appliance.password_hash = hash_password(ids.draw(world, 16).hex(), world.settings.password_cost)
+        hsm.users = [preco, appliance]
 
 
 def _free_ip(cluster: Cluster, zone: str, taken: set[str]) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Protocol
 
 from ..cloudhsm.sessions import close_session
 from ..world.store import Store, WorldError
-from .console import Console, StreamConsole, TerminalConsole
+from .console import Console, StreamConsole, terminal_console
 
 if TYPE_CHECKING:
     from ..world.model import World
@@ -184,13 +184,13 @@ class Shell:
 
 def console_for(table: CommandTable, toolbar: Callable[[], str] | None = None,
                 store: Store | None = None) -> Console:
-    """prompt_toolkit at a terminal, completing from the table (and the store's world: its
-    users and keys); plain lines from a pipe."""
+    """readline at a terminal (prompt_toolkit with the toolbar on request), completing from the
+    table (and the store's world: its users and keys); plain lines from a pipe."""
     if sys.stdin.isatty() and sys.stdout.isatty():
         def complete(words: list[str], current: str) -> list[str]:
             return table.complete(words, current, _world(store))
-        return TerminalConsole(table.commands, lambda line: bool(table.secret_words(line.split())), toolbar,
-                               complete=complete)
+        return terminal_console(table.commands, lambda line: bool(table.secret_words(line.split())), toolbar,
+                                complete=complete)
     return StreamConsole()
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import host
 from ..aws.table import plain
-from ..shells.console import Console, StreamConsole, TerminalConsole
+from ..shells.console import Console, StreamConsole, terminal_console
 from .replay import END_OF_INPUT
 
 
@@ -156,11 +156,11 @@ def record(path: str | Path, fixture: str = "default") -> int:
     return 0
 
 
-def _shell_console() -> TerminalConsole:
+def _shell_console() -> Console:
     """The `$` prompt at a terminal: the host's programs complete, as a shell completes, and
     no line with a secret stays in its history."""
-    return TerminalConsole([*host.PROGRAMS, "exit"], host.carries_secret,
-                           complete=lambda words, current: host.complete_words(words, current))
+    return terminal_console([*host.PROGRAMS, "exit"], host.carries_secret,
+                            complete=lambda words, current: host.complete_words(words, current))
 
 
 def _end_line(sink: list[str]) -> None:

@@ -275,6 +275,9 @@ class Client:
     # Which CMU build the host runs: its CAUTION banner is worded "current" (CloudHSM User
     # Guide) or "legacy" ("Cav server does NOT synchronize...", as the KMS runbook shows).
     cmu_banner: str = "current"
+    # Which SDK 3 client release the host runs: `documented` prints what the User Guide's
+    # examples show, a release number ("3.4.4") what that release prints (cloudhsm.client_versions).
+    sdk3_version: str = "documented"
     # Client SDK 5's cloudhsm-cli.cfg.  Left out (None): the host was configured for both
     # generations at once, so the CLI reaches the cluster `cluster_id` names (GAP: a choice for
     # worlds written before SDK 5; `configure-cli` writes the file).

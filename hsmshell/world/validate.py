@@ -8,6 +8,7 @@ anything is written.
 
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 from .clock import now
@@ -27,6 +28,7 @@ BACKUP_STATES = {"CREATE_IN_PROGRESS", "READY", "DELETED", "PENDING_DELETION"}
 USER_TYPES = {"CO", "CU", "AU", "PRECO", "PCO"}
 TOOLS = {"cloudhsm_mgmt_util", "key_mgmt_util", "cloudhsm-cli", "kms"}
 
+SDK3_RELEASE = re.compile(r"^3\.\d{1,3}\.\d{1,3}$")  # client.sdk3_version, besides `documented`
 MAX_TRUST_ANCHORS = 2  # cluster mtls register-trust-anchor
 # What each kind of fault (cloudhsmv2/faults.py) must and may say besides its kind.
 FAULTS = {
@@ -50,6 +52,9 @@ def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
     def one_of(value, allowed: set, path: tuple) -> None:
         check(value in allowed, path, f"{value!r} is not one of {', '.join(sorted(allowed))}")
 
+    check(world.client.sdk3_version == "documented" or bool(SDK3_RELEASE.match(world.client.sdk3_version)),
+          ("client", "sdk3_version"), f"{world.client.sdk3_version!r} is neither documented nor a release "
+          "number such as 3.4.4")
     # No rule ties the client host to a cluster: its configuration is a file on that host, which
     # may name a cluster since deleted (backed up or not) or, after `configure -a` with an
     # address no HSM answers at, none ("").  The tools then reach nothing.

@@ -46,7 +46,7 @@ def connected(banner: str) -> list[str]:
 def kmu_login_nodes(doors) -> list[str]:
     """The node lines of kmsuser's loginHSM in key_mgmt_util: one per HSM the daemon reaches."""
     out = doors.kmu(f"loginHSM -u CU -s kmsuser -p {KMSUSER}\nlogoutHSM\nexit\n")
-    return [l for l in lines(out.split("Command: logoutHSM")[0]) if l.startswith("Node id")]
+    return [l for l in lines(out.split("Command:  logoutHSM")[0]) if l.startswith("Node id")]
 
 
 def test_dash_a_points_the_daemon_and_cmu_at_a_restored_cluster(doors, store, world_path):

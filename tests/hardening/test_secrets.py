@@ -35,7 +35,7 @@ def test_a_recorded_transcript_keeps_no_password_and_still_replays(tmp_path):
     for password in PASSWORDS:
         assert password not in text, password
     assert "aws-cloudhsm>login CU alice -hpswd\nEnter password:<password2>\n" in text.replace("Enter password: ", "Enter password:")
-    assert "Command: loginHSM -u CU -s alice -p <password3>\n" in text
+    assert "Command:  loginHSM -u CU -s alice -p <password3>\n" in text
     assert "--key-store-password=<password4>\n" in text
     env = {**os.environ, "HSMSHELL_PASSWORD": "co12345", "HSMSHELL_PASSWORD2": "alicePassword1",
            "HSMSHELL_PASSWORD3": "alicePassword2", "HSMSHELL_PASSWORD4": "storePassword1"}

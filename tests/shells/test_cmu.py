@@ -114,3 +114,14 @@ def test_a_config_file_given_on_the_command_line_is_read(doors, tmp_path):
     out = doors.cmu(ADMIN + "quit\n", config=str(config))
     assert "loginHSM success on server 0(10.0.1.12)" in out
     assert "10.0.2.9" not in out
+
+
+def test_a_new_password_asked_hidden_is_asked_twice(doors):
+    disconnect(doors)
+    out = doors.cmu(ADMIN + "changePswd CU kmsuser -hpswd\ntempPassword\ntempPassword\ny\nquit\n")
+    assert "aws-cloudhsm>changePswd CU kmsuser -hpswd\nEnter new password: \nRe-enter new password: \n" in out
+    assert "Changing password for kmsuser(CU) on 3 nodes" in out
+    assert "tempPassword" not in out  # the door echoes what is typed, a password excepted
+    out = doors.cmu(ADMIN + "createUser CU bob -hpswd\nbobPassword1\nbobPassword2\nlistUsers\nquit\n")
+    assert "Enter password: \nRe-enter password: \nPasswords do not match.\naws-cloudhsm>listUsers" in out
+    assert "Creating User" not in out and "bob" not in out.split("aws-cloudhsm>listUsers", 1)[1]

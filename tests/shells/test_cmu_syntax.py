@@ -105,6 +105,8 @@ ROWS = [
     ("approveToken", Syntax("Invalid number of arguments.")),
     ("listTokens", {}),
     ("quit", {}),
+    ("enable_e2e", {}),
+    ("enable_e2e whatever follows", {}),
     ("help", {"command": None}),
     ("help loginHSM", {"command": "loginHSM"}),
     ("server 1", {"number": 1}),

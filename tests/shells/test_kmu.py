@@ -18,8 +18,8 @@ def kmsuser_password_known(doors):
 def test_login_and_logout_as_kmsuser(doors):
     kmsuser_password_known(doors)
     out = doors.kmu(KMSUSER + "logoutHSM\nexit\n")
-    assert normalise(chunk(out, "Command: ", "loginHSM")) == normalise(doc_body("kms-03"))
-    logout = normalise(chunk(out, "Command: ", "logoutHSM"))
+    assert normalise(chunk(out, "Command:  ", "loginHSM")) == normalise(doc_body("kms-03"))
+    logout = normalise(chunk(out, "Command:  ", "logoutHSM"))
     # The documented logout lists nodes 0 and 1 only (a documentation slip; kms-04's notes).
     assert logout == normalise(doc_body("kms-04")) + ["Node id 2 and err state 0x00000000 : HSM Return: SUCCESS"]
 
@@ -27,14 +27,14 @@ def test_login_and_logout_as_kmsuser(doors):
 def test_delete_orphaned_key_material(doors):
     kmsuser_password_known(doors)
     out = doors.kmu(KMSUSER + "deleteKey -k 262162\nfindKey -l " + KEY_ARN + "\nexit\n")
-    assert normalise(chunk(out, "Command: ", "deleteKey")) == normalise(doc_body("kms-05"))
-    assert "Total number of keys present 0" in chunk(out, "Command: ", "findKey")
+    assert normalise(chunk(out, "Command:  ", "deleteKey")) == normalise(doc_body("kms-05"))
+    assert "Total number of keys present 0" in chunk(out, "Command:  ", "findKey")
 
 
 def test_find_backing_key_by_its_kms_key_arn(doors):
     kmsuser_password_known(doors)
     out = doors.kmu(KMSUSER + "findKey -l " + KEY_ARN + "\nexit\n")
-    got = normalise(chunk(out, "Command: ", "findKey"))
+    got = normalise(chunk(out, "Command:  ", "findKey"))
     expected = normalise(doc_body("kms-09"))
     # The doc prints 0::1 for one key where every other findKey example prints count-1, and
     # lists nodes 1, 0 of a two-node cluster (kms-09's notes); the rest is the same.
@@ -49,7 +49,7 @@ def test_delete_a_handle_that_does_not_exist(doors):
     out = doors.kmu(KMSUSER + "deleteKey -k 252126\nexit\n")
     expected = [l.replace("Node id 1", "Node id 0").replace("Node id 2", "Node id 1")
                 for l in normalise(doc_body("kmu-11"))]
-    got = normalise(chunk(out, "Command: ", "deleteKey"))
+    got = normalise(chunk(out, "Command:  ", "deleteKey"))
     assert got[:-1] == expected  # the documented cluster has two nodes, ours three
 
 
@@ -59,7 +59,7 @@ def test_only_the_owner_deletes_a_key(doors, store):
         key = world.clusters["cluster-1a23b4cdefg"].keys[262162]
         key.owner, key.shared_with = 1, [3]  # owned by someone else, shared with kmsuser
     out = doors.kmu(KMSUSER + "deleteKey -k 262152\ndeleteKey -k 262162\nexit\n")
-    assert normalise(chunk(out, "Command: ", "deleteKey -k 262162")) == \
+    assert normalise(chunk(out, "Command:  ", "deleteKey -k 262162")) == \
         normalise(doc_body("kmu-12").replace("262152", "262162"))
     assert 262162 in store.read().clusters["cluster-1a23b4cdefg"].keys
 
@@ -85,7 +85,7 @@ def test_missing_flags_print_the_tool_help(doors):
 def test_exit_prints_nothing_and_logs_out(doors, store):
     kmsuser_password_known(doors)
     out = doors.kmu(KMSUSER + "exit\n")
-    assert out.endswith("Command: exit\n")
+    assert out.endswith("Command:  exit\n")
     assert all(s.tool != "key_mgmt_util" for s in store.read().sessions.values())
 
 

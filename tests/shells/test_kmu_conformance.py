@@ -70,7 +70,7 @@ def compared(text: str) -> list[str]:
 
 
 def last_command(output: str, command: str) -> str:
-    start = output.rindex("Command: " + command)
+    start = output.rindex("Command:  " + command)
     end = output.find("\nCommand: ", start + 1)
     return output[start:end if end != -1 else len(output)]
 

@@ -86,7 +86,7 @@ def test_hsms_that_do_not_answer_stop_it_at_start_until_one_answers(doors, world
     assert status == 0
     assert ("\tCfm3LoginHSM returned: 0x00 : HSM Return: SUCCESS\n\n\tCluster Error Status\n"
             "\tNode id 1 and err state 0x00000000 : HSM Return: SUCCESS\n"
-            "\tNode id 2 and err state 0x00000000 : HSM Return: SUCCESS\n\nCommand: exit") in out
+            "\tNode id 2 and err state 0x00000000 : HSM Return: SUCCESS\n\nCommand:  exit") in out
 
 
 def test_the_console_script_exits_255(world_path):
@@ -140,4 +140,4 @@ def test_a_session_that_loses_every_hsm_fails_each_call(doors, world_path, tmp_p
 
 @pytest.mark.parametrize("script", ["exit\n", ""])
 def test_it_starts_as_before_when_the_daemon_reaches_the_cluster(world_path, script):
-    assert kmu(world_path, script) == (0, "Command: " + ("exit\n" if script else "\n"))
+    assert kmu(world_path, script) == (0, "Command:  " + ("exit\n" if script else "\n"))

@@ -35,7 +35,7 @@ def test_recorded_through_a_pipe_then_replayed(tmp_path):
     assert "aws-cloudhsm>loginHSM CO admin <password>\n" in text
     assert "aws-cloudhsm>changePswd CU kmsuser <password2>\n" in text
     assert "Do you want to continue(y/n)?y\nChanging password for kmsuser(CU) on 3 nodes\n" in text
-    assert "Command: loginHSM -u CU -s kmsuser -hpswd\nEnter password: <password2>\n" in text
+    assert "Command:  loginHSM -u CU -s kmsuser -hpswd\nEnter password: <password2>\n" in text
     assert "does not exist in this account and Region.\n[255]\n" in text
     assert "set HSMSHELL_PASSWORD, HSMSHELL_PASSWORD2 to replay it" in done.stdout
     replayed = hsmshell("transcript", "run", "rehearsal.transcript", cwd=tmp_path, env=PASSWORDS)
@@ -71,9 +71,9 @@ def test_recorded_at_a_terminal_with_the_real_console(tmp_path):
     child.sendline("exit")
     child.expect(pexpect.EOF)
     text = (tmp_path / "pty.transcript").read_text()
-    assert "$ key_mgmt_util\nCommand: loginHSM -u CU -s kmsuser -hpswd\nEnter password: <password>\n" in text
+    assert "$ key_mgmt_util\nCommand:  loginHSM -u CU -s kmsuser -hpswd\nEnter password: <password>\n" in text
     assert "notThePassword1" not in text
-    assert "HSM Error: RET_USER_LOGIN_FAILURE" in text and "Command: exit\n$ hsmshell clock show\n" in text
+    assert "HSM Error: RET_USER_LOGIN_FAILURE" in text and "Command:  exit\n$ hsmshell clock show\n" in text
     replayed = hsmshell("transcript", "run", "pty.transcript", cwd=tmp_path,
                         env={"HSMSHELL_PASSWORD": "notThePassword1"})
     assert replayed.returncode == 0, replayed.stdout

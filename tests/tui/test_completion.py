@@ -39,7 +39,7 @@ async def test_a_tools_commands_and_flags_complete_at_its_prompt(world_path):
         active_tab(app).query_one("CommandInput").value = ""
         await type_line(pilot, app, "quit", expect="disconnecting from servers")
         await type_line(pilot, app, "key_mgmt_util")
-        await until(pilot, lambda: active_tab(app)._prompt == "Command: ", timeout=60)
+        await until(pilot, lambda: active_tab(app)._prompt == "Command:  ", timeout=60)
         assert await tab_completes(pilot, app, "findKey -kc") == "findKey -kcv "
         await tab_completes(pilot, app, "findKey -")
         await until(pilot, lambda: "-kcv" in output(app) and "-sess" in output(app))

@@ -29,8 +29,8 @@ def _deliver(shell: CloudHsmMgmtUtil, lines: list[str], output_file: str | None)
         shell.error(f"Cannot write {output_file}: {exc.strerror}")
 
 
-def _failure(command: str, server, code: rc.ReturnCode) -> list[str]:
-    return [f"{command} failed: {code.ret_name}", f"{command} failed on {server.label}"]
+def _failure(shell: CloudHsmMgmtUtil, command: str, server, code: rc.ReturnCode) -> list[str]:
+    return [f"{command} failed: {shell.failure(code)}", f"{command} failed on {server.label}"]
 
 
 def _session(world, shell: CloudHsmMgmtUtil, hsm):
@@ -52,7 +52,7 @@ def find_all_keys(shell: CloudHsmMgmtUtil, args: dict) -> None:
         try:
             found = sharing.find_all_keys(world, cluster, hsm, shell.session_id, args["user_id"])
         except Refused as refused:
-            lines += _failure("findAllKeys", server, refused.code) + [""]
+            lines += _failure(shell, "findAllKeys", server, refused.code) + [""]
             continue
         lines += [f"Keys on {server.label}:", f"Number of keys found {len(found.keys)}",
                   f"number of keys matched from start index 0::{len(found.keys)}",
@@ -74,7 +74,7 @@ def get_key_info(shell: CloudHsmMgmtUtil, args: dict) -> None:
         try:
             key = keys.key_info(cluster, _session(world, shell, hsm), [hsm], args["handle"])
         except Refused as refused:
-            lines += _failure("getKeyInfo", server, refused.code)
+            lines += _failure(shell, "getKeyInfo", server, refused.code)
             continue
         # GAP: the text for a session key is undocumented.
         lines += [f"Key Info on {server.label}:", "",
@@ -102,7 +102,7 @@ def get_attribute(shell: CloudHsmMgmtUtil, args: dict) -> None:
         try:
             values = keys.get_attribute(world, cluster, _session(world, shell, hsm), [hsm], handle, attribute_id)
         except Refused as refused:
-            lines += [""] + _failure("getAttribute", server, refused.code)
+            lines += [""] + _failure(shell, "getAttribute", server, refused.code)
             continue
         lines += ["", f"Attribute Value on {server.label}:"]
         show = attr.single_value if attribute_id != attr.ALL else attr.all_value
@@ -175,4 +175,4 @@ def sync_key(shell: CloudHsmMgmtUtil, args: dict) -> None:
         code = sync.sync_key(world, source, target, session_id=shell.session_id, handle=handle) \
             if source and target else rc.SERVER_UNAVAILABLE
     # GAP: only the success line is documented.
-    shell.line(f"syncKey failed: {code.ret_name}" if code else "syncKey success")
+    shell.line(f"syncKey failed: {shell.failure(code)}" if code else "syncKey success")

@@ -13,6 +13,13 @@ def quit_(shell: CloudHsmMgmtUtil, args: dict) -> None:
     shell.done = True
 
 
+@command("enable_e2e", "Enables end-to-end encryption with the servers", lenient=True)
+def enable_e2e(shell: CloudHsmMgmtUtil, args: dict) -> None:
+    # Scripts send it first thing (real sessions: `E2E enabled on server 0(10.0.1.139)`).
+    # GAP: its help summary is undocumented.
+    shell.e2e_enabled()
+
+
 @command("help", "Displays this information", Arg("command", "command", optional=True, known=COMMAND), lenient=True)
 def help_(shell: CloudHsmMgmtUtil, args: dict) -> None:
     # GAP: CMU's own help text is undocumented; this lists the table that drives parsing.

@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 
 from ... import files
+from ...cloudhsm import client_versions
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.nodes import NoCluster, answers, client_cluster, hsm_by_ip
 from ...world.model import Cluster, Hsm, World
@@ -83,7 +84,14 @@ class CloudHsmMgmtUtil(Shell):
                     self.cluster_id = self.cluster_id or cluster.cluster_id
                     self.servers.append(Server(index, hostname, hsm.hsm_id, cluster.cluster_id))
                     self.line(f"Connected to server '{hostname}': hostname '{hostname}', port {PORT}.")
+            if client_versions.prints(world.client, client_versions.E2E_AT_START):
+                self.e2e_enabled()
         return True
+
+    def e2e_enabled(self) -> None:
+        """The later releases encrypt end to end with each server from the start, and say so."""
+        for server in self.servers:
+            self.line(f"E2E enabled on {server.label}")
 
     def _configured_hostnames(self) -> list[str]:
         """The servers of the configuration file when it exists on this machine, else the
@@ -132,10 +140,17 @@ class CloudHsmMgmtUtil(Shell):
         for server, code in results:
             if code:
                 # GAP: failures are documented only for createUser/deleteUser; this follows them.
-                self.line(f"{command} failed: {code.ret_name}")
+                self.line(f"{command} failed: {self.failure(code)}")
                 self.line(f"{command} failed on {server.label}")
             else:
                 self.line(f"{command} success on {server.label}")
+
+    def failure(self, code: rc.ReturnCode) -> str:
+        """What follows `<command> failed: `: the code's RET_ name as the User Guide shows it,
+        or the HSM's message as the later releases print it (`HSM Error: ...`)."""
+        if client_versions.prints(self.store.read().client, client_versions.HSM_ERROR_TEXTS):
+            return code.message
+        return code.ret_name
 
     def caution(self, *, blank_before: bool) -> bool:
         """The CAUTION banner before a change that is not synchronised, then the question."""

@@ -3,6 +3,7 @@ deleteUser, listUsers and (server mode) syncUser."""
 
 from __future__ import annotations
 
+from ...cloudhsm import client_versions
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm import sync, two_factor, users
 from ...cloudhsm.nodes import answers
@@ -37,14 +38,30 @@ def credentials(types: tuple[str, ...]) -> tuple[Arg, ...]:
     return user_type(types), USER_NAME_ARG, PASSWORD
 
 
-def _password(shell: CloudHsmMgmtUtil, args: dict) -> str | None:
-    """The password typed on the line, or asked for (-hpswd); None at end of input."""
+# What -hpswd asks, hidden: loginHSM asks once (cloudhsm-shells-spec §2, loginHSM); a new
+# password is asked twice, as real sessions show (createUser's and changePswd's own words).
+ASK_PASSWORD = ("Enter password:",)
+ASK_CREATED_PASSWORD = ("Enter password: ", "Re-enter password: ")
+ASK_NEW_PASSWORD = ("Enter new password: ", "Re-enter new password: ")
+MISMATCH = "Passwords do not match."  # GAP: the real tool's text for two different entries is undocumented
+
+
+def _password(shell: CloudHsmMgmtUtil, args: dict, asks: tuple[str, ...] = ASK_PASSWORD) -> str | None:
+    """The password typed on the line, or asked for (-hpswd); None at end of input or when
+    the two entries of a new password differ."""
     if args["password"] is not None:
         return args["password"]
-    password = shell.console.read_secret("Enter password:")
-    if password is not None:
-        shell.line()
-    return password
+    entries = []
+    for prompt in asks:
+        entry = shell.console.read_secret(prompt)
+        if entry is None:
+            return None
+        entries.append(entry)
+    if len(set(entries)) > 1:
+        shell.line(MISMATCH)
+        return None
+    shell.line()
+    return entries[0]
 
 
 def _officer_only(shell: CloudHsmMgmtUtil, user_type: str) -> bool:
@@ -102,7 +119,7 @@ def logout_hsm(shell: CloudHsmMgmtUtil, args: dict) -> None:
 
 @command("changePswd", "Changes the password of an HSM user", *credentials(PASSWORD_TYPES), options=TWO_FACTOR)
 def change_pswd(shell: CloudHsmMgmtUtil, args: dict) -> None:
-    password = _password(shell, args)
+    password = _password(shell, args, ASK_NEW_PASSWORD)
     if password is None:
         return
     user_type, name, authdata_file = args["user_type"], args["user_name"], args["authdata"]
@@ -122,18 +139,21 @@ def change_pswd(shell: CloudHsmMgmtUtil, args: dict) -> None:
         results = users.change_password(world, cluster, [hsm for _, hsm in nodes],
                                         session_id=shell.session_id, user_type=user_type,
                                         user_name=name, new_password=password, second_factors=factors)
-    failed = [(server, code) for (server, _), (_, code) in zip(nodes, results) if code]
+    per_server = client_versions.prints(shell.store.read().client, client_versions.PER_SERVER_USER_RESULTS)
     # GAP: per-server failures of changePswd follow createUser's documented shape, without
     # its question: the change is already made on the other nodes, so the operator repeats it.
-    for server, code in failed:
-        shell.line(f"changePswd failed: {code.ret_name}")
-        shell.line(f"changing password on {server.label} failed")
-        shell.line()
+    for (server, _), (_, code) in zip(nodes, results):
+        if code:
+            shell.line(f"changePswd failed: {shell.failure(code)}")
+            shell.line(f"changing password on {server.label} failed")
+            shell.line()
+        elif per_server:
+            shell.line(f"changePswd success on {server.label}")
 
 
 @command("createUser", "Creates a new user on the HSMs", *credentials(CREATE_TYPES), options=TWO_FACTOR)
 def create_user(shell: CloudHsmMgmtUtil, args: dict) -> None:
-    password = _password(shell, args)
+    password = _password(shell, args, ASK_CREATED_PASSWORD)
     if password is None:
         return
     user_type, name, authdata_file = args["user_type"], args["user_name"], args["authdata"]
@@ -164,8 +184,10 @@ def create_user(shell: CloudHsmMgmtUtil, args: dict) -> None:
                                          second_factor=factor) \
                     if target else rc.SERVER_UNAVAILABLE
             if not code:
+                if client_versions.prints(shell.store.read().client, client_versions.PER_SERVER_USER_RESULTS):
+                    shell.line(f"createUser success on {server.label}")
                 break
-            shell.line(f"createUser failed: {code.ret_name}")
+            shell.line(f"createUser failed: {shell.failure(code)}")
             shell.line(f"creating user on {server.label} failed")
             shell.line()
             answer = shell.choose("Retry/Ignore/Abort?(R/I/A):", "ria")
@@ -193,7 +215,7 @@ def delete_user(shell: CloudHsmMgmtUtil, args: dict) -> None:
                 deleted.append((server, user))
                 shell.line(f"deleteUser success on {server.label}")
                 break
-            shell.line(f"deleteUser failed: {code.ret_name}")
+            shell.line(f"deleteUser failed: {shell.failure(code)}")
             shell.line(f"deleteUser failed on {server.label}")
             shell.line()
             answer = shell.choose("Retry/rollBack/Ignore?(R/B/I):", "rbi")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...cloudhsm import attributes as attr
-from ...cloudhsm import keys
+from ...cloudhsm import client_versions, keys
 from ...cloudhsm import returncodes as rc
 from ..engine import KEY_HANDLE, USER_ID
 from .shell import KeyMgmtUtil, command
@@ -50,11 +50,20 @@ def find_key(shell: KeyMgmtUtil, options: dict) -> None:
         return
     handles, nodes = done
     shell.line()
-    shell.line(f"Total number of keys present {len(handles)}")
-    if handles:
-        shell.line()
-        shell.line(f" number of keys matched from start index 0::{len(handles) - 1}")
-        shell.line(", ".join(str(h) for h in handles))
+    if client_versions.prints(shell.store.read().client, client_versions.FIND_KEY_HANDLES):
+        # GAP: the later releases' layout beyond the two texts scripts match: the handles on
+        # the next line after a tab (a script's `cut -f 2` reads them there).
+        shell.line(f"Total number of keys present: {len(handles)}")
+        if handles:
+            shell.line()
+            shell.line("Handles of matching keys:")
+            shell.line("\t" + ", ".join(str(h) for h in handles))
+    else:
+        shell.line(f"Total number of keys present {len(handles)}")
+        if handles:
+            shell.line()
+            shell.line(f" number of keys matched from start index 0::{len(handles) - 1}")
+            shell.line(", ".join(str(h) for h in handles))
     shell.status([(node, rc.SUCCESS) for node, _ in nodes])
     shell.returned("Cfm3FindKey", rc.SUCCESS)
     shell.line()

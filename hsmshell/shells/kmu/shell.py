@@ -9,6 +9,7 @@ getting-started and KMS pages show them flush left: documentation formatting).
 from __future__ import annotations
 
 
+from ...cloudhsm import client_versions
 from ...cloudhsm import returncodes as rc
 from ...cloudhsm.keys import Refused
 from ...cloudhsm.nodes import daemon_nodes, daemon_reaches_hsm
@@ -39,7 +40,9 @@ TABLE = _Table(prefixes=False)
 
 
 class KeyMgmtUtil(Shell):
-    prompt = "Command: "
+    # Two blanks: the User Guide's pages and real sessions agree (`Command:  findKey`), and
+    # expect scripts wait for exactly these bytes (the spec's single blank was an inference).
+    prompt = "Command:  "
     tool = "key_mgmt_util"
     table = TABLE
     # main() returns -1 when the library does not initialise (Cfm2Util source).
@@ -123,7 +126,14 @@ class KeyMgmtUtil(Shell):
             self.line(f"\t{call} returned: 0x{code.code:02x} : {code.message}")
 
     def status(self, results: list[tuple[int, rc.ReturnCode]]) -> None:
+        """The per-node block: `Cluster Error Status` as most of the User Guide shows it, or
+        `Cluster Status:` as the later releases print it (and the genRSAKeyPair page)."""
         self.line()
+        if client_versions.prints(self.store.read().client, client_versions.CLUSTER_STATUS):
+            self.line("\tCluster Status:")
+            for node, code in results:
+                self.line(f"\tNode id {node} status: 0x{code.code:08x} : {code.message}")
+            return
         self.line("\tCluster Error Status")
         for node, code in results:
             self.line(f"\tNode id {node} and err state 0x{code.code:08x} : {code.message}")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ...cloudhsm import crypto, keys
+from ...cloudhsm import keys, mechanisms
 from ...cloudhsm import returncodes as rc
 from ..engine import KEY_HANDLE
 from .shell import KeyMgmtUtil, command
 from .syntax import HANDLE, HEX, NUMBER, Flag, Usage
 
-MECHANISM = Flag("-m", "Signing mechanism", NUMBER, required=True, choices=tuple(crypto.MECHANISMS))
+MECHANISM = Flag("-m", "Signing mechanism", NUMBER, required=True, choices=tuple(mechanisms.SIGNING))
 _MECHANISMS = ("SHA1_RSA_PKCS       - 0", "SHA256_RSA_PKCS     - 1", "SHA384_RSA_PKCS     - 2",
                "SHA512_RSA_PKCS     - 3", "SHA224_RSA_PKCS     - 4", "SHA1_RSA_PKCS_PSS   - 5",
                "SHA256_RSA_PKCS_PSS - 6", "SHA384_RSA_PKCS_PSS - 7", "SHA512_RSA_PKCS_PSS - 8",
@@ -74,7 +74,7 @@ def verify(shell: KeyMgmtUtil, options: dict) -> None:
          description="Wraps or unwraps the contents of a file (under 4 KB) with an AES key in the HSM.",
          flags=(Flag("-m", "Mode", NUMBER, required=True, choices=(0, 1)), Flag("-f", "Input file", required=True),
                 Flag("-w", "Wrapping key handle", HANDLE, required=True, label="key handle", known=KEY_HANDLE),
-                Flag("-i", "IV", HEX, size=8, label="IV", default=crypto.DEFAULT_IV), Flag("-out", "Output file")),
+                Flag("-i", "IV", HEX, size=8, label="IV", default=mechanisms.DEFAULT_IV), Flag("-out", "Output file")),
          where=("-h    displays this information", "-w    specifies the handle of the AES wrapping/unwrapping key",
                 "-f    file to be wrapped or unwrapped (Supported file size is <= 4K bytes)",
                 "-m    specifies the mode:", "       wrap - 1", "       unwrap - 0",

@@ -4,12 +4,15 @@ getCaviumPrivKey and IsValidKeyHandlefile."""
 
 from __future__ import annotations
 
-from ...cloudhsm import crypto, keys, keyfiles
+from ...cloudhsm import client_versions, keys, mechanisms
+from ...lazy import lazy
 from ...cloudhsm import returncodes as rc
 from ..engine import KEY_HANDLE
 from .generate import LABEL, POLICY_FLAGS, POLICY_SWITCHES, min_srv_where, policy_of
 from .shell import KeyMgmtUtil, command
 from .syntax import HANDLE, NUMBER, SWITCH, Flag, Usage
+
+keyfiles = lazy("hsmshell.cloudhsm.keyfiles")  # cryptography, loaded when a file is first read or written
 
 KEY = Flag("-k", "Key handle", HANDLE, required=True, known=KEY_HANDLE)
 WRAPPING_KEY = Flag("-w", "Wrapping key handle", HANDLE, required=True, known=KEY_HANDLE)
@@ -93,7 +96,9 @@ def import_private_key(shell: KeyMgmtUtil, options: dict) -> None:
         (length, made), nodes = done
         shell.line(f"BER encoded key length is {length}")
         _import_lines(shell)
-        _made(shell, made, nodes, f"\tPrivate Key Unwrapped.  Key Handle: {made.handles[0]}", "-attest" in options)
+        imported = client_versions.prints(shell.store.read().client, client_versions.PRIVATE_KEY_IMPORTED)
+        _made(shell, made, nodes, f"\tPrivate Key {'Imported' if imported else 'Unwrapped'}.  Key Handle: "
+              f"{made.handles[0]}", "-attest" in options)
 
 
 @command("importPubKey", summary="Imports RSA/DSA/EC Public key",
@@ -224,7 +229,7 @@ def wrap_key(shell: KeyMgmtUtil, options: dict) -> None:
          description="Unwraps a key from a file into the HSMs with an AES key in the HSM.  With\n"
                      "-noheader, -l, -kc and -kt say what the key is.",
          flags=(KEY_FILE, Flag("-w", "Unwrapping key handle", HANDLE, required=True, known=KEY_HANDLE),
-                Flag("-m", "Unwrapping mechanism", NUMBER, default=crypto.WRAP_PAD_PKCS5),
+                Flag("-m", "Unwrapping mechanism", NUMBER, default=mechanisms.WRAP_PAD_PKCS5),
                 Flag("-kt", "Key type", NUMBER), Flag("-kc", "Key class", NUMBER), Flag("-l", "Key label"),
                 *POLICY_FLAGS, *POLICY_SWITCHES, Flag("-noheader", kind=SWITCH)),
          where=("-h       displays this information", "-f       specifies the filename containing the key to import",

@@ -28,7 +28,9 @@ def test_activate_a_new_cluster_then_manage_it_with_both_generations(cli, doors,
     cluster = new_initialized_cluster(doors, store)
     assert configure_cli(store, "--cluster-id", cluster) == (0, "")
     users = cli("user", "list").json["data"]["users"]
-    assert [(u["username"], u["role"]) for u in users] == [("admin", "unactivated-admin")]
+    # every HSM has its appliance user from the start (SDK 3 sessions: `Number of users found:2`)
+    assert [(u["username"], u["role"]) for u in users] == [("admin", "unactivated-admin"),
+                                                           ("app_user", "internal(APPLIANCE_USER)")]
     out = cli.session("cluster activate\nNewAdm1n\nNewAdm1n\nuser list\ncluster activate\nquit\n")
     assert 'aws-cloudhsm > cluster activate\nEnter password:\nConfirm password:\n{\n  "error_code": 0,\n' \
            '  "data": "Cluster activation successful"\n}\n' in out
