@@ -1,0 +1,88 @@
+"""Edges of CreateCustomKeyStore and UpdateCustomKeyStore that mutation testing found
+untested: a retried create only returns a store that was never connected, the region's limit
+of ten stores sits exactly at ten, and UpdateCustomKeyStore's CloudTrail request names a new
+name only when one was given."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from hsmshell.services import open_store
+
+from ..conftest import STORE_ID
+
+CLUSTER = "cluster-1a23b4cdefg"
+
+
+def create(doors, name: str, cluster: str = CLUSTER, password: str = "kmsPswd1") -> tuple[int, str, str]:
+    anchor = doors.path.parent / "customerCA.crt"
+    anchor.write_text(open_store(doors.path).read().clusters[CLUSTER].trust_anchor)
+    return doors.aws("kms", "create-custom-key-store", "--custom-key-store-name", name,
+                     "--cloud-hsm-cluster-id", cluster, "--trust-anchor-certificate", f"file://{anchor}",
+                     "--key-store-password", password)
+
+
+def a_second_cluster(store) -> str:
+    """An ACTIVE cluster in two zones, of its own lineage, with the default cluster's anchor."""
+    with store.transaction() as world:
+        second = copy.deepcopy(world.clusters[CLUSTER])
+        second.cluster_id, second.lineage = "cluster-2b34c5defgh", "lineage-second"
+        for i, hsm in enumerate(second.hsms):
+            hsm.hsm_id, hsm.eni_ip, hsm.eni_id = f"hsm-second{i:05d}", f"10.9.{i}.9", f"eni-second{i:09d}"
+        second.keys = {}
+        world.clusters[second.cluster_id] = second
+    return "cluster-2b34c5defgh"
+
+
+@pytest.mark.parametrize("state", ["CONNECTED", "FAILED", "DISCONNECTING", "CONNECTING"])
+def test_a_retried_create_returns_only_a_store_never_connected(doors, store, state):
+    cluster = a_second_cluster(store)
+    status, out, err = create(doors, "Second", cluster)
+    assert status == 0, err
+    made = json.loads(out)["CustomKeyStoreId"]
+    status, out, _ = create(doors, "Second", cluster)  # the retry, nothing different
+    assert (status, json.loads(out)["CustomKeyStoreId"]) == (0, made)
+    with store.transaction() as world:
+        world.custom_key_stores[made].connection_state = state
+    status, _, err = create(doors, "Second", cluster)
+    assert status == 255 and "(CustomKeyStoreNameInUseException)" in err
+
+
+@pytest.mark.parametrize("others, refused", [(8, False), (9, True)])
+def test_the_tenth_store_is_the_last(doors, store, others, refused):
+    """The default world has one store; `others` more make 1 + others before the create."""
+    cluster = a_second_cluster(store)
+    with store.transaction() as world:
+        for i in range(others):
+            extra = copy.deepcopy(world.custom_key_stores[STORE_ID])
+            extra.custom_key_store_id = f"cks-{i:017d}"
+            extra.custom_key_store_name = f"Other{i}"
+            extra.cloud_hsm_cluster_id = f"cluster-gone{i:07d}"
+            extra.connection_state, extra.kms_session_id = "DISCONNECTED", None
+            world.custom_key_stores[extra.custom_key_store_id] = extra
+    status, _, err = create(doors, "Second", cluster)
+    if refused:
+        assert status == 255 and "(LimitExceededException)" in err
+    else:
+        assert status == 0, err
+
+
+def update_requests(doors) -> list[dict]:
+    status, out, err = doors.aws("cloudtrail", "lookup-events", "--lookup-attributes",
+                                 "AttributeKey=EventName,AttributeValue=UpdateCustomKeyStore")
+    assert status == 0, err
+    return [json.loads(e["CloudTrailEvent"])["requestParameters"] for e in json.loads(out)["Events"]]
+
+
+def test_the_update_event_names_a_new_name_only_when_one_was_given(doors):
+    assert doors.aws("kms", "disconnect-custom-key-store", "--custom-key-store-id", STORE_ID)[0] == 0
+    assert doors.aws("kms", "update-custom-key-store", "--custom-key-store-id", STORE_ID,
+                     "--key-store-password", "kmsPswd1")[0] == 0
+    assert update_requests(doors) == [{"customKeyStoreId": STORE_ID}]
+    assert doors.aws("kms", "update-custom-key-store", "--custom-key-store-id", STORE_ID,
+                     "--new-custom-key-store-name", "Renamed")[0] == 0
+    assert update_requests(doors)[0] == {"customKeyStoreId": STORE_ID, "newCustomKeyStoreName": "Renamed"}
+    assert doors.describe()["CustomKeyStoreName"] == "Renamed"
