@@ -52,6 +52,7 @@ TESTS: dict[str, list[str]] = {
     "hsmshell/kms/crypto.py": ["tests/kms/test_crypto.py"],
     "hsmshell/kms/custom_key_stores.py": ["tests/kms/test_states_table.py", "tests/kms/test_store_lifecycle.py",
                                           "tests/kms/test_custom_key_stores.py",
+                                          "tests/kms/test_custom_key_store_edges.py",
                                           "tests/kms/test_connection_errors.py"],
     "hsmshell/kms/keys.py": ["tests/kms/test_keys.py", "tests/kms/test_states_table.py"],
     "hsmshell/kms/trail.py": ["tests/world/test_trail_log.py", "tests/kms/test_custom_key_stores.py",

@@ -39,8 +39,12 @@ def run(args, store) -> int:
     except ValueError as exc:
         print(f"hsmshell: {exc}", file=args.err)
         return 2
+    from ..labs import session
+
     with store.transaction() as world:
         said = _inject(args, world, duration)
+        if said is not None:
+            session.void_stamp(world, f"hsmshell fault {args.action}")
     if said is None:
         print(f"hsmshell: no HSM {args.hsm} in this world", file=args.err)
         return 1

@@ -17,6 +17,18 @@ def run(args, store) -> int:
     if args.action == "path":
         print(store.path, file=args.out)
     elif args.action == "init":
+        from ..labs import session
+        from ..labs.definition import LabError
+
+        try:
+            under_way = session.active(store)
+        except LabError as exc:
+            print(f"hsmshell: {exc}", file=args.err)
+            return 1
+        if under_way:
+            print(f"hsmshell: the lab {under_way.name!r} is under way in this world: `hsmshell lab stop` "
+                  "ends it and puts your own world back first", file=args.err)
+            return 1
         store.create(args.fixture, force=args.force)
         print(f"Created {store.path} from fixture {args.fixture}", file=args.out)
     elif args.action == "show":

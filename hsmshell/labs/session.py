@@ -8,6 +8,7 @@ real commands; stopping puts the trainee's world back.  What the lab needs to re
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import yaml
 from ..world import files
 from ..world.store import Store, WorldError
 from .checks import Outcome, evaluate
-from .definition import Lab, LabError, load
+from .definition import Check, Lab, LabError, load
 
 
 @dataclass
@@ -25,6 +26,12 @@ class Active:
     hints_shown: int = 0
     solution_asked: bool = False
     variables: dict[str, str] = field(default_factory=dict)
+    stamp: str = ""  # the world's lab_stamp when the lab made it
+
+
+# What a check reports when the world is not the one the lab made.
+UNTOUCHED = Check("The world is the one this lab set up (not re-created, replaced or given faults by hand)",
+                  expect="")
 
 
 def state_path(store: Store) -> Path:
@@ -63,7 +70,7 @@ def start(store: Store, name: str) -> Lab:
         files.replace(saved_path(store), data, sync=False)
     state = Active(lab.name)
     try:
-        state.variables = set_up(store, lab)
+        state.variables, state.stamp = set_up(store, lab)
     except BaseException:
         _put_back(store)  # a lab that cannot start must not cost the trainee their world
         raise
@@ -71,26 +78,30 @@ def start(store: Store, name: str) -> Lab:
     return lab
 
 
-def set_up(store: Store, lab: Lab) -> dict[str, str]:
-    """Make the lab's world: its fixture, then its setup replayed with the real commands."""
+def set_up(store: Store, lab: Lab) -> tuple[dict[str, str], str]:
+    """Make the lab's world: its fixture, then its setup replayed with the real commands, and
+    stamp it.  The variables the setup captured, and the stamp."""
     store.create(lab.world_path(), force=True)
     # `<lab>` names files the lab ships (a ciphertext to decrypt: `fileb://<lab>/x.bin`).
     variables = {"lab": str(lab.folder)}
-    if lab.setup is None:
-        return variables
-    from ..testing.parse import load as load_transcript
-    from ..testing.replay import replay
+    if lab.setup is not None:
+        from ..testing.parse import load as load_transcript
+        from ..testing.replay import replay
 
-    result = replay(load_transcript(lab.setup), store=store, variables=variables, readable=(lab.folder,))
-    if not result.ok:
-        raise LabError(f"the lab's setup did not produce its world:\n{result.report()}")
-    return result.variables
+        result = replay(load_transcript(lab.setup), store=store, variables=variables, readable=(lab.folder,))
+        if not result.ok:
+            raise LabError(f"the lab's setup did not produce its world:\n{result.report()}")
+        variables = result.variables
+    stamp = f"{lab.name}:{secrets.token_hex(8)}"
+    with store.transaction() as world:
+        world.lab_stamp = stamp
+    return variables, stamp
 
 
 def reset(store: Store) -> Lab:
     state = _require(store)
     lab = load(state.name)
-    state.variables = set_up(store, lab)
+    state.variables, state.stamp = set_up(store, lab)
     _save(store, state)
     return lab
 
@@ -113,7 +124,24 @@ def check(store: Store) -> tuple[Lab, list[Outcome], list[Outcome]]:
     state = _require(store)
     lab = load(state.name)
     world = store.read()
-    return lab, evaluate(lab.objectives, world, state.variables), evaluate(lab.guards, world, state.variables)
+    guards = evaluate(lab.guards, world, state.variables)
+    if state.stamp and world.lab_stamp != state.stamp:  # (a lab started before stamps had none)
+        guards.insert(0, Outcome(UNTOUCHED, False, _how_touched(world.lab_stamp)))
+    return lab, evaluate(lab.objectives, world, state.variables), guards
+
+
+def _how_touched(stamp: str | None) -> str:
+    if stamp is None:
+        return "the world was made again: `hsmshell world init`, or a file copied over it"
+    if stamp.startswith("tampered:"):
+        return f"`{stamp.removeprefix('tampered:')}` changed what the lab set up"
+    return "the world is another lab's"
+
+
+def void_stamp(world, how: str) -> None:
+    """A change no repair may make (`hsmshell fault ...`) voids a lab world's stamp."""
+    if world.lab_stamp and not world.lab_stamp.startswith("tampered:"):
+        world.lab_stamp = f"tampered:{how}"
 
 
 def next_hint(store: Store) -> tuple[int, str] | None:

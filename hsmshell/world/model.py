@@ -301,6 +301,10 @@ class World:
     faults: list[Fault] = field(default_factory=list)
     due: list[Due] = field(default_factory=list)
     aliases: dict[str, Alias] = field(default_factory=dict)
+    # `<lab>:<token>` while the world is the one a training lab set up; a world made again
+    # (`world init`, a fixture copied by hand) has none, and `hsmshell fault` marks it
+    # `tampered:...`: a lab's check holds only for a repair of its own world.
+    lab_stamp: str | None = None
     # Not saved: opens sealed secrets; the store sets it from the key file beside the world.
     sealer: Any = field(default=None, repr=False, compare=False, metadata={"transient": True})
     # Not saved in the world file: CloudTrail's events, which the store keeps in a log beside
