@@ -59,8 +59,10 @@ def run(args, store) -> int:
             print(f"Lab {lab.name} starts again from its broken world.", file=out)
             return 0
         if args.action == "stop":
-            name = session.stop(store)
-            print(f"Lab {name} stopped; your own world is back.", file=out)
+            name, came_back = session.stop(store)
+            print(f"Lab {name} stopped; your own world is back." if came_back else
+                  f"Lab {name} stopped; you had no world before it, so this is a fresh default world.",
+                  file=out)
             return 0
     except LabError as exc:
         print(f"hsmshell: {exc}", file=args.err)

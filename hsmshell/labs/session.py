@@ -106,18 +106,23 @@ def reset(store: Store) -> Lab:
     return lab
 
 
-def stop(store: Store) -> str:
+def stop(store: Store) -> tuple[str, bool]:
+    """End the lab: the lab's name, and whether the trainee's own world came back (False: there
+    was none before the lab, and the healthy default world takes the broken one's place)."""
     state = _require(store)
-    _put_back(store)
+    came_back = _put_back(store)
     state_path(store).unlink()
-    return state.name
+    return state.name, came_back
 
 
-def _put_back(store: Store) -> None:
+def _put_back(store: Store) -> bool:
     saved = saved_path(store)
     if saved.exists():
         store.create(str(saved), force=True)
         saved.unlink()
+        return True
+    store.create("default", force=True)  # no broken lab world is left behind
+    return False
 
 
 def check(store: Store) -> tuple[Lab, list[Outcome], list[Outcome]]:
