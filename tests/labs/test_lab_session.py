@@ -51,3 +51,26 @@ def test_unavailable_keys_fails_when_the_retired_key_was_usable_and_used(world_p
     assert lab(world_path, "reset")[0] == 0
     replay_into(world_path, definition.load("unavailable-keys").solution)
     assert lab(world_path, "check")[0] == 0
+
+
+def test_cluster_replaced_accepts_a_cluster_the_trainee_restores_from_the_backup(world_path, doors):
+    import json
+
+    assert lab(world_path, "start", "cluster-replaced")[0] == 0
+    status, out, _ = doors.aws("cloudhsmv2", "describe-backups", "--filters", "clusterIds=cluster-1a23b4cdefg",
+                               "--query", "max_by(Backups, &CreateTimestamp).BackupId", "--output", "text")
+    backup = out.strip()
+    status, out, err = doors.aws("cloudhsmv2", "create-cluster", "--hsm-type", "hsm1.medium", "--subnet-ids",
+                                 "subnet-0e358c43a2b4f8c1d", "subnet-0f5a3c2b1d4e6f789", "--source-backup-id", backup)
+    assert status == 0, err
+    mine = json.loads(out)["Cluster"]["ClusterId"]
+    for zone in ("us-west-2a", "us-west-2b"):
+        assert doors.aws("cloudhsmv2", "create-hsm", "--cluster-id", mine, "--availability-zone", zone)[0] == 0
+    assert lab(world_path, "check")[0] == 1
+    store = ("--custom-key-store-id", "cks-1234567890abcdef0")
+    assert doors.aws("kms", "disconnect-custom-key-store", *store)[0] == 0
+    status, _, err = doors.aws("kms", "update-custom-key-store", *store, "--cloud-hsm-cluster-id", mine)
+    assert status == 0, err
+    assert doors.aws("kms", "connect-custom-key-store", *store)[0] == 0
+    status, out = lab(world_path, "check")
+    assert status == 0, out
