@@ -35,7 +35,9 @@ def run(args, store) -> int:
             lab = session.start(store, args.name)
             print(f"Lab {lab.name}: {lab.title}  ({lab.difficulty}; trains \"{lab.runbook}\")", file=out)
             print("Your own world is put aside until `hsmshell lab stop`.", file=out)
-            print(f"The lab's files are in {lab.folder}\n", file=out)
+            if lab.handouts():  # the lab's own folder holds its solution: never point there
+                print(f"The lab's files are in {session.handouts_path(store)}", file=out)
+            print(file=out)
             print(lab.guide.strip() + "\n", file=out)
             print("`hsmshell lab check` checks your repair; `hsmshell lab hint` helps.", file=out)
             return 0

@@ -50,6 +50,13 @@ class Lab:
     wrong_fix: Path | None = None
     guide: str = field(default="", repr=False)
 
+    def handouts(self) -> list[Path]:
+        """The files a trainee works with (a ciphertext to decrypt): not the lab's definition,
+        world or transcripts, where the solution sits."""
+        kept = {"lab.yaml", "guide.md", self.world}
+        return sorted(p for p in self.folder.iterdir()
+                      if p.is_file() and p.name not in kept and p.suffix != ".transcript")
+
     def world_path(self) -> str:
         local = self.folder / self.world
         return str(local) if local.suffix in (".yaml", ".yml") and local.exists() else self.world

@@ -9,6 +9,7 @@ real commands; stopping puts the trainee's world back.  What the lab needs to re
 from __future__ import annotations
 
 import secrets
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,11 @@ UNTOUCHED = Check("The world is the one this lab set up (not re-created, replace
 
 def state_path(store: Store) -> Path:
     return store.path.with_name(store.path.name + ".lab")
+
+
+def handouts_path(store: Store) -> Path:
+    """Where a started lab puts the files a trainee works with, beside the world."""
+    return store.path.with_name(store.path.name + ".lab-files")
 
 
 def saved_path(store: Store) -> Path:
@@ -75,7 +81,17 @@ def start(store: Store, name: str) -> Lab:
         _put_back(store)  # a lab that cannot start must not cost the trainee their world
         raise
     _save(store, state)
+    _hand_out(store, lab)
     return lab
+
+
+def _hand_out(store: Store, lab: Lab) -> None:
+    folder = handouts_path(store)
+    shutil.rmtree(folder, ignore_errors=True)
+    if lab.handouts():
+        folder.mkdir(mode=0o700)
+        for path in lab.handouts():
+            shutil.copyfile(path, folder / path.name)
 
 
 def set_up(store: Store, lab: Lab) -> tuple[dict[str, str], str]:
@@ -112,6 +128,7 @@ def stop(store: Store) -> tuple[str, bool]:
     state = _require(store)
     came_back = _put_back(store)
     state_path(store).unlink()
+    shutil.rmtree(handouts_path(store), ignore_errors=True)
     return state.name, came_back
 
 

@@ -74,3 +74,17 @@ def test_cluster_replaced_accepts_a_cluster_the_trainee_restores_from_the_backup
     assert doors.aws("kms", "connect-custom-key-store", *store)[0] == 0
     status, out = lab(world_path, "check")
     assert status == 0, out
+
+
+def test_start_points_at_the_files_to_work_with_never_at_the_solution(world_path):
+    from hsmshell.labs import definition
+
+    shipped = definition.load("recover-key-material").folder
+    status, out = lab(world_path, "start", "recover-key-material")
+    assert status == 0 and str(shipped) not in out
+    handouts = world_path.with_name(world_path.name + ".lab-files")
+    assert f"The lab's files are in {handouts}" in out
+    assert sorted(p.name for p in handouts.iterdir()) == ["invoice.bin"]
+    assert lab(world_path, "stop")[0] == 0 and not handouts.exists()
+    status, out = lab(world_path, "start", "user-locked-out")  # a lab that ships no files names none
+    assert status == 0 and "The lab's files" not in out and str(definition.load("user-locked-out").folder) not in out
