@@ -15,6 +15,7 @@ from rich.cells import cell_len
 
 TABULAR = re.compile(r"\S {2,}\S|^\s*[+|]")
 CONTINUED = "  "
+MEASURE = 20  # the fewest columns an indented continuation is given before it starts at the edge
 
 
 def wrap(lines: list[str], width: int) -> list[list[str]]:
@@ -49,7 +50,7 @@ def prose(line: str, width: int) -> list[str]:
     if len(line) <= width:
         return [line]
     indent = len(line) - len(line.lstrip(" "))
-    indent = indent if indent <= width // 2 else 0
+    indent = indent if width - indent >= MEASURE else 0
     rows = []
     while len(line) > width:
         start = len(line) - len(line.lstrip(" "))  # never break inside the indent
