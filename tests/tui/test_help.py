@@ -9,6 +9,8 @@ from textual.geometry import Region
 from tui.app import HsmShellApp
 from tui.help_screen import LIVE, HelpScreen
 
+from .test_app import until
+
 SIZES = [(80, 24), (120, 40)]
 TAB_KEYS = {"ctrl+t": "New tab", "ctrl+s": "Status", "f4": "Close tab"}
 
@@ -53,8 +55,8 @@ async def test_the_help_flows_to_the_screens_width(world_path, size):
 async def test_the_status_pane_alone_neither_shows_nor_binds_the_tabs_keys(world_path, size):
     app = HsmShellApp(world_path, status_only=True)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause(0.2)
-        assert "f1" in footer(app) and "ctrl+q" in footer(app)
+        await until(pilot, lambda: "f1" in footer(app))
+        assert "ctrl+q" in footer(app)
         assert not set(TAB_KEYS) & set(footer(app))
         assert not set(TAB_KEYS) & set(app.screen.active_bindings)
         status = app.query_one("#status")
@@ -73,7 +75,7 @@ async def test_the_status_pane_alone_neither_shows_nor_binds_the_tabs_keys(world
 async def test_with_tabs_the_footer_and_help_show_their_keys(world_path, size):
     app = HsmShellApp(world_path)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause(0.2)
+        await until(pilot, lambda: "f1" in footer(app))
         assert TAB_KEYS.items() <= footer(app).items()
         await pilot.press("f1")
         await pilot.pause(0.2)
