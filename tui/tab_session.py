@@ -124,7 +124,7 @@ class TabSession:
             self.console.write(help_text())
             return True
         try:
-            self.terminal.store = open_store(self.world_path)
+            self.terminal.store = open_store(self.world_path, notify=lambda text: self.console.write(f"hsmshell: {text}\n"))
             host.run_words(words, self.terminal)
         except TabClosed:
             raise
