@@ -33,6 +33,7 @@ class ConsoleLog(ScrollView, can_focus=False):
         super().__init__(**kwargs)
         self.max_lines = max_lines
         self._lines: list[str] = []
+        self._together: list[bool] = []  # line i and i+1 came in one write (wrap.wrap)
         self._partial = ""
         self._rows: list[str] = []  # the lines wrapped at `_width`
         self._starts: list[int] = []  # the first row of each line
@@ -53,13 +54,16 @@ class ConsoleLog(ScrollView, can_focus=False):
             return
         first = len(self._lines)
         self._lines += [_CONTROL("\ufffd", line.expandtabs()) for line in complete]
+        self._together += [True] * (len(complete) - 1) + [False]
         if len(self._lines) > self.max_lines:
             del self._lines[:len(self._lines) - self.max_lines]
+            del self._together[:len(self._together) - self.max_lines]
             first = 0
         self._rewrap(first)
 
     def clear(self) -> None:
         self._lines.clear()
+        self._together.clear()
         self._partial = ""
         self._rewrap(0)
 
@@ -79,7 +83,7 @@ class ConsoleLog(ScrollView, can_focus=False):
             del self._starts[start:]
         else:
             start = len(self._starts)
-        for rows in wrap.wrap(self._lines[start:], self._width):
+        for rows in wrap.wrap(self._lines[start:], self._width, self._together[start:]):
             self._starts.append(len(self._rows))
             self._rows += rows
         self.virtual_size = Size(self._width, len(self._rows))

@@ -1,6 +1,7 @@
 """How a console tab folds lines wider than itself, as a terminal would but easier to read.
 
-Prose wraps at spaces, its continuation indented like its first row.  A table (consecutive
+Prose wraps at spaces, its continuation indented like its first row; a paragraph that was
+hard-wrapped wider than the tab flows on.  A table (consecutive
 lines with columns: runs of two or more blanks, or `|`/`+` borders) is cut for all its rows at
 one column boundary they share, so the part that did not fit stays aligned under its header
 (`listUsers`: `MofnPubKey LoginFailureCnt 2FA` on the next row, indented, still in columns).  A table with no such
@@ -18,8 +19,10 @@ CONTINUED = "  "
 MEASURE = 20  # the fewest columns an indented continuation is given before it starts at the edge
 
 
-def wrap(lines: list[str], width: int) -> list[list[str]]:
-    """The rows each line takes at `width` cells."""
+def wrap(lines: list[str], width: int, together: list[bool] | None = None) -> list[list[str]]:
+    """The rows each line takes at `width` cells.  `together[i]`: lines i and i+1 were printed
+    at once, so a paragraph hard-wrapped wider than the tab flows on into its next line instead
+    of leaving a scrap (a lab's brief at 80 columns); the line it flows into takes no row."""
     out: list[list[str]] = []
     i = 0
     while i < len(lines):
@@ -29,10 +32,20 @@ def wrap(lines: list[str], width: int) -> list[list[str]]:
                 end += 1
             out += table(lines[i:end], width)
             i = end
-        else:
-            out.append(prose(lines[i], width))
-            i += 1
+            continue
+        end = i + 1
+        while (together and end < len(lines) and together[end - 1] and len(lines[end - 1]) > width
+               and _flowing(lines[end - 1]) and _flowing(lines[end])):
+            end += 1
+        out.append(prose(" ".join(line.rstrip(" ") for line in lines[i:end]), width))
+        out += [[] for _ in range(i + 1, end)]
+        i = end
     return out
+
+
+def _flowing(line: str) -> bool:
+    """A line of a paragraph: text from the left edge, not a table's row."""
+    return bool(line.strip()) and not line[0].isspace() and not TABULAR.search(line)
 
 
 def block_start(lines: list[str], i: int) -> int:

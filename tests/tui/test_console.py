@@ -83,15 +83,24 @@ async def test_listusers_wraps_at_the_tabs_width_with_its_columns_aligned(world_
         assert any("3              CU              kmsuser" in row for row in screen)
 
 
+def full(rows: list[str], width: int) -> bool:
+    """Each row but the last holds as many words as fit: no scrap left by a hard line break."""
+    return all(len(row) + 1 + len(after.split()[0]) > width for row, after in zip(rows, rows[1:]))
+
+
 @pytest.mark.parametrize("size", SIZES)
-async def test_every_lab_hint_is_read_whole(world_path, size):
-    import io
-
-    from hsmshell.cli import main
-
-    assert main(["--world", str(world_path), "lab", "start", "invalid-credentials"], io.StringIO(), io.StringIO()) == 0
+async def test_the_lab_brief_and_every_hint_are_read_whole(world_path, size):
     app = HsmShellApp(world_path)
     async with app.run_test(size=size) as pilot:
+        await type_line(pilot, app, "hsmshell lab start invalid-credentials", expect="lab hint` helps.")
+        await settle(pilot)
+        log = console(app)
+        width = log.scrollable_content_region.width
+        # The brief's paragraphs were wrapped at 90 columns in its file; here they flow at the tab's width.
+        start = next(i for i, row in enumerate(log.rows) if row.startswith("During last night's audit"))
+        paragraph = log.rows[start:log.rows.index("", start)]
+        assert " ".join(paragraph).endswith("when you reconnect it.") and full(paragraph, width)
+        assert all(len(row) <= width for row in log.rows)
         for n in range(1, 5):
             await type_line(pilot, app, "hsmshell lab hint", expect=f"Hint {n}:")
             await settle(pilot)
