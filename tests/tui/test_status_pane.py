@@ -56,3 +56,21 @@ def test_headers_and_other_columns_give_way_before_identifiers():
     assert table.widths(40) == [21, 17]  # the long header is cut, the id is whole
     assert table.widths(30)[0] == 21 - (21 + 2 + 11 - 30)  # then the id, as little as needed
     assert table.widths(80) == [21, 57]  # the slack goes to the last column
+
+
+async def test_a_world_without_its_key_file_says_so_in_the_pane_until_the_key_is_back(world_path, tmp_path):
+    import shutil
+
+    from hsmshell.testing.worlds import copy_world
+
+    copied = copy_world(world_path.parent, tmp_path / "copied")
+    key = copied.with_name(copied.name + ".key")
+    key.unlink()
+    app = HsmShellApp(copied, status_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        clock = app.query_one("ClockView")
+        await until(pilot, lambda: "key file" in clock.plain(80))
+        assert f"⚠ {copied}: this world holds sealed secrets" in clock.plain(200)
+        shutil.copy2(world_path.with_name(world_path.name + ".key"), key)
+        copied.write_text(copied.read_text() + "\n")  # the next change of the world reads the key again
+        await until(pilot, lambda: "key file" not in clock.plain(80))
