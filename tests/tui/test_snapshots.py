@@ -15,6 +15,10 @@ def frozen(store):
 
 
 async def settle(pilot):
+    # The cursor of the line being typed blinks: hold it still, or the picture depends on the
+    # instant it is taken.
+    for line in pilot.app.query("CommandInput"):
+        line.cursor_blink = False
     await pilot.pause(0.3)
 
 
