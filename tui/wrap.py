@@ -16,6 +16,7 @@ from rich.cells import cell_len
 
 TABULAR = re.compile(r"\S {2,}\S|^\s*[+|]")
 CONTINUED = "  "
+TABLE_REACH = 200
 MEASURE = 20  # the fewest columns an indented continuation is given before it starts at the edge
 
 
@@ -50,9 +51,11 @@ def _flowing(line: str) -> bool:
 
 def block_start(lines: list[str], i: int) -> int:
     """The first line of the table that line i belongs to (i itself for prose): a line
-    added to a table can move where all its rows are cut."""
+    added to a table can move where all its rows are cut.  At most TABLE_REACH lines back, so
+    a long table printed a row at a time costs each row the same."""
     if i < len(lines) and TABULAR.search(lines[i]):
-        while i > 0 and TABULAR.search(lines[i - 1]):
+        reach = max(0, i - TABLE_REACH)
+        while i > reach and TABULAR.search(lines[i - 1]):
             i -= 1
     return i
 

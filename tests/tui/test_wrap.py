@@ -37,3 +37,12 @@ def test_a_paragraph_flows_on_only_within_one_write():
     assert wrap(lines, 20, [True, True, False]) == [["one two three four", "five six seven eight"], [], ["nine"]]
     # printed apart (an echoed command after a hint), lines never join
     assert wrap(lines, 20, [False, False, False]) == [["one two three four", "five six"], ["seven eight"], ["nine"]]
+
+
+def test_a_row_added_to_a_long_table_rewraps_a_bounded_stretch_of_it():
+    from tui.wrap import TABLE_REACH, block_start
+
+    rows = [f"{n:>5}  CU  kmsuser" for n in range(1000)]
+    assert block_start(rows, 999) == 999 - TABLE_REACH
+    assert block_start(rows, 50) == 0
+    assert block_start(["prose", *rows], 3) == 1
