@@ -22,7 +22,7 @@ def _parser(out: TextIO, err: TextIO) -> tuple[argparse.ArgumentParser, dict]:
                                      "CloudHSM / KMS custom key store runbook.")
     parser.add_argument("--world", metavar="PATH", help="the world file (default: $HSMSHELL_WORLD, "
                         "else ~/.local/share/hsmshell/world.yaml)")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {name: importlib.import_module(f"{__package__}.commands.{name}") for name in NAMES}
     for module in modules.values():
         module.register(sub)
@@ -38,11 +38,15 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, or a usage error already printed
         return stop.code if isinstance(stop.code, int) else 2
+    if args.command is None:  # `hsmshell` alone: what it can do, not just a usage error
+        parser.print_help(out)
+        return 2
     args.out, args.err = out, err
     from .services import open_store
 
     try:
-        return modules[args.command].run(args, open_store(args.world))
+        return modules[args.command].run(args, open_store(args.world, notify=lambda text: print(
+            f"hsmshell: {text}", file=err)))
     except WorldError as exc:
         print(f"hsmshell: {exc}", file=args.err)
         return 1

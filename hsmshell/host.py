@@ -76,7 +76,7 @@ PROGRAMS: dict[str, Program] = {program.name: program for program in (
     Program("key_mgmt_util", "hsmshell.shells.kmu", "key_mgmt_util",
             "the Command: shell, until exit\n"
             "key_mgmt_util singlecmd loginHSM -u CU -s <user> -p <password> <command> ...\n"
-            "    log in, run one command, end", prompt=r"Command: {0,2}", short="kmu"),
+            "    log in, run one command; the login ends with it (no logoutHSM)", prompt=r"Command: {0,2}", short="kmu"),
     Program("configure", "hsmshell.commands.configure", "configure -a <HSM IP> | --cmu <HSM IP> | -m",
             "point the tools at a cluster's HSMs"),
     Program("cloudhsm-cli", "hsmshell.shells.cli", "cloudhsm-cli interactive | <command> ...",
@@ -123,7 +123,7 @@ class Terminal:
             return self.store
         from .services import open_store
 
-        return open_store(self.environ.get("HSMSHELL_WORLD"))
+        return open_store(self.environ.get("HSMSHELL_WORLD"), notify=lambda text: self.err.write(f"hsmshell: {text}\n"))
 
     @property
     def err(self):

@@ -9,6 +9,7 @@ already counts as its cluster's newest).
 from __future__ import annotations
 
 import os
+from typing import Callable
 
 from .cloudhsm import sessions
 from .cloudhsmv2 import backups, clusters
@@ -27,5 +28,10 @@ def settle(world: World) -> bool:
     return backups.apply_retention(world) or settled or swept
 
 
-def open_store(path: str | os.PathLike | None = None) -> Store:
-    return Store(resolve_path(path), settle=settle, transitions=DUE_TRANSITIONS)
+def open_store(path: str | os.PathLike | None = None, *, notify: Callable[[str], None] | None = None) -> Store:
+    """The world at `path`, else $HSMSHELL_WORLD, else the default location.  Only the default
+    is made on first use: a path someone named that holds no world is a mistake to report, not
+    a fresh world to hand them.  `notify` hears what the store says besides errors."""
+    named = path or os.environ.get("HSMSHELL_WORLD")
+    return Store(resolve_path(path), settle=settle, transitions=DUE_TRANSITIONS, create_missing=not named,
+                 notify=notify)

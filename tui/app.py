@@ -51,6 +51,12 @@ class HsmShellApp(App):
             yield StatusPane(id="status")
         yield Footer()
 
+    TABS_ONLY = {"new_tab", "close_tab", "next_tab", "previous_tab", "toggle_status"}
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        # `hsmshell tui --status` has no tabs: their keys are neither bound nor shown.
+        return not (self.status_only and action in self.TABS_ONLY)
+
     def on_mount(self) -> None:
         self._last = self.watcher.snapshot()  # shown at once, then kept live by the thread
         self.query_one(StatusPane).show(self._last)
@@ -85,25 +91,20 @@ class HsmShellApp(App):
     # -- actions -------------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(with_tabs=not self.status_only))
 
     async def action_new_tab(self) -> None:
-        if not self.status_only:
-            await self.query_one(ConsolePane).new_tab()
+        await self.query_one(ConsolePane).new_tab()
 
     async def action_close_tab(self) -> None:
-        if not self.status_only:
-            await self.query_one(ConsolePane).close_tab()
+        await self.query_one(ConsolePane).close_tab()
 
     def action_next_tab(self) -> None:
-        if not self.status_only:
-            self.query_one(ConsolePane).step(1)
+        self.query_one(ConsolePane).step(1)
 
     def action_previous_tab(self) -> None:
-        if not self.status_only:
-            self.query_one(ConsolePane).step(-1)
+        self.query_one(ConsolePane).step(-1)
 
     def action_toggle_status(self) -> None:
-        if not self.status_only:
-            status = self.query_one(StatusPane)
-            status.display = not status.display
+        status = self.query_one(StatusPane)
+        status.display = not status.display

@@ -4,12 +4,12 @@ that differ between nodes marked, since the cluster does not synchronise users."
 from __future__ import annotations
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
-from .view import View
 
+from .columns import Column, Columns
 from .snapshot import ClusterBlock, Snapshot, UserCell
 from .symbols import ACTIVE, badge
+from .view import View
 
 
 class ClusterView(View):
@@ -23,17 +23,12 @@ class ClusterView(View):
 def _block(block: ClusterBlock):
     yield Text.assemble((block.cluster_id, "bold"), "  ", badge(ACTIVE, block.state),
                         (f"  {block.key_count} keys", "grey62"))
-    hsms = Table(box=None, show_edge=False, pad_edge=False, expand=True, header_style="bold")
-    for name in ("node", "IP", "AZ", "State"):
-        hsms.add_column(name, no_wrap=True, overflow="ellipsis")
+    hsms = Columns(Column("node"), Column("IP", identifier=True), Column("AZ"), Column("State"))
     for i, hsm in enumerate(block.hsms):
         state = badge(ACTIVE, hsm.state) if hsm.reachable else Text("✖ unreachable", style="bold red")
         hsms.add_row(str(i), hsm.ip, hsm.zone, state)
     yield hsms
-    users = Table(box=None, show_edge=False, pad_edge=False, expand=True, header_style="bold")
-    users.add_column("User", no_wrap=True, overflow="ellipsis", max_width=20)
-    for i, _ in enumerate(block.hsms):
-        users.add_column(f"node {i}", no_wrap=True, min_width=6)
+    users = Columns(Column("User", identifier=True), *(Column(f"node {i}") for i, _ in enumerate(block.hsms)))
     for row in block.users:
         label = Text(f"{row.user_id} {row.name} {row.user_type}")
         if row.out_of_sync:

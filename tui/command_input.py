@@ -3,6 +3,7 @@ commands (Up/Down, Tab), like the shells at a terminal."""
 
 from __future__ import annotations
 
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
@@ -14,6 +15,11 @@ class CommandInput(Input):
         Binding("down", "history(1)", "Next", show=False),
         Binding("tab", "complete", "Complete", show=False),
         Binding("ctrl+d", "end_of_input", "End of input", show=False),
+        Binding("ctrl+c", "interrupt", "Interrupt", show=False),
+        # On an empty line Home and End scroll the tab's output instead (ctrl+a and ctrl+e
+        # always move in the line, as in readline).
+        Binding("home", "line_home", "Start of line", show=False),
+        Binding("end", "line_end", "End of line", show=False),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -43,6 +49,22 @@ class CommandInput(Input):
 
     class EndOfInput(Message):
         pass
+
+    def action_interrupt(self) -> None:
+        self.post_message(self.Interrupted())
+
+    class Interrupted(Message):
+        """Ctrl+C: drop the line typed so far."""
+
+    def action_line_home(self) -> None:
+        if not self.value:
+            raise SkipAction()
+        self.action_home()
+
+    def action_line_end(self) -> None:
+        if not self.value:
+            raise SkipAction()
+        self.action_end()
 
     def action_complete(self) -> None:
         """Complete the last word: with one candidate, the whole of it; with

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
-from .view import View
 
+from .columns import Column, Columns
 from .snapshot import Snapshot
 from .symbols import CONNECTION, badge
+from .view import View
 
 
 class KeyStoresView(View):
@@ -15,9 +15,7 @@ class KeyStoresView(View):
         if not snapshot.key_stores:
             self.present(Text("No custom key stores", style="grey62"))
             return
-        table = Table(box=None, show_edge=False, pad_edge=False, expand=True, header_style="bold")
-        table.add_column("Key store", no_wrap=True, overflow="ellipsis")
-        table.add_column("ConnectionState / ConnectionErrorCode", no_wrap=True)
+        table = Columns(Column("Key store", identifier=True), Column("ConnectionState / ConnectionErrorCode"))
         for row in snapshot.key_stores:
             state = badge(CONNECTION, row.state)
             if row.error_code:

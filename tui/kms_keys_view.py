@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
-from .view import View
 
+from .columns import Column, Columns
 from .snapshot import Snapshot
 from .symbols import KEY, badge
+from .view import View
 
 
 class KmsKeysView(View):
@@ -15,10 +15,7 @@ class KmsKeysView(View):
         if not snapshot.kms_keys:
             self.present(Text("No KMS keys", style="grey62"))
             return
-        table = Table(box=None, show_edge=False, pad_edge=False, expand=True, header_style="bold")
-        table.add_column("KMS key", overflow="ellipsis", no_wrap=True, ratio=3)
-        table.add_column("State", no_wrap=True, ratio=2)
-        table.add_column("Handle", justify="right", no_wrap=True)
+        table = Columns(Column("KMS key", identifier=True), Column("State"), Column("Handle", justify="right"))
         for row in snapshot.kms_keys:
             table.add_row(row.key_id, badge(KEY, row.state), str(row.handle))
         self.present(table)

@@ -106,7 +106,7 @@ class Snapshot:
     clusters: tuple[ClusterBlock, ...]
     sessions: tuple[SessionRow, ...]
     trail: tuple[TrailRow, ...]
-    problem: str | None = None  # the world file cannot be read; the rest is the last good view
+    problem: str | None = None  # the world file cannot be read (the rest is the last good view), or its key is missing
     lab: LabBlock | None = None  # the lab under way on this world, if any
 
 

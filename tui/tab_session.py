@@ -20,14 +20,22 @@ SHELL_PROMPT = "$ "
 BUILTINS = {"clear": "clear this tab", "help": "this help", "exit": "close this tab"}
 
 
-def help_text() -> str:
-    lines = ["Type what you would type in a terminal:"]
+def help_rows() -> list[tuple[str, str]]:
+    """(how it is typed, what it does) for each thing a tab runs."""
+    rows = []
     for program in host.PROGRAMS.values():
         usage, *more = (program.usage + "\n" + program.summary).split("\n")
-        summary = more.pop(0) if more else ""
+        rows.append((usage, more.pop(0) if more else ""))
+        # a second way to run it (key_mgmt_util singlecmd): its usage, then what it does
+        rows += [(usage, summary.strip()) for usage, summary in zip(more[::2], more[1::2])]
+    rows.append((", ".join(BUILTINS), "clear this tab, this help, close it"))
+    return rows
+
+
+def help_text() -> str:
+    lines = ["Type what you would type in a terminal:"]
+    for usage, summary in help_rows():
         lines.append(f"  {usage:<34} {summary}" if len(usage) < 35 else f"  {usage}\n  {'':<34} {summary}")
-        lines += [f"  {line}" for line in more]
-    lines.append(f"  {', '.join(BUILTINS):<34} clear this tab, this help, close it")
     return "\n".join(lines) + "\n"
 
 
@@ -116,7 +124,7 @@ class TabSession:
             self.console.write(help_text())
             return True
         try:
-            self.terminal.store = open_store(self.world_path)
+            self.terminal.store = open_store(self.world_path, notify=lambda text: self.console.write(f"hsmshell: {text}\n"))
             host.run_words(words, self.terminal)
         except TabClosed:
             raise

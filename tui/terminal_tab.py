@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Log
+from textual.widgets import Input, Label
 
 from .command_input import CommandInput
+from .console_log import ConsoleLog
 from .messages import TabEnded, TabTitleChanged
 from hsmshell import host
 
@@ -17,6 +19,15 @@ from .tab_session import TabSession
 
 
 class TerminalTab(Vertical):
+    # The keys a terminal scrolls its output with; the line being typed keeps the focus
+    # (Home and End scroll when it is empty, and move in it otherwise).
+    BINDINGS = [
+        Binding("pageup,shift+pageup", "scroll_console('page_up')", "Scroll up", show=False),
+        Binding("pagedown,shift+pagedown", "scroll_console('page_down')", "Scroll down", show=False),
+        Binding("home,ctrl+home", "scroll_console('home')", "Oldest output", show=False),
+        Binding("end,ctrl+end", "scroll_console('end')", "Latest output", show=False),
+    ]
+
     def __init__(self, world_path: Path, pane_id: str, number: int) -> None:
         super().__init__()
         self.world_path = world_path
@@ -28,7 +39,7 @@ class TerminalTab(Vertical):
         self._program: host.Program | None = None  # the program at whose prompt the tab is
 
     def compose(self) -> ComposeResult:
-        yield Log(max_lines=5000, auto_scroll=True)
+        yield ConsoleLog(max_lines=5000)
         with Horizontal(classes="input-row"):
             yield Label("", classes="prompt")
             yield CommandInput(compact=True)
@@ -43,8 +54,7 @@ class TerminalTab(Vertical):
     # -- called from the session's thread, through call_from_thread ---------------------------
 
     def append(self, lines: list[str]) -> None:
-        # Log.write, not write_lines: write_lines drops empty lines, which the tools print.
-        self.query_one(Log).write("\n".join(lines) + "\n")
+        self.query_one(ConsoleLog).write("\n".join(lines) + "\n")
 
     def ask(self, prompt: str, secret: bool) -> None:
         self._prompt, self._secret = prompt, secret
@@ -60,19 +70,43 @@ class TerminalTab(Vertical):
             self.post_message(TabTitleChanged(self.pane_id, f"{self.number} $"))
 
     def clear(self) -> None:
-        self.query_one(Log).clear()
+        self.query_one(ConsoleLog).clear()
 
     def ended(self) -> None:
         self.post_message(TabEnded(self.pane_id))
 
     # -- typing --------------------------------------------------------------------------------
 
+    def action_scroll_console(self, where: str) -> None:
+        log = self.query_one(ConsoleLog)
+        if where == "end":
+            log.scroll_to_latest()
+        else:
+            getattr(log, f"scroll_{where}")(animate=False)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # Typing brings the latest output back into view, as a terminal does on a keystroke.
+        event.stop()
+        if event.value:
+            self.query_one(ConsoleLog).scroll_to_latest()
+
+    def on_command_input_interrupted(self, message: CommandInput.Interrupted) -> None:
+        """Ctrl+C: the line typed so far is dropped, as at a terminal (`^C` after it); the
+        program keeps waiting for its line."""
+        message.stop()
+        line = self.query_one(CommandInput)
+        log = self.query_one(ConsoleLog)
+        log.write(self._prompt + ("" if self._secret else line.value) + "^C\n")
+        log.scroll_to_latest()
+        line.value = ""
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         line = self.query_one(CommandInput)
         value = event.value
+        self.query_one(ConsoleLog).scroll_to_latest()
         # Echo as a terminal would: the prompt and what was typed, but never a hidden password.
-        self.query_one(Log).write(self._prompt + ("" if self._secret else value) + "\n")
+        self.query_one(ConsoleLog).write(self._prompt + ("" if self._secret else value) + "\n")
         if not self._secret and not host.carries_secret(value, self._program):
             line.remember(value)
         line.value = ""
@@ -83,11 +117,11 @@ class TerminalTab(Vertical):
 
     def on_command_input_choices(self, message: CommandInput.Choices) -> None:
         message.stop()
-        self.query_one(Log).write("  ".join(message.words) + "\n")
+        self.query_one(ConsoleLog).write("  ".join(message.words) + "\n")
 
     def on_command_input_end_of_input(self, message: CommandInput.EndOfInput) -> None:
         message.stop()
-        self.query_one(Log).write(self._prompt + "\n")
+        self.query_one(ConsoleLog).write(self._prompt + "\n")
         self._prompt, self._secret = "", False
         self.query_one(".prompt", Label).update("")
         self.session.console.lines.put(None)

@@ -25,15 +25,20 @@ class WorldWatcher:
         self.path = path
         self.post = post  # thread-safe: App.post_message
         self.stopped = threading.Event()
-        self._store = open_store(path)
+        self._warning: str | None = None  # what the store last said besides errors
+        self._store = open_store(path, notify=self._heard)
         self._last: Snapshot | None = None
         self._problem: str | None = None
         self._lab_key = None
         self._lab = None
 
+    def _heard(self, text: str) -> None:
+        self._warning = text
+
     def snapshot(self) -> Snapshot:
         world = self._store.read()
-        return replace(build(world, str(self.path)), lab=self._lab_status(world))
+        problem = self._warning if self._store.key_lost else None  # shown until the key is back
+        return replace(build(world, str(self.path)), lab=self._lab_status(world), problem=problem)
 
     def _lab_status(self, world):
         """Objectives are evaluated again only when the world (its file or its CloudTrail log)

@@ -50,14 +50,23 @@ def _b64(data: bytes) -> str:
 
 
 class Sealer:
-    """Seals and unseals secrets with one world's key."""
+    """Seals and unseals secrets with one world's key.  Without a key (`lost`: the world's
+    secrets were sealed under a key file that is gone) nothing opens, and the first secret
+    sealed makes a new key file, as for a new world."""
 
-    def __init__(self, key: bytes):
+    def __init__(self, key: bytes | None, path: Path | None = None):
         self._key = key
+        self._path = path
+
+    @property
+    def lost(self) -> bool:
+        return self._key is None
 
     def seal(self, plaintext: bytes) -> str:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # slow import, rare use
 
+        if self._key is None:
+            self._key = load_key(self._path)
         nonce = os.urandom(12)
         return _SEAL_PREFIX + _b64(nonce + AESGCM(self._key).encrypt(nonce, plaintext, None))
 
@@ -67,6 +76,8 @@ class Sealer:
 
         if not is_sealed(sealed):
             raise SealError("the value is not sealed")
+        if self._key is None:
+            raise SealError(f"{self._path}: the world's key file is missing; it sealed this secret")
         raw = base64.b64decode(sealed[len(_SEAL_PREFIX):])
         try:
             return AESGCM(self._key).decrypt(raw[:12], raw[12:], None)

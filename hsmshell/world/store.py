@@ -75,10 +75,16 @@ def fixture_names() -> list[str]:
 
 class Store:
     def __init__(self, path: str | os.PathLike, *, settle: Callable[[World], bool] | None = None,
-                 transitions: Mapping | None = None):
+                 transitions: Mapping | None = None, create_missing: bool = True,
+                 notify: Callable[[str], None] | None = None):
         """`settle` runs at the start of each transaction; `transitions` (kind -> due.Transition)
-        are the due transitions it settles, against which a world read is checked."""
+        are the due transitions it settles, against which a world read is checked.  Where no
+        world is, the first transaction makes the default one if `create_missing`, else fails.
+        `notify` is told what a person should know that is not an error: a world made on
+        first use, a world whose key file is missing."""
         self.given = Path(path)
+        self.create_missing = create_missing
+        self._notify = notify or (lambda text: None)
         self.path = files.follow(self.given)  # a link's target, where the world and its files are
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.key_path = self.path.with_name(self.path.name + ".key")
@@ -114,6 +120,11 @@ class Store:
     def exists(self) -> bool:
         return self.path.exists()
 
+    @property
+    def key_lost(self) -> bool:
+        """The world last read holds secrets sealed under a key file that is missing."""
+        return self._sealer is not None and self._sealer.lost
+
     def create(self, fixture: str = "default", *, force: bool = False) -> World:
         """Write a new world from a fixture.  Refuses to replace a world unless forced."""
         source = fixture_path(fixture)
@@ -142,9 +153,12 @@ class Store:
         Either way, a world that is what the file holds is not written again."""
         files.check_world(self.given)
         if not files.exists(self.path):
+            if not self.create_missing:  # a mistyped path must not look like a world reset
+                raise WorldError(f"{self.given}: no world here (create one with `hsmshell world init`)")
             files.make_folder(self.path.parent)
             with contextlib.suppress(WorldError):  # another process may create it first
                 self.create("default")
+                self._notify(f"no world yet: created {self.path} from fixture default")
         with self._locked():
             world = self._load()
             try:
@@ -205,7 +219,7 @@ class Store:
             world = self._cache[1]
             if world is None:  # read() took it
                 world = cache.unpack(self._packed)
-                world.sealer = self._get_sealer()
+                world.sealer = self._get_sealer(world)
                 self._cache = (self._cache[0], world)
             world.trail = self._trail.view(world.settings.trail_limit)
             return world
@@ -244,7 +258,7 @@ class Store:
         if validate.problems(world, self._transitions) or not all(
                 credentials.is_sealed(s.key_store_password) for s in world.custom_key_stores.values()):
             return None
-        world.sealer = self._get_sealer()
+        world.sealer = self._get_sealer(world)
         self._packed, self._remembered, self._emitter = derived.world, derived.remembered, emitter.Emitter()
         return world
 
@@ -272,6 +286,10 @@ class Store:
             line = (f", line {mark.line + 1}" if mark else
                     f", line {text.count(chr(10), 0, position) + 1}" if position is not None else "")
             problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+            opened = getattr(exc, "context_mark", None)
+            if problem == "found unexpected end of stream" and opened and "quoted scalar" in (exc.context or ""):
+                # YAML notices an unclosed quote at the end of the file; the mistake is where it opened.
+                line, problem = f", line {opened.line + 1}", "a quote opened here is never closed"
             raise WorldError(f"{source}{line}: not valid YAML: {problem}") from None
         try:
             events = _listed_events(data)
@@ -285,7 +303,7 @@ class Store:
             line = _line_of(text, exc.path) or 1  # an empty or scalar file: its first line
             where = f", line {line}"
             raise WorldError(f"{source}{where}: {exc.where()}: {exc.problem}") from None
-        world.sealer = self._get_sealer()
+        world.sealer = self._get_sealer(world)
         for store in world.custom_key_stores.values():
             # A hand-written fixture gives KMS's copy of the kmsuser password in clear.
             if not credentials.is_sealed(store.key_store_password):
@@ -363,10 +381,27 @@ class Store:
         self._packed = packed
         cache.write(self.cache_path, digest, packed, remembered)
 
-    def _get_sealer(self) -> credentials.Sealer:
-        if self._sealer is None:
-            self._sealer = credentials.Sealer(credentials.load_key(self.key_path))
+    def _get_sealer(self, world: World) -> credentials.Sealer:
+        if self._sealer is None or self._sealer.lost:
+            if files.exists(self.key_path) or not _holds_sealed(world):
+                self._sealer = credentials.Sealer(credentials.load_key(self.key_path))
+            else:
+                # Copied without its key: a new key would open none of them, and the tools would
+                # fail later for reasons that mislead (INVALID_CREDENTIALS, a SealError).
+                self._sealer = credentials.Sealer(None, self.key_path)
+                self._notify(f"{self.path}: this world holds sealed secrets (KMS's copy of the kmsuser "
+                             f"password, key material in the HSMs) but its key file {self.key_path} is "
+                             "missing. Restore that file from where the world came from; or seal them "
+                             "again: disconnect the key store, give kmsuser a new password (changePswd), "
+                             "then update-custom-key-store --key-store-password and connect (key "
+                             "material sealed under the lost key stays unreadable).")
         return self._sealer
+
+
+def _holds_sealed(world: World) -> bool:
+    return any(credentials.is_sealed(store.key_store_password) for store in world.custom_key_stores.values()) or any(
+        key.material and credentials.is_sealed(key.material)
+        for holder in (*world.clusters.values(), *world.backups.values()) for key in holder.keys.values())
 
 
 DERIVED_EVERY = 0.5  # seconds

@@ -29,13 +29,13 @@ def active_tab(app) -> TerminalTab:
 
 
 def output(app) -> str:
-    return "\n".join(active_tab(app).query_one("Log").lines)
+    return "\n".join(active_tab(app).query_one("ConsoleLog").lines)
 
 
 async def type_line(pilot, app, line: str, expect: str | None = None) -> None:
     tab = active_tab(app)
     await until(pilot, lambda: tab._prompt != "")  # the session is waiting for input
-    before = len(tab.query_one("Log").lines)
+    before = len(tab.query_one("ConsoleLog").lines)
     if len(line) <= 12:  # short lines are typed key by key; long ones pasted
         for char in line:
             await pilot.press("space" if char == " " else char)
@@ -43,7 +43,7 @@ async def type_line(pilot, app, line: str, expect: str | None = None) -> None:
         tab.query_one("CommandInput").value = line
     await pilot.press("enter")
     if expect:
-        await until(pilot, lambda: expect in "\n".join(tab.query_one("Log").lines[before:]))
+        await until(pilot, lambda: expect in "\n".join(tab.query_one("ConsoleLog").lines[before:]))
 
 
 async def test_the_runbook_typed_into_a_tab_drives_the_status_pane(world_path):

@@ -15,6 +15,10 @@ def frozen(store):
 
 
 async def settle(pilot):
+    # The cursor of the line being typed blinks: hold it still, or the picture depends on the
+    # instant it is taken.
+    for line in pilot.app.query("CommandInput"):
+        line.cursor_blink = False
     await pilot.pause(0.3)
 
 
@@ -26,6 +30,32 @@ def test_healthy_world_wide(snap_compare, world_path, store):
 def test_healthy_world_at_80x24(snap_compare, world_path, store):
     frozen(store)
     assert snap_compare(HsmShellApp(world_path), terminal_size=(80, 24), run_before=settle)
+
+
+def test_healthy_world_at_120x40(snap_compare, world_path, store):
+    frozen(store)
+    assert snap_compare(HsmShellApp(world_path), terminal_size=(120, 40), run_before=settle)
+
+
+async def list_users(pilot):
+    """listUsers in a tab, then quit (its session, which names a process, is gone again)."""
+    from .test_app import type_line
+
+    app = pilot.app
+    await type_line(pilot, app, "cloudhsm_mgmt_util", expect="Connected to server '10.0.1.12'")
+    await type_line(pilot, app, "listUsers", expect="Users on server 2(10.0.1.12)")
+    await type_line(pilot, app, "quit", expect="disconnecting from servers")
+    await settle(pilot)
+
+
+def test_listusers_wrapped_at_80x24(snap_compare, world_path, store):
+    frozen(store)
+    assert snap_compare(HsmShellApp(world_path), terminal_size=(80, 24), run_before=list_users)
+
+
+def test_listusers_wrapped_at_120x40(snap_compare, world_path, store):
+    frozen(store)
+    assert snap_compare(HsmShellApp(world_path), terminal_size=(120, 40), run_before=list_users)
 
 
 def test_failed_with_invalid_credentials(snap_compare, world_path, store, doors):

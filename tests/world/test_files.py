@@ -100,7 +100,7 @@ def test_folders_made_for_a_world_are_private_whatever_the_umask(tmp_path, monke
     monkeypatch.setattr("hsmshell.world.store.fixture_path", lambda name: cheap_fixture)
     old = os.umask(0)
     try:
-        with open_store(tmp_path / "a" / "b" / "world.yaml").transaction():
+        with Store(tmp_path / "a" / "b" / "world.yaml").transaction():  # made on first use
             pass
         open_store(tmp_path / "c" / "d" / "world.yaml").create(str(cheap_fixture))
     finally:

@@ -279,7 +279,8 @@ def test_a_transaction_on_a_missing_world_creates_a_private_one(tmp_path, monkey
     path = tmp_path / "auto" / "world.yaml"
     old_umask = os.umask(0)
     try:
-        with open_store(path).transaction() as world:
+        # (a Store's own default; open_store makes a missing world only at the default location)
+        with Store(path).transaction() as world:
             world.faults.append(marker(1))
     finally:
         os.umask(old_umask)
