@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
 
 import pexpect
 import pytest
@@ -23,6 +24,10 @@ CMU_BANNER = (b"Connecting to the server(s), it may take time\r\n"
 def spawn(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("HSMSHELL_WORLD", "XDG_DATA_HOME", "HSMSHELL_TOOLBAR")}
     env.update(HOME=str(tmp_path), TERM="xterm")
+    # The world exists already, as on every run after the first (whose notice that it made the
+    # default world is hsmshell's, not the real tool's).
+    subprocess.run([shutil.which("hsmshell"), "world", "init"], env=env, cwd=str(tmp_path), check=True,
+                   capture_output=True)
     children = []
 
     def start(program: str, *args: str) -> tuple[pexpect.spawn, io.BytesIO]:
