@@ -8,7 +8,7 @@ from typing import Any
 
 from ..cloudtrail import events
 from ..errors.kms import DryRunOperationException, InvalidKeyUsageException
-from ..kms import crypto, custom_key_stores, keys
+from ..kms import crypto, custom_key_stores, grants, keys, policies, tags
 from ..world.model import FAILED, CustomKeyStore, KmsKey, World
 from . import shapes
 from .operations import Table
@@ -101,8 +101,15 @@ def update_custom_key_store(world: World, params: dict) -> dict:
 
 @operation()
 def describe_key(world: World, params: dict) -> dict:
-    key = keys.find(world, _key_id(params))
+    key = keys.describe(world, _key_id(params), _grant_tokens(params))
     return {"KeyMetadata": key_metadata(world, key)}
+
+
+@operation()
+def update_key_description(world: World, params: dict) -> dict:
+    keys.update_description(world, _key_id(params),
+                            shapes.string(params, "Description", required=True, min_len=0, max_len=8192))
+    return {}
 
 
 @operation()
@@ -143,6 +150,7 @@ def create_key(world: World, params: dict) -> dict:
         key_spec=shapes.enum(params, "KeySpec", KEY_SPECS) or shapes.enum(params, "CustomerMasterKeySpec", KEY_SPECS),
         multi_region=bool(shapes.boolean(params, "MultiRegion")),
         bypass_policy_lockout_safety_check=bool(shapes.boolean(params, "BypassPolicyLockoutSafetyCheck")),
+        policy=shapes.string(params, "Policy", max_len=131072), tags=shapes.tag_list(params, "Tags"),
     )
     return {"KeyMetadata": key_metadata(world, key)}
 
@@ -181,6 +189,19 @@ def create_alias(world: World, params: dict) -> dict:
 
 
 @operation()
+def update_alias(world: World, params: dict) -> dict:
+    keys.update_alias(world, shapes.string(params, "AliasName", required=True, max_len=256),
+                      shapes.string(params, "TargetKeyId", required=True, max_len=2048))
+    return {}
+
+
+@operation()
+def delete_alias(world: World, params: dict) -> dict:
+    keys.delete_alias(world, shapes.string(params, "AliasName", required=True, max_len=256))
+    return {}
+
+
+@operation()
 def list_aliases(world: World, params: dict) -> dict:
     aliases = keys.list_aliases(world, shapes.string(params, "KeyId", max_len=2048))
     chunk, marker = shapes.page(aliases, params, limit_default=50, limit_max=100)
@@ -202,7 +223,7 @@ def encrypt(world: World, params: dict) -> dict:
     _dry_run(params)
     _algorithm(params, "EncryptionAlgorithm")
     key, blob = crypto.encrypt(world, _key_id(params), shapes.blob(params, "Plaintext", required=True, max_len=4096),
-                               shapes.string_map(params, "EncryptionContext"))
+                               shapes.string_map(params, "EncryptionContext"), _grant_tokens(params))
     return {"CiphertextBlob": _b64(blob), "KeyId": keys.arn(world, key), "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
 
@@ -212,7 +233,8 @@ def decrypt(world: World, params: dict) -> dict:
     _algorithm(params, "EncryptionAlgorithm")
     key, plaintext = crypto.decrypt(
         world, shapes.blob(params, "CiphertextBlob", required=True, max_len=6144),
-        shapes.string_map(params, "EncryptionContext"), shapes.string(params, "KeyId", max_len=2048))
+        shapes.string_map(params, "EncryptionContext"), shapes.string(params, "KeyId", max_len=2048),
+        _grant_tokens(params))
     return {"KeyId": keys.arn(world, key), "Plaintext": _b64(plaintext), "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
 
@@ -225,7 +247,7 @@ def re_encrypt(world: World, params: dict) -> dict:
         world, shapes.blob(params, "CiphertextBlob", required=True, max_len=6144),
         shapes.string_map(params, "SourceEncryptionContext"), shapes.string(params, "SourceKeyId", max_len=2048),
         shapes.string(params, "DestinationKeyId", required=True, max_len=2048),
-        shapes.string_map(params, "DestinationEncryptionContext"))
+        shapes.string_map(params, "DestinationEncryptionContext"), _grant_tokens(params))
     return {"CiphertextBlob": _b64(blob), "SourceKeyId": keys.arn(world, source),
             "KeyId": keys.arn(world, destination), "SourceEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
             "DestinationEncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
@@ -247,7 +269,8 @@ def _data_key(world: World, params: dict, event: str):
     _dry_run(params)
     return crypto.generate_data_key(
         world, event, _key_id(params), shapes.enum(params, "KeySpec", ("AES_256", "AES_128")),
-        shapes.integer(params, "NumberOfBytes", low=1, high=1024), shapes.string_map(params, "EncryptionContext"))
+        shapes.integer(params, "NumberOfBytes", low=1, high=1024), shapes.string_map(params, "EncryptionContext"),
+        _grant_tokens(params))
 
 
 @operation(by_service=True)
@@ -260,6 +283,154 @@ def generate_random(world: World, params: dict) -> dict:
 KEY_USAGES = ("SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT")
 KEY_SPECS = ("RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521",
              "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2")
+
+
+# -- key policies -------------------------------------------------------------------------------
+
+@operation()
+def get_key_policy(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    name = _policy_name(params)
+    return {"Policy": policies.get(world, key, name), "PolicyName": policies.POLICY_NAME}
+
+
+@operation()
+def put_key_policy(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    policies.put(world, key, _policy_name(params), shapes.string(params, "Policy", required=True, max_len=131072),
+                 bool(shapes.boolean(params, "BypassPolicyLockoutSafetyCheck")))
+    return {}
+
+
+@operation()
+def list_key_policies(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    chunk, marker = shapes.page(policies.names(world, key), params, limit_default=100, limit_max=1000)
+    return _paged({"PolicyNames": chunk}, marker)
+
+
+def _policy_name(params: dict) -> str | None:
+    return shapes.matching(params, "PolicyName", "[\\w]+", max_len=128)
+
+
+# -- grants ---------------------------------------------------------------------------------
+
+_PRINCIPAL = "^[\\w+=,.@:/-]+$"  # the model's PrincipalIdType
+GRANT_OPERATIONS = ("Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom",
+                    "ReEncryptTo", "Sign", "Verify", "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey",
+                    "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac",
+                    "DeriveSharedSecret")
+
+
+@operation()
+def create_grant(world: World, params: dict) -> dict:
+    _dry_run(params)
+    key = keys.find(world, _key_id(params), aliases=False)
+    operations = shapes.string_list(params, "Operations", required=True)
+    for name in operations:
+        shapes.enum({"Operation": name}, "Operation", GRANT_OPERATIONS)
+    constraints = params.get("Constraints") or {}
+    if not isinstance(constraints, dict):
+        from ..errors import SerializationException
+
+        raise SerializationException("Unexpected value for Constraints: expected a structure")
+    grant = grants.create(
+        world, key, shapes.matching(params, "GranteePrincipal", _PRINCIPAL, required=True, max_len=256), operations,
+        retiring=shapes.matching(params, "RetiringPrincipal", _PRINCIPAL, max_len=256),
+        name=shapes.matching(params, "Name", "^[a-zA-Z0-9:/_-]+$", max_len=256),
+        context_subset=shapes.string_map(constraints, "EncryptionContextSubset"),
+        context_equals=shapes.string_map(constraints, "EncryptionContextEquals"),
+        tokens=_grant_tokens(params))
+    return {"GrantToken": grant.grant_token, "GrantId": grant.grant_id}
+
+
+@operation()
+def list_grants(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    found = grants.listed(world, key, shapes.string(params, "GrantId", max_len=128),
+                          shapes.matching(params, "GranteePrincipal", _PRINCIPAL, max_len=256))
+    chunk, marker = shapes.page(found, params, limit_default=50, limit_max=100)
+    return _paged({"Grants": [_grant_entry(world, g) for g in chunk]}, marker)
+
+
+@operation()
+def list_retirable_grants(world: World, params: dict) -> dict:
+    found = grants.retirable(world, shapes.matching(params, "RetiringPrincipal", _PRINCIPAL, required=True,
+                                                    max_len=256))
+    chunk, marker = shapes.page(found, params, limit_default=50, limit_max=100)
+    return _paged({"Grants": [_grant_entry(world, g) for g in chunk]}, marker)
+
+
+@operation()
+def retire_grant(world: World, params: dict) -> dict:
+    _dry_run(params)
+    key_id = shapes.string(params, "KeyId", max_len=2048)
+    key = keys.find(world, key_id, aliases=False) if key_id is not None else None
+    grants.retire(world, shapes.string(params, "GrantToken", max_len=8192), key,
+                  shapes.string(params, "GrantId", max_len=128))
+    return {}
+
+
+@operation()
+def revoke_grant(world: World, params: dict) -> dict:
+    _dry_run(params)
+    key = keys.find(world, _key_id(params), aliases=False)
+    grants.revoke(world, key, shapes.string(params, "GrantId", required=True, max_len=128))
+    return {}
+
+
+def _grant_entry(world: World, grant) -> dict[str, Any]:
+    entry: dict[str, Any] = {"KeyId": f"arn:aws:kms:{world.region}:{world.account_id}:key/{grant.key_id}",
+                             "GrantId": grant.grant_id, "Name": grant.name,
+                             "CreationDate": shapes.epoch(grant.creation_date),
+                             "GranteePrincipal": grant.grantee_principal,
+                             "RetiringPrincipal": grant.retiring_principal,
+                             "IssuingAccount": grant.issuing_account, "Operations": list(grant.operations)}
+    constraints = {name: value for name, value in (("EncryptionContextSubset", grant.encryption_context_subset),
+                                                   ("EncryptionContextEquals", grant.encryption_context_equals))
+                   if value is not None}
+    if constraints:
+        entry["Constraints"] = constraints
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+def _grant_tokens(params: dict) -> list[str] | None:
+    tokens = shapes.string_list(params, "GrantTokens")
+    if tokens is not None and len(tokens) > 10:
+        from ..errors import validation
+
+        raise validation("grantTokens", "Member must have length less than or equal to 10")
+    return tokens
+
+
+# -- tags -------------------------------------------------------------------------------------
+
+@operation()
+def tag_resource(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    tags.tag(world, key, shapes.tag_list(params, "Tags", required=True))
+    return {}
+
+
+@operation()
+def untag_resource(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    tags.untag(world, key, shapes.string_list(params, "TagKeys", required=True))
+    return {}
+
+
+@operation()
+def list_resource_tags(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    chunk, marker = shapes.page(tags.listed(world, key), params, limit_default=50, limit_max=50)
+    return _paged({"Tags": [{"TagKey": k, "TagValue": v} for k, v in chunk]}, marker)
+
+
+def _paged(result: dict[str, Any], marker: str | None) -> dict[str, Any]:
+    if marker:
+        result["NextMarker"] = marker
+    result["Truncated"] = marker is not None
+    return result
 
 
 def _key_id(params: dict) -> str:

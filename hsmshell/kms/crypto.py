@@ -21,7 +21,8 @@ from ..errors.kms import (CustomKeyStoreInvalidStateException, DisabledException
                                InvalidCiphertextException, KMSInvalidStateException)
 from ..world import ids
 from ..world.model import CONNECTED, KmsKey, World
-from . import backing_keys, keys
+from . import access, backing_keys, keys
+from .grants import check_tokens
 from .errors import invalid_state, not_found
 
 _HEADER = b"\x01\x02\x02\x00"
@@ -30,24 +31,32 @@ _MIN_BLOB = len(_HEADER) + 16 + _NONCE + 16
 NO_CLUSTER = "KMS cannot communicate with your CloudHSM cluster."
 
 
-def encrypt(world: World, key_id: str, plaintext: bytes, context: dict[str, str] | None) -> tuple[KmsKey, bytes]:
+def encrypt(world: World, key_id: str, plaintext: bytes, context: dict[str, str] | None,
+            grant_tokens: list[str] | None = None) -> tuple[KmsKey, bytes]:
     key = keys.find(world, key_id)
+    check_tokens(world, grant_tokens)
+    access.authorize(world, key, "Encrypt", grants=True, context=context)
     blob = seal(world, key, plaintext, context)
     record(world, "Encrypt", key, {"keyId": key_id, "encryptionAlgorithm": "SYMMETRIC_DEFAULT",
                                     **_context(context)})
     return key, blob
 
 
-def decrypt(world: World, blob: bytes, context: dict[str, str] | None, key_id: str | None) -> tuple[KmsKey, bytes]:
-    key, plaintext = unseal(world, blob, context, key_id)
+def decrypt(world: World, blob: bytes, context: dict[str, str] | None, key_id: str | None,
+            grant_tokens: list[str] | None = None) -> tuple[KmsKey, bytes]:
+    check_tokens(world, grant_tokens)
+    key, plaintext = unseal(world, blob, context, key_id, "Decrypt")
     record(world, "Decrypt", key, {"encryptionAlgorithm": "SYMMETRIC_DEFAULT", **_context(context)})
     return key, plaintext
 
 
 def re_encrypt(world: World, blob: bytes, source_context: dict[str, str] | None, source_key_id: str | None,
-               destination_key_id: str, destination_context: dict[str, str] | None) -> tuple[KmsKey, KmsKey, bytes]:
+               destination_key_id: str, destination_context: dict[str, str] | None,
+               grant_tokens: list[str] | None = None) -> tuple[KmsKey, KmsKey, bytes]:
     destination = keys.find(world, destination_key_id)
-    source, plaintext = unseal(world, blob, source_context, source_key_id)
+    check_tokens(world, grant_tokens)
+    source, plaintext = unseal(world, blob, source_context, source_key_id, "ReEncryptFrom")
+    access.authorize(world, destination, "ReEncryptTo", grants=True, context=destination_context)
     sealed = seal(world, destination, plaintext, destination_context)
     record(world, "ReEncrypt", destination, {"destinationKeyId": destination_key_id,
                                              "sourceEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
@@ -59,12 +68,14 @@ DATA_KEY_BYTES = {"AES_256": 32, "AES_128": 16}
 
 
 def generate_data_key(world: World, event: str, key_id: str, spec: str | None, count: int | None,
-                      context: dict[str, str] | None) -> tuple[KmsKey, bytes, bytes]:
+                      context: dict[str, str] | None, grant_tokens: list[str] | None = None) -> tuple[KmsKey, bytes, bytes]:
     """A fresh data key, in plaintext and encrypted under the KMS key."""
     if (spec is None) == (count is None):
         # GAP: neither or both is not documented; KMS answers a ValidationException.
         raise ValidationException("Please specify either number of bytes or key spec.")
     key = keys.find(world, key_id)
+    check_tokens(world, grant_tokens)
+    access.authorize(world, key, event, grants=True, context=context)
     plaintext = ids.draw(world, count or DATA_KEY_BYTES[spec])
     blob = seal(world, key, plaintext, context)
     record(world, event, key, {"keyId": key_id, **({"keySpec": spec} if spec else {"numberOfBytes": count}),
@@ -115,12 +126,15 @@ def _open(world: World, key: KmsKey, blob: bytes, context: dict[str, str] | None
         raise invalid_ciphertext() from None
 
 
-def unseal(world: World, blob: bytes, context: dict[str, str] | None, key_id: str | None) -> tuple[KmsKey, bytes]:
-    """The plaintext of a ciphertext blob and the KMS key that made it."""
+def unseal(world: World, blob: bytes, context: dict[str, str] | None, key_id: str | None,
+           action: str) -> tuple[KmsKey, bytes]:
+    """The plaintext of a ciphertext blob and the KMS key that made it, if the caller may
+    `action` (Decrypt, ReEncryptFrom) with that key."""
     key = _key_of(world, blob)
     if key_id is not None and keys.find(world, key_id).key_id != key.key_id:
         raise IncorrectKeyException("The key ID in the request does not identify a "
                                     "CMK that can perform this operation.")
+    access.authorize(world, key, action, grants=True, context=context)
     return key, _open(world, key, blob, context)
 
 

@@ -174,6 +174,28 @@ class KmsKey:
     description: str = ""
     enabled: bool = True  # the underlying state; the displayed state is derived
     deletion_date: Seconds | None = None
+    # The key policy as given to CreateKey or PutKeyPolicy; None (left out of the file): the
+    # default key policy AWS documents (kms/policies.py).
+    policy: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)  # TagKey -> TagValue
+
+
+@dataclass
+class Grant:
+    """A grant on a KMS key (CreateGrant): who may use the key for which operations, under
+    which encryption context, and who may retire the grant."""
+
+    grant_id: str
+    key_id: str
+    grantee_principal: str
+    operations: list[str]
+    creation_date: Seconds
+    grant_token: str  # the token CreateGrant returned: good in GrantTokens and RetireGrant
+    retiring_principal: str | None = None
+    name: str | None = None
+    issuing_account: str = ""
+    encryption_context_subset: dict[str, str] | None = None
+    encryption_context_equals: dict[str, str] | None = None
 
 
 @dataclass
@@ -243,6 +265,9 @@ class Settings:
     password_cost: int = 14  # log2 of scrypt's n; test worlds may lower it
     trail_limit: int = 1000  # CloudTrail events kept (in the log beside the world)
     control_plane_delay: Seconds = 0.0  # seconds a CloudHSM cluster, HSM or backup change takes
+    # KMS evaluates key policies and grants for the principal a request is signed as; off, every
+    # caller may do everything, as the range did before it knew policies.
+    enforce_key_policies: bool = False
 
 
 @dataclass
@@ -298,6 +323,10 @@ class World:
     faults: list[Fault] = field(default_factory=list)
     due: list[Due] = field(default_factory=list)
     aliases: dict[str, Alias] = field(default_factory=dict)
+    grants: dict[str, Grant] = field(default_factory=dict)
+    # Who signs the AWS requests: access key ID -> IAM principal ARN (kms/access.py).  Empty:
+    # the one access key `hsmshell env` prints, as the account's user Alice.
+    principals: dict[str, str] = field(default_factory=dict)
     # Not saved: opens sealed secrets; the store sets it from the key file beside the world.
     sealer: Any = field(default=None, repr=False, compare=False, metadata={"transient": True})
     # Not saved in the world file: CloudTrail's events, which the store keeps in a log beside

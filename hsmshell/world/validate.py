@@ -103,6 +103,8 @@ def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
     for ki, key in enumerate(world.kms_keys.values()):
         check(key.custom_key_store_id in world.custom_key_stores, ("kms_keys", ki, "custom_key_store_id"),
               f"no custom key store {key.custom_key_store_id!r}")
+    for gi, grant in enumerate(world.grants.values()):
+        check(grant.key_id in world.kms_keys, ("grants", gi, "key_id"), f"no KMS key {grant.key_id!r}")
     for si, session in enumerate(world.sessions.values()):
         one_of(session.tool, TOOLS, ("sessions", si, "tool"))
     clock = world.clock

@@ -17,12 +17,14 @@ import pytest
 
 from hsmshell.aws.server import Endpoint
 from hsmshell.aws.tables import COMMANDS
+from hsmshell.kms.policies import default_policy
 from hsmshell.services import open_store
 from hsmshell.testing.worlds import copy_world
 
 STORE = "cks-1234567890abcdef0"
 KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
 CLUSTER = "cluster-1a23b4cdefg"
+BOB = "arn:aws:iam::111122223333:user/Bob"
 
 SCENARIO = [
     "kms describe-custom-key-stores",
@@ -34,6 +36,23 @@ SCENARIO = [
     "kms list-keys --query Keys[].KeyId",
     f"kms create-alias --alias-name alias/example --target-key-id {KEY}",
     "kms list-aliases",
+    "kms create-alias --alias-name ExampleAlias --target-key-id " + KEY,
+    f"kms update-alias --alias-name alias/example --target-key-id {KEY}",
+    "kms delete-alias --alias-name alias/nope",
+    f"kms update-key-description --key-id {KEY} --description rehearsed",
+    f"kms get-key-policy --key-id {KEY} --policy-name default --output text",
+    f"kms list-key-policies --key-id {KEY}",
+    f"kms put-key-policy --key-id {KEY} --policy-name default --policy file://{{policy}}",
+    f"kms put-key-policy --key-id {KEY} --policy {{{{}}}}",
+    f"kms create-grant --key-id {KEY} --grantee-principal {BOB} --retiring-principal {BOB} --operations Encrypt Decrypt --query length(GrantToken)",
+    f"kms create-grant --key-id {KEY} --grantee-principal {BOB} --operations Sign",
+    f"kms list-grants --key-id {KEY} --query Grants[].[GranteePrincipal,Operations]",
+    f"kms list-retirable-grants --retiring-principal {BOB} --query Grants[].KeyId",
+    f"kms retire-grant --key-id {KEY} --grant-id nope",
+    f"kms revoke-grant --key-id {KEY} --grant-id {'0' * 64}",
+    f"kms tag-resource --key-id {KEY} --tags TagKey=team,TagValue=pay TagKey=env,TagValue=lab",
+    f"kms untag-resource --key-id {KEY} --tag-keys env",
+    f"kms list-resource-tags --key-id {KEY}",
     "kms encrypt --key-id alias/example --plaintext fileb://{plain}",
     "kms generate-data-key --key-id alias/example --key-spec AES_256 --query KeyId",
     "kms generate-data-key-without-plaintext --key-id alias/example --number-of-bytes 32 --query KeyId",
@@ -95,8 +114,10 @@ def test_the_real_cli_and_hsmshell_aws_print_the_same(worlds, tmp_path, monkeypa
     cli_world, our_world = worlds
     aws = shutil.which("aws")
     assert aws, "the AWS CLI is a test dependency"
-    files = {"plain": tmp_path / "plain.txt", "anchor": tmp_path / "customerCA.crt", "blob": tmp_path / "blob.bin"}
+    files = {"plain": tmp_path / "plain.txt", "anchor": tmp_path / "customerCA.crt", "blob": tmp_path / "blob.bin",
+             "policy": tmp_path / "policy.json"}
     files["plain"].write_bytes(b"the secret")
+    files["policy"].write_text(default_policy("111122223333"))
     files["anchor"].write_text(open_store(our_world).read().clusters[CLUSTER].trust_anchor)
     endpoint = Endpoint(cli_world).start()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}

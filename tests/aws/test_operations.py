@@ -46,7 +46,8 @@ def test_read_only_is_cloudtrail_s_rule_or_declared():
     kms = dispatch.SERVICES["kms"]
     assert sorted(name for name, op in kms.items() if op.event.read_only) == [
         "Decrypt", "DescribeCustomKeyStores", "DescribeKey", "Encrypt", "GenerateDataKey",
-        "GenerateDataKeyWithoutPlaintext", "ListAliases", "ListKeys", "ReEncrypt"]
+        "GenerateDataKeyWithoutPlaintext", "GetKeyPolicy", "ListAliases", "ListGrants", "ListKeyPolicies", "ListKeys",
+        "ListResourceTags", "ListRetirableGrants", "ReEncrypt"]
     cloudhsm = dispatch.SERVICES["cloudhsmv2"]
     assert sorted(name for name, op in cloudhsm.items() if op.event.read_only) == ["DescribeBackups",
                                                                                    "DescribeClusters"]

@@ -74,6 +74,23 @@ def test_every_successful_call_leaves_one_event_as_declared(calls, api, store):
     kms("GenerateDataKey", KeyId=KEY, KeySpec="AES_256")
     kms("GenerateDataKeyWithoutPlaintext", KeyId=KEY, NumberOfBytes=32)
     kms("GenerateRandom", NumberOfBytes=16)
+    kms("UpdateKeyDescription", KeyId=key, Description="events")
+    kms("GetKeyPolicy", KeyId=key)
+    kms("ListKeyPolicies", KeyId=key)
+    kms("PutKeyPolicy", KeyId=key, Policy=kms("GetKeyPolicy", KeyId=key)["Policy"])
+    kms("TagResource", KeyId=key, Tags=[{"TagKey": "a", "TagValue": "b"}])
+    kms("ListResourceTags", KeyId=key)
+    kms("UntagResource", KeyId=key, TagKeys=["a"])
+    grantee = "arn:aws:iam::111122223333:user/Bob"
+    token = kms("CreateGrant", KeyId=key, GranteePrincipal=grantee, Operations=["Encrypt"],
+                RetiringPrincipal=grantee)["GrantToken"]
+    grant = kms("CreateGrant", KeyId=key, GranteePrincipal=grantee, Operations=["Decrypt"])["GrantId"]
+    kms("ListGrants", KeyId=key)
+    kms("ListRetirableGrants", RetiringPrincipal=grantee)
+    kms("RetireGrant", GrantToken=token)
+    kms("RevokeGrant", KeyId=key, GrantId=grant)
+    kms("UpdateAlias", AliasName="alias/events", TargetKeyId=KEY)
+    kms("DeleteAlias", AliasName="alias/events")
     kms("ScheduleKeyDeletion", KeyId=key, PendingWindowInDays=7)
     kms("CancelKeyDeletion", KeyId=key)
     kms("DisconnectCustomKeyStore", CustomKeyStoreId=STORE_ID)
