@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 from ..cloudtrail import events
 from ..errors.kms import DryRunOperationException, InvalidKeyUsageException
-from ..kms import crypto, custom_key_stores, grants, keys, policies, tags
+from ..kms import crypto, custom_key_stores, grants, keys, last_usage, policies, refusals, tags
 from ..world.model import FAILED, CustomKeyStore, KmsKey, World
 from . import shapes
 from .operations import Table
@@ -424,6 +425,60 @@ def list_resource_tags(world: World, params: dict) -> dict:
     key = keys.find(world, _key_id(params), aliases=False)
     chunk, marker = shapes.page(tags.listed(world, key), params, limit_default=50, limit_max=50)
     return _paged({"Tags": [{"TagKey": k, "TagValue": v} for k, v in chunk]}, marker)
+
+
+# -- what a key in a CloudHSM key store cannot do ------------------------------------------------
+
+@operation()
+def get_key_last_usage(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params))
+    event, tracking_start = last_usage.last_usage(world, key)
+    result: dict[str, Any] = {"KeyId": keys.arn(world, key)}
+    if event is not None:
+        result["KeyLastUsage"] = {"Operation": event["eventName"],
+                                  "Timestamp": shapes.epoch(last_usage.epoch_of(event["eventTime"])),
+                                  "CloudTrailEventId": event["eventID"], "KmsRequestId": event["requestID"]}
+    result["TrackingStartDate"] = shapes.epoch(tracking_start)
+    result["KeyCreationDate"] = shapes.epoch(key.creation_date)
+    return result
+
+
+# Each refused operation's members the model requires besides KeyId: a request without them is
+# refused by AWS's validation before the key is looked at.
+_REFUSED_REQUIRED = {
+    "EnableKeyRotation": (), "DisableKeyRotation": (), "GetKeyRotationStatus": (), "ListKeyRotations": (),
+    "RotateKeyOnDemand": (), "GetParametersForImport": ("WrappingAlgorithm", "WrappingKeySpec"),
+    "ImportKeyMaterial": ("ImportToken", "EncryptedKeyMaterial"), "DeleteImportedKeyMaterial": (),
+    "GenerateDataKeyPair": ("KeyPairSpec",), "GenerateDataKeyPairWithoutPlaintext": ("KeyPairSpec",),
+    "Sign": ("Message", "SigningAlgorithm"), "Verify": ("Message", "Signature", "SigningAlgorithm"),
+    "GenerateMac": ("Message", "MacAlgorithm"), "VerifyMac": ("Message", "MacAlgorithm", "Mac"),
+    "DeriveSharedSecret": ("KeyAgreementAlgorithm", "PublicKey"), "GetPublicKey": (),
+    "ReplicateKey": ("ReplicaRegion",), "UpdatePrimaryRegion": ("PrimaryRegion",),
+}
+
+
+def _refused(name: str) -> None:
+    def refuse(world: World, params: dict) -> dict:
+        key_id = _key_id(params)
+        for member in _REFUSED_REQUIRED[name]:
+            if params.get(member) is None:
+                from ..errors import validation
+
+                raise validation(member[:1].lower() + member[1:], "Member must not be null", "null")
+        _grant_tokens(params)
+        # GAP: with DryRun, KMS checks what a real call would; that call is refused, so is the dry run.
+        refusals.refuse(world, key_id, name)
+    refuse.__name__ = "_".join(part.lower() for part in re.findall("[A-Z][a-z]*", name))
+    operation(read_only=True if name in _CRYPTOGRAPHIC else None)(refuse)
+
+
+# CloudTrail marks the cryptographic operations read-only, like Encrypt.
+_CRYPTOGRAPHIC = {"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GenerateMac",
+                  "VerifyMac", "DeriveSharedSecret"}
+
+
+for _name in refusals.REFUSED:
+    _refused(_name)
 
 
 def _paged(result: dict[str, Any], marker: str | None) -> dict[str, Any]:

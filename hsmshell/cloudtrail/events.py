@@ -75,7 +75,8 @@ READ_ONLY = ("Describe", "List", "Get")  # the calls CloudTrail marks readOnly: 
 # Members CloudTrail never logs: secrets, and data that is not the caller's to see again.  GAP:
 # of a Recipient, CloudTrail logs what it read from the attestation document; here nothing.
 NEVER_LOGGED = frozenset({"KeyStorePassword", "XksProxyAuthenticationCredential", "Plaintext", "CiphertextBlob",
-                          "Recipient", "TrustAnchorCertificate", "SignedCert", "TrustAnchor"})
+                          "Recipient", "TrustAnchorCertificate", "SignedCert", "TrustAnchor", "Message", "Signature",
+                          "Mac", "PublicKey", "ImportToken", "EncryptedKeyMaterial"})
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,7 @@ class Cluster:
     next_handle: int = 262145
     mtls_trust_anchors: dict[str, TrustAnchor] = field(default_factory=dict)
     mtls_enforcement: str = "none"  # or "cluster": every connection must use mTLS
+    tags: dict[str, str] = field(default_factory=dict)  # CloudHSM v2 tags: Key -> Value
 
 
 @dataclass
@@ -150,6 +151,8 @@ class Backup:
     users: list[User] = field(default_factory=list)  # one HSM's users at backup time
     keys: dict[int, Key] = field(default_factory=dict)
     next_handle: int = 262145
+    tags: dict[str, str] = field(default_factory=dict)
+    resource_policy: str | None = None  # PutResourcePolicy: who the backup is shared with
 
 
 @dataclass
