@@ -99,6 +99,7 @@ def grant_allows(grant: Grant, principal: str, action: str, context: dict[str, s
     return all(context.get(k) == v for k, v in subset.items())
 
 
+@lru_cache(maxsize=4096)  # every Encrypt asks again: a policy's answer is worked out once
 def verdict(policy: str, account: str, principal: str, action: str) -> bool | None:
     """True: allowed; False: explicitly denied; None: the policy says nothing for this caller."""
     allow = False

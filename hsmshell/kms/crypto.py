@@ -16,7 +16,7 @@ import uuid
 from ..cloudhsm.nodes import answers
 from ..cloudhsmv2.clusters import active_hsms
 from ..cloudtrail import events
-from ..errors import ValidationException
+from ..errors import ValidationException, validation
 from ..errors.kms import (CustomKeyStoreInvalidStateException, DisabledException, IncorrectKeyException,
                                InvalidCiphertextException, KMSInvalidStateException)
 from ..world import ids
@@ -84,6 +84,10 @@ def generate_data_key(world: World, event: str, key_id: str, spec: str | None, c
 
 
 def generate_random(world: World, count: int | None, store_id: str | None) -> bytes:
+    if count is None:
+        # Documented as required though the model does not say so: GAP, refused in the words of
+        # AWS's request validation, before anything is looked at.
+        raise validation("numberOfBytes", "Member must not be null", "null")
     if store_id is not None:
         store = world.custom_key_stores.get(store_id)
         if store is None:
@@ -93,9 +97,6 @@ def generate_random(world: World, count: int | None, store_id: str | None) -> by
         cluster = world.clusters.get(store.cloud_hsm_cluster_id)
         if cluster is None or not any(answers(h) for h in active_hsms(cluster)):
             raise CustomKeyStoreInvalidStateException(NO_CLUSTER)
-    if count is None:
-        # Documented as required though the model does not say so.
-        raise ValidationException("Please specify either number of bytes or key spec.")
     events.record(world, "GenerateRandom", request=None,
                   additional={"customKeyStoreId": store_id} if store_id else None)
     return ids.draw(world, count)
