@@ -13,7 +13,8 @@ from botocore import xform_name
 
 # Every operation of KMS and CloudHSM v2 is served (tests/aws/test_coverage.py), in the model's
 # order; of CloudTrail, these.
-SERVED = {"cloudtrail": ["LookupEvents"]}
+SERVED = {"cloudtrail": ["LookupEvents", "CreateTrail", "DescribeTrails", "GetTrailStatus", "StartLogging",
+                         "StopLogging", "DeleteTrail"]}
 
 
 def operations(session, service: str) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..cloudtrail import events
 from ..errors.kms import DryRunOperationException, InvalidKeyUsageException
-from ..kms import crypto, custom_key_stores, grants, keys, last_usage, policies, refusals, tags
+from ..kms import crypto, custom_key_stores, grants, keys, last_usage, policies, refusals, rotation, tags
 from ..world.model import FAILED, CustomKeyStore, KmsKey, World
 from . import shapes
 from .operations import Table
@@ -50,8 +50,8 @@ def key_metadata(world: World, key: KmsKey) -> dict[str, Any]:
     if key.deletion_date is not None:
         meta["DeletionDate"] = shapes.epoch(key.deletion_date)
     meta.update({
-        "Origin": "AWS_CLOUDHSM",
-        "CustomKeyStoreId": key.custom_key_store_id,
+        "Origin": key.origin,
+        "CustomKeyStoreId": key.custom_key_store_id or None,
         # After a cluster swap the store's current cluster is reported (kms-spec §2.5).
         "CloudHsmClusterId": store.cloud_hsm_cluster_id if store else None,
         "KeyManager": "CUSTOMER",
@@ -60,6 +60,8 @@ def key_metadata(world: World, key: KmsKey) -> dict[str, Any]:
         "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
         "MultiRegion": False,
     })
+    if key.origin == "AWS_KMS":  # documented for AWS_KMS and EXTERNAL keys only
+        meta["CurrentKeyMaterialId"] = keys.material_id(key)
     return {k: v for k, v in meta.items() if v is not None}
 
 
@@ -443,6 +445,56 @@ def get_key_last_usage(world: World, params: dict) -> dict:
     return result
 
 
+# -- rotation ---------------------------------------------------------------------------------
+
+ROTATION = ("EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "ListKeyRotations", "RotateKeyOnDemand")
+
+
+def _rotated_key(world: World, params: dict, name: str):
+    return refusals.key_for(world, _key_id(params), name)
+
+
+@operation()
+def enable_key_rotation(world: World, params: dict) -> dict:
+    period = shapes.integer(params, "RotationPeriodInDays", low=90, high=2560)
+    rotation.enable(world, _rotated_key(world, params, "EnableKeyRotation"), period)
+    return {}
+
+
+@operation()
+def disable_key_rotation(world: World, params: dict) -> dict:
+    rotation.disable(world, _rotated_key(world, params, "DisableKeyRotation"))
+    return {}
+
+
+@operation()
+def get_key_rotation_status(world: World, params: dict) -> dict:
+    key = _rotated_key(world, params, "GetKeyRotationStatus")
+    enabled, period, due_at = rotation.status(world, key)
+    result: dict[str, Any] = {"KeyRotationEnabled": enabled, "KeyId": keys.arn(world, key)}
+    if period is not None:
+        result["RotationPeriodInDays"] = period
+    if due_at is not None:
+        result["NextRotationDate"] = shapes.epoch(due_at)
+    return result
+
+
+@operation()
+def list_key_rotations(world: World, params: dict) -> dict:
+    key = _rotated_key(world, params, "ListKeyRotations")
+    shapes.boolean(params, "IncludeKeyMaterial")
+    chunk, marker = shapes.page(rotation.listed(world, key), params, limit_default=100, limit_max=1000)
+    return _paged({"Rotations": [{"KeyId": keys.arn(world, key), "RotationDate": shapes.epoch(r.rotation_date),
+                                  "RotationType": r.rotation_type} for r in chunk]}, marker)
+
+
+@operation()
+def rotate_key_on_demand(world: World, params: dict) -> dict:
+    key = _rotated_key(world, params, "RotateKeyOnDemand")
+    rotation.rotate_on_demand(world, key)
+    return {"KeyId": keys.arn(world, key)}
+
+
 # Each refused operation's members the model requires besides KeyId: a request without them is
 # refused by AWS's validation before the key is looked at.
 _REFUSED_REQUIRED = {
@@ -467,7 +519,7 @@ def _refused(name: str) -> None:
                 raise validation(member[:1].lower() + member[1:], "Member must not be null", "null")
         _grant_tokens(params)
         # GAP: with DryRun, KMS checks what a real call would; that call is refused, so is the dry run.
-        refusals.refuse(world, key_id, name)
+        refusals.refuse(world, refusals.key_for(world, key_id, name), name)
     refuse.__name__ = "_".join(part.lower() for part in re.findall("[A-Z][a-z]*", name))
     operation(read_only=True if name in _CRYPTOGRAPHIC else None)(refuse)
 
@@ -478,7 +530,8 @@ _CRYPTOGRAPHIC = {"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", 
 
 
 for _name in refusals.REFUSED:
-    _refused(_name)
+    if _name not in ROTATION:  # rotation works for keys outside custom key stores
+        _refused(_name)
 
 
 def _paged(result: dict[str, Any], marker: str | None) -> dict[str, Any]:

@@ -118,13 +118,15 @@ def _open(world: World, key: KmsKey, blob: bytes, context: dict[str, str] | None
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    raw = _usable_material(world, key)
     nonce = blob[20:20 + _NONCE]
-    try:
-        return AESGCM(raw).decrypt(nonce, blob[20 + _NONCE:], _aad(key, context))
-    except InvalidTag:
-        # A changed context, a changed blob, or material that is not the one that encrypted.
-        raise invalid_ciphertext() from None
+    # A rotated key decrypts under whichever of its materials encrypted (the tag tells which).
+    for raw in _usable_materials(world, key):
+        try:
+            return AESGCM(raw).decrypt(nonce, blob[20 + _NONCE:], _aad(key, context))
+        except InvalidTag:
+            continue
+    # A changed context, a changed blob, or material that is not the one that encrypted.
+    raise invalid_ciphertext()
 
 
 def unseal(world: World, blob: bytes, context: dict[str, str] | None, key_id: str | None,
@@ -143,7 +145,7 @@ def seal(world: World, key: KmsKey, plaintext: bytes, context: dict[str, str] | 
     """A ciphertext blob of `plaintext` under `key`."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    raw = _usable_material(world, key)
+    raw = _usable_materials(world, key)[0]
     aad = _aad(key, context)
     # Random, or in a seeded world derived (so that a replay prints the same ciphertext)
     # without the counter, whose every step is a write of the world.  A GCM nonce must never
@@ -155,7 +157,7 @@ def seal(world: World, key: KmsKey, plaintext: bytes, context: dict[str, str] | 
 
 def record(world: World, event: str, key: KmsKey, request: dict) -> None:
     events.record(world, event, request=request, read_only=True,
-                  additional={"customKeyStoreId": key.custom_key_store_id},
+                  additional={"customKeyStoreId": key.custom_key_store_id} if key.custom_key_store_id else None,
                   resources=[{"accountId": world.account_id, "type": "AWS::KMS::Key", "ARN": keys.arn(world, key)}])
 
 
@@ -163,10 +165,11 @@ def invalid_ciphertext() -> InvalidCiphertextException:
     return InvalidCiphertextException("")
 
 
-def _usable_material(world: World, key: KmsKey) -> bytes:
-    """The key state decides first; then KMS must reach its cluster and find the backing key
-    on an HSM that answers.  A store stays CONNECTED when its cluster or HSMs are gone: the
-    cryptography is what fails (kms-spec §8, 4)."""
+def _usable_materials(world: World, key: KmsKey) -> list[bytes]:
+    """The key's materials, the current one first.  The key state decides first; then, for a
+    key in a CloudHSM key store, KMS must reach its cluster and find the backing key on an HSM
+    that answers.  A store stays CONNECTED when its cluster or HSMs are gone: the cryptography
+    is what fails (kms-spec §8, 4)."""
     state = keys.key_state(world, key)
     if state == "Disabled":
         raise DisabledException(f"{keys.arn(world, key)} is disabled.")
@@ -174,6 +177,8 @@ def _usable_material(world: World, key: KmsKey) -> bytes:
         raise keys.pending_deletion(world, key)
     if state == "Unavailable":
         raise KMSInvalidStateException(f"{keys.arn(world, key)} is unavailable.")
+    if key.origin == "AWS_KMS":
+        return [world.sealer.unseal(sealed) for sealed in reversed(key.materials)]
     store = world.custom_key_stores[key.custom_key_store_id]
     cluster = world.clusters.get(store.cloud_hsm_cluster_id)
     if cluster is None or store.kms_session_id not in world.sessions:
@@ -182,7 +187,7 @@ def _usable_material(world: World, key: KmsKey) -> bytes:
     backing = cluster.keys.get(key.backing_key_handle)
     if not nodes or backing is None or not nodes & set(backing.hsms):
         raise KMSInvalidStateException(NO_CLUSTER)
-    return backing_keys.material(world, cluster, backing)
+    return [backing_keys.material(world, cluster, backing)]
 
 
 def _aad(key: KmsKey, context: dict[str, str] | None) -> bytes:

@@ -34,6 +34,8 @@ _ALIAS_NAME = re.compile(_ALIAS_PATTERN)
 def key_state(world: World, key: KmsKey) -> str:
     if key.deletion_date is not None:
         return "PendingDeletion"
+    if key.origin == "AWS_KMS":
+        return "Enabled" if key.enabled else "Disabled"
     store = world.custom_key_stores.get(key.custom_key_store_id)
     if store is None or store.connection_state != CONNECTED:
         return "Unavailable"
@@ -42,6 +44,13 @@ def key_state(world: World, key: KmsKey) -> str:
 
 def arn(world: World, key: KmsKey) -> str:
     return f"arn:aws:kms:{world.region}:{world.account_id}:key/{key.key_id}"
+
+
+def material_id(key: KmsKey) -> str:
+    """The identifier of a key's current material (CurrentKeyMaterialId): 64 hex digits."""
+    import hashlib
+
+    return hashlib.sha256(f"{key.key_id}:{len(key.materials)}".encode()).hexdigest()
 
 
 def in_store(world: World, store_id: str) -> list[KmsKey]:
@@ -78,17 +87,28 @@ def create(world: World, *, store_id: str | None, origin: str | None, descriptio
            bypass_policy_lockout_safety_check: bool = False, policy: str | None = None,
            tags: list[tuple[str, str]] | None = None) -> KmsKey:
     origin = origin or "AWS_KMS"
-    # GAP: KMS keys outside custom key stores are not part of this range; the mismatches
-    # (no store, a store with another origin) have undocumented errors (kms-spec §2.7).
-    if origin != "AWS_CLOUDHSM" or store_id is None:
+    # GAP: imported key material (EXTERNAL) and external key stores are not simulated, and the
+    # mismatches (AWS_CLOUDHSM without a store, a store with another origin) have undocumented
+    # errors (kms-spec §2.7).
+    if origin not in ("AWS_CLOUDHSM", "AWS_KMS") or (origin == "AWS_CLOUDHSM") != (store_id is not None):
         raise UnsupportedOperationException(
-            "This range simulates only KMS keys in AWS CloudHSM key stores: use "
-            "--origin AWS_CLOUDHSM with --custom-key-store-id.")
+            "This range simulates KMS keys in AWS CloudHSM key stores (--origin AWS_CLOUDHSM with "
+            "--custom-key-store-id) and symmetric keys with key material from KMS (no --origin).")
     if (key_usage or "ENCRYPT_DECRYPT") != "ENCRYPT_DECRYPT" or (key_spec or "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":
+        # GAP: for AWS_KMS keys a range choice: asymmetric and HMAC keys are not simulated.
         raise UnsupportedOperationException(
-            "KMS keys in an AWS CloudHSM key store must be symmetric encryption keys.")
+            "KMS keys in an AWS CloudHSM key store must be symmetric encryption keys." if store_id else
+            "This range simulates only symmetric encryption KMS keys (KeySpec SYMMETRIC_DEFAULT).")
     if multi_region:
-        raise UnsupportedOperationException("You cannot create a multi-Region key in a custom key store.")
+        raise UnsupportedOperationException("You cannot create a multi-Region key in a custom key store."
+                                            if store_id else "This range does not simulate multi-Region keys.")
+    from . import policies, tags as key_tags  # they build on this module
+
+    if policy is not None:
+        policies.checked(world, policy, bypass_policy_lockout_safety_check)
+    checked_tags = key_tags.checked(tags or [])
+    if store_id is None:
+        return _create_in_kms(world, description, policy, checked_tags, bypass_policy_lockout_safety_check, tags)
     store = world.custom_key_stores.get(store_id)
     if store is None:
         raise not_found(store_id)
@@ -99,13 +119,8 @@ def create(world: World, *, store_id: str | None, origin: str | None, descriptio
         raise CloudHsmClusterInvalidConfigurationException(
             f"The AWS CloudHSM cluster {store.cloud_hsm_cluster_id} must contain at least "
             f"two active HSMs, each in a different Availability Zone.")
-    from . import policies, tags as key_tags  # they build on this module
-
-    if policy is not None:
-        policies.checked(world, policy, bypass_policy_lockout_safety_check)
     key = KmsKey(key_id=ids.key_id(world), custom_key_store_id=store_id, creation_date=now(world),
-                 backing_key_handle=0, description=description, policy=policy,
-                 tags=key_tags.checked(tags or []))
+                 backing_key_handle=0, description=description, policy=policy, tags=checked_tags)
     backing = backing_keys.generate(world, cluster, arn(world, key), "kmsuser")
     key.backing_key_handle = backing.handle
     world.kms_keys[key.key_id] = key
@@ -122,6 +137,25 @@ def create(world: World, *, store_id: str | None, origin: str | None, descriptio
                         separators=(",", ":"))
     events.record(world, "CreateKey", request=request, response={"keyMetadata": _trail_metadata(world, key)},
                   additional={"backingKey": handle}, resources=_resources(world, key))
+    return key
+
+
+def _create_in_kms(world: World, description: str, policy: str | None, tags: dict[str, str], bypass: bool,
+                   requested_tags: list[tuple[str, str]] | None) -> KmsKey:
+    """A symmetric encryption key whose material KMS generates and keeps (origin AWS_KMS)."""
+    key = KmsKey(key_id=ids.key_id(world), custom_key_store_id="", creation_date=now(world), backing_key_handle=0,
+                 description=description, policy=policy, tags=tags, origin="AWS_KMS",
+                 materials=[world.sealer.seal(ids.draw(world, 32))])
+    world.kms_keys[key.key_id] = key
+    request = {"keyUsage": "ENCRYPT_DECRYPT", "bypassPolicyLockoutSafetyCheck": bypass, "origin": "AWS_KMS",
+               "keySpec": "SYMMETRIC_DEFAULT", "customerMasterKeySpec": "SYMMETRIC_DEFAULT",
+               "description": description}
+    if policy is not None:
+        request["policy"] = policy
+    if requested_tags:
+        request["tags"] = [{"tagKey": k, "tagValue": v} for k, v in requested_tags]
+    events.record(world, "CreateKey", request=request, response={"keyMetadata": _trail_metadata(world, key)},
+                  resources=_resources(world, key))
     return key
 
 
@@ -176,8 +210,9 @@ def schedule_deletion(world: World, key_id: str, window_days: int | None) -> Kms
     events.record(world, "ScheduleKeyDeletion", request={"keyId": key_id, "pendingWindowInDays": window},
                   response={"keyId": arn(world, key), "deletionDate": events.text_date(key.deletion_date),
                            "keyState": "PendingDeletion", "pendingWindowInDays": window},
-                  additional={"customKeyStoreId": key.custom_key_store_id, "clusterId": cluster_id,
-                             "backingKeys": _backing_keys(world, key)},
+                  additional=None if key.origin == "AWS_KMS" else {
+                      "customKeyStoreId": key.custom_key_store_id, "clusterId": cluster_id,
+                      "backingKeys": _backing_keys(world, key)},
                   resources=_resources(world, key))
     return key
 
@@ -205,6 +240,10 @@ def settle_deletion(world: World, args: dict) -> None:
     key = world.kms_keys.get(args["key_id"])
     if key is None or key.deletion_date is None:
         return
+    if key.origin == "AWS_KMS":  # its material is KMS's own: deleted with it
+        _forget(world, key)
+        events.record(world, "DeleteKey", request=None, service_event=True, resources=_resources(world, key))
+        return
     store = world.custom_key_stores.get(key.custom_key_store_id)
     cluster = world.clusters.get(store.cloud_hsm_cluster_id) if store else None
     backing = _backing_keys(world, key)
@@ -217,11 +256,7 @@ def settle_deletion(world: World, args: dict) -> None:
             if not material.hsms:
                 del cluster.keys[key.backing_key_handle]
                 status = "SUCCESS"
-    del world.kms_keys[key.key_id]
-    for name in [a.alias_name for a in world.aliases.values() if a.target_key_id == key.key_id]:
-        del world.aliases[name]
-    for grant_id in [g.grant_id for g in world.grants.values() if g.key_id == key.key_id]:
-        del world.grants[grant_id]
+    _forget(world, key)
     deletion = json.loads(backing)
     for entry in deletion:
         entry["deletionStatus"] = status
@@ -231,6 +266,15 @@ def settle_deletion(world: World, args: dict) -> None:
                              "backingKeys": backing,
                              "backingKeysDeletionStatus": json.dumps(deletion, separators=(",", ":"))},
                   resources=_resources(world, key))
+
+
+def _forget(world: World, key: KmsKey) -> None:
+    """The key, its aliases and its grants are gone."""
+    del world.kms_keys[key.key_id]
+    for name in [a.alias_name for a in world.aliases.values() if a.target_key_id == key.key_id]:
+        del world.aliases[name]
+    for grant_id in [g.grant_id for g in world.grants.values() if g.key_id == key.key_id]:
+        del world.grants[grant_id]
 
 
 # -- aliases ------------------------------------------------------------------------------------
@@ -324,12 +368,13 @@ def _resources(world: World, key: KmsKey) -> list:
 
 
 def _trail_metadata(world: World, key: KmsKey) -> dict:
-    store = world.custom_key_stores[key.custom_key_store_id]
+    store = world.custom_key_stores.get(key.custom_key_store_id)
+    placed = {} if store is None else {"customKeyStoreId": key.custom_key_store_id,
+                                       "cloudHsmClusterId": store.cloud_hsm_cluster_id}
     return {"aWSAccountId": world.account_id, "keyId": key.key_id, "arn": arn(world, key),
             "creationDate": events.text_date(key.creation_date), "enabled": key.enabled,
             "description": key.description, "keyUsage": "ENCRYPT_DECRYPT",
-            "keyState": key_state(world, key), "origin": "AWS_CLOUDHSM",
-            "customKeyStoreId": key.custom_key_store_id, "cloudHsmClusterId": store.cloud_hsm_cluster_id,
+            "keyState": key_state(world, key), "origin": key.origin, **placed,
             "keyManager": "CUSTOMER", "customerMasterKeySpec": "SYMMETRIC_DEFAULT",
             "keySpec": "SYMMETRIC_DEFAULT", "encryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
             "multiRegion": False}

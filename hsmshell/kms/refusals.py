@@ -20,8 +20,13 @@ from .keys import arn, find
 def _origin(world: World, key: KmsKey, operation: str) -> UnsupportedOperationException:
     # GAP: the wording follows what KMS says for an imported key's rotation; the reference
     # gives only the exception.
-    return UnsupportedOperationException(f"{arn(world, key)} origin is AWS_CLOUDHSM which is not valid for this "
+    return UnsupportedOperationException(f"{arn(world, key)} origin is {key.origin} which is not valid for this "
                                          f"operation.")
+
+
+def _not_simulated(world: World, key: KmsKey, operation: str) -> UnsupportedOperationException:
+    # GAP: a symmetric AWS_KMS key makes data key pairs in AWS; this range does not simulate them.
+    return UnsupportedOperationException(f"This range does not simulate {operation}.")
 
 
 def _usage(world: World, key: KmsKey, operation: str) -> InvalidKeyUsageException:
@@ -40,7 +45,8 @@ def _single_region(world: World, key: KmsKey, operation: str) -> UnsupportedOper
     return UnsupportedOperationException(f"{arn(world, key)} is not a multi-Region key.")
 
 
-# operation -> its refusal; each needs the permission of its own name first.  GenerateDataKeyPair works with a
+# operation -> its refusal for a key in a CloudHSM key store; each needs the permission of its
+# own name first.  GenerateDataKeyPair works with a
 # symmetric AWS_KMS key, but not with one in a CloudHSM key store (kms-spec §2.13).
 REFUSED = {
     "EnableKeyRotation": _origin, "DisableKeyRotation": _origin, "GetKeyRotationStatus": _origin,
@@ -56,14 +62,20 @@ _GRANTABLE = {"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sig
               "VerifyMac", "DeriveSharedSecret", "GetPublicKey"}
 
 
-def refuse(world: World, key_id: str, operation: str) -> NoReturn:
-    """Raises what KMS answers `operation` on the key `key_id` names."""
-    key = find(world, key_id, aliases=operation not in _ALIAS_FREE)
+def refuse(world: World, key: KmsKey, operation: str) -> NoReturn:
+    """Raises what KMS answers `operation` on `key`."""
     access.authorize(world, key, operation, grants=operation in _GRANTABLE)
+    if key.origin == "AWS_KMS" and operation in ("GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"):
+        raise _not_simulated(world, key, operation)
     raise REFUSED[operation](world, key, operation)
 
 
+def key_for(world: World, key_id: str, operation: str) -> KmsKey:
+    """The key an operation names, as that operation accepts it (some take no alias)."""
+    return find(world, key_id, aliases=operation not in ALIAS_FREE)
+
+
 # Operations whose KeyId must be a key ID or key ARN (the API reference of each).
-_ALIAS_FREE = {"EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "ListKeyRotations",
+ALIAS_FREE = {"EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "ListKeyRotations",
                "RotateKeyOnDemand", "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial",
                "ReplicateKey", "UpdatePrimaryRegion"}

@@ -171,9 +171,9 @@ class CustomKeyStore:
 @dataclass
 class KmsKey:
     key_id: str
-    custom_key_store_id: str
+    custom_key_store_id: str  # "" for a key outside custom key stores (origin AWS_KMS)
     creation_date: Seconds
-    backing_key_handle: int
+    backing_key_handle: int  # 0 for a key outside custom key stores
     description: str = ""
     enabled: bool = True  # the underlying state; the displayed state is derived
     deletion_date: Seconds | None = None
@@ -181,6 +181,20 @@ class KmsKey:
     # default key policy AWS documents (kms/policies.py).
     policy: str | None = None
     tags: dict[str, str] = field(default_factory=dict)  # TagKey -> TagValue
+    origin: str = "AWS_CLOUDHSM"  # or AWS_KMS: key material KMS keeps itself
+    # AWS_KMS keys only: their key material, sealed, oldest first (each rotation adds one, and
+    # ciphertext made under an older one still decrypts), and their rotation.
+    materials: list[str] = field(default_factory=list)
+    rotation_period_days: int | None = None  # None: automatic rotation off
+    rotations: list[Rotation] = field(default_factory=list)
+
+
+@dataclass
+class Rotation:
+    """One rotation of an AWS_KMS key's material (ListKeyRotations)."""
+
+    rotation_date: Seconds
+    rotation_type: str  # AUTOMATIC | ON_DEMAND
 
 
 @dataclass
@@ -207,6 +221,23 @@ class Alias:
     target_key_id: str
     creation_date: Seconds
     last_updated_date: Seconds
+
+
+@dataclass
+class TrailConfiguration:
+    """A CloudTrail trail (CreateTrail): where CloudTrail would deliver the events, and whether
+    it logs.  The events themselves are kept beside the world whatever the trails say."""
+
+    name: str
+    s3_bucket_name: str
+    created: Seconds
+    s3_key_prefix: str | None = None
+    is_multi_region_trail: bool = False
+    include_global_service_events: bool = True
+    log_file_validation_enabled: bool = False
+    is_logging: bool = False  # a new trail logs once StartLogging is called
+    start_logging_time: Seconds | None = None
+    stop_logging_time: Seconds | None = None
 
 
 @dataclass
@@ -327,6 +358,7 @@ class World:
     due: list[Due] = field(default_factory=list)
     aliases: dict[str, Alias] = field(default_factory=dict)
     grants: dict[str, Grant] = field(default_factory=dict)
+    trails: dict[str, TrailConfiguration] = field(default_factory=dict)
     # Who signs the AWS requests: access key ID -> IAM principal ARN (kms/access.py).  Empty:
     # the one access key `hsmshell env` prints, as the account's user Alice.
     principals: dict[str, str] = field(default_factory=dict)

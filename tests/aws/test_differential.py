@@ -55,6 +55,7 @@ SCENARIO = [
     f"kms untag-resource --key-id {KEY} --tag-keys env",
     f"kms list-resource-tags --key-id {KEY}",
     f"kms get-key-last-usage --key-id {KEY} --query KeyLastUsage.Operation",
+    "kms create-key --description standard --query KeyMetadata.[Origin,KeyState,Description]",
     f"kms enable-key-rotation --key-id {KEY} --rotation-period-in-days 90",
     f"kms disable-key-rotation --key-id {KEY}",
     f"kms get-key-rotation-status --key-id {KEY}",
@@ -117,6 +118,14 @@ SCENARIO = [
     f"cloudhsmv2 delete-resource-policy --resource-arn arn:aws:cloudhsm:us-west-2:111122223333:cluster/{CLUSTER}",
     "cloudhsmv2 copy-backup-to-region --backup-id backup-9g87f6edcba --destination-region us-east-1",
     "cloudtrail lookup-events --max-results 2 --query length(Events)",
+    "cloudtrail create-trail --name management --s3-bucket-name audit-logs --is-multi-region-trail",
+    "cloudtrail create-trail --name bad..name --s3-bucket-name audit-logs",
+    "cloudtrail start-logging --name management",
+    "cloudtrail get-trail-status --name management --query IsLogging",
+    "cloudtrail stop-logging --name arn:aws:cloudtrail:us-west-2:111122223333:trail/management",
+    "cloudtrail describe-trails",
+    "cloudtrail delete-trail --name management",
+    "cloudtrail delete-trail --name management",
 ]
 
 
