@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from ..cloudtrail import events
 from ..errors import AwsError, UnknownOperationException
-from ..kms import access
 from ..world.store import Store
 from . import cloudhsmv2, cloudtrail, kms
 from .operations import Table
@@ -29,7 +28,7 @@ TARGET_PREFIXES = {  # X-Amz-Target prefix -> service
 def call(store: Store, service: str, operation_name: str, params: dict, access_key: str | None = None) -> dict:
     """`access_key`: the one the request is signed with (None: the one `hsmshell env` prints),
     which names the caller KMS's key policies and grants are evaluated for."""
-    with access.signed_by(access_key):
+    with events.signed_by(access_key):
         return _call(store, service, operation_name, params)
 
 

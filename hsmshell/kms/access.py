@@ -15,32 +15,16 @@ applies, a Deny with one always does (the safe reading of each).
 
 from __future__ import annotations
 
-import contextvars
 import fnmatch
 import json
-from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator
 
+from ..cloudtrail.events import CALLER, signing_key
 from ..errors import UnrecognizedClientException
 from ..world.model import Grant, KmsKey, World
 
-DEFAULT_ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"  # the one `hsmshell env` prints
-DEFAULT_USER = "Alice"
-
-# The access key of the request being served; None: no request (a lab's check, a shell), which
-# KMS never refuses.
-_ACCESS_KEY: contextvars.ContextVar[str | None] = contextvars.ContextVar("access_key", default=None)
-
-
-@contextmanager
-def signed_by(access_key: str | None) -> Iterator[None]:
-    """The requests made inside are signed with `access_key` (None: the default one)."""
-    token = _ACCESS_KEY.set(access_key or DEFAULT_ACCESS_KEY)
-    try:
-        yield
-    finally:
-        _ACCESS_KEY.reset(token)
+DEFAULT_ACCESS_KEY = CALLER["accessKeyId"]  # the one `hsmshell env` prints
+DEFAULT_USER = CALLER["userName"]
 
 
 def principals(world: World) -> dict[str, str]:
@@ -48,8 +32,9 @@ def principals(world: World) -> dict[str, str]:
 
 
 def caller(world: World) -> str | None:
-    """The ARN of the principal the current request is signed as; None outside a request."""
-    access_key = _ACCESS_KEY.get()
+    """The ARN of the principal the current request is signed as; None outside a request
+    (a lab's check, a shell), which KMS never refuses."""
+    access_key = signing_key()
     if access_key is None:
         return None
     principal = principals(world).get(access_key)

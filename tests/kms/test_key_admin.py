@@ -240,6 +240,22 @@ def test_an_explicit_deny_wins_and_the_account_delegates_to_iam(enforced, api):
     assert as_bob(enforced, "ListResourceTags", KeyId=KEY)["Tags"] == []
 
 
+def test_cloudtrail_names_the_principal_a_call_is_signed_as(enforced, api):
+    from hsmshell.errors import AwsError
+
+    api.kms.PutKeyPolicy(KeyId=KEY, Policy=policy(allow(ALICE)))
+    with pytest.raises(AwsError):
+        as_bob(enforced, "PutKeyPolicy", KeyId=KEY, Policy=policy(allow(BOB)))
+    event = enforced.read().trail[-1]
+    assert (event["errorCode"], event["userIdentity"]["arn"], event["userIdentity"]["userName"],
+            event["userIdentity"]["accessKeyId"]) == ("AccessDeniedException", BOB, "Bob", "AKIABOBEXAMPLE000000")
+    api.kms.DescribeKey(KeyId=KEY)
+    assert enforced.read().trail[-1]["userIdentity"]["userName"] == "Alice"
+    found = dispatch.call(enforced, "cloudtrail", "LookupEvents",
+                          {"LookupAttributes": [{"AttributeKey": "Username", "AttributeValue": "Bob"}]})["Events"]
+    assert [e["EventName"] for e in found] == ["PutKeyPolicy"]
+
+
 def test_enforcement_is_off_unless_the_world_enables_it(store, api):
     api.kms.PutKeyPolicy(KeyId=KEY, Policy=policy(allow(ALICE)))
     assert as_bob(store, "Encrypt", KeyId=KEY, Plaintext=b64(b"x"))["KeyId"] == ARN
