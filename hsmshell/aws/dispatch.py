@@ -11,7 +11,8 @@ beside the world: a call that only records one does not write the world.
 from __future__ import annotations
 
 from ..cloudtrail import events
-from ..errors import AwsError, UnknownOperationException
+from ..errors import AwsError, UnknownOperationException, UnrecognizedClientException
+from ..kms import access
 from ..world.store import Store
 from . import cloudhsmv2, cloudtrail, kms
 from .operations import Table
@@ -42,10 +43,15 @@ def _call(store: Store, service: str, operation_name: str, params: dict) -> dict
     event = operation.event
     try:
         with store.transaction() as world:
+            # A world that enforces key policies knows its callers: AWS authenticates before
+            # any service looks at the request, and logs nothing of a call it could not.
+            access.caller(world)
             response = operation.handler(world, params)
             if event is not None and not event.by_service:
                 events.record_call(world, event, operation_name, params)
             return response
+    except UnrecognizedClientException:
+        raise
     except AwsError as error:
         if event is not None:
             with store.transaction() as world:

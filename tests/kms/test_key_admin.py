@@ -224,9 +224,11 @@ def test_enforced_policies_deny_with_aws_s_words(enforced, api):
         as_bob(enforced, "Decrypt", CiphertextBlob=api.kms.Encrypt(KeyId=KEY, Plaintext=b64(b"x"))["CiphertextBlob"])
     with pytest.raises(AwsError, match="kms:PutKeyPolicy"):
         as_bob(enforced, "PutKeyPolicy", KeyId=KEY, Policy=policy(allow(BOB)))
-    with pytest.raises(AwsError) as unknown:
-        dispatch.call(enforced, "kms", "DescribeKey", {"KeyId": KEY}, "AKIANOBODY0000000000")
-    assert unknown.value.code == "UnrecognizedClientException"
+    for service, operation in (("kms", "ListKeys"), ("cloudhsmv2", "DescribeClusters")):
+        with pytest.raises(AwsError) as unknown:
+            dispatch.call(enforced, service, operation, {}, "AKIANOBODY0000000000")
+        assert (unknown.value.code, unknown.value.message) == (
+            "UnrecognizedClientException", "The security token included in the request is invalid.")
 
 
 def test_an_explicit_deny_wins_and_the_account_delegates_to_iam(enforced, api):
