@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from ..cloudtrail import events
+from ..errors import SerializationException, validation
 from ..errors.kms import DryRunOperationException, InvalidKeyUsageException
 from ..kms import crypto, custom_key_stores, grants, keys, last_usage, policies, refusals, rotation, tags
 from ..world.model import FAILED, CustomKeyStore, KmsKey, World
@@ -334,8 +335,6 @@ def create_grant(world: World, params: dict) -> dict:
         shapes.enum({"Operation": name}, "Operation", GRANT_OPERATIONS)
     constraints = params.get("Constraints") or {}
     if not isinstance(constraints, dict):
-        from ..errors import SerializationException
-
         raise SerializationException("Unexpected value for Constraints: expected a structure")
     grant = grants.create(
         world, key, shapes.matching(params, "GranteePrincipal", _PRINCIPAL, required=True, max_len=256), operations,
@@ -400,8 +399,6 @@ def _grant_entry(world: World, grant) -> dict[str, Any]:
 def _grant_tokens(params: dict) -> list[str] | None:
     tokens = shapes.string_list(params, "GrantTokens")
     if tokens is not None and len(tokens) > 10:
-        from ..errors import validation
-
         raise validation("grantTokens", "Member must have length less than or equal to 10")
     return tokens
 
@@ -429,7 +426,7 @@ def list_resource_tags(world: World, params: dict) -> dict:
     return _paged({"Tags": [{"TagKey": k, "TagValue": v} for k, v in chunk]}, marker)
 
 
-# -- what a key in a CloudHSM key store cannot do ------------------------------------------------
+# -- last usage -------------------------------------------------------------------------------
 
 @operation()
 def get_key_last_usage(world: World, params: dict) -> dict:
@@ -495,11 +492,12 @@ def rotate_key_on_demand(world: World, params: dict) -> dict:
     return {"KeyId": keys.arn(world, key)}
 
 
+# -- what a key in a CloudHSM key store cannot do ----------------------------------------------
+
 # Each refused operation's members the model requires besides KeyId: a request without them is
 # refused by AWS's validation before the key is looked at.
 _REFUSED_REQUIRED = {
-    "EnableKeyRotation": (), "DisableKeyRotation": (), "GetKeyRotationStatus": (), "ListKeyRotations": (),
-    "RotateKeyOnDemand": (), "GetParametersForImport": ("WrappingAlgorithm", "WrappingKeySpec"),
+    "GetParametersForImport": ("WrappingAlgorithm", "WrappingKeySpec"),
     "ImportKeyMaterial": ("ImportToken", "EncryptedKeyMaterial"), "DeleteImportedKeyMaterial": (),
     "GenerateDataKeyPair": ("KeyPairSpec",), "GenerateDataKeyPairWithoutPlaintext": ("KeyPairSpec",),
     "Sign": ("Message", "SigningAlgorithm"), "Verify": ("Message", "Signature", "SigningAlgorithm"),
@@ -514,8 +512,6 @@ def _refused(name: str) -> None:
         key_id = _key_id(params)
         for member in _REFUSED_REQUIRED[name]:
             if params.get(member) is None:
-                from ..errors import validation
-
                 raise validation(member[:1].lower() + member[1:], "Member must not be null", "null")
         _grant_tokens(params)
         # GAP: with DryRun, KMS checks what a real call would; that call is refused, so is the dry run.

@@ -12,7 +12,8 @@ from __future__ import annotations
 import base64
 
 from ..errors import ValidationException
-from ..errors.kms import InvalidGrantIdException, InvalidGrantTokenException, NotFoundException
+from ..errors.kms import (InvalidGrantIdException, InvalidGrantTokenException, LimitExceededException,
+                          NotFoundException)
 from ..world import ids
 from ..world.clock import now
 from ..world.model import Grant, KmsKey, World
@@ -52,8 +53,6 @@ def create(world: World, key: KmsKey, grantee: str, operations: list[str], *, re
                     (name, grantee, sorted(operations), retiring, context_subset, context_equals):
                 return grant
     if len(access.key_grants(world, key)) >= MAX_GRANTS_PER_KEY:
-        from ..errors.kms import LimitExceededException
-
         raise LimitExceededException(f"Grants per key limit exceeded for {arn(world, key)}")
     grant = Grant(grant_id=ids.draw(world, 32).hex(), key_id=key.key_id, grantee_principal=grantee,
                   operations=list(dict.fromkeys(operations)), creation_date=now(world),
@@ -88,7 +87,7 @@ def retire(world: World, token: str | None, key: KmsKey | None, grant_id: str | 
     if world.settings.enforce_key_policies and principal is not None and principal not in (
             grant.retiring_principal, f"arn:aws:iam::{world.account_id}:root") and not (
             principal == grant.grantee_principal and "RetireGrant" in grant.operations):
-        from ..errors.cloudtrail import AccessDeniedException
+        from ..errors.cloudtrail import AccessDeniedException  # CloudTrail's model defines the code; KMS's does not
 
         raise AccessDeniedException(f"User: {principal} is not authorized to perform: kms:RetireGrant on "
                                     f"resource: arn:aws:kms:{world.region}:{world.account_id}:key/{grant.key_id}")

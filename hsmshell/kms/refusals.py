@@ -45,9 +45,9 @@ def _single_region(world: World, key: KmsKey, operation: str) -> UnsupportedOper
     return UnsupportedOperationException(f"{arn(world, key)} is not a multi-Region key.")
 
 
-# operation -> its refusal for a key in a CloudHSM key store; each needs the permission of its
-# own name first.  GenerateDataKeyPair works with a
-# symmetric AWS_KMS key, but not with one in a CloudHSM key store (kms-spec §2.13).
+# operation -> its refusal for a key in a CloudHSM key store, which the operation's own permission
+# precedes.  Rotation and GenerateDataKeyPair work with a symmetric AWS_KMS key, not with one in
+# a CloudHSM key store (kms-spec §2.13); rotation.py serves the former.
 REFUSED = {
     "EnableKeyRotation": _origin, "DisableKeyRotation": _origin, "GetKeyRotationStatus": _origin,
     "ListKeyRotations": _origin, "RotateKeyOnDemand": _origin,
@@ -77,5 +77,5 @@ def key_for(world: World, key_id: str, operation: str) -> KmsKey:
 
 # Operations whose KeyId must be a key ID or key ARN (the API reference of each).
 ALIAS_FREE = {"EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "ListKeyRotations",
-               "RotateKeyOnDemand", "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial",
-               "ReplicateKey", "UpdatePrimaryRegion"}
+              "RotateKeyOnDemand", "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial",
+              "ReplicateKey", "UpdatePrimaryRegion"}
