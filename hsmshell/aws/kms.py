@@ -481,8 +481,8 @@ def list_key_rotations(world: World, params: dict) -> dict:
     key = _rotated_key(world, params, "ListKeyRotations")
     shapes.boolean(params, "IncludeKeyMaterial")
     chunk, marker = shapes.page(rotation.listed(world, key), params, limit_default=100, limit_max=1000)
-    return _paged({"Rotations": [{"KeyId": keys.arn(world, key), "RotationDate": shapes.epoch(r.rotation_date),
-                                  "RotationType": r.rotation_type} for r in chunk]}, marker)
+    return _paged({"Rotations": [{"KeyId": keys.arn(world, key), "RotationDate": shapes.epoch(r["rotation_date"]),
+                                  "RotationType": r["rotation_type"]} for r in chunk]}, marker)
 
 
 @operation()

@@ -56,7 +56,7 @@ def listed(world: World, key: KmsKey) -> list[Rotation]:
 
 def rotate_on_demand(world: World, key: KmsKey) -> None:
     _usable(world, key, "RotateKeyOnDemand")
-    if sum(r.rotation_type == "ON_DEMAND" for r in key.rotations) >= MAX_ON_DEMAND:
+    if sum(r["rotation_type"] == "ON_DEMAND" for r in key.rotations) >= MAX_ON_DEMAND:
         raise LimitExceededException(f"{arn(world, key)} has reached the limit of {MAX_ON_DEMAND} on-demand "
                                      f"rotations.")
     _rotate(world, key, "ON_DEMAND")

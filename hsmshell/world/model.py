@@ -189,9 +189,9 @@ class KmsKey:
     rotations: list[Rotation] = field(default_factory=list)
 
 
-@dataclass
-class Rotation:
-    """One rotation of an AWS_KMS key's material (ListKeyRotations)."""
+class Rotation(TypedDict):
+    """One rotation of an AWS_KMS key's material (ListKeyRotations).  Plain data, like a key's
+    attributes: a key holding no items of its own is written whole or not at all."""
 
     rotation_date: Seconds
     rotation_type: str  # AUTOMATIC | ON_DEMAND

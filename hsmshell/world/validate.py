@@ -110,7 +110,7 @@ def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
             check(key.custom_key_store_id in world.custom_key_stores, at + ("custom_key_store_id",),
                   f"no custom key store {key.custom_key_store_id!r}")
         for ri, entry in enumerate(key.rotations):
-            one_of(entry.rotation_type, {"AUTOMATIC", "ON_DEMAND"}, at + ("rotations", ri, "rotation_type"))
+            one_of(entry["rotation_type"], {"AUTOMATIC", "ON_DEMAND"}, at + ("rotations", ri, "rotation_type"))
     for gi, grant in enumerate(world.grants.values()):
         check(grant.key_id in world.kms_keys, ("grants", gi, "key_id"), f"no KMS key {grant.key_id!r}")
     for si, session in enumerate(world.sessions.values()):
