@@ -1,5 +1,6 @@
 """Encrypt and Decrypt through boto3 against `hsmshell serve`, and against moto's server in the
-same run, as a ratio (target: at least three times moto's throughput).
+same run, as a ratio (target: at least three times moto's throughput), with hsmshell evaluating
+the key's policy for every call (`settings.enforce_key_policies`).
 
     pip install 'moto[server]'    # only for the comparison
     python benchmarks/bench_endpoint.py [--seconds 6] [--rounds 3]
@@ -20,6 +21,7 @@ machine falls on both alike; each side's figures are over all its rounds.
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import re
@@ -99,7 +101,21 @@ def free_port() -> int:
 
 
 def start_hsmshell(world: Path) -> tuple[subprocess.Popen, str]:
-    open_store(world).create("default")
+    """`hsmshell serve` on a default world that enforces key policies, the key's naming the
+    caller among other statements, so every call evaluates a policy (moto evaluates none)."""
+    store = open_store(world)
+    store.create("default")
+    with store.transaction() as w:
+        w.settings.enforce_key_policies = True
+        w.principals = {"AKIAIOSFODNN7EXAMPLE": f"arn:aws:iam::{w.account_id}:user/Alice",
+                        "AKIAI44QH8DHBEXAMPLE": f"arn:aws:iam::{w.account_id}:user/Bob"}
+        w.kms_keys[KEY_ID].policy = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Admins", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{w.account_id}:root"},
+             "Action": ["kms:Create*", "kms:Describe*", "kms:Put*", "kms:Get*", "kms:List*"], "Resource": "*"},
+            {"Sid": "Deny Bob", "Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{w.account_id}:user/Bob"},
+             "Action": "kms:*", "Resource": "*"},
+            {"Sid": "Use", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{w.account_id}:user/Alice"},
+             "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"], "Resource": "*"}]})
     server = subprocess.Popen([sys.executable, "-m", "hsmshell", "--world", str(world), "serve", "--port", "0"],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     return server, re.search(r"http://[0-9.]+:\d+", server.stdout.readline()).group()
@@ -127,7 +143,7 @@ def main() -> None:
     args = parser.parse_args()
     moto = shutil.which("moto_server")
     print(f"Encrypt + Decrypt through boto3, {args.seconds:.0f} s per side and load in {args.rounds} rounds "
-          "(operations counted one by one)")
+          "(operations counted one by one); hsmshell enforces the key's policy")
     loads = {"one client, calling and waiting": 1,
              f"{args.clients} client processes at once: the server's throughput": args.clients}
     servers = []

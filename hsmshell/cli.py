@@ -34,13 +34,17 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
     streams; the commands write only to `args.out` and `args.err`."""
     out, err = out or sys.stdout, err or sys.stderr
     parser, modules = _parser(out, err)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    head, aws_args = _aws_words(argv)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(head)
     except SystemExit as stop:  # --help, or a usage error already printed
         return stop.code if isinstance(stop.code, int) else 2
     if args.command is None:  # `hsmshell` alone: what it can do, not just a usage error
         parser.print_help(out)
         return 2
+    if aws_args is not None:
+        args.args = aws_args  # the AWS CLI's own words, `--help` too, never hsmshell's options
     args.out, args.err = out, err
     from .services import open_store
 
@@ -55,6 +59,19 @@ def main(argv: list[str] | None = None, out: TextIO | None = None, err: TextIO |
 
         quiet_stdout()
         return 1
+
+
+def _aws_words(argv: list[str]) -> tuple[list[str], list[str] | None]:
+    """`hsmshell [--world PATH] aws WORDS...`: everything after `aws` is the AWS CLI's."""
+    i = 0
+    while i < len(argv) and argv[i] != "aws":
+        if argv[i] == "--world":
+            i += 2
+        elif argv[i].startswith("--world="):
+            i += 1
+        else:
+            return argv, None
+    return (argv[:i + 1], argv[i + 1:]) if i < len(argv) else (argv, None)
 
 
 # -- the client host's program (hsmshell/host.py) ------------------------------------------------

@@ -13,13 +13,13 @@ from typing import Callable
 
 from .cloudhsm import sessions
 from .cloudhsmv2 import backups, clusters
-from .kms import custom_key_stores, keys
+from .kms import custom_key_stores, keys, rotation
 from .world import due
 from .world.model import World
 from .world.store import Store, resolve_path
 
-DUE_TRANSITIONS = {**custom_key_stores.DUE_TRANSITIONS, **keys.DUE_TRANSITIONS, **clusters.DUE_TRANSITIONS,
-                   **backups.DUE_TRANSITIONS}
+DUE_TRANSITIONS = {**custom_key_stores.DUE_TRANSITIONS, **keys.DUE_TRANSITIONS, **rotation.DUE_TRANSITIONS,
+                   **clusters.DUE_TRANSITIONS, **backups.DUE_TRANSITIONS}
 
 
 def settle(world: World) -> bool:

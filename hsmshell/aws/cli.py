@@ -26,7 +26,7 @@ from typing import Any, TextIO
 from .. import files
 from ..errors import AwsError
 from ..world.store import Store, WorldError
-from . import dispatch, render, table
+from . import dispatch, help, render, table
 from .tables import COMMANDS
 
 USAGE = (
@@ -83,6 +83,10 @@ def main(argv: list[str], store: Store, out: TextIO = sys.stdout, err: TextIO = 
     operation = "unknown"
     coloured = False  # the CLI's table formatter has coloured: colorama resets after each write
     try:
+        _, words = _globals(argv, err)
+        if help.asked(words) and help.known(words):
+            help.show(words, out)
+            return 0
         call = request(argv, err)
         options, service, operation, params = call.options, call.service, call.operation, call.params
         paging, page_options = call.paging, call.page_options

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..cloudhsmv2 import backups, clusters
+from ..cloudhsmv2 import backups, clusters, resource_policies, tags
 from ..cloudhsmv2.errors import invalid
 from ..cloudtrail import events
+from ..errors import SerializationException, validation
 from ..errors.cloudhsmv2 import CloudHsmInvalidRequestException
 from ..world.model import Backup, Cluster, Hsm, World
 from . import shapes
@@ -55,7 +56,7 @@ def cluster_entry(world: World, cluster: Cluster) -> dict[str, Any]:
         "VpcId": cluster.vpc_id,
         "NetworkType": "IPV4",
         "Certificates": certificates.of_cluster(world, cluster),
-        "TagList": [],
+        "TagList": _tag_list(cluster.tags),
         "Mode": "FIPS" if cluster.hsm_type == "hsm1.medium" else "NON_FIPS",
     })
     return entry
@@ -72,8 +73,28 @@ def backup_entry(world: World, backup: Backup) -> dict[str, Any]:
     }
     if backup.delete_timestamp is not None:
         entry["DeleteTimestamp"] = shapes.epoch(backup.delete_timestamp)
-    entry["TagList"] = []
+    entry["TagList"] = _tag_list(backup.tags)
     return entry
+
+
+def _tag_list(tags: dict[str, str]) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in tags.items()]
+
+
+def _tags(params: dict, member: str, *, required: bool = False) -> list[tuple[str, str]] | None:
+    """A TagList ([{"Key": k, "Value": v}]) as (key, value) pairs, lengths as the model bounds them."""
+    value = params.get(member)
+    if value is None:
+        if required:
+            raise validation(member[:1].lower() + member[1:], "Member must not be null", "null")
+        return None
+    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+        raise SerializationException(f"Unexpected value for {member}: expected a list of tags")
+    if not 1 <= len(value) <= 50:
+        raise validation(member[:1].lower() + member[1:], "Member must have length less than or equal to 50"
+                         if value else "Member must have length greater than or equal to 1")
+    return [(shapes.string(t, "Key", required=True, max_len=128),
+             shapes.string(t, "Value", required=True, min_len=0, max_len=256)) for t in value]
 
 
 @operation()
@@ -113,11 +134,13 @@ def _retention_days(params: dict) -> int | None:
 
 @operation()
 def create_cluster(world: World, params: dict) -> dict:
+    tag_list = tags.checked(_tags(params, "TagList") or [])
     cluster = clusters.create(
         world, hsm_type=shapes.string(params, "HsmType", required=True, max_len=32),
         subnet_ids=shapes.string_list(params, "SubnetIds", required=True),
         source_backup_id=shapes.string(params, "SourceBackupId", max_len=256),
         retention_days=_retention_days(params))
+    cluster.tags = tag_list
     return {"Cluster": cluster_entry(world, cluster)}
 
 
@@ -172,3 +195,57 @@ def modify_backup_attributes(world: World, params: dict) -> dict:
     backup_id = shapes.string(params, "BackupId", required=True)
     never_expires = shapes.boolean(params, "NeverExpires", required=True)
     return {"Backup": backup_entry(world, backups.modify_attributes(world, backup_id, never_expires))}
+
+
+@operation()
+def copy_backup_to_region(world: World, params: dict) -> dict:
+    region = shapes.string(params, "DestinationRegion", required=True, max_len=32)
+    tags.checked(_tags(params, "TagList") or [])
+    backups.copy_to_region(world, shapes.string(params, "BackupId", required=True), region)
+
+
+# -- tags -------------------------------------------------------------------------------------
+
+@operation()
+def tag_resource(world: World, params: dict) -> dict:
+    tags.tag(world, shapes.string(params, "ResourceId", required=True), _tags(params, "TagList", required=True))
+    return {}
+
+
+@operation()
+def untag_resource(world: World, params: dict) -> dict:
+    tags.untag(world, shapes.string(params, "ResourceId", required=True),
+               shapes.string_list(params, "TagKeyList", required=True))
+    return {}
+
+
+@operation()
+def list_tags(world: World, params: dict) -> dict:
+    found = tags.listed(world, shapes.string(params, "ResourceId", required=True))
+    chunk, token = shapes.token_page(found, params, limit_max=100, bad_token=_bad_token)
+    result: dict[str, Any] = {"TagList": [{"Key": k, "Value": v} for k, v in chunk]}
+    if token:
+        result["NextToken"] = token
+    return result
+
+
+# -- resource policies ------------------------------------------------------------------------
+
+@operation()
+def put_resource_policy(world: World, params: dict) -> dict:
+    arn = shapes.string(params, "ResourceArn")
+    backup = resource_policies.put(world, arn, shapes.string(params, "Policy", max_len=20000))
+    return {"ResourceArn": arn, "Policy": backup.resource_policy}
+
+
+@operation()
+def get_resource_policy(world: World, params: dict) -> dict:
+    policy = resource_policies.get(world, shapes.string(params, "ResourceArn"))
+    return {} if policy is None else {"Policy": policy}
+
+
+@operation()
+def delete_resource_policy(world: World, params: dict) -> dict:
+    arn = shapes.string(params, "ResourceArn")
+    policy = resource_policies.delete(world, arn)
+    return {"ResourceArn": arn} if policy is None else {"ResourceArn": arn, "Policy": policy}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..cloudtrail import lookup
+from ..cloudtrail import lookup, trails
 from ..errors import SerializationException
 from ..errors.cloudtrail import (InvalidEventCategoryException, InvalidLookupAttributesException,
                                InvalidMaxResultsException, InvalidNextTokenException)
-from ..world.model import World
+from ..world.model import TrailConfiguration, World
 from . import shapes
 from .operations import Table
 
@@ -75,3 +75,77 @@ def _entry(event: dict) -> dict[str, Any]:
     entry["CloudTrailEvent"] = json.dumps(event, separators=(",", ":"))
     return entry
 
+
+
+# -- trails -----------------------------------------------------------------------------------
+
+def trail_entry(world: World, trail: TrailConfiguration, *, home_region: bool = True) -> dict[str, Any]:
+    entry: dict[str, Any] = {"Name": trail.name, "S3BucketName": trail.s3_bucket_name}
+    if trail.s3_key_prefix is not None:
+        entry["S3KeyPrefix"] = trail.s3_key_prefix
+    entry.update({"IncludeGlobalServiceEvents": trail.include_global_service_events,
+                  "IsMultiRegionTrail": trail.is_multi_region_trail})
+    if home_region:
+        entry["HomeRegion"] = world.region
+    entry.update({"TrailARN": trails.arn(world, trail), "LogFileValidationEnabled": trail.log_file_validation_enabled})
+    if home_region:
+        entry.update({"HasCustomEventSelectors": False, "HasInsightSelectors": False})
+    entry["IsOrganizationTrail"] = False
+    return entry
+
+
+@operation()
+def create_trail(world: World, params: dict) -> dict:
+    trail = trails.create(
+        world, shapes.string(params, "Name", required=True), shapes.string(params, "S3BucketName", required=True),
+        prefix=shapes.string(params, "S3KeyPrefix"),
+        multi_region=bool(shapes.boolean(params, "IsMultiRegionTrail")),
+        global_events=shapes.boolean(params, "IncludeGlobalServiceEvents") is not False,
+        validation=bool(shapes.boolean(params, "EnableLogFileValidation")))
+    return trail_entry(world, trail, home_region=False)
+
+
+@operation()
+def describe_trails(world: World, params: dict) -> dict:
+    found = trails.describe(world, shapes.string_list(params, "trailNameList"))
+    return {"trailList": [trail_entry(world, t) for t in found]}
+
+
+@operation()
+def get_trail_status(world: World, params: dict) -> dict:
+    trail = trails.find(world, shapes.string(params, "Name", required=True))
+    status: dict[str, Any] = {"IsLogging": trail.is_logging}
+    if trail.start_logging_time is not None:
+        status["StartLoggingTime"] = shapes.epoch(trail.start_logging_time)
+    if trail.stop_logging_time is not None:
+        status["StopLoggingTime"] = shapes.epoch(trail.stop_logging_time)
+    if trail.start_logging_time is not None:
+        status["TimeLoggingStarted"] = _iso(trail.start_logging_time)
+    if trail.stop_logging_time is not None:
+        status["TimeLoggingStopped"] = _iso(trail.stop_logging_time)
+    return status
+
+
+@operation()
+def start_logging(world: World, params: dict) -> dict:
+    trails.set_logging(world, shapes.string(params, "Name", required=True), True)
+    return {}
+
+
+@operation()
+def stop_logging(world: World, params: dict) -> dict:
+    trails.set_logging(world, shapes.string(params, "Name", required=True), False)
+    return {}
+
+
+@operation()
+def delete_trail(world: World, params: dict) -> dict:
+    trails.delete(world, shapes.string(params, "Name", required=True))
+    return {}
+
+
+def _iso(seconds: float) -> str:
+    """GetTrailStatus's TimeLogging* strings, as CloudTrail writes them."""
+    import time
+
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))

@@ -11,7 +11,8 @@ beside the world: a call that only records one does not write the world.
 from __future__ import annotations
 
 from ..cloudtrail import events
-from ..errors import AwsError, UnknownOperationException
+from ..errors import AwsError, UnknownOperationException, UnrecognizedClientException
+from ..kms import access
 from ..world.store import Store
 from . import cloudhsmv2, cloudtrail, kms
 from .operations import Table
@@ -25,7 +26,14 @@ TARGET_PREFIXES = {  # X-Amz-Target prefix -> service
 }
 
 
-def call(store: Store, service: str, operation_name: str, params: dict) -> dict:
+def call(store: Store, service: str, operation_name: str, params: dict, access_key: str | None = None) -> dict:
+    """`access_key`: the one the request is signed with (None: the one `hsmshell env` prints),
+    which names the caller KMS's key policies and grants are evaluated for."""
+    with events.signed_by(access_key):
+        return _call(store, service, operation_name, params)
+
+
+def _call(store: Store, service: str, operation_name: str, params: dict) -> dict:
     table = SERVICES.get(service)
     if table is None:
         raise UnknownOperationException(f"Unknown service {service}")
@@ -35,10 +43,15 @@ def call(store: Store, service: str, operation_name: str, params: dict) -> dict:
     event = operation.event
     try:
         with store.transaction() as world:
+            # A world that enforces key policies knows its callers: AWS authenticates before
+            # any service looks at the request, and logs nothing of a call it could not.
+            access.caller(world)
             response = operation.handler(world, params)
             if event is not None and not event.by_service:
                 events.record_call(world, event, operation_name, params)
             return response
+    except UnrecognizedClientException:
+        raise
     except AwsError as error:
         if event is not None:
             with store.transaction() as world:

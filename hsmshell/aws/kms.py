@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 from ..cloudtrail import events
+from ..errors import SerializationException, validation
 from ..errors.kms import DryRunOperationException, InvalidKeyUsageException
-from ..kms import crypto, custom_key_stores, keys
+from ..kms import crypto, custom_key_stores, grants, keys, last_usage, policies, refusals, rotation, tags
 from ..world.model import FAILED, CustomKeyStore, KmsKey, World
 from . import shapes
 from .operations import Table
@@ -49,8 +51,8 @@ def key_metadata(world: World, key: KmsKey) -> dict[str, Any]:
     if key.deletion_date is not None:
         meta["DeletionDate"] = shapes.epoch(key.deletion_date)
     meta.update({
-        "Origin": "AWS_CLOUDHSM",
-        "CustomKeyStoreId": key.custom_key_store_id,
+        "Origin": key.origin,
+        "CustomKeyStoreId": key.custom_key_store_id or None,
         # After a cluster swap the store's current cluster is reported (kms-spec §2.5).
         "CloudHsmClusterId": store.cloud_hsm_cluster_id if store else None,
         "KeyManager": "CUSTOMER",
@@ -59,6 +61,8 @@ def key_metadata(world: World, key: KmsKey) -> dict[str, Any]:
         "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
         "MultiRegion": False,
     })
+    if key.origin == "AWS_KMS":  # documented for AWS_KMS and EXTERNAL keys only
+        meta["CurrentKeyMaterialId"] = keys.material_id(key)
     return {k: v for k, v in meta.items() if v is not None}
 
 
@@ -101,8 +105,15 @@ def update_custom_key_store(world: World, params: dict) -> dict:
 
 @operation()
 def describe_key(world: World, params: dict) -> dict:
-    key = keys.find(world, _key_id(params))
+    key = keys.describe(world, _key_id(params), _grant_tokens(params))
     return {"KeyMetadata": key_metadata(world, key)}
+
+
+@operation()
+def update_key_description(world: World, params: dict) -> dict:
+    keys.update_description(world, _key_id(params),
+                            shapes.string(params, "Description", required=True, min_len=0, max_len=8192))
+    return {}
 
 
 @operation()
@@ -143,6 +154,7 @@ def create_key(world: World, params: dict) -> dict:
         key_spec=shapes.enum(params, "KeySpec", KEY_SPECS) or shapes.enum(params, "CustomerMasterKeySpec", KEY_SPECS),
         multi_region=bool(shapes.boolean(params, "MultiRegion")),
         bypass_policy_lockout_safety_check=bool(shapes.boolean(params, "BypassPolicyLockoutSafetyCheck")),
+        policy=shapes.string(params, "Policy", max_len=131072), tags=shapes.tag_list(params, "Tags"),
     )
     return {"KeyMetadata": key_metadata(world, key)}
 
@@ -181,6 +193,19 @@ def create_alias(world: World, params: dict) -> dict:
 
 
 @operation()
+def update_alias(world: World, params: dict) -> dict:
+    keys.update_alias(world, shapes.string(params, "AliasName", required=True, max_len=256),
+                      shapes.string(params, "TargetKeyId", required=True, max_len=2048))
+    return {}
+
+
+@operation()
+def delete_alias(world: World, params: dict) -> dict:
+    keys.delete_alias(world, shapes.string(params, "AliasName", required=True, max_len=256))
+    return {}
+
+
+@operation()
 def list_aliases(world: World, params: dict) -> dict:
     aliases = keys.list_aliases(world, shapes.string(params, "KeyId", max_len=2048))
     chunk, marker = shapes.page(aliases, params, limit_default=50, limit_max=100)
@@ -202,7 +227,7 @@ def encrypt(world: World, params: dict) -> dict:
     _dry_run(params)
     _algorithm(params, "EncryptionAlgorithm")
     key, blob = crypto.encrypt(world, _key_id(params), shapes.blob(params, "Plaintext", required=True, max_len=4096),
-                               shapes.string_map(params, "EncryptionContext"))
+                               shapes.string_map(params, "EncryptionContext"), _grant_tokens(params))
     return {"CiphertextBlob": _b64(blob), "KeyId": keys.arn(world, key), "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
 
@@ -212,7 +237,8 @@ def decrypt(world: World, params: dict) -> dict:
     _algorithm(params, "EncryptionAlgorithm")
     key, plaintext = crypto.decrypt(
         world, shapes.blob(params, "CiphertextBlob", required=True, max_len=6144),
-        shapes.string_map(params, "EncryptionContext"), shapes.string(params, "KeyId", max_len=2048))
+        shapes.string_map(params, "EncryptionContext"), shapes.string(params, "KeyId", max_len=2048),
+        _grant_tokens(params))
     return {"KeyId": keys.arn(world, key), "Plaintext": _b64(plaintext), "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
 
@@ -225,7 +251,7 @@ def re_encrypt(world: World, params: dict) -> dict:
         world, shapes.blob(params, "CiphertextBlob", required=True, max_len=6144),
         shapes.string_map(params, "SourceEncryptionContext"), shapes.string(params, "SourceKeyId", max_len=2048),
         shapes.string(params, "DestinationKeyId", required=True, max_len=2048),
-        shapes.string_map(params, "DestinationEncryptionContext"))
+        shapes.string_map(params, "DestinationEncryptionContext"), _grant_tokens(params))
     return {"CiphertextBlob": _b64(blob), "SourceKeyId": keys.arn(world, source),
             "KeyId": keys.arn(world, destination), "SourceEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
             "DestinationEncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
@@ -247,7 +273,8 @@ def _data_key(world: World, params: dict, event: str):
     _dry_run(params)
     return crypto.generate_data_key(
         world, event, _key_id(params), shapes.enum(params, "KeySpec", ("AES_256", "AES_128")),
-        shapes.integer(params, "NumberOfBytes", low=1, high=1024), shapes.string_map(params, "EncryptionContext"))
+        shapes.integer(params, "NumberOfBytes", low=1, high=1024), shapes.string_map(params, "EncryptionContext"),
+        _grant_tokens(params))
 
 
 @operation(by_service=True)
@@ -260,6 +287,254 @@ def generate_random(world: World, params: dict) -> dict:
 KEY_USAGES = ("SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT")
 KEY_SPECS = ("RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521",
              "ECC_SECG_P256K1", "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2")
+
+
+# -- key policies -------------------------------------------------------------------------------
+
+@operation()
+def get_key_policy(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    name = _policy_name(params)
+    return {"Policy": policies.get(world, key, name), "PolicyName": policies.POLICY_NAME}
+
+
+@operation()
+def put_key_policy(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    policies.put(world, key, _policy_name(params), shapes.string(params, "Policy", required=True, max_len=131072),
+                 bool(shapes.boolean(params, "BypassPolicyLockoutSafetyCheck")))
+    return {}
+
+
+@operation()
+def list_key_policies(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    chunk, marker = shapes.page(policies.names(world, key), params, limit_default=100, limit_max=1000)
+    return _paged({"PolicyNames": chunk}, marker)
+
+
+def _policy_name(params: dict) -> str | None:
+    return shapes.matching(params, "PolicyName", "[\\w]+", max_len=128)
+
+
+# -- grants ---------------------------------------------------------------------------------
+
+_PRINCIPAL = "^[\\w+=,.@:/-]+$"  # the model's PrincipalIdType
+GRANT_OPERATIONS = ("Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom",
+                    "ReEncryptTo", "Sign", "Verify", "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey",
+                    "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac",
+                    "DeriveSharedSecret")
+
+
+@operation()
+def create_grant(world: World, params: dict) -> dict:
+    _dry_run(params)
+    key = keys.find(world, _key_id(params), aliases=False)
+    operations = shapes.string_list(params, "Operations", required=True)
+    for name in operations:
+        shapes.enum({"Operation": name}, "Operation", GRANT_OPERATIONS)
+    constraints = params.get("Constraints") or {}
+    if not isinstance(constraints, dict):
+        raise SerializationException("Unexpected value for Constraints: expected a structure")
+    grant = grants.create(
+        world, key, shapes.matching(params, "GranteePrincipal", _PRINCIPAL, required=True, max_len=256), operations,
+        retiring=shapes.matching(params, "RetiringPrincipal", _PRINCIPAL, max_len=256),
+        name=shapes.matching(params, "Name", "^[a-zA-Z0-9:/_-]+$", max_len=256),
+        context_subset=shapes.string_map(constraints, "EncryptionContextSubset"),
+        context_equals=shapes.string_map(constraints, "EncryptionContextEquals"),
+        tokens=_grant_tokens(params))
+    return {"GrantToken": grant.grant_token, "GrantId": grant.grant_id}
+
+
+@operation()
+def list_grants(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    found = grants.listed(world, key, shapes.string(params, "GrantId", max_len=128),
+                          shapes.matching(params, "GranteePrincipal", _PRINCIPAL, max_len=256))
+    chunk, marker = shapes.page(found, params, limit_default=50, limit_max=100)
+    return _paged({"Grants": [_grant_entry(world, g) for g in chunk]}, marker)
+
+
+@operation()
+def list_retirable_grants(world: World, params: dict) -> dict:
+    found = grants.retirable(world, shapes.matching(params, "RetiringPrincipal", _PRINCIPAL, required=True,
+                                                    max_len=256))
+    chunk, marker = shapes.page(found, params, limit_default=50, limit_max=100)
+    return _paged({"Grants": [_grant_entry(world, g) for g in chunk]}, marker)
+
+
+@operation()
+def retire_grant(world: World, params: dict) -> dict:
+    _dry_run(params)
+    key_id = shapes.string(params, "KeyId", max_len=2048)
+    key = keys.find(world, key_id, aliases=False) if key_id is not None else None
+    grants.retire(world, shapes.string(params, "GrantToken", max_len=8192), key,
+                  shapes.string(params, "GrantId", max_len=128))
+    return {}
+
+
+@operation()
+def revoke_grant(world: World, params: dict) -> dict:
+    _dry_run(params)
+    key = keys.find(world, _key_id(params), aliases=False)
+    grants.revoke(world, key, shapes.string(params, "GrantId", required=True, max_len=128))
+    return {}
+
+
+def _grant_entry(world: World, grant) -> dict[str, Any]:
+    entry: dict[str, Any] = {"KeyId": f"arn:aws:kms:{world.region}:{world.account_id}:key/{grant.key_id}",
+                             "GrantId": grant.grant_id, "Name": grant.name,
+                             "CreationDate": shapes.epoch(grant.creation_date),
+                             "GranteePrincipal": grant.grantee_principal,
+                             "RetiringPrincipal": grant.retiring_principal,
+                             "IssuingAccount": grant.issuing_account, "Operations": list(grant.operations)}
+    constraints = {name: value for name, value in (("EncryptionContextSubset", grant.encryption_context_subset),
+                                                   ("EncryptionContextEquals", grant.encryption_context_equals))
+                   if value is not None}
+    if constraints:
+        entry["Constraints"] = constraints
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+def _grant_tokens(params: dict) -> list[str] | None:
+    tokens = shapes.string_list(params, "GrantTokens")
+    if tokens is not None and len(tokens) > 10:
+        raise validation("grantTokens", "Member must have length less than or equal to 10")
+    return tokens
+
+
+# -- tags -------------------------------------------------------------------------------------
+
+@operation()
+def tag_resource(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    tags.tag(world, key, shapes.tag_list(params, "Tags", required=True))
+    return {}
+
+
+@operation()
+def untag_resource(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    tags.untag(world, key, shapes.string_list(params, "TagKeys", required=True))
+    return {}
+
+
+@operation()
+def list_resource_tags(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params), aliases=False)
+    chunk, marker = shapes.page(tags.listed(world, key), params, limit_default=50, limit_max=50)
+    return _paged({"Tags": [{"TagKey": k, "TagValue": v} for k, v in chunk]}, marker)
+
+
+# -- last usage -------------------------------------------------------------------------------
+
+@operation()
+def get_key_last_usage(world: World, params: dict) -> dict:
+    key = keys.find(world, _key_id(params))
+    event, tracking_start = last_usage.last_usage(world, key)
+    result: dict[str, Any] = {"KeyId": keys.arn(world, key)}
+    if event is not None:
+        result["KeyLastUsage"] = {"Operation": event["eventName"],
+                                  "Timestamp": shapes.epoch(last_usage.epoch_of(event["eventTime"])),
+                                  "CloudTrailEventId": event["eventID"], "KmsRequestId": event["requestID"]}
+    result["TrackingStartDate"] = shapes.epoch(tracking_start)
+    result["KeyCreationDate"] = shapes.epoch(key.creation_date)
+    return result
+
+
+# -- rotation ---------------------------------------------------------------------------------
+
+ROTATION = ("EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus", "ListKeyRotations", "RotateKeyOnDemand")
+
+
+def _rotated_key(world: World, params: dict, name: str):
+    return refusals.key_for(world, _key_id(params), name)
+
+
+@operation()
+def enable_key_rotation(world: World, params: dict) -> dict:
+    period = shapes.integer(params, "RotationPeriodInDays", low=90, high=2560)
+    rotation.enable(world, _rotated_key(world, params, "EnableKeyRotation"), period)
+    return {}
+
+
+@operation()
+def disable_key_rotation(world: World, params: dict) -> dict:
+    rotation.disable(world, _rotated_key(world, params, "DisableKeyRotation"))
+    return {}
+
+
+@operation()
+def get_key_rotation_status(world: World, params: dict) -> dict:
+    key = _rotated_key(world, params, "GetKeyRotationStatus")
+    enabled, period, due_at = rotation.status(world, key)
+    result: dict[str, Any] = {"KeyRotationEnabled": enabled, "KeyId": keys.arn(world, key)}
+    if period is not None:
+        result["RotationPeriodInDays"] = period
+    if due_at is not None:
+        result["NextRotationDate"] = shapes.epoch(due_at)
+    return result
+
+
+@operation()
+def list_key_rotations(world: World, params: dict) -> dict:
+    key = _rotated_key(world, params, "ListKeyRotations")
+    shapes.boolean(params, "IncludeKeyMaterial")
+    chunk, marker = shapes.page(rotation.listed(world, key), params, limit_default=100, limit_max=1000)
+    return _paged({"Rotations": [{"KeyId": keys.arn(world, key), "RotationDate": shapes.epoch(r["rotation_date"]),
+                                  "RotationType": r["rotation_type"]} for r in chunk]}, marker)
+
+
+@operation()
+def rotate_key_on_demand(world: World, params: dict) -> dict:
+    key = _rotated_key(world, params, "RotateKeyOnDemand")
+    rotation.rotate_on_demand(world, key)
+    return {"KeyId": keys.arn(world, key)}
+
+
+# -- what a key in a CloudHSM key store cannot do ----------------------------------------------
+
+# Each refused operation's members the model requires besides KeyId: a request without them is
+# refused by AWS's validation before the key is looked at.
+_REFUSED_REQUIRED = {
+    "GetParametersForImport": ("WrappingAlgorithm", "WrappingKeySpec"),
+    "ImportKeyMaterial": ("ImportToken", "EncryptedKeyMaterial"), "DeleteImportedKeyMaterial": (),
+    "GenerateDataKeyPair": ("KeyPairSpec",), "GenerateDataKeyPairWithoutPlaintext": ("KeyPairSpec",),
+    "Sign": ("Message", "SigningAlgorithm"), "Verify": ("Message", "Signature", "SigningAlgorithm"),
+    "GenerateMac": ("Message", "MacAlgorithm"), "VerifyMac": ("Message", "MacAlgorithm", "Mac"),
+    "DeriveSharedSecret": ("KeyAgreementAlgorithm", "PublicKey"), "GetPublicKey": (),
+    "ReplicateKey": ("ReplicaRegion",), "UpdatePrimaryRegion": ("PrimaryRegion",),
+}
+
+
+def _refused(name: str) -> None:
+    def refuse(world: World, params: dict) -> dict:
+        key_id = _key_id(params)
+        for member in _REFUSED_REQUIRED[name]:
+            if params.get(member) is None:
+                raise validation(member[:1].lower() + member[1:], "Member must not be null", "null")
+        _grant_tokens(params)
+        # GAP: with DryRun, KMS checks what a real call would; that call is refused, so is the dry run.
+        refusals.refuse(world, refusals.key_for(world, key_id, name), name)
+    refuse.__name__ = "_".join(part.lower() for part in re.findall("[A-Z][a-z]*", name))
+    operation(read_only=True if name in _CRYPTOGRAPHIC else None)(refuse)
+
+
+# CloudTrail marks the cryptographic operations read-only, like Encrypt.
+_CRYPTOGRAPHIC = {"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "Sign", "Verify", "GenerateMac",
+                  "VerifyMac", "DeriveSharedSecret"}
+
+
+for _name in refusals.REFUSED:
+    if _name not in ROTATION:  # rotation works for keys outside custom key stores
+        _refused(_name)
+
+
+def _paged(result: dict[str, Any], marker: str | None) -> dict[str, Any]:
+    if marker:
+        result["NextMarker"] = marker
+    result["Truncated"] = marker is not None
+    return result
 
 
 def _key_id(params: dict) -> str:

@@ -357,7 +357,7 @@ class _Handler(socketserver.BaseRequestHandler):
                 params = None
             if not isinstance(params, dict):
                 raise SerializationException("Start of structure or map found where not expected.")
-            response = dispatch.call(endpoint.store(), service, operation, params)
+            response = dispatch.call(endpoint.store(), service, operation, params, auth.access_key)
         except AwsError as error:
             return self._error(error.status, error.code, error.message, service)
         except WorldError as error:

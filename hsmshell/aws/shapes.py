@@ -119,6 +119,31 @@ def string_list(params: dict, member: str, *, required: bool = False) -> list[st
     return value
 
 
+def matching(params: dict, member: str, pattern: str, *, required: bool = False, max_len: int) -> str | None:
+    """A string member the model constrains to `pattern` (given as the model writes it)."""
+    import re
+
+    value = string(params, member, required=required, max_len=max_len)
+    if value is not None and not re.fullmatch(pattern.strip("^$"), value):
+        raise validation(_camel(member), f"Member must satisfy regular expression pattern: {pattern}",
+                         f"'{value}'")
+    return value
+
+
+def tag_list(params: dict, member: str, *, required: bool = False) -> list[tuple[str, str]] | None:
+    """[{"TagKey": k, "TagValue": v}, ...] (KMS's Tag shape), as (key, value) pairs, each length
+    checked as the model bounds it."""
+    value = params.get(member)
+    if value is None:
+        if required:
+            raise validation(_camel(member), "Member must not be null", "null")
+        return None
+    if not isinstance(value, list) or not all(isinstance(t, dict) for t in value):
+        raise SerializationException(f"Unexpected value for {member}: expected a list of tags")
+    return [(string(t, "TagKey", required=True, max_len=128), string(t, "TagValue", required=True, min_len=0,
+                                                                   max_len=256)) for t in value]
+
+
 def filters(params: dict, member: str = "Filters") -> dict[str, list[str]]:
     value = params.get(member) or {}
     if not isinstance(value, dict) or not all(

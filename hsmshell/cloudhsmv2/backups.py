@@ -9,6 +9,7 @@ the cluster's lineage, so a cluster made from it is related to the original.
 from __future__ import annotations
 
 import copy
+from typing import NoReturn
 
 from ..world import due, ids
 from ..world.clock import now
@@ -102,6 +103,19 @@ def _pend_deletion(world: World, backup: Backup) -> None:
     backup.state = "PENDING_DELETION"
     backup.delete_timestamp = now(world) + DELETION_WAIT
     due.schedule(world, DELETION_WAIT, BACKUP_DELETED, backup_id=backup.backup_id)
+
+
+def copy_to_region(world: World, backup_id: str, region: str) -> NoReturn:
+    """CopyBackupToRegion.  GAP: a world simulates one Region, so there is nowhere to copy to:
+    the copy is refused as a request the service cannot carry out, after the checks AWS makes
+    of the source backup (it must exist and be READY)."""
+    backup = get(world, backup_id)
+    if region == world.region:
+        raise invalid(f"Destination Region {region} is the backup's own Region.")
+    if backup.state != "READY":
+        raise invalid(f"Backup {backup_id} is in state {backup.state}; only a READY backup can be copied.")
+    raise invalid(f"This world simulates only the Region {world.region}: there is no {region} to copy "
+                  f"backup {backup_id} to.")
 
 
 def modify_attributes(world: World, backup_id: str, never_expires: bool) -> Backup:

@@ -9,7 +9,10 @@ declare that their service writes the event of a successful call, with `record`.
 
 from __future__ import annotations
 
+import contextvars
+import hashlib
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +29,45 @@ CALLER = {"type": "IAMUser", "principalId": "AIDAIGDTESTANDEXAMPLE", "userName":
           "accessKeyId": "AKIAIOSFODNN7EXAMPLE"}
 
 
+# The access key the request being served is signed with; None: no request (a lab's check, a
+# shell), which CloudTrail logs as the default caller.
+_ACCESS_KEY: contextvars.ContextVar[str | None] = contextvars.ContextVar("access_key", default=None)
+
+
+@contextmanager
+def signed_by(access_key: str | None):
+    """The calls made inside are requests signed with `access_key` (None: the default one,
+    the key `hsmshell env` prints)."""
+    token = _ACCESS_KEY.set(access_key or CALLER["accessKeyId"])
+    try:
+        yield
+    finally:
+        _ACCESS_KEY.reset(token)
+
+
+def signing_key() -> str | None:
+    return _ACCESS_KEY.get()
+
+
+def _user_identity(world: World) -> dict[str, Any]:
+    """Who made the call: the principal the world names for the signing access key
+    (`principals:`), else the default caller."""
+    access_key = _ACCESS_KEY.get()
+    principal = world.principals.get(access_key) if access_key else None
+    default_arn = f"arn:aws:iam::{world.account_id}:user/{CALLER['userName']}"
+    if principal is None or (access_key, principal) == (CALLER["accessKeyId"], default_arn):
+        return {**CALLER, "arn": default_arn, "accountId": world.account_id}
+    kind = "IAMUser" if ":user/" in principal else "AssumedRole" if ":assumed-role/" in principal else "Root" \
+        if principal.endswith(":root") else "IAMUser"
+    # GAP: a principal ID is IAM's; here one derived from the ARN, in IAM's shape.
+    principal_id = "AIDA" + hashlib.sha256(principal.encode()).hexdigest()[:17].upper()
+    identity: dict[str, Any] = {"type": kind, "principalId": principal_id, "arn": principal,
+                                "accountId": world.account_id, "accessKeyId": access_key}
+    if kind == "IAMUser":
+        identity["userName"] = principal.rsplit("/", 1)[-1]
+    return identity
+
+
 def record(world: World, event_name: str, *, request: dict | None, response: dict | None = None,
            additional: dict | None = None, read_only: bool = False,
            resources: list | None = None, service_event: bool = False, source: str = KMS,
@@ -34,10 +76,7 @@ def record(world: World, event_name: str, *, request: dict | None, response: dic
     if service_event:
         event["userIdentity"] = {"accountId": world.account_id, "invokedBy": "AWS Internal"}
     else:
-        event["userIdentity"] = {
-            **CALLER, "arn": f"arn:aws:iam::{world.account_id}:user/{CALLER['userName']}",
-            "accountId": world.account_id,
-        }
+        event["userIdentity"] = _user_identity(world)
     event.update({
         "eventTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now(world))),
         "eventSource": source,
@@ -75,7 +114,8 @@ READ_ONLY = ("Describe", "List", "Get")  # the calls CloudTrail marks readOnly: 
 # Members CloudTrail never logs: secrets, and data that is not the caller's to see again.  GAP:
 # of a Recipient, CloudTrail logs what it read from the attestation document; here nothing.
 NEVER_LOGGED = frozenset({"KeyStorePassword", "XksProxyAuthenticationCredential", "Plaintext", "CiphertextBlob",
-                          "Recipient", "TrustAnchorCertificate", "SignedCert", "TrustAnchor"})
+                          "Recipient", "TrustAnchorCertificate", "SignedCert", "TrustAnchor", "Message", "Signature",
+                          "Mac", "PublicKey", "ImportToken", "EncryptedKeyMaterial"})
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,13 @@ import uuid
 from ..cloudhsm.nodes import answers
 from ..cloudhsmv2.clusters import active_hsms
 from ..cloudtrail import events
-from ..errors import ValidationException
+from ..errors import ValidationException, validation
 from ..errors.kms import (CustomKeyStoreInvalidStateException, DisabledException, IncorrectKeyException,
                                InvalidCiphertextException, KMSInvalidStateException)
 from ..world import ids
 from ..world.model import CONNECTED, KmsKey, World
-from . import backing_keys, keys
+from . import access, backing_keys, keys
+from .grants import check_tokens
 from .errors import invalid_state, not_found
 
 _HEADER = b"\x01\x02\x02\x00"
@@ -30,24 +31,32 @@ _MIN_BLOB = len(_HEADER) + 16 + _NONCE + 16
 NO_CLUSTER = "KMS cannot communicate with your CloudHSM cluster."
 
 
-def encrypt(world: World, key_id: str, plaintext: bytes, context: dict[str, str] | None) -> tuple[KmsKey, bytes]:
+def encrypt(world: World, key_id: str, plaintext: bytes, context: dict[str, str] | None,
+            grant_tokens: list[str] | None = None) -> tuple[KmsKey, bytes]:
     key = keys.find(world, key_id)
+    check_tokens(world, grant_tokens)
+    access.authorize(world, key, "Encrypt", grants=True, context=context)
     blob = seal(world, key, plaintext, context)
     record(world, "Encrypt", key, {"keyId": key_id, "encryptionAlgorithm": "SYMMETRIC_DEFAULT",
                                     **_context(context)})
     return key, blob
 
 
-def decrypt(world: World, blob: bytes, context: dict[str, str] | None, key_id: str | None) -> tuple[KmsKey, bytes]:
-    key, plaintext = unseal(world, blob, context, key_id)
+def decrypt(world: World, blob: bytes, context: dict[str, str] | None, key_id: str | None,
+            grant_tokens: list[str] | None = None) -> tuple[KmsKey, bytes]:
+    check_tokens(world, grant_tokens)
+    key, plaintext = unseal(world, blob, context, key_id, "Decrypt")
     record(world, "Decrypt", key, {"encryptionAlgorithm": "SYMMETRIC_DEFAULT", **_context(context)})
     return key, plaintext
 
 
 def re_encrypt(world: World, blob: bytes, source_context: dict[str, str] | None, source_key_id: str | None,
-               destination_key_id: str, destination_context: dict[str, str] | None) -> tuple[KmsKey, KmsKey, bytes]:
+               destination_key_id: str, destination_context: dict[str, str] | None,
+               grant_tokens: list[str] | None = None) -> tuple[KmsKey, KmsKey, bytes]:
     destination = keys.find(world, destination_key_id)
-    source, plaintext = unseal(world, blob, source_context, source_key_id)
+    check_tokens(world, grant_tokens)
+    source, plaintext = unseal(world, blob, source_context, source_key_id, "ReEncryptFrom")
+    access.authorize(world, destination, "ReEncryptTo", grants=True, context=destination_context)
     sealed = seal(world, destination, plaintext, destination_context)
     record(world, "ReEncrypt", destination, {"destinationKeyId": destination_key_id,
                                              "sourceEncryptionAlgorithm": "SYMMETRIC_DEFAULT",
@@ -59,12 +68,14 @@ DATA_KEY_BYTES = {"AES_256": 32, "AES_128": 16}
 
 
 def generate_data_key(world: World, event: str, key_id: str, spec: str | None, count: int | None,
-                      context: dict[str, str] | None) -> tuple[KmsKey, bytes, bytes]:
+                      context: dict[str, str] | None, grant_tokens: list[str] | None = None) -> tuple[KmsKey, bytes, bytes]:
     """A fresh data key, in plaintext and encrypted under the KMS key."""
     if (spec is None) == (count is None):
         # GAP: neither or both is not documented; KMS answers a ValidationException.
         raise ValidationException("Please specify either number of bytes or key spec.")
     key = keys.find(world, key_id)
+    check_tokens(world, grant_tokens)
+    access.authorize(world, key, event, grants=True, context=context)
     plaintext = ids.draw(world, count or DATA_KEY_BYTES[spec])
     blob = seal(world, key, plaintext, context)
     record(world, event, key, {"keyId": key_id, **({"keySpec": spec} if spec else {"numberOfBytes": count}),
@@ -73,6 +84,10 @@ def generate_data_key(world: World, event: str, key_id: str, spec: str | None, c
 
 
 def generate_random(world: World, count: int | None, store_id: str | None) -> bytes:
+    if count is None:
+        # Documented as required though the model does not say so: GAP, refused in the words of
+        # AWS's request validation, before anything is looked at.
+        raise validation("numberOfBytes", "Member must not be null", "null")
     if store_id is not None:
         store = world.custom_key_stores.get(store_id)
         if store is None:
@@ -82,9 +97,6 @@ def generate_random(world: World, count: int | None, store_id: str | None) -> by
         cluster = world.clusters.get(store.cloud_hsm_cluster_id)
         if cluster is None or not any(answers(h) for h in active_hsms(cluster)):
             raise CustomKeyStoreInvalidStateException(NO_CLUSTER)
-    if count is None:
-        # Documented as required though the model does not say so.
-        raise ValidationException("Please specify either number of bytes or key spec.")
     events.record(world, "GenerateRandom", request=None,
                   additional={"customKeyStoreId": store_id} if store_id else None)
     return ids.draw(world, count)
@@ -106,21 +118,26 @@ def _open(world: World, key: KmsKey, blob: bytes, context: dict[str, str] | None
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    raw = _usable_material(world, key)
     nonce = blob[20:20 + _NONCE]
-    try:
-        return AESGCM(raw).decrypt(nonce, blob[20 + _NONCE:], _aad(key, context))
-    except InvalidTag:
-        # A changed context, a changed blob, or material that is not the one that encrypted.
-        raise invalid_ciphertext() from None
+    # A rotated key decrypts under whichever of its materials encrypted (the tag tells which).
+    for raw in _usable_materials(world, key):
+        try:
+            return AESGCM(raw).decrypt(nonce, blob[20 + _NONCE:], _aad(key, context))
+        except InvalidTag:
+            continue
+    # A changed context, a changed blob, or material that is not the one that encrypted.
+    raise invalid_ciphertext()
 
 
-def unseal(world: World, blob: bytes, context: dict[str, str] | None, key_id: str | None) -> tuple[KmsKey, bytes]:
-    """The plaintext of a ciphertext blob and the KMS key that made it."""
+def unseal(world: World, blob: bytes, context: dict[str, str] | None, key_id: str | None,
+           action: str) -> tuple[KmsKey, bytes]:
+    """The plaintext of a ciphertext blob and the KMS key that made it, if the caller may
+    `action` (Decrypt, ReEncryptFrom) with that key."""
     key = _key_of(world, blob)
     if key_id is not None and keys.find(world, key_id).key_id != key.key_id:
         raise IncorrectKeyException("The key ID in the request does not identify a "
                                     "CMK that can perform this operation.")
+    access.authorize(world, key, action, grants=True, context=context)
     return key, _open(world, key, blob, context)
 
 
@@ -128,7 +145,7 @@ def seal(world: World, key: KmsKey, plaintext: bytes, context: dict[str, str] | 
     """A ciphertext blob of `plaintext` under `key`."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    raw = _usable_material(world, key)
+    raw = _usable_materials(world, key)[0]
     aad = _aad(key, context)
     # Random, or in a seeded world derived (so that a replay prints the same ciphertext)
     # without the counter, whose every step is a write of the world.  A GCM nonce must never
@@ -140,7 +157,7 @@ def seal(world: World, key: KmsKey, plaintext: bytes, context: dict[str, str] | 
 
 def record(world: World, event: str, key: KmsKey, request: dict) -> None:
     events.record(world, event, request=request, read_only=True,
-                  additional={"customKeyStoreId": key.custom_key_store_id},
+                  additional={"customKeyStoreId": key.custom_key_store_id} if key.custom_key_store_id else None,
                   resources=[{"accountId": world.account_id, "type": "AWS::KMS::Key", "ARN": keys.arn(world, key)}])
 
 
@@ -148,10 +165,11 @@ def invalid_ciphertext() -> InvalidCiphertextException:
     return InvalidCiphertextException("")
 
 
-def _usable_material(world: World, key: KmsKey) -> bytes:
-    """The key state decides first; then KMS must reach its cluster and find the backing key
-    on an HSM that answers.  A store stays CONNECTED when its cluster or HSMs are gone: the
-    cryptography is what fails (kms-spec §8, 4)."""
+def _usable_materials(world: World, key: KmsKey) -> list[bytes]:
+    """The key's materials, the current one first.  The key state decides first; then, for a
+    key in a CloudHSM key store, KMS must reach its cluster and find the backing key on an HSM
+    that answers.  A store stays CONNECTED when its cluster or HSMs are gone: the cryptography
+    is what fails (kms-spec §8, 4)."""
     state = keys.key_state(world, key)
     if state == "Disabled":
         raise DisabledException(f"{keys.arn(world, key)} is disabled.")
@@ -159,6 +177,8 @@ def _usable_material(world: World, key: KmsKey) -> bytes:
         raise keys.pending_deletion(world, key)
     if state == "Unavailable":
         raise KMSInvalidStateException(f"{keys.arn(world, key)} is unavailable.")
+    if key.origin == "AWS_KMS":
+        return [world.sealer.unseal(sealed) for sealed in reversed(key.materials)]
     store = world.custom_key_stores[key.custom_key_store_id]
     cluster = world.clusters.get(store.cloud_hsm_cluster_id)
     if cluster is None or store.kms_session_id not in world.sessions:
@@ -167,7 +187,7 @@ def _usable_material(world: World, key: KmsKey) -> bytes:
     backing = cluster.keys.get(key.backing_key_handle)
     if not nodes or backing is None or not nodes & set(backing.hsms):
         raise KMSInvalidStateException(NO_CLUSTER)
-    return backing_keys.material(world, cluster, backing)
+    return [backing_keys.material(world, cluster, backing)]
 
 
 def _aad(key: KmsKey, context: dict[str, str] | None) -> bytes:

@@ -135,6 +135,7 @@ class Cluster:
     next_handle: int = 262145
     mtls_trust_anchors: dict[str, TrustAnchor] = field(default_factory=dict)
     mtls_enforcement: str = "none"  # or "cluster": every connection must use mTLS
+    tags: dict[str, str] = field(default_factory=dict)  # CloudHSM v2 tags: Key -> Value
 
 
 @dataclass
@@ -150,6 +151,8 @@ class Backup:
     users: list[User] = field(default_factory=list)  # one HSM's users at backup time
     keys: dict[int, Key] = field(default_factory=dict)
     next_handle: int = 262145
+    tags: dict[str, str] = field(default_factory=dict)
+    resource_policy: str | None = None  # PutResourcePolicy: who the backup is shared with
 
 
 @dataclass
@@ -168,12 +171,48 @@ class CustomKeyStore:
 @dataclass
 class KmsKey:
     key_id: str
-    custom_key_store_id: str
+    custom_key_store_id: str  # "" for a key outside custom key stores (origin AWS_KMS)
     creation_date: Seconds
-    backing_key_handle: int
+    backing_key_handle: int  # 0 for a key outside custom key stores
     description: str = ""
     enabled: bool = True  # the underlying state; the displayed state is derived
     deletion_date: Seconds | None = None
+    # The key policy as given to CreateKey or PutKeyPolicy; None (left out of the file): the
+    # default key policy AWS documents (kms/policies.py).
+    policy: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)  # TagKey -> TagValue
+    origin: str = "AWS_CLOUDHSM"  # or AWS_KMS: key material KMS keeps itself
+    # AWS_KMS keys only: their key material, sealed, oldest first (each rotation adds one, and
+    # ciphertext made under an older one still decrypts), and their rotation.
+    materials: list[str] = field(default_factory=list)
+    rotation_period_days: int | None = None  # None: automatic rotation off
+    rotations: list[Rotation] = field(default_factory=list)
+
+
+class Rotation(TypedDict):
+    """One rotation of an AWS_KMS key's material (ListKeyRotations).  Plain data, like a key's
+    attributes: a key holding no items of its own is written whole or not at all."""
+
+    rotation_date: Seconds
+    rotation_type: str  # AUTOMATIC | ON_DEMAND
+
+
+@dataclass
+class Grant:
+    """A grant on a KMS key (CreateGrant): who may use the key for which operations, under
+    which encryption context, and who may retire the grant."""
+
+    grant_id: str
+    key_id: str
+    grantee_principal: str
+    operations: list[str]
+    creation_date: Seconds
+    grant_token: str  # the token CreateGrant returned: good in GrantTokens and RetireGrant
+    retiring_principal: str | None = None
+    name: str | None = None
+    issuing_account: str = ""
+    encryption_context_subset: dict[str, str] | None = None
+    encryption_context_equals: dict[str, str] | None = None
 
 
 @dataclass
@@ -182,6 +221,23 @@ class Alias:
     target_key_id: str
     creation_date: Seconds
     last_updated_date: Seconds
+
+
+@dataclass
+class TrailConfiguration:
+    """A CloudTrail trail (CreateTrail): where CloudTrail would deliver the events, and whether
+    it logs.  The events themselves are kept beside the world whatever the trails say."""
+
+    name: str
+    s3_bucket_name: str
+    created: Seconds
+    s3_key_prefix: str | None = None
+    is_multi_region_trail: bool = False
+    include_global_service_events: bool = True
+    log_file_validation_enabled: bool = False
+    is_logging: bool = False  # a new trail logs once StartLogging is called
+    start_logging_time: Seconds | None = None
+    stop_logging_time: Seconds | None = None
 
 
 @dataclass
@@ -243,6 +299,9 @@ class Settings:
     password_cost: int = 14  # log2 of scrypt's n; test worlds may lower it
     trail_limit: int = 1000  # CloudTrail events kept (in the log beside the world)
     control_plane_delay: Seconds = 0.0  # seconds a CloudHSM cluster, HSM or backup change takes
+    # KMS evaluates key policies and grants for the principal a request is signed as; off, every
+    # caller may do everything, as the range did before it knew policies.
+    enforce_key_policies: bool = False
 
 
 @dataclass
@@ -301,6 +360,11 @@ class World:
     faults: list[Fault] = field(default_factory=list)
     due: list[Due] = field(default_factory=list)
     aliases: dict[str, Alias] = field(default_factory=dict)
+    grants: dict[str, Grant] = field(default_factory=dict)
+    trails: dict[str, TrailConfiguration] = field(default_factory=dict)
+    # Who signs the AWS requests: access key ID -> IAM principal ARN (kms/access.py).  Empty:
+    # the one access key `hsmshell env` prints, as the account's user Alice.
+    principals: dict[str, str] = field(default_factory=dict)
     # `<lab>:<token>` while the world is the one a training lab set up; a world made again
     # (`world init`, a fixture copied by hand) has none, and `hsmshell fault` marks it
     # `tampered:...`: a lab's check holds only for a repair of its own world.

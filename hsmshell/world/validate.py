@@ -106,8 +106,18 @@ def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
         check(store.kms_session_id is None or store.kms_session_id in world.sessions,
               at + ("kms_session_id",), f"no session {store.kms_session_id!r}")
     for ki, key in enumerate(world.kms_keys.values()):
-        check(key.custom_key_store_id in world.custom_key_stores, ("kms_keys", ki, "custom_key_store_id"),
-              f"no custom key store {key.custom_key_store_id!r}")
+        at = ("kms_keys", ki)
+        one_of(key.origin, {"AWS_CLOUDHSM", "AWS_KMS"}, at + ("origin",))
+        if key.origin == "AWS_KMS":
+            check(not key.custom_key_store_id, at + ("custom_key_store_id",), "a key with origin AWS_KMS is in no key store")
+            check(bool(key.materials), at + ("materials",), "a key with origin AWS_KMS needs its key material")
+        else:
+            check(key.custom_key_store_id in world.custom_key_stores, at + ("custom_key_store_id",),
+                  f"no custom key store {key.custom_key_store_id!r}")
+        for ri, entry in enumerate(key.rotations):
+            one_of(entry["rotation_type"], {"AUTOMATIC", "ON_DEMAND"}, at + ("rotations", ri, "rotation_type"))
+    for gi, grant in enumerate(world.grants.values()):
+        check(grant.key_id in world.kms_keys, ("grants", gi, "key_id"), f"no KMS key {grant.key_id!r}")
     for si, session in enumerate(world.sessions.values()):
         one_of(session.tool, TOOLS, ("sessions", si, "tool"))
     clock = world.clock

@@ -45,11 +45,14 @@ def test_an_operation_without_an_event_is_caught():
 def test_read_only_is_cloudtrail_s_rule_or_declared():
     kms = dispatch.SERVICES["kms"]
     assert sorted(name for name, op in kms.items() if op.event.read_only) == [
-        "Decrypt", "DescribeCustomKeyStores", "DescribeKey", "Encrypt", "GenerateDataKey",
-        "GenerateDataKeyWithoutPlaintext", "ListAliases", "ListKeys", "ReEncrypt"]
+        "Decrypt", "DeriveSharedSecret", "DescribeCustomKeyStores", "DescribeKey", "Encrypt", "GenerateDataKey",
+        "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateDataKeyWithoutPlaintext", "GenerateMac",
+        "GetKeyLastUsage", "GetKeyPolicy", "GetKeyRotationStatus", "GetParametersForImport", "GetPublicKey",
+        "ListAliases", "ListGrants", "ListKeyPolicies", "ListKeyRotations", "ListKeys", "ListResourceTags",
+        "ListRetirableGrants", "ReEncrypt", "Sign", "Verify", "VerifyMac"]
     cloudhsm = dispatch.SERVICES["cloudhsmv2"]
-    assert sorted(name for name, op in cloudhsm.items() if op.event.read_only) == ["DescribeBackups",
-                                                                                   "DescribeClusters"]
+    assert sorted(name for name, op in cloudhsm.items() if op.event.read_only) == [
+        "DescribeBackups", "DescribeClusters", "GetResourcePolicy", "ListTags"]
 
 
 def secret(shape, seen=()) -> bool:

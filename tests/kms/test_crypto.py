@@ -100,6 +100,10 @@ def test_generate_random_from_the_store_s_cluster(api):
     api.kms.DisconnectCustomKeyStore(CustomKeyStoreId=STORE_ID)
     assert api.error("kms", "GenerateRandom", NumberOfBytes=8, CustomKeyStoreId=STORE_ID
                      ).code == "CustomKeyStoreInvalidStateException"
+    # Without NumberOfBytes: AWS's request validation, before the store is looked at (issue 20).
+    missing = api.error("kms", "GenerateRandom", CustomKeyStoreId=STORE_ID)
+    assert (missing.code, missing.message) == ("ValidationException", "1 validation error detected: Value null at "
+                                               "'numberOfBytes' failed to satisfy constraint: Member must not be null")
 
 
 def test_the_cli_sends_blob_arguments_as_raw_bytes(doors, tmp_path):

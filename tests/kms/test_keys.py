@@ -95,7 +95,13 @@ def test_deletion_while_connected_deletes_the_backing_key(api, store):
 def test_aliases(api):
     assert api.kms.CreateAlias(AliasName="alias/ExampleAlias", TargetKeyId=KEY) == {}
     assert api.error("kms", "CreateAlias", AliasName="alias/ExampleAlias", TargetKeyId=KEY).code == "AlreadyExistsException"
-    assert api.error("kms", "CreateAlias", AliasName="ExampleAlias", TargetKeyId=KEY).code == "InvalidAliasNameException"
+    # A name without alias/ and one outside the model's pattern: ValidationException (issue 20).
+    assert (api.error("kms", "CreateAlias", AliasName="ExampleAlias", TargetKeyId=KEY).code,
+            api.error("kms", "CreateAlias", AliasName="ExampleAlias", TargetKeyId=KEY).message) == (
+        "ValidationException", "Invalid identifier")
+    assert api.error("kms", "CreateAlias", AliasName="alias/café", TargetKeyId=KEY).message == (
+        "1 validation error detected: Value 'alias/café' at 'aliasName' failed to satisfy constraint: "
+        "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$")
     assert api.error("kms", "CreateAlias", AliasName="alias/aws/kms", TargetKeyId=KEY).code == "InvalidAliasNameException"
     listed = api.kms.ListAliases(KeyId=KEY)["Aliases"]
     assert [(a["AliasName"], a["TargetKeyId"]) for a in listed] == [("alias/ExampleAlias", KEY)]
