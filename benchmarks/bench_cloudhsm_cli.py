@@ -31,7 +31,8 @@ def main(runs: int = 10) -> None:
     world = os.path.join(tempfile.mkdtemp(), "world.yaml")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HSMSHELL_", "CLOUDHSM_"))}
     env.update(TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1")
-    subprocess.run([script, "--world", world, "user", "list"], env=env, capture_output=True, check=True)  # makes it
+    subprocess.run([sys.executable, "-m", "hsmshell", "--world", world, "world", "init"], env=env,
+                   capture_output=True, check=True)
     subprocess.run([sys.executable, "-m", "hsmshell", "--world", world, "aws", "kms", "disconnect-custom-key-store",
                     "--custom-key-store-id", "cks-1234567890abcdef0"], env=env, capture_output=True, check=True)
     admin = {**env, "CLOUDHSM_ROLE": "admin", "CLOUDHSM_PIN": "admin:co12345"}
