@@ -73,11 +73,27 @@ def _completer(complete: Callable[[list[str], str], list[str]]):
     return TableCompleter()
 
 
-class ReadlineConsole:
-    """GNU readline at a real terminal: what the real tools write, byte for byte, to a program
-    that drives them, and line editing, completion and history for a person."""
+class _Terminal:
+    """What both terminal consoles do alike: write to the terminal, and read a password
+    without echo (getpass: the prompt and the newline go to the terminal itself)."""
 
     interrupted = False  # the last line read was ended by Ctrl-C (it reads as an empty line)
+
+    def write(self, text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    def read_secret(self, prompt: str) -> str | None:
+        try:
+            return getpass.getpass(prompt)
+        except (EOFError, KeyboardInterrupt):
+            self.write("\n")
+            return None
+
+
+class ReadlineConsole(_Terminal):
+    """GNU readline at a real terminal: what the real tools write, byte for byte, to a program
+    that drives them, and line editing, completion and history for a person."""
 
     def __init__(self, commands: Iterable[str], secret_in: Callable[[str], bool], *,
                  complete: Callable[[list[str], str], list[str]] | None = None):
@@ -99,10 +115,6 @@ class ReadlineConsole:
         readline.set_completer_delims(" \t")
         readline.set_auto_history(False)  # a line joins the history only if it carries no secret
 
-    def write(self, text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-
     def read_line(self, prompt: str) -> str | None:
         readline = self._readline
         self.interrupted = False
@@ -123,13 +135,6 @@ class ReadlineConsole:
         if line.strip() and not self._secret_in(line) and self._history[-1:] != [line]:
             self._history.append(line)
         return line
-
-    def read_secret(self, prompt: str) -> str | None:
-        try:
-            return getpass.getpass(prompt)
-        except (EOFError, KeyboardInterrupt):
-            self.write("\n")
-            return None
 
     def _completion(self, text: str, state: int) -> str | None:
         """readline asks for the candidates one by one; the table gives them all at once."""
@@ -157,10 +162,8 @@ def terminal_console(commands: Iterable[str], secret_in: Callable[[str], bool],
     return TerminalConsole(commands, secret_in, toolbar, complete=complete)
 
 
-class TerminalConsole:
+class TerminalConsole(_Terminal):
     """prompt_toolkit at a real terminal, with a bottom toolbar (HSMSHELL_TOOLBAR=1)."""
-
-    interrupted = False  # the last line read was ended by Ctrl-C (it reads as an empty line)
 
     def __init__(self, commands: Iterable[str], secret_in: Callable[[str], bool],
                  toolbar: Callable[[], str] | None = None, *,
@@ -184,10 +187,6 @@ class TerminalConsole:
             bottom_toolbar=toolbar,
         )
 
-    def write(self, text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-
     def read_line(self, prompt: str) -> str | None:
         self.interrupted = False
         try:
@@ -198,9 +197,3 @@ class TerminalConsole:
             self.interrupted = True
             return ""
 
-    def read_secret(self, prompt: str) -> str | None:
-        try:
-            return getpass.getpass(prompt)
-        except (EOFError, KeyboardInterrupt):
-            self.write("\n")
-            return None
