@@ -37,8 +37,8 @@ class Snapshot:
 
     def _take(self, obj: Any) -> None:
         names, copies, whole = _plan(type(obj))
-        fields = vars(obj)
-        state = dict(fields) if whole else {name: fields[name] for name in names}
+        fields = vars(obj) if whole else None
+        state = dict(fields) if whole else {name: getattr(obj, name) for name in names}
         children: list[Any] = []
         for name, how in copies:
             state[name] = how(state[name], children)
@@ -74,14 +74,15 @@ def _flat(value, _children: list) -> Any:
 @functools.cache
 def _plan(cls: type) -> tuple[tuple[str, ...], tuple[tuple[str, Callable], ...], bool]:
     """The saved fields of a class, how each field that holds more than a scalar is copied,
-    and whether every field of the class is saved (then `vars()` is compared whole)."""
+    and whether every field of the class is saved in a __dict__ (then `vars()` is compared
+    whole; a class with slots, a key, has none)."""
     names, copies = [], []
     for f, hint in codec._fields(cls):
         names.append(f.name)
         how = _how(hint)
         if how is not None:
             copies.append((f.name, how))
-    return tuple(names), tuple(copies), len(names) == len(dataclasses.fields(cls))
+    return tuple(names), tuple(copies), len(names) == len(dataclasses.fields(cls)) and not hasattr(cls, "__slots__")
 
 
 def _how(hint: Any) -> Callable | None:
