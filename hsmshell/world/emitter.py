@@ -248,7 +248,7 @@ def _packed_as(cls: type) -> type:
     """The type a packed `cls` is decoded as to compare it: each field or item written whole
     left as its raw MessagePack bytes, branches and collections of them kept apart."""
     fields = []
-    for (f, tp), (name, how, branches) in zip(codec._fields(cls), _plan(cls)):
+    for (_, tp), (name, how, branches) in zip(codec._fields(cls), _plan(cls)):
         tp = _bare(tp)
         if how is None:
             fields.append((name, msgspec.Raw, None))
