@@ -191,6 +191,24 @@ def test_writing_again_after_changes_gives_the_text_of_a_fresh_writing(template_
     assert yaml.load(again, Loader=LOADERS[-1]) == codec.encode(world)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 50), safe_text), min_size=1, max_size=12))
+@example([("delete key", 3, ""), ("add key", 0, "x"), ("label", 1, "multi\nline")])
+def test_an_emitter_given_its_last_text_and_layout_as_a_cache_holds_them_writes_the_same(template_world, changes):
+    """What a new process does: an emitter made from the last text, its layout as the derived
+    cache keeps it (packed and unpacked) and the world packed, as a fresh emitter would write;
+    the bytes are YAML that PyYAML's safe loader reads as the world."""
+    world = Store(template_world / "world.yaml").read()
+    text, layout, packed = b"", None, None
+    for action, n, value in changes:
+        change(world, action, n, value)
+        writer = emitter.Emitter(text, cache.unpack_layout(cache.pack_layout(layout)) if layout else None, packed)
+        packed = cache.pack(world)
+        text, layout = writer.emit(world, packed), writer.layout
+        assert text.decode("utf-8") == text_of(world), (action, n, value)
+    assert yaml.load(text, Loader=yaml.SafeLoader) == codec.encode(world)
+
+
 def test_an_unchanged_item_is_not_written_again(template_world, monkeypatch):
     world = Store(template_world / "world.yaml").read()
     incremental = emitter.Emitter()
