@@ -14,8 +14,9 @@ after every commit: a transaction that changed nothing leaves the file alone (to
 the world packed, `cache.pack`, with the world the file holds packed), the emitter writes again
 only the items that changed, and a derived cache beside the world (`cache.py`: the packed world
 and where each part of its text lies in the file, data only, keyed by a hash of the YAML's
-bytes) spares a new process the parse and its first commit the writing of every item.  A cache that does not match the YAML, or is missing,
-torn, unreadable or not a valid world, is ignored and rebuilt: a hand edit always wins.
+bytes) spares a new process the parse, and its first commit the writing of every item.  A
+cache that does not match the YAML, or is missing, torn, unreadable or not a valid world, is
+ignored and rebuilt: a hand edit always wins.
 CloudTrail's events are appended to a log beside the world (`trail_log.py`), so a call that
 only records an event (Encrypt, Decrypt, a Describe) does not write the world.
 
@@ -385,10 +386,7 @@ class Store:
         hand-written file is not: its first commit writes every item afresh)."""
         packed, revision = self._packed
         emitted = self._as_written and self._emitter.layout is not None and self._emitter.text == raw
-        try:
-            layout = cache.pack_layout(self._emitter.layout) if emitted else b""
-        except ValueError:  # pragma: no cover - a layout is integers and names
-            layout = b""
+        layout = cache.pack_layout(self._emitter.layout) if emitted else b""  # integers and names
         cache.write(self.cache_path, digest, packed, revision, layout)
 
     def _get_sealer(self) -> credentials.Sealer:
