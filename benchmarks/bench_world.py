@@ -203,7 +203,9 @@ def main() -> None:
     repeat = 5 if args.quick else 20
     runs = 3 if args.quick else 10
 
-    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs")
+    # Wall times on a machine others share scale with its load: say what it was.
+    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="hsmshell-bench-") as tmp:
         root = Path(tmp)
         template = root / "template"
@@ -267,7 +269,7 @@ def main() -> None:
             ("key_mgmt_util start-up, median", statistics.median(kmu), TARGET_SHELL_START),
         ]
         print()
-        print(f"{'against the spec':<52} {'measured':>9} {'target':>9}")
+        print(f"{'against the spec':<52} {'measured':>9} {'target':>9}   (load average now {os.getloadavg()[0]:.1f})")
         for name, value, target in rows:
             print(f"{name:<52} {value:7.1f}ms {'<=' + format(target, '.0f') + 'ms':>9}  {verdict(value, target)}")
         print()

@@ -1,6 +1,6 @@
-"""The derived cache beside the world (`world.yaml.cache`): the decoded world and the emitter's
-remembered text, so that a new process neither parses the YAML (seconds for a full HSM) nor
-writes its whole text again at its first commit.
+"""The derived cache beside the world (`world.yaml.cache`): the decoded world and where each part
+of its text lies in the world file (the emitter's layout), so that a new process neither parses
+the YAML (seconds for a full HSM) nor writes its whole text afresh at its first commit.
 
 Worlds and their folders are handed around as tarballs and repositories, and whoever made one
 made its cache too: loading a cache must never run code.  So it is data only, MessagePack
@@ -14,8 +14,13 @@ The same bytes make fresh worlds fast (a decode costs a tenth of `copy.deepcopy`
 `Store.read()` hands a transaction's world to the readers, the next transaction works on one
 decoded from them, and `copy` gives a world to change freely (a lab's check asks of one).
 
-    header   MAGIC, the schema's hash, the YAML's hash, the payload's hash, the world's length
-    payload  the world (msgpack), then the emitter's remembered text (msgpack)
+    header   MAGIC, the schema's hash, the YAML's hash, the payload's hash
+    payload  the world's revision and the packed world's length, the world (msgpack), then the
+             emitter's layout (msgpack)
+
+The world is packed without its revision, which travels beside it: a commit changes the
+revision and nothing else may, so the store tells a transaction that changed nothing by
+comparing two packed worlds, and the emitter tells each changed item by its packed bytes.
 """
 
 from __future__ import annotations
@@ -35,89 +40,75 @@ from typing import Any
 
 import msgspec
 
-from . import codec, files, model
+from . import codec, emitter, files
 from .model import World
 
-MAGIC = b"hsmshell derived world cache v2 (msgpack)\n"
+MAGIC = b"hsmshell derived world cache v3 (msgpack)\n"
 _HASH = hashlib.sha256().digest_size
-_LENGTH = struct.Struct(">Q")
-_HEADER = len(MAGIC) + 3 * _HASH + _LENGTH.size
+_SIZES = struct.Struct(">qQ")  # the revision, the packed world's length
+_HEADER = len(MAGIC) + 3 * _HASH
 
 
 # -- the world ----------------------------------------------------------------------------------
 
 def pack(world: World) -> bytes:
-    """The world as MessagePack, without what is not saved (the sealer, CloudTrail's events).
-    Raises ValueError for a value MessagePack cannot hold."""
-    sealer, trail, world.sealer, world.trail = world.sealer, world.trail, None, []
+    """The world as MessagePack, without its revision and what is not saved (the sealer,
+    CloudTrail's events).  Raises ValueError for a value MessagePack cannot hold."""
+    revision, sealer, trail = world.revision, world.sealer, world.trail
+    world.revision, world.sealer, world.trail = 0, None, []
     try:
         return _encode(world)
     finally:
-        world.sealer, world.trail = sealer, trail
+        world.revision, world.sealer, world.trail = revision, sealer, trail
 
 
-def unpack(packed: bytes) -> World:
-    """A new world from `pack`'s bytes, sharing nothing with any other.  Raises ValueError
-    (msgspec's DecodeError or ValidationError) for bytes that are not such a world."""
+def unpack(packed: bytes, revision: int) -> World:
+    """A new world from `pack`'s bytes and its revision, sharing nothing with any other.
+    Raises ValueError (msgspec's DecodeError or ValidationError) for bytes that are not such a world."""
     with _collector_paused():
-        return _decoder(World).decode(packed)
+        world = _decoder(World).decode(packed)
+    world.revision = revision
+    return world
 
 
 def copy(world: World) -> World:
     """A world to change freely, equal to `world` and sharing nothing with it, with its own
     CloudTrail view (a lab's check asks its question of one): a tenth of copy.deepcopy's cost."""
-    twin = unpack(pack(world))
+    twin = unpack(pack(world), world.revision)
     twin.sealer, twin.trail = world.sealer, deepcopy(world.trail)
     return twin
 
 
 @contextlib.contextmanager
 def _collector_paused():
-    """Decoding makes tens of thousands of objects, none of them garbage: the collector's
-    passes over them while they are made are a third of the time."""
+    """Decoding makes tens of thousands of objects (a hundred thousand for a full hsm2m.medium),
+    none of them garbage: the collector's passes over them while they are made were a third of
+    the time, and its first pass after them another sixth.  So it pauses while they are made,
+    and they then join the oldest generation at once (gc.freeze, then gc.unfreeze: two list
+    splices, no pass), where a full collection still visits them.  Other young objects of the
+    process move there with them, as if they had survived two passes: harmless.  A process
+    that froze objects of its own keeps them frozen: the move is skipped."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
-# -- the emitter's remembered text ----------------------------------------------------------------
+# -- the emitter's layout ------------------------------------------------------------------------
 
-# The emitter remembers, by path in the world: for a keyed collection, id -> entry; for a list,
-# its entries; for a field written whole, (type, head, copy, text); an entry is (type, copy,
-# text), its type None for an item that holds collections of its own (emitter.Emitter).  Types
-# travel as names from the model's own list, so a cache names no code.
-
-class _Entry(msgspec.Struct, array_like=True):
-    kind: str | None
-    copy: Any
-    text: str
+def pack_layout(layout: emitter.Layout) -> bytes:
+    return _encode(layout)
 
 
-class _Field(msgspec.Struct, array_like=True):
-    kind: str
-    head: str
-    copy: Any
-    text: str
-
-
-_Path = tuple[str | int, ...]
-
-
-class _Remembered(msgspec.Struct, array_like=True):
-    keyed: list[tuple[_Path, dict[str | int, _Entry]]]
-    listed: list[tuple[_Path, list[_Entry]]]
-    fields: list[tuple[_Path, _Field]]
-
-
-def pack_remembered(remembered: dict[tuple, Any]) -> bytes:
-    keyed, listed, fields = [], [], []
-    for path, value in remembered.items():
-        (keyed if isinstance(value, dict) else listed if isinstance(value, list) else fields).append((path, value))
-    return _encode((keyed, listed, fields))
+def unpack_layout(blob: bytes) -> emitter.Layout:
+    """The emitter's layout from `pack_layout`'s bytes.  Raises ValueError for bytes that are not one."""
+    return _decoder(emitter.Layout).decode(blob)
 
 
 def _encode(value: Any) -> bytes:
@@ -127,34 +118,16 @@ def _encode(value: Any) -> bytes:
         raise ValueError(f"the derived cache cannot hold a value: {exc}") from None
 
 
-def unpack_remembered(blob: bytes) -> dict[tuple, Any]:
-    """The emitter's remembered text from `pack_remembered`'s bytes.  Raises ValueError for
-    bytes that are not that, or that name a type the model does not have."""
-    with _collector_paused():
-        data = _decoder(_Remembered).decode(blob)
-    names = _types()
-    try:
-        remembered: dict[tuple, Any] = {}
-        for path, items in data.keyed:
-            remembered[path] = {ident: (names[e.kind], e.copy, e.text) for ident, e in items.items()}
-        for path, entries in data.listed:
-            remembered[path] = [(names[e.kind], e.copy, e.text) for e in entries]
-        for path, f in data.fields:
-            remembered[path] = (names[f.kind], f.head, f.copy, f.text)
-    except KeyError as exc:
-        raise ValueError(f"no type {exc.args[0]!r} in the model") from None
-    return remembered
-
-
 # -- the file -----------------------------------------------------------------------------------
 
 @dataclasses.dataclass
 class Derived:
-    """What a matching cache file holds, still packed: the emitter's part is unpacked only
-    when a commit needs it, so a command that only looks never pays for it."""
+    """What a matching cache file holds, still packed: the layout is unpacked only when a
+    commit needs it, so a command that only looks never pays for it."""
 
     world: bytes
-    remembered: bytes
+    revision: int
+    layout: bytes
 
 
 def read(path: Path, digest: bytes) -> Derived | None:
@@ -183,18 +156,22 @@ def read(path: Path, digest: bytes) -> Derived | None:
     payload = memoryview(blob)[_HEADER:]
     if hashlib.sha256(payload).digest() != blob[head + 2 * _HASH:head + 3 * _HASH]:
         return None  # torn: written but not flushed when the machine stopped
-    (length,) = _LENGTH.unpack_from(blob, head + 3 * _HASH)
-    if length > len(payload):
+    if len(payload) < _SIZES.size:
         return None
-    return Derived(bytes(payload[:length]), bytes(payload[length:]))
+    revision, length = _SIZES.unpack_from(payload)
+    if length > len(payload) - _SIZES.size:
+        return None
+    end = _SIZES.size + length
+    return Derived(bytes(payload[_SIZES.size:end]), revision, bytes(payload[end:]))
 
 
-def write(path: Path, digest: bytes, packed: bytes, remembered: bytes) -> None:
-    """The cache for the YAML whose hash is `digest`.  Not fsynced: it is only a shortcut,
+def write(path: Path, digest: bytes, packed: bytes, revision: int, layout: bytes) -> None:
+    """The cache for the YAML whose hash is `digest`: the world `pack` gave and its revision,
+    and the emitter's layout of that YAML (b"" for none).  Not fsynced: it is only a shortcut,
     and a torn or lost one is detected and rebuilt from the YAML.  A folder that refuses the
     file is no error: the YAML alone still serves."""
-    payload = packed + remembered
-    header = MAGIC + schema() + digest + hashlib.sha256(payload).digest() + _LENGTH.pack(len(packed))
+    payload = _SIZES.pack(revision, len(packed)) + packed + layout
+    header = MAGIC + schema() + digest + hashlib.sha256(payload).digest()
     with contextlib.suppress(OSError):  # a folder we may not write to: the YAML alone still serves
         files.replace(path, header + payload, sync=False)
 
@@ -228,39 +205,13 @@ def schema() -> bytes:
     return hashlib.sha256(text.encode()).digest()
 
 
-@functools.cache
-def _types() -> dict[str | None, type | None]:
-    """The types the emitter remembers its entries by, by name: the model's and plain data's."""
-    names: dict[str | None, type | None] = {None: None}
-    for tp in (str, int, float, bool, list, dict):
-        names[tp.__name__] = tp
-    for value in vars(model).values():
-        if dataclasses.is_dataclass(value) and isinstance(value, type):
-            names[value.__name__] = value
-    return names
-
-
-def _type_name(obj: Any) -> str:
-    """msgspec's hook for what it cannot encode itself: the types in the emitter's entries
-    (called once for each entry: a dict lookup)."""
-    try:
-        return _names()[obj]
-    except (KeyError, TypeError):
-        raise TypeError(f"{obj!r} cannot be written to the derived cache") from None
-
-
-@functools.cache
-def _names() -> dict[type, str]:
-    return {tp: name for name, tp in _types().items() if tp is not None}
-
-
 def _refuse_extension(code: int, data: memoryview) -> Any:
     raise ValueError(f"an extension type ({code}) has no place in a world")
 
 
 @functools.cache
 def _encoder() -> msgspec.msgpack.Encoder:
-    return msgspec.msgpack.Encoder(enc_hook=_type_name)
+    return msgspec.msgpack.Encoder()
 
 
 @functools.cache

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 import types
 import typing
 from typing import Any, Callable
@@ -24,25 +25,33 @@ from . import codec, emitter
 class Snapshot:
     def __init__(self, world: Any):
         self.world = world
-        self._remembered: list[tuple[Any, dict[str, Any], tuple[str, ...] | None]] = []
+        # Each object, its fields as they were, and how to read them again to compare.
+        self._remembered: list[tuple[Any, dict[str, Any] | tuple, Callable[[Any], Any]]] = []
         self._take(world)
 
     def unchanged(self, world: Any) -> bool:
         if world is not self.world:
             return False
-        for obj, state, names in self._remembered:
-            if (vars(obj) if names is None else {name: getattr(obj, name) for name in names}) != state:
+        for obj, state, read in self._remembered:
+            if read(obj) != state:
                 return False
         return True
 
     def _take(self, obj: Any) -> None:
-        names, copies, whole = _plan(type(obj))
-        fields = vars(obj)
-        state = dict(fields) if whole else {name: fields[name] for name in names}
+        read, copies = _plan(type(obj))
+        if read is vars and len(vars(obj)) != len(copies[0]):
+            read = _by_name(copies[0])  # something beside its fields in its __dict__
+        state = read(obj)
         children: list[Any] = []
-        for name, how in copies:
-            state[name] = how(state[name], children)
-        self._remembered.append((obj, state, None if whole and len(fields) == len(names) else names))
+        if copies[1]:
+            state = list(state) if isinstance(state, tuple) else dict(state)
+            for place, how in copies[1]:
+                state[place] = how(state[place], children)
+            if isinstance(read, operator.attrgetter):
+                state = tuple(state)
+        elif read is vars:
+            state = dict(state)
+        self._remembered.append((obj, state, read))
         for child in children:
             self._take(child)
 
@@ -72,16 +81,26 @@ def _flat(value, _children: list) -> Any:
 
 
 @functools.cache
-def _plan(cls: type) -> tuple[tuple[str, ...], tuple[tuple[str, Callable], ...], bool]:
-    """The saved fields of a class, how each field that holds more than a scalar is copied,
-    and whether every field of the class is saved (then `vars()` is compared whole)."""
+def _plan(cls: type) -> tuple[Callable[[Any], Any], tuple[tuple[str, ...], tuple[tuple[Any, Callable], ...]]]:
+    """How to read the saved fields of a class at once, and (the names of its saved fields,
+    how each field that holds more than a scalar is copied, by its place in what is read).
+    Read whole by `vars()` when every field of the class is saved in a __dict__; a class with
+    slots (a key) by one attrgetter, as a tuple; else by name."""
     names, copies = [], []
     for f, hint in codec._fields(cls):
         names.append(f.name)
         how = _how(hint)
         if how is not None:
             copies.append((f.name, how))
-    return tuple(names), tuple(copies), len(names) == len(dataclasses.fields(cls))
+    if hasattr(cls, "__slots__") and len(names) > 1:
+        place = {name: i for i, name in enumerate(names)}
+        return operator.attrgetter(*names), (tuple(names), tuple((place[n], how) for n, how in copies))
+    read = vars if len(names) == len(dataclasses.fields(cls)) else _by_name(tuple(names))
+    return read, (tuple(names), tuple(copies))
+
+
+def _by_name(names: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+    return lambda obj: {name: getattr(obj, name) for name in names}
 
 
 def _how(hint: Any) -> Callable | None:

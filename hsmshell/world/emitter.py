@@ -6,21 +6,30 @@ as certificates, plain scalars where a YAML reader cannot mistake them for anyth
 string, and double-quoted strings (JSON-style escapes) everywhere else.  Anything that is not
 plain data (str, int, float, bool, None, list, dict) raises ValueError: it could not be read back.
 
-`Emitter` remembers the text of every item of the world's collections (each key, each user,
-each fault ...) with a copy of the value it was written from, and writes again only the
-items whose value changed since, so a commit costs in proportion to what it changed.
+`Emitter` writes again only the items of the world's collections (each key, each user, each
+fault ...) and the fields whose value changed since the text it wrote last, and copies the rest
+from that text, so a commit costs in proportion to what it changed rather than to the world
+(a full hsm2m.medium holds 16,666 keys).  What changed is told by the world packed as the
+derived cache holds it (`cache.pack`, MessagePack): the store packs every world it commits
+anyway, and decoded with every item left as its raw bytes (`msgspec.Raw`) it tells each item's
+old value from its new one by one comparison of bytes, in C.  Where each item's text lies in
+the old text is the emitter's `Layout`, which the derived cache keeps beside the packed world:
+a new process reuses the world file's own bytes, verified by the cache's hash of them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import math
+import operator
 import re
 import types
 import typing
-from typing import Any
+from typing import Any, Union
 
+import msgspec
 
 from . import codec
 
@@ -180,7 +189,7 @@ def copy_plain(value: Any) -> Any:
 
 @functools.cache
 def _nested(tp: Any) -> str | None:
-    """How a field holds items that get their own remembered text: "keyed" (dict of
+    """How a field holds items that get their own place in the text: "keyed" (dict of
     dataclasses by id), "listed" (list of dataclasses or of mappings) or "dataclass" (one
     dataclass holding such a collection).  None for a value written whole."""
     origin = typing.get_origin(tp)
@@ -198,15 +207,35 @@ def _nested(tp: Any) -> str | None:
     return None
 
 
+def _bare(tp: Any) -> Any:
+    """X for X | None."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        inner = [o for o in typing.get_args(tp) if o is not type(None)]
+        return inner[0] if len(inner) == 1 else tp
+    return tp
+
+
+def _branches(item: Any) -> bool:
+    """Whether items of this type hold collections of their own (a cluster, an HSM): walked
+    field by field rather than written whole."""
+    return dataclasses.is_dataclass(item) and not _is_leaf(item)
+
+
 @functools.cache
-def _plan(cls: type) -> tuple[tuple[str, str | None], ...]:
-    """Each field of a dataclass and how it is written (see `_nested`)."""
-    return tuple((f.name, _nested(tp)) for f, tp in codec._fields(cls))
+def _plan(cls: type) -> tuple[tuple[str, str | None, bool], ...]:
+    """Each field of a dataclass, how it is written (see `_nested`), and for a collection
+    whether its items are branches."""
+    plan = []
+    for f, tp in codec._fields(cls):
+        how, tp = _nested(tp), _bare(tp)
+        item = typing.get_args(tp)[-1] if how in ("keyed", "listed") else None
+        plan.append((f.name, how, _branches(item)))
+    return tuple(plan)
 
 
 @functools.cache
 def _is_leaf(cls: type) -> bool:
-    """A dataclass remembered whole: none of its fields holds a dataclass."""
+    """A dataclass written whole: none of its fields holds a dataclass."""
     return not any(_holds_dataclass(tp) for _, tp in codec._fields(cls))
 
 
@@ -214,109 +243,240 @@ def _holds_dataclass(tp: Any) -> bool:
     return dataclasses.is_dataclass(tp) or any(_holds_dataclass(t) for t in typing.get_args(tp))
 
 
-class Emitter:
-    """Writes a world's text, reusing the remembered text of every item that did not change.
+@functools.cache
+def _packed_as(cls: type) -> type:
+    """The type a packed `cls` is decoded as to compare it: each field or item written whole
+    left as its raw MessagePack bytes, branches and collections of them kept apart."""
+    fields = []
+    for (_, tp), (name, how, branches) in zip(codec._fields(cls), _plan(cls)):
+        tp = _bare(tp)
+        if how is None:
+            fields.append((name, msgspec.Raw, None))
+            continue
+        if how == "dataclass":
+            packed: Any = _packed_as(tp)
+        else:
+            item = typing.get_args(tp)[-1]
+            item_packed = _packed_as(item) if branches else msgspec.Raw
+            packed = dict[typing.get_args(tp)[0], item_packed] if how == "keyed" else list[item_packed]
+        fields.append((name, Union[packed, None], None))
+    return msgspec.defstruct(f"Packed{cls.__name__}", fields)
 
-    Remembered per collection (by its path in the world): for a keyed collection, id -> entry;
-    for a list, the entries in order; and per field written whole, (type, head, copy, text).  An entry is (type, a copy of the item's value, text).
-    An item is unchanged when its value equals the copy (dataclass items compare their field
-    dicts), which costs one comparison in C.  Values equal under `==` but of another type (1,
-    1.0, True) count as unchanged; the model's typed fields never swap one for another.
+
+@functools.cache
+def _unpacker(cls: type) -> msgspec.msgpack.Decoder:
+    return msgspec.msgpack.Decoder(_packed_as(cls))
+
+
+# Where the text of each part of the world lies in the text last written: the derived cache
+# keeps it (data only, like the rest of the cache), so a new process can reuse the world file's
+# own bytes.  Positions are byte offsets in the whole file.
+
+class Whole(msgspec.Struct, array_like=True, tag=0):
+    """A field written whole."""
+
+    start: int
+    end: int
+
+
+class Leaves(msgspec.Struct, array_like=True, tag=1):
+    """A collection of items written whole (keys, users, faults): item i is bounds[i]:bounds[i+1]."""
+
+    bounds: list[int]
+
+
+class Branches(msgspec.Struct, array_like=True, tag=2):
+    """A collection of items walked field by field (clusters, HSMs), in their order."""
+
+    items: list[Layout]
+
+
+class Layout(msgspec.Struct, array_like=True, tag=3):
+    """A dataclass walked field by field: where each of its fields lies, by name."""
+
+    fields: dict[str, Union[Whole, Leaves, Branches, Layout]]
+
+
+class Emitter:
+    """Writes a world's text, copying from the text it wrote last every field and item whose
+    packed value did not change.
+
+    Given by the derived cache, the last text (the world file's bytes), its layout and the
+    world it was written from (packed) may be forged: they are data only, and a part of the old
+    text is reused only where its layout points at whole lines that start as that part must
+    (at its column, with its name or dash).  A forged layout can make the written text say only
+    what a forged world file could.
     """
 
-    def __init__(self, remembered: dict | None = None):
-        self.remembered: dict[tuple, Any] = remembered or {}
+    def __init__(self, text: bytes = b"", layout: Layout | None = None, packed: bytes | None = None):
+        self.text, self.layout = text, layout
+        self._packed = packed
+        self._unpacked: Any = None  # self._packed decoded for comparing, once needed
 
-    def emit(self, world: Any) -> str:
+    def emit(self, world: Any, packed: bytes, prefix: bytes = b"") -> bytes:
+        """The text of `world`, after `prefix`; `packed` is the world as cache.pack gives it."""
+        was = None
+        if self.layout is not None and self._packed is not None:
+            if self._unpacked is None:
+                try:
+                    self._unpacked = _unpacker(type(world)).decode(self._packed)
+                except (msgspec.DecodeError, msgspec.ValidationError):
+                    self.layout = None  # not what it claims: everything is written afresh
+            was = self._unpacked
+        now = _unpacker(type(world)).decode(packed)
+        writing = _Writing(self, self.text if was is not None else b"", prefix)
+        layout = writing.fields(world, now, was, self.layout if was is not None else None, 0, "", True)
+        text = b"".join(writing.out)
+        self.text, self.layout, self._packed, self._unpacked = text, layout, packed, now
+        return text
+
+    # A method of its own: the tests count the items written afresh.
+    def _item(self, value: Any, col: int) -> bytes:
         out: list[str] = []
-        fresh: dict[tuple, Any] = {}
-        self._fields(out, world, 0, "", (), fresh)
-        self.remembered = fresh  # only once the whole text was made: a failure changes nothing
-        return "".join(out)
+        node(out, " " * col + "-", codec.encode(value), col, True)
+        return "".join(out).encode("utf-8")
 
-    def _fields(self, out: list[str], obj: Any, col: int, first: str, path: tuple, fresh: dict) -> None:
+
+class _Writing:
+    """One emission: the pieces of the new text, and where the old text lies."""
+
+    def __init__(self, emitter: Emitter, old: bytes, prefix: bytes):
+        self.emitter, self.old = emitter, old
+        self.view = memoryview(old)
+        self.out: list[bytes | memoryview] = [prefix]
+        self.at = len(prefix)
+
+    def put(self, piece: bytes | memoryview) -> None:
+        self.out.append(piece)
+        self.at += len(piece)
+
+    def lines(self, start: int, end: int, head: bytes) -> bool:
+        """Whether old[start:end] is whole lines, the first starting with `head` then a space,
+        a colon or a line break: the text of one part of the world, at its column."""
+        old = self.old
+        return (0 <= start < end <= len(old) and (start == 0 or old[start - 1] == 10) and old[end - 1] == 10
+                and old.startswith(head, start) and old[start + len(head):start + len(head) + 1] in (b" ", b"\n", b":"))
+
+    def fields(self, obj: Any, now: Any, was: Any, layout: Layout | None, col: int, first: str,
+               top: bool = False) -> Layout:
+        """The fields of a dataclass, the first after `first`.  The top's own fields written
+        whole (the revision, which the packed world leaves out, the clock ...) are always
+        written afresh: they are few and short."""
         lead, pad = first, " " * col
-        start = len(out)
-        for name, how in _plan(type(obj)):
+        parts: dict[str, Any] = {}
+        start = len(self.out)
+        for name, how, branches in _plan(type(obj)):
             value = getattr(obj, name)
             if value is None:
                 continue
             head = lead + name + ":"
             lead = pad
+            part = layout.fields.get(name) if layout is not None else None
             if how is None:
-                out.append(self._field(value, head, col, path + (name,), fresh))
-            elif how == "dataclass":
-                out.append(head + "\n")
-                self._fields(out, value, col + 2, pad + "  ", path + (name,), fresh)
-            elif not value:
-                out.append(head + " []\n")
-            else:
-                out.append(head + "\n")
-                where = path + (name,)
-                if how == "keyed":
-                    self._keyed(out, value, col, where, fresh)
+                begin = self.at
+                if (not top and was is not None and type(part) is Whole and getattr(now, name) == getattr(was, name)
+                        and self.lines(part.start, part.end, head.encode())):
+                    self.put(self.view[part.start:part.end])
                 else:
-                    self._listed(out, value, col, where, fresh)
-        if len(out) == start:
-            out.append(first + "{}\n")
+                    piece: list[str] = []
+                    node(piece, head, codec.encode(value), col, False)
+                    self.put("".join(piece).encode("utf-8"))
+                parts[name] = Whole(begin, self.at)
+            elif how == "dataclass":
+                self.put((head + "\n").encode())
+                parts[name] = self.fields(value, getattr(now, name), getattr(was, name, None),
+                                          part if type(part) is Layout else None, col + 2, pad + "  ")
+            elif not value:
+                self.put((head + " []\n").encode())
+            else:
+                self.put((head + "\n").encode())
+                old = getattr(was, name, None)
+                keyed = how == "keyed"
+                items = list(value.values()) if keyed else value
+                new_items = list(getattr(now, name).values()) if keyed else getattr(now, name)
+                old_items = (list(old.values()) if keyed else old) if old is not None else []
+                matches = _matches(value, old, new_items, old_items, keyed)
+                if branches:
+                    parts[name] = self.branches(items, new_items, old_items, matches,
+                                                part if type(part) is Branches else None, col)
+                else:
+                    parts[name] = self.leaves(items, new_items, old_items, matches,
+                                              part if type(part) is Leaves else None, col)
+        if len(self.out) == start:
+            self.put((first + "{}\n").encode())
+        return Layout(parts)
 
-    def _field(self, value: Any, head: str, col: int, path: tuple, fresh: dict) -> str:
-        """A field written whole (a scalar, a mapping, a dataclass of scalars), reusing its
-        text while its value and its head are unchanged: most fields of an HSM, a cluster or
-        the world never change, and writing them afresh was most of an unchanged world's cost."""
-        state = vars(value) if hasattr(type(value), "__dataclass_fields__") else value
-        entry = self.remembered.get(path)
-        if entry is None or entry[0] is not type(value) or entry[1] != head or entry[2] != state:
-            piece: list[str] = []
-            node(piece, head, codec.encode(value), col, False)
-            entry = (type(value), head, copy_plain(state), "".join(piece))
-        fresh[path] = entry
-        return entry[3]
+    def leaves(self, items: list, now: list, was: list, matches: list | range, layout: Leaves | None,
+               col: int) -> Leaves:
+        """Items written whole: each run of unchanged items that stood together is copied at once."""
+        bounds = [self.at]
+        old = layout.bounds if layout is not None and len(layout.bounds) == len(was) + 1 else None
+        n = len(items)
+        if old is None:
+            runs: list[tuple[int, int, int | None]] = [(i, i + 1, None) for i in range(n)]
+        elif type(matches) is range:
+            # The usual case (the same ids, or some added at the end): the items compared in C,
+            # and only the changed ones looked at one by one.
+            same = list(map(operator.eq, now, was[matches.start:matches.start + n]))
+            changed = list(itertools.compress(range(n), map(operator.not_, same)))
+            changed += range(len(same), n)
+            runs, begin = [], 0
+            for i in changed + [n]:
+                if begin < i:
+                    runs.append((begin, i, matches.start + begin))
+                if i < n:
+                    runs.append((i, i + 1, None))
+                begin = i + 1
+        else:
+            runs = []
+            for i, m in enumerate(matches):
+                if m is None or now[i] != was[m]:
+                    runs.append((i, i + 1, None))
+                elif runs and runs[-1][2] is not None and runs[-1][2] + i - runs[-1][0] == m:
+                    runs[-1] = (runs[-1][0], i + 1, runs[-1][2])
+                else:
+                    runs.append((i, i + 1, m))
+        head = (" " * col + "-").encode()
+        for begin, end, m in runs:
+            if m is not None:
+                reused = old[m:m + end - begin + 1]
+                start, stop = reused[0], reused[-1]
+                if reused == sorted(reused) and self.lines(start, stop, head):
+                    shift = self.at - start
+                    self.put(self.view[start:stop])
+                    bounds += [b + shift for b in reused[1:]]
+                    continue
+            for i in range(begin, end):
+                self.put(self.emitter._item(items[i], col))
+                bounds.append(self.at)
+        return Leaves(bounds)
 
-    def _item(self, value: Any, col: int, path: tuple, fresh: dict) -> tuple[Any, str]:
-        """The entry for one item written afresh."""
-        out: list[str] = []
-        head = " " * col + "-"
-        if dataclasses.is_dataclass(value) and not _is_leaf(type(value)):
-            self._fields(out, value, col + 2, head + " ", path, fresh)
-            return None, None, "".join(out)  # holds collections of its own: never reused whole
-        node(out, head, codec.encode(value), col, True)
-        return type(value), copy_plain(vars(value) if dataclasses.is_dataclass(value) else value), "".join(out)
-
-    def _keyed(self, out: list[str], items: dict, col: int, path: tuple, fresh: dict) -> None:
-        old = self.remembered.get(path, {})
-        new = fresh[path] = {}
-        for ident, value in items.items():
-            entry = old.get(ident)
-            # Inline rather than _same(): this runs once per key of a full HSM on every commit.
-            if entry is None or type(value) is not entry[0] or vars(value) != entry[1]:
-                entry = self._item(value, col, path + (ident,), fresh)
-            new[ident] = entry
-            out.append(entry[2])
-
-    def _listed(self, out: list[str], items: list, col: int, path: tuple, fresh: dict) -> None:
-        old = self.remembered.get(path, [])
-        # Lists grow at the end and lose their oldest items (faults, due transitions): line the old entries up
-        # with the new list by where its first item was.
-        shift = next((i for i, entry in enumerate(old) if _same(entry, items[0])), 0)
-        new = fresh[path] = []
-        start = 0
-        kept = old[shift:shift + len(items)]
-        # Mappings (faults) are compared all at once, in C, as one list.
-        if all(entry[0] is dict for entry in kept) and items[:len(kept)] == [entry[1] for entry in kept]:
-            new.extend(kept)
-            out.extend(entry[2] for entry in kept)
-            start = len(kept)
-        for index in range(start, len(items)):
-            value = items[index]
-            entry = old[index + shift] if index + shift < len(old) else None
-            if entry is None or not _same(entry, value):
-                entry = self._item(value, col, path + (index,), fresh)
-            new.append(entry)
-            out.append(entry[2])
+    def branches(self, items: list, now: list, was: list, matches: list, layout: Branches | None,
+                 col: int) -> Branches:
+        old = layout.items if layout is not None and len(layout.items) == len(was) else None
+        first = " " * col + "- "
+        walked = []
+        for i, item in enumerate(items):
+            m = matches[i] if old is not None else None
+            if m is not None and m >= len(was):
+                m = None
+            walked.append(self.fields(item, now[i], was[m] if m is not None else None,
+                                      old[m] if m is not None else None, col + 2, first))
+        return Branches(walked)
 
 
-def _same(entry: tuple, value: Any) -> bool:
-    if type(value) is not entry[0]:
-        return False
-    return (vars(value) if dataclasses.is_dataclass(value) else value) == entry[1]
+def _matches(value: Any, old: Any, new_items: list, old_items: list, keyed: bool) -> list | range:
+    """For each new item, the index of the old item it may be the same as (or None): by id in a
+    keyed collection; by place in a list, which grows at its end and loses its oldest items
+    (faults, due transitions), lined up by where its first item was.  A range where they line
+    up in order."""
+    if not old_items:
+        return [None] * len(new_items)
+    if keyed:
+        ids, new_ids = list(old), list(value)
+        if new_ids[:len(ids)] == ids:  # unchanged, or items added at the end
+            return range(len(new_ids))
+        index = {ident: i for i, ident in enumerate(ids)}
+        return [index.get(ident) for ident in new_ids]
+    shift = next((i for i, raw in enumerate(old_items) if raw == new_items[0]), 0)
+    return range(shift, shift + len(new_items))

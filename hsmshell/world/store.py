@@ -10,11 +10,13 @@ Several processes share one world (the TUI, a CMU in one terminal, a KMU in anot
 endpoint); the lock serialises them and the revision counter counts their commits.
 
 A commit costs in proportion to its change, and the YAML file stays the whole truth, current
-after every commit: a transaction that changed nothing leaves the file alone, the emitter
-writes again only the items that changed, and a derived cache beside the world (`cache.py`:
-the decoded world and the emitter's remembered text, data only, keyed by a hash of the YAML's
-bytes) spares a new process the parse.  A cache that does not match the YAML, or is missing,
-torn, unreadable or not a valid world, is ignored and rebuilt: a hand edit always wins.
+after every commit: a transaction that changed nothing leaves the file alone (told by comparing
+the world packed, `cache.pack`, with the world the file holds packed), the emitter writes again
+only the items that changed, and a derived cache beside the world (`cache.py`: the packed world
+and where each part of its text lies in the file, data only, keyed by a hash of the YAML's
+bytes) spares a new process the parse, and its first commit the writing of every item.  A
+cache that does not match the YAML, or is missing, torn, unreadable or not a valid world, is
+ignored and rebuilt: a hand edit always wins.
 CloudTrail's events are appended to a log beside the world (`trail_log.py`), so a call that
 only records an event (Encrypt, Decrypt, a Describe) does not write the world.
 
@@ -43,6 +45,7 @@ WorldError = files.WorldError  # where front-ends have always imported it from
 
 
 HEADER = "# hsmshell world: the simulated cluster, KMS and CloudTrail. Safe to read and edit by hand.\n"
+_HEADER = HEADER.encode("utf-8")
 
 
 def default_path() -> Path:
@@ -96,9 +99,13 @@ class Store:
         # kernels stamp mtime only to the clock tick, so a changed file can look unchanged.
         # The world is None after read() took it: the next transaction unpacks `_packed`.
         self._cache: tuple[bytes, World | None] | None = None
-        # That world packed (cache.pack), while known: read from the derived cache, or packed
-        # to write it or to make a snapshot.  None once a commit changed the world.
-        self._packed: bytes | None = None
+        # That world packed (cache.pack) and its revision, while known: read from the derived
+        # cache, or packed to commit it or to make a snapshot.
+        self._packed: tuple[bytes, int] | None = None
+        # Whether the file's bytes are what the emitter writes for that world: a hand-written
+        # file is not, and its first commit writes it out even if nothing changed (as it
+        # moves events listed under `trail:` into the log).
+        self._as_written = False
         # The world read() hands out for the bytes it names: one per state of the file.
         self._for_reading: tuple[bytes, World] | None = None
         # The cached world as the file holds it, to tell a transaction that changed nothing
@@ -109,9 +116,10 @@ class Store:
         self._derived_at = float("-inf")  # when this store last wrote the derived cache
         self.cache_path = self.path.with_name(self.path.name + ".cache")
         self._emitter = emitter.Emitter()
-        # The emitter's remembered text as the derived cache holds it, unpacked at the first
-        # write (`_writer`): a process that only looks never needs it.
-        self._remembered: bytes | None = None
+        # The emitter's layout of the world file as the derived cache holds it, with the file's
+        # bytes and the world packed, unpacked at the first write (`_writer`): a process that
+        # only looks never needs it.
+        self._remembered: tuple[bytes, bytes, bytes] | None = None
         self.trail_path = self.path.with_name(self.path.name + ".trail")
         self._trail = trail_log.TrailLog(self.trail_path)
 
@@ -180,10 +188,14 @@ class Store:
         """The world as one file, its CloudTrail events listed under `trail:`: what `create`
         reads back whole (a lab keeps the trainee's world this way while it runs)."""
         with self.transaction(write=False) as world:
-            out = [HEADER, self._writer().emit(world)]
+            try:
+                text = self._writer().emit(world, cache.pack(world), _HEADER)
+            except ValueError as exc:
+                raise WorldError(f"{self.path}: cannot export, the world file cannot hold a value: {exc}") from None
+            out: list[str] = []
             if len(world.trail):
                 emitter.node(out, "trail:", list(world.trail), 0, False)
-        return "".join(out).encode("utf-8")
+        return text + "".join(out).encode("utf-8")
 
     def read(self) -> World:
         """A settled snapshot, for commands that only look: a world of its own that no later
@@ -198,7 +210,7 @@ class Store:
             # The transaction's world is what the file holds: hand it to the readers, and give
             # the next transaction a fresh one decoded from it packed (a tenth of a deepcopy).
             if self._packed is None:
-                self._packed = cache.pack(current)
+                self._packed = (cache.pack(current), current.revision)
             self._for_reading, self._cache, self._snapshot = (raw, current), (raw, None), None
         seen = copy.copy(self._for_reading[1])
         seen.trail = copy.deepcopy(world.trail)  # shares the logged events, which no one changes
@@ -218,13 +230,13 @@ class Store:
             # Reading and comparing costs far less than parsing.
             world = self._cache[1]
             if world is None:  # read() took it
-                world = cache.unpack(self._packed)
+                world = cache.unpack(*self._packed)
                 world.sealer = self._get_sealer(world)
                 self._cache = (self._cache[0], world)
             world.trail = self._trail.view(world.settings.trail_limit)
             return world
         digest = hashlib.sha256(raw).digest()
-        world = self._from_derived(digest)
+        world = self._from_derived(digest, raw)
         if world is None:
             try:
                 text = raw.decode("utf-8")
@@ -232,11 +244,14 @@ class Store:
                 raise WorldError(f"{self.path}: cannot read the world: {exc}") from None
             world = self._parse(text, self.path)
             self._packed = self._remembered = None
-            self._emitter = emitter.Emitter()
+            self._emitter, self._as_written = emitter.Emitter(), False
             with contextlib.suppress(ValueError):  # what YAML held can be written; if not, no cache
-                self._emitter.emit(world)  # remember every item's text, for the next commit
+                packed = cache.pack(world)
+                self._packed = (packed, world.revision)
+                # Its text and layout, for the next commit.
+                self._as_written = self._emitter.emit(world, packed, _HEADER) == raw
                 if not world.trail:  # events to move into the log: the YAML changes at once
-                    self._write_derived(digest, world)
+                    self._write_derived(digest, raw)
         self._cache = (raw, world)
         listed, world.trail = world.trail, self._trail.view(world.settings.trail_limit)
         for event in listed:
@@ -245,29 +260,32 @@ class Store:
             world.trail.append(event)
         return world
 
-    def _from_derived(self, digest: bytes) -> World | None:
-        """The world from the derived cache, if it matches the YAML whose hash is `digest`
-        and holds a world that keeps every rule (as one parsed from the YAML must)."""
+    def _from_derived(self, digest: bytes, raw: bytes) -> World | None:
+        """The world from the derived cache, if it matches the YAML `raw` whose hash is
+        `digest` and holds a world that keeps every rule (as one parsed from the YAML must)."""
         derived = cache.read(self.cache_path, digest)
         if derived is None:
             return None
         try:
-            world = cache.unpack(derived.world)
+            world = cache.unpack(derived.world, derived.revision)
         except ValueError:
             return None
         if validate.problems(world, self._transitions) or not all(
                 credentials.is_sealed(s.key_store_password) for s in world.custom_key_stores.values()):
             return None
         world.sealer = self._get_sealer(world)
-        self._packed, self._remembered, self._emitter = derived.world, derived.remembered, emitter.Emitter()
+        self._packed, self._emitter = (derived.world, derived.revision), emitter.Emitter()
+        # A layout is kept only for a file as the emitter writes it.
+        self._as_written = bool(derived.layout)
+        self._remembered = (derived.layout, raw, derived.world) if derived.layout else None
         return world
 
     def _writer(self) -> emitter.Emitter:
-        """The emitter, with the remembered text of the derived cache once a write needs it."""
+        """The emitter, given the derived cache's layout of the world file once a write needs it."""
         if self._remembered is not None:
-            blob, self._remembered = self._remembered, None
+            (blob, text, packed), self._remembered = self._remembered, None
             with contextlib.suppress(ValueError):  # damaged: the first write emits every item
-                self._emitter = emitter.Emitter(cache.unpack_remembered(blob))
+                self._emitter = emitter.Emitter(text, cache.unpack_layout(blob), packed)
         return self._emitter
 
     def _forget(self) -> None:
@@ -314,17 +332,21 @@ class Store:
         """Write what the transaction changed: the world file only if it holds something else
         now, then the events it recorded.  A read (`write` false) of a world the user made
         read-only keeps what settling changed in memory only: looking still works."""
+        packed = None
         try:
             events = list(world.trail.recorded)
             lines = [trail_log.line(e) for e in events]
             unchanged = self._snapshot is not None and self._snapshot.unchanged(world)
             if not unchanged:
-                unchanged = self._cache is not None and \
-                    (HEADER + self._writer().emit(world)).encode("utf-8") == self._cache[0]
+                # Packed as the file's world is (less the revision, which only a commit changes):
+                # the same bytes, the same world.  The packing serves the commit too.
+                packed = cache.pack(world)
+                unchanged = (self._cache is not None and self._as_written and self._packed is not None
+                             and packed == self._packed[0])
                 self._unchanged_run = self._unchanged_run + 1 if unchanged else 0
                 if self._unchanged_run >= 2:
                     # The second in a row: worth a snapshot (for a small world even the first
-                    # would be, for 3,300 keys it costs six emissions).  Imported here: a shell
+                    # would be, for 3,300 keys it costs two packings).  Imported here: a shell
                     # that runs a command or two never needs it.
                     from . import changes
 
@@ -336,12 +358,14 @@ class Store:
         elif not unchanged:
             # Emitted again with the new revision: incremental, a fraction of the two fsyncs.
             world.revision += 1
-            self._save(world)
+            self._save(world, packed)
         with contextlib.suppress(OSError):
             # The world is committed; CloudTrail's delivery is best effort, as it is in AWS.
             self._trail.append(events, lines, world.settings.trail_limit)
 
-    def _save(self, world: World) -> None:
+    def _save(self, world: World, packed: bytes | None = None) -> None:
+        """Write the world file (and, at most every DERIVED_EVERY seconds, the derived cache);
+        `packed` is the world as cache.pack gives it, if the caller has it."""
         if files.read_only(self.path):
             raise WorldError(f"{self.path}: not saved: the world file is read-only "
                              f"(make it writable to change the world: chmod u+w {self.path})")
@@ -351,7 +375,9 @@ class Store:
             raise WorldError(f"{self.path}: not saved, the change would break the world: "
                              f"{codec.SchemaError(path, problem).where()}: {problem}")
         try:
-            data = (HEADER + self._writer().emit(world)).encode("utf-8")
+            if packed is None:
+                packed = cache.pack(world)
+            data = self._writer().emit(world, packed, _HEADER)
         except ValueError as exc:
             raise WorldError(f"{self.path}: not saved, the world file cannot hold a value: {exc}") from None
         folder = self.path.parent
@@ -362,24 +388,24 @@ class Store:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        self._cache, self._snapshot, self._packed = (data, world), None, None
+        self._cache, self._snapshot, self._packed = (data, world), None, (packed, world.revision)
+        self._as_written = True
         # A process that commits in a burst (the endpoint, a soak) refreshes the shortcut at
         # most every DERIVED_EVERY seconds: packing the world costs as much as the commit, and
         # a stale shortcut is never used, only rebuilt by the next reader that parses the YAML.
         now = time.monotonic()
         if now - self._derived_at >= DERIVED_EVERY:
             self._derived_at = now
-            self._write_derived(hashlib.sha256(data).digest(), world)
+            self._write_derived(hashlib.sha256(data).digest(), data)
 
-    def _write_derived(self, digest: bytes, world: World) -> None:
-        """The derived cache for the YAML whose hash is `digest`, which `world` is."""
-        try:
-            packed = cache.pack(world)
-            remembered = cache.pack_remembered(self._writer().remembered)
-        except ValueError:  # a value the cache cannot hold (the YAML could): no shortcut
-            return
-        self._packed = packed
-        cache.write(self.cache_path, digest, packed, remembered)
+    def _write_derived(self, digest: bytes, raw: bytes) -> None:
+        """The derived cache for the YAML `raw` whose hash is `digest`, which the world packed
+        last (`_packed`) is; with the emitter's layout when its last text is that YAML (a
+        hand-written file is not: its first commit writes every item afresh)."""
+        packed, revision = self._packed
+        emitted = self._as_written and self._emitter.layout is not None and self._emitter.text == raw
+        layout = cache.pack_layout(self._emitter.layout) if emitted else b""  # integers and names
+        cache.write(self.cache_path, digest, packed, revision, layout)
 
     def _get_sealer(self, world: World) -> credentials.Sealer:
         if self._sealer is None or self._sealer.lost:

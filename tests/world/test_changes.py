@@ -9,11 +9,10 @@ import copy
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from hsmshell.world import emitter
 from hsmshell.world.changes import Snapshot
 from hsmshell.world.store import Store
 
-from .test_emitter import ACTIONS, CLUSTER_ID, change, safe_text
+from .test_emitter import ACTIONS, CLUSTER_ID, change, safe_text, text_of
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -26,9 +25,9 @@ from .test_emitter import ACTIONS, CLUSTER_ID, change, safe_text
 def test_a_snapshot_sees_every_change_and_nothing_else(template_world, changes):
     world = Store(template_world / "world.yaml").read()
     for action, n, text in changes:
-        snapshot, before = Snapshot(world), emitter.Emitter().emit(world)
+        snapshot, before = Snapshot(world), text_of(world)
         change(world, action, n, text)
-        assert snapshot.unchanged(world) == (emitter.Emitter().emit(world) == before), (action, n, text)
+        assert snapshot.unchanged(world) == (text_of(world) == before), (action, n, text)
 
 
 def test_a_change_undone_or_an_equal_copy_is_no_change(template_world):

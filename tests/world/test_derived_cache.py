@@ -14,12 +14,13 @@ import struct
 
 import msgspec
 import pytest
+import yaml
 
 from hsmshell.services import open_store
 from hsmshell.world import cache as cache_module
-from hsmshell.world import reader
+from hsmshell.world import codec, emitter, reader
 from hsmshell.world import store as store_module
-from hsmshell.world.model import Due
+from hsmshell.world.model import Due, Key
 from hsmshell.world.store import Store, WorldError
 
 CLUSTER_ID = "cluster-1a23b4cdefg"
@@ -214,10 +215,10 @@ def test_a_cache_holding_a_pickle_never_runs_it(world_path, tmp_path):
         assert not marker.exists(), "loading the world ran code from its cache"
 
 
-def _rewrite_cache(world_path, world_part: bytes, remembered: bytes) -> None:
+def _rewrite_cache(world_path, world_part: bytes, layout: bytes, revision: int = 0) -> None:
     digest = hashlib.sha256(world_path.read_bytes()).digest()
     cache_of(world_path).unlink()
-    cache_module.write(cache_of(world_path), digest, world_part, remembered)
+    cache_module.write(cache_of(world_path), digest, world_part, revision, layout)
 
 
 @pytest.mark.parametrize("world_part", [
@@ -263,14 +264,120 @@ def test_a_cache_whose_world_breaks_a_rule_is_ignored(world_path, parses, forge)
     assert len(parses) == parsed + 1
 
 
-def test_damaged_remembered_text_costs_a_whole_write_not_the_world(world_path):
+def _shifted(layout, by: int):
+    """The layout with every position moved: pointing into the file, at no part's start."""
+    if isinstance(layout, emitter.Whole):
+        return emitter.Whole(layout.start + by, layout.end + by)
+    if isinstance(layout, emitter.Leaves):
+        return emitter.Leaves([b + by for b in layout.bounds])
+    if isinstance(layout, emitter.Branches):
+        return emitter.Branches([_shifted(item, by) for item in layout.items])
+    return emitter.Layout({name: _shifted(part, by) for name, part in layout.fields.items()})
+
+
+def _layout_of(world_path) -> emitter.Layout:
+    return cache_module.unpack_layout(cache_module.read(cache_of(world_path), hashlib.sha256(
+        world_path.read_bytes()).digest()).layout)
+
+
+@pytest.mark.parametrize("damage", ["not-a-layout", "shifted"])
+def test_a_damaged_layout_costs_a_whole_write_not_the_world(world_path, damage):
+    """A cache whose hashes are right but whose layout points at the wrong text: the next
+    commit writes the file as a fresh emitter would, never a piece of the text out of place."""
     commit_label(world_path, "first")
-    blob = cache_of(world_path).read_bytes()
     world_part = Store(world_path).read()
-    _rewrite_cache(world_path, cache_module.pack(world_part), msgspec.msgpack.encode(
-        ([], [], [(("region",), ("NoSuchType", "region:", "x", "region: forged\n"))])))
-    assert blob != cache_of(world_path).read_bytes()
+    layout = (msgspec.msgpack.encode(([], [], [(("region",), ("NoSuchType", "region:", "x", "forged\n"))]))
+              if damage == "not-a-layout" else cache_module.pack_layout(_shifted(_layout_of(world_path), 1)))
+    _rewrite_cache(world_path, cache_module.pack(world_part), layout, world_part.revision)
     commit_label(world_path, "second")
-    text = world_path.read_text(encoding="utf-8")
-    assert "label: second" in text and "forged" not in text
-    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "second"
+    world = Store(world_path).read()
+    assert world.clusters[CLUSTER_ID].keys[HANDLE].label == "second"
+    assert world_path.read_bytes() == store_module._HEADER + emitter.Emitter().emit(
+        world, cache_module.pack(world)) and b"forged" not in world_path.read_bytes()
+
+
+# -- a new process's first commit reuses the file's own text ------------------------------------
+
+def grown(world_path, keys: int) -> None:
+    """The world with `keys` more keys in its cluster, committed."""
+    with open_store(world_path).transaction() as world:
+        cluster = world.clusters[CLUSTER_ID]
+        for _ in range(keys):
+            handle, cluster.next_handle = cluster.next_handle, cluster.next_handle + 1
+            cluster.keys[handle] = Key(handle=handle, owner=3, key_class=4, key_type=31, size=32,
+                                       label=f"key {handle}: yes", hsms=[h.hsm_id for h in cluster.hsms])
+
+
+def fresh_text(world_path) -> bytes:
+    """What a new emitter writes for the world the YAML holds (parsed, not from the cache)."""
+    cache_of(world_path).unlink()
+    world = open_store(world_path).read()
+    return store_module._HEADER + emitter.Emitter().emit(world, cache_module.pack(world))
+
+
+def change_in_a_new_process(world_path, change) -> None:
+    with open_store(world_path).transaction() as world:
+        change(world)
+
+
+def _relabel(world):
+    world.clusters[CLUSTER_ID].keys[HANDLE].label = "relabelled\nacross lines"
+
+
+def _delete_and_add(world):
+    keys = world.clusters[CLUSTER_ID].keys
+    del keys[sorted(keys)[5]]
+    keys[HANDLE].attributes[353] = "ok"
+    keys[10**6] = Key(handle=10**6, owner=3, key_class=4, key_type=31, size=16)
+
+
+def _user_and_fault(world):
+    world.clusters[CLUSTER_ID].hsms[0].users[0].failed_logins += 1
+    world.faults.append({"kind": "subnet_full", "subnet_id": "subnet-0f5a3c2b1d4e6f789"})
+
+
+def _nothing(world):
+    pass
+
+
+@pytest.mark.parametrize("change, afresh", [
+    (_relabel, ["Key"]), (_delete_and_add, ["Key", "Key"]), (_user_and_fault, ["User", "dict"]), (_nothing, [])])
+def test_a_new_process_commits_what_a_fresh_emitter_would_write(world_path, parses, monkeypatch, change, afresh):
+    """The first commit of a new process copies unchanged items from the file it read (by the
+    cache's layout) and writes afresh only the items that changed: the file it writes is byte
+    for byte what writing the world afresh gives, and PyYAML's safe loader reads it back as
+    that world."""
+    grown(world_path, 40)
+    commit_label(world_path, "prepared")  # the cache now holds the layout of the file
+    before, parsed = world_path.read_bytes(), len(parses)
+    assert _layout_of_or_none(world_path) is not None
+    written_afresh = []
+    real_item = emitter.Emitter._item
+    monkeypatch.setattr(emitter.Emitter, "_item", lambda self, value, *rest: written_afresh.append(
+        type(value).__name__) or real_item(self, value, *rest))
+    change_in_a_new_process(world_path, change)
+    monkeypatch.undo()
+    assert len(parses) == parsed  # loaded from the cache
+    assert sorted(written_afresh) == afresh
+    written = world_path.read_bytes()
+    assert (written == before) == (change is _nothing)  # a commit that changed nothing writes nothing
+    from_cache = Store(world_path).read()
+    assert written == fresh_text(world_path)
+    assert yaml.load(written, Loader=yaml.SafeLoader) == codec.encode(from_cache)
+    assert Store(world_path).read() == from_cache  # parsed from the YAML: the same world
+
+
+def test_a_hand_written_file_is_rewritten_whole_by_its_first_commit(world_path):
+    """No layout is kept for a file the emitter did not write: its first commit writes every
+    item afresh, even one that changed nothing, and later commits reuse that text."""
+    text = world_path.read_text().replace("region: us-west-2", "region:    us-west-2   # by hand")
+    world_path.write_text(text)
+    open_store(world_path).read()  # parsed; the cache holds the world without a layout
+    assert _layout_of_or_none(world_path) is None
+    change_in_a_new_process(world_path, _nothing)
+    assert world_path.read_bytes() == fresh_text(world_path)
+
+
+def _layout_of_or_none(world_path):
+    blob = cache_module.read(cache_of(world_path), hashlib.sha256(world_path.read_bytes()).digest()).layout
+    return cache_module.unpack_layout(blob) if blob else None

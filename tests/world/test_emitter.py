@@ -11,7 +11,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from hsmshell.world import codec, emitter
+from hsmshell.world import cache, codec, emitter
 from hsmshell.world.model import Key, User
 from hsmshell.world.store import Store
 
@@ -50,6 +50,11 @@ def written(value, key="value") -> str:
     out: list[str] = []
     emitter.mapping(out, {key: value}, 0, "")
     return "".join(out)
+
+
+def text_of(world, writer: emitter.Emitter | None = None) -> str:
+    """The world's text as `writer` (a new emitter if none) writes it."""
+    return (writer or emitter.Emitter()).emit(world, cache.pack(world)).decode("utf-8")
 
 
 def read_back(text: str, loader) -> object:
@@ -110,7 +115,7 @@ def test_a_world_is_written_as_pyyaml_would_lay_it_out(template_world):
     """Same layout as before the emitter (people and tests find lines by their indentation);
     only the quoting of strings that need it may differ."""
     world = Store(template_world / "world.yaml").read()
-    ours = emitter.Emitter().emit(world)
+    ours = text_of(world)
     theirs = yaml.dump(codec.encode(world), Dumper=LiteralDumper, sort_keys=False, allow_unicode=True, width=10**6)
     assert [line.split(":")[0] for line in ours.splitlines()] == [line.split(":")[0] for line in theirs.splitlines()]
     assert yaml.load(ours, Loader=LOADERS[-1]) == codec.encode(world)
@@ -178,21 +183,39 @@ safe_text = st.one_of(st.sampled_from(AWKWARD), st.text(alphabet=st.characters(b
 def test_writing_again_after_changes_gives_the_text_of_a_fresh_writing(template_world, changes):
     world = Store(template_world / "world.yaml").read()
     incremental = emitter.Emitter()
-    incremental.emit(world)
+    text_of(world, incremental)
     for action, n, text in changes:
         change(world, action, n, text)
-        again = incremental.emit(world)
-        assert again == emitter.Emitter().emit(world), (action, n, text)
+        again = text_of(world, incremental)
+        assert again == text_of(world), (action, n, text)
     assert yaml.load(again, Loader=LOADERS[-1]) == codec.encode(world)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 50), safe_text), min_size=1, max_size=12))
+@example([("delete key", 3, ""), ("add key", 0, "x"), ("label", 1, "multi\nline")])
+def test_an_emitter_given_its_last_text_and_layout_as_a_cache_holds_them_writes_the_same(template_world, changes):
+    """What a new process does: an emitter made from the last text, its layout as the derived
+    cache keeps it (packed and unpacked) and the world packed, as a fresh emitter would write;
+    the bytes are YAML that PyYAML's safe loader reads as the world."""
+    world = Store(template_world / "world.yaml").read()
+    text, layout, packed = b"", None, None
+    for action, n, value in changes:
+        change(world, action, n, value)
+        writer = emitter.Emitter(text, cache.unpack_layout(cache.pack_layout(layout)) if layout else None, packed)
+        packed = cache.pack(world)
+        text, layout = writer.emit(world, packed), writer.layout
+        assert text.decode("utf-8") == text_of(world), (action, n, value)
+    assert yaml.load(text, Loader=yaml.SafeLoader) == codec.encode(world)
 
 
 def test_an_unchanged_item_is_not_written_again(template_world, monkeypatch):
     world = Store(template_world / "world.yaml").read()
     incremental = emitter.Emitter()
-    incremental.emit(world)
+    text_of(world, incremental)
     for n in range(40):
         world.faults.append({"eventName": "Encrypt", "n": n})
-    incremental.emit(world)
+    text_of(world, incremental)
     written_items = []
     real_item = emitter.Emitter._item
     monkeypatch.setattr(emitter.Emitter, "_item",
@@ -200,7 +223,7 @@ def test_an_unchanged_item_is_not_written_again(template_world, monkeypatch):
     _key(world, 0).label = "changed"
     world.faults.append({"eventName": "Decrypt"})
     del world.faults[0]
-    incremental.emit(world)
+    text_of(world, incremental)
     kinds = sorted(type(v).__name__ for v in written_items)
     # The one changed key and the one new event; the clusters and HSMs that hold collections are
     # written around their items' remembered text.
