@@ -15,9 +15,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .expect import rewrite
+
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus"
-MARKER = "--- as the author ran it (verbatim below this line) ---"
+MARKER = "--- as the author ran it, cut only where the header says ---"
 TOOLS = ("cloudhsm_mgmt_util", "key_mgmt_util", "cloudhsm-cli", "configure", "configure-cli")
 
 
@@ -54,14 +56,14 @@ def load(path: Path) -> Source:
     text = path.read_text(encoding="utf-8")
     head, _, source.body = text.partition(f"# {MARKER}\n")
     key = None
-    for line in head.splitlines():
-        line = line[1:].strip() if line.startswith("#") else line.strip()
+    for raw in head.splitlines():
+        line = raw[1:].strip() if raw.startswith("#") else raw.strip()
         name, colon, value = line.partition(": ")
-        if colon and name.replace("-", "").isalpha() and " " not in name:
-            key = name
+        if raw.startswith("#  ") and key:
+            source.header[key][-1] += " " + line  # an indented line continues the value above
+        elif colon and len(name) <= 40 and name[:1].isalpha():
+            key = name.split(" (")[0]
             source.header.setdefault(key, []).append(value.strip())
-        elif key and line:
-            source.header[key][-1] += " " + line  # a continued value
     return source
 
 
@@ -71,19 +73,33 @@ def sources(suffix: str) -> list[Source]:
 
 def make_host(tmp: Path) -> tuple[Path, Path]:
     """A client host's folders under `tmp`: `bin` holding what /opt/cloudhsm/bin holds (the
-    console scripts of this install), `aws` (hsmshell's AWS CLI) and `expect` (this
-    package's); and a root folder for the files the scripts read and write."""
+    console scripts of this install), `aws` (hsmshell's AWS CLI), `expect` (this package's),
+    `sudo` (the replay already runs as the one user it has), `sleep` (instant: a replay does
+    not wait for time to pass) and the corpus's scripts by the names their callers use
+    (`provides:`); and a root folder for the files the scripts read and write."""
     bin_dir, root = tmp / "bin", tmp / "root"
     bin_dir.mkdir()
-    (root / "opt" / "cloudhsm" / "etc").mkdir(parents=True)
-    (root / "tmp").mkdir()
+    for folder in ("opt/cloudhsm/etc", "opt/cloudhsm/data", "tmp"):
+        (root / folder).mkdir(parents=True)
     for tool in TOOLS:
         found = shutil.which(tool, path=str(Path(sys.executable).parent))
         if found:
             (bin_dir / tool).symlink_to(found)
     hsmshell = shutil.which("hsmshell", path=str(Path(sys.executable).parent))
     _script(bin_dir / "aws", f'exec {shlex.quote(hsmshell)} aws "$@"')
-    _script(bin_dir / "expect", f'exec {shlex.quote(sys.executable)} {shlex.quote(str(HERE / "expect.py"))} "$@"')
+    expect = f'{shlex.quote(sys.executable)} {shlex.quote(str(HERE / "expect.py"))}'
+    _script(bin_dir / "expect", f'exec {expect} "$@"')
+    _script(bin_dir / "sudo", 'exec "$@"')
+    _script(bin_dir / "sleep", "exit 0")
+    for source in sources(""):
+        for provided in source.header.get("provides", []):
+            name = provided.split()[0]
+            if source.path.suffix == ".exp":  # expect.py puts its paths under the root itself
+                _script(bin_dir / name, f'exec {expect} {shlex.quote(str(source.path))} "$@"')
+            else:
+                script = tmp / f"provided-{name}"
+                script.write_text(rewrite(source.body, root, bin_dir))
+                _script(bin_dir / name, f'exec bash {shlex.quote(str(script))} "$@"')
     return bin_dir, root
 
 

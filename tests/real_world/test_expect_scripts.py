@@ -15,13 +15,47 @@ from .corpus import HERE, TOOLS, make_host, sources
 from .expect import Expect, program_environment, rewrite
 
 # What our shells write differently from the tools these scripts were written against.
-PROMPT_REDRAW = ("at a pty CMU redraws `aws-cloudhsm>` with the typed line after each send (prompt_toolkit), "
-                 "so `expect \"aws-cloudhsm>\"` matches the echo at once, before the command's output")
-KMU_PROMPT = ("key_mgmt_util writes its prompt as b'Command:\\x1b[8D\\x1b[9C' (prompt_toolkit cursor moves), "
-              "never the bytes b'Command:  ' (two blanks) that `expect \"Command:  \"` waits for")
-ENABLE_E2E = "`enable_e2e` prints `Command not found: enable_e2e...` instead of `E2E enabled on server 0(ip)`"
+BYTES = ("at a pty the shells write prompt_toolkit's bytes, not the tool's: b'\\x1b[?2004h...\\x1b[0maws-cloudhsm>"
+         "\\x1b[13D\\x1b[13C' and a redraw of each typed line (real CMU: b'aws-cloudhsm>' once, the tty echoing "
+         "the line), and after an unanswered b'\\x1b[6n' b\"WARNING: your terminal doesn't support cursor position "
+         "requests (CPR).\\r\\r\\n\"")
+BYTES_ONLY = BYTES + "; the script itself completes"
+KMU_PROMPT = ("key_mgmt_util writes b'Command:\\x1b[8D\\x1b[9C', never b'Command:  ' (two blanks), so "
+              "`expect \"Command:  \"` stalls")
+HPSWD_CHANGE = ("changePswd <type> <user> -hpswd asks b'Enter password:' once (and echoes b'*' per key); the real tool "
+                "asks 'Enter new password: ' then 'Re-enter new password: ' without echo, so the second password "
+                "lands in the y/n question")
+HPSWD_CREATE = ("createUser CU kmsuser -hpswd asks 'Enter password:' once; the real tool asks 'Enter password: ' "
+                "then 'Re-enter password: '")
+CREATE_SUCCESS = ("createUser prints only 'Creating User kmsuser(CU) on 3 nodes'; real sessions go on with "
+                  "'createUser success on server N(ip)' per server, which the script waits for twice")
+PRECO = ("changePswd PRECO admin <pw> leaves admin a PRECO and the cluster INITIALIZED (listUsers: 'PRECO admin'); "
+         "the real SDK 3 activation makes admin a CO and the cluster ACTIVE, so the script's "
+         "'loginHSM CO admin <pw>' gets 'loginHSM failed: RET_USER_NOT_FOUND' here")
+EXISTS = ("createUser of an existing user prints 'createUser failed: RET_USER_ALREADY_EXISTS'; the script waits "
+          "for 'createUser failed: HSM Error: This user is already created' (then '(R/I/A):', exit 2)")
+LOGIN_FAIL = ("a wrong password prints 'loginHSM failed: RET_USER_LOGIN_FAILURE'; the script waits for "
+              "'loginHSM failed: HSM Error: RET_USER_LOGIN_FAILURE' (exit 1) and, missing it, matches the redrawn "
+              "'aws-cloudhsm>' and goes on to createUser")
 
 XFAIL = {
+    "afdemo-ec2-provisioning-first.exp#0": PRECO + "; " + BYTES,
+    "afdemo-ec2-provisioning.exp#0": BYTES + " (the script stops at its own unquoted send, as with real expect)",
+    "afdemo-initial-setup.exp#0": PRECO + "; createUser then stops at 'Retry/Ignore/Abort?(R/I/A):'; " + BYTES,
+    "aws-samples-cfn-template-cmu-steps.exp#0": HPSWD_CHANGE + "; " + BYTES,
+    "yolt-create-crypto-user.exp#0": BYTES_ONLY,
+    "yolt-create-crypto-user.exp#1": EXISTS + "; " + BYTES,
+    "yolt-create-crypto-user.exp#2": LOGIN_FAIL + "; " + BYTES,
+    "yolt-delete-keys.exp#0": KMU_PROMPT + " (the script never reaches deleteKey); " + BYTES,
+    "yolt-find-keys-by-label.exp#0": KMU_PROMPT + "; " + BYTES,
+    "yolt-get-label-for-keyhandle.exp#0": BYTES_ONLY,
+    "yolt-list-all-keys.exp#0": BYTES_ONLY,
+    "yolt-list-keys-for-user.exp#0": BYTES_ONLY,
+    "yolt-list-users.exp#0": BYTES_ONLY + " (and its printed listUsers table carries the escapes)",
+    "yolt-migrate-keys.exp#0": BYTES_ONLY,
+    "yolt-share-keys.exp#0": BYTES_ONLY,
+    "zeepal-activate-cloudhsm.exp#0": HPSWD_CHANGE + "; " + PRECO + "; " + BYTES,
+    "zeepal-create-kmsuser.exp#0": HPSWD_CREATE + "; " + CREATE_SUCCESS + "; " + BYTES,
 }
 
 
@@ -35,6 +69,7 @@ def activated(*crypto_users: str):
     def check(world, root, run):
         (cluster,) = world.clusters.values()
         assert (cluster.state, users(world, "admin")) == ("ACTIVE", {"CO"})
+        assert logs_in(world, "admin", "NewAdm1nPw")
         for name in crypto_users:
             assert users(world, name) == {"CU"}
     return check
@@ -63,7 +98,16 @@ CHECKS = {
     "yolt-migrate-keys.exp#0": lambda world, root, run: key(world, 262150).label == "payments-aes-v2",
     "yolt-share-keys.exp#0": lambda world, root, run: key(world, 262150).shared_with == [5],
     "yolt-list-keys-for-user.exp#0": handles_file,
+    "aws-samples-cfn-template-cmu-steps.exp#0": lambda world, root, run: logs_in(world, "admin", "NewAdm1nPw"),
 }
+
+
+def logs_in(world, name: str, password: str) -> bool:
+    from hsmshell.world import credentials
+
+    (cluster,) = world.clusters.values()
+    return all(credentials.verify_password(password, u.password_hash)
+               for h in cluster.hsms for u in h.users if u.name == name)
 
 
 def cases():
