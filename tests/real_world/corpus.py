@@ -67,6 +67,16 @@ def load(path: Path) -> Source:
     return source
 
 
+def use_release(store, text: str) -> None:
+    """A source's `client-release:` header: the SDK 3 client release whose output it shows,
+    which the world's client host then runs (client.sdk3_version); without one, the
+    documented output."""
+    found = re.search(r"^# client-release: (\S+)", text, re.M)
+    if found:
+        with store.transaction() as world:
+            world.client.sdk3_version = found.group(1)
+
+
 def sources(suffix: str) -> list[Source]:
     return [load(p) for p in sorted(CORPUS.glob(f"*{suffix}"))]
 

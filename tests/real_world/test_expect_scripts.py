@@ -11,7 +11,7 @@ import pytest
 
 from hsmshell.testing.worlds import fresh_world
 
-from .corpus import HERE, TOOLS, make_host, sources
+from .corpus import HERE, TOOLS, make_host, sources, use_release
 from .expect import Expect, program_environment, rewrite
 
 # What our shells write differently from the tools these scripts were written against.
@@ -39,23 +39,15 @@ LOGIN_FAIL = ("a wrong password prints 'loginHSM failed: RET_USER_LOGIN_FAILURE'
               "'aws-cloudhsm>' and goes on to createUser")
 
 XFAIL = {
-    "afdemo-ec2-provisioning-first.exp#0": PRECO + "; " + BYTES,
-    "afdemo-ec2-provisioning.exp#0": BYTES + " (the script stops at its own unquoted send, as with real expect)",
-    "afdemo-initial-setup.exp#0": PRECO + "; createUser then stops at 'Retry/Ignore/Abort?(R/I/A):'; " + BYTES,
-    "aws-samples-cfn-template-cmu-steps.exp#0": HPSWD_CHANGE + "; " + BYTES,
-    "yolt-create-crypto-user.exp#0": BYTES_ONLY,
-    "yolt-create-crypto-user.exp#1": EXISTS + "; " + BYTES,
-    "yolt-create-crypto-user.exp#2": LOGIN_FAIL + "; " + BYTES,
-    "yolt-delete-keys.exp#0": KMU_PROMPT + " (the script never reaches deleteKey); " + BYTES,
-    "yolt-find-keys-by-label.exp#0": KMU_PROMPT + "; " + BYTES,
-    "yolt-get-label-for-keyhandle.exp#0": BYTES_ONLY,
-    "yolt-list-all-keys.exp#0": BYTES_ONLY,
-    "yolt-list-keys-for-user.exp#0": BYTES_ONLY,
-    "yolt-list-users.exp#0": BYTES_ONLY + " (and its printed listUsers table carries the escapes)",
-    "yolt-migrate-keys.exp#0": BYTES_ONLY,
-    "yolt-share-keys.exp#0": BYTES_ONLY,
-    "zeepal-activate-cloudhsm.exp#0": HPSWD_CHANGE + "; " + PRECO + "; " + BYTES,
-    "zeepal-create-kmsuser.exp#0": HPSWD_CREATE + "; " + CREATE_SUCCESS + "; " + BYTES,
+    # GAP: the script sends enable_e2e before CMU's first prompt, then expects one prompt
+    # before its login.  A later release prints a prompt at start-up and another after
+    # enable_e2e, so the login's `expect` meets the second prompt before the failure text and
+    # goes on to createUser, here as (most plausibly) with the real tool; the author's
+    # wrong-password branch (exit 1) needs one prompt fewer, which no source shows.
+    "yolt-create-crypto-user.exp#2": (
+        "a wrong CO password: the expect after loginHSM matches the prompt enable_e2e left "
+        "(b'E2E enabled on server 2(10.0.1.12)\r\naws-cloudhsm>') before 'loginHSM failed: HSM Error: "
+        "RET_USER_LOGIN_FAILURE', so the script goes on to createUser instead of exit 1"),
 }
 
 
@@ -123,6 +115,7 @@ def test_expect_script(source, replay, case, tmp_path):
     bin_dir, root = make_host(tmp_path)
     (tmp_path / "home").mkdir()
     store = fresh_world(tmp_path / "world", source.world, base=HERE)
+    use_release(store, source.path.read_text(encoding="utf-8"))
     environ = program_environment(store.path, tmp_path / "home")
     environ["PATH"] = f"{bin_dir}{os.pathsep}{environ.get('PATH', '')}"
     programs = {name: str(bin_dir / name) for name in TOOLS}

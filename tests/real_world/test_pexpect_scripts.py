@@ -12,19 +12,10 @@ import pytest
 
 from hsmshell.testing.worlds import fresh_world
 
-from .corpus import CORPUS, HERE, load, make_host
+from .corpus import CORPUS, HERE, load, make_host, use_release
 from .expect import program_environment
 
-XFAIL = {
-    "activate": (
-        "change_user_password raises 'Unspecified change password failure.': changePswd prints no "
-        "'changePswd success on server 0(10.0.1.130)' line, so 'success' is not among child.before's words; "
-        "and changePswd PRECO does not activate (admin stays PRECO, the cluster INITIALIZED)"),
-    "list-users": (
-        "ValueError: '2FA' is not in list: after sendline('listUsers'), expect('aws-cloudhsm>') matches the "
-        "prompt the shell redraws with the typed line (b'\\x1b[0maws-cloudhsm>listUsers'), so child.before holds "
-        "escape sequences instead of the listUsers table"),
-}
+XFAIL: dict[str, str] = {}
 
 
 @pytest.fixture
@@ -34,6 +25,7 @@ def piggy(tmp_path, monkeypatch):
     bin_dir, _ = make_host(tmp_path)
     (tmp_path / "home").mkdir()
     store = fresh_world(tmp_path / "world", source.world, base=HERE)
+    use_release(store, source.path.read_text(encoding="utf-8"))
     environ = program_environment(store.path, tmp_path / "home")
     real_spawn = pexpect.spawn
 

@@ -15,24 +15,13 @@ from hsmshell.testing.match import normalise, substitute
 from hsmshell.testing.parse import load
 from hsmshell.testing.worlds import fresh_world
 
-from .corpus import CORPUS
+from .corpus import CORPUS, use_release
 
 ENABLE_E2E = ("enable_e2e answers \"Command not found: enable_e2e. Type 'help' to list the commands.\"; "
               "the session shows 'E2E enabled on server 0(ip)'")
 PRECO = ("changePswd PRECO admin leaves admin a PRECO (listUsers '1 PRECO admin', the session '1 CO admin') and "
          "the cluster INITIALIZED, so 'loginHSM CO admin <pw>' fails: 'loginHSM failed: RET_USER_NOT_FOUND'")
-XFAIL = {
-    "awsandy-eks-cloudhsm-cmu.session": ENABLE_E2E + "; " + PRECO,
-    "awsandy-eks-cloudhsm-kmu.session": (
-        "genSymKey prints 'Cluster Error Status' / 'Node id 0 and err state 0x00000000 : HSM Return: SUCCESS' "
-        "(the User Guide's pages); the session (SDK 3, September 2021) prints 'Cluster Status:' / "
-        "'Node id 0 status: 0x00000000 : HSM Return: SUCCESS'"),
-    "jacobmammoliti-aws-vault-cloudhsm.session": (
-        "start-up prints no 'E2E enabled on server 0(10.0.1.130)'; " + ENABLE_E2E + "; changePswd prints no "
-        "'changePswd success on server 0(10.0.1.130)'; " + PRECO + "; createUser then prints "
-        "'createUser failed: RET_USER_NOT_LOGGED_IN' where the session shows 'createUser success on server "
-        "0(10.0.1.130)' (SDK 3.2.1)"),
-}
+XFAIL: dict[str, str] = {}
 
 ANSWERS = ("y",)  # the y/n question a cut session does not show
 
@@ -47,6 +36,7 @@ def cases():
 def test_session(path, tmp_path):
     transcript = load(path)
     store = fresh_world(tmp_path / "world", transcript.header.world, base=path.parent)
+    use_release(store, path.read_text(encoding="utf-8"))
     (tmp_path / "files").mkdir()
     terminal = Replay(store, None, {}, tmp_path / "files")
     variables = dict(transcript.header.variables)

@@ -14,20 +14,13 @@ import pytest
 
 from hsmshell.testing.worlds import fresh_world
 
-from .corpus import CORPUS, HERE, load, make_host, sources
+from .corpus import CORPUS, HERE, load, make_host, sources, use_release
 from .expect import program_environment, rewrite
 
 AWS_ORDER = ("`aws cloudhsmv2 --filters=states=ACTIVE --output=json describe-clusters` (an operation's option "
              "before the operation) is refused: 'aws: error: the following arguments are required: command'; "
              "the AWS CLI accepts it")
 XFAIL = {
-    "autograph-find-ec-keys-by-label.sh#0": (
-        "singlecmd findKey prints 'Total number of keys present 1' and the bare handle line '262151' (the User "
-        "Guide's form); the script (2021, a later SDK 3) greps 'Total number of keys present: 1$' and "
-        "'Handles of matching keys:\\t<handle>', so its CSV is empty"),
-    "yolt-cloudhsm-init.sh#0": (
-        "DescribeClusters' ClusterCsr and HsmCertificate carry different public keys: the script prints "
-        "'Identified difference in pub keys! Exiting' and exits 1"),
     "yolt-configure-clients.sh#0": AWS_ORDER,
     "yolt-cloudhsm-initiate-kms-keystore.sh#0": (
         AWS_ORDER + " (configure-clients.sh); and `aws kms connect-custom-key-store --cli-input-json "
@@ -73,6 +66,7 @@ def test_shell_script(source, n, case, tmp_path):
     bin_dir, root = make_host(tmp_path)
     (tmp_path / "home").mkdir()
     store = fresh_world(tmp_path / "world", source.world, base=HERE)
+    use_release(store, source.path.read_text(encoding="utf-8"))
     environ = program_environment(store.path, tmp_path / "home")
     environ.update(PATH=f"{bin_dir}{os.pathsep}{environ.get('PATH', '')}", REALWORLD_ROOT=str(root))
     for entry in source.header.get("file", []):

@@ -3,6 +3,7 @@
 #   `provided key label aus-20181015205220 matches label aus-20181015205220 for handle 123456`,
 #   `would delete: 123456 for label aus-20181015205220`, `success! would delete: 42 keys`)
 # version: Client SDK 3, key_mgmt_util singlecmd (2021-07-21)
+# client-release: 3.4.4   (a later SDK 3 release: its output is what the source shows)
 # world: worlds/active-3hsm.yaml
 # env: CLOUDHSM_USER=signer
 # env: CLOUDHSM_PASSWORD=signerPw1

@@ -2,6 +2,7 @@
 #   (its README, same commit, shows the run: `cat inactive_ee_key_labels.txt | ./find_ec_keys_by_label.sh > inactive_ee_keys.csv`,
 #   then `head inactive_ee_keys.csv` printing `aus-20181015205220,123456` and `aus-20181015205220,123457`)
 # version: Client SDK 3, key_mgmt_util singlecmd (2021-07-21, Mozilla's autograph signing service)
+# client-release: 3.4.4   (a later SDK 3 release: its output is what the source shows)
 # world: worlds/active-3hsm.yaml
 # env: CLOUDHSM_USER=signer
 # env: CLOUDHSM_PASSWORD=signerPw1

@@ -1,6 +1,7 @@
 # source: https://github.com/pypi-data/pypi-mirror-109/blob/bf13961795b23700313abae71d66156f2012be59/packages/piggy-scripts/piggy_scripts-0.0.11-py3-none-any.whl/app/scripts/cloudhsm_mgmt_utility_scripts.py
 #   (PyPI package piggy-scripts 0.0.11: app/scripts/cloudhsm_mgmt_utility_scripts.py, a click tool that activates a cluster)
 # version: Client SDK 3 (cloudhsm_mgmt_util); pexpect 4 with its defaults (timeout 30 s, bytes)
+# client-release: 3.4.4   (a later SDK 3 release: its output is what the source shows)
 # world: worlds/initialized-1hsm.yaml
 # driven-by: its controller (same package, app/controllers/activate_controller.py, 0.0.11):
 #   _change_preco_password: change_user_password(crypto_officer_type='PRECO', crypto_officer_username='admin',

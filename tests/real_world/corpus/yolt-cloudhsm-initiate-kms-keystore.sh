@@ -1,5 +1,6 @@
 # source: https://github.com/Yolt-group/aws-cloudhsm-scripts/blob/863cf739d0ac125bcc33f9dfa6065deb64e214ef/bin/cloudhsm-initiate-kms-keystore.sh
 # version: 2023, AWS CLI; runs create-crypto-user.exp (yolt-create-crypto-user.exp) and
+# client-release: 3.4.4   (a later SDK 3 release: its output is what the source shows)
 #   configure-clients.sh (yolt-configure-clients.sh) by name
 # world: worlds/active-3hsm.yaml
 # file: opt/cloudhsm/etc/crypto-officers-pw = pipelinePw1
