@@ -113,6 +113,7 @@ def _frozen_copies(template_world, folder) -> list:
         store = open_store(copy_world(template_world, folder / side))
         with store.transaction() as world:
             world.clock.frozen_at = 1_796_000_000.0
+            world.client.aws_cli = None  # as shipped: v2 (the suite's template runs v1)
         copies.append(store.path)
     return copies
 

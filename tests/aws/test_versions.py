@@ -21,6 +21,13 @@ KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
 STORE = "cks-1234567890abcdef0"
 
 
+@pytest.fixture(autouse=True)
+def _default_client_host(store):
+    """The suite's template world runs v1 (tests/conftest.py): here the host is as shipped."""
+    with store.transaction() as world:
+        world.client.aws_cli = None
+
+
 def _runs_v1(store) -> None:
     with store.transaction() as world:
         world.client.aws_cli = 1
