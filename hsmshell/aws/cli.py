@@ -100,6 +100,7 @@ def request(argv: list[str], version: Version = versions.DEFAULT) -> Request:
     options, words = _globals(argv, version)
     service, name, words = _command(words, version)
     operation, arguments, paging = COMMANDS[service][name]
+    arguments = version.arguments(service, operation, arguments)
     params, page_options = _params(arguments, paging, words, version,
                                    raw_blobs=version.major == 1 or options.get("--cli-binary-format") == "raw-in-base64-out")
     return Request(options, service, operation, params, paging, page_options)
@@ -219,11 +220,14 @@ def _globals(argv: list[str], version: Version) -> tuple[dict[str, Any], list[st
 
 
 def _command(words: list[str], version: Version) -> tuple[str, str, list[str]]:
-    if len(words) < 2 or words[0].startswith("-") or words[1].startswith("-"):
+    if not words or words[0].startswith("-"):
         raise UsageError("the following arguments are required: command")
-    service, name = words[0], words[1]
+    service = words[0]
     if service not in COMMANDS:
         raise UsageError(f"argument command: {_invalid_choice(service, sorted(COMMANDS))}")
+    if len(words) < 2 or words[1].startswith("-"):
+        raise UsageError("the following arguments are required: operation")
+    name = words[1]
     known = sorted(n for n, (operation, _, _) in COMMANDS[service].items() if version.knows(service, operation))
     if name not in known:
         raise UsageError(f"argument operation: {_invalid_choice(name, known)}")
@@ -544,9 +548,11 @@ def complete_args(words: list[str], current: str, world=None) -> list[str]:
     if current.startswith("-") or len(given) >= 2:
         if len(given) < 2 or given[0] not in COMMANDS or given[1] not in COMMANDS[given[0]]:
             return global_options if current.startswith("-") else []
-        _, arguments, paging = COMMANDS[given[0]][given[1]]
+        operation, arguments, paging = COMMANDS[given[0]][given[1]]
+        arguments = version.arguments(given[0], operation, arguments)
         options = [f"--{a[0]}" for a in arguments] + (list(PAGING_OPTIONS) if paging else [])
         return [o for o in options if o not in words] + global_options
     if not given:
         return sorted(COMMANDS)
-    return sorted(COMMANDS.get(given[0], ()))
+    return sorted(name for name, (operation, _, _) in COMMANDS.get(given[0], {}).items()
+                  if version.knows(given[0], operation))

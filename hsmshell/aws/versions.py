@@ -62,6 +62,16 @@ class Version:
         """Whether the release's models have the operation (v2's are older than botocore's)."""
         return self.major == 1 or operation not in v2_models.OPERATIONS_MISSING.get(service, ())
 
+    def arguments(self, service: str, operation: str, arguments: list) -> list:
+        """A command's (option, member, kind, required) in this release: v2's older models take
+        fewer options and require some others."""
+        if self.major == 1:
+            return arguments
+        lacking = v2_models.ARGUMENTS_MISSING.get(service, {}).get(operation, ())
+        required = v2_models.ARGUMENTS_REQUIRED.get(service, {}).get(operation)
+        return [(option, member, kind, member in required if required is not None else needed)
+                for option, member, kind, needed in arguments if member not in lacking]
+
     def parsed(self, response: dict, service: str, operation: str) -> dict:
         """A response as the CLI's parser leaves it.  v1 prints it as sent (timestamps in epoch
         seconds).  v2 prints timestamps as ISO 8601 in the local time zone (botocore's parser,

@@ -198,7 +198,8 @@ REFUSED = [
     "kms describe-key",
     "kms encrypt --key-id x --plaintext x --dry-run",
     "cloudhsmv2 create-cluster --hsm-type hsm1.medium --subnet-ids",
-    "kms list-keys --cli-auto-prompt",
+    "kms decrypt",
+    f"cloudhsmv2 modify-cluster --cluster-id {CLUSTER}",
     "kms list-keys --no-cli-pager --no-cli-auto-prompt --query Keys[0].KeyId",
 ]
 FORMATTED = [f"{line} --output {fmt}" for line in READS for fmt in FORMATS] + REFUSED

@@ -212,3 +212,19 @@ def test_the_v2_model_table_is_current():
     done = subprocess.run([sys.executable, str(root / "tools" / "generate_aws_v2_models.py")],
                           capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout == (root / "hsmshell" / "aws" / "v2_models.py").read_text()
+
+
+async def test_a_tui_tab_speaks_the_worlds_version_and_pages_nothing(world_path, store, monkeypatch):
+    """In a tab `aws` follows the world's client host, and no pager runs even when one is set."""
+    from tui.app import HsmShellApp
+
+    from ..tui.test_app import output, type_line
+
+    monkeypatch.setenv("AWS_PAGER", "sed s/^/paged:/")
+    line = "aws kms describe-custom-key-stores --query CustomKeyStores[0].CreationDate"
+    app = HsmShellApp(world_path)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await type_line(pilot, app, line, expect='"2017-07-05T21:04:55.918000+00:00"')
+        _runs_v1(store)
+        await type_line(pilot, app, line, expect="1499288695.918")
+        assert "paged:" not in output(app)
