@@ -124,15 +124,17 @@ def main(argv: list[str], store: Store, out: TextIO = sys.stdout, err: TextIO = 
                 raise ParamError(version.no_paginate_with(list(page_options)))
             paging = None
         colour = fmt == "table" and table.colours(options.get("--color", "auto"), out)
+        pager = _pager(version, options, out, os.environ if environ is None else environ)
+        style = {"title": operation, "colour": colour, "autoreset": pager is None}
         if paging is None:
             response = version.parsed(dispatch.call(store, service, operation, params), service, operation)
             coloured = colour
-            text = render.output(response, fmt, query, title=operation, colour=colour)
+            text = render.output(response, fmt, query, **style)
         else:
             coloured = colour  # the CLI builds its formatter before it fetches the first page
             pages, token = _paginate(store, service, operation, params, paging, page_options)
             pages = [version.parsed(page, service, operation) for page in pages]
-            text = render.paginated(paging[3], pages, token, fmt, query, title=operation, colour=colour)
+            text = render.paginated(paging[3], pages, token, fmt, query, **style)
     except Refused as exc:
         text, status = exc.said(version)
         err.write(text)
@@ -150,7 +152,7 @@ def main(argv: list[str], store: Store, out: TextIO = sys.stdout, err: TextIO = 
                               f"operation: {type(exc).__name__}: {exc}")
         return version.client_status
     else:
-        return _print(text, out, err, version, options, os.environ if environ is None else environ)
+        return _print(text, out, err, pager, os.environ if environ is None else environ)
     finally:
         if coloured and table.is_a_tty(out):
             out.write(table.RESET)  # colorama's reset at exit, on a terminal only
@@ -160,13 +162,20 @@ PAGER_ERROR = ("Unable to redirect output to pager. Received the following error
                'Learn more about configuring the output pager by running "aws help config-vars".')
 
 
-def _print(text: str, out: TextIO, err: TextIO, version: Version, options: dict, environ: dict[str, str]) -> int:
-    """v2 at a terminal writes through the pager: $AWS_PAGER, else $PAGER, else `less` (with
-    LESS=FRX unless LESS is set), none when it is empty or --no-cli-pager; the pager starts
-    only when there is something to print.  A TUI tab or a transcript is no terminal: no pager."""
+def _pager(version: Version, options: dict, out: TextIO, environ: dict[str, str]) -> str | None:
+    """The pager v2 writes through at a terminal: $AWS_PAGER, else $PAGER, else `less`; none
+    when it is empty or --no-cli-pager.  A TUI tab or a transcript is no terminal: no pager."""
     # GAP: the profile's cli_pager setting is not read (hsmshell aws reads no config file).
     pager = environ.get("AWS_PAGER", environ.get("PAGER", "less"))
-    if version.major == 1 or options.get("--no-cli-pager") or not pager or not text or not table.is_a_tty(out):
+    if version.major == 1 or options.get("--no-cli-pager") or not pager or not table.is_a_tty(out):
+        return None
+    return pager
+
+
+def _print(text: str, out: TextIO, err: TextIO, pager: str | None, environ: dict[str, str]) -> int:
+    """The output, through the pager if there is one (LESS=FRX unless LESS is set); the pager
+    starts only when there is something to print."""
+    if pager is None or not text:
         out.write(text)
         return 0
     out.flush()

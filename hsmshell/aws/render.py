@@ -33,7 +33,8 @@ def check_query(query: str | None) -> None:
             raise QueryError(query, str(exc)) from None
 
 
-def output(response: dict, fmt: str, query: str | None, *, title: str = "", colour: bool = False) -> str:
+def output(response: dict, fmt: str, query: str | None, *, title: str = "", colour: bool = False,
+           autoreset: bool = True) -> str:
     data: Any = response
     if query is not None:
         data = _search(query, response)
@@ -44,7 +45,7 @@ def output(response: dict, fmt: str, query: str | None, *, title: str = "", colo
     if fmt == "table":
         from . import table
 
-        table.render(title, data, stream, colour)
+        table.render(title, data, stream, colour, autoreset)
         return stream.getvalue()
     if fmt in ("yaml", "yaml-stream"):
         from . import yaml_output
@@ -68,7 +69,7 @@ def _search(query: str, data: Any) -> Any:
 
 
 def paginated(result_key: str, pages: list[dict], token: str | None, fmt: str, query: str | None, *,
-              title: str = "", colour: bool = False) -> str:
+              title: str = "", colour: bool = False, autoreset: bool = True) -> str:
     """json, table and yaml print the pages' results merged, then --query; text formats page by
     page, --query on each (awscli's TextFormatter), so a query over a list prints one line per
     page; yaml-stream prints each page as the service sent it (less the items --max-items and
@@ -79,7 +80,7 @@ def paginated(result_key: str, pages: list[dict], token: str | None, fmt: str, q
         merged: dict[str, Any] = {result_key: [item for page in pages for item in page.get(result_key, [])]}
         if token:
             merged["NextToken"] = token
-        return output(merged, fmt, query, title=title, colour=colour)
+        return output(merged, fmt, query, title=title, colour=colour, autoreset=autoreset)
     text = "".join(output({result_key: page.get(result_key, [])}, fmt, query) for page in pages)
     if token:
         text += output({"NextToken": {"NextToken": token}}, fmt, query)
