@@ -3,11 +3,14 @@ CloudTrail command line reads, prints and exits with.
 
 Version 1 is aws-cli 1.45.11 (the differential tests pin it), whose models are botocore's;
 version 2 is aws-cli 2.9.19, Debian 12's `awscli` package (its differential tests run it when it
-is installed), with older models (`v2_models.py`).  v2 prints
-timestamps as ISO 8601 in the local time zone (`cli_timestamp_format = iso8601`, its default),
-reads blob arguments as base64 (`--cli-binary-format base64`, its default), adds `--output yaml`
-and `yaml-stream`, the pager and its own exit statuses (awscli/constants.py: 252 for a command
-line it cannot read, 253 for configuration, 254 for the service's errors, 255 for the rest).
+is installed), with older models (`v2_models.py`).  v2 prints timestamps as ISO 8601 in the
+local time zone (`cli_timestamp_format = iso8601`, its default), reads blob arguments as base64
+(`--cli-binary-format base64`, its default), adds `--output yaml` and `yaml-stream`, the pager
+and its own exit statuses (awscli/constants.py: 252 for a command line it cannot read, 253 for
+configuration, 254 for the service's errors, 255 for the rest).  Not emulated (GAP):
+`--cli-auto-prompt` (an interactive prompt), the profile's `cli_pager`, `cli_binary_format` and
+`cli_timestamp_format` settings (hsmshell aws reads no config file), and botocore's minimum
+checks on numbers and string lengths (neither version: the operation tables carry no minimums).
 """
 
 from __future__ import annotations
