@@ -98,6 +98,7 @@ class Terminal:
     "transcript" (a replay or a lab: nobody at the keyboard)."""
 
     kind = "terminal"
+    aws_cli: int | None = None  # the AWS CLI's major version here, when not the world's (a transcript's header)
 
     def __init__(self, store=None, console=None, environ: dict[str, str] | None = None,
                  folder: Path | None = None, err=None, readable: tuple[Path, ...] = ()):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from .aws import versions
 from .cloudhsm.nodes import find_user
 from .kms.keys import key_state
 from .world.clock import now
@@ -46,8 +47,10 @@ def render(world: World, path: str) -> str:
     # What `configure` left on the client host, so a mistyped address shows here.
     daemon = world.client.cluster_id or "no cluster (no HSM at its address)"
     cmu = ", ".join(world.client.cmu_servers) or "the HSMs of the daemon's cluster"
+    aws = versions.of(world.client.aws_cli)
     out += ["", "Client host", f"  client daemon (key_mgmt_util)  {daemon}",
-            f"  cloudhsm_mgmt_util.cfg         {cmu}"]
+            f"  cloudhsm_mgmt_util.cfg         {cmu}",
+            f"  aws                            AWS CLI v{aws.major} ({aws.release})"]
     for store in world.custom_key_stores.values():
         error = f" ({store.connection_error_code})" if store.connection_error_code else ""
         out += ["", f"Custom key store {store.custom_key_store_name}  {store.custom_key_store_id}  "

@@ -25,6 +25,10 @@ def template_world(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     store = open_store(folder / "world.yaml")
     store.create("default")
+    # The suite's tests were written in AWS CLI v1's words, so their client host runs v1; the
+    # v2 tests (tests/aws/test_versions.py, test_real_cli_v2.py) give the host v2 themselves.
+    with store.transaction() as world:
+        world.client.aws_cli = 1
     return folder
 
 

@@ -14,6 +14,8 @@ import shutil
 import pexpect
 import pytest
 
+from hsmshell.services import open_store
+
 STORE = "cks-1234567890abcdef0"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[=>]|\r|\x07")  # \x07: readline's bell
 
@@ -64,6 +66,11 @@ def terminal(tmp_path):
     home, empty = tmp_path / "home", tmp_path / "empty"
     home.mkdir()
     empty.mkdir()
+    # The default world, whose client host runs AWS CLI v1: the seed's output is v1's.
+    store = open_store(home / ".local" / "share" / "hsmshell" / "world.yaml")
+    store.create("default")
+    with store.transaction() as world:
+        world.client.aws_cli = 1
     return Terminal(home, empty)
 
 

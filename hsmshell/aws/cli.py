@@ -1,23 +1,32 @@
-"""`hsmshell aws ...`: what AWS CLI v1 does with a command line, in-process.
+"""`hsmshell aws ...`: what the AWS CLI does with a command line, in-process.
+
+It speaks either major version (`versions.py`): v2 unless the world's client host runs v1
+(`client: aws_cli: 1`) or a transcript's header asks for it (`# aws-cli: 1`).
 
 The commands and their arguments come from botocore's models (`tables.py`, generated).  Values
 are read as the CLI reads them: `--name value` or `--name=value`; `file://` inlines a file's
-text and `fileb://` its bytes; blob arguments are raw bytes that go on the wire base64-encoded
-(CLI v1's behaviour); booleans are `--flag`/`--no-flag`; lists take several words; maps and
-structures take the CLI's shorthand (`clusterIds=a,b,states=READY`) or JSON.  Paginated
-commands follow the service's tokens and print only the result list, unless `--limit`-style
-arguments turn paging off; `--max-items`, `--page-size` and `--starting-token` work as in the
-CLI.  The response is printed as `--output json` (`json.dumps(..., indent=4)`, nothing for an
-empty response), `--output text` or `--output table`, after `--query`; a table is coloured as
-`--color` says (auto: only when stdout is a terminal).  Errors go to stderr in the CLI's words
-with its exit statuses (2 for argument errors, 255 for the rest).
+text and `fileb://` its bytes; a blob argument given as text is raw bytes in v1 and base64 in v2
+(unless `--cli-binary-format raw-in-base64-out`); booleans are `--flag`/`--no-flag`; lists take
+several words; maps and structures take the CLI's shorthand (`clusterIds=a,b,states=READY`) or
+JSON.  Paginated commands follow the service's tokens and print only the result list, unless
+`--limit`-style arguments turn paging off; `--max-items`, `--page-size` and `--starting-token`
+work as in the CLI.  The response is printed as `--output json|text|table` (and v2's
+`yaml|yaml-stream`) after `--query` (`render.py`); a table is coloured as `--color` says (auto:
+only when stdout is a terminal); v2 sends what it prints at a terminal through the pager.
+Errors go to stderr in the CLI's words with the version's exit statuses.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import calendar
+import difflib
 import json
+import os
+import shlex
+import string
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -26,33 +35,49 @@ from typing import Any, TextIO
 from .. import files
 from ..errors import AwsError
 from ..world.store import Store, WorldError
-from . import dispatch, help, render, table
+from . import dispatch, help, render, table, versions
 from .tables import COMMANDS
+from .versions import Version
 
-USAGE = (
-    "usage: \rNote: AWS CLI version 2, the latest major version of the AWS CLI, is now stable and "
-    "recommended for general use. For more information, see the AWS CLI version 2 installation "
-    "instructions at: https://docs.aws.amazon.com/cli/latest/userguide/install-cliv2.html\n"
-    "\n"
-    "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"
-    "To see help text, you can run:\n"
-    "\n"
-    "  aws help\n"
-    "  aws <command> help\n"
-    "  aws <command> <subcommand> help\n"
-)
-# Global options the CLI accepts; in-process most change nothing (one account, one Region).
-GLOBAL_VALUE_OPTIONS = {"--region", "--profile", "--endpoint-url", "--output", "--query",
-                        "--cli-read-timeout", "--cli-connect-timeout", "--ca-bundle", "--color"}
-GLOBAL_FLAGS = {"--debug", "--no-verify-ssl", "--no-paginate", "--no-sign-request", "--no-cli-pager"}
-OUTPUTS = ("json", "text", "table")
-CHOICES = {"--output": OUTPUTS, "--color": table.COLORS}
+# Global options take effect in-process only where they change what is printed (one account,
+# one Region): --output, --query, --color, --no-paginate, v2's --cli-binary-format and pager.
+CHOICES = {"--output": None, "--color": table.COLORS, "--cli-binary-format": versions.BINARY_FORMATS}
 PAGING_OPTIONS = {"--starting-token": "string", "--page-size": "integer", "--max-items": "integer"}
 
 
-class CliExit(Exception):
-    def __init__(self, status: int):
-        self.status = status
+class Refused(Exception):
+    """What the CLI says about a command line it will not send; the version decides the words
+    around the message and the exit status."""
+
+    def said(self, version: Version) -> tuple[str, int]:
+        return f"\n{self}\n", 255  # the CLI's last-resort handler, in both versions
+
+
+class UsageError(Refused):
+    """argparse's: a missing argument, an invalid choice."""
+
+    def said(self, version: Version) -> tuple[str, int]:
+        return version.usage_error(str(self)), version.usage_status
+
+
+class UnknownOptions(Refused):
+    def __init__(self, words: list[str]):
+        super().__init__(", ".join(words))
+        self.words = words
+
+    def said(self, version: Version) -> tuple[str, int]:
+        return version.unknown_options(self.words), version.unknown_status
+
+
+class ParamError(Refused):
+    """A value the CLI or botocore's validation cannot use."""
+
+    def said(self, version: Version) -> tuple[str, int]:
+        return f"\n{self}\n", version.param_status
+
+
+class GeneralError(Refused):
+    """One the CLI leaves to its last-resort handler: an integer or base64 it cannot read."""
 
 
 # The one argument that carries a secret; a terminal's history and a recording keep it out.
@@ -69,64 +94,106 @@ class Request:
     page_options: dict
 
 
-def request(argv: list[str], err: TextIO) -> Request:
-    """A command line read the way the CLI reads it, into the API request it makes.  Usage
-    errors are written to `err` and raise CliExit with the CLI's status."""
-    options, words = _globals(argv, err)
-    service, name, words = _command(words, err)
+def request(argv: list[str], version: Version = versions.DEFAULT) -> Request:
+    """A command line read the way the CLI reads it, into the API request it makes; what the
+    CLI refuses raises Refused."""
+    options, words = _globals(argv, version)
+    service, name, words = _command(words, version)
     operation, arguments, paging = COMMANDS[service][name]
-    params, page_options = _params(arguments, paging, words, err)
+    arguments = version.arguments(service, operation, arguments)
+    params, page_options = _params(arguments, paging, words, version,
+                                   raw_blobs=version.major == 1 or options.get("--cli-binary-format") == "raw-in-base64-out")
     return Request(options, service, operation, params, paging, page_options)
 
 
-def main(argv: list[str], store: Store, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def main(argv: list[str], store: Store, out: TextIO = sys.stdout, err: TextIO = sys.stderr, *,
+         version: Version | None = None, environ: dict[str, str] | None = None) -> int:
+    """Run one command line; `version` None: the one the world's client host runs."""
+    if version is None:
+        version = versions.of(store.read().client.aws_cli)
     operation = "unknown"
     coloured = False  # the CLI's table formatter has coloured: colorama resets after each write
     try:
-        _, words = _globals(argv, err)
+        _, words = _globals(argv, version)
         if help.asked(words) and help.known(words):
             help.show(words, out)
             return 0
-        call = request(argv, err)
+        call = request(argv, version)
         options, service, operation, params = call.options, call.service, call.operation, call.params
         paging, page_options = call.paging, call.page_options
         fmt, query = options.get("--output", "json"), options.get("--query")
         render.check_query(query)
         if paging is not None and (options.get("--no-paginate") or _paging_off(paging, params)):
             if page_options:
-                err.write("\nError during pagination: Cannot specify --no-paginate along with pagination arguments: "
-                          + ", ".join(page_options) + "\n")
-                return 255
+                raise ParamError(version.no_paginate_with(list(page_options)))
             paging = None
         colour = fmt == "table" and table.colours(options.get("--color", "auto"), out)
+        pager = _pager(version, options, out, os.environ if environ is None else environ)
+        style = {"title": operation, "colour": colour, "autoreset": pager is None}
         if paging is None:
-            response = dispatch.call(store, service, operation, params)
+            response = version.parsed(dispatch.call(store, service, operation, params), service, operation)
             coloured = colour
-            text = render.output(response, fmt, query, title=operation, colour=colour)
+            text = render.output(response, fmt, query, **style)
         else:
             coloured = colour  # the CLI builds its formatter before it fetches the first page
             pages, token = _paginate(store, service, operation, params, paging, page_options)
-            text = render.paginated(paging[3], pages, token, fmt, query, title=operation, colour=colour)
-    except CliExit as stop:
-        return stop.status
+            pages = [version.parsed(page, service, operation) for page in pages]
+            text = render.paginated(paging[3], pages, token, fmt, query, **style)
+    except Refused as exc:
+        text, status = exc.said(version)
+        err.write(text)
+        return status
     except AwsError as exc:
         _error(err, coloured, f"An error occurred ({exc.code}) when calling the {operation} operation: {exc.message}")
-        return 255
+        return version.client_status
     except render.QueryError as exc:
         err.write(f"\nBad value for --query {exc.query}: {exc}\n")
-        return 255
+        return version.param_status
     except WorldError:
         raise  # the caller names the world file
     except Exception as exc:  # noqa: BLE001 - a request never ends in a traceback
         _error(err, coloured, f"An error occurred (InternalFailure) when calling the {operation} "
                               f"operation: {type(exc).__name__}: {exc}")
-        return 255
+        return version.client_status
     else:
-        out.write(text)
-        return 0
+        return _print(text, out, err, pager, os.environ if environ is None else environ)
     finally:
         if coloured and table.is_a_tty(out):
             out.write(table.RESET)  # colorama's reset at exit, on a terminal only
+
+
+PAGER_ERROR = ("Unable to redirect output to pager. Received the following error when opening pager:\n{}\n\n"
+               'Learn more about configuring the output pager by running "aws help config-vars".')
+
+
+def _pager(version: Version, options: dict, out: TextIO, environ: dict[str, str]) -> str | None:
+    """The pager v2 writes through at a terminal: $AWS_PAGER, else $PAGER, else `less`; none
+    when it is empty or --no-cli-pager.  A TUI tab or a transcript is no terminal: no pager."""
+    # GAP: the profile's cli_pager setting is not read (hsmshell aws reads no config file).
+    pager = environ.get("AWS_PAGER", environ.get("PAGER", "less"))
+    if version.major == 1 or options.get("--no-cli-pager") or not pager or not table.is_a_tty(out):
+        return None
+    return pager
+
+
+def _print(text: str, out: TextIO, err: TextIO, pager: str | None, environ: dict[str, str]) -> int:
+    """The output, through the pager if there is one (LESS=FRX unless LESS is set); the pager
+    starts only when there is something to print."""
+    if pager is None or not text:
+        out.write(text)
+        return 0
+    out.flush()
+    try:
+        process = subprocess.Popen(shlex.split(pager), stdin=subprocess.PIPE, stdout=out,
+                                   env={"LESS": "FRX", **environ}, text=True)
+    except OSError as exc:
+        err.write(f"\n{PAGER_ERROR.format(exc)}\n")
+        return 253
+    try:
+        process.communicate(text)
+    except BrokenPipeError:  # the pager was closed before it read everything
+        process.wait()
+    return 0
 
 
 def _error(err: TextIO, coloured: bool, message: str) -> None:
@@ -137,13 +204,13 @@ def _error(err: TextIO, coloured: bool, message: str) -> None:
 
 # -- the command line -------------------------------------------------------------------------
 
-def _globals(argv: list[str], err: TextIO) -> tuple[dict[str, Any], list[str]]:
+def _globals(argv: list[str], version: Version) -> tuple[dict[str, Any], list[str]]:
     options: dict[str, Any] = {}
     rest, i = [], 0
     while i < len(argv):
         word = argv[i]
         option, has_value, inline = word.partition("=")
-        if option in GLOBAL_VALUE_OPTIONS:
+        if option in version.value_options:
             if has_value:
                 options[option] = inline
                 i += 1
@@ -151,15 +218,13 @@ def _globals(argv: list[str], err: TextIO) -> tuple[dict[str, Any], list[str]]:
                 options[option] = argv[i + 1]
                 i += 2
             else:
-                err.write(USAGE + f"aws: error: argument {option}: expected one argument\n")
-                raise CliExit(2)
-            if option in CHOICES and options[option] not in CHOICES[option]:
+                raise UsageError(f"argument {option}: expected one argument")
+            choices = version.outputs if option == "--output" else CHOICES.get(option)
+            if choices is not None and options[option] not in choices:
                 # argparse checks each choice as it reads it: the first bad one is reported.
-                err.write(USAGE + f"aws: error: argument {option}: Invalid choice, valid choices are:\n\n"
-                          + _columns(list(CHOICES[option])) + "\n")
-                raise CliExit(2)
+                raise UsageError(f"argument {option}: {_invalid_choice(options[option], list(choices))}")
             continue
-        if word in GLOBAL_FLAGS:
+        if word in version.flags:
             options[word] = True
         else:
             rest.append(word)
@@ -167,30 +232,33 @@ def _globals(argv: list[str], err: TextIO) -> tuple[dict[str, Any], list[str]]:
     return options, rest
 
 
-def _command(words: list[str], err: TextIO) -> tuple[str, str, list[str]]:
-    if len(words) < 2 or words[0].startswith("-") or words[1].startswith("-"):
-        err.write(USAGE + "aws: error: the following arguments are required: command\n")
-        raise CliExit(2)
-    service, name = words[0], words[1]
+def _command(words: list[str], version: Version) -> tuple[str, str, list[str]]:
+    if not words or words[0].startswith("-"):
+        raise UsageError("the following arguments are required: command")
+    service = words[0]
     if service not in COMMANDS:
-        err.write(USAGE + "aws: error: argument command: Invalid choice, valid choices are:\n\n"
-                  + _columns(sorted(COMMANDS)) + "\n")
-        raise CliExit(2)
-    if name not in COMMANDS[service]:
-        err.write(USAGE + "aws: error: argument operation: Invalid choice, valid choices are:\n\n"
-                  + _columns(sorted(COMMANDS[service])) + "\n")
-        raise CliExit(2)
+        raise UsageError(f"argument command: {_invalid_choice(service, sorted(COMMANDS))}")
+    if len(words) < 2 or words[1].startswith("-"):
+        raise UsageError("the following arguments are required: operation")
+    name = words[1]
+    known = sorted(n for n, (operation, _, _) in COMMANDS[service].items() if version.knows(service, operation))
+    if name not in known:
+        raise UsageError(f"argument operation: {_invalid_choice(name, known)}")
     return service, name, words[2:]
 
 
-def _columns(names: list[str]) -> str:
-    rows = []
-    for i in range(0, len(names), 2):
-        rows.append(" | ".join(f"{n:<40}" for n in names[i:i + 2]))
-    return "\n".join(rows)
+def _invalid_choice(value: str, choices: list[str]) -> str:
+    """awscli.argparser.CLIArgParser._check_value's message: the choices two to a line, then
+    the close ones."""
+    rows = [" | ".join(f"{n:<40}" for n in choices[i:i + 2]) for i in range(0, len(choices), 2)]
+    lines = ["Invalid choice, valid choices are:\n", *rows]
+    close = difflib.get_close_matches(value, choices, cutoff=0.8)
+    if close:
+        lines += [f"\n\nInvalid choice: {value!r}, maybe you meant:\n", *(f"  * {c}" for c in close)]
+    return "\n".join(lines)
 
 
-def _params(arguments: list, paging, words: list[str], err: TextIO) -> tuple[dict, dict]:
+def _params(arguments: list, paging, words: list[str], version: Version, *, raw_blobs: bool) -> tuple[dict, dict]:
     by_option = {f"--{option}": (member, kind) for option, member, kind, _ in arguments}
     flags = {f"--no-{option}": member for option, member, kind, _ in arguments if kind == "boolean"}
     paging_options = PAGING_OPTIONS if paging is not None else {}
@@ -223,8 +291,7 @@ def _params(arguments: list, paging, words: list[str], err: TextIO) -> tuple[dic
                 if not many:
                     break
             if not values and not many:
-                err.write(USAGE + f"aws: error: argument {option}: expected one argument\n")
-                raise CliExit(2)
+                raise UsageError(f"argument {option}: expected one argument")
         if option in paging_options:
             page_options[option] = values[0]
         else:
@@ -234,57 +301,70 @@ def _params(arguments: list, paging, words: list[str], err: TextIO) -> tuple[dic
     missing = [f"--{option}" for option, member, kind, required in arguments
                if required and kind != "boolean" and member not in raw]
     if missing:
-        err.write(USAGE + f"aws: error: the following arguments are required: {', '.join(missing)}\n")
-        raise CliExit(2)
+        raise UsageError(f"the following arguments are required: {', '.join(missing)}")
     if unknown:
-        err.write(USAGE + f"\nUnknown options: {', '.join(unknown)}\n")
-        raise CliExit(255)
-    params = {member: value if isinstance(value, bool) else _value(*value, err) for member, value in raw.items()}
+        raise UnknownOptions(unknown)
+    params = {member: value if isinstance(value, bool) else _value(*value, version, raw_blobs)
+              for member, value in raw.items()}
     absent = [member for _, member, kind, required in arguments if required and kind == "boolean" and member not in raw]
     if absent:
-        err.write("\nParameter validation failed:\n"
-                  + "".join(f'Missing required parameter in input: "{member}"\n' for member in absent))
-        raise CliExit(255)
+        raise ParamError("Parameter validation failed:\n"
+                         + "\n".join(f'Missing required parameter in input: "{member}"' for member in absent))
     for option, member, kind, required in arguments:
         if required and params.get(member) == []:
             # botocore's own check: a list argument given no words is an empty list.
-            err.write(f"\nParameter validation failed:\nInvalid length for parameter {member}, value: 0, "
-                      f"valid min length: 1\n")
-            raise CliExit(255)
+            raise ParamError(f"Parameter validation failed:\nInvalid length for parameter {member}, value: 0, "
+                             f"valid min length: 1")
     for option, text in list(page_options.items()):
-        page_options[option] = _scalar(option, "integer", text, err) if PAGING_OPTIONS[option] == "integer" else text
+        page_options[option] = _scalar(option, "integer", text) if PAGING_OPTIONS[option] == "integer" else text
     return params, page_options
 
 
-def _value(option: str, kind, values: list[str], err: TextIO):
+def _value(option: str, kind, values: list[str], version: Version, raw_blobs: bool):
     if isinstance(kind, tuple) and kind[0] == "list":
         if len(values) == 1 and values[0].lstrip().startswith("["):
-            return _json(option, _text(option, values[0], err), err)
-        return [_value(option, kind[1], [v], err) for v in values]
+            return _json(option, _text(option, values[0]))
+        return [_value(option, kind[1], [v], version, raw_blobs) for v in values]
     text = values[0]
     if kind == "blob":
-        return base64.b64encode(_bytes(option, text, err)).decode()
-    text = _text(option, text, err)
+        return base64.b64encode(_blob(option, text, raw_blobs)).decode()
+    text = _text(option, text)
     if isinstance(kind, tuple):
         if text.lstrip().startswith("{"):
-            return _json(option, text, err)
-        return _shorthand(option, kind, text, err)
-    return _scalar(option, kind, text, err)
+            return _json(option, text)
+        return _shorthand(option, kind, text, version)
+    return _scalar(option, kind, text)
 
 
-def _scalar(option: str, kind: str, text: str, err: TextIO):
+def _blob(option: str, text: str, raw_blobs: bool) -> bytes:
+    """`fileb://` is the file's bytes; text (`file://` inlined) is raw bytes to v1 and to v2's
+    raw-in-base64-out, and base64 to v2 (binaryformat.py decodes it as b64decode does)."""
+    if text.startswith("fileb://"):
+        try:
+            return files.read_bytes(text[len("fileb://"):])
+        except OSError as exc:
+            raise ParamError(f"Error parsing parameter '{option}': Unable to load paramfile {text}: {exc}") from None
+    text = _text(option, text)
+    if raw_blobs:
+        return text.encode()
+    try:
+        return base64.b64decode(text)
+    except (binascii.Error, ValueError):
+        raise GeneralError(f'Invalid base64: "{text}"') from None
+
+
+def _scalar(option: str, kind: str, text: str):
     if kind == "integer":
         try:
             return int(text)
         except ValueError:
-            err.write(f"\ninvalid literal for int() with base 10: '{text}'\n")
-            raise CliExit(255) from None
+            raise GeneralError(f"invalid literal for int() with base 10: '{text}'") from None
     if kind == "timestamp":
-        return _timestamp(option, text, err)
+        return _timestamp(option, text)
     return text
 
 
-def _timestamp(option: str, text: str, err: TextIO) -> float:
+def _timestamp(option: str, text: str) -> float:
     try:
         return float(text)
     except ValueError:
@@ -294,40 +374,27 @@ def _timestamp(option: str, text: str, err: TextIO) -> float:
             return float(calendar.timegm(time.strptime(text, pattern)))
         except ValueError:
             continue
-    err.write(f"\nInvalid timestamp value: {text}\n")
-    raise CliExit(255)
+    raise GeneralError(f"Invalid timestamp value: {text}")
 
 
-def _text(option: str, text: str, err: TextIO) -> str:
+def _text(option: str, text: str) -> str:
     """`file://path` inlines the file's text, as the CLI does for string arguments."""
     if not text.startswith("file://"):
         return text
     try:
         return files.read_text(text[len("file://"):])
     except OSError as exc:
-        err.write(f"\nError parsing parameter '{option}': Unable to load paramfile {text}: {exc}\n")
-        raise CliExit(255) from None
+        raise ParamError(f"Error parsing parameter '{option}': Unable to load paramfile {text}: {exc}") from None
 
 
-def _bytes(option: str, text: str, err: TextIO) -> bytes:
-    if text.startswith("fileb://"):
-        try:
-            return files.read_bytes(text[len("fileb://"):])
-        except OSError as exc:
-            err.write(f"\nError parsing parameter '{option}': Unable to load paramfile {text}: {exc}\n")
-            raise CliExit(255) from None
-    return _text(option, text, err).encode()
-
-
-def _json(option: str, text: str, err: TextIO):
+def _json(option: str, text: str):
     try:
         return json.loads(text)
     except ValueError as exc:
-        err.write(f"\nError parsing parameter '{option}': Invalid JSON: {exc}\nJSON received: {text}\n")
-        raise CliExit(255) from None
+        raise ParamError(f"Error parsing parameter '{option}': Invalid JSON: {exc}\nJSON received: {text}") from None
 
 
-def _shorthand(option: str, kind: tuple, text: str, err: TextIO) -> dict:
+def _shorthand(option: str, kind: tuple, text: str, version: Version) -> dict:
     """`key=value,key=value`; a word without `=` after a comma adds to the previous key's list,
     and `key=[a,b]` is a list, as in the CLI's shorthand syntax."""
     pairs: dict[str, Any] = {}
@@ -336,10 +403,7 @@ def _shorthand(option: str, kind: tuple, text: str, err: TextIO) -> dict:
         name, has_value, value = part.partition("=")
         if not has_value:
             if last is None:
-                # Verbatim, unformatted placeholder included: aws-cli 1.45.11 prints it so.
-                err.write(f"\nError parsing parameter '{option}': Expected: '=', received: 'EOF' for "
-                          "input:\n{self._error_location()}\n")
-                raise CliExit(255)
+                raise ParamError(f"Error parsing parameter '{option}': {_no_equals(text, version)}")
             previous = pairs[last]
             pairs[last] = (previous if isinstance(previous, list) else [previous]) + [part]
             continue
@@ -354,11 +418,35 @@ def _shorthand(option: str, kind: tuple, text: str, err: TextIO) -> dict:
     members = inner
     unknown = [k for k in pairs if k not in members]
     if unknown:
-        err.write(f"\nParameter validation failed:\nUnknown parameter in {option[2:]}: \"{unknown[0]}\", "
-                  f"must be one of: {', '.join(members)}\n")
-        raise CliExit(255)
-    return {k: _scalar(option, members[k], v, err) if isinstance(members[k], str) and not isinstance(v, list) else v
+        raise ParamError(f"Parameter validation failed:\nUnknown parameter in {option[2:]}: \"{unknown[0]}\", "
+                         f"must be one of: {', '.join(members)}")
+    return {k: _scalar(option, members[k], v) if isinstance(members[k], str) and not isinstance(v, list) else v
             for k, v in pairs.items()}
+
+
+def _no_equals(text: str, version: Version) -> str:
+    """The shorthand parser's error for a first key with no `=` after it."""
+    if version.major == 1:
+        # Verbatim, unformatted placeholder included: aws-cli 1.45.11 prints it so.
+        return "Expected: '=', received: 'EOF' for input:\n{self._error_location()}"
+    at = 0  # after the key's characters and any blanks (awscli.shorthand: _key, _expect)
+    while at < len(text) and (text[at] in string.ascii_letters + string.digits + "-_.#/:"):
+        at += 1
+    while at < len(text) and text[at] in string.whitespace:
+        at += 1
+    received = "EOF" if at == len(text) else text[at]
+    return f"Expected: '=', received: '{received}' for input:\n{_error_location(text, at)}"
+
+
+def _error_location(value: str, index: int) -> str:
+    """awscli.shorthand.ShorthandParseError._error_location: the line, and a caret under `index`."""
+    consumed, remaining, spaces = value, "", index
+    if "\n" in value[:index]:
+        spaces = index - value[:index].rindex("\n") - 1
+    if "\n" in value[index:]:
+        following = index + value[index:].index("\n")
+        consumed, remaining = value[:following], value[following:]
+    return f"{consumed}\n{' ' * spaces}^{remaining}"
 
 
 def _split(text: str) -> list[str]:
@@ -387,10 +475,10 @@ def _paging_off(paging, params: dict) -> bool:
 
 
 def _paginate(store: Store, service: str, operation: str, params: dict, paging,
-              page_options: dict) -> tuple[list[list], str | None]:
-    """The result lists of the pages the CLI fetches, and the NextToken it prints when
-    --max-items stops it early (botocore's token: base64 JSON of the input token and how many
-    items of that page were already printed)."""
+              page_options: dict) -> tuple[list[dict], str | None]:
+    """The pages the CLI fetches, each with the result items --starting-token and --max-items
+    leave, and the NextToken it prints when --max-items stops it early (botocore's token: base64
+    JSON of the input token and how many items of that page were already printed)."""
     input_token, output_token, limit_key, result_key = paging
     max_items = page_options.get("--max-items")
     request = dict(params)
@@ -410,16 +498,20 @@ def _paginate(store: Store, service: str, operation: str, params: dict, paging,
         following = page.get(output_token)
         if max_items is not None and count + len(items) >= max_items:
             take = max_items - count
-            pages.append(items[:take])
+            pages.append(_with_items(page, result_key, items[:take]))
             if take < len(items):
                 return pages, _encode_token({input_token: request.get(input_token), "boto_truncate_amount": skip + take})
             return pages, _encode_token({input_token: following}) if following else None
-        pages.append(items)
+        pages.append(_with_items(page, result_key, items))
         count += len(items)
         skip = 0
         if not following:
             return pages, None
         request = {**request, input_token: following}
+
+
+def _with_items(page: dict, result_key: str, items: list) -> dict:
+    return {**page, result_key: items} if result_key in page else page
 
 
 def _encode_token(token: dict) -> str:
@@ -440,8 +532,11 @@ def _decode_token(text: str, input_token: str) -> dict:
 # -- the client host's program (hsmshell/host.py) ------------------------------------------------
 
 def start(terminal, args: list[str]) -> int:
+    """The terminal's version (a transcript's `# aws-cli:` header), else the world's."""
     try:
-        return main(args, terminal.world(), terminal.console, terminal.err)
+        store = terminal.world()
+        version = versions.of(terminal.aws_cli or store.read().client.aws_cli)
+        return main(args, store, terminal.console, terminal.err, version=version, environ=terminal.environ)
     except WorldError as exc:
         terminal.err.write(f"hsmshell: {exc}\n")
         return 1
@@ -454,16 +549,23 @@ def secret_args(args: list[str]) -> set[int]:
 
 
 def complete_args(words: list[str], current: str, world=None) -> list[str]:
-    """A service, then its commands, then the command's options, from botocore's models."""
-    if words and words[-1] in CHOICES:
+    """A service, then its commands, then the command's options, from botocore's models; the
+    global options and choices of the version the world's client host runs."""
+    version = versions.of(world.client.aws_cli if world is not None else None)
+    if words and words[-1] == "--output":
+        return list(version.outputs)
+    if words and words[-1] in CHOICES and words[-1] in version.value_options:
         return list(CHOICES[words[-1]])
     given = [w for w in words if not w.startswith("-")]
+    global_options = sorted(version.value_options | version.flags)
     if current.startswith("-") or len(given) >= 2:
         if len(given) < 2 or given[0] not in COMMANDS or given[1] not in COMMANDS[given[0]]:
-            return sorted(GLOBAL_VALUE_OPTIONS | GLOBAL_FLAGS) if current.startswith("-") else []
-        _, arguments, paging = COMMANDS[given[0]][given[1]]
+            return global_options if current.startswith("-") else []
+        operation, arguments, paging = COMMANDS[given[0]][given[1]]
+        arguments = version.arguments(given[0], operation, arguments)
         options = [f"--{a[0]}" for a in arguments] + (list(PAGING_OPTIONS) if paging else [])
-        return [o for o in options if o not in words] + sorted(GLOBAL_VALUE_OPTIONS | GLOBAL_FLAGS)
+        return [o for o in options if o not in words] + global_options
     if not given:
         return sorted(COMMANDS)
-    return sorted(COMMANDS.get(given[0], ()))
+    return sorted(name for name, (operation, _, _) in COMMANDS.get(given[0], {}).items()
+                  if version.knows(given[0], operation))

@@ -1,8 +1,11 @@
-"""The AWS CLI v1's output formats, after `--query`.
+"""The AWS CLI's output formats, after `--query`.
 
 json: `json.dumps(..., indent=4, ensure_ascii=False)` and a newline; an empty response prints
 nothing.  text: the CLI's text formatter (awscli/text.py): scalars of a dict on one tab-separated
 line in key order, nested lists and dicts below under their upper-cased key.  table: `table.py`.
+yaml (v2): the whole response as YAML (`yaml_output.py`); yaml-stream (v2): a YAML list of one
+response, or of each page as the service sent it.  Both versions format alike; what differs is
+the data (`versions.Version.parsed`) and which formats exist.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ def check_query(query: str | None) -> None:
             raise QueryError(query, str(exc)) from None
 
 
-def output(response: dict, fmt: str, query: str | None, *, title: str = "", colour: bool = False) -> str:
+def output(response: dict, fmt: str, query: str | None, *, title: str = "", colour: bool = False,
+           autoreset: bool = True) -> str:
     data: Any = response
     if query is not None:
         data = _search(query, response)
@@ -41,7 +45,13 @@ def output(response: dict, fmt: str, query: str | None, *, title: str = "", colo
     if fmt == "table":
         from . import table
 
-        table.render(title, data, stream, colour)
+        table.render(title, data, stream, colour, autoreset)
+        return stream.getvalue()
+    if fmt in ("yaml", "yaml-stream"):
+        from . import yaml_output
+
+        if data != {}:
+            yaml_output.dump(data if fmt == "yaml" else [data], stream)
         return stream.getvalue()
     if data == {} or (query is None and not data):
         return ""
@@ -58,16 +68,20 @@ def _search(query: str, data: Any) -> Any:
         raise QueryError(query, str(exc)) from None
 
 
-def paginated(result_key: str, pages: list[list], token: str | None, fmt: str, query: str | None, *,
-              title: str = "", colour: bool = False) -> str:
-    """json and table print the pages merged, then --query; text formats page by page, --query
-    on each (awscli's TextFormatter), so a query over a list prints one line per page."""
+def paginated(result_key: str, pages: list[dict], token: str | None, fmt: str, query: str | None, *,
+              title: str = "", colour: bool = False, autoreset: bool = True) -> str:
+    """json, table and yaml print the pages' results merged, then --query; text formats page by
+    page, --query on each (awscli's TextFormatter), so a query over a list prints one line per
+    page; yaml-stream prints each page as the service sent it (less the items --max-items and
+    --starting-token leave out), --query on each, and no NextToken."""
+    if fmt == "yaml-stream":
+        return "".join(output(page, fmt, query) for page in pages)
     if fmt != "text":
-        merged: dict[str, Any] = {result_key: [item for page in pages for item in page]}
+        merged: dict[str, Any] = {result_key: [item for page in pages for item in page.get(result_key, [])]}
         if token:
             merged["NextToken"] = token
-        return output(merged, fmt, query, title=title, colour=colour)
-    text = "".join(output({result_key: page}, fmt, query) for page in pages)
+        return output(merged, fmt, query, title=title, colour=colour, autoreset=autoreset)
+    text = "".join(output({result_key: page.get(result_key, [])}, fmt, query) for page in pages)
     if token:
         text += output({"NextToken": {"NextToken": token}}, fmt, query)
     return text

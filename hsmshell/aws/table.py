@@ -26,10 +26,12 @@ _INDENTATION = "\x1b[2m\x1b[33m"  # Style.DIM + Fore.YELLOW
 _SGR = re.compile("\x1b\\[[0-9;]*m")
 
 
-def render(title: str, data: Any, stream: TextIO, colour: bool = False) -> None:
+def render(title: str, data: Any, stream: TextIO, colour: bool = False, autoreset: bool = True) -> None:
+    """`autoreset`: colorama's reset after each write, as on the CLI's own stdout (not on a
+    pager's input, which colorama does not wrap)."""
     table = _Table(colour)
     if table.build(title, data):
-        table.render(AutoReset(stream) if colour else stream)
+        table.render(AutoReset(stream) if colour and autoreset else stream)
 
 
 def colours(color: str, out: TextIO) -> bool:

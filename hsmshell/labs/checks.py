@@ -7,7 +7,6 @@ without `ask` applies the expression to the world itself, secrets left out.
 
 from __future__ import annotations
 
-import io
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ import jmespath
 
 from .. import files
 from ..aws import cli as aws_cli
+from ..aws import versions
 from ..aws.dispatch import SERVICES
 from ..errors import AwsError
 from ..world import cache, codec
@@ -40,12 +40,11 @@ def substitute(text: str, variables: dict[str, str]) -> str:
 
 def request(line: str) -> tuple[str, str, dict]:
     """`aws kms describe-key --key-id X` -> ("kms", "DescribeKey", {"KeyId": "X"}), read the
-    way `hsmshell aws` reads it."""
-    err = io.StringIO()
+    way `hsmshell aws` reads it in AWS CLI v1, the version the labs' checks are written for."""
     try:
-        call = aws_cli.request(shlex.split(line)[1:], err)
-    except aws_cli.CliExit:
-        raise LabError(f"the check's command is not valid: {line}\n{err.getvalue().strip()}") from None
+        call = aws_cli.request(shlex.split(line)[1:], versions.V1)
+    except aws_cli.Refused as exc:
+        raise LabError(f"the check's command is not valid: {line}\n{exc.said(versions.V1)[0].strip()}") from None
     return call.service, call.operation, call.params
 
 

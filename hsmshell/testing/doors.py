@@ -92,6 +92,7 @@ class ToolSession:
         self.console.answers, self.console.typed = list(answers), list(typed)
         self.terminal = Replay(terminal.store, self.console, terminal.environ, terminal.folder,
                                readable=terminal.readable)
+        self.terminal.aws_cli = terminal.aws_cli
         self.output: list[str] = []
         self.prompt: str | None = None  # the prompt it shows now; None once it ended
         self.status: int | None = None

@@ -1,6 +1,7 @@
 """The transcript format: a terminal session as people paste it.
 
     # world: fixtures/default.yaml          header: which world, and optional settings
+    # aws-cli: 1                            (`aws` speaks AWS CLI v1; default: the world's)
     # let: password = co12345
     $ aws kms disconnect-custom-key-store --custom-key-store-id cks-1234567890abcdef0
     aws-cloudhsm>loginHSM CO admin <password>
@@ -29,7 +30,7 @@ from .. import host
 
 SHELL_PROMPT = "$ "
 FROM_ENVIRONMENT = re.compile(r"\$\{([A-Za-z_]\w*)\}")  # `# let: password = ${HSMSHELL_PASSWORD}`
-DIRECTIVE = re.compile(r"#?\s*(world|clock|compare|let|password-cost):\s*(.*?)\s*$")
+DIRECTIVE = re.compile(r"#?\s*(world|clock|compare|let|password-cost|aws-cli):\s*(.*?)\s*$")
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 MARKDOWN_HEADER = "<!-- transcript"
 
@@ -45,6 +46,7 @@ class Header:
     exact: bool = False
     variables: dict[str, str] = field(default_factory=dict)
     password_cost: int | None = None
+    aws_cli: int | None = None  # the AWS CLI's major version `aws` speaks; None: the world's
 
 
 @dataclass
@@ -233,6 +235,10 @@ def _directive(header: Header, line: str, path: Path, n: int) -> None:
             if val is None:
                 raise TranscriptError(f"{where}: {name.strip()} comes from ${secret.group(1)}, which is not set")
         header.variables[name.strip()] = val
+    elif key == "aws-cli":
+        if value not in ("1", "2"):
+            raise TranscriptError(f"{where}: aws-cli must be 1 or 2 (the AWS CLI's major version)")
+        header.aws_cli = int(value)
     elif key == "password-cost":
         if not value.isdigit() or not 1 <= int(value) <= 20:
             raise TranscriptError(f"{where}: password-cost must be an integer from 1 to 20")

@@ -65,6 +65,7 @@ def replay(transcript: Transcript, store=None, variables: dict[str, str] | None 
         scratch = Path(folder) / "files"
         scratch.mkdir(mode=0o700)
         terminal = Replay(store, None, {}, scratch, readable=readable)
+        terminal.aws_cli = header.aws_cli
         try:
             for step in transcript.steps:
                 command_line, output = _run(step, terminal, tools, variables, transcript.expected(step),

@@ -343,6 +343,9 @@ class Client:
     # generations at once, so the CLI reaches the cluster `cluster_id` names (GAP: a choice for
     # worlds written before SDK 5; `configure-cli` writes the file).
     cli: CliConfig | None = None
+    # The AWS CLI's major version on the host, 1 or 2: what `aws` prints in a tab and a
+    # transcript.  Left out (None): 2, what operators install today.
+    aws_cli: int | None = None
 
 
 @dataclass

@@ -63,6 +63,8 @@ def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
     # address no HSM answers at, none ("").  The tools then reach nothing.
     # The CloudHSM CLI's configuration, like SDK 3's, may name a cluster since deleted; but one
     # file names each cluster once, and `-a` addresses are addresses.
+    check(world.client.aws_cli in (None, 1, 2), ("client", "aws_cli"),
+          f"{world.client.aws_cli!r} is not an AWS CLI major version (1 or 2)")
     seen_clusters = set()
     for ci, entry in enumerate(world.client.cli.clusters if world.client.cli else []):
         at = ("client", "cli", "clusters", ci)

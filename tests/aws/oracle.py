@@ -72,3 +72,34 @@ def at_terminal(command: list[str], columns: int) -> bytes:
     child.close()
     assert child.exitstatus == 0, child.before
     return child.before
+
+
+# -- AWS CLI v2 ----------------------------------------------------------------------------------
+
+V2_MISSING = ("no AWS CLI v2 installed: the differential tests of `hsmshell aws`'s v2 mode need "
+              "the real one (Debian's `awscli` package, 2.9.19: `apt-get install awscli`; .ci/run "
+              "installs it where apt works), or $HSMSHELL_AWS_V2 naming one")
+
+
+def aws_v2() -> str | None:
+    """The real AWS CLI v2: $HSMSHELL_AWS_V2, else an `aws` on PATH or in /usr/bin (Debian's
+    package) whose --version says aws-cli/2.  The pinned v1 usually comes first on PATH."""
+    candidates = [os.environ.get("HSMSHELL_AWS_V2")]
+    for folder in os.environ.get("PATH", "").split(os.pathsep) + ["/usr/bin", "/usr/local/bin"]:
+        candidates.append(os.path.join(folder, "aws"))
+    for path in candidates:
+        if not path or not os.access(path, os.X_OK):
+            continue
+        try:
+            done = subprocess.run([path, "--version"], capture_output=True, timeout=60,
+                                  env={**os.environ, "AWS_CONFIG_FILE": os.devnull})
+        except OSError:
+            continue
+        if done.stdout.startswith(b"aws-cli/2."):
+            return path
+    return None
+
+
+V2_ENV = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "x",
+          "AWS_DEFAULT_REGION": "us-west-2", "AWS_CONFIG_FILE": os.devnull,
+          "AWS_SHARED_CREDENTIALS_FILE": os.devnull}

@@ -1,5 +1,6 @@
-"""The real AWS CLI v1 against `hsmshell serve` prints byte for byte what `hsmshell aws` prints,
-errors and exit statuses included, for every command `hsmshell aws` supports.
+"""The real AWS CLI v1 against `hsmshell serve` prints byte for byte what `hsmshell aws` prints
+in v1 mode (the world's client host runs v1), errors and exit statuses included, for every
+command `hsmshell aws` supports.
 
 Two copies of one frozen, seeded world evolve side by side: each line runs through the real
 CLI against the endpoint on one copy, and through `hsmshell aws` in-process on the other.
@@ -143,6 +144,7 @@ def worlds(template_world, tmp_path):
         store = open_store(copy_world(template_world, tmp_path / side))
         with store.transaction() as world:
             world.clock.frozen_at = 1_796_000_000.0
+            world.client.aws_cli = 1
         copies.append(store.path)
     return copies
 

@@ -1,4 +1,5 @@
-"""`hsmshell aws` prints what the installed AWS CLI v1 prints: both are run against copies of
+"""`hsmshell aws` in v1 mode (the world's client host says `aws_cli: 1`) prints what the
+installed AWS CLI v1 prints: both are run against copies of
 the same world (the real one through a throwaway endpoint over the same dispatcher) and their
 exit status, stdout and stderr compared exactly.  A real CLI run costs most of a second, so
 the commands are the runbook's and the CLI features it leans on."""
@@ -87,12 +88,13 @@ def twins(tmp_path_factory, template_world):
 
 
 def freeze(server, ours) -> None:
-    """One clock for both: wire times must match."""
+    """One clock for both: wire times must match.  The client host runs AWS CLI v1."""
     from hsmshell.services import open_store
 
     for path in (ours, server.RequestHandlerClass.store_path):
         with open_store(path).transaction() as world:
             world.clock.frozen_at = 1_700_000_000.0
+            world.client.aws_cli = 1
 
 
 @pytest.mark.parametrize("argv", COMMANDS, ids=[" ".join(c) for c in COMMANDS])

@@ -29,7 +29,9 @@ def test_transcripts_are_collected_and_failures_show_the_diff(tmp_path):
     assert "notes.md" not in done.stdout
 
 
-def test_fixtures_run_a_line_and_return_its_output(cmu, kmu, aws):
+def test_fixtures_run_a_line_and_return_its_output(hsmshell_store, cmu, kmu, aws):
+    with hsmshell_store.transaction() as world:
+        world.client.aws_cli = 1  # written in AWS CLI v1's words
     assert aws("kms disconnect-custom-key-store --custom-key-store-id " + STORE_ID) == ""
     assert aws.status == 0
     assert "loginHSM success on server 2(10.0.1.12)" in cmu("loginHSM CO admin co12345")

@@ -11,6 +11,7 @@ from ..shells.conftest import doc_body
 
 TRANSCRIPTS = Path(__file__).parent.parent / "transcripts"
 HEAD = "# world: default\n"
+V1_HEAD = HEAD + "# aws-cli: 1\n"  # the lines below print what AWS CLI v1 prints
 CONNECT_UNKNOWN = "$ aws kms connect-custom-key-store --custom-key-store-id cks-0000000000000000f\n"
 
 
@@ -47,9 +48,9 @@ def test_a_changed_expected_line_fails_with_a_diff_naming_it(tmp_path, capsys):
 
 
 def test_update_writes_the_actual_output_in_place(tmp_path, capsys):
-    path = write(tmp_path, HEAD + CONNECT_UNKNOWN + "something else\n")
+    path = write(tmp_path, V1_HEAD + CONNECT_UNKNOWN + "something else\n")
     assert run(capsys, "--update", path)[0] == 1
-    assert Path(path).read_text() == HEAD + CONNECT_UNKNOWN + (
+    assert Path(path).read_text() == V1_HEAD + CONNECT_UNKNOWN + (
         "\nAn error occurred (CustomKeyStoreNotFoundException) when calling the ConnectCustomKeyStore "
         "operation: Custom key store cks-0000000000000000f does not exist in this account and Region.\n[255]\n")
     assert run(capsys, path)[0] == 0
@@ -58,8 +59,8 @@ def test_update_writes_the_actual_output_in_place(tmp_path, capsys):
 def test_exit_status_is_expected_as_in_cram(tmp_path, capsys):
     message = ("An error occurred (CustomKeyStoreNotFoundException) when calling the ConnectCustomKeyStore "
                "operation: * (glob)\n")
-    assert run(capsys, write(tmp_path, HEAD + CONNECT_UNKNOWN + message + "[255]\n"))[0] == 0
-    status, out = run(capsys, write(tmp_path, HEAD + CONNECT_UNKNOWN + message))
+    assert run(capsys, write(tmp_path, V1_HEAD + CONNECT_UNKNOWN + message + "[255]\n"))[0] == 0
+    status, out = run(capsys, write(tmp_path, V1_HEAD + CONNECT_UNKNOWN + message))
     assert status == 1 and "+[255]\n" in out
     status, out = run(capsys, write(tmp_path, HEAD + "$ cat /etc/passwd\n"))
     assert "+cat: command not found" in out and "+[127]" in out
