@@ -153,7 +153,7 @@ def test_mask_keeps_blanks_and_names():
     ("aws km", None, ["kms"]),
     ("aws kms disc", None, ["disconnect-custom-key-store"]),
     ("aws kms disconnect-custom-key-store --cus", None, ["--custom-key-store-id"]),
-    ("aws --output ", None, ["json", "text", "table"]),
+    ("aws --output ", None, ["json", "text", "table", "yaml", "yaml-stream"]),  # v2, the default
     ("hsmshell aws kms disconnect-custom-key-store --cus", None, ["--custom-key-store-id"]),
     ("hsmshell wor", None, ["world"]),
     ("listU", "cloudhsm_mgmt_util", ["listUsers"]),
