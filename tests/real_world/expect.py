@@ -351,9 +351,11 @@ def program_environment(world: Path, home: Path) -> dict[str, str]:
 
 def rewrite(text: str, root: Path, bin_dir: Path | None = None) -> str:
     """A script as it runs on this host: what it reads and writes under /tmp and
-    /opt/cloudhsm/etc lands under `root`, and /opt/cloudhsm/bin is `bin_dir`.  A relative
+    /opt/cloudhsm/etc lands under `root` (`file:///tmp/...` too), and /opt/cloudhsm/bin is
+    `bin_dir`.  A relative
     `file://opt/...` (two slashes) keeps its meaning: the replay runs in `root`."""
     text = re.sub(r"(?<![:\w/])/tmp/", f"{root}/tmp/", text)
+    text = text.replace("file:///tmp/", f"file://{root}/tmp/")  # an absolute file:// URL
     text = re.sub(r"(?<![:\w/])/opt/cloudhsm/(etc|data)", rf"{root}/opt/cloudhsm/\1", text)
     if bin_dir is not None:
         text = re.sub(r"(?<![:\w/])/opt/cloudhsm/bin/", f"{bin_dir}/", text)

@@ -17,16 +17,7 @@ from hsmshell.testing.worlds import fresh_world
 from .corpus import CORPUS, HERE, load, make_host, sources, use_release
 from .expect import program_environment, rewrite
 
-AWS_ORDER = ("`aws cloudhsmv2 --filters=states=ACTIVE --output=json describe-clusters` (an operation's option "
-             "before the operation) is refused: 'aws: error: the following arguments are required: command'; "
-             "the AWS CLI accepts it")
-XFAIL = {
-    "yolt-configure-clients.sh#0": AWS_ORDER,
-    "yolt-cloudhsm-initiate-kms-keystore.sh#0": (
-        AWS_ORDER + " (configure-clients.sh); and `aws kms connect-custom-key-store --cli-input-json "
-        "file:///tmp/keystore.json` is refused: 'aws: error: the following arguments are required: "
-        "--custom-key-store-id', so the key store stays DISCONNECTED"),
-}
+XFAIL: dict[str, str] = {}
 
 
 def cluster(world):
