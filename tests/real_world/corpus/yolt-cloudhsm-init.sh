@@ -1,7 +1,10 @@
 # source: https://github.com/Yolt-group/aws-cloudhsm-scripts/blob/863cf739d0ac125bcc33f9dfa6065deb64e214ef/bin/cloudhsm-init.sh
 #   trimmed: its two `openssl verify` chains (they need AWS_CloudHSM_Root-G1.crt and
 #   liquid_security_certificate.crt, which the User Guide has you download and no world holds),
-#   and the Vault signing and initialize-cluster lines after the public-key check, are cut
+#   and the Vault signing and initialize-cluster lines after the public-key check, are cut;
+#   one block is added after the `tee`: bash does not wait for `>(...)` process substitutions,
+#   so `openssl` can read a certificate before its `jq` has written it (CI lost that race on
+#   2 busy cores); the block waits for the four files, as the author's run had them
 # version: Client SDK 3 era, AWS CLI v1/v2 (2023)
 # world: worlds/uninitialized-1hsm.yaml
 # env: VAULT_ADDR=https://vault.example
@@ -52,6 +55,12 @@ echo $CLUSTERS | jq -e '.Clusters[0]' | tee \
   >(jq -e -r '.Certificates.AwsHardwareCertificate' > $DATA/AwsHardwareCertificate.crt) \
   >(jq -e -r '.Certificates.ManufacturerHardwareCertificate' > $DATA/ManufacturerHardwareCertificate.crt)
   >/dev/null
+# hsmshell corpus: added (see the header), at most 10 s
+for _ in $(seq 200); do
+  [ -s $DATA/ClusterCsr.csr ] && [ -s $DATA/HsmCertificate.crt ] && [ -s $DATA/AwsHardwareCertificate.crt ] \
+    && [ -s $DATA/ManufacturerHardwareCertificate.crt ] && break
+  sleep 0.05
+done
 
 # Verify pub keys are the same.
 openssl x509 -in $DATA/HsmCertificate.crt -pubkey -noout > $DATA/HsmCertificate.pub
