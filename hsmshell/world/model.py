@@ -374,6 +374,9 @@ class World:
     # (`world init`, a fixture copied by hand) has none, and `hsmshell fault` marks it
     # `tampered:...`: a lab's check holds only for a repair of its own world.
     lab_stamp: str | None = None
+    # The era the world lives in (generation.py): left out, the Client SDK 3 era that the KMS
+    # runbook and the SDK 3 tools' pages show; `current`, today's AWS.
+    generation: str | None = None
     # Not saved: opens sealed secrets; the store sets it from the key file beside the world.
     sealer: Any = field(default=None, repr=False, compare=False, metadata={"transient": True})
     # Not saved in the world file: CloudTrail's events, which the store keeps in a log beside

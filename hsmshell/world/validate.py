@@ -13,6 +13,7 @@ from itertools import chain
 from operator import attrgetter
 from typing import Mapping
 
+from . import generation
 from .clock import now
 from .model import SECONDS_LIMIT, World
 
@@ -63,6 +64,8 @@ def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
     # address no HSM answers at, none ("").  The tools then reach nothing.
     # The CloudHSM CLI's configuration, like SDK 3's, may name a cluster since deleted; but one
     # file names each cluster once, and `-a` addresses are addresses.
+    check(world.generation in generation.NAMES, ("generation",),
+          f"{world.generation!r} is not a generation ({', '.join(generation.NAMES[1:])})")
     check(world.client.aws_cli in (None, 1, 2), ("client", "aws_cli"),
           f"{world.client.aws_cli!r} is not an AWS CLI major version (1 or 2)")
     seen_clusters = set()

@@ -25,6 +25,7 @@ def line_of(world_path, needle: str) -> int:
      "custom_key_store_id: cks-nope\n  creation_date: 1499289000.0", "no custom key store 'cks-nope'"),
     ("user_type: AU", "user_type: XX", "'XX' is not one of AU, CO, CU, PCO, PRECO"),
     ("password_cost: 14", "password_cost: 40", "must be an integer from 1 to 20"),
+    ("region: us-west-2", "generation: sdk5\nregion: us-west-2", "'sdk5' is not a generation (sdk3, current)"),
 ])
 def test_a_hand_broken_rule_is_refused_with_its_line(world_path, old, new, problem):
     before = broken(world_path, old, new)
