@@ -28,13 +28,15 @@ def state_shown(app) -> str:
     return "\n".join(v.plain() for v in app.query("KeyStoresView"))
 
 
-async def measure(world: Path, rounds: int) -> list[float]:
+async def measure(world: Path, rounds: int, first_connects: bool = False) -> list[float]:
+    """Delays in ms; the key store is disconnected first (connected first with
+    `first_connects`, for a world whose store starts disconnected)."""
     app = HsmShellApp(world, status_only=True)
     delays = []
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause(0.3)
         for i in range(rounds):
-            command, shown = (("disconnect-custom-key-store", "DISCONNECTED") if i % 2 == 0
+            command, shown = (("disconnect-custom-key-store", "DISCONNECTED") if (i + first_connects) % 2 == 0
                               else ("connect-custom-key-store", "● CONNECTED"))
             subprocess.run([sys.executable, "-m", "hsmshell.cli", "--world", str(world), "aws", "kms",
                             command, "--custom-key-store-id", STORE], check=True, capture_output=True)

@@ -34,6 +34,7 @@ import copy
 import hashlib
 import os
 import time
+import weakref
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
@@ -114,6 +115,7 @@ class Store:
         self._unchanged_run = 0
         self._sealer: credentials.Sealer | None = None
         self._derived_at = float("-inf")  # when this store last wrote the derived cache
+        self._unwritten: weakref.finalize | None = None  # the last commit's, if the throttle left it
         self.cache_path = self.path.with_name(self.path.name + ".cache")
         self._emitter = emitter.Emitter()
         # The emitter's layout of the world file as the derived cache holds it, with the file's
@@ -393,19 +395,32 @@ class Store:
         # A process that commits in a burst (the endpoint, a soak) refreshes the shortcut at
         # most every DERIVED_EVERY seconds: packing the world costs as much as the commit, and
         # a stale shortcut is never used, only rebuilt by the next reader that parses the YAML.
+        # A shortcut the throttle leaves unwritten is written when the store is dropped or the
+        # process ends: a short-lived process that commits twice (a single `cloudhsm-cli`
+        # command logs in and out) must not leave the next one a stale shortcut and a YAML
+        # parse (seconds for a full hsm2m.medium).
+        if self._unwritten is not None:
+            self._unwritten.detach()
+            self._unwritten = None
         now = time.monotonic()
         if now - self._derived_at >= DERIVED_EVERY:
             self._derived_at = now
             self._write_derived(hashlib.sha256(data).digest(), data)
+        else:
+            self._unwritten = weakref.finalize(self, _write_derived_later, self.cache_path, data,
+                                               *self._derived_parts(data))
 
     def _write_derived(self, digest: bytes, raw: bytes) -> None:
         """The derived cache for the YAML `raw` whose hash is `digest`, which the world packed
         last (`_packed`) is; with the emitter's layout when its last text is that YAML (a
         hand-written file is not: its first commit writes every item afresh)."""
+        cache.write(self.cache_path, digest, *self._derived_parts(raw))
+
+    def _derived_parts(self, raw: bytes) -> tuple[bytes, int, bytes]:
         packed, revision = self._packed
         emitted = self._as_written and self._emitter.layout is not None and self._emitter.text == raw
         layout = cache.pack_layout(self._emitter.layout) if emitted else b""  # integers and names
-        cache.write(self.cache_path, digest, packed, revision, layout)
+        return packed, revision, layout
 
     def _get_sealer(self, world: World) -> credentials.Sealer:
         if self._sealer is None or self._sealer.lost:
@@ -431,6 +446,9 @@ def _holds_sealed(world: World) -> bool:
 
 
 DERIVED_EVERY = 0.5  # seconds
+def _write_derived_later(path: Path, raw: bytes, packed: bytes, revision: int, layout: bytes) -> None:
+    """A store's last shortcut, written as it is dropped or the process ends (weakref.finalize)."""
+    cache.write(path, hashlib.sha256(raw).digest(), packed, revision, layout)
 
 
 def _hasher(cost: int):

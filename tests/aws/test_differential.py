@@ -22,11 +22,8 @@ from hsmshell.kms.policies import default_policy
 from hsmshell.services import open_store
 from hsmshell.testing.worlds import copy_world
 
-STORE = "cks-1234567890abcdef0"
-KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
-CLUSTER = "cluster-1a23b4cdefg"
-BOB = "arn:aws:iam::111122223333:user/Bob"
-BACKUP_ARN = "arn:aws:cloudhsm:us-west-2:111122223333:backup/backup-9g87f6edcba"
+from .scenario import CLUSTER, CLUSTER_RESOURCES, KEY, KEY_ADMINISTRATION, STORE, TRAILS
+
 
 SCENARIO = [
     "kms describe-custom-key-stores",
@@ -39,43 +36,7 @@ SCENARIO = [
     f"kms create-alias --alias-name alias/example --target-key-id {KEY}",
     "kms list-aliases",
     "kms create-alias --alias-name ExampleAlias --target-key-id " + KEY,
-    f"kms update-alias --alias-name alias/example --target-key-id {KEY}",
-    "kms delete-alias --alias-name alias/nope",
-    f"kms update-key-description --key-id {KEY} --description rehearsed",
-    f"kms get-key-policy --key-id {KEY} --policy-name default --output text",
-    f"kms list-key-policies --key-id {KEY}",
-    f"kms put-key-policy --key-id {KEY} --policy-name default --policy file://{{policy}}",
-    f"kms put-key-policy --key-id {KEY} --policy {{{{}}}}",
-    f"kms create-grant --key-id {KEY} --grantee-principal {BOB} --retiring-principal {BOB} --operations Encrypt Decrypt --query length(GrantToken)",
-    f"kms create-grant --key-id {KEY} --grantee-principal {BOB} --operations Sign",
-    f"kms list-grants --key-id {KEY} --query Grants[].[GranteePrincipal,Operations]",
-    f"kms list-retirable-grants --retiring-principal {BOB} --query Grants[].KeyId",
-    f"kms retire-grant --key-id {KEY} --grant-id nope",
-    f"kms revoke-grant --key-id {KEY} --grant-id {'0' * 64}",
-    f"kms tag-resource --key-id {KEY} --tags TagKey=team,TagValue=pay TagKey=env,TagValue=lab",
-    f"kms untag-resource --key-id {KEY} --tag-keys env",
-    f"kms list-resource-tags --key-id {KEY}",
-    f"kms get-key-last-usage --key-id {KEY} --query KeyLastUsage.Operation",
-    "kms create-key --description standard --query KeyMetadata.[Origin,KeyState,Description]",
-    f"kms enable-key-rotation --key-id {KEY} --rotation-period-in-days 90",
-    f"kms disable-key-rotation --key-id {KEY}",
-    f"kms get-key-rotation-status --key-id {KEY}",
-    f"kms list-key-rotations --key-id {KEY}",
-    f"kms rotate-key-on-demand --key-id {KEY}",
-    f"kms get-parameters-for-import --key-id {KEY} --wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_4096",
-    f"kms import-key-material --key-id {KEY} --import-token token --encrypted-key-material material",
-    f"kms delete-imported-key-material --key-id {KEY}",
-    f"kms generate-data-key-pair --key-id {KEY} --key-pair-spec RSA_2048",
-    f"kms generate-data-key-pair-without-plaintext --key-id {KEY} --key-pair-spec ECC_NIST_P256",
-    f"kms sign --key-id {KEY} --message hello --signing-algorithm RSASSA_PSS_SHA_256",
-    f"kms verify --key-id {KEY} --message hello --signature sig --signing-algorithm ECDSA_SHA_256",
-    f"kms generate-mac --key-id {KEY} --message hello --mac-algorithm HMAC_SHA_256",
-    f"kms verify-mac --key-id {KEY} --message hello --mac mac --mac-algorithm HMAC_SHA_256",
-    f"kms derive-shared-secret --key-id {KEY} --key-agreement-algorithm ECDH --public-key pub",
-    f"kms get-public-key --key-id {KEY}",
-    f"kms replicate-key --key-id {KEY} --replica-region us-east-1",
-    f"kms update-primary-region --key-id {KEY} --primary-region us-east-1",
-    f"kms sign --key-id {KEY} --signing-algorithm RSASSA_PSS_SHA_256",
+    *KEY_ADMINISTRATION,
     "kms encrypt --key-id alias/example --plaintext fileb://{plain}",
     "kms generate-data-key --key-id alias/example --key-spec AES_256 --query KeyId",
     "kms generate-data-key-without-plaintext --key-id alias/example --number-of-bytes 32 --query KeyId",
@@ -111,22 +72,9 @@ SCENARIO = [
     "cloudhsmv2 modify-backup-attributes --backup-id backup-0000000000000 --never-expires",
     f"cloudhsmv2 modify-cluster --cluster-id {CLUSTER} --backup-retention-policy Type=DAYS,Value=30 --query Cluster.BackupRetentionPolicy",
     f"cloudhsmv2 modify-cluster --cluster-id {CLUSTER} --backup-retention-policy Type=DAYS,Value=400",
-    f"cloudhsmv2 tag-resource --resource-id {CLUSTER} --tag-list Key=team,Value=pki",
-    f"cloudhsmv2 untag-resource --resource-id {CLUSTER} --tag-key-list nothing",
-    f"cloudhsmv2 list-tags --resource-id {CLUSTER}",
-    f"cloudhsmv2 put-resource-policy --resource-arn {BACKUP_ARN} --policy file://{{policy}} --query ResourceArn",
-    f"cloudhsmv2 get-resource-policy --resource-arn {BACKUP_ARN} --query length(Policy)",
-    f"cloudhsmv2 delete-resource-policy --resource-arn arn:aws:cloudhsm:us-west-2:111122223333:cluster/{CLUSTER}",
-    "cloudhsmv2 copy-backup-to-region --backup-id backup-9g87f6edcba --destination-region us-east-1",
+    *CLUSTER_RESOURCES,
     "cloudtrail lookup-events --max-results 2 --query length(Events)",
-    "cloudtrail create-trail --name management --s3-bucket-name audit-logs --is-multi-region-trail",
-    "cloudtrail create-trail --name bad..name --s3-bucket-name audit-logs",
-    "cloudtrail start-logging --name management",
-    "cloudtrail get-trail-status --name management --query IsLogging",
-    "cloudtrail stop-logging --name arn:aws:cloudtrail:us-west-2:111122223333:trail/management",
-    "cloudtrail describe-trails",
-    "cloudtrail delete-trail --name management",
-    "cloudtrail delete-trail --name management",
+    *TRAILS,
 ]
 
 

@@ -11,6 +11,8 @@ import os
 import pickle
 import stat
 import struct
+import subprocess
+import sys
 
 import msgspec
 import pytest
@@ -381,3 +383,20 @@ def test_a_hand_written_file_is_rewritten_whole_by_its_first_commit(world_path):
 def _layout_of_or_none(world_path):
     blob = cache_module.read(cache_of(world_path), hashlib.sha256(world_path.read_bytes()).digest()).layout
     return cache_module.unpack_layout(blob) if blob else None
+
+
+def test_a_command_that_commits_twice_leaves_the_next_one_a_cache_that_matches(world_path, tmp_path):
+    """A single `cloudhsm-cli` command logs in (a commit) and out (another) within the cache's
+    throttle; the second commit's shortcut is written as the process ends, so the next command
+    does not parse the YAML (seconds at full size)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HSMSHELL_", "CLOUDHSM_"))}
+    env.update(HSMSHELL_WORLD=str(world_path), CLOUDHSM_ROLE="admin", CLOUDHSM_PIN="admin:co12345",
+               HOME=str(tmp_path))
+    before = world_path.read_bytes()
+    program = "import sys; from hsmshell.host import main; sys.argv[0] = 'cloudhsm-cli'; sys.exit(main())"
+    done = subprocess.run([sys.executable, "-c", program, "user", "list"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert '"error_code": 0' in done.stdout, done.stdout + done.stderr
+    raw = world_path.read_bytes()
+    assert raw != before  # the login and logout were committed
+    assert cache_module.read(cache_of(world_path), hashlib.sha256(raw).digest()) is not None
