@@ -10,10 +10,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from hsmshell.cloudhsm.nodes import find_user
 from hsmshell.kms.keys import key_state
 from hsmshell.world.clock import now
-from hsmshell.world.model import World
+from hsmshell.world.model import User, World
 
 TRAIL_SHOWN = 6
 
@@ -157,13 +156,22 @@ def lab_block(store, world: World) -> LabBlock | None:
 
 
 def _cluster(cluster) -> ClusterBlock:
-    names: dict[str, int] = {}
+    # Each HSM's users by name (case-insensitive, the first of a name as the shells find it),
+    # gathered once: a full hsm2m.medium has 1,024 users on each HSM, and this runs at every
+    # change the TUI shows.
+    by_name: list[dict[str, User]] = []
     for hsm in cluster.hsms:
+        users: dict[str, User] = {}
         for user in hsm.users:
-            names.setdefault(user.name.lower(), user.user_id)
+            users.setdefault(user.name.lower(), user)
+        by_name.append(users)
+    names: dict[str, int] = {}
+    for users in by_name:
+        for lowered, user in users.items():
+            names.setdefault(lowered, user.user_id)
     rows = []
     for lowered, user_id in sorted(names.items(), key=lambda item: item[1]):
-        copies = [find_user(hsm, lowered) for hsm in cluster.hsms]
+        copies = [users.get(lowered) for users in by_name]
         present = [u for u in copies if u is not None]
         first = present[0]
         rows.append(UserRow(
