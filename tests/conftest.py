@@ -10,11 +10,17 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from hsmshell import host
 from hsmshell.services import open_store
 from hsmshell.shells.console import StreamConsole
 from hsmshell.testing.worlds import copy_world
+
+# No property test is timed: a deadline fails on a busy machine (CI's two cores), not on a
+# defect.  Speed is measured in benchmarks/.
+settings.register_profile("hsmshell", deadline=None)
+settings.load_profile("hsmshell")
 
 STORE_ID = "cks-1234567890abcdef0"
 KEY_ARN = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -76,7 +76,7 @@ def test_awkward_strings_read_back_as_the_same_string(text, loader):
         assert strictly_equal(read_back(document, loader), {"value": value}), document
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plain_data)
 def test_any_plain_value_reads_back_exactly(value):
     try:
