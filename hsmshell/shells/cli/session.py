@@ -20,20 +20,17 @@ def _login(cli: CloudHsmCli, values: dict[str, Any], name: str, role_name: str, 
     from ...cloudhsm import users  # with cryptography: not needed before a login
 
     factors = None
-    with cli.store.transaction() as world:
-        cluster = cli.cluster(world, values)
-        hsms = cli.hsms(cluster)
-        if cli.session(world) is not None:
-            raise Failure(texts.ALREADY_LOGGED_IN)
-        if token_path is not None:
-            from . import tokens
-
-            factors = tokens.challenges(world, hsms)
     if token_path is not None:
+        # The HSMs' challenges are signed outside the world's lock, between two transactions.
+        from . import tokens
+
+        with cli.store.transaction() as world:
+            hsms = _not_logged_in(cli, world, values)
+            factors = tokens.challenges(world, hsms)
         factors = tokens.exchange(cli, token_path, factors)
     with cli.store.transaction() as world:
+        hsms = _not_logged_in(cli, world, values)
         cluster = cli.cluster(world, values)
-        hsms = cli.hsms(cluster)
         user_type = roles.user_type_for(role_name, hsms, name)
         result = users.login(world, cluster, hsms, session_id=cli.session_id, tool="cloudhsm-cli",
                              pid=cli.pid, user_type=user_type, user_name=name, password=password,
@@ -49,6 +46,14 @@ def _login(cli: CloudHsmCli, values: dict[str, Any], name: str, role_name: str, 
         raise Failure(texts.USER_LOCKED if locked else texts.LOGIN_FAILED)
     # Names are shown in lower case (user create: "always displayed in lowercase").
     return {"username": name.lower(), "role": role_name}
+
+
+def _not_logged_in(cli: CloudHsmCli, world, values: dict[str, Any]):
+    """The HSMs a login reaches, refused for a console already logged in."""
+    hsms = cli.hsms(cli.cluster(world, values))
+    if cli.session(world) is not None:
+        raise Failure(texts.ALREADY_LOGGED_IN)
+    return hsms
 
 
 @command("login", "Login to your cluster", *LOGIN_OPTIONS)
