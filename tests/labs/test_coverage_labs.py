@@ -3,6 +3,10 @@ beyond its solution and planted wrong fix, which tests/labs/test_labs.py replays
 
 from __future__ import annotations
 
+import pytest
+
+from hsmshell.labs import checks, definition
+
 from ..conftest import STORE_ID
 from .test_labs import lab
 
@@ -106,3 +110,15 @@ def test_the_store_must_be_connected_again(world_path, doors, store):
     tag(doors, ARCHIVE, store.read().kms_keys[ARCHIVE].backing_key_handle)
     status, out = lab(world_path, "check")
     assert status == 1 and f"✓ {ANSWER}" in out and "✗ ExampleKeyStore is connected again" in out
+
+
+# -- all four ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["keys-pending-deletion", "cluster-not-active", "wrong-cluster-id",
+                                  "find-key-handle"])
+def test_a_healthy_world_does_not_meet_the_objectives_stamp_aside(store, name):
+    """The stamp reports a re-created world; the objectives alone already tell a healthy world
+    from a repair of the lab's own."""
+    lab_ = definition.load(name)
+    outcomes = checks.evaluate(lab_.objectives, store.read(), {"lab": str(lab_.folder)})
+    assert not all(o.holds for o in outcomes)
