@@ -166,3 +166,23 @@ def test_the_sdk3_era_migrates_too(api, store):
     """As in 2024-2025, when AWS offered the migration to hsm1.medium clusters."""
     api.cloudhsmv2.ModifyCluster(ClusterId=CLUSTER, HsmType="hsm2m.medium")
     assert cluster_of(api)["HsmType"] == "hsm2m.medium"
+
+
+def test_the_mode_shows_in_the_hsm_certificate_and_cluster_hsm_info(api, store):
+    from cryptography import x509
+
+    from ..shells.cli.conftest import Cli
+
+    def partition_name() -> str:
+        pem = cluster_of(api)["Certificates"]["HsmCertificate"]
+        subject = x509.load_pem_x509_certificate(pem.encode()).subject
+        return subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value
+
+    assert partition_name().endswith(":PARTN:0, for FIPS mode")
+    fips_states = {h["fips-state"] for h in Cli(store)("cluster", "hsm-info").json["data"]["hsms"]}
+    assert fips_states == {"2 [FIPS mode with single factor authentication]"}
+    with store.transaction() as world:
+        world.clusters[CLUSTER].hsm_type, world.clusters[CLUSTER].mode = "hsm2m.medium", "NON_FIPS"
+    assert partition_name().endswith(":PARTN:0, for NON-FIPS mode")
+    fips_states = {h["fips-state"] for h in Cli(store)("cluster", "hsm-info").json["data"]["hsms"]}
+    assert fips_states == {"0 [non-FIPS mode with single factor authentication]"}
