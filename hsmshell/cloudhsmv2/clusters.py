@@ -134,7 +134,7 @@ def _check_type(hsm_type: str) -> None:
         raise invalid(f"Invalid HSM type {hsm_type}. Valid HSM types are {', '.join(HSM_TYPES)}.")
 
 
-def _restorable(world: World, backup: Backup, hsm_type: str, mode: str | None) -> str:
+def _restorable(world: World, backup: Backup, hsm_type: str, mode: str | None) -> str | None:
     """The mode a cluster made from `backup` has: the backup's.  A backup of an hsm1.medium
     cluster may be restored into an hsm2m.medium cluster, in the current generation too: that
     is the blue/green way off hsm1.medium AWS describes beside ModifyCluster's migration, and
@@ -226,7 +226,8 @@ def _change_type(world: World, cluster: Cluster, hsm_type: str) -> None:
     cluster up, then replaces its HSMs one at a time, keeping their addresses; the cluster is
     MODIFY_IN_PROGRESS meanwhile and shows its old type until every HSM is replaced (GAP: the
     console shows no mixed state; the range changes them all at once when the world's
-    control_plane_delay has passed).  For 24 hours from the start the migration can be rolled
+    control_plane_delay has passed, and the replaced HSMs keep their IDs as well as their
+    addresses, so sessions and keys still name them).  For 24 hours from the start the migration can be rolled
     back with ModifyCluster naming the old type: ROLLBACK_IN_PROGRESS, then ACTIVE on the old
     type with no rollback expiration.  GAP: every refusal's message."""
     _check_type(hsm_type)
