@@ -126,3 +126,37 @@ def test_the_cloudhsm_cli_refuses_the_1025th_user_of_an_hsm2m_cluster(store):
     assert cli(*create, "carol", env=ADMIN_PIN).json == {
         "error_code": 1, "data": "The cluster has reached its maximum number of users"}
     assert [len(h.users) for h in store.read().clusters[CLUSTER].hsms] == [1024, 1024, 1024]
+
+
+def test_sync_user_into_a_full_hsm_is_refused(doors, store):
+    """syncUser copies a user to an HSM that lacks it: a full HSM refuses it (server 1 is the
+    cluster's second HSM, as the client's configuration lists them)."""
+    fill(store, hsm_type="hsm1.medium", users=250)
+    with store.transaction() as world:
+        first = world.clusters[CLUSTER].hsms[0]
+        first.users.pop()
+        first.users.append(User(user_id=900, user_type="CU", name="bob", password_hash=first.users[-1].password_hash))
+    out = doors.cmu(CO + "server 0\nsyncUser 900 1\nexit\nquit\n")
+    assert "InsertMaskedObject: 0xb9 !\nsyncUser failed" in out
+    assert "bob" not in [u.name for u in store.read().clusters[CLUSTER].hsms[1].users]
+
+
+def test_sync_key_into_a_full_related_cluster_is_refused(doors, store, api):
+    restored = api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium", SubnetIds=["subnet-0aa1bb2cc3dd4ee5f"],
+                                            SourceBackupId="backup-9g87f6edcba")["Cluster"]["ClusterId"]
+    ip = api.cloudhsmv2.CreateHsm(ClusterId=restored, AvailabilityZone="us-west-2a")["Hsm"]["EniIp"]
+    with store.transaction() as world:
+        cluster = world.clusters[restored]
+        hsm = cluster.hsms[0].hsm_id
+        handle = 300000
+        while len(cluster.keys) < 3300:
+            cluster.keys[handle] = Key(handle=handle, owner=3, key_class=4, key_type=31, size=32, hsms=[hsm])
+            handle += 1
+        world.client.cmu_servers.append(ip)  # server 3
+        held = len(cluster.keys)
+        source = world.clusters[CLUSTER]  # a key made after the backup
+        source.keys[400000] = Key(handle=400000, owner=3, key_class=4, key_type=31, size=32, label="new",
+                                  hsms=[h.hsm_id for h in source.hsms])
+    out = doors.cmu(CO + "server 0\nsyncKey 400000 3\nexit\nquit\n")
+    assert "syncKey failed: RET_MAX_OBJECTS_REACHED" in out
+    assert len(store.read().clusters[restored].keys) == held == 3300
