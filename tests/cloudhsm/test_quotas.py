@@ -160,3 +160,23 @@ def test_sync_key_into_a_full_related_cluster_is_refused(doors, store, api):
     out = doors.cmu(CO + "server 0\nsyncKey 400000 3\nexit\nquit\n")
     assert "syncKey failed: RET_MAX_OBJECTS_REACHED" in out
     assert len(store.read().clusters[restored].keys) == held == 3300
+
+
+def test_key_replicate_into_a_full_related_cluster_is_refused(store, api, kmsuser):
+    restored = api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium", SubnetIds=["subnet-0aa1bb2cc3dd4ee5f"],
+                                            SourceBackupId="backup-9g87f6edcba")["Cluster"]["ClusterId"]
+    api.cloudhsmv2.CreateHsm(ClusterId=restored, AvailabilityZone="us-west-2a")
+    with store.transaction() as world:
+        cluster = world.clusters[restored]
+        handle = 300000
+        while len(cluster.keys) < 3300:
+            cluster.keys[handle] = Key(handle=handle, owner=3, key_class=4, key_type=31, size=32,
+                                       hsms=[cluster.hsms[0].hsm_id])
+            handle += 1
+        source = world.clusters[CLUSTER]
+        source.keys[400000] = Key(handle=400000, owner=3, key_class=4, key_type=31, size=32, label="new",
+                                  hsms=[h.hsm_id for h in source.hsms])
+    replicated = Cli(store)("key", "replicate", "--filter", "attr.label=new", "--source-cluster-id", CLUSTER,
+                            "--destination-cluster-id", restored, env=KMSUSER_PIN)
+    assert replicated.json == {"error_code": 1, "data": "The cluster has reached its maximum number of keys"}
+    assert 400000 not in store.read().clusters[restored].keys
