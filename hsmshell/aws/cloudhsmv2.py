@@ -20,7 +20,10 @@ operation = OPERATIONS.operation
 
 _HSM_MESSAGES = {"CREATE_IN_PROGRESS": "HSM is being created.", "ACTIVE": "HSM created.",
                  "DELETE_IN_PROGRESS": "HSM is being deleted."}
+# GAP: the messages of a migration and its rollback are not in any source.
 _CLUSTER_MESSAGES = {"DELETE_IN_PROGRESS": "The cluster is being deleted.",
+                     "MODIFY_IN_PROGRESS": "Cluster is being modified.",
+                     "ROLLBACK_IN_PROGRESS": "Cluster is being rolled back.",
                      "INITIALIZE_IN_PROGRESS": "Cluster is initializing. State will change to "
                                                "INITIALIZED upon completion."}
 
@@ -44,8 +47,10 @@ def cluster_entry(world: World, cluster: Cluster) -> dict[str, Any]:
         "CreateTimestamp": shapes.epoch(cluster.create_timestamp),
         "Hsms": [hsm_entry(cluster, h) for h in cluster.hsms],
         "HsmType": cluster.hsm_type,
-        "SecurityGroup": cluster.security_group,
     }
+    if cluster.hsm_type_rollback_expiration is not None:
+        entry["HsmTypeRollbackExpiration"] = shapes.epoch(cluster.hsm_type_rollback_expiration)
+    entry["SecurityGroup"] = cluster.security_group
     if cluster.source_backup_id:
         entry["SourceBackupId"] = cluster.source_backup_id
     entry["State"] = cluster.state
@@ -57,7 +62,7 @@ def cluster_entry(world: World, cluster: Cluster) -> dict[str, Any]:
         "NetworkType": "IPV4",
         "Certificates": certificates.of_cluster(world, cluster),
         "TagList": _tag_list(cluster.tags),
-        "Mode": "FIPS" if cluster.hsm_type == "hsm1.medium" else "NON_FIPS",
+        "Mode": clusters.mode_of(cluster),
     })
     return entry
 
@@ -74,6 +79,8 @@ def backup_entry(world: World, backup: Backup) -> dict[str, Any]:
     if backup.delete_timestamp is not None:
         entry["DeleteTimestamp"] = shapes.epoch(backup.delete_timestamp)
     entry["TagList"] = _tag_list(backup.tags)
+    entry["HsmType"] = backups.hsm_type_of(world, backup)
+    entry["Mode"] = backups.mode_of(world, backup)
     return entry
 
 
@@ -139,7 +146,7 @@ def create_cluster(world: World, params: dict) -> dict:
         world, hsm_type=shapes.string(params, "HsmType", required=True, max_len=32),
         subnet_ids=shapes.string_list(params, "SubnetIds", required=True),
         source_backup_id=shapes.string(params, "SourceBackupId", max_len=256),
-        retention_days=_retention_days(params))
+        retention_days=_retention_days(params), mode=shapes.enum(params, "Mode", clusters.MODES))
     cluster.tags = tag_list
     return {"Cluster": cluster_entry(world, cluster)}
 

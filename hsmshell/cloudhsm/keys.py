@@ -22,6 +22,7 @@ from ..lazy import lazy
 from ..world import ids
 from ..world.model import Cluster, Hsm, Key, Session, World
 from . import attributes as attr
+from . import quotas
 from . import returncodes as rc
 from .nodes import find_user
 
@@ -250,6 +251,13 @@ def _new_key(world: World, cluster: Cluster, session: Session, on: list[Hsm], *,
     return key
 
 
+def _room(cluster: Cluster, nodes: list[Hsm], call: str, *key_classes: int) -> None:
+    """The cluster's key quota, checked before any key of a command is made (cloudhsm/quotas.py)."""
+    code = quotas.refuses_keys(cluster, key_classes)
+    if code:
+        raise Refused(call, code, nodes)
+
+
 def _placement(nodes: list[Hsm], token: bool) -> list[Hsm]:
     # GAP: which HSM the daemon puts a session key on is undocumented; every example shows
     # the highest-numbered node the user is logged in to.
@@ -368,6 +376,7 @@ def generate_secret_key(world: World, cluster: Cluster, session: Session, nodes:
     if size not in SYMMETRIC_SIZES.get(key_type, ()):
         raise Refused(call, rc.INVALID_INPUT, nodes)
     _check_policy(world, cluster, session, nodes, policy, call)
+    _room(cluster, nodes, call, SECRET_KEY)
     on = _placement(nodes, policy.token)
     raw = crypto.generate_secret(lambda n: ids.draw(world, n), size)
     key = _new_key(world, cluster, session, on, key_class=SECRET_KEY, key_type=key_type, size=size,
@@ -400,6 +409,7 @@ def generate_key_pair(world: World, cluster: Cluster, session: Session, nodes: l
             raise Refused(call, rc.FIPS_POLICY, nodes, rc.SERVER_UNAVAILABLE)
         size, make = 2048, lambda: crypto.generate_dsa(rand)
     _check_policy(world, cluster, session, nodes, policy, call)
+    _room(cluster, nodes, call, PUBLIC_KEY, PRIVATE_KEY)
     on = _placement(nodes, policy.token)
     private_raw = make()
     public = _new_key(world, cluster, session, on, key_class=PUBLIC_KEY, key_type=key_type, size=size,
@@ -437,6 +447,7 @@ def import_secret_key(world: World, cluster: Cluster, session: Session, nodes: l
     if key_type not in (attr.AES, attr.DES3) or len(raw) not in SYMMETRIC_SIZES[key_type]:
         raise Refused("Cfm3UnWrapKey", rc.INVALID_INPUT, nodes)
     _check_policy(world, cluster, session, nodes, policy, "Cfm3UnWrapKey")
+    _room(cluster, nodes, "Cfm3UnWrapKey", SECRET_KEY)
     raw = crypto.unwrap(kek, crypto.wrap(kek, raw, crypto.WRAP_PAD_PKCS5), crypto.WRAP_PAD_PKCS5)
     on = _placement(nodes, policy.token)
     key = _new_key(world, cluster, session, on, key_class=SECRET_KEY, key_type=key_type, size=len(raw),
@@ -454,6 +465,7 @@ def import_private_key(world: World, cluster: Cluster, session: Session, nodes: 
         raise Refused("Cfm3WrapHostKey", rc.INVALID_INPUT) from None
     _wrapping_key(world, cluster, session, nodes, wrapping_key, "Cfm3WrapHostKey", attr.WRAP)
     _check_policy(world, cluster, session, nodes, policy, "Cfm3UnWrapKey")
+    _room(cluster, nodes, "Cfm3UnWrapKey", PRIVATE_KEY)
     on = _placement(nodes, policy.token)
     # importPrivateKey cannot make a key non-extractable (importPrivateKey.md).
     key = _new_key(world, cluster, session, on, key_class=PRIVATE_KEY, key_type=key_type,
@@ -470,6 +482,7 @@ def import_public_key(world: World, cluster: Cluster, session: Session, nodes: l
     except crypto.CryptoFailure:
         raise Refused("Cfm3CreatePublicKey", rc.INVALID_INPUT) from None
     _check_policy(world, cluster, session, nodes, policy, "Cfm3CreatePublicKey")
+    _room(cluster, nodes, "Cfm3CreatePublicKey", PUBLIC_KEY)
     on = _placement(nodes, policy.token)
     key = _new_key(world, cluster, session, on, key_class=PUBLIC_KEY, key_type=key_type,
                    size=crypto.key_size(key_type, der, PUBLIC_KEY), raw=der, label=policy.label,
@@ -579,6 +592,7 @@ def unwrap_key(world: World, cluster: Cluster, session: Session, nodes: list[Hsm
         raise Refused(call, rc.INVALID_INPUT, nodes)
     checked = Policy(**{**asdict(policy), "label": template["label"], "key_id": template["id"]})
     _check_policy(world, cluster, session, nodes, checked, call)
+    _room(cluster, nodes, call, kc)
     on = _placement(nodes, policy.token)
     key = _new_key(world, cluster, session, on, key_class=kc, key_type=kt, size=size, raw=raw,
                    label=checked.label, key_id=checked.key_id, shared=policy.shared,
@@ -660,6 +674,7 @@ def insert_masked_object(world: World, cluster: Cluster, session: Session, nodes
     if record["lineage"] != cluster.lineage:
         raise Refused(call, rc.MASKING_KEY_MISMATCH, nodes)
     fields = record["key"]
+    _room(cluster, nodes, call, fields["key_class"])
     on = nodes if fields["token"] else nodes[-1:]
     key = Key(**{**fields, "handle": allocate_handle(cluster), "hsms": [h.hsm_id for h in on],
                  "attributes": {int(k): v for k, v in fields["attributes"].items()},
@@ -687,6 +702,7 @@ def store_unwrapped(world: World, cluster: Cluster, session: Session, nodes: lis
             raise Refused(call, rc.INVALID_INPUT, nodes)
         size = crypto.key_size(key_type, raw, PRIVATE_KEY)
     _check_policy(world, cluster, session, nodes, policy, call)
+    _room(cluster, nodes, call, key_class)
     return _new_key(world, cluster, session, _placement(nodes, policy.token), key_class=key_class,
                     key_type=key_type, size=size, raw=raw, label=policy.label, key_id=policy.key_id,
                     shared=policy.shared, m_value=policy.m_value, extractable=policy.extractable,

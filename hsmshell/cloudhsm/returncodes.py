@@ -70,3 +70,9 @@ BAD_PKCS_DATA = ReturnCode(0x1B, "ERR_BAD_PKCS_DATA", "CSP Error: ERR_BAD_PKCS_D
 # GAP: key_mgmt_util refusals documented as rules without their texts.
 KEY_NOT_EXTRACTABLE = ReturnCode(0xB1, "RET_KEY_NOT_EXTRACTABLE", "HSM Error: RET_KEY_NOT_EXTRACTABLE")
 INVALID_INPUT = ReturnCode(0xB2, "RET_INVALID_INPUT", "HSM Error: RET_INVALID_INPUT")
+# A full cluster (cloudhsm/quotas.py).  GAP: no source shows what the HSM answers when its key
+# or user quota is reached; the numbers, names and texts are ours.
+KEY_LIMIT = ReturnCode(0xB7, "RET_MAX_OBJECTS_REACHED", "HSM Error: Maximum number of key objects reached")
+ASYMMETRIC_KEY_LIMIT = ReturnCode(0xB8, "RET_MAX_ASYMMETRIC_OBJECTS_REACHED",
+                                  "HSM Error: Maximum number of asymmetric key objects reached")
+USER_LIMIT = ReturnCode(0xB9, "RET_MAX_USERS_REACHED", "HSM Error: Maximum number of users reached")

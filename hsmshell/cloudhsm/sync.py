@@ -12,6 +12,7 @@ import copy
 from dataclasses import dataclass
 
 from ..world.model import Cluster, Hsm, World
+from . import quotas
 from . import returncodes as rc
 from .keys import allocate_handle, user_id
 from .nodes import answers
@@ -48,6 +49,8 @@ def sync_user(world: World, source: tuple[Cluster, Hsm], destination: tuple[Clus
     _, code = _caller(world, dst, session_id)
     if not code and src_cluster.lineage != dst_cluster.lineage:
         code = rc.MASKING_KEY_MISMATCH
+    if not code and not any(u.user_id == user.user_id or u.name.lower() == user.name.lower() for u in dst.users):
+        code = quotas.refuses_user(world, dst)  # a user the HSM does not yet hold takes a place
     if code:
         return Copy(rc.SUCCESS, code)
     dst.users = [u for u in dst.users if u.user_id != user.user_id and u.name.lower() != user.name.lower()]
@@ -85,6 +88,9 @@ def sync_key(world: World, source: tuple[Cluster, Hsm], destination: tuple[Clust
         if dst.hsm_id not in existing.hsms:
             existing.hsms.append(dst.hsm_id)
         return rc.SUCCESS
+    code = quotas.refuses_keys(dst_cluster, [key.key_class])
+    if code:
+        return code
     if existing is not None:
         clone.handle = allocate_handle(dst_cluster)
     dst_cluster.keys[clone.handle] = clone

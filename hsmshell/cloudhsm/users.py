@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..world import credentials
 from ..world.model import Cluster, Hsm, Session, User, World
-from . import quorum, two_factor
+from . import quorum, quotas, two_factor
 from . import returncodes as rc
 from .nodes import answers, find_user, type_matches
 from .sessions import close_session, holders, open_session
@@ -241,6 +241,9 @@ def create_user(world: World, hsm: Hsm, *, session_id: str, user_type: str, user
         return rc.INVALID_USER_TYPE
     if second_factor is not None and not _new_key_proven(second_factor):
         return rc.INVALID_SIGNATURE
+    code = quotas.refuses_user(world, hsm)
+    if code:
+        return code
     quorum.spend(hsm, session_id, quorum.USER_MGMT)
     user_id = max([hsm.next_user_id - 1, *(u.user_id for u in hsm.users)]) + 1
     hsm.next_user_id = user_id + 1

@@ -42,7 +42,8 @@ def take(world: World, cluster: Cluster) -> Backup | None:
     backup = Backup(backup_id=ids.cloudhsm_id(world, "backup"), cluster_id=cluster.cluster_id,
                     create_timestamp=now(world), lineage=cluster.lineage,
                     source_backup_id=cluster.source_backup_id, users=copy.deepcopy(source.users),
-                    keys=keys, next_handle=cluster.next_handle)
+                    keys=keys, next_handle=cluster.next_handle, hsm_type=cluster.hsm_type,
+                    mode=cluster.mode or "FIPS")
     world.backups[backup.backup_id] = backup
     # The service backs every active cluster up at least once every 24 hours.  The count starts
     # at a cluster's first backup in the simulation (activation, an HSM added or removed,
@@ -62,6 +63,18 @@ def settle_daily(world: World, args: dict) -> None:
         return
     if cluster.state != "ACTIVE" or take(world, cluster) is None:
         due.schedule(world, DAY, DAILY_BACKUP, cluster_id=cluster.cluster_id)
+
+
+def hsm_type_of(world: World, backup: Backup) -> str:
+    """The HSM type of the cluster backed up.  A backup written before backups kept it (a
+    fixture's) has its cluster's, or hsm1.medium, the SDK 3 era's only type, once that is gone."""
+    cluster = world.clusters.get(backup.cluster_id)
+    return backup.hsm_type or (cluster.hsm_type if cluster else "hsm1.medium")
+
+
+def mode_of(world: World, backup: Backup) -> str:
+    cluster = world.clusters.get(backup.cluster_id)
+    return backup.mode or (cluster.mode if cluster else None) or "FIPS"
 
 
 def latest(world: World, cluster_id: str) -> Backup | None:

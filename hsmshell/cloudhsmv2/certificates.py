@@ -161,7 +161,8 @@ def _hardware_name(hsm: Hsm) -> x509.Name:
 
 
 def _partition_name(cluster: Cluster, hsm: Hsm) -> x509.Name:
-    mode = ", for FIPS mode" if cluster.hsm_type == "hsm1.medium" else ", for NON-FIPS mode"
+    # The partition certificate names the cluster's mode (left out of the world file: FIPS).
+    mode = ", for NON-FIPS mode" if cluster.mode == "NON_FIPS" else ", for FIPS mode"
     return _name([("C", "US"), ("ST", "CA"), ("L", "San Jose"), ("O", "Cavium"), ("OU", "N3FIPS"),
                   ("CN", f"{_hsm_label(hsm)}:PARTN:0{mode}")])
 

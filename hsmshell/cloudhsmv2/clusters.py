@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import copy
 
-from ..world import due, ids
+from ..world import due, generation, ids
 from ..world.credentials import hash_password
 from ..world.clock import now
-from ..world.model import Cluster, Hsm, User, World
+from ..world.model import Backup, Cluster, Hsm, User, World
 from . import backups, faults
 from ..errors.cloudhsmv2 import CloudHsmResourceLimitExceededException
 from .errors import invalid, not_found
@@ -23,7 +23,14 @@ CLUSTER_INITIALIZED = "cloudhsmv2.cluster_initialized"
 CLUSTER_DELETED = "cloudhsmv2.cluster_deleted"
 HSM_READY = "cloudhsmv2.hsm_ready"
 HSM_DELETED = "cloudhsmv2.hsm_deleted"
+CLUSTER_MODIFIED = "cloudhsmv2.cluster_modified"
 HSM_TYPES = ("hsm1.medium", "hsm2m.medium")
+MODES = ("FIPS", "NON_FIPS")
+# The one migration AWS offers (User Guide, "Migrating from hsm1.medium to hsm2m.medium"), and
+# how long it may be rolled back: "You can also manually roll back for up to 24 hours after
+# starting the migration."
+MIGRATIONS = {"hsm1.medium": "hsm2m.medium"}
+ROLLBACK_WINDOW = 24 * 3600
 # Default quotas.  GAP: the model has CloudHsmResourceLimitExceededException but lists it for no
 # operation; the spec maps quota refusals to it.
 HSMS_PER_CLUSTER = 28
@@ -51,6 +58,15 @@ def related(a: Cluster, b: Cluster) -> bool:
     return a.lineage == b.lineage
 
 
+def mode_of(cluster: Cluster | Backup) -> str:
+    """A cluster's mode.  Left out of the world file, FIPS: every hsm1.medium cluster is (the
+    non-FIPS mode came with hsm2m.medium), and, GAP, an hsm2m.medium cluster whose
+    CreateCluster named no Mode: the model gives no default, and FIPS is what the hsm1.medium
+    clusters it replaces were and what the console offers first.  (Worlds written before the
+    range kept a mode printed NON_FIPS for hsm2m.medium: a guess no source supports.)"""
+    return cluster.mode or "FIPS"
+
+
 def get(world: World, cluster_id: str) -> Cluster:
     cluster = world.clusters.get(cluster_id)
     if cluster is None:
@@ -72,9 +88,16 @@ def _match(filters: dict[str, list[str]], name: str, value: str) -> bool:
 
 
 def create(world: World, *, hsm_type: str, subnet_ids: list[str], source_backup_id: str | None,
-           retention_days: int | None) -> Cluster:
-    if hsm_type not in HSM_TYPES:
-        raise invalid(f"Invalid HSM type {hsm_type}. Valid HSM types are {', '.join(HSM_TYPES)}.")
+           retention_days: int | None, mode: str | None = None) -> Cluster:
+    _check_type(hsm_type)
+    if hsm_type == "hsm1.medium" and generation.is_current(world):
+        # The User Guide: "The hsm1.medium HSM type is reaching end of support so new clusters
+        # cannot be created with this type."  GAP: the API's message is not in any source.
+        raise invalid("The HSM type hsm1.medium has reached end of support: new clusters cannot be "
+                      "created with this type. Use hsm2m.medium.")
+    if hsm_type == "hsm1.medium" and mode == "NON_FIPS":
+        # Non-FIPS mode came with hsm2m.medium.  GAP: the message.
+        raise invalid("Mode NON_FIPS is not supported for HSM type hsm1.medium.")
     if len(world.clusters) >= CLUSTERS_PER_REGION:
         raise CloudHsmResourceLimitExceededException(
             f"You have reached the limit of {CLUSTERS_PER_REGION} clusters in this Region.")
@@ -85,9 +108,10 @@ def create(world: World, *, hsm_type: str, subnet_ids: list[str], source_backup_
         if source.state != "READY":
             raise invalid(f"Backup {source.backup_id} is in state {source.state} and cannot be used "
                           f"to create a cluster.")
+        mode = _restorable(world, source, hsm_type, mode)
     cluster_id = ids.cloudhsm_id(world, "cluster")
     cluster = Cluster(
-        cluster_id=cluster_id, state="CREATE_IN_PROGRESS", hsm_type=hsm_type,
+        cluster_id=cluster_id, state="CREATE_IN_PROGRESS", hsm_type=hsm_type, mode=mode,
         vpc_id=_vpc_of(world, subnet_ids), subnets=mapping,
         security_group="sg-" + ids.draw(world, 9).hex()[:17], create_timestamp=now(world),
         lineage=source.lineage if source else f"lineage-{cluster_id.removeprefix('cluster-')}",
@@ -103,6 +127,28 @@ def create(world: World, *, hsm_type: str, subnet_ids: list[str], source_backup_
     world.clusters[cluster_id] = cluster
     due.schedule(world, world.settings.control_plane_delay, CLUSTER_READY, cluster_id=cluster_id)
     return cluster
+
+
+def _check_type(hsm_type: str) -> None:
+    if hsm_type not in HSM_TYPES:
+        raise invalid(f"Invalid HSM type {hsm_type}. Valid HSM types are {', '.join(HSM_TYPES)}.")
+
+
+def _restorable(world: World, backup: Backup, hsm_type: str, mode: str | None) -> str | None:
+    """The mode a cluster made from `backup` has: the backup's.  A backup of an hsm1.medium
+    cluster may be restored into an hsm2m.medium cluster, in the current generation too: that
+    is the blue/green way off hsm1.medium AWS describes beside ModifyCluster's migration, and
+    the backup holds keys an operator may still need after hsm1.medium's end of support.  The
+    other way round is refused: an older HSM cannot hold what a newer one wrote (as rollback
+    is only possible within its window).  GAP: both messages."""
+    backup_type, backup_mode = backups.hsm_type_of(world, backup), backups.mode_of(world, backup)
+    if backup_type == "hsm2m.medium" and hsm_type == "hsm1.medium":
+        raise invalid(f"Backup {backup.backup_id} of HSM type hsm2m.medium cannot be restored to a cluster "
+                      f"of HSM type hsm1.medium.")
+    if mode is not None and mode != backup_mode:
+        raise invalid(f"Backup {backup.backup_id} was taken in {backup_mode} mode; a cluster created from it "
+                      f"must use the same mode.")
+    return backup_mode
 
 
 def _unplaced(key):
@@ -158,7 +204,8 @@ def delete(world: World, cluster_id: str) -> Cluster:
 
 def modify(world: World, cluster_id: str, *, hsm_type: str | None, retention_days: int | None) -> Cluster:
     """A new retention period applies from the next settle: backups it now leaves behind are
-    purged then (backups.apply_retention)."""
+    purged then (backups.apply_retention).  A new HSM type migrates the cluster or rolls a
+    migration back (`_change_type`)."""
     cluster = get(world, cluster_id)
     if hsm_type is None and retention_days is None:
         # GAP: the model makes neither member required; a request changing nothing is refused.
@@ -168,14 +215,39 @@ def modify(world: World, cluster_id: str, *, hsm_type: str | None, retention_day
         # documented.  A cluster in the middle of a change is refused, as other operations are.
         raise invalid(f"Cluster {cluster_id} is in state {cluster.state} and cannot be modified.")
     if hsm_type is not None and hsm_type != cluster.hsm_type:
-        if hsm_type not in HSM_TYPES:
-            raise invalid(f"Invalid HSM type {hsm_type}. Valid HSM types are {', '.join(HSM_TYPES)}.")
-        # GAP: migrating a cluster to another HSM type (MODIFY_IN_PROGRESS, rollback) is not
-        # emulated; the range refuses it rather than pretend.
-        raise invalid(f"Changing the HSM type of cluster {cluster_id} is not supported by this range.")
+        _change_type(world, cluster, hsm_type)
     if retention_days is not None:
         cluster.backup_retention_days = retention_days
     return cluster
+
+
+def _change_type(world: World, cluster: Cluster, hsm_type: str) -> None:
+    """Migration (User Guide, "Migrating from hsm1.medium to hsm2m.medium"): AWS backs the
+    cluster up, then replaces its HSMs one at a time, keeping their addresses; the cluster is
+    MODIFY_IN_PROGRESS meanwhile and shows its old type until every HSM is replaced (GAP: the
+    console shows no mixed state; the range changes them all at once when the world's
+    control_plane_delay has passed, and the replaced HSMs keep their IDs as well as their
+    addresses, so sessions and keys still name them).  For 24 hours from the start the migration can be rolled
+    back with ModifyCluster naming the old type: ROLLBACK_IN_PROGRESS, then ACTIVE on the old
+    type with no rollback expiration.  GAP: every refusal's message."""
+    _check_type(hsm_type)
+    if cluster.state != "ACTIVE":
+        raise invalid(f"Cluster {cluster.cluster_id} is in state {cluster.state}; only an ACTIVE cluster can "
+                      f"change its HSM type.")
+    if MIGRATIONS.get(cluster.hsm_type) == hsm_type:
+        backups.take(world, cluster)  # "Before migrating the first HSM, AWS CloudHSM creates a full backup"
+        cluster.state = "MODIFY_IN_PROGRESS"
+        cluster.hsm_type_rollback_expiration = now(world) + ROLLBACK_WINDOW
+    elif MIGRATIONS.get(hsm_type) == cluster.hsm_type and cluster.hsm_type_rollback_expiration is not None:
+        if now(world) >= cluster.hsm_type_rollback_expiration:
+            raise invalid(f"The rollback window of cluster {cluster.cluster_id} has expired: it can no longer be "
+                          f"rolled back to HSM type {hsm_type}.")
+        cluster.state = "ROLLBACK_IN_PROGRESS"
+    else:
+        raise invalid(f"Cluster {cluster.cluster_id} of HSM type {cluster.hsm_type} cannot be modified to HSM "
+                      f"type {hsm_type}.")
+    due.schedule(world, world.settings.control_plane_delay, CLUSTER_MODIFIED,
+                 cluster_id=cluster.cluster_id, hsm_type=hsm_type)
 
 
 def initialize(world: World, cluster_id: str, signed_cert: str, trust_anchor: str) -> Cluster:
@@ -304,6 +376,16 @@ def settle_cluster_deleted(world: World, args: dict) -> None:
             del world.sessions[session_id]
 
 
+def settle_cluster_modified(world: World, args: dict) -> None:
+    cluster = world.clusters.get(args["cluster_id"])
+    if cluster is None or cluster.state not in ("MODIFY_IN_PROGRESS", "ROLLBACK_IN_PROGRESS"):
+        return
+    if cluster.state == "ROLLBACK_IN_PROGRESS":
+        cluster.hsm_type_rollback_expiration = None
+    cluster.hsm_type = args["hsm_type"]
+    cluster.state = "ACTIVE"
+
+
 def settle_hsm_ready(world: World, args: dict) -> None:
     hsm = _hsm(world, args)
     if hsm is not None and hsm.state == "CREATE_IN_PROGRESS":
@@ -334,6 +416,7 @@ DUE_TRANSITIONS = {
     CLUSTER_READY: due.Transition(settle_cluster_ready, ("cluster_id",)),
     CLUSTER_INITIALIZED: due.Transition(settle_cluster_initialized, ("cluster_id",)),
     CLUSTER_DELETED: due.Transition(settle_cluster_deleted, ("cluster_id",)),
+    CLUSTER_MODIFIED: due.Transition(settle_cluster_modified, ("cluster_id", "hsm_type")),
     HSM_READY: due.Transition(settle_hsm_ready, ("cluster_id", "hsm_id")),
     HSM_DELETED: due.Transition(settle_hsm_deleted, ("cluster_id", "hsm_id")),
 }

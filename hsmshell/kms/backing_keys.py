@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 
-from ..cloudhsm import keys
+from ..cloudhsm import keys, quotas
 from ..cloudhsm.nodes import answers, find_user
+from ..errors.kms import LimitExceededException
 from ..world import ids
 from ..world.model import Cluster, Key, World
 
@@ -21,7 +22,15 @@ AES_256_BYTES = 32
 
 
 def generate(world: World, cluster: Cluster, label: str, owner_name: str) -> Key:
-    """A new token AES-256 key owned by `owner_name` on every HSM that answers."""
+    """A new token AES-256 key owned by `owner_name` on every HSM that answers, if the cluster
+    has room for it (cloudhsm/quotas.py)."""
+    if quotas.refuses_keys(cluster, [SECRET_KEY]):
+        # GAP: what KMS answers when kmsuser cannot make the key in a full cluster is not
+        # documented; LimitExceededException is CreateKey's error for a quota ("a quota was
+        # exceeded", the model says), and the message names the cluster's.
+        raise LimitExceededException(
+            f"The AWS CloudHSM cluster {cluster.cluster_id} holds the maximum number of keys for its HSM "
+            f"type ({cluster.hsm_type}: {quotas.KEYS[cluster.hsm_type]}).")
     nodes = [h for h in cluster.hsms if answers(h) and h.state == "ACTIVE"]
     owner = next(u for u in (find_user(h, owner_name) for h in nodes) if u is not None)
     key = Key(handle=keys.allocate_handle(cluster), owner=owner.user_id, key_class=SECRET_KEY,

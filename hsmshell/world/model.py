@@ -138,6 +138,12 @@ class Cluster:
     mtls_trust_anchors: dict[str, TrustAnchor] = field(default_factory=dict)
     mtls_enforcement: str = "none"  # or "cluster": every connection must use mTLS
     tags: dict[str, str] = field(default_factory=dict)  # CloudHSM v2 tags: Key -> Value
+    # FIPS or NON_FIPS (CreateCluster's Mode).  None (left out of the world file): FIPS
+    # (cloudhsmv2/clusters.py mode_of).
+    mode: str | None = None
+    # Until when a migration to hsm2m.medium may be rolled back (HsmTypeRollbackExpiration);
+    # None (left out) for a cluster never migrated or rolled back since.
+    hsm_type_rollback_expiration: Seconds | None = None
 
 
 @dataclass
@@ -155,6 +161,10 @@ class Backup:
     next_handle: int = 262145
     tags: dict[str, str] = field(default_factory=dict)
     resource_policy: str | None = None  # PutResourcePolicy: who the backup is shared with
+    # The HSM type and mode of the cluster backed up.  None (left out of the world file): its
+    # cluster's, or hsm1.medium FIPS once that is gone (cloudhsmv2/backups.py).
+    hsm_type: str | None = None
+    mode: str | None = None
 
 
 @dataclass

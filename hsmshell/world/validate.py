@@ -28,6 +28,8 @@ CLUSTER_STATES = {"CREATE_IN_PROGRESS", "UNINITIALIZED", "INITIALIZE_IN_PROGRESS
                   "DELETE_IN_PROGRESS", "DELETED", "DEGRADED"}
 HSM_STATES = {"CREATE_IN_PROGRESS", "ACTIVE", "DEGRADED", "DELETE_IN_PROGRESS", "DELETED"}
 BACKUP_STATES = {"CREATE_IN_PROGRESS", "READY", "DELETED", "PENDING_DELETION"}
+HSM_TYPES = {"hsm1.medium", "hsm2m.medium"}
+MODES = {"FIPS", "NON_FIPS"}  # None (left out): FIPS
 USER_TYPES = {"CO", "CU", "AU", "PRECO", "PCO"}
 TOOLS = {"cloudhsm_mgmt_util", "key_mgmt_util", "cloudhsm-cli", "kms"}
 
@@ -81,6 +83,11 @@ def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
     for ci, cluster in enumerate(world.clusters.values()):
         at = ("clusters", ci)
         one_of(cluster.state, CLUSTER_STATES, at + ("state",))
+        one_of(cluster.hsm_type, HSM_TYPES, at + ("hsm_type",))
+        if cluster.mode is not None:
+            one_of(cluster.mode, MODES, at + ("mode",))
+        check(cluster.mode != "NON_FIPS" or cluster.hsm_type != "hsm1.medium", at + ("mode",),
+              "an hsm1.medium cluster runs in FIPS mode only")
         hsm_ids = set()
         for hi, hsm in enumerate(cluster.hsms):
             one_of(hsm.state, HSM_STATES, at + ("hsms", hi, "state"))
@@ -118,6 +125,10 @@ def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
         # took, which allocation skips (keys.allocate_handle).
     for bi, backup in enumerate(world.backups.values()):
         one_of(backup.state, BACKUP_STATES, ("backups", bi, "state"))
+        if backup.hsm_type is not None:
+            one_of(backup.hsm_type, HSM_TYPES, ("backups", bi, "hsm_type"))
+        if backup.mode is not None:
+            one_of(backup.mode, MODES, ("backups", bi, "mode"))
     for si, store in enumerate(world.custom_key_stores.values()):
         at = ("custom_key_stores", si)
         one_of(store.connection_state, CONNECTION_STATES, at + ("connection_state",))

@@ -17,6 +17,7 @@ HSM_INFO = {"vendor": "Marvell Semiconductors, Inc.", "model": "NITROX-III CNN35
             "hardware-version-major": "5", "hardware-version-minor": "3", "firmware-version-major": "2",
             "firmware-version-minor": "6", "firmware-build-number": "16", "firmware-id": "CNN35XX-NFBE-FW-2.06-16",
             "fips-state": "2 [FIPS mode with single factor authentication]"}
+NON_FIPS_STATE = "0 [non-FIPS mode with single factor authentication]"  # a NON_FIPS cluster's (§5.2)
 
 
 @command("cluster activate", "Activate a cluster", PASSWORD,
@@ -47,6 +48,8 @@ def cluster_activate(cli: CloudHsmCli, values: dict[str, Any]) -> str:
 
 @command("cluster hsm-info", "Get hardware information about HSMs in your cluster")
 def cluster_hsm_info(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
+    from ...cloudhsmv2 import clusters
+
     world = cli.store.read()
     cluster = cli.cluster(world, values)
     cli.hsms(cluster)
@@ -54,6 +57,8 @@ def cluster_hsm_info(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
     for number, hsm in enumerate(cluster.hsms, start=1):
         if answers(hsm):
             info = dict(HSM_INFO)
+            if clusters.mode_of(cluster) == "NON_FIPS":
+                info["fips-state"] = NON_FIPS_STATE
             items = list(info.items())
             items.insert(2, ("serial-number", f"5.3G1941-ICM{number:06d}"))
             hsms.append(dict(items))

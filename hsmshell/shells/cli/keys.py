@@ -234,6 +234,11 @@ def key_replicate(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
         from ...cloudhsm import keys
 
         keys.material(world, source, key)  # the copy carries the same material
+        from ...cloudhsm import quotas
+
+        code = quotas.refuses_keys(destination, [key.key_class]) if key.handle not in destination.keys else None
+        if code:
+            raise Failure(full_cluster()[code])
         reached = [h for h in destination.hsms if answers(h)]
         copied = copy.deepcopy(key)
         copied.hsms = [h.hsm_id for h in reached]
@@ -280,6 +285,13 @@ def _apply_usage(key: Key, usage: dict[str, bool]) -> None:
             key.attributes[named_attributes.BOOLEAN_IDS[name]] = int(on)
 
 
+def full_cluster() -> dict:
+    """The texts of the key quotas' refusals (cloudhsm/quotas.py), by return code."""
+    from ...cloudhsm import returncodes as rc
+
+    return {rc.KEY_LIMIT: texts.KEY_LIMIT, rc.ASYMMETRIC_KEY_LIMIT: texts.ASYMMETRIC_KEY_LIMIT}
+
+
 def _made(cli: CloudHsmCli, values: dict[str, Any], make) -> dict:
     """Run `make(world, cluster, session, nodes)` as the logged-in crypto user, with the
     key-availability check for a token key, and render what it returns."""
@@ -298,7 +310,8 @@ def _made(cli: CloudHsmCli, values: dict[str, Any], make) -> dict:
             raise Failure(str(unavailable)) from None
         except keys.Refused as refused:
             raise Failure({rc.INVALID_M_VALUE: texts.INVALID_PARAMETER.format("quorum value"),
-                           rc.FIPS_POLICY: texts.INVALID_PARAMETER.format("key parameters")}.get(
+                           rc.FIPS_POLICY: texts.INVALID_PARAMETER.format("key parameters"),
+                           **full_cluster()}.get(
                 refused.code, texts.INVALID_PARAMETER.format("key parameters"))) from None
 
 

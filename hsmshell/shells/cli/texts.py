@@ -78,4 +78,8 @@ FILE_UNWRITABLE = "Unable to write file {}: {}"  # GAP
 BAD_QUORUM_TOKEN = "Invalid quorum token"  # GAP
 QUORUM_TOKEN_EXISTS = "A quorum token for this user and service already exists"  # GAP
 BAD_LINE = "error: unmatched quote in the command line"  # GAP: the interactive line's quoting error
+# GAP: a full cluster's refusals (cloudhsm/quotas.py).
+KEY_LIMIT = "The cluster has reached its maximum number of keys"
+ASYMMETRIC_KEY_LIMIT = "The cluster has reached its maximum number of asymmetric keys"
+USER_LIMIT = "The cluster has reached its maximum number of users"
 INTERNAL = "Internal error: {}"  # GAP: never expected; keeps a traceback from the operator

@@ -76,7 +76,7 @@ def _wrap(mechanism: str):
 def _unwrap(mechanism: str):
     def run(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
         from ...cloudhsm import availability, key_wrapping, keys
-        from .keys import _attribute_pairs, _apply_usage, _crypto_users, entry, keys_context, one_key
+        from .keys import _attribute_pairs, _apply_usage, _crypto_users, entry, full_cluster, keys_context, one_key
 
         if values.get("data-path"):
             try:
@@ -107,8 +107,9 @@ def _unwrap(mechanism: str):
                 raise Failure(REFUSALS[unusable.reason]) from None
             except availability.KeyUnavailable as unavailable:
                 raise Failure(str(unavailable)) from None
-            except keys.Refused:
-                raise Failure(texts.INVALID_PARAMETER.format("key-type-class")) from None
+            except keys.Refused as refused:
+                raise Failure(full_cluster().get(refused.code, texts.INVALID_PARAMETER.format("key-type-class"))) \
+                    from None
             _apply_usage(key, usage)
             return {"key": entry(world, cluster, key, verbose=True)}
     return run
