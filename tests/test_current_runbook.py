@@ -163,3 +163,45 @@ def test_user_not_found(tmp_path):
         assert host.state() == ["CONNECTED", "None"]
     finally:
         hosts.close()
+
+
+def test_the_readmes_five_minutes_with_the_cloudhsm_cli_as_written(tmp_path):
+    """The README's CloudHSM CLI block, run line by line in a terminal of its own: its `$` lines
+    as they stand, the `aws-cloudhsm > ` lines typed into one interactive cloudhsm-cli, each
+    password prompt answered (co12345 for admin, tempPassword for kmsuser)."""
+    import shlex
+
+    text = (Path(__file__).parents[1] / "README.md").read_text()
+    block = text.split("### The same five minutes with the CloudHSM CLI", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    answers = iter(["co12345", "tempPassword", "tempPassword", "tempPassword"])
+    env = {k: v for k, v in os.environ.items() if k not in ("HSMSHELL_WORLD", "XDG_DATA_HOME")}
+    env["HOME"] = str(tmp_path)
+    typed, done = [], []
+
+    def run(words: list[str], input: str | None = None) -> None:
+        ran = subprocess.run([str(BIN / words[0]), *words[1:]], env=env, cwd=tmp_path, text=True,
+                             capture_output=True, timeout=120, input=input)
+        assert ran.returncode == 0, (words, ran.stderr)
+        done.append(ran.stdout)
+
+    session = None  # the interactive cloudhsm-cli the `aws-cloudhsm > ` lines are typed into
+    for line in block.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("aws-cloudhsm > "):
+            typed.append(line.removeprefix("aws-cloudhsm > "))
+            if typed[-1] == "quit":
+                run(session, "\n".join(typed) + "\n")
+                session, typed = None, []
+        elif line.endswith("password:"):
+            typed.append(next(answers))
+        elif line.startswith("export "):
+            name, _, value = line.removeprefix("export ").partition("=")
+            env[name] = value.replace("$PWD", str(tmp_path))
+        elif shlex.split(line)[:2] == ["cloudhsm-cli", "interactive"]:
+            session = shlex.split(line)
+        else:
+            run(shlex.split(line))
+    assert session is None and done[-4].count("Logout successful") == 2 and '"total_key_count": 1' in done[-4]
+    assert next(answers, None) is None  # every prompt the README shows was answered
+    assert done[-1].count('"ConnectionState": "CONNECTED"') == 1
