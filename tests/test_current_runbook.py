@@ -22,7 +22,6 @@ BIN = Path(sys.executable).parent
 STORE = "cks-1234567890abcdef0"
 ARN = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 ADMIN = {"CLOUDHSM_ROLE": "admin", "CLOUDHSM_PIN": "admin:co12345"}
-TRANSCRIPTS = Path(__file__).parent / "transcripts"
 
 
 class Host:
@@ -69,10 +68,10 @@ class Host:
                         env={"CLOUDHSM_ROLE": "crypto-user", "CLOUDHSM_PIN": f"kmsuser:{password}"})
 
 
-def _host(folder: Path, fixture: str, base: Path | None = None):
+def _host(folder: Path, fixture: str):
     if shutil.which("aws") is None:
         pytest.skip("the AWS CLI v1 is not installed (pip install '.[test]')")
-    world = fresh_world(folder, fixture, base=base, password_cost=4).path
+    world = fresh_world(folder, fixture, password_cost=4).path
     endpoint = Endpoint(world).start()
     try:
         yield Host(world, endpoint.url, folder)
@@ -149,7 +148,7 @@ def test_user_logged_in(host):
 
 
 def test_user_not_found(tmp_path):
-    host = next(hosts := _host(tmp_path, "current-user-not-found.yaml", base=TRANSCRIPTS))
+    host = next(hosts := _host(tmp_path, "current-user-not-found"))
     try:
         host.store("connect")
         assert host.state() == ["FAILED", "USER_NOT_FOUND"]
