@@ -198,14 +198,14 @@ def run(line: str, terminal: Terminal) -> int | None:
 
 
 def run_words(words: list[str], terminal: Terminal) -> int | None:
+    if words and words[0] == "export":  # `export NAME=value ...`: for the programs after it
+        for word in words[1:]:
+            name, eq, value = word.partition("=")
+            if eq:
+                terminal.environ[name] = value
+        return 0
     called = resolve(words)
     if called is None:
-        if words and words[0] == "export":  # `export NAME=value`: for the programs after it
-            for word in words[1:]:
-                name, eq, value = word.partition("=")
-                if eq:
-                    terminal.environ[name] = value
-            return 0
         return None
     if called.program is None:
         terminal.not_found(called.name)

@@ -1,5 +1,6 @@
-"""The clusters and their HSMs: state, AZ, IP, reachable; and each node's users, with the rows
-that differ between nodes marked, since the cluster does not synchronise users."""
+"""The clusters, their HSM type and mode, and their HSMs: state, AZ, IP, reachable; and each
+node's users, with the rows that differ between nodes marked, since the cluster does not
+synchronise users, and each user's cluster-coverage as the CloudHSM CLI's `user list` gives it."""
 
 from __future__ import annotations
 
@@ -21,19 +22,23 @@ class ClusterView(View):
 
 
 def _block(block: ClusterBlock):
-    yield Text.assemble((block.cluster_id, "bold"), "  ", badge(ACTIVE, block.state),
-                        (f"  {block.key_count} keys", "grey62"))
+    yield Text.assemble((block.cluster_id, "bold"), "  ", badge(ACTIVE, block.state))
+    # On a line of its own, so that the cluster's line fits the narrowest pane whole.
+    kind = f"{block.hsm_type} {block.mode}"
+    yield Text.assemble(kind, (f"  {block.key_count} keys", "grey62"))
     hsms = Columns(Column("node"), Column("IP", identifier=True), Column("AZ"), Column("State"))
     for i, hsm in enumerate(block.hsms):
         state = badge(ACTIVE, hsm.state) if hsm.reachable else Text("✖ unreachable", style="bold red")
         hsms.add_row(str(i), hsm.ip, hsm.zone, state)
     yield hsms
-    users = Columns(Column("User", identifier=True), *(Column(f"node {i}") for i, _ in enumerate(block.hsms)))
+    users = Columns(Column("User", identifier=True), *(Column(f"node {i}") for i, _ in enumerate(block.hsms)),
+                    Column("coverage"))
     for row in block.users:
         label = Text(f"{row.user_id} {row.name} {row.user_type}")
         if row.out_of_sync:
             label = Text(f"≠ {row.user_id} {row.name} {row.user_type}", style="bold black on yellow")
-        users.add_row(label, *(_cell(c) for c in row.cells))
+        coverage = Text(row.coverage, style="green" if row.coverage == "full" else "bold yellow")
+        users.add_row(label, *(_cell(c) for c in row.cells), coverage)
     yield users
 
 

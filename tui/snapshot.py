@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from hsmshell.cloudhsm.cluster_users import cluster_users
+from hsmshell.cloudhsmv2.clusters import mode_of
 from hsmshell.kms.keys import key_state
 from hsmshell.world.clock import now
 from hsmshell.world.model import User, World
@@ -56,6 +58,7 @@ class UserRow:
     name: str
     user_type: str
     cells: tuple[UserCell, ...]  # one per HSM, in cluster order
+    coverage: str  # `user list`'s cluster-coverage: "full", or "inconsistent" where HSMs lack it
     out_of_sync: bool  # missing on a node, or a different password or type there (a change
     # made while an HSM did not answer); passwords set together share one salted hash
 
@@ -64,6 +67,8 @@ class UserRow:
 class ClusterBlock:
     cluster_id: str
     state: str
+    hsm_type: str  # hsm1.medium (the SDK 3 tools reach it) or hsm2m.medium (the CloudHSM CLI only)
+    mode: str  # FIPS / NON_FIPS, as describe-clusters shows it
     hsms: tuple[HsmRow, ...]
     users: tuple[UserRow, ...]
     key_count: int
@@ -169,6 +174,7 @@ def _cluster(cluster) -> ClusterBlock:
     for users in by_name:
         for lowered, user in users.items():
             names.setdefault(lowered, user.user_id)
+    coverage = {u.username: u.coverage for u in cluster_users(cluster)}
     rows = []
     for lowered, user_id in sorted(names.items(), key=lambda item: item[1]):
         copies = [users.get(lowered) for users in by_name]
@@ -177,11 +183,14 @@ def _cluster(cluster) -> ClusterBlock:
         rows.append(UserRow(
             user_id=first.user_id, name=first.name, user_type=first.user_type,
             cells=tuple(UserCell(True, u.failed_logins, u.locked) if u else UserCell(False) for u in copies),
+            # A user only on HSMs that do not answer is not in `user list` at all.
+            coverage=coverage.get(lowered, "inconsistent"),
             out_of_sync=len(present) != len(copies)
             or len({(u.password_hash, u.user_type) for u in present}) > 1,
         ))
     return ClusterBlock(
-        cluster_id=cluster.cluster_id, state=cluster.state,
+        cluster_id=cluster.cluster_id, state=cluster.state, hsm_type=cluster.hsm_type,
+        mode=mode_of(cluster),
         hsms=tuple(HsmRow(h.hsm_id, h.availability_zone, h.eni_ip, h.state, h.reachable) for h in cluster.hsms),
         users=tuple(rows), key_count=len(cluster.keys),
     )

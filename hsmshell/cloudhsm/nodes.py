@@ -29,11 +29,27 @@ def answers(hsm: Hsm) -> bool:
     return hsm.reachable and hsm.state in ("ACTIVE", "DEGRADED")
 
 
+# The HSM types the Client SDK 3 tools (cloudhsm_mgmt_util, key_mgmt_util and the client
+# daemon) speak to.  An hsm2m.medium cluster works only with Client SDK 5 (the CloudHSM CLI):
+# AWS ended SDK 3's support before that type existed (cloudhsm-cli-spec §9.1).
+SDK3_HSM_TYPES = ("hsm1.medium",)
+
+
+def sdk3_reaches(cluster: Cluster) -> bool:
+    """Whether the SDK 3 tools can work with a cluster's HSMs at all.  To them an HSM of
+    another type is a server that does not answer: GAP, no source shows what an SDK 3 tool
+    prints against an hsm2m.medium HSM; its connection fails, so it prints what it prints
+    when no server answers (CMU leaves the server out, key_mgmt_util finds no daemon)."""
+    return cluster.hsm_type in SDK3_HSM_TYPES
+
+
 def daemon_nodes(world: World) -> list[tuple[int, Hsm]]:
     """key_mgmt_util's view through the client daemon: node ids in cluster order."""
     try:
         cluster = client_cluster(world)
     except NoCluster:
+        return []
+    if not sdk3_reaches(cluster):
         return []
     return [(i, hsm) for i, hsm in enumerate(cluster.hsms) if answers(hsm)]
 

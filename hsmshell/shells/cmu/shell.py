@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ... import files
 from ...cloudhsm import client_versions
 from ...cloudhsm import returncodes as rc
-from ...cloudhsm.nodes import NoCluster, answers, client_cluster, hsm_by_ip
+from ...cloudhsm.nodes import NoCluster, answers, client_cluster, hsm_by_ip, sdk3_reaches
 from ...world.model import Cluster, Hsm, World
 from ...world.store import Store
 from ..console import Console
@@ -78,8 +78,9 @@ class CloudHsmMgmtUtil(Shell):
                 self.line(f"Connecting to server '{hostname}': hostname '{hostname}', port {PORT}...")
                 found = hsm_by_ip(world, hostname)
                 # GAP: the output for an HSM that does not answer is undocumented; like the
-                # spec suggests, the Connected line is left out and so is the server.
-                if found and answers(found[1]):
+                # spec suggests, the Connected line is left out and so is the server.  An HSM
+                # of a type SDK 3 does not speak to (hsm2m.medium) does not answer either.
+                if found and answers(found[1]) and sdk3_reaches(found[0]):
                     cluster, hsm = found
                     self.cluster_id = self.cluster_id or cluster.cluster_id
                     self.servers.append(Server(index, hostname, hsm.hsm_id, cluster.cluster_id))

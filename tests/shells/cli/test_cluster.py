@@ -9,8 +9,8 @@ from .test_configure import configure_cli
 SUBNETS = ["subnet-0e358c43a2b4f8c1d", "subnet-0f5a3c2b1d4e6f789"]
 
 
-def new_initialized_cluster(doors, store) -> str:
-    status, out, err = doors.aws("cloudhsmv2", "create-cluster", "--hsm-type", "hsm2m.medium", "--subnet-ids", *SUBNETS)
+def new_initialized_cluster(doors, store, hsm_type: str = "hsm2m.medium") -> str:
+    status, out, err = doors.aws("cloudhsmv2", "create-cluster", "--hsm-type", hsm_type, "--subnet-ids", *SUBNETS)
     assert status == 0, err
     cluster = json.loads(out)["Cluster"]["ClusterId"]
     for zone in ("us-west-2a", "us-west-2b"):

@@ -104,3 +104,14 @@ def test_bad_username_and_password_are_refused_before_the_hsm(cli):
     assert bad.json["error_code"] == 1 and "underscore" in bad.json["data"]
     short = cli.as_admin("user", "create", "--username", "frank", "--role", "crypto-user", "--password", "short")
     assert short.json == {"error_code": 1, "data": "Password must be 7-32 characters"}
+
+
+def test_kmsusers_password_cannot_change_while_its_key_store_is_connected(cli, store):
+    """KMS's kmsuser session blocks `user change-password` as it blocks CMU's changePswd (the
+    rule of cloudhsm/users.change_password, RET_USER_IN_SESSION), in the CLI's words."""
+    change = ("user", "change-password", "--username", "kmsuser", "--role", "crypto-user", "--password", "kmsPswd9")
+    refused = cli.as_admin(*change)
+    assert (refused.status, refused.json) == (1, {
+        "error_code": 1, "data": "Cannot perform this operation on a user who is currently logged in to the cluster"})
+    disconnect(store)
+    assert cli.as_admin(*change).json["error_code"] == 0
