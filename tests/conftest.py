@@ -32,6 +32,15 @@ def template_world(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def ledgers(tmp_path, monkeypatch) -> Path:
+    """Trainees' ledgers live with the user's state, outside any world: each test keeps its own."""
+    folder = tmp_path / "ledgers"
+    monkeypatch.setenv("HSMSHELL_LEDGER_DIR", str(folder))
+    monkeypatch.delenv("HSMSHELL_TRAINEE", raising=False)
+    return folder
+
+
 @pytest.fixture
 def world_path(template_world, tmp_path, monkeypatch) -> Path:
     """A fresh default world, also the one $HSMSHELL_WORLD names."""
