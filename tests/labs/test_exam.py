@@ -7,17 +7,11 @@ import io
 import json
 import shutil
 from importlib import resources
-from pathlib import Path
-
-import pytest
 
 from hsmshell.cli import main
-from hsmshell.labs import exam, ledger, session
-from hsmshell.services import open_store
-from hsmshell.testing.parse import load as load_transcript
-from hsmshell.testing.replay import replay
+from hsmshell.labs import exam
 
-from .test_labs import lab
+from .test_labs import lab, replay_into
 
 EXAM = exam.load("exam-1")
 
@@ -28,23 +22,9 @@ def hsmshell(world_path, *args: str) -> tuple[int, str]:
     return status, out.getvalue() + err.getvalue()
 
 
-def replay_into(world_path, transcript: Path) -> None:
-    store = open_store(world_path)
-    result = replay(load_transcript(transcript), store=store, variables=session.active(store).variables)
-    assert result.ok, result.report()
-
-
 def attempts(world_path, trainee: str) -> list[dict]:
     status, out = lab(world_path, "report", "--trainee", trainee, "--format", "json")
     return json.loads(out)["attempts"]
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """The wall clock the ledger and the time limit read, moved by hand (no test waits)."""
-    now = [1_800_000_000.0]
-    monkeypatch.setattr(ledger, "wall_clock", lambda: now[0])
-    return now
 
 
 def test_an_exam_from_start_to_report(world_path, clock):
