@@ -42,6 +42,17 @@ def ledgers(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
+def clock(monkeypatch):
+    """The wall clock a trainee's ledger and an exam's time limit read, moved by hand (no test
+    waits)."""
+    from hsmshell.labs import ledger
+
+    now = [1_800_000_000.0]  # 2027-01-15 08:00:00 UTC
+    monkeypatch.setattr(ledger, "wall_clock", lambda: now[0])
+    return now
+
+
+@pytest.fixture
 def world_path(template_world, tmp_path, monkeypatch) -> Path:
     """A fresh default world, also the one $HSMSHELL_WORLD names."""
     path = copy_world(template_world, tmp_path)

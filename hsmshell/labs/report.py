@@ -54,7 +54,7 @@ def render(book: Ledger, fmt: str) -> str:
         return f"Trainee {book.trainee}: no lab started yet (`hsmshell lab start NAME`).\n"
     done = {a.lab for a in book.attempts if not a.exam and a.finished}
     tried = {a.lab for a in book.attempts if not a.exam}
-    return (f"Trainee {book.trainee}: {len(done)} of {len(tried)} labs attempted done\n"
+    return (f"Trainee {book.trainee}: labs done {len(done)}, attempted {len(tried)}\n"
             + table(TRAINEE_COLUMNS, rows))
 
 

@@ -200,7 +200,8 @@ def _put_back(store: Store) -> bool:
 def check(store: Store) -> tuple[Lab | Exam, list[Outcome], list[Outcome]]:
     """How the lab's objectives and guards stand, recording nothing (`lab status`, the TUI)."""
     state = _require(store)
-    return _evaluate(store, state, definition_of(state))
+    lab = definition_of(state)
+    return (lab, *_evaluate(store, state, lab))
 
 
 def _evaluate(store: Store, state: Active, lab: Lab | Exam):

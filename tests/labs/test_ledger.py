@@ -49,7 +49,7 @@ def test_a_lab_from_start_to_finish_is_recorded(world_path, ledgers):
 
     status, out = lab(world_path, "report", "--trainee", "alice")
     assert status == 0
-    assert out.splitlines()[0] == "Trainee alice: 1 of 1 labs attempted done"
+    assert out.splitlines()[0] == "Trainee alice: labs done 1, attempted 1"
     assert out.splitlines()[1].split() == ["LAB", "KIND", "TOOLS", "STARTED", "TIME", "CHECKS", "HINTS",
                                            "SOLUTION", "RESULT"]
     row = out.splitlines()[2].split()
