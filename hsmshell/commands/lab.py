@@ -12,11 +12,14 @@ def register(sub) -> None:
     start = actions.add_parser("start", help="put your world aside and start a lab")
     start.add_argument("name")
     start.add_argument("--trainee", **trainee)
+    seed = {"type": int, "metavar": "N", "help": "repeat an attempt's drawn values (default: a new seed)"}
+    start.add_argument("--seed", **seed)
     exam = actions.add_parser("exam", help="put your world aside and start an exam: several causes at "
                               "once, no hints, a time limit")
     exam.add_argument("name", nargs="?", help="which exam (default: the first)")
     exam.add_argument("--minutes", type=float, metavar="N", help="the time limit (default: the exam's, 45)")
     exam.add_argument("--trainee", **trainee)
+    exam.add_argument("--seed", **seed)
     actions.add_parser("status", help="the lab under way and its objectives")
     actions.add_parser("check", help="check the objectives (exit 0 when all hold)")
     actions.add_parser("hint", help="the next hint")
@@ -50,7 +53,7 @@ def run(args, store) -> int:
                 print(f"{lab.name:<{width}}  {lab.difficulty:<12}  {lab.runbook}", file=out)
             return 0
         if args.action == "start":
-            lab = session.start(store, args.name, ledger.trainee_name(args.trainee))
+            lab = session.start(store, args.name, ledger.trainee_name(args.trainee), args.seed)
             print(f"Lab {lab.name}: {lab.title}  ({lab.difficulty}; trains \"{lab.runbook}\")", file=out)
             print("Your own world is put aside until `hsmshell lab stop`.", file=out)
             _hand_outs(out, store, lab)
@@ -97,7 +100,11 @@ def run(args, store) -> int:
 
 def _hand_outs(out, store, lab) -> None:
     from ..labs import session
+    from ..labs.exam import Exam
 
+    if any(part.seeded for part in (lab.parts if isinstance(lab, Exam) else (lab,))):
+        seed = session.active(store).seed
+        print(f"This attempt's values are drawn from seed {seed} (`--seed {seed}` repeats them).", file=out)
     if lab.handouts():  # the lab's own folder holds its solution: never point there
         print(f"The lab's files are in {session.handouts_path(store)}", file=out)
     print(file=out)
@@ -112,7 +119,7 @@ def _exam(args, store) -> int:
     name = args.name or next(iter(exam.names()), None)
     if name is None:
         raise LabError("no exam is installed")
-    started = session.start_exam(store, name, ledger.trainee_name(args.trainee), args.minutes)
+    started = session.start_exam(store, name, ledger.trainee_name(args.trainee), args.minutes, args.seed)
     state = session.active(store)
     until = time.strftime("%H:%M UTC", time.gmtime(state.deadline))
     print(f"Exam started: {state.minutes:g} minutes, until {until}. No hints and no solution; "

@@ -67,6 +67,7 @@ class Attempt:
     hints: int = 0
     solution_viewed: bool = False
     result: str | None = None  # an exam's: passed | failed
+    seed: int | None = None  # drew the lab's seeded values: `lab start NAME --seed N` repeats them
 
     @property
     def deadline(self) -> float | None:

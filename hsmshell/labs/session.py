@@ -26,6 +26,7 @@ from ..world.store import Store, WorldError
 from ..world import generation
 from . import exam as exams
 from . import ledger
+from . import seed as seeds
 from .checks import Outcome, evaluate
 from .definition import Check, Lab, LabError, load
 from .exam import Exam
@@ -44,6 +45,7 @@ class Active:
     exam: bool = False
     started: float = 0.0  # wall clock
     minutes: float | None = None  # an exam's time limit
+    seed: int | None = None  # draws the lab's seeded values (seed.py); None before seeds
 
     @property
     def deadline(self) -> float | None:
@@ -84,18 +86,18 @@ def _save(store: Store, state: Active) -> None:
     files.replace(state_path(store), text.encode("utf-8"), sync=False)  # private, never a planted file
 
 
-def start(store: Store, name: str, trainee: str) -> Lab:
-    return _begin(store, load(name), trainee)
+def start(store: Store, name: str, trainee: str, seed: int | None = None) -> Lab:
+    return _begin(store, load(name), trainee, seed)
 
 
-def start_exam(store: Store, name: str, trainee: str, minutes: float | None) -> Exam:
+def start_exam(store: Store, name: str, trainee: str, minutes: float | None, seed: int | None = None) -> Exam:
     exam = exams.load(name)
     if minutes is not None and minutes <= 0:
         raise LabError("--minutes must be above 0")
-    return _begin(store, exam, trainee, minutes=exam.minutes if minutes is None else minutes)
+    return _begin(store, exam, trainee, seed, minutes=exam.minutes if minutes is None else minutes)
 
 
-def _begin(store: Store, lab: Lab | Exam, trainee: str, *, minutes: float | None = None):
+def _begin(store: Store, lab: Lab | Exam, trainee: str, seed: int | None, *, minutes: float | None = None):
     under_way = active(store)
     if under_way:
         raise LabError(f"{_what(under_way)} is under way: `hsmshell lab stop` ends it first")
@@ -109,14 +111,16 @@ def _begin(store: Store, lab: Lab | Exam, trainee: str, *, minutes: float | None
                 data = files.read_world(store.path)  # a broken world comes back as it was
             files.replace(saved_path(store), data, sync=False)
         state = Active(lab.name, trainee=trainee, ledger=str(ledger.path_of(trainee)),
-                       exam=isinstance(lab, Exam), started=ledger.wall_clock(), minutes=minutes)
+                       exam=isinstance(lab, Exam), started=ledger.wall_clock(), minutes=minutes,
+                       seed=seeds.new_seed() if seed is None else seed)
         try:
-            state.variables, state.stamp = set_up(store, lab)
+            state.variables, state.stamp = set_up(store, lab, state.seed)
         except BaseException:
             _put_back(store)  # a lab that cannot start must not cost the trainee their world
             raise
         attempt = ledger.new_attempt(book, lab.name, generation.of(store.read()), minutes=minutes)
         attempt.started = ledger.stamp(state.started)
+        attempt.seed = state.seed
         state.attempt = attempt.id
         _save(store, state)
     _hand_out(store, lab)
@@ -136,13 +140,14 @@ def _hand_out(store: Store, lab: Lab | Exam) -> None:
             shutil.copyfile(path, folder / path.name)
 
 
-def set_up(store: Store, lab: Lab | Exam) -> tuple[dict[str, str], str]:
+def set_up(store: Store, lab: Lab | Exam, seed: int | None) -> tuple[dict[str, str], str]:
     """Make the lab's world: its fixture, then its setup replayed with the real commands (an
-    exam's: its labs' setups, one after the other), and stamp it.  The variables the setups
-    captured, and the stamp."""
+    exam's: its labs' setups, one after the other), and stamp it.  The values drawn from the
+    seed and the variables the setups captured, and the stamp."""
     store.create(lab.world_path(), force=True)
-    variables: dict[str, str] = {}
-    for part in lab.parts if isinstance(lab, Exam) else (lab,):
+    parts = lab.parts if isinstance(lab, Exam) else (lab,)
+    variables = seeds.draw(tuple(d for part in parts for d in part.seeded), seed or 0)
+    for part in parts:
         # `<lab>` names files the lab ships (a ciphertext to decrypt: `fileb://<lab>/x.bin`).
         variables["lab"] = str(part.folder)
         if part.setup is not None:
@@ -167,7 +172,7 @@ def reset(store: Store) -> Lab | Exam:
     """The broken world again; the attempt and, in an exam, its clock go on."""
     state = _require(store)
     lab = definition_of(state)
-    state.variables, state.stamp = set_up(store, lab)
+    state.variables, state.stamp = set_up(store, lab, state.seed)  # the same values again
     _save(store, state)
     return lab
 
