@@ -71,6 +71,20 @@ def test_the_same_seed_repeats_the_same_world_and_a_new_one_is_drawn_by_default(
     assert [a["seed"] for a in ledger["attempts"]] == [41, 41, fresh]
 
 
+def test_ids_made_during_the_attempt_follow_its_seed(world_path, doors):
+    """The nightly backup the setup makes, which the solution restores, has another ID in
+    another attempt; the fixture's own ids stay as the guide names them."""
+    latest = ("cloudhsmv2", "describe-backups", "--filters", "clusterIds=cluster-1a23b4cdefg", "--query",
+              "max_by(Backups, &CreateTimestamp).BackupId", "--output", "text")
+    seen = []
+    for seed_ in (5, 6, 5):
+        assert lab(world_path, "start", "subnet-not-found", "--seed", str(seed_))[0] == 0
+        seen.append(doors.aws(*latest)[1])
+        assert doors.describe()["CloudHsmClusterId"] == "cluster-1a23b4cdefg"
+        assert lab(world_path, "stop")[0] == 0
+    assert seen[0] != seen[1] and seen[0] == seen[2]
+
+
 def test_a_lab_without_drawn_values_says_nothing_of_a_seed(world_path):
     status, out = lab(world_path, "start", "internal-error", "--seed", "3")
     assert status == 0 and "seed" not in out

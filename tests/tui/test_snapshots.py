@@ -88,7 +88,7 @@ def test_an_exam_under_way_shows_its_time_left_and_causes_only(snap_compare, wor
     from hsmshell.labs import ledger
 
     monkeypatch.setattr(ledger, "wall_clock", lambda: 1_796_000_000.0)
-    assert main(["--world", str(world_path), "lab", "exam", "--trainee", "alice"], io.StringIO(), io.StringIO()) == 0
+    assert main(["--world", str(world_path), "lab", "exam", "--trainee", "alice", "--seed", "1"], io.StringIO(), io.StringIO()) == 0
     frozen(store)
     store.trail_path.unlink()
     assert snap_compare(HsmShellApp(world_path, status_only=True), terminal_size=(100, 48), run_before=settle)
