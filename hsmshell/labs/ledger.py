@@ -147,10 +147,14 @@ def parse(text: str, where: str) -> Ledger:
 
 
 def load(trainee: str, path: Path | None = None) -> Ledger:
+    """A trainee's own ledger; none yet is an empty one."""
     path = path or path_of(trainee)
     if not path.exists():
         return Ledger(trainee)
-    return read(path)
+    try:
+        return read(path)
+    except LabError as exc:
+        raise LabError(f"{exc}; move it aside (keep it for your instructor) and a new ledger is begun") from None
 
 
 @contextmanager

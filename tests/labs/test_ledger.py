@@ -93,13 +93,19 @@ def test_a_damaged_ledger_is_named_and_the_lab_does_not_start(world_path, ledger
     ledgers.mkdir()
     (ledgers / "ledger-alice.json").write_text('{"format": "hsmshell-ledger", "version": 1, "trai')
     status, out = lab(world_path, "start", "invalid-credentials", "--trainee", "alice")
-    assert (status, out) == (1, f"hsmshell: {ledgers / 'ledger-alice.json'}: not a ledger (not valid JSON, line 1)\n")
+    assert (status, out) == (1, f"hsmshell: {ledgers / 'ledger-alice.json'}: not a ledger (not valid JSON, line 1); "
+                                "move it aside (keep it for your instructor) and a new ledger is begun\n")
     assert lab(world_path, "status")[0] == 1  # no lab under way, and the world is as it was
     assert doors.describe()["ConnectionState"] == "CONNECTED"
     (ledgers / "ledger-alice.json").write_text('{"format": "hsmshell-ledger", "version": 1, "trainee": "alice", '
                                               '"attempts": [{"lab": "x"}]}')
     status, out = lab(world_path, "report", "--trainee", "alice")
     assert status == 1 and "ledger-alice.json: a damaged ledger (TypeError" in out and "Traceback" not in out
+    # a lab under way whose ledger is moved aside still stops: the new ledger lacks its attempt
+    (ledgers / "ledger-alice.json").unlink()
+    assert lab(world_path, "start", "internal-error", "--trainee", "alice")[0] == 0
+    (ledgers / "ledger-alice.json").rename(ledgers / "alice-old.json")
+    assert lab(world_path, "stop")[0] == 0
 
 
 def test_a_ledger_folder_that_cannot_be_made_stops_the_start(world_path, ledgers, monkeypatch, doors):
