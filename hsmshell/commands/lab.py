@@ -56,7 +56,7 @@ def run(args, store) -> int:
             lab = session.start(store, args.name, ledger.trainee_name(args.trainee), args.seed)
             print(f"Lab {lab.name}: {lab.title}  ({lab.difficulty}; trains \"{lab.runbook}\")", file=out)
             print("Your own world is put aside until `hsmshell lab stop`.", file=out)
-            _hand_outs(out, store, lab)
+            _before_the_guide(out, store, lab)
             print(lab.guide.strip() + "\n", file=out)
             print("`hsmshell lab check` checks your repair; `hsmshell lab hint` helps.", file=out)
             return 0
@@ -98,7 +98,8 @@ def run(args, store) -> int:
     return 2
 
 
-def _hand_outs(out, store, lab) -> None:
+def _before_the_guide(out, store, lab) -> None:
+    """The attempt's seed, where the lab draws values, and where its files are."""
     from ..labs import session
     from ..labs.exam import Exam
 
@@ -125,7 +126,7 @@ def _exam(args, store) -> int:
     print(f"Exam started: {state.minutes:g} minutes, until {until}. No hints and no solution; "
           "a check after the time limit fails.", file=args.out)
     print("Your own world is put aside until `hsmshell lab stop`.", file=args.out)
-    _hand_outs(args.out, store, started)
+    _before_the_guide(args.out, store, started)
     print(started.guide.strip() + "\n", file=args.out)
     print("`hsmshell lab check` grades your repair, and records the result when every cause is repaired.",
           file=args.out)

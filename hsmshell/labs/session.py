@@ -22,9 +22,8 @@ from typing import Iterator
 
 import yaml
 
-from ..world import files
+from ..world import files, generation
 from ..world.store import Store, WorldError
-from ..world import generation
 from . import exam as exams
 from . import ledger
 from . import seed as seeds
@@ -150,7 +149,7 @@ def set_up(store: Store, lab: Lab | Exam, seed: int | None) -> tuple[dict[str, s
     if seed is not None and any(part.seeded for part in parts):
         with store.transaction() as world:
             _reseed(world, seed)
-    variables = seeds.draw(tuple(d for part in parts for d in part.seeded), seed or 0)
+    variables = seeds.draw(tuple(d for part in parts for d in part.seeded), seed or 0)  # 0: a lab begun before seeds
     for part in parts:
         # `<lab>` names files the lab ships (a ciphertext to decrypt: `fileb://<lab>/x.bin`).
         variables["lab"] = str(part.folder)
@@ -263,6 +262,8 @@ def grade(store: Store) -> Grade:
         if attempt.exam and attempt.result is None and (graded.passed or late):
             attempt.result = "passed" if graded.passed else "failed"
         return Grade(lab, objectives, guards, late, attempt.result)
+
+
 def _how_touched(stamp: str | None) -> str:
     if stamp is None:
         return "the world was made again: `hsmshell world init`, or a file copied over it"
