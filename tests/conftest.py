@@ -33,9 +33,10 @@ def template_world(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def ledgers(tmp_path, monkeypatch) -> Path:
-    """Trainees' ledgers live with the user's state, outside any world: each test keeps its own."""
-    folder = tmp_path / "ledgers"
+def ledgers(tmp_path_factory, monkeypatch) -> Path:
+    """Trainees' ledgers live with the user's state, outside any world: each test keeps its own,
+    in a folder of its own (not yet made), away from the test's world."""
+    folder = tmp_path_factory.mktemp("state") / "ledgers"
     monkeypatch.setenv("HSMSHELL_LEDGER_DIR", str(folder))
     monkeypatch.delenv("HSMSHELL_TRAINEE", raising=False)
     return folder

@@ -45,7 +45,9 @@ def test_a_lab_from_start_to_finish_is_recorded(world_path, ledgers):
     assert [c["passed"] for c in attempt["checks"]] == [False, True]
     assert attempt["hints"] == 2 and attempt["solution_viewed"] is True
     assert attempt["started"] <= attempt["finished"] == attempt["checks"][1]["at"] <= attempt["stopped"]
-    assert (ledgers / "ledger-alice.json").is_file()
+    assert (ledgers / "ledger-alice.json").stat().st_mode & 0o777 == 0o600  # the trainee's alone
+    assert ledgers.stat().st_mode & 0o777 == 0o700
+    assert sorted(p.name for p in ledgers.iterdir()) == ["ledger-alice.json", "ledger-alice.json.lock"]  # no leftovers
 
     status, out = lab(world_path, "report", "--trainee", "alice")
     assert status == 0
