@@ -38,6 +38,27 @@ def template_world(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def ledgers(tmp_path_factory, monkeypatch) -> Path:
+    """Trainees' ledgers live with the user's state, outside any world: each test keeps its own,
+    in a folder of its own (not yet made), away from the test's world."""
+    folder = tmp_path_factory.mktemp("state") / "ledgers"
+    monkeypatch.setenv("HSMSHELL_LEDGER_DIR", str(folder))
+    monkeypatch.delenv("HSMSHELL_TRAINEE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The wall clock a trainee's ledger and an exam's time limit read, moved by hand (no test
+    waits)."""
+    from hsmshell.labs import ledger
+
+    now = [1_800_000_000.0]  # 2027-01-15 08:00:00 UTC
+    monkeypatch.setattr(ledger, "wall_clock", lambda: now[0])
+    return now
+
+
 @pytest.fixture
 def world_path(template_world, tmp_path, monkeypatch) -> Path:
     """A fresh default world, also the one $HSMSHELL_WORLD names."""

@@ -91,12 +91,26 @@ class TrailRow:
 
 
 @dataclass(frozen=True)
+class Progress:
+    """The trainee's ledger, in short."""
+    trainee: str
+    labs_done: int
+    labs_attempted: int
+    problem: str | None = None  # the ledger could not be read
+
+
+@dataclass(frozen=True)
 class LabBlock:
     name: str
-    title: str
-    objectives: tuple[tuple[str, bool], ...]  # (title, holds)
+    title: str  # "" in an exam, whose causes are what it asks
+    objectives: tuple[tuple[str, bool], ...]  # (title, holds); in an exam, ("Cause 1 of 2", repaired)
     broken_guards: tuple[str, ...]
     problem: str | None = None  # the lab's definition or state could not be read
+    exam: bool = False
+    started: float = 0.0  # wall clock; 0 for a lab started before ledgers
+    deadline: float | None = None  # an exam's
+    progress: Progress | None = None
+    ledger: str = ""  # the ledger's file, which the watcher watches too
 
 
 @dataclass(frozen=True)
@@ -141,23 +155,43 @@ def build(world: World, path: str) -> Snapshot:
     )
 
 
-def lab_block(store, world: World) -> LabBlock | None:
-    """The lab under way and how its objectives stand, evaluated as `hsmshell lab check` does."""
-    from hsmshell.labs import definition, session
-    from hsmshell.labs.checks import evaluate
+def lab_block(store) -> LabBlock | None:
+    """The lab under way and how its objectives stand, evaluated as `hsmshell lab status` does
+    (the guard against a re-made or tampered world included), and the trainee's progress."""
+    from hsmshell.labs import session
     from hsmshell.labs.definition import LabError
+    from hsmshell.labs.exam import Exam
 
     try:
         state = session.active(store)
         if state is None:
             return None
-        lab = definition.load(state.name)
-        objectives = evaluate(lab.objectives, world, state.variables)
-        guards = evaluate(lab.guards, world, state.variables)
+        lab, objectives, guards = session.check(store)
     except LabError as exc:
         return LabBlock("?", "lab", (), (), problem=str(exc))
-    return LabBlock(lab.name, lab.title, tuple((o.check.title, o.holds) for o in objectives),
-                    tuple(g.check.title for g in guards if not g.holds))
+    broken = tuple(g.check.title for g in guards if not g.holds)
+    common = dict(started=state.started, deadline=state.deadline, ledger=state.ledger,
+                  progress=_progress(state.trainee, state.ledger) if state.trainee else None)
+    if isinstance(lab, Exam):
+        holds = {id(o.check): o.holds for o in objectives}
+        causes = tuple((f"Cause {n} of {len(lab.causes)}", all(holds[id(c)] for c in cause.objectives))
+                       for n, cause in enumerate(lab.causes, 1))
+        return LabBlock(lab.name, "", causes, broken, exam=True, **common)
+    return LabBlock(lab.name, lab.title, tuple((o.check.title, o.holds) for o in objectives), broken, **common)
+
+
+def _progress(trainee: str, path: str) -> Progress:
+    from pathlib import Path
+
+    from hsmshell.labs import ledger
+    from hsmshell.labs.definition import LabError
+
+    try:
+        book = ledger.load(trainee, Path(path))
+    except LabError as exc:
+        return Progress(trainee, 0, 0, problem=str(exc))
+    labs = [a for a in book.attempts if not a.exam]
+    return Progress(trainee, len({a.lab for a in labs if a.finished}), len({a.lab for a in labs}))
 
 
 def _cluster(cluster) -> ClusterBlock:

@@ -20,6 +20,13 @@ from .snapshot import Snapshot, build, lab_block
 TICK = 0.05  # seconds: a change shows within a tick and a render, well inside 250 ms
 
 
+def _changed(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
 class WorldWatcher:
     def __init__(self, path: Path, post) -> None:
         self.path = path
@@ -41,17 +48,15 @@ class WorldWatcher:
         return replace(build(world, str(self.path)), lab=self._lab_status(world), problem=problem)
 
     def _lab_status(self, world):
-        """Objectives are evaluated again only when the world (its file or its CloudTrail log)
-        or the lab's state changed."""
+        """Objectives are evaluated again only when the world (its file or its CloudTrail log),
+        the lab's state or the trainee's ledger changed."""
         from hsmshell.labs.session import state_path
 
-        try:
-            stamp = state_path(self._store).stat().st_mtime_ns
-        except FileNotFoundError:
-            stamp = None
-        key = (world.revision, world.trail.last_event_id(), stamp, world.clock.frozen_at)
+        stamp = _changed(state_path(self._store))
+        key = (world.revision, world.trail.last_event_id(), stamp, world.clock.frozen_at,
+               _changed(Path(self._lab.ledger)) if self._lab and self._lab.ledger else None)
         if key != self._lab_key:
-            self._lab_key, self._lab = key, (lab_block(self._store, world) if stamp else None)
+            self._lab_key, self._lab = key, (lab_block(self._store) if stamp else None)
         return self._lab
 
     def run(self) -> None:

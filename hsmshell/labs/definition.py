@@ -1,6 +1,7 @@
 """A lab as an instructor writes it: a folder under `training/` with
 
-    lab.yaml            title, runbook section, difficulty, world, objectives, guards, hints
+    lab.yaml            title, runbook section, difficulty, world, objectives, guards, hints,
+                        and values drawn for each attempt (seeded, see seed.py)
     guide.md            the situation and the symptom, as a user would meet them (not the fix)
     setup.transcript    optional: what breaks the world, done with the real commands
     solution.transcript the repair, replayed by the tests
@@ -49,6 +50,7 @@ class Lab:
     solution: Path | None = None
     wrong_fix: Path | None = None
     guide: str = field(default="", repr=False)
+    seeded: tuple = ()  # seed.Draw each: values drawn afresh for each attempt
 
     def handouts(self) -> list[Path]:
         """The files a trainee works with (a ciphertext to decrypt): not the lab's definition,
@@ -81,6 +83,8 @@ def load(name: str) -> Lab:
 
 
 def load_folder(folder: Path) -> Lab:
+    from . import seed
+
     source = folder / "lab.yaml"
     try:
         data = yaml.safe_load(source.read_text(encoding="utf-8"))
@@ -91,7 +95,7 @@ def load_folder(folder: Path) -> Lab:
         raise LabError(f"{source}{f', line {mark.line + 1}' if mark else ''}: not valid YAML") from None
     if not isinstance(data, dict):
         raise LabError(f"{source}: expected a mapping")
-    unknown = set(data) - {"title", "runbook", "difficulty", "world", "objectives", "guards", "hints"}
+    unknown = set(data) - {"title", "runbook", "difficulty", "world", "objectives", "guards", "hints", "seeded"}
     if unknown:
         raise LabError(f"{source}: unknown field {sorted(map(str, unknown))[0]!r}")
     for required in ("title", "runbook", "difficulty", "objectives"):
@@ -116,6 +120,7 @@ def load_folder(folder: Path) -> Lab:
         hints=tuple(hints), setup=optional("setup.transcript"), solution=optional("solution.transcript"),
         wrong_fix=optional("wrong-fix.transcript"),
         guide=guide.read_text(encoding="utf-8", errors="replace") if guide.is_file() else "",
+        seeded=seed.read(source, data.get("seeded")),
     )
 
 

@@ -67,12 +67,28 @@ def test_failed_with_invalid_credentials(snap_compare, world_path, store, doors)
     assert snap_compare(HsmShellApp(world_path, status_only=True), terminal_size=(100, 48), run_before=settle)
 
 
-def test_a_lab_under_way_shows_its_objectives(snap_compare, world_path, store):
+def test_a_lab_under_way_shows_its_objectives(snap_compare, world_path, store, monkeypatch):
     import io
 
     from hsmshell.cli import main
+    from hsmshell.labs import ledger
 
-    assert main(["--world", str(world_path), "lab", "start", "invalid-credentials"], io.StringIO(), io.StringIO()) == 0
+    monkeypatch.setattr(ledger, "wall_clock", lambda: 1_796_000_000.0)  # the timer stands still
+    assert main(["--world", str(world_path), "lab", "start", "invalid-credentials", "--trainee", "alice"],
+                io.StringIO(), io.StringIO()) == 0
     frozen(store)
     store.trail_path.unlink()  # events made at the real time the lab started; not what this picture is about
+    assert snap_compare(HsmShellApp(world_path, status_only=True), terminal_size=(100, 48), run_before=settle)
+
+
+def test_an_exam_under_way_shows_its_time_left_and_causes_only(snap_compare, world_path, store, monkeypatch):
+    import io
+
+    from hsmshell.cli import main
+    from hsmshell.labs import ledger
+
+    monkeypatch.setattr(ledger, "wall_clock", lambda: 1_796_000_000.0)
+    assert main(["--world", str(world_path), "lab", "exam", "--trainee", "alice", "--seed", "1"], io.StringIO(), io.StringIO()) == 0
+    frozen(store)
+    store.trail_path.unlink()
     assert snap_compare(HsmShellApp(world_path, status_only=True), terminal_size=(100, 48), run_before=settle)

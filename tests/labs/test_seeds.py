@@ -1,0 +1,100 @@
+"""Fresh answers per attempt: a lab started with its own seed draws the values its solution
+needs (subnet-not-found: which subnet was deleted), so one trainee's answers do not fit
+another's world; the same seed repeats the same world."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hsmshell.labs import definition, seed, session
+from hsmshell.services import open_store
+from hsmshell.testing.parse import load as load_transcript
+from hsmshell.testing.replay import replay
+
+from .test_labs import lab, replay_into
+
+LAB = definition.load("subnet-not-found")
+
+
+def deleted_by(seed_: int) -> str:
+    return seed.draw(LAB.seeded, seed_)["deleted.subnet"]
+
+
+def seeds_deleting_each_subnet() -> list[int]:
+    found: dict[str, int] = {}
+    for candidate in range(100):
+        found.setdefault(deleted_by(candidate), candidate)
+    assert len(found) == 3  # every subnet can be the one deleted
+    return sorted(found.values())
+
+
+def faults(world_path) -> list:
+    return [(f["kind"], f.get("subnet_id")) for f in open_store(world_path).read().faults]
+
+
+@pytest.mark.parametrize("seed_", seeds_deleting_each_subnet())
+def test_each_seed_deletes_its_own_subnet_and_its_own_solution_repairs_it(world_path, seed_):
+    status, out = lab(world_path, "start", "subnet-not-found", "--seed", str(seed_))
+    assert status == 0, out
+    assert f"This attempt's values are drawn from seed {seed_} (`--seed {seed_}` repeats them)." in out
+    assert faults(world_path) == [("subnet_deleted", deleted_by(seed_))]
+    replay_into(world_path, LAB.solution)
+    assert lab(world_path, "check")[0] == 0
+
+
+def test_one_attempts_answers_do_not_fit_another_attempts_world(world_path):
+    first, second = seeds_deleting_each_subnet()[:2]
+    assert lab(world_path, "start", "subnet-not-found", "--seed", str(first))[0] == 0
+    store = open_store(world_path)
+    theirs = {**session.active(store).variables, **seed.draw(LAB.seeded, second)}
+    result = replay(load_transcript(LAB.solution), store=store, variables=theirs)
+    assert not result.ok  # the other attempt's cluster would sit in the deleted subnet
+    assert lab(world_path, "check")[0] == 1
+
+
+def test_the_same_seed_repeats_the_same_world_and_a_new_one_is_drawn_by_default(world_path, tmp_path):
+    assert lab(world_path, "start", "subnet-not-found", "--seed", "41", "--trainee", "ann")[0] == 0
+    drawn = session.active(open_store(world_path)).variables
+    before = faults(world_path)
+    assert lab(world_path, "reset")[0] == 0  # the same attempt: the same values
+    assert session.active(open_store(world_path)).variables == drawn and faults(world_path) == before
+    assert lab(world_path, "stop")[0] == 0
+    assert lab(world_path, "start", "subnet-not-found", "--seed", "41", "--trainee", "ann")[0] == 0
+    assert session.active(open_store(world_path)).variables == drawn and faults(world_path) == before
+    assert lab(world_path, "stop")[0] == 0
+    status, out = lab(world_path, "start", "subnet-not-found", "--trainee", "ann")
+    fresh = session.active(open_store(world_path)).seed
+    assert f"drawn from seed {fresh} " in out
+    ledger = json.loads(lab(world_path, "report", "--trainee", "ann", "--format", "json")[1])
+    assert [a["seed"] for a in ledger["attempts"]] == [41, 41, fresh]
+
+
+def test_ids_made_during_the_attempt_follow_its_seed(world_path, doors):
+    """The nightly backup the setup makes, which the solution restores, has another ID in
+    another attempt; the fixture's own ids stay as the guide names them."""
+    latest = ("cloudhsmv2", "describe-backups", "--filters", "clusterIds=cluster-1a23b4cdefg", "--query",
+              "max_by(Backups, &CreateTimestamp).BackupId", "--output", "text")
+    seen = []
+    for seed_ in (5, 6, 5):
+        assert lab(world_path, "start", "subnet-not-found", "--seed", str(seed_))[0] == 0
+        seen.append(doors.aws(*latest)[1])
+        assert doors.describe()["CloudHsmClusterId"] == "cluster-1a23b4cdefg"
+        assert lab(world_path, "stop")[0] == 0
+    assert seen[0] != seen[1] and seen[0] == seen[2]
+
+
+def test_a_lab_without_drawn_values_says_nothing_of_a_seed(world_path):
+    status, out = lab(world_path, "start", "internal-error", "--seed", "3")
+    assert status == 0 and "seed" not in out
+
+
+def test_a_bad_seeded_section_is_named(tmp_path):
+    folder = tmp_path / "broken-lab"
+    folder.mkdir()
+    (folder / "lab.yaml").write_text(
+        "title: t\nrunbook: How to x\ndifficulty: beginner\nobjectives:\n  - {title: o, expect: '@'}\n"
+        "seeded:\n  - names: [a, b]\n    shuffle: [x]\n")
+    with pytest.raises(definition.LabError, match=r"lab.yaml: seeded\[0\]: shuffle needs an item for every name"):
+        definition.load_folder(folder)
