@@ -14,6 +14,9 @@ def register(sub) -> None:
     start.add_argument("--trainee", **trainee)
     seed = {"type": int, "metavar": "N", "help": "repeat an attempt's drawn values (default: a new seed)"}
     start.add_argument("--seed", **seed)
+    start.add_argument("--generation", choices=GENERATIONS, default=None,
+                       help="the tools the lab's world is for: sdk3 (cloudhsm_mgmt_util, key_mgmt_util; the "
+                            "default) or current (an hsm2m.medium cluster and the CloudHSM CLI)")
     exam = actions.add_parser("exam", help="put your world aside and start an exam: several causes at "
                               "once, no hints, a time limit")
     exam.add_argument("name", nargs="?", help="which exam (default: the first)")
@@ -37,6 +40,7 @@ def register(sub) -> None:
 
 
 FORMATS = ("table", "json", "csv", "markdown")  # hsmshell/labs/report.py renders each
+GENERATIONS = ("sdk3", "current")  # hsmshell/world/generation.py
 
 
 def run(args, store) -> int:
@@ -48,12 +52,13 @@ def run(args, store) -> int:
         if args.action == "list":
             labs = [definition.load(name) for name in definition.names()]
             width = max((len(lab.name) for lab in labs), default=4)
-            print(f"{'LAB':<{width}}  {'DIFFICULTY':<12}  RUNBOOK SECTION", file=out)
+            print(f"{'LAB':<{width}}  {'DIFFICULTY':<12}  {'GENERATIONS':<13}  RUNBOOK SECTION", file=out)
             for lab in labs:
-                print(f"{lab.name:<{width}}  {lab.difficulty:<12}  {lab.runbook}", file=out)
+                print(f"{lab.name:<{width}}  {lab.difficulty:<12}  {', '.join(lab.generations):<13}  {lab.runbook}",
+                      file=out)
             return 0
         if args.action == "start":
-            lab = session.start(store, args.name, ledger.trainee_name(args.trainee), args.seed)
+            lab = session.start(store, args.name, ledger.trainee_name(args.trainee), args.seed, args.generation)
             print(f"Lab {lab.name}: {lab.title}  ({lab.difficulty}; trains \"{lab.runbook}\")", file=out)
             print("Your own world is put aside until `hsmshell lab stop`.", file=out)
             _before_the_guide(out, store, lab)

@@ -14,11 +14,13 @@ over the world itself.  No Python is needed to write a lab.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 import yaml
+
+from ..world.generation import CURRENT, SDK3
 
 DIFFICULTIES = ("beginner", "intermediate", "advanced")
 
@@ -51,6 +53,10 @@ class Lab:
     wrong_fix: Path | None = None
     guide: str = field(default="", repr=False)
     seeded: tuple = ()  # seed.Draw each: values drawn afresh for each attempt
+    # The generation of tools this form of the lab is set up and solved with, and those it has
+    # a form for: a folder `current/` beside lab.yaml holds the current generation's (variant).
+    generation: str = SDK3
+    generations: tuple[str, ...] = (SDK3,)
 
     def handouts(self) -> list[Path]:
         """The files a trainee works with (a ciphertext to decrypt): not the lab's definition,
@@ -72,9 +78,44 @@ def names() -> list[str]:
     return sorted(p.name for p in training_folder().iterdir() if (p / "lab.yaml").is_file())
 
 
-def load(name: str) -> Lab:
+def load(name: str, generation: str | None = None) -> Lab:
     """A shipped lab, by its plain name: a path ("../x", "/tmp/x") would load a lab, and run
-    its setup, from any folder."""
+    its setup, from any folder.  In the form for `generation` (None: the SDK 3 form)."""
+    lab = _load(name)
+    return lab if generation in (None, lab.generation) else variant(lab, generation)
+
+
+def variant(lab: Lab, generation: str) -> Lab:
+    """The lab in another generation's form.  Its folder `<generation>/` holds that form's
+    setup, solution and wrong fix, and a lab.yaml of what differs (its world, objectives,
+    guards, hints); the guide, title and runbook section are the lab's.  A check reads the
+    world, so a repair made with either generation's tools passes either form."""
+    if generation not in lab.generations:
+        raise LabError(f"the lab {lab.name!r} has no {generation} form (it has: {', '.join(lab.generations)})")
+    folder = lab.folder / generation
+    source = folder / "lab.yaml"
+    data = _yaml(source) if source.is_file() else {}
+    unknown = set(data) - {"world", "objectives", "guards", "hints"}
+    if unknown:
+        raise LabError(f"{source}: unknown field {sorted(map(str, unknown))[0]!r}")
+    world = str(data.get("world", lab.world))
+    if (folder / world).is_file():  # a world file of the form's own
+        world = f"{generation}/{world}"
+    return replace(
+        lab, generation=generation, world=world,
+        objectives=_checks(source, data["objectives"], "objectives") if "objectives" in data else lab.objectives,
+        guards=_checks(source, data["guards"], "guards") if "guards" in data else lab.guards,
+        hints=_hints(source, data["hints"]) if "hints" in data else lab.hints,
+        setup=_file(folder, "setup.transcript"), solution=_file(folder, "solution.transcript"),
+        wrong_fix=_file(folder, "wrong-fix.transcript"))
+
+
+def _file(folder: Path, name: str) -> Path | None:
+    path = folder / name
+    return path if path.is_file() else None
+
+
+def _load(name: str) -> Lab:
     if name not in names():
         if Path(name).name != name or name in (".", ".."):
             raise LabError(f"{name!r} is a path: a lab is named by its name in `hsmshell lab list`")
@@ -82,10 +123,7 @@ def load(name: str) -> Lab:
     return load_folder(training_folder() / name)
 
 
-def load_folder(folder: Path) -> Lab:
-    from . import seed
-
-    source = folder / "lab.yaml"
+def _yaml(source: Path) -> dict:
     try:
         data = yaml.safe_load(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -95,6 +133,20 @@ def load_folder(folder: Path) -> Lab:
         raise LabError(f"{source}{f', line {mark.line + 1}' if mark else ''}: not valid YAML") from None
     if not isinstance(data, dict):
         raise LabError(f"{source}: expected a mapping")
+    return data
+
+
+def _hints(source: Path, hints) -> tuple[str, ...]:
+    if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
+        raise LabError(f"{source}: hints must be a list of texts")
+    return tuple(hints)
+
+
+def load_folder(folder: Path) -> Lab:
+    from . import seed
+
+    source = folder / "lab.yaml"
+    data = _yaml(source)
     unknown = set(data) - {"title", "runbook", "difficulty", "world", "objectives", "guards", "hints", "seeded"}
     if unknown:
         raise LabError(f"{source}: unknown field {sorted(map(str, unknown))[0]!r}")
@@ -103,13 +155,10 @@ def load_folder(folder: Path) -> Lab:
             raise LabError(f"{source}: missing {required!r}")
     if data["difficulty"] not in DIFFICULTIES:
         raise LabError(f"{source}: difficulty must be one of {', '.join(DIFFICULTIES)}")
-    hints = data.get("hints") or []
-    if not isinstance(hints, list) or not all(isinstance(h, str) for h in hints):
-        raise LabError(f"{source}: hints must be a list of texts")
+    hints = _hints(source, data.get("hints") or [])
 
     def optional(name: str) -> Path | None:
-        path = folder / name
-        return path if path.is_file() else None
+        return _file(folder, name)
 
     guide = folder / "guide.md"
     return Lab(
@@ -117,10 +166,11 @@ def load_folder(folder: Path) -> Lab:
         difficulty=data["difficulty"], world=str(data.get("world", "default")),
         objectives=_checks(source, data["objectives"], "objectives"),
         guards=_checks(source, data.get("guards") or [], "guards"),
-        hints=tuple(hints), setup=optional("setup.transcript"), solution=optional("solution.transcript"),
+        hints=hints, setup=optional("setup.transcript"), solution=optional("solution.transcript"),
         wrong_fix=optional("wrong-fix.transcript"),
         guide=guide.read_text(encoding="utf-8", errors="replace") if guide.is_file() else "",
         seeded=seed.read(source, data.get("seeded")),
+        generations=(SDK3, *(g for g in (CURRENT,) if (folder / g).is_dir())),
     )
 
 

@@ -46,6 +46,7 @@ class Active:
     started: float = 0.0  # wall clock
     minutes: float | None = None  # an exam's time limit
     seed: int | None = None  # draws the lab's seeded values (seed.py); None before seeds
+    generation: str | None = None  # the lab's form (definition.variant); None: the SDK 3 form
 
     @property
     def deadline(self) -> float | None:
@@ -86,8 +87,8 @@ def _save(store: Store, state: Active) -> None:
     files.replace(state_path(store), text.encode("utf-8"), sync=False)  # private, never a planted file
 
 
-def start(store: Store, name: str, trainee: str, seed: int | None = None) -> Lab:
-    return _begin(store, load(name), trainee, seed)
+def start(store: Store, name: str, trainee: str, seed: int | None = None, generation: str | None = None) -> Lab:
+    return _begin(store, load(name, generation), trainee, seed)
 
 
 def start_exam(store: Store, name: str, trainee: str, minutes: float | None, seed: int | None = None) -> Exam:
@@ -112,7 +113,8 @@ def _begin(store: Store, lab: Lab | Exam, trainee: str, seed: int | None, *, min
             files.replace(saved_path(store), data, sync=False)
         state = Active(lab.name, trainee=trainee, ledger=str(ledger.path_of(trainee)),
                        exam=isinstance(lab, Exam), started=ledger.wall_clock(), minutes=minutes,
-                       seed=seeds.new_seed() if seed is None else seed)
+                       seed=seeds.new_seed() if seed is None else seed,
+                       generation=None if isinstance(lab, Exam) or lab.generation == generation.SDK3 else lab.generation)
         try:
             state.variables, state.stamp = set_up(store, lab, state.seed)
         except BaseException:
@@ -178,7 +180,7 @@ def _reseed(world, seed: int) -> None:
 
 
 def definition_of(state: Active) -> Lab | Exam:
-    return exams.load(state.name) if state.exam else load(state.name)
+    return exams.load(state.name) if state.exam else load(state.name, state.generation)
 
 
 def reset(store: Store) -> Lab | Exam:
@@ -281,7 +283,7 @@ def void_stamp(world, how: str) -> None:
 def next_hint(store: Store) -> tuple[int, str] | None:
     state = _require(store)
     _refuse_in_exam(state, "hints")
-    lab = load(state.name)
+    lab = load(state.name, state.generation)
     if state.hints_shown >= len(lab.hints):
         return None
     state.hints_shown += 1
@@ -297,7 +299,7 @@ def ask_solution(store: Store, yes: bool) -> Path | None:
     was seen."""
     state = _require(store)
     _refuse_in_exam(state, "solution")
-    lab = load(state.name)
+    lab = load(state.name, state.generation)
     if not (yes or state.solution_asked):
         state.solution_asked = True
         _save(store, state)

@@ -1,0 +1,67 @@
+"""Labs in both generations: a lab with a `current/` form starts on an hsm2m.medium world
+(`lab start NAME --generation current`), its CloudHSM CLI solution passes and its wrong fix
+does not, and `lab list` says which generations each lab has."""
+
+from __future__ import annotations
+
+import pytest
+
+from hsmshell.labs import definition
+from hsmshell.labs.definition import LabError
+from hsmshell.services import open_store
+
+from .test_labs import lab, replay_into
+
+CURRENT = [name for name in definition.names() if "current" in definition.load(name).generations]
+
+
+def test_the_runbooks_credential_labs_have_a_current_form():
+    assert {"invalid-credentials", "user-locked-out"} <= set(CURRENT)
+
+
+@pytest.mark.parametrize("name", CURRENT)
+def test_the_current_form_starts_on_an_hsm2m_cluster_and_its_solution_repairs_it(world_path, name):
+    status, out = lab(world_path, "start", name, "--generation", "current")
+    assert status == 0, out
+    world = open_store(world_path).read()
+    assert world.generation == "current"
+    assert {c.hsm_type for c in world.clusters.values()} == {"hsm2m.medium"}
+    status, out = lab(world_path, "check")
+    assert status == 1 and "✗" in out
+    replay_into(world_path, definition.load(name, "current").solution)
+    status, out = lab(world_path, "check")
+    assert status == 0, out
+
+
+@pytest.mark.parametrize("name", CURRENT)
+def test_the_current_forms_wrong_fix_does_not_pass(world_path, name):
+    assert lab(world_path, "start", name, "--generation", "current")[0] == 0
+    replay_into(world_path, definition.load(name, "current").wrong_fix)
+    status, out = lab(world_path, "check")
+    assert status == 1 and "✗" in out, out
+
+
+def test_a_repair_with_the_sdk3_tools_is_judged_by_the_world_not_the_tools(world_path):
+    """The SDK 3 form's solution, on the SDK 3 form: unchanged by the current form's existence."""
+    assert lab(world_path, "start", "invalid-credentials")[0] == 0
+    assert open_store(world_path).read().generation is None
+    replay_into(world_path, definition.load("invalid-credentials").solution)
+    assert lab(world_path, "check")[0] == 0
+
+
+def test_lab_list_names_each_labs_generations(world_path):
+    status, out = lab(world_path, "list")
+    assert status == 0
+    for name in definition.names():
+        row = next(l for l in out.splitlines() if l.startswith(name + " "))
+        assert ("sdk3, current" in row) == (name in CURRENT), row
+
+
+def test_a_lab_without_that_form_is_refused_by_name(world_path):
+    without = next(n for n in definition.names() if n not in CURRENT)
+    status, out = lab(world_path, "start", without, "--generation", "current")
+    assert status != 0 and f"the lab {without!r} has no current form" in out
+    with pytest.raises(LabError):
+        definition.load(without, "current")
+    status, out = lab(world_path, "start", "invalid-credentials", "--generation", "sdk5")
+    assert status != 0 and "sdk5" in out
