@@ -16,7 +16,7 @@ CURRENT = [name for name in definition.names() if "current" in definition.load(n
 
 
 def test_the_runbooks_credential_labs_have_a_current_form():
-    assert {"invalid-credentials", "user-locked-out"} <= set(CURRENT)
+    assert {"invalid-credentials", "user-locked-out", "user-logged-in"} <= set(CURRENT)
 
 
 @pytest.mark.parametrize("name", CURRENT)
