@@ -74,3 +74,28 @@ async def test_a_world_without_its_key_file_says_so_in_the_pane_until_the_key_is
         shutil.copy2(world_path.with_name(world_path.name + ".key"), key)
         copied.write_text(copied.read_text() + "\n")  # the next change of the world reads the key again
         await until(pilot, lambda: "key file" not in clock.plain(80))
+
+
+async def test_a_full_cluster_shows_the_users_that_need_a_look_and_counts_the_rest(world_path):
+    """1,024 users on each HSM: the pane shows who differs or is locked, then users in id order
+    up to USERS_SHOWN, and says how many more there are."""
+    from hsmshell.services import open_store
+    from hsmshell.world.model import User
+    from tui.cluster_view import USERS_SHOWN
+
+    with open_store(world_path).transaction() as world:
+        (cluster,) = world.clusters.values()
+        for hsm in cluster.hsms:
+            like = hsm.users[-1]
+            for n in range(100, 1024 + 100 - len(hsm.users)):
+                hsm.users.append(User(user_id=n, user_type="CU", name=f"app{n:04d}", password_hash=like.password_hash))
+        late = cluster.hsms[0].users[-1]
+        late.locked = True  # the last user by id: shown however many come before it
+    app = HsmShellApp(world_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: "more users" in as_drawn(app))
+        shown = as_drawn(app)
+        assert f"{late.user_id} {late.name} CU" in shown and "✖ locked" in shown
+        assert "kmsuser" in shown and "app0100" in shown
+        assert f"… and {1024 - USERS_SHOWN} more users" in shown
+        assert "app1000 " not in shown
