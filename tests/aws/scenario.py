@@ -5,6 +5,8 @@ makes (`{policy}`, `{plain}`, ...); `{{` is a literal brace."""
 
 from __future__ import annotations
 
+from hsmshell.aws.tables import COMMANDS
+
 STORE = "cks-1234567890abcdef0"
 KEY = "1234abcd-12ab-34cd-56ef-1234567890ab"
 CLUSTER = "cluster-1a23b4cdefg"
@@ -76,3 +78,10 @@ TRAILS = [
     "cloudtrail delete-trail --name management",
     "cloudtrail delete-trail --name management",
 ]
+
+
+def missing_commands(scenario: list[str]) -> list[str]:
+    """The `hsmshell aws` commands no line of `scenario` runs."""
+    used = {tuple(line.split()[:2]) for line in scenario}
+    return [f"{service} {name}" for service, names in COMMANDS.items() for name in names
+            if (service, name) not in used]

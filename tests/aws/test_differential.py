@@ -17,12 +17,11 @@ import subprocess
 import pytest
 
 from hsmshell.aws.server import Endpoint
-from hsmshell.aws.tables import COMMANDS
 from hsmshell.kms.policies import default_policy
 from hsmshell.services import open_store
 from hsmshell.testing.worlds import copy_world
 
-from .scenario import CLUSTER, CLUSTER_RESOURCES, KEY, KEY_ADMINISTRATION, STORE, TRAILS
+from .scenario import CLUSTER, CLUSTER_RESOURCES, KEY, KEY_ADMINISTRATION, STORE, TRAILS, missing_commands
 
 
 SCENARIO = [
@@ -79,9 +78,7 @@ SCENARIO = [
 
 
 def test_every_command_is_in_the_scenario():
-    used = {tuple(line.split()[:2]) for line in SCENARIO}
-    missing = [f"{service} {name}" for service, names in COMMANDS.items() for name in names
-               if (service, name) not in used]
+    missing = missing_commands(SCENARIO)
     assert not missing, f"add these to SCENARIO: {missing}"
 
 

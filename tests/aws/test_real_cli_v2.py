@@ -20,13 +20,12 @@ import pytest
 
 from hsmshell.aws import cli
 from hsmshell.aws.server import Endpoint
-from hsmshell.aws.tables import COMMANDS
 from hsmshell.kms.policies import default_policy
 from hsmshell.services import open_store
 from hsmshell.testing.worlds import copy_world
 
 from .oracle import V2_ENV, V2_MISSING, aws_v2
-from .scenario import CLUSTER, CLUSTER_RESOURCES, KEY, KEY_ADMINISTRATION, STORE, TRAILS
+from .scenario import CLUSTER, CLUSTER_RESOURCES, KEY, KEY_ADMINISTRATION, STORE, TRAILS, missing_commands
 from .test_real_cli import hsmshell_aws
 
 AWS_V2 = aws_v2()
@@ -104,9 +103,7 @@ SCENARIO = [
 
 
 def test_every_command_is_in_the_scenario():
-    used = {tuple(line.split()[:2]) for line in SCENARIO}
-    missing = [f"{service} {name}" for service, names in COMMANDS.items() for name in names
-               if (service, name) not in used]
+    missing = missing_commands(SCENARIO)
     assert not missing, f"add these to SCENARIO: {missing}"
 
 
