@@ -18,6 +18,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import msgspec
+
 from ..lazy import lazy
 from ..world import ids
 from ..world.model import Cluster, Hsm, Key, Session, World
@@ -653,7 +655,7 @@ def extract_masked_object(world: World, cluster: Cluster, session: Session, node
     same backup lineage can insert it (the masking key is part of that lineage)."""
     key = lookup(cluster, session, nodes, handle, "Cfm3ExtractMaskedObject")
     _owned(cluster, session, key, "Cfm3ExtractMaskedObject")
-    record = {"lineage": cluster.lineage, "key": {**asdict(key), "material": base64.b64encode(
+    record = {"lineage": cluster.lineage, "key": {**msgspec.structs.asdict(key), "material": base64.b64encode(
         material(world, cluster, key)).decode(), "attributes": {str(k): v for k, v in key.attributes.items()}}}
     return _MASK_MAGIC + world.sealer.seal(json.dumps(record).encode()).encode()
 

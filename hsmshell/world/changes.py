@@ -1,8 +1,9 @@
 """Whether a transaction changed the world, told without writing its text.
 
-A snapshot remembers, for every dataclass object of the world as the file holds it, the
-object and a copy of its fields: collections of dataclasses copied shallowly (their items are
-remembered in their own right), plain data (a key's attributes, a fault) deeply.  The world is
+A snapshot remembers, for every record of the world (each model.Record, and the world) as the
+file holds it, the object and a copy of its fields: collections of records copied shallowly
+(their items are remembered in their own right), plain data (a key's attributes, a fault)
+deeply.  The world is
 unchanged when every remembered object still has the fields it had: one dict comparison per
 object, in C, where an item that is still the same object compares by identity and an item
 replaced by another compares by value.  For a world of a few HSMs that is a tenth of what
@@ -12,7 +13,6 @@ store takes one only for a run of transactions that change nothing (the endpoint
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import operator
 import types
@@ -57,7 +57,7 @@ class Snapshot:
 
 
 def _items(value, children: list) -> Any:
-    """A collection of dataclasses: its items are remembered on their own."""
+    """A collection of records: its items are remembered on their own."""
     if isinstance(value, dict):
         children += value.values()
         return dict(value)
@@ -95,7 +95,7 @@ def _plan(cls: type) -> tuple[Callable[[Any], Any], tuple[tuple[str, ...], tuple
     if hasattr(cls, "__slots__") and len(names) > 1:
         place = {name: i for i, name in enumerate(names)}
         return operator.attrgetter(*names), (tuple(names), tuple((place[n], how) for n, how in copies))
-    read = vars if len(names) == len(dataclasses.fields(cls)) else _by_name(tuple(names))
+    read = vars if len(names) == len(vars(cls).get("__dataclass_fields__", ())) else _by_name(tuple(names))
     return read, (tuple(names), tuple(copies))
 
 
@@ -106,11 +106,11 @@ def _by_name(names: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
 def _how(hint: Any) -> Callable | None:
     hint = _optional(hint)
     origin = typing.get_origin(hint)
-    if hasattr(hint, "__dataclass_fields__"):
+    if codec.is_record(hint):
         return _one
     if origin in (list, dict):
         inner = _optional(typing.get_args(hint)[-1])
-        if hasattr(inner, "__dataclass_fields__"):
+        if codec.is_record(inner):
             return _items
         if inner in (str, int, float, bool):
             return _flat

@@ -19,6 +19,8 @@ import typing
 from functools import cache
 from typing import Any, Callable
 
+import msgspec
+
 from . import model
 
 
@@ -35,24 +37,56 @@ class SchemaError(ValueError):
         return out or "(top)"
 
 
-# A field whose value is a dict of dataclasses keyed by their first field is a list in the file.
+def is_record(tp: Any) -> bool:
+    """Whether `tp` is a class of the world's parts (model.Record) or the world itself (a
+    dataclass, for its fields that are not saved)."""
+    return isinstance(tp, type) and (issubclass(tp, msgspec.Struct) or dataclasses.is_dataclass(tp))
+
+
+def holds_fields(obj: Any) -> bool:
+    """Whether `obj` is a part of the world or the world (an instance of a record class)."""
+    return isinstance(obj, msgspec.Struct) or (dataclasses.is_dataclass(obj) and not isinstance(obj, type))
+
+
+# A field whose value is a dict of records keyed by their first field is a list in the file.
 def _is_keyed(tp: Any) -> bool:
-    return typing.get_origin(tp) is dict and dataclasses.is_dataclass(typing.get_args(tp)[1])
+    return typing.get_origin(tp) is dict and is_record(typing.get_args(tp)[1])
 
 
 INT_LIMIT = 2**63  # a signed 64-bit integer
 
 
+class Field(typing.NamedTuple):
+    """A saved field of a record: its name, and its default or the factory of one
+    (dataclasses.MISSING for none)."""
+
+    name: str
+    default: Any
+    default_factory: Any
+
+    @property
+    def required(self) -> bool:
+        return self.default is dataclasses.MISSING and self.default_factory is dataclasses.MISSING
+
+
 @cache
-def _fields(cls: type) -> tuple[tuple[dataclasses.Field, Any], ...]:
+def _fields(cls: type) -> tuple[tuple[Field, Any], ...]:
+    """The saved fields of a record class, each with its type."""
     hints = typing.get_type_hints(cls, vars(model))
+    if issubclass(cls, msgspec.Struct):
+        def given(value: Any) -> Any:
+            return dataclasses.MISSING if value is msgspec.NODEFAULT else value
+
+        return tuple((Field(f.name, given(f.default), given(f.default_factory)), hints[f.name])
+                     for f in msgspec.structs.fields(cls))
     return tuple(
-        (f, hints[f.name]) for f in dataclasses.fields(cls) if not f.metadata.get("transient")
+        (Field(f.name, f.default, f.default_factory), hints[f.name])
+        for f in dataclasses.fields(cls) if not f.metadata.get("transient")
     )
 
 
 def _id_field(cls: type) -> str:
-    return dataclasses.fields(cls)[0].name
+    return _fields(cls)[0][0].name
 
 
 # Fixtures are written by hand: a user may give `password:` in clear, which is hashed on load,
@@ -75,7 +109,7 @@ def decode(cls: type, data: Any, *, hash_password: Callable[[str], str], path: t
     kwargs = {}
     for f, tp in _fields(cls):
         if f.name not in data:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            if f.required:
                 raise SchemaError(path, f"missing field '{f.name}' in {cls.__name__}")
             continue
         kwargs[f.name] = _decode_value(tp, data.pop(f.name), path + (f.name,), hash_password)
@@ -119,7 +153,7 @@ def _decode_value(tp: Any, value: Any, path: tuple, hash_password) -> Any:
             with contextlib.suppress(SchemaError):
                 return _decode_value(option, value, path, hash_password)
         raise SchemaError(path, f"expected {' or '.join(_NAMES[o] for o in options)}, found {_kind(value)}")
-    if dataclasses.is_dataclass(tp):
+    if is_record(tp):
         return decode(tp, value, hash_password=hash_password, path=path)
     if typing.is_typeddict(tp):
         return _decode_mapping(tp, value, path, hash_password)
@@ -188,7 +222,7 @@ def _kind(value: Any) -> str:
 
 def encode(obj: Any) -> Any:
     """Plain data for YAML: None fields are left out, keyed dicts become lists."""
-    if dataclasses.is_dataclass(obj):
+    if holds_fields(obj):
         out = {}
         for f, tp in _fields(type(obj)):
             value = getattr(obj, f.name)

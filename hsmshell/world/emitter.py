@@ -19,7 +19,6 @@ a new process reuses the world file's own bytes, verified by the cache's hash of
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import itertools
 import math
@@ -190,8 +189,8 @@ def copy_plain(value: Any) -> Any:
 @functools.cache
 def _nested(tp: Any) -> str | None:
     """How a field holds items that get their own place in the text: "keyed" (dict of
-    dataclasses by id), "listed" (list of dataclasses or of mappings) or "dataclass" (one
-    dataclass holding such a collection).  None for a value written whole."""
+    records by id), "listed" (list of records or of mappings) or "record" (one
+    record holding such a collection).  None for a value written whole."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         inner = [o for o in typing.get_args(tp) if o is not type(None)]
@@ -200,10 +199,10 @@ def _nested(tp: Any) -> str | None:
         return "keyed"
     if origin is list:
         (inner,) = typing.get_args(tp)
-        if dataclasses.is_dataclass(inner) or typing.get_origin(inner) is dict or typing.is_typeddict(inner):
+        if codec.is_record(inner) or typing.get_origin(inner) is dict or typing.is_typeddict(inner):
             return "listed"
-    if dataclasses.is_dataclass(tp) and not _is_leaf(tp):
-        return "dataclass"
+    if codec.is_record(tp) and not _is_leaf(tp):
+        return "record"
     return None
 
 
@@ -218,12 +217,12 @@ def _bare(tp: Any) -> Any:
 def _branches(item: Any) -> bool:
     """Whether items of this type hold collections of their own (a cluster, an HSM): walked
     field by field rather than written whole."""
-    return dataclasses.is_dataclass(item) and not _is_leaf(item)
+    return codec.is_record(item) and not _is_leaf(item)
 
 
 @functools.cache
 def _plan(cls: type) -> tuple[tuple[str, str | None, bool], ...]:
-    """Each field of a dataclass, how it is written (see `_nested`), and for a collection
+    """Each field of a record, how it is written (see `_nested`), and for a collection
     whether its items are branches."""
     plan = []
     for f, tp in codec._fields(cls):
@@ -235,12 +234,12 @@ def _plan(cls: type) -> tuple[tuple[str, str | None, bool], ...]:
 
 @functools.cache
 def _is_leaf(cls: type) -> bool:
-    """A dataclass written whole: none of its fields holds a dataclass."""
-    return not any(_holds_dataclass(tp) for _, tp in codec._fields(cls))
+    """A record written whole: none of its fields holds a record."""
+    return not any(_holds_record(tp) for _, tp in codec._fields(cls))
 
 
-def _holds_dataclass(tp: Any) -> bool:
-    return dataclasses.is_dataclass(tp) or any(_holds_dataclass(t) for t in typing.get_args(tp))
+def _holds_record(tp: Any) -> bool:
+    return codec.is_record(tp) or any(_holds_record(t) for t in typing.get_args(tp))
 
 
 @functools.cache
@@ -253,7 +252,7 @@ def _packed_as(cls: type) -> type:
         if how is None:
             fields.append((name, msgspec.Raw, None))
             continue
-        if how == "dataclass":
+        if how == "record":
             packed: Any = _packed_as(tp)
         else:
             item = typing.get_args(tp)[-1]
@@ -292,7 +291,7 @@ class Branches(msgspec.Struct, array_like=True, tag=2):
 
 
 class Layout(msgspec.Struct, array_like=True, tag=3):
-    """A dataclass walked field by field: where each of its fields lies, by name."""
+    """A record walked field by field: where each of its fields lies, by name."""
 
     fields: dict[str, Union[Whole, Leaves, Branches, Layout]]
 
@@ -359,7 +358,7 @@ class _Writing:
 
     def fields(self, obj: Any, now: Any, was: Any, layout: Layout | None, col: int, first: str,
                top: bool = False) -> Layout:
-        """The fields of a dataclass, the first after `first`.  The top's own fields written
+        """The fields of a record, the first after `first`.  The top's own fields written
         whole (the revision, which the packed world leaves out, the clock ...) are always
         written afresh: they are few and short."""
         lead, pad = first, " " * col
@@ -382,7 +381,7 @@ class _Writing:
                     node(piece, head, codec.encode(value), col, False)
                     self.put("".join(piece).encode("utf-8"))
                 parts[name] = Whole(begin, self.at)
-            elif how == "dataclass":
+            elif how == "record":
                 self.put((head + "\n").encode())
                 parts[name] = self.fields(value, getattr(now, name), getattr(was, name, None),
                                           part if type(part) is Layout else None, col + 2, pad + "  ")

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import hashlib
 import os
 import time
 import weakref
@@ -237,7 +236,7 @@ class Store:
                 self._cache = (self._cache[0], world)
             world.trail = self._trail.view(world.settings.trail_limit)
             return world
-        digest = hashlib.sha256(raw).digest()
+        digest = cache.digest_of(raw)
         world = self._from_derived(digest, raw)
         if world is None:
             try:
@@ -405,7 +404,7 @@ class Store:
         now = time.monotonic()
         if now - self._derived_at >= DERIVED_EVERY:
             self._derived_at = now
-            self._write_derived(hashlib.sha256(data).digest(), data)
+            self._write_derived(cache.digest_of(data), data)
         else:
             self._unwritten = weakref.finalize(self, _write_derived_later, self.cache_path, data,
                                                *self._derived_parts(data))
@@ -448,7 +447,7 @@ def _holds_sealed(world: World) -> bool:
 DERIVED_EVERY = 0.5  # seconds
 def _write_derived_later(path: Path, raw: bytes, packed: bytes, revision: int, layout: bytes) -> None:
     """A store's last shortcut, written as it is dropped or the process ends (weakref.finalize)."""
-    cache.write(path, hashlib.sha256(raw).digest(), packed, revision, layout)
+    cache.write(path, cache.digest_of(raw), packed, revision, layout)
 
 
 def _hasher(cost: int):

@@ -5,7 +5,6 @@ to the YAML and rebuilds it, and nothing in it can run code."""
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import pickle
@@ -198,8 +197,8 @@ def _forged(real: bytes, payload: bytes) -> list[bytes]:
     """Caches carrying `payload` whose every check passes, made as an attacker would from a
     cache of the same world (its first line names the format; the schema's hash and the
     YAML's follow): with the payload's hash, with and without a length field after it."""
-    head = real[:real.index(b"\n") + 1 + 64]
-    digest = hashlib.sha256(payload).digest()
+    digest = cache_module.digest_of(payload)
+    head = real[:real.index(b"\n") + 1 + 2 * len(digest)]
     return [head + digest + payload, head + digest + struct.pack(">Q", len(payload)) + payload]
 
 
@@ -218,7 +217,7 @@ def test_a_cache_holding_a_pickle_never_runs_it(world_path, tmp_path):
 
 
 def _rewrite_cache(world_path, world_part: bytes, layout: bytes, revision: int = 0) -> None:
-    digest = hashlib.sha256(world_path.read_bytes()).digest()
+    digest = cache_module.digest_of(world_path.read_bytes())
     cache_of(world_path).unlink()
     cache_module.write(cache_of(world_path), digest, world_part, revision, layout)
 
@@ -278,8 +277,8 @@ def _shifted(layout, by: int):
 
 
 def _layout_of(world_path) -> emitter.Layout:
-    return cache_module.unpack_layout(cache_module.read(cache_of(world_path), hashlib.sha256(
-        world_path.read_bytes()).digest()).layout)
+    return cache_module.unpack_layout(cache_module.read(cache_of(world_path), cache_module.digest_of(
+        world_path.read_bytes())).layout)
 
 
 @pytest.mark.parametrize("damage", ["not-a-layout", "shifted"])
@@ -381,7 +380,7 @@ def test_a_hand_written_file_is_rewritten_whole_by_its_first_commit(world_path):
 
 
 def _layout_of_or_none(world_path):
-    blob = cache_module.read(cache_of(world_path), hashlib.sha256(world_path.read_bytes()).digest()).layout
+    blob = cache_module.read(cache_of(world_path), cache_module.digest_of(world_path.read_bytes())).layout
     return cache_module.unpack_layout(blob) if blob else None
 
 
@@ -399,4 +398,4 @@ def test_a_command_that_commits_twice_leaves_the_next_one_a_cache_that_matches(w
     assert '"error_code": 0' in done.stdout, done.stdout + done.stderr
     raw = world_path.read_bytes()
     assert raw != before  # the login and logout were committed
-    assert cache_module.read(cache_of(world_path), hashlib.sha256(raw).digest()) is not None
+    assert cache_module.read(cache_of(world_path), cache_module.digest_of(raw)) is not None
