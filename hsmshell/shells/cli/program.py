@@ -56,12 +56,18 @@ class CloudHsmCli:
     # -- the two modes ----------------------------------------------------------------------
 
     def run(self, args: list[str]) -> int:
-        try:
-            if args[:1] == ["interactive"]:
+        if args[:1] == ["interactive"]:
+            try:
                 return self.interactive(args[1:])
-            return self.single(args)
-        finally:
-            self.close()
+            finally:
+                self.close()
+        # Single-command mode logs in (CLOUDHSM_PIN), runs the command and logs out as it
+        # ends: one batch of transactions, committed once (Store.batch).
+        with self.store.batch():
+            try:
+                return self.single(args)
+            finally:
+                self.close()
 
     def interactive(self, args: list[str]) -> int:
         for i, word in enumerate(args):
@@ -201,14 +207,23 @@ class CloudHsmCli:
         """`--password`, or the hidden prompts (with confirmation for a new password)."""
         if values.get("password") is not None:
             return values["password"]
-        first = self.console.read_secret(texts.ENTER_PASSWORD)
+        first = self.read_secret(texts.ENTER_PASSWORD)
         if first is None:
             raise Failure(texts.PASSWORDS_DIFFER)
         if confirm:
-            second = self.console.read_secret(texts.CONFIRM_PASSWORD)
+            second = self.read_secret(texts.CONFIRM_PASSWORD)
             if second != first:
                 raise Failure(texts.PASSWORDS_DIFFER)
         return first
+
+    # A person may take their time to answer: the world is not kept locked meanwhile.
+    def read_line(self, text: str) -> str | None:
+        self.store.let_go()
+        return self.console.read_line(text)
+
+    def read_secret(self, text: str) -> str | None:
+        self.store.let_go()
+        return self.console.read_secret(text)
 
     def close(self) -> None:
         """The process ends: its login ends with it (no logout needed, as with a real SDK

@@ -47,7 +47,7 @@ def read_signed(path: str, factors: dict[str, two_factor.SecondFactor]) -> None:
 def exchange(cli: CloudHsmCli, path: str, factors: dict[str, two_factor.SecondFactor]):
     """Write the unsigned tokens, ask where the signed ones are, read them."""
     write(path, factors)
-    answer = cli.console.read_line(texts.SIGNED_TOKEN_PATH)
+    answer = cli.read_line(texts.SIGNED_TOKEN_PATH)
     read_signed(answer.strip() if answer and answer.strip() else path, factors)
     return factors
 

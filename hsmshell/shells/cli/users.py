@@ -201,7 +201,7 @@ def user_change_mfa(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
 
 def _public_key(cli: CloudHsmCli) -> str:
 
-    path = (cli.console.read_line(texts.PUBLIC_KEY_PATH) or "").strip()
+    path = (cli.read_line(texts.PUBLIC_KEY_PATH) or "").strip()
     try:
         return files.read_text(path)
     except OSError as exc:

@@ -3,8 +3,13 @@ secrets, and the exit status of single-command mode."""
 
 from __future__ import annotations
 
-from hsmshell.shells.cli import secret_words
+import io
 
+from hsmshell.services import open_store
+from hsmshell.shells.cli import run, secret_words
+from hsmshell.shells.console import StreamConsole
+
+ADMIN_ENV = {"CLOUDHSM_ROLE": "admin", "CLOUDHSM_PIN": "admin:co12345"}
 USER_LIST_START = '{\n  "error_code": 0,\n  "data": {\n    "users": [\n      {\n        "username": "admin",\n'
 
 
@@ -62,6 +67,36 @@ def test_single_command_logs_in_from_the_environment(cli):
     assert ran.json == {"error_code": 0, "data": {"username": "bob", "role": "crypto-user"}}
     bad = cli("user", "list", env={"CLOUDHSM_ROLE": "admin", "CLOUDHSM_PIN": "admin:wrong"})
     assert (bad.status, bad.json["error_code"]) == (1, 1)
+
+
+def test_a_single_command_that_only_looks_writes_nothing(kmsuser, store):
+    """Its login and its logout are one batch of transactions (Store.batch): the session it
+    opened is gone again when the batch commits, so the world file is not written at all
+    (three commits of a full hsm2m.medium's 6 MB were most of a `key list`'s time)."""
+    before = store.path.read_bytes()
+    ran = kmsuser("key", "list", "--filter", "attr.label=kmsuser-key")
+    assert ran.status == 0 and ran.json["error_code"] == 0
+    assert store.path.read_bytes() == before
+    assert store.read().sessions == {}
+
+
+def test_a_single_command_lets_go_of_the_world_while_it_waits_for_a_person(cli, store, monkeypatch):
+    """Logged in from the environment, `user create` asks for the new user's password: another
+    tool must not wait for the lock meanwhile (or give up after HSMSHELL_LOCK_TIMEOUT)."""
+    monkeypatch.setenv("HSMSHELL_LOCK_TIMEOUT", "0.2")
+    others = []
+
+    class Person(StreamConsole):
+        def read_secret(self, prompt: str) -> str | None:
+            with open_store(store.path).transaction() as world:  # another tool, meanwhile
+                others.append([s.user_name for s in world.sessions.values() if s.tool == "cloudhsm-cli"])
+            return super().read_secret(prompt)
+
+    out = io.StringIO()
+    status = run(store, Person(io.StringIO("bobpass1\nbobpass1\n"), out),
+                 ["user", "create", "--username", "bob", "--role", "crypto-user"], ADMIN_ENV)
+    assert status == 0, out.getvalue()
+    assert others == [["admin"], ["admin"]]  # the login was committed before the prompts
 
 
 def test_every_command_takes_cluster_id(cli):

@@ -1,0 +1,95 @@
+"""A batch of transactions (Store.batch): one lock, one commit, and a failing transaction inside
+undone alone.  A single `cloudhsm-cli` command is one (tests/shells/cli/test_program.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hsmshell.services import open_store
+from hsmshell.world.store import WorldError
+
+CLUSTER_ID = "cluster-1a23b4cdefg"
+HANDLE = 262162
+
+
+def label(world) -> str:
+    return world.clusters[CLUSTER_ID].keys[HANDLE].label
+
+
+def test_a_batch_commits_once_at_its_end(store, world_path):
+    before = world_path.read_bytes()
+    revision = store.read().revision
+    with store.batch():
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = "first"
+        with store.transaction() as world:
+            assert label(world) == "first"
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = "second"
+        assert world_path.read_bytes() == before, "written before the batch ended"
+    seen = open_store(world_path).read()
+    assert (label(seen), seen.revision) == ("second", revision + 1)
+
+
+def test_a_batch_that_undoes_what_it_did_writes_nothing(store, world_path):
+    before, was = world_path.read_bytes(), label(store.read())
+    with store.batch():
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = "for a moment"
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = was
+    assert world_path.read_bytes() == before
+
+
+def test_a_failing_transaction_in_a_batch_is_undone_alone(store, world_path):
+    with store.batch():
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = "kept"
+        with pytest.raises(RuntimeError):
+            with store.transaction() as world:
+                world.clusters[CLUSTER_ID].keys[HANDLE].label = "undone"
+                del world.clusters[CLUSTER_ID].keys[262168]
+                world.trail.append({"eventName": "Undone"})
+                raise RuntimeError("refused half-way")
+        with store.transaction() as world:
+            assert label(world) == "kept" and 262168 in world.clusters[CLUSTER_ID].keys
+            assert world.trail.recorded == []
+    seen = open_store(world_path).read()
+    assert label(seen) == "kept" and 262168 in seen.clusters[CLUSTER_ID].keys
+    assert "Undone" not in [e.get("eventName") for e in seen.trail]
+
+
+def test_what_a_batch_did_is_committed_even_if_it_ends_in_an_error(store, world_path):
+    with pytest.raises(KeyError):
+        with store.batch():
+            with store.transaction() as world:
+                world.clusters[CLUSTER_ID].keys[HANDLE].label = "done before the error"
+            raise KeyError("after the transaction")
+    assert label(open_store(world_path).read()) == "done before the error"
+
+
+def test_a_batch_holds_the_lock_until_it_lets_go(store, world_path, monkeypatch):
+    monkeypatch.setenv("HSMSHELL_LOCK_TIMEOUT", "0.2")
+    other = open_store(world_path)
+    with store.batch():
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = "batched"
+        with pytest.raises(WorldError, match="gave up waiting"):
+            with other.transaction():
+                pass
+        store.let_go()  # as before a prompt: what it did is committed, and others may go on
+        assert label(other.read()) == "batched"
+        with other.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = "by another"
+        with store.transaction() as world:  # on its own now: sees the other's commit
+            assert label(world) == "by another"
+
+
+def test_a_read_in_a_batch_sees_the_batch_and_cannot_change_it(store):
+    with store.batch():
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = "in the batch"
+        seen = store.read()
+        assert label(seen) == "in the batch"
+        seen.clusters[CLUSTER_ID].keys[HANDLE].label = "changed by a reader"
+        with store.transaction() as world:
+            assert label(world) == "in the batch"
