@@ -38,6 +38,7 @@ class WorldWatcher:
         self._problem: str | None = None
         self._lab_key = None
         self._lab = None
+        self._shown: dict = {}  # snapshot.build's memory of the clusters it walked
 
     def _heard(self, text: str) -> None:
         self._warning = text
@@ -45,7 +46,7 @@ class WorldWatcher:
     def snapshot(self) -> Snapshot:
         world = self._store.read()
         problem = self._warning if self._store.key_lost else None  # shown until the key is back
-        return replace(build(world, str(self.path)), lab=self._lab_status(world), problem=problem)
+        return replace(build(world, str(self.path), self._shown), lab=self._lab_status(world), problem=problem)
 
     def _lab_status(self, world):
         """Objectives are evaluated again only when the world (its file or its CloudTrail log),

@@ -99,3 +99,21 @@ async def test_a_full_cluster_shows_the_users_that_need_a_look_and_counts_the_re
         assert "kmsuser" in shown and "app0100" in shown
         assert f"… and {1024 - USERS_SHOWN} more users" in shown
         assert "app1000 " not in shown
+
+
+def test_the_watcher_walks_a_cluster_again_only_when_the_world_changed(world_path):
+    """Each tick reads the world; a cluster is walked (3,072 users at full size) only when its
+    state changed, and a change by another tool still shows."""
+    from hsmshell.services import open_store
+    from tui.world_watcher import WorldWatcher
+
+    watcher = WorldWatcher(world_path, lambda message: None)
+    first = watcher.snapshot().clusters[0]
+    assert watcher.snapshot().clusters[0] is first
+    with open_store(world_path).transaction() as world:  # another tool
+        (cluster,) = world.clusters.values()
+        locked = cluster.hsms[0].users[-1]
+        locked.locked = True
+    again = watcher.snapshot().clusters[0]
+    (row,) = [r for r in again.users if r.user_id == locked.user_id]
+    assert row.cells[0].locked and not any(r.cells[0].locked for r in first.users)
