@@ -73,8 +73,9 @@ class WorldWatcher:
                 self._problem = str(exc)
                 self.post(WorldUnreadable(str(exc)))
             return
-        self._problem = None
-        if snapshot != self._last:
+        # A world mended back to what was shown before the problem is a change to show too.
+        mended, self._problem = self._problem is not None, None
+        if snapshot != self._last or mended:
             self._last = snapshot
             self.post(WorldChanged(snapshot))
 

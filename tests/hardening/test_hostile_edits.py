@@ -152,3 +152,31 @@ def test_the_endpoint_on_a_hostile_world_answers_each_call_with_its_line(tmp_pat
     finally:
         server.stop()
     assert world.read_bytes() == before
+
+
+async def test_a_running_tui_shows_each_hostile_edit_as_its_line_and_rewrites_nothing(world_path):
+    """The TUI open while the world is broken by hand, case after case of the corpus: the pane
+    says what the command line tools say, the broken file is left as it is, and the world shows
+    again once it is mended, even mended back to the very bytes shown before (the clock is
+    frozen, so nothing else changes on screen)."""
+    from hsmshell.services import open_store
+    from tui.app import HsmShellApp
+
+    from ..tui.test_app import until
+
+    with open_store(world_path).transaction() as world:
+        world.clock.frozen_at = 1_700_000_000.0
+    healthy = world_path.read_bytes()
+    app = HsmShellApp(world_path, status_only=True)
+    async with app.run_test(size=(200, 50)) as pilot:
+        clock = app.query_one("ClockView")
+        await until(pilot, lambda: "2023-11-14" in clock.plain(400))
+        for case in CORPUS:
+            shutil.copyfile(case, world_path)
+            hostile = world_path.read_bytes()
+            await until(pilot, lambda: expected(case) in clock.plain(400))
+            assert f"⚠ {world_path}, line " in clock.plain(400), case.name
+            assert world_path.read_bytes() == hostile, case.name
+            world_path.write_bytes(healthy)
+            await until(pilot, lambda: "⚠" not in clock.plain(400))
+        assert app.is_running
