@@ -22,6 +22,7 @@ ONLY_CURRENT = [n for n in definition.names() if definition.load(n).generations 
 # attempt's world (drawn with `mine`): the values the solution needs differ that way.
 CLASHES = {
     "key-on-one-hsm": lambda mine, theirs: theirs["lost_1.zone"] == mine["kept.zone"],
+    "migration-rollback": lambda mine, theirs: theirs["migrated.cluster"] != mine["migrated.cluster"],
 }
 
 
@@ -67,8 +68,7 @@ def test_each_attempt_needs_its_own_values(world_path, name):
     assert "This lab exists only in the current generation" in out
     store = open_store(world_path)
     world = store.read()
-    assert world.generation == "current" and {c.hsm_type for c in world.clusters.values()} == {"hsm2m.medium"} \
-        or name == "migration-rollback"
+    assert world.generation == "current" and "hsm2m.medium" in {c.hsm_type for c in world.clusters.values()}
     drawn = session.active(store).variables
     other = {**drawn, **seed.draw(lab_.seeded, theirs)}
     replay(load_transcript(lab_.solution), store=store, variables=other, readable=(lab_.folder,))
