@@ -18,9 +18,11 @@ from .test_labs import lab, replay_into
 
 ONLY_CURRENT = [n for n in definition.names() if definition.load(n).generations == ("current",)]
 
-# For each lab, when another attempt's solution (drawn with seed `theirs`) does not fit this
-# attempt's world (drawn with `mine`): the values the solution needs differ that way.
+# For each lab, when another attempt's solution (its values drawn with seed `theirs`) does not
+# fit this attempt's world (drawn with `mine`): the values the solution needs differ that way.
+# (user-inconsistent's solution needs the key store's ID, which the attempt's seed makes.)
 CLASHES = {
+    "user-inconsistent": lambda mine, theirs: mine != theirs,
     "key-on-one-hsm": lambda mine, theirs: theirs["lost_1.zone"] == mine["kept.zone"],
     "migration-rollback": lambda mine, theirs: theirs["migrated.cluster"] != mine["migrated.cluster"],
 }
@@ -59,19 +61,23 @@ def seeds_that_clash(name: str) -> tuple[int, int]:
 
 @pytest.mark.parametrize("name", ONLY_CURRENT)
 def test_each_attempt_needs_its_own_values(world_path, name):
-    """Started without --generation, on an hsm2m.medium world; another attempt's solution
-    does not repair it, its own does; the same seed makes the same world."""
+    """Started without --generation, on an hsm2m.medium world; another attempt's solution,
+    with the values its own start drew and captured, does not repair it; its own does; the
+    same seed makes the same world."""
     mine, theirs = seeds_that_clash(name)
     lab_ = definition.load(name)
+    store = open_store(world_path)
+    assert lab(world_path, "start", name, "--seed", str(theirs))[0] == 0
+    their_values = session.active(store).variables
+    assert lab(world_path, "stop")[0] == 0
     status, out = lab(world_path, "start", name, "--seed", str(mine))
     assert status == 0, out
     assert "This lab exists only in the current generation" in out
-    store = open_store(world_path)
     world = store.read()
     assert world.generation == "current" and "hsm2m.medium" in {c.hsm_type for c in world.clusters.values()}
     drawn = session.active(store).variables
-    other = {**drawn, **seed.draw(lab_.seeded, theirs)}
-    replay(load_transcript(lab_.solution), store=store, variables=other, readable=(lab_.folder,))
+    assert drawn != their_values
+    replay(load_transcript(lab_.solution), store=store, variables=their_values, readable=(lab_.folder,))
     status, out = lab(world_path, "check")
     assert status == 1 and "✗" in out, out
     assert lab(world_path, "reset")[0] == 0
