@@ -138,7 +138,11 @@ def get_enforcement(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
 def set_enforcement(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
     from ...cloudhsm import mtls
 
-    def action(cluster, session):
-        mtls.set_enforcement(cluster, session, values["level"])
-        return {"message": texts.mtls_level_set(values["level"])}
-    return _mtls(cli, values, action)
+    with cli.store.transaction() as world:
+        cluster = cli.cluster(world, values)
+        session, _ = cli.logged_in(world, cluster)
+        try:
+            mtls.set_enforcement(cluster, session, values["level"], over_mtls=cli.over_mtls(world, cluster))
+        except mtls.Refused as refused:
+            raise Failure(MTLS_TEXTS[refused.reason]) from None
+    return {"message": texts.mtls_level_set(values["level"])}
