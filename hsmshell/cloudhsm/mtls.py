@@ -17,7 +17,8 @@ BUILT_IN_ADMIN = "admin"
 
 
 class Refused(Exception):
-    """`reason`: exists, full, too-long, invalid, not-mtls, not-admin, permission, unknown."""
+    """`reason`: exists, full, too-long, invalid, not-mtls, not-admin, permission, unknown,
+    last-anchor."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -57,7 +58,7 @@ def deregister(cluster: Cluster, session: Session, reference: str) -> None:
     if not is_admin(session.user_type):
         raise Refused("permission")
     if cluster.mtls_enforcement != "none" and len(cluster.mtls_trust_anchors) <= 1:
-        raise Refused("not-mtls")  # the last anchor cannot go while mTLS is enforced
+        raise Refused("last-anchor")  # the clients could no longer connect
     if cluster.mtls_trust_anchors.pop(reference.lower(), None) is None:
         raise Refused("unknown")
 

@@ -25,6 +25,7 @@ CLASHES = {
     "user-inconsistent": lambda mine, theirs: mine != theirs,
     "key-on-one-hsm": lambda mine, theirs: theirs["lost_1.zone"] == mine["kept.zone"],
     "migration-rollback": lambda mine, theirs: theirs["migrated.cluster"] != mine["migrated.cluster"],
+    "mtls-enforced": lambda mine, theirs: theirs["trusted"] != mine["trusted"],
 }
 
 

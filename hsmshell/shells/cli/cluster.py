@@ -68,6 +68,7 @@ def cluster_hsm_info(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
 MTLS_TEXTS = {"exists": texts.TRUST_ANCHOR_EXISTS, "full": texts.TRUST_ANCHORS_FULL,
               "too-long": texts.CERTIFICATE_TOO_LONG, "not-mtls": texts.MTLS_NOT_MTLS,
               "not-admin": texts.MTLS_ADMIN_ONLY, "permission": texts.PERMISSION_DENIED,
+              "last-anchor": texts.MTLS_LAST_ANCHOR,
               "invalid": texts.INVALID_PARAMETER.format("path"),
               "unknown": texts.INVALID_PARAMETER.format("certificate-reference")}
 

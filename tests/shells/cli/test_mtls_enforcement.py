@@ -94,8 +94,7 @@ def test_kms_cannot_connect_a_store_on_it_until_enforcement_is_off(enforced, doo
 
 def test_the_last_trust_anchor_stays_while_mtls_is_enforced(enforced, cli):
     assert cli.as_admin("cluster", "mtls", "deregister-trust-anchor", "--certificate-reference", "0x01").json == \
-        {"error_code": 1, "data": "Failed to set the mtls enforcement. Current connection must be mtls to set "
-                                  "this enforcement."}
+        {"error_code": 1, "data": "Cannot deregister the last trust anchor while mtls enforcement is set to cluster"}
 
 
 def test_configure_cli_takes_a_certificate_with_its_own_key_only(store, tmp_path):
