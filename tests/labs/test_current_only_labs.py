@@ -89,3 +89,16 @@ def test_each_attempt_needs_its_own_values(world_path, name):
     assert lab(world_path, "stop")[0] == 0
     assert lab(world_path, "start", name, "--seed", str(mine))[0] == 0
     assert session.active(store).variables == drawn
+
+
+def test_a_lab_of_another_generation_is_named(tmp_path):
+    folder = tmp_path / "odd-lab"
+    folder.mkdir()
+    (folder / "lab.yaml").write_text("title: t\nrunbook: How to x\ndifficulty: beginner\ngeneration: sdk5\n"
+                                     "objectives:\n  - {title: o, expect: '@'}\n")
+    with pytest.raises(definition.LabError, match=r"lab.yaml: generation must be current"):
+        definition.load_folder(folder)
+    (folder / "lab.yaml").write_text("title: t\nrunbook: How to x\ndifficulty: beginner\ngeneration: current\n"
+                                     "objectives:\n  - {title: o, expect: '@'}\n")
+    lab_ = definition.load_folder(folder)
+    assert (lab_.generation, lab_.generations) == ("current", ("current",))

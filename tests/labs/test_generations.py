@@ -55,8 +55,7 @@ def test_lab_list_names_each_labs_generations(world_path):
     assert status == 0
     for name in definition.names():
         row = next(l for l in out.splitlines() if l.startswith(name + " "))
-        assert f"  {', '.join(definition.load(name).generations)}  " in row, row
-        assert ("sdk3, current" in row) == (name in CURRENT and "sdk3" in definition.load(name).generations), row
+        assert ("sdk3, current" in row) == (name in CURRENT), row
 
 
 def test_a_lab_without_that_form_is_refused_by_name(world_path):
