@@ -118,6 +118,19 @@ def key_availability_check(world: World, cluster_id: str) -> bool:
                    if e.cluster_id == cluster_id)
 
 
+def client_certificate(world: World, cluster: Cluster) -> str | None:
+    """The client certificate the CloudHSM CLI presents to this cluster's HSMs (mTLS), if any."""
+    return next((e.client_certificate for e in cli_clusters(world)
+                 if e.client_certificate and _resolved(world, e) is cluster), None)
+
+
+def cli_client_certificate(world: World, certificate: str) -> None:
+    """`configure-cli --client-cert-hsm-tls-file ... --client-key-hsm-tls-file ...`: mTLS to
+    every configured cluster (GAP: as --disable-key-availability-check alone does)."""
+    for entry in _editable(world):
+        entry.client_certificate = certificate
+
+
 def _editable(world: World) -> list[CliCluster]:
     if world.client.cli is None:
         world.client.cli = CliConfig([CliCluster(cluster_id=e.cluster_id) for e in cli_clusters(world)])
@@ -141,6 +154,8 @@ def cli_configure(world: World, *, address: str | None = None, cluster_id: str |
         entry = _entry_for(world, address=address, cluster_id=cluster_id)
         if disable_key_availability_check is None and entries:
             entry.disable_key_availability_check = entries[0].disable_key_availability_check
+        if entries:  # new addresses keep the file's other options
+            entry.client_certificate = entries[0].client_certificate
         entries[:] = [entry]
     if disable_key_availability_check is not None:
         for entry in entries:

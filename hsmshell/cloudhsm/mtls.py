@@ -1,7 +1,10 @@
 """Mutual TLS between the client and the HSMs (cloudhsm-cli-spec §5.3): up to two trust
 anchors per cluster, and an enforcement level that only the built-in `admin`, connected over
-mTLS, may set.  The simulated client host has no client certificate configured, so its
-connections are never mTLS (GAP: a choice; KMS custom key stores do not support mTLS)."""
+mTLS, may set.  The client host's connection to a cluster is mTLS when its CloudHSM CLI is
+configured with a client certificate (`configure-cli --client-cert-hsm-tls-file`) that one of
+the cluster's trust anchors issued.  With enforcement `cluster`, the HSMs close every other
+connection: the CLI's `HSM is disconnected`, and KMS, which has no client certificate, cannot
+connect a key store (kms/custom_key_stores.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ BUILT_IN_ADMIN = "admin"
 
 
 class Refused(Exception):
-    """`reason`: exists, full, too-long, invalid, not-mtls, not-admin, permission, unknown."""
+    """`reason`: exists, full, too-long, invalid, not-mtls, not-admin, permission, unknown,
+    last-anchor."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -54,16 +58,60 @@ def deregister(cluster: Cluster, session: Session, reference: str) -> None:
     if not is_admin(session.user_type):
         raise Refused("permission")
     if cluster.mtls_enforcement != "none" and len(cluster.mtls_trust_anchors) <= 1:
-        raise Refused("not-mtls")  # the last anchor cannot go while mTLS is enforced
+        raise Refused("last-anchor")  # the clients could no longer connect
     if cluster.mtls_trust_anchors.pop(reference.lower(), None) is None:
         raise Refused("unknown")
 
 
-def set_enforcement(cluster: Cluster, session: Session, level: str) -> None:
+def set_enforcement(cluster: Cluster, session: Session, level: str, *, over_mtls: bool) -> None:
     if not is_admin(session.user_type):
         raise Refused("permission")
     if session.user_name.lower() != BUILT_IN_ADMIN:
         raise Refused("not-admin")
-    if level != "none":
-        raise Refused("not-mtls")  # this client's connection is not mTLS
+    if level != "none" and not over_mtls:
+        raise Refused("not-mtls")
     cluster.mtls_enforcement = level
+
+
+def issued_by_anchor(cluster: Cluster, certificate: str | None) -> bool:
+    """Does one of the cluster's trust anchors vouch for this client certificate?"""
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+
+    if not certificate:
+        return False
+    try:
+        client = x509.load_pem_x509_certificate(certificate.encode())
+    except ValueError:
+        return False
+    for anchor in cluster.mtls_trust_anchors.values():
+        for issuer in x509.load_pem_x509_certificates(anchor.certificate.encode()):
+            try:
+                client.verify_directly_issued_by(issuer)
+            except (ValueError, TypeError, InvalidSignature):
+                continue
+            return True
+    return False
+
+
+def admits(cluster: Cluster, certificate: str | None) -> bool:
+    """Will the HSMs keep a connection from a client with this certificate (None: none)?"""
+    return cluster.mtls_enforcement == "none" or issued_by_anchor(cluster, certificate)
+
+
+def key_pair(certificate_pem: bytes, key_pem: bytes) -> str:
+    """A client certificate and its private key, checked to belong together: the certificate's
+    text.  Raises Refused("invalid") when either is unreadable or they do not match."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        certificate = x509.load_pem_x509_certificate(certificate_pem)
+        key = serialization.load_pem_private_key(key_pem, password=None)
+    except (ValueError, TypeError):
+        raise Refused("invalid") from None
+    public = serialization.PublicFormat.SubjectPublicKeyInfo
+    der = serialization.Encoding.DER
+    if certificate.public_key().public_bytes(der, public) != key.public_key().public_bytes(der, public):
+        raise Refused("invalid")
+    return certificate_pem.decode()

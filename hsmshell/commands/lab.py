@@ -61,6 +61,9 @@ def run(args, store) -> int:
             lab = session.start(store, args.name, ledger.trainee_name(args.trainee), args.seed, args.generation)
             print(f"Lab {lab.name}: {lab.title}  ({lab.difficulty}; trains \"{lab.runbook}\")", file=out)
             print("Your own world is put aside until `hsmshell lab stop`.", file=out)
+            if lab.generations == (lab.generation,) and lab.generation != "sdk3":
+                print("This lab exists only in the current generation: today's AWS, where new clusters are "
+                      "hsm2m.medium and the CloudHSM CLI (cloudhsm-cli) is the tool.", file=out)
             _before_the_guide(out, store, lab)
             print(lab.guide.strip() + "\n", file=out)
             print("`hsmshell lab check` checks your repair; `hsmshell lab hint` helps.", file=out)

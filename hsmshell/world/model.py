@@ -312,12 +312,17 @@ class Settings(Record):
 class CliCluster(Record):
     """One cluster of the CloudHSM CLI's configuration (`/opt/cloudhsm/etc/cloudhsm-cli.cfg`),
     as `configure-cli` writes it: the HSM addresses given (the client finds the rest of the
-    cluster from one), the cluster they belong to, and whether the key-availability check is
-    off (`--disable-key-availability-check`)."""
+    cluster from one), the cluster they belong to, whether the key-availability check is
+    off (`--disable-key-availability-check`), and the client certificate for mTLS."""
 
     cluster_id: str  # "" when no HSM answers at the address `-a` gave
     hsm_addresses: list[str] = field(default_factory=list)
     disable_key_availability_check: bool = False
+    # mTLS to this cluster's HSMs (`configure-cli --client-cert-hsm-tls-file ...
+    # --client-key-hsm-tls-file ...`): the client's certificate, PEM.  GAP: the real file holds
+    # the two files' paths and the client reads them when it connects; the host's files are not
+    # part of the world, so the range keeps the certificate itself.
+    client_certificate: str | None = None
 
 
 class CliConfig(Record):

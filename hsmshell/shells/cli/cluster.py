@@ -68,6 +68,7 @@ def cluster_hsm_info(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
 MTLS_TEXTS = {"exists": texts.TRUST_ANCHOR_EXISTS, "full": texts.TRUST_ANCHORS_FULL,
               "too-long": texts.CERTIFICATE_TOO_LONG, "not-mtls": texts.MTLS_NOT_MTLS,
               "not-admin": texts.MTLS_ADMIN_ONLY, "permission": texts.PERMISSION_DENIED,
+              "last-anchor": texts.MTLS_LAST_ANCHOR,
               "invalid": texts.INVALID_PARAMETER.format("path"),
               "unknown": texts.INVALID_PARAMETER.format("certificate-reference")}
 
@@ -138,7 +139,11 @@ def get_enforcement(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
 def set_enforcement(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
     from ...cloudhsm import mtls
 
-    def action(cluster, session):
-        mtls.set_enforcement(cluster, session, values["level"])
-        return {"message": texts.mtls_level_set(values["level"])}
-    return _mtls(cli, values, action)
+    with cli.store.transaction() as world:
+        cluster = cli.cluster(world, values)
+        session, _ = cli.logged_in(world, cluster)
+        try:
+            mtls.set_enforcement(cluster, session, values["level"], over_mtls=cli.over_mtls(world, cluster))
+        except mtls.Refused as refused:
+            raise Failure(MTLS_TEXTS[refused.reason]) from None
+    return {"message": texts.mtls_level_set(values["level"])}

@@ -7,6 +7,8 @@
                                                    DescribeClusters for its HSMs)
     configure-cli --disable-key-availability-check | --enable-key-availability-check
     configure-cli add-cluster (-a ... | --cluster-id ...) [--disable-key-availability-check]
+    configure-cli --client-cert-hsm-tls-file <CERT> --client-key-hsm-tls-file <KEY>
+                                                   mTLS to the HSMs, with this client certificate
     configure-cli remove-cluster --cluster-id <CLUSTER_ID>
 
 The real tool prints nothing when it succeeds (GAP: inferred; its errors are clap's, or one
@@ -28,11 +30,14 @@ CLUSTER_ID = Opt("cluster-id", "The cluster ID of the cluster to connect to. The
 DISABLE = Opt("disable-key-availability-check", "Disables the key availability check: a key need not be "
                                                  "available on at least two HSMs")
 ENABLE = Opt("enable-key-availability-check", "Enables the key availability check")
+CLIENT_CERT = Opt("client-cert-hsm-tls-file", "The client certificate for mutual TLS with the HSMs", "CLIENT_CERT")
+CLIENT_KEY = Opt("client-key-hsm-tls-file", "The private key of the client certificate for mutual TLS with the HSMs",
+                 "CLIENT_KEY")
 
 TREE = Tree()
 TREE.group((), "Configure the CloudHSM CLI")
-TREE.add(Command((PROGRAM,), "Configure the CloudHSM CLI", [ADDRESSES, CLUSTER_ID, DISABLE, ENABLE],
-                 global_cluster_id=False))
+TREE.add(Command((PROGRAM,), "Configure the CloudHSM CLI", [ADDRESSES, CLUSTER_ID, DISABLE, ENABLE, CLIENT_CERT,
+                                                            CLIENT_KEY], global_cluster_id=False))
 TREE.add(Command((PROGRAM, "add-cluster"), "Add a cluster to the configuration", [ADDRESSES, CLUSTER_ID, DISABLE],
                  global_cluster_id=False, one_of=(("hsm-ip-addresses", "cluster-id"),)))
 TREE.add(Command((PROGRAM, "remove-cluster"), "Remove a cluster from the configuration",
@@ -43,6 +48,9 @@ NO_SUCH_CLUSTER = "Error: Cluster {} not found"
 NOT_CONFIGURED = "Error: Cluster {} is not in the configuration file"
 BOTH_CHECKS = "error: the argument '--disable-key-availability-check' cannot be used with '--enable-key-availability-check'"
 NOTHING_TO_DO = "error: at least one option is required"
+BOTH_TLS_FILES = "error: --client-cert-hsm-tls-file and --client-key-hsm-tls-file must be given together"
+TLS_FILE_UNREADABLE = "Error: Could not read {}: {}"
+TLS_PAIR_INVALID = "Error: The client key does not match the client certificate, or one of them is not valid PEM"
 
 
 def start(terminal, args: list[str]) -> int:
@@ -69,6 +77,14 @@ def run(store, console, args: list[str], environ: Mapping[str, str] | None = Non
     if action == ("configure",) and not values:
         console.write(NOTHING_TO_DO + "\n")
         return 2
+    if bool(values.get("client-cert-hsm-tls-file")) != bool(values.get("client-key-hsm-tls-file")):
+        console.write(BOTH_TLS_FILES + "\n")
+        return 2
+    certificate = None
+    if values.get("client-cert-hsm-tls-file"):
+        certificate = _client_certificate(console, values["client-cert-hsm-tls-file"], values["client-key-hsm-tls-file"])
+        if certificate is None:
+            return 1
     addresses = values.get("hsm-ip-addresses") or []
     check = True if values.get("enable-key-availability-check") else (
         False if values.get("disable-key-availability-check") else None)
@@ -92,5 +108,28 @@ def run(store, console, args: list[str], environ: Mapping[str, str] | None = Non
                                         disable_key_availability_check=None if check is None else not check)
             if address and len(addresses) > 1:
                 world.client.cli.clusters[0].hsm_addresses = list(addresses)
+            if certificate is not None:
+                client_config.cli_client_certificate(world, certificate)
     return 0
+
+
+def _client_certificate(console, cert_path: str, key_path: str) -> str | None:
+    """The certificate, read and checked against its key; None (and said why) when it cannot
+    be used.  GAP: the real tool writes the paths and the client finds a bad pair when it
+    connects; the range reads the files now, as it keeps the certificate (model.CliCluster)."""
+    from ... import files
+    from ...cloudhsm import mtls
+
+    read = {}
+    for path in (cert_path, key_path):
+        try:
+            read[path] = files.read_bytes(path)
+        except OSError as exc:
+            console.write(TLS_FILE_UNREADABLE.format(path, exc.strerror or exc) + "\n")
+            return None
+    try:
+        return mtls.key_pair(read[cert_path], read[key_path])
+    except mtls.Refused:
+        console.write(TLS_PAIR_INVALID + "\n")
+        return None
 

@@ -38,8 +38,21 @@ class Failure(Exception):
         self.text = text
 
 
+class Disconnected(Failure):
+    """The HSMs closed the connection: mTLS is enforced and this client presents no
+    certificate a trust anchor issued.  Every command fails with one line, not a JSON object
+    (cloudhsm-cli-spec §5.3, measured)."""
+
+    def __init__(self) -> None:
+        super().__init__(texts.HSM_DISCONNECTED)
+
+
 def envelope(error_code: int, data: Any) -> str:
     return json.dumps({"error_code": error_code, "data": data}, indent=2) + "\n"
+
+
+def refusal(failure: Failure) -> str:
+    return failure.text + "\n" if isinstance(failure, Disconnected) else envelope(1, failure.text)
 
 
 class CloudHsmCli:
@@ -117,7 +130,7 @@ class CloudHsmCli:
             try:
                 login_from_environment(self, values)
             except Failure as failure:
-                self.console.write(envelope(1, failure.text))
+                self.console.write(refusal(failure))
                 return 1
         return self.run_command(command, values)
 
@@ -152,7 +165,7 @@ class CloudHsmCli:
         try:
             data = command.run(self, values)
         except Failure as failure:
-            self.console.write(envelope(1, failure.text))
+            self.console.write(refusal(failure))
             return 1
         except WorldError:
             raise
@@ -170,13 +183,22 @@ class CloudHsmCli:
         from ...cloudhsm import client_config as config
 
         try:
-            return config.cli_cluster_of(world, values.get("cluster-id") or self.cluster_id)
+            cluster = config.cli_cluster_of(world, values.get("cluster-id") or self.cluster_id)
         except config.Unconfigured:
             raise Failure(texts.CONFIG_HOSTNAME_INVALID) from None
         except config.ClusterIdNeeded:
             raise Failure(texts.CLUSTER_ID_NEEDED) from None
         except config.UnknownCluster as problem:
             raise Failure(texts.NO_SUCH_CLUSTER.format(problem.cluster_id)) from None
+        if cluster.mtls_enforcement != "none" and not self.over_mtls(world, cluster):
+            raise Disconnected()
+        return cluster
+
+    def over_mtls(self, world: World, cluster: Cluster) -> bool:
+        """Is this client's connection to the cluster mutual TLS (cloudhsm/mtls.py)?"""
+        from ...cloudhsm import client_config, mtls
+
+        return mtls.issued_by_anchor(cluster, client_config.client_certificate(world, cluster))
 
     def hsms(self, cluster: Cluster) -> list[Hsm]:
         from ...cloudhsm.nodes import answers

@@ -32,6 +32,8 @@ TRUST_ANCHORS_FULL = "Maximum number of certificates registered."
 CERTIFICATE_TOO_LONG = "Oversized Certificate: Certificate is too long"
 MTLS_NOT_MTLS = "Failed to set the mtls enforcement. Current connection must be mtls to set this enforcement."
 MTLS_ADMIN_ONLY = "An Admin must be logged in to set policy on an HSM"
+MTLS_LAST_ANCHOR = "Cannot deregister the last trust anchor while mtls enforcement is set to cluster"  # GAP
+HSM_DISCONNECTED = 'Error: "HSM is disconnected"'  # mTLS enforced, no client certificate: not JSON
 CONFIG_HOSTNAME_INVALID = "Config key hostname has invalid value"
 
 
