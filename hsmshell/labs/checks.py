@@ -67,8 +67,19 @@ def evaluate(checks: tuple[Check, ...], world: World, variables: dict[str, str])
             continue
         if view is None:
             view = world_view(world)
-        outcomes.append(Outcome(check, bool(jmespath.search(substitute(check.expect, variables), view))))
+        outcomes.append(_expect(check, substitute(check.expect, variables), view))
     return outcomes
+
+
+def _expect(check: Check, expression: str, data) -> Outcome:
+    try:
+        return Outcome(check, bool(jmespath.search(expression, data)))
+    except jmespath.exceptions.ParseError as exc:
+        raise LabError(f"the check {check.title!r} is not valid JMESPath: {expression}\n{exc}") from None
+    except jmespath.exceptions.JMESPathError as exc:
+        # A world that is not the lab's (another copied over it by hand) can meet a valid
+        # expression with values of other types (`length(null)`): the check does not hold.
+        return Outcome(check, False, f"{type(exc).__name__}: {exc}")
 
 
 def _ask(check: Check, world: World, variables: dict[str, str]) -> Outcome:
@@ -84,4 +95,4 @@ def _ask(check: Check, world: World, variables: dict[str, str]) -> Outcome:
         return Outcome(check, False, f"{error.code}: {error.message}")
     if check.error:
         return Outcome(check, False, f"expected {check.error}, but the call succeeded")
-    return Outcome(check, bool(jmespath.search(substitute(check.expect, variables), response)))
+    return _expect(check, substitute(check.expect, variables), response)

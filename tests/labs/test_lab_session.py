@@ -1,6 +1,9 @@
-"""Starting and stopping a lab in a place that held no world, and hints that tell the truth."""
+"""Starting and stopping a lab in a place that held no world, hints that tell the truth, and
+checks that never end in a traceback."""
 
 from __future__ import annotations
+
+import pytest
 
 from hsmshell.services import open_store
 
@@ -88,3 +91,15 @@ def test_start_points_at_the_files_to_work_with_never_at_the_solution(world_path
     assert lab(world_path, "stop")[0] == 0 and not handouts.exists()
     status, out = lab(world_path, "start", "user-locked-out")  # a lab that ships no files names none
     assert status == 0 and "The lab's files" not in out and str(definition.load("user-locked-out").folder) not in out
+
+
+def test_a_check_that_meets_values_of_another_type_does_not_hold_and_a_bad_expression_is_named(store):
+    """A world copied by hand over a lab's can give a valid expression a null (`length(null)`):
+    the check does not hold, with the reason, rather than `lab check` ending in a traceback."""
+    from hsmshell.labs import checks
+    from hsmshell.labs.definition import Check, LabError
+
+    (outcome,) = checks.evaluate((Check("no such thing", "length(no_such_field) == `0`"),), store.read(), {})
+    assert not outcome.holds and "invalid type" in outcome.detail
+    with pytest.raises(LabError, match="'broken' is not valid JMESPath"):
+        checks.evaluate((Check("broken", "length(("),), store.read(), {})
