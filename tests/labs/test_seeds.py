@@ -110,6 +110,7 @@ def test_a_bad_seeded_section_is_named(tmp_path):
 # world does not have.
 CONTROL_PLANE_LABS = {
     "unavailable-keys": ("retired", "draws"),
+    "keys-pending-deletion": ("pending", "draws"),
 }
 CONTROL_PLANE_FORMS = [(name, generation) for name in CONTROL_PLANE_LABS
                        for generation in definition.load(name).generations]
