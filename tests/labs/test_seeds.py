@@ -112,6 +112,8 @@ CONTROL_PLANE_LABS = {
     "unavailable-keys": ("retired", "draws"),
     "keys-pending-deletion": ("pending", "draws"),
     "network-errors": ("settle", "draws"),
+    "hsms-lost-while-connected": ("hsms.ip_1", "draws"),
+    "insufficient-cloudhsm-hsms": ("hsms.ip_1", "draws"),
 }
 CONTROL_PLANE_FORMS = [(name, generation) for name in CONTROL_PLANE_LABS
                        for generation in definition.load(name).generations]
