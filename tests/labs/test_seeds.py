@@ -115,6 +115,7 @@ CONTROL_PLANE_LABS = {
     "hsms-lost-while-connected": ("hsms.ip_1", "draws"),
     "insufficient-cloudhsm-hsms": ("hsms.ip_1", "draws"),
     "subnet-not-found": ("deleted.subnet", "draws"),
+    "insufficient-free-addresses": ("new_1", "draws"),
 }
 CONTROL_PLANE_FORMS = [(name, generation) for name in CONTROL_PLANE_LABS
                        for generation in definition.load(name).generations]
