@@ -25,7 +25,9 @@ def test_the_current_form_starts_on_an_hsm2m_cluster_and_its_solution_repairs_it
     assert status == 0, out
     world = open_store(world_path).read()
     assert world.generation == "current"
-    assert {c.hsm_type for c in world.clusters.values()} == {"hsm2m.medium"}
+    # every cluster is hsm2m.medium (cluster-not-found's world has none left: its cluster was deleted)
+    assert {c.hsm_type for c in world.clusters.values()} <= {"hsm2m.medium"}
+    assert world.clusters or world.backups
     status, out = lab(world_path, "check")
     assert status == 1 and "✗" in out
     replay_into(world_path, definition.load(name, "current").solution)

@@ -116,6 +116,7 @@ CONTROL_PLANE_LABS = {
     "insufficient-cloudhsm-hsms": ("hsms.ip_1", "draws"),
     "subnet-not-found": ("deleted.subnet", "draws"),
     "insufficient-free-addresses": ("new_1", "draws"),
+    "cluster-not-found": ("gone", "draws"),
 }
 CONTROL_PLANE_FORMS = [(name, generation) for name in CONTROL_PLANE_LABS
                        for generation in definition.load(name).generations]
