@@ -118,6 +118,7 @@ CONTROL_PLANE_LABS = {
     "insufficient-free-addresses": ("new_1", "draws"),
     "cluster-not-found": ("gone", "draws"),
     "cluster-replaced": ("restored", "typed"),
+    "wrong-cluster-id": ("production", "typed"),
 }
 CONTROL_PLANE_FORMS = [(name, generation) for name in CONTROL_PLANE_LABS
                        for generation in definition.load(name).generations]
