@@ -23,6 +23,8 @@ def register(sub) -> None:
     exam.add_argument("--minutes", type=float, metavar="N", help="the time limit (default: the exam's, 45)")
     exam.add_argument("--trainee", **trainee)
     exam.add_argument("--seed", **seed)
+    exam.add_argument("--generation", choices=GENERATIONS, default=None,
+                      help="the tools the exam's world is for: sdk3 (the default) or current")
     actions.add_parser("status", help="the lab under way and its objectives")
     actions.add_parser("check", help="check the objectives (exit 0 when all hold)")
     actions.add_parser("hint", help="the next hint")
@@ -133,7 +135,8 @@ def _exam(args, store) -> int:
     name = args.name or next(iter(exam.names()), None)
     if name is None:
         raise LabError("no exam is installed")
-    started = session.start_exam(store, name, ledger.trainee_name(args.trainee), args.minutes, args.seed)
+    started = session.start_exam(store, name, ledger.trainee_name(args.trainee), args.minutes, args.seed,
+                                 args.generation)
     state = session.active(store)
     until = time.strftime("%H:%M UTC", time.gmtime(state.deadline))
     print(f"Exam started: {state.minutes:g} minutes, until {until}. No hints and no solution; "

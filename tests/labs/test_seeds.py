@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hsmshell.labs import definition, seed, session
+from hsmshell.labs import definition, exam, seed, session
 from hsmshell.services import open_store
 from hsmshell.testing.parse import load as load_transcript
 from hsmshell.testing.parse import parse
@@ -207,6 +207,53 @@ def test_control_plane_labs_repeat_their_world_for_the_same_seed(world_path, nam
     seen = []
     for seed_ in (first, second, first):
         assert lab(world_path, "start", name, "--seed", str(seed_), "--generation", generation)[0] == 0
+        seen.append(snapshot(world_path))
+        assert lab(world_path, "stop")[0] == 0
+    assert seen[0] == seen[2] and seen[0] != seen[1]
+
+
+# -- the exam: one seed draws its labs' values ---------------------------------------------------
+
+EXAM_FORMS = ["sdk3", "current"]
+
+
+def exam_seeds() -> tuple[int, int]:
+    draws = tuple(d for part in exam.load("exam-1").parts for d in part.seeded)
+    deleted = lambda s: seed.draw(draws, s)["deleted.subnet"]  # noqa: E731
+    return 0, next(s for s in range(1, 200) if deleted(s) != deleted(0))
+
+
+def start_exam(world_path, seed_: int, generation: str) -> None:
+    status, out = lab(world_path, "exam", "exam-1", "--seed", str(seed_), "--generation", generation)
+    assert status == 0 and f"drawn from seed {seed_} " in out, out
+
+
+@pytest.mark.parametrize("generation", EXAM_FORMS)
+def test_an_exam_draws_per_attempt_and_each_solution_fits_its_own_world(world_path, generation):
+    form = exam.load("exam-1", generation)
+    first, second = exam_seeds()
+    drawn = {}
+    for seed_ in (first, second):
+        start_exam(world_path, seed_, generation)
+        drawn[seed_] = session.active(open_store(world_path)).variables
+        replay_into(world_path, form.solution)
+        assert lab(world_path, "check")[0] == 0
+        assert lab(world_path, "stop")[0] == 0
+    assert drawn[first]["deleted.subnet"] != drawn[second]["deleted.subnet"]
+    start_exam(world_path, first, generation)
+    store = open_store(world_path)
+    theirs = {**session.active(store).variables,
+              **seed.draw(tuple(d for part in form.parts for d in part.seeded), second)}
+    assert not replay(load_transcript(form.solution), store=store, variables=theirs).ok
+    assert lab(world_path, "check")[0] == 1
+
+
+@pytest.mark.parametrize("generation", EXAM_FORMS)
+def test_an_exam_repeats_its_world_for_the_same_seed(world_path, generation):
+    first, second = exam_seeds()
+    seen = []
+    for seed_ in (first, second, first):
+        start_exam(world_path, seed_, generation)
         seen.append(snapshot(world_path))
         assert lab(world_path, "stop")[0] == 0
     assert seen[0] == seen[2] and seen[0] != seen[1]
