@@ -257,3 +257,17 @@ def test_an_exam_repeats_its_world_for_the_same_seed(world_path, generation):
         seen.append(snapshot(world_path))
         assert lab(world_path, "stop")[0] == 0
     assert seen[0] == seen[2] and seen[0] != seen[1]
+
+
+def test_the_guide_and_hints_name_the_attempts_own_values(world_path):
+    drawn = seed.draw(definition.load("network-errors").seeded, 7)
+    status, out = lab(world_path, "start", "network-errors", "--seed", "7")
+    assert status == 0 and f"settle within {drawn['settle']}\nminutes." in out and "<settle>" not in out, out
+    for _ in range(4):
+        status, out = lab(world_path, "hint")
+    assert status == 0 and f"`hsmshell clock advance {drawn['settle']}m`" in out and "<" not in out, out
+    assert lab(world_path, "stop")[0] == 0
+    drawn = seed.draw(definition.load("unavailable-keys").seeded, 7)
+    status, out = lab(world_path, "start", "unavailable-keys", "--seed", "7", "--generation", "current")
+    assert status == 0 and f"retires the KMS key\n`{drawn['retired']}` today" in out, out
+    assert f"the payments key (`{drawn['payments']}`)" in out
