@@ -120,6 +120,7 @@ CONTROL_PLANE_LABS = {
     "cluster-replaced": ("restored", "typed"),
     "wrong-cluster-id": ("production", "typed"),
 }
+ORDERED = {"network-errors": int}  # a shorter wait falls short of a longer one
 CONTROL_PLANE_FORMS = [(name, generation) for name in CONTROL_PLANE_LABS
                        for generation in definition.load(name).generations]
 
@@ -140,9 +141,6 @@ def two_seeds(name: str) -> tuple[int, int]:
     if ordered and ordered(drawn(first)) < ordered(drawn(second)):
         first, second = second, first
     return first, second
-
-
-ORDERED = {"network-errors": int}  # a shorter wait falls short of a longer one
 
 
 def solve(world_path, name: str, generation: str, variables=None, text: str | None = None):
@@ -194,9 +192,9 @@ def test_control_plane_labs_draw_per_attempt_and_each_solution_fits_its_own_worl
     assert lab(world_path, "start", name, "--seed", str(first), "--generation", generation)[0] == 0
     theirs = solved[second]
     if CONTROL_PLANE_LABS[name][1] == "draws":
-        result = solve(world_path, name, generation, seed.draw(definition.load(name).seeded, second))
+        solve(world_path, name, generation, seed.draw(definition.load(name).seeded, second))
     else:
-        result = solve(world_path, name, generation, theirs, as_typed(name, generation, theirs))
+        solve(world_path, name, generation, theirs, as_typed(name, generation, theirs))
     status, out = lab(world_path, "check")
     assert status == 1 and "✗" in out, out
 
