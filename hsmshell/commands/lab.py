@@ -23,6 +23,8 @@ def register(sub) -> None:
     exam.add_argument("--minutes", type=float, metavar="N", help="the time limit (default: the exam's, 45)")
     exam.add_argument("--trainee", **trainee)
     exam.add_argument("--seed", **seed)
+    exam.add_argument("--generation", choices=GENERATIONS, default=None,
+                      help="the tools the exam's world is for: sdk3 (the default) or current")
     actions.add_parser("status", help="the lab under way and its objectives")
     actions.add_parser("check", help="check the objectives (exit 0 when all hold)")
     actions.add_parser("hint", help="the next hint")
@@ -65,7 +67,7 @@ def run(args, store) -> int:
                 print("This lab exists only in the current generation: today's AWS, where new clusters are "
                       "hsm2m.medium and the CloudHSM CLI (cloudhsm-cli) is the tool.", file=out)
             _before_the_guide(out, store, lab)
-            print(lab.guide.strip() + "\n", file=out)
+            print(_with_values(lab.guide, store).strip() + "\n", file=out)
             print("`hsmshell lab check` checks your repair; `hsmshell lab hint` helps.", file=out)
             return 0
         if args.action == "exam":
@@ -77,7 +79,7 @@ def run(args, store) -> int:
             return _report(out, session.grade(store), status_only=False)
         if args.action == "hint":
             hint = session.next_hint(store)
-            print(f"Hint {hint[0]}: {hint[1]}" if hint else "No more hints.", file=out)
+            print(f"Hint {hint[0]}: {_with_values(hint[1], store)}" if hint else "No more hints.", file=out)
             return 0
         if args.action == "solution":
             path = session.ask_solution(store, args.yes)
@@ -106,6 +108,14 @@ def run(args, store) -> int:
     return 2
 
 
+def _with_values(text: str, store) -> str:
+    """A guide or hint with the attempt's values in place of their `<name>`s (the subnet drawn
+    for this attempt, a cluster the setup made)."""
+    from ..labs import checks, session
+
+    return checks.substitute(text, session.active(store).variables)
+
+
 def _before_the_guide(out, store, lab) -> None:
     """The attempt's seed, where the lab draws values, and where its files are."""
     from ..labs import session
@@ -128,14 +138,15 @@ def _exam(args, store) -> int:
     name = args.name or next(iter(exam.names()), None)
     if name is None:
         raise LabError("no exam is installed")
-    started = session.start_exam(store, name, ledger.trainee_name(args.trainee), args.minutes, args.seed)
+    started = session.start_exam(store, name, ledger.trainee_name(args.trainee), args.minutes, args.seed,
+                                 args.generation)
     state = session.active(store)
     until = time.strftime("%H:%M UTC", time.gmtime(state.deadline))
     print(f"Exam started: {state.minutes:g} minutes, until {until}. No hints and no solution; "
           "a check after the time limit fails.", file=args.out)
     print("Your own world is put aside until `hsmshell lab stop`.", file=args.out)
     _before_the_guide(args.out, store, started)
-    print(started.guide.strip() + "\n", file=args.out)
+    print(_with_values(started.guide, store).strip() + "\n", file=args.out)
     print("`hsmshell lab check` grades your repair, and records the result when every cause is repaired.",
           file=args.out)
     return 0

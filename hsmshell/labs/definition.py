@@ -90,7 +90,9 @@ def variant(lab: Lab, generation: str) -> Lab:
     """The lab in another generation's form.  Its folder `<generation>/` holds that form's
     setup, solution and wrong fix, and a lab.yaml of what differs (its world, objectives,
     guards, hints); the guide, title and runbook section are the lab's.  A check reads the
-    world, so a repair made with either generation's tools passes either form."""
+    world, so a repair made with either generation's tools passes either form.  A transcript
+    the folder lacks is the lab's own: a lab done with `aws` commands alone reads the same in
+    both generations."""
     if generation not in lab.generations:
         raise LabError(f"the lab {lab.name!r} has no {generation} form (it has: {', '.join(lab.generations)})")
     folder = lab.folder / generation
@@ -107,8 +109,9 @@ def variant(lab: Lab, generation: str) -> Lab:
         objectives=_checks(source, data["objectives"], "objectives") if "objectives" in data else lab.objectives,
         guards=_checks(source, data["guards"], "guards") if "guards" in data else lab.guards,
         hints=_hints(source, data["hints"]) if "hints" in data else lab.hints,
-        setup=_file(folder, "setup.transcript"), solution=_file(folder, "solution.transcript"),
-        wrong_fix=_file(folder, "wrong-fix.transcript"))
+        setup=_file(folder, "setup.transcript") or lab.setup,
+        solution=_file(folder, "solution.transcript") or lab.solution,
+        wrong_fix=_file(folder, "wrong-fix.transcript") or lab.wrong_fix)
 
 
 def _file(folder: Path, name: str) -> Path | None:

@@ -8,6 +8,9 @@ An exam is a folder under `training/exams/`:
     guide.md              what the candidate is told: the symptom, never the causes
     solution.transcript   the repair of every cause, replayed by the tests
     wrong-fix.transcript  a repair of one cause only, which must leave the check failing
+    current/              optional: the exam on the current generation (its labs' current forms
+                          break the world; its solution and wrong fix, in the CloudHSM CLI's
+                          words, are in this folder)
 
 A candidate sees no title, runbook section, hint or solution; the causes' names appear only in
 the ledger's report, after the exam.
@@ -20,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from ..world.generation import CURRENT, SDK3
 from . import definition
 from .definition import Check, Lab, LabError
 from .definition import _checks as checks  # one reading of a check, for labs and exams
@@ -45,6 +49,8 @@ class Exam:
     guide: str
     solution: Path | None = None
     wrong_fix: Path | None = None
+    generation: str = SDK3  # the form, as a lab's (definition.variant)
+    generations: tuple[str, ...] = (SDK3,)
 
     @property
     def objectives(self) -> tuple[Check, ...]:
@@ -65,7 +71,8 @@ def names() -> list[str]:
     return sorted(p.name for p in folder().iterdir() if (p / "exam.yaml").is_file()) if folder().is_dir() else []
 
 
-def load(name: str) -> Exam:
+def load(name: str, generation: str | None = None) -> Exam:
+    """An exam in the form for `generation` (None: the SDK 3 form)."""
     if name not in names():
         raise LabError(f"no exam named {name!r} (there are: {', '.join(names()) or 'none'})")
     where = folder() / name
@@ -92,16 +99,23 @@ def load(name: str) -> Exam:
         if not isinstance(cause, dict) or not isinstance(cause.get("name"), str):
             raise LabError(f"{source}: causes[{i}] needs a name and objectives")
 
+    generations = (SDK3, *(g for g in (CURRENT,) if (where / g).is_dir()))
+    generation = generation or SDK3
+    if generation not in generations:
+        raise LabError(f"the exam {name!r} has no {generation} form (it has: {', '.join(generations)})")
+    form = where if generation == SDK3 else where / generation
+
     def optional(file: str) -> Path | None:
-        return where / file if (where / file).is_file() else None
+        return form / file if (form / file).is_file() else None
 
     guide = where / "guide.md"
     return Exam(
         name=name, folder=where, minutes=float(minutes),
-        parts=tuple(definition.load(str(lab)) for lab in setups),
+        parts=tuple(definition.load(str(lab), None if generation == SDK3 else generation) for lab in setups),
         causes=tuple(Cause(c["name"], checks(source, c.get("objectives"), f"causes[{i}].objectives"))
                      for i, c in enumerate(causes)),
         guards=checks(source, data.get("guards") or [], "guards"),
         guide=guide.read_text(encoding="utf-8") if guide.is_file() else "",
         solution=optional("solution.transcript"), wrong_fix=optional("wrong-fix.transcript"),
+        generation=generation, generations=generations,
     )

@@ -91,8 +91,9 @@ def start(store: Store, name: str, trainee: str, seed: int | None = None, genera
     return _begin(store, load(name, generation), trainee, seed)
 
 
-def start_exam(store: Store, name: str, trainee: str, minutes: float | None, seed: int | None = None) -> Exam:
-    exam = exams.load(name)
+def start_exam(store: Store, name: str, trainee: str, minutes: float | None, seed: int | None = None,
+               generation: str | None = None) -> Exam:
+    exam = exams.load(name, generation)
     if minutes is not None and minutes <= 0:
         raise LabError("--minutes must be above 0")
     return _begin(store, exam, trainee, seed, minutes=exam.minutes if minutes is None else minutes)
@@ -114,7 +115,7 @@ def _begin(store: Store, lab: Lab | Exam, trainee: str, seed: int | None, *, min
         state = Active(lab.name, trainee=trainee, ledger=str(ledger.path_of(trainee)),
                        exam=isinstance(lab, Exam), started=ledger.wall_clock(), minutes=minutes,
                        seed=seeds.new_seed() if seed is None else seed,
-                       generation=None if isinstance(lab, Exam) or lab.generation == generation.SDK3 else lab.generation)
+                       generation=None if lab.generation == generation.SDK3 else lab.generation)
         try:
             state.variables, state.stamp = set_up(store, lab, state.seed)
         except BaseException:
@@ -180,7 +181,7 @@ def _reseed(world, seed: int) -> None:
 
 
 def definition_of(state: Active) -> Lab | Exam:
-    return exams.load(state.name) if state.exam else load(state.name, state.generation)
+    return exams.load(state.name, state.generation) if state.exam else load(state.name, state.generation)
 
 
 def reset(store: Store) -> Lab | Exam:

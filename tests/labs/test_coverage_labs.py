@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from hsmshell.labs import checks, definition
+from hsmshell.labs import checks, definition, session
+from hsmshell.services import open_store
 
 from ..conftest import STORE_ID
 from .test_labs import lab
 
-PAYMENTS = "1234abcd-12ab-34cd-56ef-1234567890ab"
 ARCHIVE = "3a4b5c6d-7e8f-4a0b-9c1d-2e3f4a5b6c7d"  # alias/payroll-archive in find-key-handle
 PAYROLL = "6f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b"  # alias/payroll
 
@@ -23,13 +23,18 @@ def ok(doors, *argv: str) -> str:
 
 # -- keys-pending-deletion -------------------------------------------------------------------
 
+def pending_key(world_path) -> str:
+    """The key the attempt's seed had the clean-up script schedule for deletion."""
+    return session.active(open_store(world_path)).variables["pending"]
+
+
 def test_a_cancelled_deletion_is_not_enough_kms_leaves_the_key_disabled(world_path, doors):
     assert lab(world_path, "start", "keys-pending-deletion")[0] == 0
-    ok(doors, "kms", "cancel-key-deletion", "--key-id", PAYMENTS)
+    ok(doors, "kms", "cancel-key-deletion", "--key-id", pending_key(world_path))
     ok(doors, "kms", "connect-custom-key-store", "--custom-key-store-id", STORE_ID)
     status, out = lab(world_path, "check")
     assert status == 1
-    assert "✓ The payments key (1234abcd-...) is no longer scheduled for deletion" in out
+    assert "✓ The payments key is no longer scheduled for deletion" in out
     assert "✗ The payments key is Enabled" in out
 
 
@@ -38,7 +43,7 @@ def test_a_new_key_in_place_of_the_pending_one_does_not_pass(world_path, doors):
     ok(doors, "kms", "connect-custom-key-store", "--custom-key-store-id", STORE_ID)
     ok(doors, "kms", "create-key", "--origin", "AWS_CLOUDHSM", "--custom-key-store-id", STORE_ID)
     status, out = lab(world_path, "check")
-    assert status == 1 and "✗ The payments key (1234abcd-...) is no longer scheduled for deletion" in out
+    assert status == 1 and "✗ The payments key is no longer scheduled for deletion" in out
 
 
 # -- cluster-not-active ----------------------------------------------------------------------

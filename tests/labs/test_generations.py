@@ -4,9 +4,11 @@ does not, and `lab list` says which generations each lab has."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from hsmshell.labs import definition
+from hsmshell.labs import definition, exam
 from hsmshell.labs.definition import LabError
 from hsmshell.services import open_store
 
@@ -26,7 +28,9 @@ def test_the_current_form_starts_on_an_hsm2m_cluster_and_its_solution_repairs_it
     assert status == 0, out
     world = open_store(world_path).read()
     assert world.generation == "current"
-    assert {c.hsm_type for c in world.clusters.values()} == {"hsm2m.medium"}
+    # every cluster is hsm2m.medium (cluster-not-found's world has none left: its cluster was deleted)
+    assert {c.hsm_type for c in world.clusters.values()} <= {"hsm2m.medium"}
+    assert world.clusters or world.backups
     status, out = lab(world_path, "check")
     assert status == 1 and "✗" in out
     replay_into(world_path, definition.load(name, "current").solution)
@@ -66,3 +70,34 @@ def test_a_lab_without_that_form_is_refused_by_name(world_path):
         definition.load(without, "current")
     status, out = lab(world_path, "start", "invalid-credentials", "--generation", "sdk5")
     assert status != 0 and "sdk5" in out
+
+
+# -- the exams' current forms (exams/NAME/current/) -------------------------------------------
+
+CURRENT_EXAMS = [name for name in exam.names() if "current" in exam.load(name).generations]
+
+
+def test_the_exam_has_a_current_form():
+    assert "exam-1" in CURRENT_EXAMS
+
+
+@pytest.mark.parametrize("name", CURRENT_EXAMS)
+def test_an_exams_current_form_is_passed_by_its_solution_and_not_by_its_wrong_fix(world_path, name):
+    current = exam.load(name, "current")
+    assert current.solution.parent.name == "current" and current.wrong_fix.parent.name == "current"
+    status, out = lab(world_path, "exam", name, "--generation", "current", "--trainee", "cora")
+    assert status == 0, out
+    world = open_store(world_path).read()
+    assert world.generation == "current" and {c.hsm_type for c in world.clusters.values()} == {"hsm2m.medium"}
+    assert lab(world_path, "check")[0] == 1
+    replay_into(world_path, current.solution)
+    status, out = lab(world_path, "check")
+    assert status == 0 and "Exam result: passed" in out, out
+    assert lab(world_path, "stop")[0] == 0
+    assert lab(world_path, "exam", name, "--generation", "current", "--trainee", "cora")[0] == 0
+    replay_into(world_path, current.wrong_fix)
+    assert lab(world_path, "check")[0] == 1
+    assert lab(world_path, "stop")[0] == 0
+    status, out = lab(world_path, "report", "--trainee", "cora", "--format", "json")
+    assert [(a["generation"], a["result"]) for a in json.loads(out)["attempts"]] == [
+        ("current", "passed"), ("current", "failed")]

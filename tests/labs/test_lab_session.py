@@ -42,15 +42,18 @@ def test_unavailable_keys_fails_when_the_retired_key_was_usable_and_used(world_p
     from .test_labs import replay_into
     from hsmshell.labs import definition
 
+    from hsmshell.labs import session
+    from hsmshell.services import open_store
+
     assert lab(world_path, "start", "unavailable-keys")[0] == 0
+    drawn = session.active(open_store(world_path)).variables  # which key this attempt retires
     store = ("--custom-key-store-id", "cks-1234567890abcdef0")
     assert doors.aws("kms", "connect-custom-key-store", *store)[0] == 0
-    assert doors.aws("kms", "encrypt", "--key-id", "0987dcba-09fe-87dc-65ba-ab0987654321",
-                     "--plaintext", "aGVsbG8=")[0] == 0
-    assert doors.aws("kms", "disable-key", "--key-id", "0987dcba-09fe-87dc-65ba-ab0987654321")[0] == 0
-    assert doors.aws("kms", "enable-key", "--key-id", "1234abcd-12ab-34cd-56ef-1234567890ab")[0] == 0
+    assert doors.aws("kms", "encrypt", "--key-id", drawn["retired"], "--plaintext", "aGVsbG8=")[0] == 0
+    assert doors.aws("kms", "disable-key", "--key-id", drawn["retired"])[0] == 0
+    assert doors.aws("kms", "enable-key", "--key-id", drawn["payments"])[0] == 0
     status, out = lab(world_path, "check")
-    assert status == 1 and "✗ BROKEN: The retired key (0987dcba-...) was never used during the lab" in out, out
+    assert status == 1 and "✗ BROKEN: The retired key was never used during the lab" in out, out
     assert lab(world_path, "reset")[0] == 0
     replay_into(world_path, definition.load("unavailable-keys").solution)
     assert lab(world_path, "check")[0] == 0

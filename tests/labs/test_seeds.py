@@ -5,12 +5,15 @@ another's world; the same seed repeats the same world."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
-from hsmshell.labs import definition, seed, session
+from hsmshell.labs import definition, exam, seed, session
 from hsmshell.services import open_store
 from hsmshell.testing.parse import load as load_transcript
+from hsmshell.testing.parse import parse
 from hsmshell.testing.replay import replay
 
 from .test_labs import lab, replay_into
@@ -98,3 +101,171 @@ def test_a_bad_seeded_section_is_named(tmp_path):
         "seeded:\n  - names: [a, b]\n    shuffle: [x]\n")
     with pytest.raises(definition.LabError, match=r"lab.yaml: seeded\[0\]: shuffle needs an item for every name"):
         definition.load_folder(folder)
+
+
+# The control-plane labs, each in every generation it has: the drawn value its solution needs
+# (two seeds are found that draw it differently), and how another attempt's solution is tried
+# here: "draws" replays it with that attempt's drawn values; "typed" as its trainee typed it,
+# with the ids they read off their own screen (the restored cluster's), which this attempt's
+# world does not have.
+CONTROL_PLANE_LABS = {
+    "unavailable-keys": ("retired", "draws"),
+    "keys-pending-deletion": ("pending", "draws"),
+    "network-errors": ("settle", "draws"),
+    "hsms-lost-while-connected": ("hsms.ip_1", "draws"),
+    "insufficient-cloudhsm-hsms": ("hsms.ip_1", "draws"),
+    "subnet-not-found": ("deleted.subnet", "draws"),
+    "insufficient-free-addresses": ("new_1", "draws"),
+    "cluster-not-found": ("gone", "draws"),
+    "cluster-replaced": ("restored", "typed"),
+    "wrong-cluster-id": ("production", "typed"),
+}
+ORDERED = {"network-errors": int}  # a shorter wait falls short of a longer one
+CONTROL_PLANE_FORMS = [(name, generation) for name in CONTROL_PLANE_LABS
+                       for generation in definition.load(name).generations]
+
+
+def two_seeds(name: str) -> tuple[int, int]:
+    """Two seeds that draw the value `name`'s solution needs differently; a lab with an order
+    among its values (a longer wait) gives the first the one the second's solution falls short of."""
+    lab_ = definition.load(name)
+    key = CONTROL_PLANE_LABS[name][0]
+
+    def drawn(seed_: int):  # a value the setup makes (a cluster's ID) follows every draw
+        values = seed.draw(lab_.seeded, seed_)
+        return values.get(key, values)
+
+    first = 0
+    second = next(s for s in range(1, 200) if drawn(s) != drawn(first))
+    ordered = ORDERED.get(name)
+    if ordered and ordered(drawn(first)) < ordered(drawn(second)):
+        first, second = second, first
+    return first, second
+
+
+def solve(world_path, name: str, generation: str, variables=None, text: str | None = None):
+    store = open_store(world_path)
+    state = session.active(store)
+    path = definition.load(name, generation).solution
+    transcript = load_transcript(path) if text is None else parse(text, path)
+    return replay(transcript, store=store, variables={**state.variables, **(variables or {})},
+                  readable=(Path(state.variables["lab"]),))
+
+
+def as_typed(name: str, generation: str, variables: dict[str, str]) -> str:
+    """The solution with every value its trainee captured off the screen written in."""
+    text = definition.load(name, generation).solution.read_text(encoding="utf-8")
+    return re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: re.escape(variables[m[1]]) if m[1] in variables else m[0], text)
+
+
+def snapshot(world_path) -> tuple:
+    """What a seed decides in a lab's world: the drawn and captured values, and the ids,
+    addresses and faults the world holds (not the clock's times)."""
+    world = open_store(world_path).read()
+    return (
+        session.active(open_store(world_path)).variables,
+        sorted((c.cluster_id, c.state, c.hsm_type, sorted(c.subnets.items()),
+                sorted((h.hsm_id, h.availability_zone, h.eni_ip) for h in c.hsms)) for c in world.clusters.values()),
+        sorted(world.backups),
+        sorted((f.get("kind"), f.get("subnet_id"), f.get("code")) for f in world.faults),
+        sorted((k.key_id, k.enabled, k.deletion_date is None, k.custom_key_store_id) for k in world.kms_keys.values()),
+        sorted((s.custom_key_store_id, s.cloud_hsm_cluster_id, s.connection_state)
+               for s in world.custom_key_stores.values()),
+    )
+
+
+@pytest.mark.parametrize(("name", "generation"), CONTROL_PLANE_FORMS)
+def test_control_plane_labs_draw_per_attempt_and_each_solution_fits_its_own_world(world_path, name, generation):
+    first, second = two_seeds(name)
+    solved = {}
+    for seed_ in (first, second):
+        assert lab(world_path, "start", name, "--seed", str(seed_), "--generation", generation)[0] == 0
+        result = solve(world_path, name, generation)
+        assert result.ok, result.report()
+        status, out = lab(world_path, "check")
+        assert status == 0, out
+        solved[seed_] = result.variables
+        assert lab(world_path, "stop")[0] == 0
+    key = CONTROL_PLANE_LABS[name][0]
+    assert solved[first][key] != solved[second][key]
+    # the other attempt's solution does not repair this attempt's world
+    assert lab(world_path, "start", name, "--seed", str(first), "--generation", generation)[0] == 0
+    theirs = solved[second]
+    if CONTROL_PLANE_LABS[name][1] == "draws":
+        solve(world_path, name, generation, seed.draw(definition.load(name).seeded, second))
+    else:
+        solve(world_path, name, generation, theirs, as_typed(name, generation, theirs))
+    status, out = lab(world_path, "check")
+    assert status == 1 and "✗" in out, out
+
+
+@pytest.mark.parametrize(("name", "generation"), CONTROL_PLANE_FORMS)
+def test_control_plane_labs_repeat_their_world_for_the_same_seed(world_path, name, generation):
+    first, second = two_seeds(name)
+    seen = []
+    for seed_ in (first, second, first):
+        assert lab(world_path, "start", name, "--seed", str(seed_), "--generation", generation)[0] == 0
+        seen.append(snapshot(world_path))
+        assert lab(world_path, "stop")[0] == 0
+    assert seen[0] == seen[2] and seen[0] != seen[1]
+
+
+# -- the exam: one seed draws its labs' values ---------------------------------------------------
+
+EXAM_FORMS = ["sdk3", "current"]
+
+
+def exam_seeds() -> tuple[int, int]:
+    draws = tuple(d for part in exam.load("exam-1").parts for d in part.seeded)
+    deleted = lambda s: seed.draw(draws, s)["deleted.subnet"]  # noqa: E731
+    return 0, next(s for s in range(1, 200) if deleted(s) != deleted(0))
+
+
+def start_exam(world_path, seed_: int, generation: str) -> None:
+    status, out = lab(world_path, "exam", "exam-1", "--seed", str(seed_), "--generation", generation)
+    assert status == 0 and f"drawn from seed {seed_} " in out, out
+
+
+@pytest.mark.parametrize("generation", EXAM_FORMS)
+def test_an_exam_draws_per_attempt_and_each_solution_fits_its_own_world(world_path, generation):
+    form = exam.load("exam-1", generation)
+    first, second = exam_seeds()
+    drawn = {}
+    for seed_ in (first, second):
+        start_exam(world_path, seed_, generation)
+        drawn[seed_] = session.active(open_store(world_path)).variables
+        replay_into(world_path, form.solution)
+        assert lab(world_path, "check")[0] == 0
+        assert lab(world_path, "stop")[0] == 0
+    assert drawn[first]["deleted.subnet"] != drawn[second]["deleted.subnet"]
+    start_exam(world_path, first, generation)
+    store = open_store(world_path)
+    theirs = {**session.active(store).variables,
+              **seed.draw(tuple(d for part in form.parts for d in part.seeded), second)}
+    assert not replay(load_transcript(form.solution), store=store, variables=theirs).ok
+    assert lab(world_path, "check")[0] == 1
+
+
+@pytest.mark.parametrize("generation", EXAM_FORMS)
+def test_an_exam_repeats_its_world_for_the_same_seed(world_path, generation):
+    first, second = exam_seeds()
+    seen = []
+    for seed_ in (first, second, first):
+        start_exam(world_path, seed_, generation)
+        seen.append(snapshot(world_path))
+        assert lab(world_path, "stop")[0] == 0
+    assert seen[0] == seen[2] and seen[0] != seen[1]
+
+
+def test_the_guide_and_hints_name_the_attempts_own_values(world_path):
+    drawn = seed.draw(definition.load("network-errors").seeded, 7)
+    status, out = lab(world_path, "start", "network-errors", "--seed", "7")
+    assert status == 0 and f"settle within {drawn['settle']}\nminutes." in out and "<settle>" not in out, out
+    for _ in range(4):
+        status, out = lab(world_path, "hint")
+    assert status == 0 and f"`hsmshell clock advance {drawn['settle']}m`" in out and "<" not in out, out
+    assert lab(world_path, "stop")[0] == 0
+    drawn = seed.draw(definition.load("unavailable-keys").seeded, 7)
+    status, out = lab(world_path, "start", "unavailable-keys", "--seed", "7", "--generation", "current")
+    assert status == 0 and f"retires the KMS key\n`{drawn['retired']}` today" in out, out
+    assert f"the payments key (`{drawn['payments']}`)" in out
