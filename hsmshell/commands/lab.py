@@ -62,7 +62,7 @@ def run(args, store) -> int:
             print(f"Lab {lab.name}: {lab.title}  ({lab.difficulty}; trains \"{lab.runbook}\")", file=out)
             print("Your own world is put aside until `hsmshell lab stop`.", file=out)
             _before_the_guide(out, store, lab)
-            print(lab.guide.strip() + "\n", file=out)
+            print(session.told(store, lab, lab.guide).strip() + "\n", file=out)
             print("`hsmshell lab check` checks your repair; `hsmshell lab hint` helps.", file=out)
             return 0
         if args.action == "exam":
@@ -132,7 +132,7 @@ def _exam(args, store) -> int:
           "a check after the time limit fails.", file=args.out)
     print("Your own world is put aside until `hsmshell lab stop`.", file=args.out)
     _before_the_guide(args.out, store, started)
-    print(started.guide.strip() + "\n", file=args.out)
+    print(session.told(store, started, started.guide).strip() + "\n", file=args.out)
     print("`hsmshell lab check` grades your repair, and records the result when every cause is repaired.",
           file=args.out)
     return 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import shutil
+import tempfile
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -146,12 +147,12 @@ def set_up(store: Store, lab: Lab | Exam, seed: int | None) -> tuple[dict[str, s
     """Make the lab's world: its fixture, then its setup replayed with the real commands (an
     exam's: its labs' setups, one after the other), and stamp it.  The values drawn from the
     seed and the variables the setups captured, and the stamp."""
-    store.create(lab.world_path(), force=True)
     parts = lab.parts if isinstance(lab, Exam) else (lab,)
+    variables = drawn(lab, seed)
+    _make_world(store, lab, variables)
     if seed is not None and any(part.seeded for part in parts):
         with store.transaction() as world:
             _reseed(world, seed)
-    variables = seeds.draw(tuple(d for part in parts for d in part.seeded), seed or 0)  # 0: a lab begun before seeds
     for part in parts:
         # `<lab>` names files the lab ships (a ciphertext to decrypt: `fileb://<lab>/x.bin`).
         variables["lab"] = str(part.folder)
@@ -167,6 +168,30 @@ def set_up(store: Store, lab: Lab | Exam, seed: int | None) -> tuple[dict[str, s
     with store.transaction() as world:
         world.lab_stamp = stamp
     return variables, stamp
+
+
+def drawn(lab: Lab | Exam, seed: int | None) -> dict[str, str]:
+    """The values the attempt's seed draws for the lab (an exam: for its labs)."""
+    parts = lab.parts if isinstance(lab, Exam) else (lab,)
+    return seeds.draw(tuple(d for part in parts for d in part.seeded), seed or 0)  # 0: a lab begun before seeds
+
+
+def told(store: Store, lab: Lab | Exam, text: str) -> str:
+    """A guide or hint as this attempt's trainee reads it: with the values drawn for them."""
+    state = active(store)
+    return seeds.fill(text, drawn(lab, state.seed if state else None))
+
+
+def _make_world(store: Store, lab: Lab | Exam, values: dict[str, str]) -> None:
+    """The lab's world; one the lab ships is a template of the values it draws (seed.py)."""
+    source = Path(lab.world_path())
+    if isinstance(lab, Exam) or not lab.seeded or not source.is_file():
+        store.create(lab.world_path(), force=True)
+        return
+    with tempfile.TemporaryDirectory(prefix="hsmshell-lab-") as folder:
+        world = Path(folder) / source.name
+        world.write_text(seeds.world_text(source, values), encoding="utf-8")
+        store.create(str(world), force=True)
 
 
 def _reseed(world, seed: int) -> None:
@@ -291,7 +316,7 @@ def next_hint(store: Store) -> tuple[int, str] | None:
     with _record(state) as attempt:
         if attempt is not None:
             attempt.hints = state.hints_shown
-    return state.hints_shown, lab.hints[state.hints_shown - 1]
+    return state.hints_shown, seeds.fill(lab.hints[state.hints_shown - 1], drawn(lab, state.seed))
 
 
 def ask_solution(store: Store, yes: bool) -> Path | None:

@@ -98,3 +98,83 @@ def test_a_bad_seeded_section_is_named(tmp_path):
         "seeded:\n  - names: [a, b]\n    shuffle: [x]\n")
     with pytest.raises(definition.LabError, match=r"lab.yaml: seeded\[0\]: shuffle needs an item for every name"):
         definition.load_folder(folder)
+
+
+# The labs centred on the HSM shells: each draws the values its solution needs (the crypto
+# officer's password, which key or HSM is the broken one, ...), in every generation it has.
+SHELL_LABS = {  # lab: the drawn values its solution cannot do without
+    "invalid-credentials": ("co_password",),
+}
+SHELL_FORMS = [(name, generation) for name in SHELL_LABS for generation in definition.load(name).generations]
+
+
+def two_seeds_that_differ(name: str) -> tuple[int, int]:
+    """Two seeds whose draws differ in every value the lab's solution needs."""
+    drawn = definition.load(name).seeded
+    first = seed.draw(drawn, 0)
+    for candidate in range(1, 200):
+        other = seed.draw(drawn, candidate)
+        if all(other[value] != first[value] for value in SHELL_LABS[name]):
+            return 0, candidate
+    raise AssertionError(f"{name}: no two seeds draw different values")
+
+
+def start(world_path, name: str, generation: str, seed_: int) -> None:
+    status, out = lab(world_path, "start", name, "--generation", generation, "--seed", str(seed_))
+    assert status == 0, out
+    assert f"drawn from seed {seed_} " in out, out
+    told = out.split("drawn from seed")[1]  # the guide, with the attempt's values filled in
+    drawn = seed.draw(definition.load(name).seeded, seed_)
+    assert not [n for n in drawn if f"<{n}>" in told], out
+    assert all(drawn[n] in told for n in drawn if f"<{n}>" in definition.load(name).guide), out
+
+
+def world_as_checked(world_path) -> dict:
+    from hsmshell.labs.checks import world_view
+
+    view = world_view(open_store(world_path).read())
+    view.pop("lab_stamp")
+    return view
+
+
+@pytest.mark.parametrize("name,generation", SHELL_FORMS)
+def test_a_shell_lab_draws_its_answers_and_each_attempts_solution_repairs_its_own_world(world_path, name, generation):
+    form = definition.load(name, generation)
+    for seed_ in two_seeds_that_differ(name):
+        start(world_path, name, generation, seed_)
+        assert lab(world_path, "check")[0] == 1
+        replay_into(world_path, form.solution)
+        status, out = lab(world_path, "check")
+        assert status == 0, out
+        assert lab(world_path, "stop")[0] == 0
+
+
+@pytest.mark.parametrize("name,generation", SHELL_FORMS)
+def test_a_shell_labs_answers_from_another_attempt_do_not_repair_it(world_path, name, generation):
+    mine, theirs = two_seeds_that_differ(name)
+    form = definition.load(name, generation)
+    start(world_path, name, generation, mine)
+    store = open_store(world_path)
+    variables = {**session.active(store).variables, **seed.draw(form.seeded, theirs)}
+    result = replay(load_transcript(form.solution), store=store, variables=variables, readable=(form.folder,))
+    status, out = lab(world_path, "check")
+    assert not result.ok or status == 1, out
+
+
+def test_hints_name_the_attempts_values(world_path):
+    start(world_path, "invalid-credentials", "sdk3", 5)
+    co_password = seed.draw(definition.load("invalid-credentials").seeded, 5)["co_password"]
+    hints = [lab(world_path, "hint")[1] for _ in definition.load("invalid-credentials").hints]
+    assert f"(admin, {co_password})" in hints[2] and "<" not in "".join(hints)
+
+
+@pytest.mark.parametrize("name,generation", SHELL_FORMS)
+def test_a_shell_lab_started_again_with_its_seed_is_the_same_world(world_path, name, generation):
+    start(world_path, name, generation, 11)
+    drawn, world = session.active(open_store(world_path)).variables, world_as_checked(world_path)
+    assert lab(world_path, "stop")[0] == 0
+    start(world_path, name, generation, 11)
+    assert session.active(open_store(world_path)).variables == drawn
+    assert world_as_checked(world_path) == world
+    replay_into(world_path, definition.load(name, generation).wrong_fix)
+    assert lab(world_path, "check")[0] == 1
