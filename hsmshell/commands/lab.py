@@ -62,7 +62,7 @@ def run(args, store) -> int:
             print(f"Lab {lab.name}: {lab.title}  ({lab.difficulty}; trains \"{lab.runbook}\")", file=out)
             print("Your own world is put aside until `hsmshell lab stop`.", file=out)
             _before_the_guide(out, store, lab)
-            print(session.told(store, lab, lab.guide).strip() + "\n", file=out)
+            print(_with_values(lab.guide, store).strip() + "\n", file=out)
             print("`hsmshell lab check` checks your repair; `hsmshell lab hint` helps.", file=out)
             return 0
         if args.action == "exam":
@@ -74,7 +74,7 @@ def run(args, store) -> int:
             return _report(out, session.grade(store), status_only=False)
         if args.action == "hint":
             hint = session.next_hint(store)
-            print(f"Hint {hint[0]}: {hint[1]}" if hint else "No more hints.", file=out)
+            print(f"Hint {hint[0]}: {_with_values(hint[1], store)}" if hint else "No more hints.", file=out)
             return 0
         if args.action == "solution":
             path = session.ask_solution(store, args.yes)
@@ -101,6 +101,14 @@ def run(args, store) -> int:
         print(f"hsmshell: {exc}", file=args.err)
         return 1
     return 2
+
+
+def _with_values(text: str, store) -> str:
+    """A guide or hint with the attempt's values in place of their `<name>`s (the subnet drawn
+    for this attempt, a cluster the setup made)."""
+    from ..labs import checks, session
+
+    return checks.substitute(text, session.active(store).variables)
 
 
 def _before_the_guide(out, store, lab) -> None:
@@ -132,7 +140,7 @@ def _exam(args, store) -> int:
           "a check after the time limit fails.", file=args.out)
     print("Your own world is put aside until `hsmshell lab stop`.", file=args.out)
     _before_the_guide(args.out, store, started)
-    print(session.told(store, started, started.guide).strip() + "\n", file=args.out)
+    print(_with_values(started.guide, store).strip() + "\n", file=args.out)
     print("`hsmshell lab check` grades your repair, and records the result when every cause is repaired.",
           file=args.out)
     return 0

@@ -76,8 +76,7 @@ PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.]*)>")
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """`<name>` replaced by its drawn value, wherever the lab tells the trainee something (the
-    guide, a hint); other placeholders are left for the replay (a setup's captures)."""
+    """`<name>` replaced by its drawn value; other placeholders are left as they are."""
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 

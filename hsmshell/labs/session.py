@@ -176,12 +176,6 @@ def drawn(lab: Lab | Exam, seed: int | None) -> dict[str, str]:
     return seeds.draw(tuple(d for part in parts for d in part.seeded), seed or 0)  # 0: a lab begun before seeds
 
 
-def told(store: Store, lab: Lab | Exam, text: str) -> str:
-    """A guide or hint as this attempt's trainee reads it: with the values drawn for them."""
-    state = active(store)
-    return seeds.fill(text, drawn(lab, state.seed if state else None))
-
-
 def _make_world(store: Store, lab: Lab | Exam, values: dict[str, str]) -> None:
     """The lab's world; one the lab ships is a template of the values it draws (seed.py)."""
     source = Path(lab.world_path())
@@ -316,7 +310,7 @@ def next_hint(store: Store) -> tuple[int, str] | None:
     with _record(state) as attempt:
         if attempt is not None:
             attempt.hints = state.hints_shown
-    return state.hints_shown, seeds.fill(lab.hints[state.hints_shown - 1], drawn(lab, state.seed))
+    return state.hints_shown, lab.hints[state.hints_shown - 1]
 
 
 def ask_solution(store: Store, yes: bool) -> Path | None:

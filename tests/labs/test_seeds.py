@@ -104,6 +104,8 @@ def test_a_bad_seeded_section_is_named(tmp_path):
 # officer's password, which key or HSM is the broken one, ...), in every generation it has.
 SHELL_LABS = {  # lab: the drawn values its solution cannot do without
     "invalid-credentials": ("co_password",),
+    "user-locked-out": ("co_password",),
+    "user-logged-in": ("sam_password",),
 }
 SHELL_FORMS = [(name, generation) for name in SHELL_LABS for generation in definition.load(name).generations]
 
