@@ -65,3 +65,12 @@ def test_a_lab_without_that_form_is_refused_by_name(world_path):
         definition.load(without, "current")
     status, out = lab(world_path, "start", "invalid-credentials", "--generation", "sdk5")
     assert status != 0 and "sdk5" in out
+
+
+# The labs centred on the HSM shells whose failure exists on hsm2m.medium (all of them but those
+# listed with a reason in their lab.yaml).
+SHELL_LABS_CURRENT = ["invalid-credentials", "user-locked-out", "user-logged-in", "log-in-as-kmsuser"]
+
+
+def test_the_shell_labs_have_a_current_form():
+    assert set(SHELL_LABS_CURRENT) <= set(CURRENT)

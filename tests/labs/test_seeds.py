@@ -106,6 +106,7 @@ SHELL_LABS = {  # lab: the drawn values its solution cannot do without
     "invalid-credentials": ("co_password",),
     "user-locked-out": ("co_password",),
     "user-logged-in": ("sam_password",),
+    "log-in-as-kmsuser": ("co_password", "scratch"),
 }
 SHELL_FORMS = [(name, generation) for name in SHELL_LABS for generation in definition.load(name).generations]
 
@@ -134,9 +135,14 @@ def start(world_path, name: str, generation: str, seed_: int) -> None:
 def world_as_checked(world_path) -> dict:
     from hsmshell.labs.checks import world_view
 
+    def timeless(value):  # times are the wall clock's when the setup ran: not the seed's
+        if isinstance(value, dict):
+            return {k: timeless(v) for k, v in value.items() if not isinstance(v, float)}
+        return [timeless(v) for v in value] if isinstance(value, list) else value
+
     view = world_view(open_store(world_path).read())
     view.pop("lab_stamp")
-    return view
+    return timeless(view)
 
 
 @pytest.mark.parametrize("name,generation", SHELL_FORMS)
