@@ -191,9 +191,14 @@ def _make_world(store: Store, lab: Lab | Exam, values: dict[str, str]) -> None:
 def _reseed(world, seed: int) -> None:
     """In a lab that draws values, the ids, handles and passwords the setup and the trainee
     make (a backup's, a restored cluster's, the password KMS rotates kmsuser to) follow the
-    attempt's seed too; the fixture's stay, as its guide and checks name them.  (Not in every
-    lab: a ciphertext a lab ships was made under the fixture's seed.)"""
+    attempt's seed too; the fixture's stay, as its guide and checks name them, and so does the
+    fixture's key material, which a ciphertext the lab ships was made under."""
+    from ..cloudhsm import keys
+
     if world.ids.seed is not None:
+        for cluster in world.clusters.values():
+            for key in cluster.keys.values():
+                keys.material(world, cluster, key)  # made now, from the fixture's seed
         mixed = hashlib.sha256(f"{world.ids.seed}:{seed}".encode()).digest()
         world.ids.seed = int.from_bytes(mixed[:7], "big")  # the world file holds 64 bits, signed
 

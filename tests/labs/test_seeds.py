@@ -108,6 +108,7 @@ SHELL_LABS = {  # lab: the drawn values its solution cannot do without
     "user-logged-in": ("sam_password",),
     "log-in-as-kmsuser": ("co_password", "scratch"),
     "orphaned-key-material": ("co_password", "deleted.handle"),
+    "recover-key-material": ("maint_password",),
 }
 SHELL_FORMS = [(name, generation) for name in SHELL_LABS for generation in definition.load(name).generations]
 
