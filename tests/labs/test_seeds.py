@@ -109,6 +109,7 @@ SHELL_LABS = {  # lab: the drawn values its solution cannot do without
     "log-in-as-kmsuser": ("co_password", "scratch"),
     "orphaned-key-material": ("co_password", "deleted.handle"),
     "recover-key-material": ("maint_password",),
+    "user-not-found": ("co_password", "team_password"),
 }
 SHELL_FORMS = [(name, generation) for name in SHELL_LABS for generation in definition.load(name).generations]
 
