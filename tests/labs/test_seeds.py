@@ -110,6 +110,7 @@ SHELL_LABS = {  # lab: the drawn values its solution cannot do without
     "orphaned-key-material": ("co_password", "deleted.handle"),
     "recover-key-material": ("maint_password",),
     "user-not-found": ("co_password", "team_password"),
+    "kmsuser-on-one-hsm": ("co_password", "kms_id"),
 }
 SHELL_FORMS = [(name, generation) for name in SHELL_LABS for generation in definition.load(name).generations]
 
