@@ -111,7 +111,7 @@ SHELL_LABS = {  # lab: the drawn values its solution cannot do without
     "recover-key-material": ("maint_password",),
     "user-not-found": ("co_password", "team_password"),
     "kmsuser-on-one-hsm": ("co_password", "kms_id"),
-    "find-key-handle": ("co_password", "archive_handle"),
+    "find-key-handle": ("co_password", "archive.handle"),
     "cluster-not-active": ("old_backup",),  # and the ids the attempt makes: see below
 }
 # Labs whose solution reads every value it needs off the screen (captures): another attempt's
