@@ -214,3 +214,21 @@ def test_a_shell_lab_started_again_with_its_seed_is_the_same_world(world_path, n
     assert world_as_checked(world_path) == world
     replay_into(world_path, definition.load(name, generation).wrong_fix)
     assert lab(world_path, "check")[0] == 1
+
+
+def test_a_labs_world_is_a_template_whose_values_stay_data(tmp_path):
+    import yaml
+
+    source = tmp_path / "world.yaml"
+    source.write_text("a: '<x>'\nb: 'pw <x>'\nc: '<n>'\nd: [keep, '<x>']\ne: {nested: '<n> keys'}\n")
+    hostile = "v: 1\n- !!python/object/apply:os.system ['id']"
+    filled = yaml.safe_load(seed.world_text(source, {"x": hostile, "n": "262170"}))
+    assert filled == {"a": hostile, "b": f"pw {hostile}", "c": 262170, "d": ["keep", hostile],
+                      "e": {"nested": "262170 keys"}}
+
+
+def test_a_placeholder_the_lab_does_not_draw_stops_the_start_by_name(tmp_path):
+    source = tmp_path / "world.yaml"
+    source.write_text("users: [{name: admin, password: '<co_pasword>'}]\n")
+    with pytest.raises(definition.LabError, match=r"world.yaml: <co_pasword> is not a value the lab draws"):
+        seed.world_text(source, {"co_password": "x"})
