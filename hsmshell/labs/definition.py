@@ -60,10 +60,10 @@ class Lab:
 
     def handouts(self) -> list[Path]:
         """The files a trainee works with (a ciphertext to decrypt): not the lab's definition,
-        world or transcripts, where the solution sits."""
+        worlds (either form's) or transcripts, where the solution sits."""
         kept = {"lab.yaml", "guide.md", self.world}
         return sorted(p for p in self.folder.iterdir()
-                      if p.is_file() and p.name not in kept and p.suffix != ".transcript")
+                      if p.is_file() and p.name not in kept and p.suffix not in (".transcript", ".yaml", ".yml"))
 
     def world_path(self) -> str:
         local = self.folder / self.world

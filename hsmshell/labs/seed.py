@@ -10,13 +10,21 @@ world.  A lab declares them in its `lab.yaml`:
 and its setup, checks and solution say `<deleted.subnet>`, `<kept_1.zone>` (or `<name>` for an
 item that is plain text).  The attempt's seed (`lab start --seed N`; a new one by default)
 decides the draw: the same seed, the same values.
+
+A lab that ships its own world.yaml may name drawn values there too (`password: <co_password>`,
+`hsms: [<has.hsm>]`): the world is a template, filled in after it is read as YAML, so a value
+is only ever data (a scalar that is a whole placeholder and whose value is digits becomes a
+number, `user_id: <owner>`).
 """
 
 from __future__ import annotations
 
 import random
+import re
 import secrets
 from pathlib import Path
+
+import yaml
 
 from .definition import LabError
 
@@ -62,3 +70,37 @@ def draw(draws: tuple[Draw, ...], seed: int) -> dict[str, str]:
             else:
                 values[name] = item
     return values
+
+
+PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.]*)>")
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """`<name>` replaced by its drawn value; other placeholders are left as they are."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def world_text(source: Path, values: dict[str, str]) -> str:
+    """A lab's world.yaml with the attempt's values in it, as YAML again."""
+    from .definition import LabError
+
+    try:
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise LabError(f"{source}: cannot read the lab's world: {exc}") from None
+
+    def filled(value):
+        if isinstance(value, dict):
+            return {k: filled(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [filled(v) for v in value]
+        if isinstance(value, str):
+            whole = PLACEHOLDER.fullmatch(value)
+            if whole and values.get(whole.group(1), "").isdigit():
+                return int(values[whole.group(1)])
+            left = PLACEHOLDER.search(fill(value, values))
+            if left:
+                raise LabError(f"{source}: <{left.group(1)}> is not a value the lab draws (seeded:)")
+            return fill(value, values)
+        return value
+    return yaml.safe_dump(filled(data), sort_keys=False)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import shutil
+import tempfile
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -147,12 +148,12 @@ def set_up(store: Store, lab: Lab | Exam, seed: int | None) -> tuple[dict[str, s
     """Make the lab's world: its fixture, then its setup replayed with the real commands (an
     exam's: its labs' setups, one after the other), and stamp it.  The values drawn from the
     seed and the variables the setups captured, and the stamp."""
-    store.create(lab.world_path(), force=True)
     parts = lab.parts if isinstance(lab, Exam) else (lab,)
+    variables = drawn(lab, seed)
+    _make_world(store, lab, variables)
     if seed is not None and any(part.seeded for part in parts):
         with store.transaction() as world:
             _reseed(world, seed)
-    variables = seeds.draw(tuple(d for part in parts for d in part.seeded), seed or 0)  # 0: a lab begun before seeds
     for part in parts:
         # `<lab>` names files the lab ships (a ciphertext to decrypt: `fileb://<lab>/x.bin`).
         variables["lab"] = str(part.folder)
@@ -170,12 +171,35 @@ def set_up(store: Store, lab: Lab | Exam, seed: int | None) -> tuple[dict[str, s
     return variables, stamp
 
 
+def drawn(lab: Lab | Exam, seed: int | None) -> dict[str, str]:
+    """The values the attempt's seed draws for the lab (an exam: for its labs)."""
+    parts = lab.parts if isinstance(lab, Exam) else (lab,)
+    return seeds.draw(tuple(d for part in parts for d in part.seeded), seed or 0)  # 0: a lab begun before seeds
+
+
+def _make_world(store: Store, lab: Lab | Exam, values: dict[str, str]) -> None:
+    """The lab's world; one the lab ships is a template of the values it draws (seed.py)."""
+    source = Path(lab.world_path())
+    if isinstance(lab, Exam) or not lab.seeded or not source.is_file():
+        store.create(lab.world_path(), force=True)
+        return
+    with tempfile.TemporaryDirectory(prefix="hsmshell-lab-") as folder:
+        world = Path(folder) / source.name
+        world.write_text(seeds.world_text(source, values), encoding="utf-8")
+        store.create(str(world), force=True)
+
+
 def _reseed(world, seed: int) -> None:
     """In a lab that draws values, the ids, handles and passwords the setup and the trainee
     make (a backup's, a restored cluster's, the password KMS rotates kmsuser to) follow the
-    attempt's seed too; the fixture's stay, as its guide and checks name them.  (Not in every
-    lab: a ciphertext a lab ships was made under the fixture's seed.)"""
+    attempt's seed too; the fixture's stay, as its guide and checks name them, and so does the
+    fixture's key material, which a ciphertext the lab ships was made under."""
+    from ..cloudhsm import keys
+
     if world.ids.seed is not None:
+        for cluster in world.clusters.values():
+            for key in cluster.keys.values():
+                keys.material(world, cluster, key)  # made now, from the fixture's seed
         mixed = hashlib.sha256(f"{world.ids.seed}:{seed}".encode()).digest()
         world.ids.seed = int.from_bytes(mixed[:7], "big")  # the world file holds 64 bits, signed
 

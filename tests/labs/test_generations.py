@@ -101,3 +101,14 @@ def test_an_exams_current_form_is_passed_by_its_solution_and_not_by_its_wrong_fi
     status, out = lab(world_path, "report", "--trainee", "cora", "--format", "json")
     assert [(a["generation"], a["result"]) for a in json.loads(out)["attempts"]] == [
         ("current", "passed"), ("current", "failed")]
+
+
+# The labs centred on the HSM shells whose failure exists on hsm2m.medium (all of them but those
+# listed with a reason in their lab.yaml).
+SHELL_LABS_CURRENT = ["invalid-credentials", "user-locked-out", "user-logged-in", "log-in-as-kmsuser",
+                      "orphaned-key-material", "user-not-found", "cluster-not-active", "find-key-handle",
+                      "recover-key-material"]
+
+
+def test_the_shell_labs_have_a_current_form():
+    assert set(SHELL_LABS_CURRENT) <= set(CURRENT)

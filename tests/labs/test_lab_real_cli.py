@@ -8,6 +8,8 @@ import shutil
 import subprocess
 
 from hsmshell.aws.server import Endpoint
+from hsmshell.labs import session
+from hsmshell.services import open_store
 
 STORE = "cks-1234567890abcdef0"
 
@@ -20,6 +22,7 @@ def test_invalid_credentials_repaired_with_the_real_aws_cli(world_path, tmp_path
                               env=env or os.environ, cwd=tmp_path, timeout=120)
 
     assert run("hsmshell", "lab", "start", "invalid-credentials").returncode == 0
+    co_password = session.active(open_store(world_path)).variables["co_password"]  # drawn for the attempt
     endpoint = Endpoint(world_path).start()
     try:
         cli = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
@@ -31,7 +34,7 @@ def test_invalid_credentials_repaired_with_the_real_aws_cli(world_path, tmp_path
         assert done.stdout == "INVALID_CREDENTIALS\n"
         assert run("aws", "kms", "disconnect-custom-key-store", "--custom-key-store-id", STORE, env=cli).returncode == 0
         cmu = run("cloudhsm_mgmt_util", "/opt/cloudhsm/etc/cloudhsm_mgmt_util.cfg",
-                  stdin="loginHSM CO admin co12345\nchangePswd CU kmsuser tempPassword\ny\nquit\n")
+                  stdin=f"loginHSM CO admin {co_password}\nchangePswd CU kmsuser tempPassword\ny\nquit\n")
         assert "Changing password for kmsuser(CU) on 3 nodes" in cmu.stdout
         assert run("hsmshell", "lab", "check").returncode == 1
         assert run("aws", "kms", "update-custom-key-store", "--custom-key-store-id", STORE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from hsmshell.labs import session
 from hsmshell.services import open_store
 
 from .test_labs import lab
@@ -27,12 +28,13 @@ def test_the_locked_out_hint_holds_the_same_password_unlocks_too(world_path, doo
 
     assert any("the same one or a new one" in hint for hint in definition.load("user-locked-out").hints)
     assert lab(world_path, "start", "user-locked-out")[0] == 0
+    co_password = session.active(open_store(world_path)).variables["co_password"]  # drawn for the attempt
     assert doors.aws("kms", "disconnect-custom-key-store", "--custom-key-store-id", "cks-1234567890abcdef0")[0] == 0
-    out = doors.cmu("loginHSM CO admin co12345\nchangePswd CU kmsuser kmsPswd1\ny\nquit\n")
+    out = doors.cmu(f"loginHSM CO admin {co_password}\nchangePswd CU kmsuser kmsPswd1\ny\nquit\n")
     assert "Changing password for kmsuser(CU) on 3 nodes" in out
     doors.cmu("loginHSM CU kmsuser wrongPass1\n" * 6 + "quit\n")  # locked again, its password known
     assert "loginHSM success" not in doors.cmu("loginHSM CU kmsuser kmsPswd1\nquit\n")
-    out = doors.cmu("loginHSM CO admin co12345\nchangePswd CU kmsuser kmsPswd1\ny\nquit\n")  # the same one
+    out = doors.cmu(f"loginHSM CO admin {co_password}\nchangePswd CU kmsuser kmsPswd1\ny\nquit\n")  # the same one
     assert "changePswd failed" not in out
     assert "loginHSM success on server 0" in doors.cmu("loginHSM CU kmsuser kmsPswd1\nlogoutHSM\nquit\n")
 

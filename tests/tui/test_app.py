@@ -188,12 +188,15 @@ async def test_lab_objectives_turn_green_as_the_repair_is_made(world_path):
     from hsmshell.cli import main
 
     assert main(["--world", str(world_path), "lab", "start", "invalid-credentials"], io.StringIO(), io.StringIO()) == 0
+    from hsmshell.labs import session
+
+    co_password = session.active(open_store_of(world_path)).variables["co_password"]  # drawn for the attempt
     app = HsmShellApp(world_path)
     async with app.run_test(size=(140, 50)) as pilot:
         await until(pilot, lambda: "✗ ExampleKeyStore is connected" in status_text(app))
         await type_line(pilot, app, f"aws kms disconnect-custom-key-store --custom-key-store-id {STORE_ID}")
         await type_line(pilot, app, "cloudhsm_mgmt_util", expect="Connected to server '10.0.1.12'")
-        await type_line(pilot, app, "loginHSM CO admin co12345", expect="loginHSM success on server 2")
+        await type_line(pilot, app, f"loginHSM CO admin {co_password}", expect="loginHSM success on server 2")
         await type_line(pilot, app, "changePswd CU kmsuser tempPassword", expect="CAUTION")
         await type_line(pilot, app, "y", expect="Changing password")
         await type_line(pilot, app, "quit", expect="disconnecting")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from hsmshell.labs import seed
 from hsmshell.testing.worlds import fresh_world
 
 BIN = Path(sys.executable).parent
@@ -47,7 +48,13 @@ class Host:
 
 @pytest.fixture
 def user_not_found(tmp_path) -> Host:
-    fresh_world(tmp_path, "world.yaml", base=TRAINING / "user-not-found")
+    # The lab's world, as an attempt that drew kmsuser made an admin (CO) and the documentation's
+    # admin password would have it.
+    drawn = {"bad.type": "CO", "bad.name": "kmsuser", "team_password": "kmsPswd2019", "co_password": "co12345"}
+    lab_world = tmp_path / "lab" / "world.yaml"
+    lab_world.parent.mkdir()
+    lab_world.write_text(seed.world_text(TRAINING / "user-not-found" / "world.yaml", drawn))
+    fresh_world(tmp_path, "world.yaml", base=lab_world.parent)
     return Host(tmp_path / "world.yaml")
 
 
