@@ -12,8 +12,8 @@ cosmic-ray changes one thing in a module at a time (a comparison, a constant, a 
 notices is a survivor: printed as file:line, the operator and its diff, it is a change of a
 rule the tests would let through.  Kill it with a test that fails with that diff applied (by
 hand, or `cosmic-ray apply`), or, if it changes no behaviour, list it in EQUIVALENT with the
-reason.  Everything runs under `nice -n 19`; sessions are kept in build/mutation/, so a run
-that was stopped goes on where it stopped (delete a session to start that module again).
+reason.  Everything runs under `nice -n 19`; sessions are kept in build/mutation/ (or
+$HSMSHELL_MUTATION_DIR, to outlive the worktree), so a run that was stopped goes on where it stopped (delete a session to start that module again).
 """
 
 from __future__ import annotations
@@ -30,53 +30,80 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "build" / "mutation"
+# Sessions outlive a worktree when kept elsewhere: HSMSHELL_MUTATION_DIR names their folder.
+WORK = Path(os.environ.get("HSMSHELL_MUTATION_DIR") or ROOT / "build" / "mutation")
 
 # Each mutated module and the tests that exercise its rules (tests mirror the package; a rule
-# of the HSMs is exercised through the shells, a KMS rule through the API).  kms/errors.py and
-# cloudhsmv2/errors.py hold nothing the kept operators change.
+# of the HSMs is exercised through the shells, a KMS rule through the API), in the order a
+# whole run takes them: the rules that matter most first (KMS's custom key stores and keys, the
+# HSMs' keys, users, sessions and quorum, the world's validation and store).  kms/errors.py,
+# cloudhsmv2/errors.py, cloudhsm/mechanisms.py and world/generation.py hold nothing the kept
+# operators change.
 TESTS: dict[str, list[str]] = {
+    "hsmshell/kms/custom_key_stores.py": ["tests/kms/test_states_table.py", "tests/kms/test_store_lifecycle.py",
+                                          "tests/kms/test_custom_key_stores.py",
+                                          "tests/kms/test_custom_key_store_edges.py",
+                                          "tests/kms/test_connection_errors.py"],
+    "hsmshell/kms/keys.py": ["tests/kms/test_keys.py", "tests/kms/test_states_table.py",
+                             "tests/kms/test_standard_keys.py"],
+    "hsmshell/cloudhsm/keys.py": ["tests/shells/test_kmu_find_key_users.py", "tests/shells/test_kmu_keys.py",
+                                  "tests/shells/test_kmu.py", "tests/shells/test_cmu.py"],
+    "hsmshell/cloudhsm/users.py": ["tests/shells/test_cmu.py", "tests/shells/test_cmu_rules.py"],
+    "hsmshell/cloudhsm/sessions.py": ["tests/shells/test_cmu.py", "tests/shells/test_kmu.py"],
+    "hsmshell/cloudhsm/quorum.py": ["tests/shells/test_cmu_quorum.py", "tests/shells/cli/test_quorum.py"],
+    "hsmshell/world/validate.py": ["tests/world/test_validate.py", "tests/world/test_validate_user_names.py"],
+    "hsmshell/world/store.py": ["tests/world/test_store.py", "tests/world/test_concurrency.py",
+                                "tests/world/test_derived_cache.py"],
     "hsmshell/world/changes.py": ["tests/world/test_changes.py"],
-    "hsmshell/world/clock.py": ["tests/world/test_clock.py"],
     "hsmshell/world/codec.py": ["tests/world/test_store.py", "tests/world/test_validate.py"],
+    "hsmshell/kms/backing_keys.py": ["tests/kms/test_keys.py"],
+    "hsmshell/kms/crypto.py": ["tests/kms/test_crypto.py"],
+    "hsmshell/kms/access.py": ["tests/kms/test_key_admin.py"],
+    "hsmshell/kms/grants.py": ["tests/kms/test_key_admin.py"],
+    "hsmshell/kms/policies.py": ["tests/kms/test_key_admin.py"],
+    "hsmshell/kms/tags.py": ["tests/kms/test_key_admin.py"],
+    "hsmshell/kms/rotation.py": ["tests/kms/test_standard_keys.py", "tests/kms/test_refusals.py"],
+    "hsmshell/kms/refusals.py": ["tests/kms/test_refusals.py"],
+    "hsmshell/kms/last_usage.py": ["tests/kms/test_refusals.py", "tests/cloudtrail/test_events.py"],
+    "hsmshell/cloudhsm/attributes.py": ["tests/shells/test_kmu_keys.py", "tests/shells/test_cmu.py"],
+    "hsmshell/cloudhsm/sharing.py": ["tests/shells/test_cmu_rules.py", "tests/shells/test_cmu_output_files.py"],
+    "hsmshell/cloudhsm/sync.py": ["tests/shells/test_cmu_nodes.py", "tests/shells/test_cmu_rules.py"],
+    "hsmshell/cloudhsm/two_factor.py": ["tests/shells/test_cmu_2fa.py", "tests/shells/cli/test_mfa.py"],
+    "hsmshell/cloudhsm/nodes.py": ["tests/shells/test_cmu_nodes.py"],
+    "hsmshell/cloudhsm/returncodes.py": ["tests/shells/test_cmu.py", "tests/shells/test_kmu.py"],
+    "hsmshell/cloudhsm/crypto.py": ["tests/shells/test_kmu_keys.py"],
+    "hsmshell/cloudhsm/keyfiles.py": ["tests/shells/test_kmu_keys.py"],
+    "hsmshell/cloudhsm/quotas.py": ["tests/cloudhsm/test_quotas.py"],
+    "hsmshell/cloudhsm/client_config.py": ["tests/cloudhsm/test_client_config.py"],
+    "hsmshell/cloudhsm/client_versions.py": ["tests/shells/test_client_versions.py"],
+    "hsmshell/cloudhsm/activation.py": ["tests/shells/cli/test_cluster.py", "tests/shells/test_cmu_activation.py"],
+    "hsmshell/cloudhsm/mtls.py": ["tests/shells/cli/test_cluster.py"],
+    "hsmshell/cloudhsm/roles.py": ["tests/shells/cli/test_users.py"],
+    "hsmshell/cloudhsm/cluster_users.py": ["tests/shells/cli/test_users.py"],
+    "hsmshell/cloudhsm/key_selection.py": ["tests/shells/cli/test_keys.py"],
+    "hsmshell/cloudhsm/named_attributes.py": ["tests/shells/cli/test_keys.py"],
+    "hsmshell/cloudhsm/references.py": ["tests/shells/cli/test_keys.py"],
+    "hsmshell/cloudhsm/availability.py": ["tests/shells/cli/test_keys.py", "tests/shells/cli/test_crypto.py"],
+    "hsmshell/cloudhsm/key_wrapping.py": ["tests/shells/cli/test_crypto.py"],
+    "hsmshell/cloudhsm/signatures.py": ["tests/shells/cli/test_crypto.py"],
+    "hsmshell/world/clock.py": ["tests/world/test_clock.py"],
     "hsmshell/world/credentials.py": ["tests/world/test_store.py", "tests/hardening/test_secrets.py"],
     "hsmshell/world/due.py": ["tests/world/test_clock.py", "tests/kms/test_states_table.py"],
     "hsmshell/world/emitter.py": ["tests/world/test_emitter.py"],
     "hsmshell/world/ids.py": ["tests/world/test_store.py", "tests/kms/test_runbook_procedures.py"],
     "hsmshell/world/model.py": ["tests/world"],
-    "hsmshell/world/store.py": ["tests/world/test_store.py", "tests/world/test_concurrency.py",
-                                "tests/world/test_derived_cache.py"],
     "hsmshell/world/trail_log.py": ["tests/world/test_trail_log.py"],
-    "hsmshell/world/validate.py": ["tests/world/test_validate.py", "tests/world/test_validate_user_names.py"],
-    "hsmshell/kms/backing_keys.py": ["tests/kms/test_keys.py"],
-    "hsmshell/kms/crypto.py": ["tests/kms/test_crypto.py"],
-    "hsmshell/kms/custom_key_stores.py": ["tests/kms/test_states_table.py", "tests/kms/test_store_lifecycle.py",
-                                          "tests/kms/test_custom_key_stores.py",
-                                          "tests/kms/test_custom_key_store_edges.py",
-                                          "tests/kms/test_connection_errors.py"],
-    "hsmshell/kms/keys.py": ["tests/kms/test_keys.py", "tests/kms/test_states_table.py"],
-    "hsmshell/kms/trail.py": ["tests/world/test_trail_log.py", "tests/kms/test_custom_key_stores.py",
-                              "tests/kms/test_keys.py"],
-    "hsmshell/cloudhsm/attributes.py": ["tests/shells/test_kmu_keys.py", "tests/shells/test_cmu.py"],
-    "hsmshell/cloudhsm/client_config.py": ["tests/cloudhsm/test_client_config.py"],
-    "hsmshell/cloudhsm/crypto.py": ["tests/shells/test_kmu_keys.py"],
-    "hsmshell/cloudhsm/keyfiles.py": ["tests/shells/test_kmu_keys.py"],
-    "hsmshell/cloudhsm/keys.py": ["tests/shells/test_kmu_find_key_users.py", "tests/shells/test_kmu_keys.py",
-                                  "tests/shells/test_kmu.py", "tests/shells/test_cmu.py"],
-    "hsmshell/cloudhsm/nodes.py": ["tests/shells/test_cmu_nodes.py"],
-    "hsmshell/cloudhsm/quorum.py": ["tests/shells/test_cmu_quorum.py"],
-    "hsmshell/cloudhsm/returncodes.py": ["tests/shells/test_cmu.py", "tests/shells/test_kmu.py"],
-    "hsmshell/cloudhsm/sessions.py": ["tests/shells/test_cmu.py", "tests/shells/test_kmu.py"],
-    "hsmshell/cloudhsm/sharing.py": ["tests/shells/test_cmu_rules.py", "tests/shells/test_cmu_output_files.py"],
-    "hsmshell/cloudhsm/sync.py": ["tests/shells/test_cmu_nodes.py", "tests/shells/test_cmu_rules.py"],
-    "hsmshell/cloudhsm/two_factor.py": ["tests/shells/test_cmu_2fa.py"],
-    "hsmshell/cloudhsm/users.py": ["tests/shells/test_cmu.py", "tests/shells/test_cmu_rules.py"],
+    "hsmshell/world/cache.py": ["tests/world/test_derived_cache.py"],
+    "hsmshell/world/files.py": ["tests/world/test_files.py"],
+    "hsmshell/world/reader.py": ["tests/world/test_reader.py"],
+    "hsmshell/cloudhsmv2/clusters.py": ["tests/cloudhsmv2/test_clusters.py"],
     "hsmshell/cloudhsmv2/backups.py": ["tests/cloudhsmv2/test_backup_retention.py",
                                        "tests/cloudhsmv2/test_daily_backups.py"],
     "hsmshell/cloudhsmv2/certificates.py": ["tests/cloudhsmv2/test_certificates.py",
                                             "tests/shells/test_cmu_getcert.py"],
-    "hsmshell/cloudhsmv2/clusters.py": ["tests/cloudhsmv2/test_clusters.py"],
     "hsmshell/cloudhsmv2/faults.py": ["tests/cloudhsmv2/test_faults.py", "tests/kms/test_connection_errors.py"],
+    "hsmshell/cloudhsmv2/resource_policies.py": ["tests/cloudhsmv2/test_tags_and_policies.py"],
+    "hsmshell/cloudhsmv2/tags.py": ["tests/cloudhsmv2/test_tags_and_policies.py"],
     "hsmshell/testing/match.py": ["tests/testing/test_match.py"],
     "hsmshell/labs/checks.py": ["tests/labs/test_labs.py"],
 }
@@ -123,9 +150,14 @@ UNUSED_PLUGINS = ["cacheprovider", "asyncio", "hypothesispytest", "xdist", "xdis
 
 
 def test_command(module: str) -> str:
+    """The module's tests, as cheap as they can be: the first failure kills the mutant (-x);
+    plain asserts, since cosmic-ray runs with PYTHONDONTWRITEBYTECODE and pytest would rewrite
+    every test module and hypothesis again for each mutant (about 3 s of each run).  PYTHONPATH
+    makes the programs the tests start import this tree's (mutated) modules, wherever the
+    editable install points."""
     plugins = [arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")]
-    return " ".join([sys.executable, "-m", "pytest", "-x", "-q", "--no-header", "-o", "addopts=", *plugins,
-                     *TESTS[module]])
+    return " ".join(["env", f"PYTHONPATH={ROOT}", sys.executable, "-m", "pytest", "-x", "-q", "--no-header",
+                     "--assert=plain", "-o", "addopts=", *plugins, *TESTS[module]])
 
 
 def session_paths(module: str) -> tuple[Path, Path]:
@@ -147,8 +179,9 @@ def nice(*argv: str) -> list[str]:
     return ["nice", "-n", "19", *argv]
 
 
-def tool(name: str) -> str:
-    return str(Path(sys.executable).parent / name)
+def tool(module: str) -> list[str]:
+    """A cosmic-ray command, run by this Python (its console scripts may be another's)."""
+    return [sys.executable, "-m", module]
 
 
 def baseline(module: str) -> float:
@@ -167,14 +200,14 @@ def run(module: str) -> None:
     print(f"{module}: tests take {seconds:.1f} s unmutated ({', '.join(TESTS[module])})", flush=True)
     write_config(module, timeout=max(30.0, 4 * seconds))
     if not session.exists():
-        subprocess.run([tool("cosmic-ray"), "init", str(config), str(session)], cwd=ROOT, check=True)
-        subprocess.run([tool("cr-filter-operators"), str(session), str(config)], cwd=ROOT, check=True)
+        subprocess.run([*tool("cosmic_ray.cli"), "init", str(config), str(session)], cwd=ROOT, check=True)
+        subprocess.run([*tool("cosmic_ray.tools.filters.operators_filter"), str(session), str(config)], cwd=ROOT, check=True)
     source = ROOT / module
     original = source.read_bytes()
     start = time.monotonic()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` puts the module back
     try:
-        subprocess.run(nice(tool("cosmic-ray"), "exec", str(config), str(session)), cwd=ROOT, check=True)
+        subprocess.run(nice(*tool("cosmic_ray.cli"), "exec", str(config), str(session)), cwd=ROOT, check=True)
     finally:
         if source.read_bytes() != original:  # stopped half-way: never leave a mutant behind
             source.write_bytes(original)
@@ -306,8 +339,8 @@ def plan(modules: list[str]) -> None:
         _, session = session_paths(module)
         scratch = WORK / "plan.sqlite"
         scratch.unlink(missing_ok=True)
-        subprocess.run([tool("cosmic-ray"), "init", str(config), str(scratch)], cwd=ROOT, check=True)
-        subprocess.run([tool("cr-filter-operators"), str(scratch), str(config)], cwd=ROOT, check=True)
+        subprocess.run([*tool("cosmic_ray.cli"), "init", str(config), str(scratch)], cwd=ROOT, check=True)
+        subprocess.run([*tool("cosmic_ray.tools.filters.operators_filter"), str(scratch), str(config)], cwd=ROOT, check=True)
         mutants = sum(1 for outcome, *_ in _results_of(scratch, module) if outcome == "pending")
         scratch.unlink()
         # A killed mutant stops at its first failing test: about half the time of the tests.
