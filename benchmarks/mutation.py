@@ -7,19 +7,23 @@
     python benchmarks/mutation.py --report         # what the sessions so far found, nothing run
 
 cosmic-ray changes one thing in a module at a time (a comparison, a constant, a boolean, an
-`and`), runs the tests that mirror that module (TESTS: a few seconds, not the whole suite;
-`-x`, so the first failure kills the mutant), and puts the module back.  A mutant no test
+`and`), runs the tests that mirror that module (TESTS), and puts the module back.  Of those
+tests a mutant runs only the ones an unmutated, traced run saw running its statement, fastest
+first, stopping at the first failure: a few tests, not hundreds.  A mutant no test
 notices is a survivor: printed as file:line, the operator and its diff, it is a change of a
 rule the tests would let through.  Kill it with a test that fails with that diff applied (by
 hand, or `cosmic-ray apply`), or, if it changes no behaviour, list it in EQUIVALENT with the
-reason.  Everything runs under `nice -n 19`; sessions are kept in build/mutation/ (or
-$HSMSHELL_MUTATION_DIR, to outlive the worktree), so a run that was stopped goes on where it stopped (delete a session to start that module again).
+reason.  Everything runs under `nice -n 19`; sessions are kept in build/mutation/ (or in
+$HSMSHELL_MUTATION_DIR, to outlive the worktree), so a run that was stopped goes on where it
+stopped (delete a session to start that module again).  Two runs at once need two copies of
+the tree (`git clone`): each mutates the files on disk.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import json
 import os
 import re
@@ -149,15 +153,104 @@ UNUSED_PLUGINS = ["cacheprovider", "asyncio", "hypothesispytest", "xdist", "xdis
                   "textual-snapshot", "syrupy", "benchmark", "platformdirs"]
 
 
-def test_command(module: str) -> str:
-    """The module's tests, as cheap as they can be: the first failure kills the mutant (-x);
-    plain asserts, since cosmic-ray runs with PYTHONDONTWRITEBYTECODE and pytest would rewrite
-    every test module and hypothesis again for each mutant (about 3 s of each run).  PYTHONPATH
-    makes the programs the tests start import this tree's (mutated) modules, wherever the
-    editable install points."""
+def run_tests_command(tests: list[str]) -> list[str]:
+    """Tests run as cheaply as they can be: the first failure kills the mutant (-x); plain
+    asserts, since cosmic-ray runs with PYTHONDONTWRITEBYTECODE and pytest would rewrite every
+    test module and hypothesis again for each mutant (about 3 s of each run).  PYTHONPATH makes
+    the programs the tests start import this tree's (mutated) modules, wherever the editable
+    install points."""
     plugins = [arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")]
-    return " ".join(["env", f"PYTHONPATH={ROOT}", sys.executable, "-m", "pytest", "-x", "-q", "--no-header",
-                     "--assert=plain", "-o", "addopts=", *plugins, *TESTS[module]])
+    return ["env", f"PYTHONPATH={ROOT}", sys.executable, "-m", "pytest", "-x", "-q", "--no-header",
+            "--assert=plain", "-o", "addopts=", *plugins, *tests]
+
+
+def test_command(module: str) -> str:
+    """What cosmic-ray runs for each mutant: only the tests that ran the mutated statement."""
+    return " ".join(["env", f"PYTHONPATH={ROOT}", sys.executable, str(Path(__file__).resolve()),
+                     "--covering", module])
+
+
+# -- which tests run a line ------------------------------------------------------------------
+# The unmutated run of a module's tests records, test by test, the lines of the module each one
+# runs (in this process: a program a test starts is not traced).  A mutant then runs only the
+# tests that ran its statement, fastest first: a few instead of hundreds.  A statement no test
+# was seen running (one run on import: a constant, a default, a decorator) gets every test.
+
+_TRACED = os.environ.get("HSMSHELL_MUTATION_TRACE", "")
+_lines: set[int] = set()
+_seen: dict[str, list] = {}
+_started: dict[str, float] = {}
+
+
+def _trace_calls(frame, event, arg):
+    if frame.f_code.co_filename == _TRACED:
+        _lines.add(frame.f_lineno)
+        return _trace_lines
+    return None
+
+
+def _trace_lines(frame, event, arg):
+    if event == "line":
+        _lines.add(frame.f_lineno)
+    return _trace_lines
+
+
+def pytest_runtest_setup(item):  # pytest hooks, loaded with -p mutation while tracing
+    if _TRACED:
+        _lines.clear()
+        _started[item.nodeid] = time.monotonic()
+        import threading
+        sys.settrace(_trace_calls)
+        threading.settrace(_trace_calls)
+
+
+def pytest_runtest_teardown(item):
+    if _TRACED:
+        import threading
+        sys.settrace(None)
+        threading.settrace(None)
+        _seen[item.nodeid] = [time.monotonic() - _started[item.nodeid], sorted(_lines)]
+
+
+def pytest_sessionfinish(session):
+    if _TRACED:
+        Path(os.environ["HSMSHELL_MUTATION_LINES"]).write_text(json.dumps(_seen))
+
+
+def lines_path(module: str) -> Path:
+    return WORK / (module.removesuffix(".py").replace("/", ".") + ".lines.json")
+
+
+def covering(module: str) -> int:
+    """Run the tests that ran the statements the mutant on disk changed."""
+    original = subprocess.run(["git", "show", f"HEAD:{module}"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout
+    mutated = (ROOT / module).read_text()
+    changed = set()
+    matcher = difflib.SequenceMatcher(None, original.splitlines(), mutated.splitlines(), autojunk=False)
+    for op, i1, i2, _, _ in matcher.get_opcodes():
+        if op != "equal":
+            changed.update(range(i1 + 1, max(i1, i2 - 1) + 2))
+    wanted = _statement_lines(original, changed)
+    seen = json.loads(lines_path(module).read_text())
+    tests = sorted((t for t, (_, lines) in seen.items() if wanted.intersection(lines)), key=lambda t: seen[t][0])
+    return subprocess.run(run_tests_command(tests or TESTS[module]), cwd=ROOT).returncode
+
+
+def _statement_lines(source: str, changed: set[int]) -> set[int]:
+    """The lines a trace shows when the changed lines' statements run: the innermost statement
+    around each (a compound one by its header; a function also by its first line, which is
+    where a call is seen)."""
+    wanted = set(changed)
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.stmt):
+            continue
+        body = getattr(node, "body", None)
+        end = (body[0].lineno - 1) if isinstance(body, list) and body else node.end_lineno
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        if any(first <= line <= end for line in changed):
+            wanted.update(range(first, end + 1))
+    return wanted
 
 
 def session_paths(module: str) -> tuple[Path, Path]:
@@ -185,9 +278,15 @@ def tool(module: str) -> list[str]:
 
 
 def baseline(module: str) -> float:
-    """The module's tests, unmutated: they must pass, and their time sets the timeout."""
+    """The module's tests, unmutated and traced: they must pass; their time sets the timeout,
+    and their trace which tests each mutant runs."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, HSMSHELL_MUTATION_TRACE=str(ROOT / module),
+               HSMSHELL_MUTATION_LINES=str(lines_path(module)),
+               PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "benchmarks")]))
     start = time.monotonic()
-    done = subprocess.run(nice(*test_command(module).split()), cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(nice(*run_tests_command(TESTS[module])[2:], "-p", "mutation"), cwd=ROOT, env=env,
+                          capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"{module}: its tests fail unmutated, fix them first:\n{done.stdout[-3000:]}")
     return time.monotonic() - start
@@ -363,9 +462,12 @@ def main() -> None:
     parser.add_argument("modules", nargs="*", help="modules to mutate (default: every module in TESTS)")
     parser.add_argument("--report", action="store_true", help="print what the sessions found, run nothing")
     parser.add_argument("--plan", action="store_true", help="count mutants and time each module's tests")
+    parser.add_argument("--covering", metavar="MODULE", help=argparse.SUPPRESS)  # cosmic-ray's test command
     parser.add_argument("--again", action="store_true",
                         help="run the survivors of the sessions again (after adding tests), then report")
     args = parser.parse_args()
+    if args.covering:
+        sys.exit(covering(args.covering))
     modules = args.modules or list(TESTS)
     unknown = [m for m in modules if m not in TESTS]
     if unknown:
