@@ -303,6 +303,7 @@ def run(module: str) -> None:
         subprocess.run([*tool("cosmic_ray.tools.filters.operators_filter"), str(session), str(config)], cwd=ROOT, check=True)
     source = ROOT / module
     original = source.read_bytes()
+    done_before = _done(module)
     start = time.monotonic()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` puts the module back
     try:
@@ -311,7 +312,21 @@ def run(module: str) -> None:
         if source.read_bytes() != original:  # stopped half-way: never leave a mutant behind
             source.write_bytes(original)
             print(f"{module}: restored after an interrupted run", file=sys.stderr)
+        _add_time(module, time.monotonic() - start, _done(module) - done_before)
     print(f"{module}: {time.monotonic() - start:.0f} s of mutants", flush=True)
+
+
+def _done(module: str) -> int:
+    return sum(1 for outcome, *_ in results(module) if outcome not in ("pending", "skipped"))
+
+
+def _add_time(module: str, seconds: float, mutants: int) -> None:
+    """Seconds spent on the module's mutants so far, and how many ran: what the rest will cost."""
+    path = session_paths(module)[1].with_suffix(".time.json")
+    spent = json.loads(path.read_text()) if path.exists() else {"seconds": 0.0, "mutants": 0}
+    spent["seconds"] += seconds
+    spent["mutants"] += mutants
+    path.write_text(json.dumps(spent))
 
 
 def again(module: str) -> None:
@@ -394,6 +409,7 @@ def equivalent(module: str, operator: str, line: str) -> str | None:
 def report(modules: list[str]) -> None:
     packages: dict[str, dict[str, int]] = {}
     survivors: list[str] = []
+    not_run: list[str] = []
     for module in modules:
         counts = {k: 0 for k in ("killed", "survived", "equivalent", "incompetent", "skipped", "pending")}
         for outcome, item, detail in results(module):
@@ -403,8 +419,9 @@ def report(modules: list[str]) -> None:
                 survivors.append(f"{module}:{mutation.start_pos[0]}  {mutation.operator_name} "
                                  f"(occurrence {mutation.occurrence})\n{_diff_body(detail)}")
         if sum(counts.values()) == 0:
+            not_run.append(module)
             continue
-        print(f"{module:42} {_ratio(counts)}")
+        print(f"{module:42} {_ratio(counts)}{_pace(module, counts['pending'])}")
         package = str(Path(module).parent) if not module.startswith("hsmshell/testing") else module
         totals = packages.setdefault(package, {k: 0 for k in counts})
         for k, v in counts.items():
@@ -412,9 +429,21 @@ def report(modules: list[str]) -> None:
     print()
     for package, counts in packages.items():
         print(f"{package:42} {_ratio(counts)}")
+    if not_run:
+        print(f"\nNot run ({len(not_run)}): {' '.join(not_run)}")
     if survivors:
         print(f"\nSurviving mutants ({len(survivors)}):\n")
         print("\n".join(survivors))
+
+
+def _pace(module: str, pending: int) -> str:
+    """Seconds per mutant so far, niced on this machine, and what the pending ones will take."""
+    path = session_paths(module)[1].with_suffix(".time.json")
+    spent = json.loads(path.read_text()) if path.exists() else {}
+    if not spent.get("mutants"):
+        return ""
+    each = spent["seconds"] / spent["mutants"]
+    return f"  {each:.1f} s/mutant" + (f", about {pending * each / 60:.0f} min to go" if pending else "")
 
 
 def _ratio(c: dict[str, int]) -> str:
