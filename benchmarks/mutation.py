@@ -144,6 +144,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'key = KmsKey(key_id=ids.key_id(world), custom_key_store_id="", creation_date=now(world), backing_key_handle=0,',
      "the backing key handle of a key outside custom key stores is never read: kms/crypto.py, settle_deletion "
      "and the summary read it only for keys in a store"),
+    ("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_NotEq_Lt",
+     'if (key_usage or "ENCRYPT_DECRYPT") != "ENCRYPT_DECRYPT" or (key_spec or "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":',
+     "`key_spec < SYMMETRIC_DEFAULT`: every KeySpec the API accepts (ECC_, HMAC_, ML_DSA_, RSA_, SM2) sorts "
+     "before it, and any other is refused by the API's validation first"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
      "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",

@@ -209,3 +209,17 @@ def test_losing_the_hsms_keeps_the_store_connected_but_cryptography_fails(doors)
                                "--plaintext", "x")
     assert status == 255 and err == ("\nAn error occurred (KMSInvalidStateException) when calling the Encrypt "
                                      "operation: KMS cannot communicate with your CloudHSM cluster.\n")
+
+
+@pytest.mark.parametrize("user_type", ["CO", "AU"])  # both sort before CU
+def test_a_kmsuser_that_is_not_a_crypto_user_is_not_found(doors, store, user_type):
+    """KMS logs in as the crypto user kmsuser: an account of that name of another type is not it."""
+    disconnect(doors)
+    with store.transaction() as world:
+        for hsm in world.clusters[CLUSTER].hsms:
+            for user in hsm.users:
+                if user.name == "kmsuser":
+                    user.user_type = user_type
+    connect(doors)
+    entry = doors.describe()
+    assert (entry["ConnectionState"], entry.get("ConnectionErrorCode")) == ("FAILED", "USER_NOT_FOUND")

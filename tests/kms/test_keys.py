@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from hsmshell.cli import main as hsmshell
+from hsmshell.world.clock import now
 
 from ..conftest import STORE_ID
 
@@ -119,3 +122,40 @@ def test_list_keys_and_describe_in_every_state(api):
     meta = api.kms.DescribeKey(KeyId=ARN)["KeyMetadata"]
     assert (meta["KeyState"], meta["Enabled"]) == ("Unavailable", False)
     assert api.error("kms", "DescribeKey", KeyId="not-a-key").message == "Invalid keyId 'not-a-key'"
+
+
+# Rules of kms/keys.py that no test broke before (found by benchmarks/mutation.py).
+
+def test_the_deletion_date_is_the_waiting_period_in_days_from_now(api, store):
+    before = now(store.read())
+    deletion = api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)["DeletionDate"]
+    assert deletion - before == pytest.approx(7 * 86400, abs=60)  # seconds since the epoch
+    assert api.kms.DescribeKey(KeyId=KEY)["KeyMetadata"]["DeletionDate"] == deletion
+
+
+def test_scheduling_a_deletion_names_the_backing_key_only_for_a_key_store_key(api, store):
+    standard = api.kms.CreateKey(Description="standard")["KeyMetadata"]["KeyId"]
+    for key in (KEY, standard):
+        api.kms.ScheduleKeyDeletion(KeyId=key, PendingWindowInDays=7)
+    scheduled = {e["requestParameters"]["keyId"]: e for e in store.read().trail
+                 if e["eventName"] == "ScheduleKeyDeletion"}
+    assert "additionalEventData" not in scheduled[standard]
+    data = scheduled[KEY]["additionalEventData"]
+    assert (data["customKeyStoreId"], data["clusterId"]) == (STORE_ID, CLUSTER)
+    assert json.loads(data["backingKeys"])[0]["keyHandle"] == "262162"
+
+
+def test_a_deleted_key_takes_its_own_aliases_only(api):
+    keys = sorted([KEY] + [api.kms.CreateKey(Description=f"k{i}")["KeyMetadata"]["KeyId"] for i in range(2)])
+    for i, key in enumerate(keys):
+        api.kms.CreateAlias(AliasName=f"alias/k{i}", TargetKeyId=key)
+    api.kms.ScheduleKeyDeletion(KeyId=keys[1], PendingWindowInDays=7)  # ids on both sides of it
+    assert hsmshell(["clock", "advance", "7d"]) == 0
+    aliases = {a["AliasName"]: a.get("TargetKeyId") for a in api.kms.ListAliases()["Aliases"]}
+    assert (aliases.get("alias/k0"), "alias/k1" in aliases, aliases.get("alias/k2")) == (keys[0], False, keys[2])
+
+
+def test_an_alias_is_deleted_once(api):
+    api.kms.CreateAlias(AliasName="alias/once", TargetKeyId=KEY)
+    assert api.kms.DeleteAlias(AliasName="alias/once") == {}
+    assert api.error("kms", "DeleteAlias", AliasName="alias/once").code == "NotFoundException"
