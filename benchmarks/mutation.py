@@ -148,6 +148,12 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'if (key_usage or "ENCRYPT_DECRYPT") != "ENCRYPT_DECRYPT" or (key_spec or "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":',
      "`key_spec < SYMMETRIC_DEFAULT`: every KeySpec the API accepts (ECC_, HMAC_, ML_DSA_, RSA_, SM2) sorts "
      "before it, and any other is refused by the API's validation first"),
+    ("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_Eq_GtE", "return str(uuid.UUID(text)) == text.lower()",
+     "the other spellings uuid.UUID reads (no hyphens, braces, urn:uuid:) first differ from the canonical "
+     "form where it has a hyphen or a hex digit and they have a hex digit, `{` or `u`: always greater"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt",
+     'if cluster is not None and cluster.state != "ACTIVE":',
+     "every other cluster state (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS, ...) sorts after ACTIVE"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
      "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",

@@ -86,3 +86,9 @@ def test_the_update_event_names_a_new_name_only_when_one_was_given(doors):
                      "--new-custom-key-store-name", "Renamed")[0] == 0
     assert update_requests(doors)[0] == {"customKeyStoreId": STORE_ID, "newCustomKeyStoreName": "Renamed"}
     assert doors.describe()["CustomKeyStoreName"] == "Renamed"
+
+
+def test_describing_stores_is_a_read_only_event(doors, store):
+    assert doors.aws("kms", "describe-custom-key-stores")[0] == 0
+    event = next(e for e in reversed(store.read().trail) if e["eventName"] == "DescribeCustomKeyStores")
+    assert event["readOnly"] is True

@@ -159,3 +159,33 @@ def test_an_alias_is_deleted_once(api):
     api.kms.CreateAlias(AliasName="alias/once", TargetKeyId=KEY)
     assert api.kms.DeleteAlias(AliasName="alias/once") == {}
     assert api.error("kms", "DeleteAlias", AliasName="alias/once").code == "NotFoundException"
+
+
+@pytest.mark.parametrize("operation, params", [
+    ("UpdateKeyDescription", {"KeyId": "alias/k", "Description": "d"}),
+    ("EnableKey", {"KeyId": "alias/k"}),
+    ("DisableKey", {"KeyId": "alias/k"}),
+    ("ScheduleKeyDeletion", {"KeyId": "alias/k", "PendingWindowInDays": 7}),
+    ("CancelKeyDeletion", {"KeyId": "alias/k"}),
+    ("CreateAlias", {"AliasName": "alias/other", "TargetKeyId": "alias/k"}),
+    ("UpdateAlias", {"AliasName": "alias/k", "TargetKeyId": "alias/k"}),
+])
+def test_operations_that_take_no_alias_do_not_follow_one(api, operation, params):
+    api.kms.CreateAlias(AliasName="alias/k", TargetKeyId=KEY)
+    error = api.error("kms", operation, **params)
+    assert (error.code, error.message) == (
+        "NotFoundException", "Alias arn:aws:kms:us-west-2:111122223333:alias/k is not found.")
+
+
+def test_a_missing_key_is_named_as_a_key_id_only_when_it_is_one(api):
+    missing = "00000000-0000-0000-0000-000000000000"
+    assert api.error("kms", "DescribeKey", KeyId=missing).message == f"Key '{ARN[:-len(KEY)]}{missing}' does not exist"
+    assert api.error("kms", "DescribeKey", KeyId="nothing").message == "Invalid keyId 'nothing'"
+
+
+def test_the_description_of_a_key_pending_deletion_cannot_change(api):
+    assert api.kms.UpdateKeyDescription(KeyId=KEY, Description="changed") == {}
+    assert api.kms.DescribeKey(KeyId=KEY)["KeyMetadata"]["Description"] == "changed"
+    api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)
+    assert api.error("kms", "UpdateKeyDescription", KeyId=KEY, Description="again").code == \
+        "KMSInvalidStateException"
