@@ -4,6 +4,7 @@ connection failure") says, through `hsmshell aws`, the shells and `hsmshell faul
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -223,3 +224,23 @@ def test_a_kmsuser_that_is_not_a_crypto_user_is_not_found(doors, store, user_typ
     connect(doors)
     entry = doors.describe()
     assert (entry["ConnectionState"], entry.get("ConnectionErrorCode")) == ("FAILED", "USER_NOT_FOUND")
+
+
+def test_a_deleted_cluster_s_lineage_is_read_from_its_own_backups(doors, store):
+    """Once the store's cluster is deleted, the replacement must be related to it through the
+    deleted cluster's backups, not those of other clusters (listed first, with ids on both
+    sides of its id)."""
+    cluster_deleted(doors, store)
+    with store.transaction() as world:
+        mine = next(b for b in world.backups.values() if b.cluster_id == CLUSTER)
+        others = {}
+        for cluster_id in ("cluster-1111111111a", "cluster-zzzzzzzzzzz"):
+            other = copy.deepcopy(mine)
+            other.backup_id, other.cluster_id = f"backup-{cluster_id[8:]}", cluster_id
+            other.lineage = f"lineage-{cluster_id[8:]}"
+            others[other.backup_id] = other
+        world.backups = {**others, **world.backups}
+    connect(doors)  # FAILED: CLUSTER_NOT_FOUND
+    restore_cluster_from_latest_backup(doors, NEW_SUBNETS)
+    connect(doors)
+    assert doors.describe()["ConnectionState"] == "CONNECTED"
