@@ -157,6 +157,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/kms/keys.py", "core/ReplaceFalseWithTrue",
      "bypass_policy_lockout_safety_check: bool = False, policy: str | None = None,",
      "a default no caller uses: CreateKey (aws/kms.py), the only caller, always passes the request's value"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def describe(world: World, *, store_id: str | None = None, name: str | None = None) -> list[CustomKeyStore]:",
+     "`*` to `/` in a signature: every caller passes the world by position and the rest by keyword, which "
+     "both signatures accept"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
      "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",

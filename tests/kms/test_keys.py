@@ -149,6 +149,8 @@ def test_a_deleted_key_takes_its_own_aliases_only(api):
     keys = sorted([KEY] + [api.kms.CreateKey(Description=f"k{i}")["KeyMetadata"]["KeyId"] for i in range(2)])
     for i, key in enumerate(keys):
         api.kms.CreateAlias(AliasName=f"alias/k{i}", TargetKeyId=key)
+    for i, key in enumerate(keys):  # each key lists its own alias only
+        assert [a["AliasName"] for a in api.kms.ListAliases(KeyId=key)["Aliases"]] == [f"alias/k{i}"]
     api.kms.ScheduleKeyDeletion(KeyId=keys[1], PendingWindowInDays=7)  # ids on both sides of it
     assert hsmshell(["clock", "advance", "7d"]) == 0
     aliases = {a["AliasName"]: a.get("TargetKeyId") for a in api.kms.ListAliases()["Aliases"]}
@@ -189,3 +191,23 @@ def test_the_description_of_a_key_pending_deletion_cannot_change(api):
     api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)
     assert api.error("kms", "UpdateKeyDescription", KeyId=KEY, Description="again").code == \
         "KMSInvalidStateException"
+
+
+def test_a_key_is_created_when_active_hsms_in_exactly_two_zones_answer(api, store):
+    with store.transaction() as world:
+        hsms = world.clusters[CLUSTER].hsms
+        hsms[2].availability_zone, hsms[2].subnet_id = hsms[0].availability_zone, hsms[0].subnet_id
+    assert len({h.availability_zone for h in store.read().clusters[CLUSTER].hsms}) == 2
+    assert api.kms.CreateKey(Origin="AWS_CLOUDHSM", CustomKeyStoreId=STORE_ID)["KeyMetadata"]["Enabled"]
+
+
+def test_a_key_store_key_needs_a_store(api):
+    assert api.error("kms", "CreateKey", Origin="AWS_CLOUDHSM").code == "UnsupportedOperationException"
+
+
+def test_the_deletion_of_a_key_store_key_is_kms_s_own_event(api, store):
+    api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)
+    assert hsmshell(["clock", "advance", "7d"]) == 0
+    event = next(e for e in reversed(store.read().trail) if e["eventName"] == "DeleteKey")
+    assert (event["eventType"], event["userIdentity"]) == (
+        "AwsServiceEvent", {"accountId": "111122223333", "invokedBy": "AWS Internal"})
