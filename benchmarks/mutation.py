@@ -161,6 +161,13 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "def describe(world: World, *, store_id: str | None = None, name: str | None = None) -> list[CustomKeyStore]:",
      "`*` to `/` in a signature: every caller passes the world by position and the rest by keyword, which "
      "both signatures accept"),
+    ("hsmshell/kms/keys.py", "core/NumberReplacer",
+     "backing_key_handle=0, description=description, policy=policy, tags=checked_tags)",
+     "a placeholder: the backing key's handle replaces it two lines on, before anything reads it"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Lt",
+     "if store is None or store.connection_state != CONNECTING:",
+     "a connect attempt finds its store CONNECTING or gone: DisconnectCustomKeyStore, the only way out of "
+     "CONNECTING before the attempt, cancels it"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
      "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",
