@@ -50,7 +50,7 @@ TESTS: dict[str, list[str]] = {
                                           "tests/kms/test_custom_key_store_edges.py",
                                           "tests/kms/test_connection_errors.py"],
     "hsmshell/kms/keys.py": ["tests/kms/test_keys.py", "tests/kms/test_states_table.py",
-                             "tests/kms/test_standard_keys.py"],
+                             "tests/kms/test_standard_keys.py", "tests/kms/test_key_admin.py"],
     "hsmshell/cloudhsm/keys.py": ["tests/shells/test_kmu_find_key_users.py", "tests/shells/test_kmu_keys.py",
                                   "tests/shells/test_kmu.py", "tests/shells/test_cmu.py"],
     "hsmshell/cloudhsm/users.py": ["tests/shells/test_cmu.py", "tests/shells/test_cmu_rules.py"],
