@@ -168,6 +168,11 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "if store is None or store.connection_state != CONNECTING:",
      "a connect attempt finds its store CONNECTING or gone: DisconnectCustomKeyStore, the only way out of "
      "CONNECTING before the attempt, cancels it"),
+    *(("hsmshell/kms/keys.py", f"core/ReplaceComparisonOperator_Eq_{to}",
+       "return [k for k in world.kms_keys.values() if k.custom_key_store_id == store_id]",
+       "in_store() is called nowhere: dead code, to be removed once the kms/keys.py session is done "
+       "(removing it now would shift the session's pending mutants)")
+      for to in ("NotEq", "Lt", "LtE", "Gt", "GtE")),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
      "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",
