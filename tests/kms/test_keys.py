@@ -211,3 +211,11 @@ def test_the_deletion_of_a_key_store_key_is_kms_s_own_event(api, store):
     event = next(e for e in reversed(store.read().trail) if e["eventName"] == "DeleteKey")
     assert (event["eventType"], event["userIdentity"]) == (
         "AwsServiceEvent", {"accountId": "111122223333", "invokedBy": "AWS Internal"})
+
+
+def test_a_key_is_deleted_at_its_deletion_date_to_the_second(api, store):
+    api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)
+    assert hsmshell(["clock", "advance", f"{7 * 86400 - 1}s"]) == 0
+    assert state(api) == "PendingDeletion"
+    assert hsmshell(["clock", "advance", "1s"]) == 0
+    assert KEY not in store.read().kms_keys
