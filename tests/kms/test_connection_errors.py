@@ -4,6 +4,7 @@ connection failure") says, through `hsmshell aws`, the shells and `hsmshell faul
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -209,3 +210,37 @@ def test_losing_the_hsms_keeps_the_store_connected_but_cryptography_fails(doors)
                                "--plaintext", "x")
     assert status == 255 and err == ("\nAn error occurred (KMSInvalidStateException) when calling the Encrypt "
                                      "operation: KMS cannot communicate with your CloudHSM cluster.\n")
+
+
+@pytest.mark.parametrize("user_type", ["CO", "AU"])  # both sort before CU
+def test_a_kmsuser_that_is_not_a_crypto_user_is_not_found(doors, store, user_type):
+    """KMS logs in as the crypto user kmsuser: an account of that name of another type is not it."""
+    disconnect(doors)
+    with store.transaction() as world:
+        for hsm in world.clusters[CLUSTER].hsms:
+            for user in hsm.users:
+                if user.name == "kmsuser":
+                    user.user_type = user_type
+    connect(doors)
+    entry = doors.describe()
+    assert (entry["ConnectionState"], entry.get("ConnectionErrorCode")) == ("FAILED", "USER_NOT_FOUND")
+
+
+def test_a_deleted_cluster_s_lineage_is_read_from_its_own_backups(doors, store):
+    """Once the store's cluster is deleted, the replacement must be related to it through the
+    deleted cluster's backups, not those of other clusters (listed first, with ids on both
+    sides of its id)."""
+    cluster_deleted(doors, store)
+    with store.transaction() as world:
+        mine = next(b for b in world.backups.values() if b.cluster_id == CLUSTER)
+        others = {}
+        for cluster_id in ("cluster-1111111111a", "cluster-zzzzzzzzzzz"):
+            other = copy.deepcopy(mine)
+            other.backup_id, other.cluster_id = f"backup-{cluster_id[8:]}", cluster_id
+            other.lineage = f"lineage-{cluster_id[8:]}"
+            others[other.backup_id] = other
+        world.backups = {**others, **world.backups}
+    connect(doors)  # FAILED: CLUSTER_NOT_FOUND
+    restore_cluster_from_latest_backup(doors, NEW_SUBNETS)
+    connect(doors)
+    assert doors.describe()["ConnectionState"] == "CONNECTED"

@@ -86,3 +86,17 @@ def test_the_update_event_names_a_new_name_only_when_one_was_given(doors):
                      "--new-custom-key-store-name", "Renamed")[0] == 0
     assert update_requests(doors)[0] == {"customKeyStoreId": STORE_ID, "newCustomKeyStoreName": "Renamed"}
     assert doors.describe()["CustomKeyStoreName"] == "Renamed"
+
+
+def test_describing_stores_is_a_read_only_event(doors, store):
+    assert doors.aws("kms", "describe-custom-key-stores")[0] == 0
+    event = next(e for e in reversed(store.read().trail) if e["eventName"] == "DescribeCustomKeyStores")
+    assert event["readOnly"] is True
+
+
+@pytest.mark.parametrize("other", [CLUSTER, "cluster-zzzzzzzzzzz"])  # ids on both sides of the second's
+def test_a_create_on_another_cluster_is_not_a_retry(doors, store, other):
+    cluster = a_second_cluster(store)
+    assert create(doors, "Second", cluster)[0] == 0
+    status, _, err = create(doors, "Second", other)
+    assert status == 255 and "(CustomKeyStoreNameInUseException)" in err, err

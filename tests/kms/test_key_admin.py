@@ -262,3 +262,27 @@ def test_enforcement_is_off_unless_the_world_enables_it(store, api):
     api.kms.PutKeyPolicy(KeyId=KEY, Policy=policy(allow(ALICE)))
     assert as_bob(store, "Encrypt", KeyId=KEY, Plaintext=b64(b"x"))["KeyId"] == ARN
     assert dispatch.call(store, "kms", "DescribeKey", {"KeyId": KEY}, "AKIANOBODY0000000000")["KeyMetadata"]
+
+
+def test_update_alias_needs_both_keys_policies(enforced, api):
+    """Moving an alias needs kms:UpdateAlias on the key it leaves as well as on its new key."""
+    from hsmshell.errors import AwsError
+
+    api.kms.CreateAlias(AliasName="alias/app", TargetKeyId=KEY)
+    api.kms.PutKeyPolicy(KeyId=KEY, Policy=policy(allow(ALICE)))
+    api.kms.PutKeyPolicy(KeyId=OTHER, Policy=policy(allow(ALICE), allow(BOB)))
+    with pytest.raises(AwsError) as denied:
+        as_bob(enforced, "UpdateAlias", AliasName="alias/app", TargetKeyId=OTHER)
+    assert denied.value.code == "AccessDeniedException" and f"kms:UpdateAlias on resource: {ARN} " in denied.value.message
+    api.kms.PutKeyPolicy(KeyId=KEY, Policy=policy(allow(ALICE), allow(BOB)))
+    assert as_bob(enforced, "UpdateAlias", AliasName="alias/app", TargetKeyId=OTHER) == {}
+
+
+def test_a_grant_lets_its_grantee_describe_the_key(enforced, api):
+    from hsmshell.errors import AwsError
+
+    api.kms.PutKeyPolicy(KeyId=KEY, Policy=policy(allow(ALICE)))
+    with pytest.raises(AwsError, match="kms:DescribeKey"):
+        as_bob(enforced, "DescribeKey", KeyId=KEY)
+    api.kms.CreateGrant(KeyId=KEY, GranteePrincipal=BOB, Operations=["DescribeKey"])
+    assert as_bob(enforced, "DescribeKey", KeyId=KEY)["KeyMetadata"]["KeyId"] == KEY

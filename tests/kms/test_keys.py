@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from hsmshell.cli import main as hsmshell
+from hsmshell.world.clock import now
 
 from ..conftest import STORE_ID
 
@@ -119,3 +122,100 @@ def test_list_keys_and_describe_in_every_state(api):
     meta = api.kms.DescribeKey(KeyId=ARN)["KeyMetadata"]
     assert (meta["KeyState"], meta["Enabled"]) == ("Unavailable", False)
     assert api.error("kms", "DescribeKey", KeyId="not-a-key").message == "Invalid keyId 'not-a-key'"
+
+
+# Rules of kms/keys.py that no test broke before (found by benchmarks/mutation.py).
+
+def test_the_deletion_date_is_the_waiting_period_in_days_from_now(api, store):
+    before = now(store.read())
+    deletion = api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)["DeletionDate"]
+    assert deletion - before == pytest.approx(7 * 86400, abs=60)  # seconds since the epoch
+    assert api.kms.DescribeKey(KeyId=KEY)["KeyMetadata"]["DeletionDate"] == deletion
+
+
+def test_scheduling_a_deletion_names_the_backing_key_only_for_a_key_store_key(api, store):
+    standard = api.kms.CreateKey(Description="standard")["KeyMetadata"]["KeyId"]
+    for key in (KEY, standard):
+        api.kms.ScheduleKeyDeletion(KeyId=key, PendingWindowInDays=7)
+    scheduled = {e["requestParameters"]["keyId"]: e for e in store.read().trail
+                 if e["eventName"] == "ScheduleKeyDeletion"}
+    assert "additionalEventData" not in scheduled[standard]
+    data = scheduled[KEY]["additionalEventData"]
+    assert (data["customKeyStoreId"], data["clusterId"]) == (STORE_ID, CLUSTER)
+    assert json.loads(data["backingKeys"])[0]["keyHandle"] == "262162"
+
+
+def test_a_deleted_key_takes_its_own_aliases_only(api):
+    keys = sorted([KEY] + [api.kms.CreateKey(Description=f"k{i}")["KeyMetadata"]["KeyId"] for i in range(2)])
+    for i, key in enumerate(keys):
+        api.kms.CreateAlias(AliasName=f"alias/k{i}", TargetKeyId=key)
+    for i, key in enumerate(keys):  # each key lists its own alias only
+        assert [a["AliasName"] for a in api.kms.ListAliases(KeyId=key)["Aliases"]] == [f"alias/k{i}"]
+    api.kms.ScheduleKeyDeletion(KeyId=keys[1], PendingWindowInDays=7)  # ids on both sides of it
+    assert hsmshell(["clock", "advance", "7d"]) == 0
+    aliases = {a["AliasName"]: a.get("TargetKeyId") for a in api.kms.ListAliases()["Aliases"]}
+    assert (aliases.get("alias/k0"), "alias/k1" in aliases, aliases.get("alias/k2")) == (keys[0], False, keys[2])
+
+
+def test_an_alias_is_deleted_once(api):
+    api.kms.CreateAlias(AliasName="alias/once", TargetKeyId=KEY)
+    assert api.kms.DeleteAlias(AliasName="alias/once") == {}
+    assert api.error("kms", "DeleteAlias", AliasName="alias/once").code == "NotFoundException"
+
+
+@pytest.mark.parametrize("operation, params", [
+    ("UpdateKeyDescription", {"KeyId": "alias/k", "Description": "d"}),
+    ("EnableKey", {"KeyId": "alias/k"}),
+    ("DisableKey", {"KeyId": "alias/k"}),
+    ("ScheduleKeyDeletion", {"KeyId": "alias/k", "PendingWindowInDays": 7}),
+    ("CancelKeyDeletion", {"KeyId": "alias/k"}),
+    ("CreateAlias", {"AliasName": "alias/other", "TargetKeyId": "alias/k"}),
+    ("UpdateAlias", {"AliasName": "alias/k", "TargetKeyId": "alias/k"}),
+])
+def test_operations_that_take_no_alias_do_not_follow_one(api, operation, params):
+    api.kms.CreateAlias(AliasName="alias/k", TargetKeyId=KEY)
+    error = api.error("kms", operation, **params)
+    assert (error.code, error.message) == (
+        "NotFoundException", "Alias arn:aws:kms:us-west-2:111122223333:alias/k is not found.")
+
+
+def test_a_missing_key_is_named_as_a_key_id_only_when_it_is_one(api):
+    missing = "00000000-0000-0000-0000-000000000000"
+    assert api.error("kms", "DescribeKey", KeyId=missing).message == f"Key '{ARN[:-len(KEY)]}{missing}' does not exist"
+    assert api.error("kms", "DescribeKey", KeyId="nothing").message == "Invalid keyId 'nothing'"
+
+
+def test_the_description_of_a_key_pending_deletion_cannot_change(api):
+    assert api.kms.UpdateKeyDescription(KeyId=KEY, Description="changed") == {}
+    assert api.kms.DescribeKey(KeyId=KEY)["KeyMetadata"]["Description"] == "changed"
+    api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)
+    assert api.error("kms", "UpdateKeyDescription", KeyId=KEY, Description="again").code == \
+        "KMSInvalidStateException"
+
+
+def test_a_key_is_created_when_active_hsms_in_exactly_two_zones_answer(api, store):
+    with store.transaction() as world:
+        hsms = world.clusters[CLUSTER].hsms
+        hsms[2].availability_zone, hsms[2].subnet_id = hsms[0].availability_zone, hsms[0].subnet_id
+    assert len({h.availability_zone for h in store.read().clusters[CLUSTER].hsms}) == 2
+    assert api.kms.CreateKey(Origin="AWS_CLOUDHSM", CustomKeyStoreId=STORE_ID)["KeyMetadata"]["Enabled"]
+
+
+def test_a_key_store_key_needs_a_store(api):
+    assert api.error("kms", "CreateKey", Origin="AWS_CLOUDHSM").code == "UnsupportedOperationException"
+
+
+def test_the_deletion_of_a_key_store_key_is_kms_s_own_event(api, store):
+    api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)
+    assert hsmshell(["clock", "advance", "7d"]) == 0
+    event = next(e for e in reversed(store.read().trail) if e["eventName"] == "DeleteKey")
+    assert (event["eventType"], event["userIdentity"]) == (
+        "AwsServiceEvent", {"accountId": "111122223333", "invokedBy": "AWS Internal"})
+
+
+def test_a_key_is_deleted_at_its_deletion_date_to_the_second(api, store):
+    api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)
+    assert hsmshell(["clock", "advance", f"{7 * 86400 - 1}s"]) == 0
+    assert state(api) == "PendingDeletion"
+    assert hsmshell(["clock", "advance", "1s"]) == 0
+    assert KEY not in store.read().kms_keys

@@ -5,6 +5,9 @@ creates both works; their material rotates (issue 20)."""
 from __future__ import annotations
 
 import base64
+import json
+
+import pytest
 
 from hsmshell.cli import main as hsmshell
 
@@ -86,3 +89,28 @@ def test_rotation_follows_the_key_state(api):
     assert api.error("kms", "RotateKeyOnDemand", KeyId=key).code == "KMSInvalidStateException"
     assert hsmshell(["clock", "advance", "7d"]) == 0
     assert api.error("kms", "DescribeKey", KeyId=key).code == "NotFoundException"
+
+
+def create_key_requests(store) -> list[dict]:
+    return [e["requestParameters"] for e in store.read().trail if e["eventName"] == "CreateKey"]
+
+
+@pytest.mark.parametrize("where", [{}, {"Origin": "AWS_CLOUDHSM", "CustomKeyStoreId": STORE_ID}])
+def test_create_key_s_event_names_the_policy_only_when_one_was_given(api, store, where):
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "Enable IAM User Permissions", "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]})
+    api.kms.CreateKey(Description="with a policy", Policy=policy, **where)
+    api.kms.CreateKey(Description="default policy", **where)
+    given, default = create_key_requests(store)[-2:]
+    assert given["policy"] == policy and "policy" not in default
+
+
+def test_the_deletion_of_a_standard_key_is_kms_s_own_event(api, store):
+    key = new_key(api)["KeyId"]
+    api.kms.ScheduleKeyDeletion(KeyId=key, PendingWindowInDays=7)
+    assert hsmshell(["clock", "advance", "7d"]) == 0
+    event = next(e for e in reversed(store.read().trail) if e["eventName"] == "DeleteKey")
+    assert (event["eventType"], event["userIdentity"]) == (
+        "AwsServiceEvent", {"accountId": "111122223333", "invokedBy": "AWS Internal"})
+    assert "additionalEventData" not in event  # no backing key: its material was KMS's own
