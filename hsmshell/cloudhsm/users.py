@@ -61,20 +61,6 @@ class Login:
     results: NodeResults
 
 
-class _Verifier:
-    """Checks one password against several nodes' hashes; nodes that share a hash (the
-    usual case: the password was set on all of them at once) cost one scrypt."""
-
-    def __init__(self, password: str):
-        self.password = password
-        self._seen: dict[str, bool] = {}
-
-    def __call__(self, stored: str) -> bool:
-        if stored not in self._seen:
-            self._seen[stored] = credentials.verify_password(self.password, stored)
-        return self._seen[stored]
-
-
 def login(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str, tool: str,
           pid: int | None, user_type: str, user_name: str, password: str,
           second_factors: SecondFactors | None = None) -> Login:
@@ -83,7 +69,7 @@ def login(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str, t
     password until a crypto officer changes it.  A user with 2FA also needs the digest of
     each HSM signed with their key; for anyone else a second factor is ignored."""
     existing = world.sessions.get(session_id)
-    verify = _Verifier(password)
+    verify = credentials.Verifier(password)
     results: NodeResults = []
     for hsm in hsms:
         user = find_user(hsm, user_name)

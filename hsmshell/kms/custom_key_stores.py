@@ -292,7 +292,8 @@ def _attempt(world: World, store: CustomKeyStore) -> str | None:
     if any(u.locked for _, u in accounts):
         return "USER_LOCKED_OUT"
     password = _stored_password(world, store)
-    wrong = [u for _, u in accounts if password is None or not credentials.verify_password(password, u.password_hash)]
+    verify = credentials.Verifier(password) if password is not None else None
+    wrong = [u for _, u in accounts if verify is None or not verify(u.password_hash)]
     if wrong:
         # KMS's failed login counts on the HSMs like anyone else's (five lock the account).
         for user in wrong:

@@ -237,6 +237,12 @@ class Store:
             try:
                 changed = bool(self._settle and self._settle(world))
                 yield world
+                if write and self._settle:
+                    # What the command set to happen at once (a connection with no delay) is
+                    # done by the command's own process, not by whichever tool reads next: a
+                    # KMS connection's password rotation is two scrypts, and the TUI was
+                    # paying them.
+                    self._settle(world)
             except BaseException:
                 self._forget()  # the world in memory may be half-changed
                 raise

@@ -126,6 +126,27 @@ def test_connecting_rotates_the_kmsuser_password(doors):
     assert "Cfm3LoginHSM returned: 0xa3" in out
 
 
+def test_a_connection_without_delay_is_made_by_the_command_itself_with_one_check_of_the_password(
+        doors, world_path, monkeypatch):
+    """With no connect delay, the connect command's own process finishes the connection (KMS
+    logs in as kmsuser and rotates its password): the world file holds CONNECTED before any
+    other tool reads it, so a TUI watching it does not pay for the rotation.  The three HSMs
+    share kmsuser's hash, so checking KMS's password is one scrypt, and the new one another."""
+    import yaml
+
+    from hsmshell.world import credentials
+
+    aws(doors, "disconnect-custom-key-store")
+    calls = []
+    real = credentials._scrypt
+    monkeypatch.setattr(credentials, "_scrypt", lambda *a: calls.append(a) or real(*a))
+    aws(doors, "connect-custom-key-store")
+    saved = yaml.safe_load(world_path.read_text())
+    (store,) = saved["custom_key_stores"]
+    assert store["connection_state"] == "CONNECTED" and not saved.get("due")
+    assert len(calls) == 2
+
+
 @pytest.mark.parametrize("change, code", [
     (lambda w: w.clusters.pop("cluster-1a23b4cdefg"), "CLUSTER_NOT_FOUND"),
     (lambda w: [setattr(h, "state", "DELETE_IN_PROGRESS") for h in w.clusters["cluster-1a23b4cdefg"].hsms],

@@ -384,18 +384,19 @@ def _layout_of_or_none(world_path):
     return cache_module.unpack_layout(blob) if blob else None
 
 
-def test_a_command_that_commits_twice_leaves_the_next_one_a_cache_that_matches(world_path, tmp_path):
-    """A single `cloudhsm-cli` command logs in (a commit) and out (another) within the cache's
-    throttle; the second commit's shortcut is written as the process ends, so the next command
-    does not parse the YAML (seconds at full size)."""
+def test_a_process_that_commits_twice_leaves_the_next_one_a_cache_that_matches(world_path, tmp_path):
+    """A `cloudhsm-cli` session logs in (a commit), creates a user (another) and logs out
+    (a third) within the cache's throttle; the last commit's shortcut is written as the
+    process ends, so the next command does not parse the YAML (seconds at full size)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HSMSHELL_", "CLOUDHSM_"))}
-    env.update(HSMSHELL_WORLD=str(world_path), CLOUDHSM_ROLE="admin", CLOUDHSM_PIN="admin:co12345",
-               HOME=str(tmp_path))
+    env.update(HSMSHELL_WORLD=str(world_path), HOME=str(tmp_path))
     before = world_path.read_bytes()
     program = "import sys; from hsmshell.host import main; sys.argv[0] = 'cloudhsm-cli'; sys.exit(main())"
-    done = subprocess.run([sys.executable, "-c", program, "user", "list"],
+    lines = ("login --username admin --role admin --password co12345\n"
+             "user create --username bob --role crypto-user --password bobPass1\nquit\n")
+    done = subprocess.run([sys.executable, "-c", program, "interactive"], input=lines,
                           env=env, capture_output=True, text=True, timeout=60)
-    assert '"error_code": 0' in done.stdout, done.stdout + done.stderr
+    assert done.stdout.count('"error_code": 0') == 2, done.stdout + done.stderr
     raw = world_path.read_bytes()
-    assert raw != before  # the login and logout were committed
+    assert raw != before and b"bob" in raw
     assert cache_module.read(cache_of(world_path), cache_module.digest_of(raw)) is not None
