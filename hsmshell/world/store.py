@@ -237,11 +237,12 @@ class Store:
             try:
                 changed = bool(self._settle and self._settle(world))
                 yield world
-                if write and self._settle:
+                if write and self._settle and world.due:
                     # What the command set to happen at once (a connection with no delay) is
                     # done by the command's own process, not by whichever tool reads next: a
                     # KMS connection's password rotation is two scrypts, and the TUI was
-                    # paying them.
+                    # paying them.  (Only where something is due at all: the endpoint's
+                    # Encrypts, one transaction each, pay nothing for it.)
                     self._settle(world)
             except BaseException:
                 self._forget()  # the world in memory may be half-changed
