@@ -111,9 +111,10 @@ def run(args, store) -> int:
 def _with_values(text: str, store) -> str:
     """A guide or hint with the attempt's values in place of their `<name>`s (the subnet drawn
     for this attempt, a cluster the setup made)."""
-    from ..labs import checks, session
+    from ..labs import session
+    from ..testing.match import substitute
 
-    return checks.substitute(text, session.active(store).variables)
+    return substitute(text, session.active(store).variables)
 
 
 def _before_the_guide(out, store, lab) -> None:

@@ -18,6 +18,7 @@ from ..aws import cli as aws_cli
 from ..aws import versions
 from ..aws.dispatch import SERVICES
 from ..errors import AwsError
+from ..testing.match import substitute
 from ..world import cache, codec
 from ..world.model import World
 from .definition import Check, LabError
@@ -30,12 +31,6 @@ class Outcome:
     check: Check
     holds: bool
     detail: str = ""
-
-
-def substitute(text: str, variables: dict[str, str]) -> str:
-    for name, value in variables.items():
-        text = text.replace(f"<{name}>", value)
-    return text
 
 
 def request(line: str) -> tuple[str, str, dict]:

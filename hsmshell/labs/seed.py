@@ -20,7 +20,6 @@ number, `user_id: <owner>`).
 from __future__ import annotations
 
 import random
-import re
 import secrets
 from pathlib import Path
 
@@ -72,17 +71,9 @@ def draw(draws: tuple[Draw, ...], seed: int) -> dict[str, str]:
     return values
 
 
-PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.]*)>")
-
-
-def fill(text: str, values: dict[str, str]) -> str:
-    """`<name>` replaced by its drawn value; other placeholders are left as they are."""
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-
-
 def world_text(source: Path, values: dict[str, str]) -> str:
     """A lab's world.yaml with the attempt's values in it, as YAML again."""
-    from .definition import LabError
+    from ..testing.match import VARIABLE, substitute
 
     try:
         data = yaml.safe_load(source.read_text(encoding="utf-8"))
@@ -95,12 +86,13 @@ def world_text(source: Path, values: dict[str, str]) -> str:
         if isinstance(value, list):
             return [filled(v) for v in value]
         if isinstance(value, str):
-            whole = PLACEHOLDER.fullmatch(value)
+            whole = VARIABLE.fullmatch(value)
             if whole and values.get(whole.group(1), "").isdigit():
                 return int(values[whole.group(1)])
-            left = PLACEHOLDER.search(fill(value, values))
+            text = substitute(value, values)
+            left = VARIABLE.search(text)
             if left:
                 raise LabError(f"{source}: <{left.group(1)}> is not a value the lab draws (seeded:)")
-            return fill(value, values)
+            return text
         return value
     return yaml.safe_dump(filled(data), sort_keys=False)
