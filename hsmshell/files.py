@@ -17,12 +17,11 @@ import contextvars
 import errno
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class _Confinement:
+class _Confinement(NamedTuple):
     folder: Path
     readable: tuple[Path, ...]
 

@@ -26,19 +26,17 @@ import os
 import re
 import shlex
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from types import ModuleType
+from typing import Callable, Iterable, NamedTuple
 
 from . import files
-from typing import Callable, Iterable
 
 ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 WORLD_OPTION = "--world"  # hsmshell's own option on every program: which world file
 
 
-@dataclass(frozen=True)
-class Program:
+class Program(NamedTuple):
     name: str
     module: str | ModuleType | object  # a module path, imported when first needed
     usage: str  # a line of a tab's help: how it is typed
@@ -143,12 +141,11 @@ class Terminal:
 
 # -- reading a `$` line ----------------------------------------------------------------------
 
-@dataclass
-class Invocation:
+class Invocation(NamedTuple):
     program: Program | None  # None: nothing this host runs
     name: str  # the program's name as typed, without its folder, `sudo` or `.exe`
     args: list[str]
-    environ: dict[str, str] = field(default_factory=dict)  # NAME=value words before it
+    environ: dict[str, str]  # NAME=value words before it
     world: str | None = None  # the --world option, taken out of args
 
 

@@ -4,27 +4,62 @@ Front-ends open the world through here, so every transaction first sweeps the se
 dead processes, runs the due transitions with the rules that own them, and then applies the
 backup retention policy (after the due transitions, so a daily backup taken by a clock jump
 already counts as its cluster's newest).
+
+The services that declare due transitions, and the backups' retention, are imported when a
+world first has something for them (an entry due, a backup): a command on a world with
+neither does not import KMS's rules to settle nothing.  A single CloudHSM CLI command's
+start-up is a budget of 150 ms, and these imports were a sixth of it.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Iterator, Mapping
 from typing import Callable
 
 from .cloudhsm import sessions
-from .cloudhsmv2 import backups, clusters
-from .kms import custom_key_stores, keys, rotation
 from .world import due
 from .world.model import World
 from .world.store import Store, resolve_path
 
-DUE_TRANSITIONS = {**custom_key_stores.DUE_TRANSITIONS, **keys.DUE_TRANSITIONS, **rotation.DUE_TRANSITIONS,
-                   **clusters.DUE_TRANSITIONS, **backups.DUE_TRANSITIONS}
+# The modules whose DUE_TRANSITIONS the store settles: kind -> due.Transition.
+DECLARING = ("hsmshell.kms.custom_key_stores", "hsmshell.kms.keys", "hsmshell.kms.rotation",
+             "hsmshell.cloudhsmv2.clusters", "hsmshell.cloudhsmv2.backups")
+
+
+class _Transitions(Mapping):
+    """Every service's due transitions, gathered from DECLARING at the first look."""
+
+    def __init__(self) -> None:
+        self._all: dict[str, due.Transition] | None = None
+
+    def _gathered(self) -> dict[str, due.Transition]:
+        if self._all is None:
+            self._all = {kind: transition for name in DECLARING
+                         for kind, transition in importlib.import_module(name).DUE_TRANSITIONS.items()}
+        return self._all
+
+    def __getitem__(self, kind: str) -> due.Transition:
+        return self._gathered()[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._gathered())
+
+    def __len__(self) -> int:
+        return len(self._gathered())
+
+
+DUE_TRANSITIONS: Mapping[str, due.Transition] = _Transitions()
 
 
 def settle(world: World) -> bool:
     swept = sessions.sweep(world)
-    settled = due.settle(world, DUE_TRANSITIONS)
+    settled = bool(world.due) and due.settle(world, DUE_TRANSITIONS)
+    if not world.backups:
+        return settled or swept
+    from .cloudhsmv2 import backups
+
     return backups.apply_retention(world) or settled or swept
 
 

@@ -8,7 +8,7 @@ property reads `"inconsistent"`, and a user missing from some HSM has `"cluster-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..world.model import Cluster, Hsm, User
 from . import roles
@@ -18,8 +18,7 @@ INCONSISTENT = "inconsistent"
 TOKEN_SIGN = {"strategy": "token-sign", "status": "enabled"}
 
 
-@dataclass
-class ClusterUser:
+class ClusterUser(NamedTuple):
     username: str
     role: str
     locked: str  # "true" / "false" / "inconsistent": a string, as the tool prints it

@@ -7,11 +7,10 @@ their numbers and names are our choice, kept apart from every documented code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ReturnCode:
+class ReturnCode(NamedTuple):
     code: int
     ret_name: str
     message: str

@@ -26,7 +26,6 @@ comparing two packed worlds, and the emitter tells each changed item by its pack
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import gc
 import os
@@ -40,8 +39,11 @@ from typing import Any
 import msgspec
 import xxhash
 
-from . import codec, emitter, files
+from ..lazy import lazy
+from . import codec, files
 from .model import World
+
+emitter = lazy("hsmshell.world.emitter")  # its layout's type, only when a write needs the layout
 
 MAGIC = b"hsmshell derived world cache v4 (msgpack, xxh3)\n"
 _HASH = 16  # xxh3_128
@@ -129,8 +131,7 @@ def digest_of(data: bytes | memoryview) -> bytes:
     return xxhash.xxh3_128_digest(data)
 
 
-@dataclasses.dataclass
-class Derived:
+class Derived(typing.NamedTuple):
     """What a matching cache file holds, still packed: the layout is unpacked only when a
     commit needs it, so a command that only looks never pays for it."""
 
@@ -190,28 +191,56 @@ def write(path: Path, digest: bytes, packed: bytes, revision: int, layout: bytes
 @functools.cache
 def schema() -> bytes:
     """A hash of every field of every type in the world, so that a cache made before the model
-    gained, lost or retyped a field is not used after."""
+    gained, lost or retyped a field is not used after.  Read from what each class declares
+    (its annotations and defaults as written, not resolved by typing.get_type_hints): every
+    process that opens a world computes it, and resolving the hints of every class cost a
+    single command 10 ms."""
     seen: dict[type, list[str]] = {}
 
     def walk(tp) -> None:
         for inner in typing.get_args(tp):
             walk(inner)
-        if codec.is_record(tp) and tp not in seen:
-            seen[tp] = []
-            for f, hint in codec._fields(tp):
-                default = "required" if f.default is dataclasses.MISSING else repr(f.default)
-                if f.default_factory is not dataclasses.MISSING:
-                    default = f"{f.default_factory.__module__}.{f.default_factory.__qualname__}()"
-                seen[tp].append(f"{f.name}: {hint!r} = {default}")
+        if not isinstance(tp, type) or tp in seen:
+            return
+        if codec.is_record(tp):
+            declared = _declared(tp)
+            seen[tp] = [f"{name}: {hint!r} = {default}" for name, hint, default in declared]
+            for _, hint, _ in declared:
                 walk(hint)
-        elif typing.is_typeddict(tp) and tp not in seen:
-            hints, required = codec._keys(tp)
-            seen[tp] = [f"{name}: {hint!r}{' (required)' if name in required else ''}"
-                        for name, hint in hints.items()]
+        elif typing.is_typeddict(tp):
+            seen[tp] = [f"{name}: {hint!r}{' (required)' if name in tp.__required_keys__ else ''}"
+                        for name, hint in _annotations(tp).items()]
+            for hint in _annotations(tp).values():
+                walk(hint)
 
     walk(World)
     text = repr(sorted((f"{cls.__module__}.{cls.__qualname__}", fields) for cls, fields in seen.items()))
     return digest_of(text.encode())
+
+
+_FACTORY = type(msgspec.field(default_factory=list))
+
+
+def _declared(cls: type) -> list[tuple[str, Any, str]]:
+    """A record class's saved fields: name, annotation, and its default as text."""
+    hints, left_out = _annotations(cls), getattr(cls, "not_saved", ())
+    names, defaults = cls.__struct_fields__, cls.__struct_defaults__
+    defaults = (msgspec.NODEFAULT,) * (len(names) - len(defaults)) + defaults
+    return [(name, hints[name], _default_text(value)) for name, value in zip(names, defaults) if name not in left_out]
+
+
+def _default_text(value: Any) -> str:
+    if isinstance(value, _FACTORY):
+        return f"{value.factory.__module__}.{value.factory.__qualname__}()"
+    return "required" if value is msgspec.NODEFAULT else repr(value)
+
+
+def _annotations(cls: type) -> dict[str, Any]:
+    """The annotations of a class and its bases (model.py's are objects, not strings)."""
+    found: dict[str, Any] = {}
+    for base in reversed(cls.__mro__):
+        found.update(vars(base).get("__annotations__", {}))
+    return found
 
 
 def _refuse_extension(code: int, data: memoryview) -> Any:

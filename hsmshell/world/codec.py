@@ -13,7 +13,6 @@ floats: times and delays) is finite and within the years a clock can show.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import types
 import typing
 from functools import cache
@@ -38,14 +37,13 @@ class SchemaError(ValueError):
 
 
 def is_record(tp: Any) -> bool:
-    """Whether `tp` is a class of the world's parts (model.Record) or the world itself (a
-    dataclass, for its fields that are not saved)."""
-    return isinstance(tp, type) and (issubclass(tp, msgspec.Struct) or dataclasses.is_dataclass(tp))
+    """Whether `tp` is a class of the world's parts (model.Record) or the world itself."""
+    return isinstance(tp, type) and issubclass(tp, msgspec.Struct)
 
 
 def holds_fields(obj: Any) -> bool:
     """Whether `obj` is a part of the world or the world (an instance of a record class)."""
-    return isinstance(obj, msgspec.Struct) or (dataclasses.is_dataclass(obj) and not isinstance(obj, type))
+    return isinstance(obj, msgspec.Struct)
 
 
 # A field whose value is a dict of records keyed by their first field is a list in the file.
@@ -56,9 +54,12 @@ def _is_keyed(tp: Any) -> bool:
 INT_LIMIT = 2**63  # a signed 64-bit integer
 
 
+MISSING = msgspec.NODEFAULT  # a field's default, or its factory, when it has none
+
+
 class Field(typing.NamedTuple):
-    """A saved field of a record: its name, and its default or the factory of one
-    (dataclasses.MISSING for none)."""
+    """A saved field of a record: its name, and its default or the factory of one (MISSING
+    for none)."""
 
     name: str
     default: Any
@@ -66,23 +67,16 @@ class Field(typing.NamedTuple):
 
     @property
     def required(self) -> bool:
-        return self.default is dataclasses.MISSING and self.default_factory is dataclasses.MISSING
+        return self.default is MISSING and self.default_factory is MISSING
 
 
 @cache
 def _fields(cls: type) -> tuple[tuple[Field, Any], ...]:
-    """The saved fields of a record class, each with its type."""
+    """The saved fields of a record class, each with its type (the world's `not_saved` left out)."""
     hints = typing.get_type_hints(cls, vars(model))
-    if issubclass(cls, msgspec.Struct):
-        def given(value: Any) -> Any:
-            return dataclasses.MISSING if value is msgspec.NODEFAULT else value
-
-        return tuple((Field(f.name, given(f.default), given(f.default_factory)), hints[f.name])
-                     for f in msgspec.structs.fields(cls))
-    return tuple(
-        (Field(f.name, f.default, f.default_factory), hints[f.name])
-        for f in dataclasses.fields(cls) if not f.metadata.get("transient")
-    )
+    left_out = getattr(cls, "not_saved", ())
+    return tuple((Field(f.name, f.default, f.default_factory), hints[f.name])
+                 for f in msgspec.structs.fields(cls) if f.name not in left_out)
 
 
 def _id_field(cls: type) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import os
 from pathlib import Path
 
@@ -34,6 +32,8 @@ def verify_password(password: str, stored: str) -> bool:
         actual = _scrypt(password, base64.b64decode(salt), int(cost))
     except ValueError:
         return False
+    import hmac
+
     return hmac.compare_digest(expected, actual)
 
 
@@ -57,6 +57,8 @@ def is_hashed(value: str) -> bool:
 
 
 def _scrypt(password: str, salt: bytes, cost: int) -> bytes:
+    import hashlib  # OpenSSL's start: only for a password, not in every command's start-up
+
     return hashlib.scrypt(password.encode(), salt=salt, n=2**cost, r=8, p=1, dklen=32)
 
 

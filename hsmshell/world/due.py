@@ -10,15 +10,13 @@ with its line rather than failing when it falls due.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping, NamedTuple
 
 from .clock import now
 from .model import Due, World
 
 
-@dataclass(frozen=True)
-class Transition:
+class Transition(NamedTuple):
     """One kind of due transition: what settles it, and the names of its arguments."""
 
     settle: Callable[[World, dict[str, str]], None]
@@ -36,7 +34,7 @@ def cancel(world: World, kind: str, **match: str) -> None:
     ]
 
 
-def settle(world: World, transitions: dict[str, Transition]) -> bool:
+def settle(world: World, transitions: Mapping[str, Transition]) -> bool:
     """Run every transition that has fallen due, oldest first.  True if any ran."""
     ran = False
     while True:

@@ -4,8 +4,7 @@ reality.  The counter lives in the world so the sequence continues across proces
 
 from __future__ import annotations
 
-import hashlib
-import secrets
+import os
 import uuid
 
 from .model import World
@@ -16,7 +15,9 @@ _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 def draw(world: World, n: int) -> bytes:
     if world.ids.seed is None:
-        return secrets.token_bytes(n)
+        return os.urandom(n)  # what secrets.token_bytes is
+    import hashlib  # OpenSSL's start-up, for a seeded world's draws only (not every command's)
+
     out = b""
     while len(out) < n:
         world.ids.counter += 1
@@ -46,7 +47,9 @@ def derived(world: World, n: int, *parts: bytes) -> bytes:
     without changing the world file); random without a seed.  The caller's parts must differ
     whenever the bytes must."""
     if world.ids.seed is None:
-        return secrets.token_bytes(n)
+        return os.urandom(n)
+    import hashlib
+
     digest = hashlib.sha256(str(world.ids.seed).encode())
     for part in parts:
         digest.update(len(part).to_bytes(8, "big") + part)

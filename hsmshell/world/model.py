@@ -9,12 +9,14 @@ Users are kept per HSM because the real cluster does not synchronise them: a cha
 while one HSM is unreachable leaves that node behind.  Keys are kept once per cluster with the
 set of HSMs that hold them, because the cluster does synchronise keys; storing each key once
 keeps a world at the HSM's full capacity (3,300 keys) small.
+
+The annotations here are evaluated as the classes are made (no `from __future__ import
+annotations`): msgspec's decoder and the codec read them in every process that opens a world,
+and an annotation kept as a string is compiled at each reading (40 ms of a single command).
+So a class is defined before the classes that name it.
 """
 
-from __future__ import annotations
-
-import dataclasses
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, Any, ClassVar, TypedDict
 
 import msgspec
 from msgspec import field
@@ -182,6 +184,14 @@ class CustomKeyStore(Record):
     kms_session_id: str | None = None  # KMS's own kmsuser login while connected
 
 
+class Rotation(TypedDict):
+    """One rotation of an AWS_KMS key's material (ListKeyRotations).  Plain data, like a key's
+    attributes: a key holding no items of its own is written whole or not at all."""
+
+    rotation_date: Seconds
+    rotation_type: str  # AUTOMATIC | ON_DEMAND
+
+
 class KmsKey(Record):
     key_id: str
     custom_key_store_id: str  # "" for a key outside custom key stores (origin AWS_KMS)
@@ -200,14 +210,6 @@ class KmsKey(Record):
     materials: list[str] = field(default_factory=list)
     rotation_period_days: int | None = None  # None: automatic rotation off
     rotations: list[Rotation] = field(default_factory=list)
-
-
-class Rotation(TypedDict):
-    """One rotation of an AWS_KMS key's material (ListKeyRotations).  Plain data, like a key's
-    attributes: a key holding no items of its own is written whole or not at all."""
-
-    rotation_date: Seconds
-    rotation_type: str  # AUTOMATIC | ON_DEMAND
 
 
 class Grant(Record):
@@ -353,28 +355,46 @@ class Client(Record):
     aws_cli: int | None = None
 
 
-@dataclasses.dataclass
-class World:
+class World(msgspec.Struct, forbid_unknown_fields=True, eq=False):
+    """The whole world: a Struct like its parts (a dataclass would bring the dataclasses module,
+    and with it inspect and ast, into every start-up).  Two fields are not saved (`not_saved`):
+    the codec leaves them out of the file, and cache.pack blanks them.  Two worlds are equal
+    when what they save is."""
+
+    not_saved: ClassVar[tuple[str, ...]] = ("sealer", "trail")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, World):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name)
+                   for name in self.__struct_fields__ if name not in self.not_saved)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = None  # changeable, as a dataclass's
+
     client: Client
     account_id: str = "111122223333"
     region: str = "us-west-2"
     revision: int = 0
-    clock: Clock = dataclasses.field(default_factory=Clock)
-    ids: Ids = dataclasses.field(default_factory=Ids)
-    settings: Settings = dataclasses.field(default_factory=Settings)
-    clusters: dict[str, Cluster] = dataclasses.field(default_factory=dict)
-    backups: dict[str, Backup] = dataclasses.field(default_factory=dict)
-    custom_key_stores: dict[str, CustomKeyStore] = dataclasses.field(default_factory=dict)
-    kms_keys: dict[str, KmsKey] = dataclasses.field(default_factory=dict)
-    sessions: dict[str, Session] = dataclasses.field(default_factory=dict)
-    faults: list[Fault] = dataclasses.field(default_factory=list)
-    due: list[Due] = dataclasses.field(default_factory=list)
-    aliases: dict[str, Alias] = dataclasses.field(default_factory=dict)
-    grants: dict[str, Grant] = dataclasses.field(default_factory=dict)
-    trails: dict[str, TrailConfiguration] = dataclasses.field(default_factory=dict)
+    clock: Clock = field(default_factory=Clock)
+    ids: Ids = field(default_factory=Ids)
+    settings: Settings = field(default_factory=Settings)
+    clusters: dict[str, Cluster] = field(default_factory=dict)
+    backups: dict[str, Backup] = field(default_factory=dict)
+    custom_key_stores: dict[str, CustomKeyStore] = field(default_factory=dict)
+    kms_keys: dict[str, KmsKey] = field(default_factory=dict)
+    sessions: dict[str, Session] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    due: list[Due] = field(default_factory=list)
+    aliases: dict[str, Alias] = field(default_factory=dict)
+    grants: dict[str, Grant] = field(default_factory=dict)
+    trails: dict[str, TrailConfiguration] = field(default_factory=dict)
     # Who signs the AWS requests: access key ID -> IAM principal ARN (kms/access.py).  Empty:
     # the one access key `hsmshell env` prints, as the account's user Alice.
-    principals: dict[str, str] = dataclasses.field(default_factory=dict)
+    principals: dict[str, str] = field(default_factory=dict)
     # `<lab>:<token>` while the world is the one a training lab set up; a world made again
     # (`world init`, a fixture copied by hand) has none, and `hsmshell fault` marks it
     # `tampered:...`: a lab's check holds only for a repair of its own world.
@@ -383,8 +403,7 @@ class World:
     # runbook and the SDK 3 tools' pages show; `current`, today's AWS.
     generation: str | None = None
     # Not saved: opens sealed secrets; the store sets it from the key file beside the world.
-    sealer: Any = dataclasses.field(default=None, repr=False, compare=False, metadata={"transient": True})
+    sealer: Any = None
     # Not saved in the world file: CloudTrail's events, which the store keeps in a log beside
     # it (`trail_log.py`).  A fixture may still list events under `trail:`; they start the log.
-    trail: Any = dataclasses.field(default_factory=lambda: Trail([], TRAIL_LIMIT), repr=False, compare=False,
-                       metadata={"transient": True})
+    trail: Any = field(default_factory=lambda: Trail([], TRAIL_LIMIT))

@@ -34,12 +34,16 @@ import copy
 import os
 import time
 import weakref
-from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from . import cache, codec, credentials, emitter, files, reader, trail_log, validate
+from ..lazy import lazy
+from . import cache, codec, credentials, files, reader, trail_log, validate
 from .model import World
+
+# Loaded by the first write (or a YAML parse): a command that only looks at a world its derived
+# cache holds never needs it.
+emitter = lazy("hsmshell.world.emitter")
 
 WorldError = files.WorldError  # where front-ends have always imported it from
 
@@ -64,6 +68,8 @@ def fixture_path(name: str) -> Path:
     candidate = Path(name).expanduser()
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
         return candidate
+    from importlib import resources  # only to make a world: 12 ms of every start-up otherwise
+
     stem = Path(name).stem if name.endswith((".yaml", ".yml")) else name
     packaged = resources.files("hsmshell") / "fixtures" / f"{Path(stem).name}.yaml"
     if packaged.is_file():
@@ -72,6 +78,8 @@ def fixture_path(name: str) -> Path:
 
 
 def fixture_names() -> list[str]:
+    from importlib import resources
+
     folder = resources.files("hsmshell") / "fixtures"
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
@@ -116,7 +124,7 @@ class Store:
         self._derived_at = float("-inf")  # when this store last wrote the derived cache
         self._unwritten: weakref.finalize | None = None  # the last commit's, if the throttle left it
         self.cache_path = self.path.with_name(self.path.name + ".cache")
-        self._emitter = emitter.Emitter()
+        self._emitter: emitter.Emitter | None = None  # made by the first write (_writer)
         # The emitter's layout of the world file as the derived cache holds it, with the file's
         # bytes and the world packed, unpacked at the first write (`_writer`): a process that
         # only looks never needs it.
@@ -348,7 +356,7 @@ class Store:
                 credentials.is_sealed(s.key_store_password) for s in world.custom_key_stores.values()):
             return None
         world.sealer = self._get_sealer(world)
-        self._packed, self._emitter = (derived.world, derived.revision), emitter.Emitter()
+        self._packed, self._emitter = (derived.world, derived.revision), None
         # A layout is kept only for a file as the emitter writes it.
         self._as_written = bool(derived.layout)
         self._remembered = (derived.layout, raw, derived.world) if derived.layout else None
@@ -360,6 +368,8 @@ class Store:
             (blob, text, packed), self._remembered = self._remembered, None
             with contextlib.suppress(ValueError):  # damaged: the first write emits every item
                 self._emitter = emitter.Emitter(text, cache.unpack_layout(blob), packed)
+        if self._emitter is None:
+            self._emitter = emitter.Emitter()
         return self._emitter
 
     def _forget(self) -> None:
@@ -490,7 +500,8 @@ class Store:
 
     def _derived_parts(self, raw: bytes) -> tuple[bytes, int, bytes]:
         packed, revision = self._packed
-        emitted = self._as_written and self._emitter.layout is not None and self._emitter.text == raw
+        emitted = (self._as_written and self._emitter is not None and self._emitter.layout is not None
+                   and self._emitter.text == raw)
         layout = cache.pack_layout(self._emitter.layout) if emitted else b""  # integers and names
         return packed, revision, layout
 

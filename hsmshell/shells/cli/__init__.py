@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from . import cluster, crypto, keys, quorum, session, users, wrapping  # noqa: F401 - fill the command tree
 from .declare import secret_indices
 from .program import CloudHsmCli
 from .tree import TREE

@@ -10,16 +10,15 @@ passwords, for masking in histories, transcripts and recordings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable
+import importlib
+from typing import Any, Callable, Mapping, NamedTuple
 
 CLUSTER_ID_HELP = ("Unique Id to choose which of the clusters in the config file to run the operation "
                    "against. If not provided, will fall back to the value provided when interactive "
                    "mode was started, or error")
 
 
-@dataclass(frozen=True)
-class Opt:
+class Opt(NamedTuple):
     name: str  # `username` is given as --username
     help: str
     metavar: str | None = None  # None: a flag that takes no value
@@ -49,11 +48,10 @@ class Opt:
 CLUSTER_ID = Opt("cluster-id", CLUSTER_ID_HELP, "CLUSTER_ID")
 
 
-@dataclass
-class Command:
+class Command(NamedTuple):
     path: tuple[str, ...]
     about: str
-    options: list[Opt] = field(default_factory=list)
+    options: list[Opt] = []  # never changed: a command's options are declared once
     run: Callable | None = None  # None for a group of subcommands (`user`, `key wrap`)
     one_of: tuple[tuple[str, ...], ...] = ()  # groups of which exactly one is required
     long_about: str = ""
@@ -87,9 +85,24 @@ class HelpRequested(Exception):
 class Tree:
     """Every command, by path; groups (`key`, `key generate-symmetric`) are implied by paths."""
 
-    def __init__(self) -> None:
+    def __init__(self, declared_in: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.commands: dict[tuple[str, ...], Command] = {}
         self.groups: dict[tuple[str, ...], str] = {(): "CloudHSM CLI"}
+        # The modules that declare the commands under each first word, imported when a line
+        # first names that word; what lists every command (help, completion, a word no module
+        # declares) imports them all.  A single command imports its own module, not the tool.
+        self._declared_in = dict(declared_in or {})
+        self._undeclared = set(self._declared_in)
+
+    def declare(self, word: str | None = None) -> None:
+        """Import the modules that declare the commands under the first word `word`, or every
+        module if None or a word none declares."""
+        words = [word] if word in self._declared_in else list(self._declared_in)
+        for each in words:
+            if each in self._undeclared:
+                self._undeclared.discard(each)
+                for module in self._declared_in[each]:
+                    importlib.import_module(module)
 
     def group(self, path: tuple[str, ...], about: str) -> None:
         self.groups[path] = about
@@ -100,6 +113,7 @@ class Tree:
 
     def children(self, path: tuple[str, ...]) -> list[tuple[str, str]]:
         """(word, about) of what follows `path`, in declaration order."""
+        self.declare(path[0] if path else None)
         seen: dict[str, str] = {}
         for other in [*self.groups, *self.commands]:
             if len(other) == len(path) + 1 and other[:len(path)] == path and other[-1] not in seen:
@@ -108,6 +122,7 @@ class Tree:
 
     def resolve(self, words: list[str]) -> tuple[Command, list[str]]:
         """The command the leading words name, and the words left for its options."""
+        self.declare(words[0] if words and not words[0].startswith("-") else None)
         path: tuple[str, ...] = ()
         rest = list(words)
         while rest and not rest[0].startswith("-"):

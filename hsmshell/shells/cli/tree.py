@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from .declare import Command, Opt, Tree
 
-TREE = Tree()
+# Which modules declare the commands under each first word (in the order help lists them).
+TREE = Tree({word: tuple(f"{__package__}.{name}" for name in modules) for word, modules in [
+    ("cluster", ("cluster",)), ("crypto", ("crypto",)), ("key", ("keys", "wrapping")), ("quorum", ("quorum",)),
+    ("login", ("session",)), ("logout", ("session",)), ("user", ("users",)),
+]})
 for path, about in [
     (("cluster",), "Cluster commands"),
     (("cluster", "mtls"), "Manage mTLS trust anchors and enforcement"),

@@ -1,0 +1,70 @@
+"""What a single `cloudhsm-cli` command loads: its own command module and the world, not the
+whole tool.  A single command's start-up is a budget of 150 ms (benchmarks/bench_cloudhsm_cli.py
+measures it); these tests keep what was cut from it from growing back, one import at a time."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+# Run in a process of its own: the test session has imported everything already.
+PROBE = textwrap.dedent("""
+    import importlib.util, json, sys
+    from hsmshell.host import main
+
+    status = main(["cloudhsm-cli", "--world", sys.argv[1], *sys.argv[2:]])
+    executed = sorted(name for name, module in sys.modules.items()
+                      if not isinstance(module, importlib.util._LazyModule))
+    print(json.dumps({"status": status, "modules": executed}), file=sys.stderr)
+""")
+
+
+def loaded(world, *args: str, env: dict[str, str] | None = None) -> tuple[int, set[str], str]:
+    ran = subprocess.run([sys.executable, "-c", PROBE, str(world), *args], capture_output=True, text=True,
+                         env=env, timeout=60)
+    report = json.loads(ran.stderr.strip().splitlines()[-1])
+    return report["status"], set(report["modules"]), ran.stdout
+
+
+@pytest.fixture
+def world(tmp_path):
+    path = tmp_path / "world.yaml"
+    subprocess.run([sys.executable, "-m", "hsmshell", "--world", str(path), "world", "init"], check=True,
+                   capture_output=True)
+    loaded(path, "user", "list")  # the first reader after the YAML makes the derived cache
+    return path
+
+
+def test_user_list_loads_its_own_commands_and_the_world_only(world):
+    status, modules, out = loaded(world, "user", "list")
+    assert status == 0 and '"username": "admin"' in out
+    assert "hsmshell.shells.cli.users" in modules
+    # Not the other command modules, nor what only they need.
+    assert not modules & {"hsmshell.shells.cli.keys", "hsmshell.shells.cli.crypto", "hsmshell.shells.cli.wrapping",
+                          "hsmshell.shells.cli.cluster", "hsmshell.shells.cli.session",
+                          "hsmshell.cloudhsm.keys", "hsmshell.cloudhsm.attributes"}
+    # Not KMS's rules (nothing is due), not the YAML parser or emitter (the derived cache holds
+    # the world and nothing is written), not OpenSSL's hashes (nobody logs in).
+    assert not {m for m in modules if m.startswith(("hsmshell.kms", "hsmshell.cloudtrail", "yaml"))}
+    assert modules & {"hsmshell.world.emitter", "hashlib", "cryptography"} == set()
+
+
+def test_a_key_command_loads_the_key_commands_and_logs_in(world):
+    env = {"CLOUDHSM_ROLE": "admin", "CLOUDHSM_PIN": "admin:co12345", "PATH": "/usr/bin:/bin"}
+    status, modules, out = loaded(world, "key", "list", env=env)
+    assert status == 0 and '"matched_keys"' in out
+    assert {"hsmshell.shells.cli.keys", "hsmshell.shells.cli.session", "hashlib"} <= modules
+    assert "hsmshell.shells.cli.users" not in modules
+
+
+def test_help_and_an_unknown_command_still_know_every_command(world):
+    status, _, out = loaded(world, "--help")
+    assert status == 0
+    for word in ("cluster", "crypto", "key", "login", "logout", "quorum", "user"):
+        assert f"\n  {word} " in out
+    status, modules, out = loaded(world, "usr", "list")
+    assert status == 2 and "error: unrecognized subcommand 'usr'" in out
