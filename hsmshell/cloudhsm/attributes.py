@@ -8,14 +8,13 @@ come from `keys.attribute_values`, which knows the key material.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from typing import Any
 
 BOOL, ULONG, STRING, KCV_VALUE, BIG = "bool", "ulong", "string", "kcv", "big"
 
 
-@dataclass(frozen=True)
-class Attribute:
+class Attribute(NamedTuple):
     name: str
     id: int
     kind: str  # BOOL, ULONG (class, type, lengths), STRING, KCV_VALUE (3 bytes), BIG (bytes)

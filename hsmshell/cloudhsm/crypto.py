@@ -1,4 +1,4 @@
-"""The cryptography an HSM does, on bytes only: making key material, key check values, AES key
+"""The cryptography an HSM does, on bytes only: making key material, AES key
 wrap, signatures, and the encodings the tools read and write.  No world, no files.
 
 Key material is kept as the HSM would hand it out: a secret key's raw bytes, a private key as
@@ -13,12 +13,11 @@ import hashlib
 from typing import Callable
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from .attributes import AES, DES3, DSA, EC, PRIVATE_KEY, PUBLIC_KEY, RSA, SECRET_KEY, EcPoint
+from .attributes import DSA, EC, PRIVATE_KEY, PUBLIC_KEY, RSA, EcPoint
 from .mechanisms import (DEFAULT_IV, ECDSA, RSA_PKCS, RSA_PSS, SIGNING, WRAP_NO_PAD,  # noqa: F401 - the names users of crypto read
                          WRAP_PAD_PKCS5, WRAP_ZERO_PAD)
 
@@ -132,20 +131,6 @@ def spki(public_key) -> bytes:
 
 # -- what the attributes show --------------------------------------------------------------------
 
-def kcv(key_class: int, key_type: int, material: bytes) -> bytes:
-    """The first 3 bytes of a zero block encrypted under a secret key, or of the SHA-1 of a
-    public key.  GAP: which encoding of the public key is hashed is not documented (the DER
-    SubjectPublicKeyInfo here); generic secrets, for which the docs say KCV is not supported,
-    get the SHA-1 of the value."""
-    if key_class == SECRET_KEY and key_type == AES:
-        return _ecb(algorithms.AES(material), bytes(16), encrypt=True)[:3]
-    if key_class == SECRET_KEY and key_type == DES3:
-        return _ecb(TripleDES(material), bytes(8), encrypt=True)[:3]
-    if key_class == PRIVATE_KEY:
-        material = public_of(material)
-    return hashlib.sha1(material).digest()[:3]
-
-
 def public_details(key_class: int, material: bytes) -> dict[str, object]:
     """Modulus, its length in bits and the public exponent, as OBJ_ATTR_MODULUS and friends
     report them; an EC key reports its point and the point's length in bits."""
@@ -215,12 +200,6 @@ def unwrap(kek: bytes, wrapped: bytes, mechanism: int, length: int | None = None
     if mechanism == WRAP_ZERO_PAD and length is not None:
         return data[:length]
     return data
-
-
-def _ecb(algorithm, block: bytes, *, encrypt: bool) -> bytes:
-    cipher = Cipher(algorithm, modes.ECB())
-    op = cipher.encryptor() if encrypt else cipher.decryptor()
-    return op.update(block) + op.finalize()
 
 
 # -- signatures ----------------------------------------------------------------------------------

@@ -15,8 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -29,6 +28,7 @@ from . import returncodes as rc
 from .nodes import find_user
 
 crypto = lazy("hsmshell.cloudhsm.crypto")  # cryptography, loaded when a key's material is first touched
+check_values = lazy("hsmshell.cloudhsm.check_values")  # a block cipher, when an attribute is first shown
 
 PUBLIC_KEY, PRIVATE_KEY, SECRET_KEY = attr.PUBLIC_KEY, attr.PRIVATE_KEY, attr.SECRET_KEY
 
@@ -48,8 +48,7 @@ class Refused(Exception):
         self.node_code = node_code or code
 
 
-@dataclass
-class Made:
+class Made(NamedTuple):
     """New key objects and the HSMs that hold them."""
 
     handles: list[int]
@@ -125,8 +124,7 @@ def holding(key: Key, nodes: list[Hsm]) -> list[Hsm]:
 
 # -- deleting ----------------------------------------------------------------------------------
 
-@dataclass
-class Deletion:
+class Deletion(NamedTuple):
     call: str  # the library call the tool names in its return line
     code: rc.ReturnCode
     results: list[tuple[Hsm, rc.ReturnCode]]
@@ -279,7 +277,7 @@ def attribute_values(world: World, cluster: Cluster, key: Key) -> dict[int, Any]
         attr.EXTRACTABLE: int(key.extractable or public),
         attr.NEVER_EXTRACTABLE: int(not (key.extractable or public)),
         attr.ALWAYS_SENSITIVE: 0 if public else 1, attr.TRUSTED: 0, attr.WRAP_WITH_TRUSTED: 0,
-        attr.DESTROYABLE: 1, attr.KCV: crypto.kcv(key.key_class, key.key_type, raw),
+        attr.DESTROYABLE: 1, attr.KCV: check_values.kcv(key.key_class, key.key_type, raw),
     }
     values.update(attr.usage_defaults(key.key_class, key.key_type))
     values.update({i: v for i, v in key.attributes.items() if i in attr.BY_ID})
@@ -341,13 +339,12 @@ def key_info(cluster: Cluster, session: Session, nodes: list[Hsm], handle: int) 
 
 # -- making keys -------------------------------------------------------------------------------
 
-@dataclass
-class Policy:
+class Policy(msgspec.Struct):
     """What genSymKey, the gen...KeyPair commands and the imports share."""
 
     label: str
     key_id: str = ""
-    shared: list[int] = field(default_factory=list)
+    shared: list[int] = msgspec.field(default_factory=list)
     m_value: int = 0
     extractable: bool = True
     token: bool = True
@@ -592,7 +589,7 @@ def unwrap_key(world: World, cluster: Cluster, session: Session, nodes: list[Hsm
         size = crypto.key_size(kt, raw, PRIVATE_KEY)
     else:
         raise Refused(call, rc.INVALID_INPUT, nodes)
-    checked = Policy(**{**asdict(policy), "label": template["label"], "key_id": template["id"]})
+    checked = msgspec.structs.replace(policy, label=template["label"], key_id=template["id"])
     _check_policy(world, cluster, session, nodes, checked, call)
     _room(cluster, nodes, call, kc)
     on = _placement(nodes, policy.token)

@@ -9,7 +9,7 @@ cluster's.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..world.model import Cluster, Hsm, World
 from . import attributes as attr
@@ -20,8 +20,7 @@ from .nodes import answers
 OWNED, SHARED = "(o)", "(s)"
 
 
-@dataclass
-class Ownership:
+class Ownership(NamedTuple):
     keys: list[tuple[int, str]]  # handle and (o)/(s), in the HSM's order
     key_hash: str | None  # of the HSM's whole ownership table; None for a user with no keys
 

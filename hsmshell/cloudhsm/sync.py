@@ -9,7 +9,7 @@ Masked objects are wrapped with a key only HSMs of the same backup lineage share
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..world.model import Cluster, Hsm, World
 from . import quotas
@@ -18,8 +18,7 @@ from .keys import allocate_handle, user_id
 from .nodes import answers
 
 
-@dataclass
-class Copy:
+class Copy(NamedTuple):
     extracted: rc.ReturnCode
     inserted: rc.ReturnCode
 

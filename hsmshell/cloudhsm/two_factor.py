@@ -9,7 +9,7 @@ alike.  Only crypto officers can have 2FA, so kmsuser, a crypto user, never can.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from ..world import ids
 from ..world.model import User, World
@@ -18,8 +18,7 @@ from .quorum import OFFICERS, signed_by
 DIGEST_BYTES = 32  # the documented digests are 44 Base64 characters: a SHA-256 size
 
 
-@dataclass
-class SecondFactor:
+class SecondFactor(msgspec.Struct):
     """One HSM's part of a -2fa exchange: the digest it asked for, what came back signed, and
     (createUser, changePswd) the public key the signer says is theirs."""
 

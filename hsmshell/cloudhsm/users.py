@@ -7,7 +7,7 @@ is per node; the shells render those results as the real tools do.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..world import credentials
 from ..world.model import Cluster, Hsm, Session, User, World
@@ -55,8 +55,7 @@ def check_password(password: str) -> None:
         raise BadPassword("Password contains invalid characters")
 
 
-@dataclass
-class Login:
+class Login(NamedTuple):
     session: Session | None
     results: NodeResults
 

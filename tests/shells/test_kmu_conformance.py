@@ -327,7 +327,7 @@ SESSIONS: dict[str, Replay] = {
                                     "got all attributes of size 801 attr cnt 26", "Written to: attr_2100177 file",
                                     "Attributes dumped into attr_2100177 file")],
                      vary=ALL_SIZE, fields={"OBJ_ATTR_KCV": (KCV, "GAP: the public key encoding the firmware "
-                                                                  "hashes for a KCV (crypto.kcv)")}),
+                                                                  "hashes for a KCV (check_values.kcv)")}),
     "kmu-54": Replay(dict(keys=[(262177, {"key_class": 3, "key_type": 3, "size": 256, "label": "ecc2"})]),
                      fixes=[replace("§3.4 getAttribute: genECCKeyPair.md drops the final ' file'",
                                     "Attributes dumped into attr_262177\n", "Attributes dumped into attr_262177 file\n")],

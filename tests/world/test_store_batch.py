@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from hsmshell.services import open_store
-from hsmshell.world.store import WorldError
+from hsmshell.world.store import Store, WorldError
 
 CLUSTER_ID = "cluster-1a23b4cdefg"
 HANDLE = 262162
@@ -93,3 +93,32 @@ def test_a_read_in_a_batch_sees_the_batch_and_cannot_change_it(store):
         seen.clusters[CLUSTER_ID].keys[HANDLE].label = "changed by a reader"
         with store.transaction() as world:
             assert label(world) == "in the batch"
+
+
+@pytest.mark.parametrize("state", ["read from the file", "committed by this store", "changed by settling"])
+def test_a_failing_first_transaction_of_a_batch_is_undone(store, world_path, state):
+    # The batch's first transaction is put back to the world as loaded and settled, which the
+    # store may know packed already: whichever way it was loaded, and not if settling changed it.
+    was = label(store.read())
+    if state == "committed by this store":
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = was = "committed"
+    elif state == "read from the file":
+        store = open_store(world_path)
+    else:
+        def settle(world):
+            key = world.clusters[CLUSTER_ID].keys[HANDLE]
+            changed, key.label = key.label != "settled", "settled"
+            return changed
+
+        store, was = Store(world_path, settle=settle), "settled"
+    with store.batch():
+        with pytest.raises(RuntimeError):
+            with store.transaction() as world:
+                world.clusters[CLUSTER_ID].keys[HANDLE].label = "undone"
+                del world.clusters[CLUSTER_ID].keys[262168]
+                raise RuntimeError("refused half-way")
+        with store.transaction() as world:
+            assert label(world) == was and 262168 in world.clusters[CLUSTER_ID].keys
+    seen = open_store(world_path).read()
+    assert label(seen) == was and 262168 in seen.clusters[CLUSTER_ID].keys
