@@ -61,6 +61,26 @@ def test_a_key_command_loads_the_key_commands_and_logs_in(world):
     assert "hsmshell.shells.cli.users" not in modules
 
 
+def test_kmsusers_verbose_key_list_loads_no_asymmetric_cryptography(world):
+    # The runbook's state: the key store disconnected, kmsuser's password set by an admin.
+    subprocess.run([sys.executable, "-m", "hsmshell", "--world", str(world), "aws", "kms", "disconnect-custom-key-store",
+                    "--custom-key-store-id", "cks-1234567890abcdef0"], check=True, capture_output=True)
+    admin = {"CLOUDHSM_ROLE": "admin", "CLOUDHSM_PIN": "admin:co12345", "PATH": "/usr/bin:/bin"}
+    status, _, _ = loaded(world, "user", "change-password", "--username", "kmsuser", "--role", "crypto-user",
+                          "--password", "kmsPswd1", env=admin)
+    assert status == 0
+    kmsuser = {"CLOUDHSM_ROLE": "crypto-user", "CLOUDHSM_PIN": "kmsuser:kmsPswd1", "PATH": "/usr/bin:/bin"}
+    arn = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    loaded(world, "key", "list", "--filter", f"attr.label={arn}", "--verbose", env=kmsuser)  # makes its material
+    status, modules, out = loaded(world, "key", "list", "--filter", f"attr.label={arn}", "--verbose", env=kmsuser)
+    assert status == 0 and '"returned_key_count": 1' in out and '"check-value": "0x' in out
+    # An AES key (the runbook's): its check value needs a block cipher, not serialization (ssh
+    # keys, bcrypt, dataclasses).
+    assert "hsmshell.cloudhsm.check_values" in modules and "cryptography" in modules
+    assert modules & {"cryptography.hazmat.primitives.serialization", "hsmshell.cloudhsm.crypto", "bcrypt",
+                      "dataclasses", "inspect"} == set()
+
+
 def test_help_and_an_unknown_command_still_know_every_command(world):
     status, _, out = loaded(world, "--help")
     assert status == 0
