@@ -49,7 +49,7 @@ class _Lines:
 
     @property
     def commands(self) -> list[str]:
-        return [name for name, _ in TREE.children(())] + ["help", "quit"]
+        return TREE.first_words() + ["help", "quit"]
 
     def secret_words(self, words: list[str]) -> set[int]:
         return secret_indices(TREE, list(words))

@@ -111,6 +111,12 @@ class Tree:
         self.commands[command.path] = command
         return command
 
+    def first_words(self) -> list[str]:
+        """The words a command line may begin with, as help lists them, without importing the
+        modules that declare what follows them (an interactive prompt's completion at start-up)."""
+        words = [path[0] for path in [*self.groups, *self.commands] if len(path) == 1]
+        return list(dict.fromkeys([*words, *self._declared_in]))
+
     def children(self, path: tuple[str, ...]) -> list[tuple[str, str]]:
         """(word, about) of what follows `path`, in declaration order."""
         self.declare(path[0] if path else None)
@@ -269,6 +275,8 @@ def _value(command: Command, opt: Opt, raw: str) -> Any:
 
 def secret_indices(tree: Tree, words: list[str]) -> set[int]:
     """Indices of the words that are secrets: the value of an option declared secret."""
+    if not words or words[0] not in tree.first_words():  # `quit`, a typo: no command, no secret
+        return set()
     try:
         command, rest = tree.resolve(words)
     except (ArgError, HelpRequested):

@@ -88,3 +88,21 @@ def test_help_and_an_unknown_command_still_know_every_command(world):
         assert f"\n  {word} " in out
     status, modules, out = loaded(world, "usr", "list")
     assert status == 2 and "error: unrecognized subcommand 'usr'" in out
+
+
+def test_the_prompts_first_words_are_known_before_any_command_module_loads():
+    # What completes the first word at `aws-cloudhsm > `: asked as the prompt starts.
+    probe = textwrap.dedent("""
+        import json, sys
+        from hsmshell.shells.cli import commands
+        from hsmshell.shells.cli.tree import TREE
+        words = commands.commands
+        loaded = sorted(m for m in sys.modules if m.startswith("hsmshell.shells.cli."))
+        print(json.dumps({"words": words, "loaded": loaded, "all": [w for w, _ in TREE.children(())]}))
+    """)
+    report = json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                       check=True, timeout=60).stdout)
+    modules = {f"hsmshell.shells.cli.{m}" for m in ("cluster", "crypto", "keys", "quorum", "session", "users", "wrapping")}
+    assert "hsmshell.shells.cli.tree" in report["loaded"] and not modules & set(report["loaded"])
+    assert report["words"] == report["all"] + ["help", "quit"]
+    assert report["words"] == ["cluster", "crypto", "key", "quorum", "user", "login", "logout", "help", "quit"]
