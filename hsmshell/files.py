@@ -18,10 +18,11 @@ import errno
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+
+import msgspec
 
 
-class _Confinement(NamedTuple):
+class _Confinement(msgspec.Struct, frozen=True):
     folder: Path
     readable: tuple[Path, ...]
 

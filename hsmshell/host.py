@@ -28,7 +28,9 @@ import shlex
 import sys
 from pathlib import Path, PurePath
 from types import ModuleType
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable
+
+import msgspec
 
 from . import files
 
@@ -36,7 +38,7 @@ ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 WORLD_OPTION = "--world"  # hsmshell's own option on every program: which world file
 
 
-class Program(NamedTuple):
+class Program(msgspec.Struct, frozen=True):
     name: str
     module: str | ModuleType | object  # a module path, imported when first needed
     usage: str  # a line of a tab's help: how it is typed
@@ -141,7 +143,7 @@ class Terminal:
 
 # -- reading a `$` line ----------------------------------------------------------------------
 
-class Invocation(NamedTuple):
+class Invocation(msgspec.Struct):
     program: Program | None  # None: nothing this host runs
     name: str  # the program's name as typed, without its folder, `sudo` or `.exe`
     args: list[str]

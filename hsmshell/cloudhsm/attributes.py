@@ -8,13 +8,14 @@ come from `keys.attribute_values`, which knows the key material.
 
 from __future__ import annotations
 
-from typing import NamedTuple
 from typing import Any
+
+import msgspec
 
 BOOL, ULONG, STRING, KCV_VALUE, BIG = "bool", "ulong", "string", "kcv", "big"
 
 
-class Attribute(NamedTuple):
+class Attribute(msgspec.Struct, frozen=True):
     name: str
     id: int
     kind: str  # BOOL, ULONG (class, type, lengths), STRING, KCV_VALUE (3 bytes), BIG (bytes)

@@ -8,7 +8,8 @@ property reads `"inconsistent"`, and a user missing from some HSM has `"cluster-
 
 from __future__ import annotations
 
-from typing import NamedTuple
+
+import msgspec
 
 from ..world.model import Cluster, Hsm, User
 from . import roles
@@ -18,7 +19,7 @@ INCONSISTENT = "inconsistent"
 TOKEN_SIGN = {"strategy": "token-sign", "status": "enabled"}
 
 
-class ClusterUser(NamedTuple):
+class ClusterUser(msgspec.Struct):
     username: str
     role: str
     locked: str  # "true" / "false" / "inconsistent": a string, as the tool prints it

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from typing import Any, NamedTuple
+from typing import Any
 
 import msgspec
 
@@ -48,7 +48,7 @@ class Refused(Exception):
         self.node_code = node_code or code
 
 
-class Made(NamedTuple):
+class Made(msgspec.Struct):
     """New key objects and the HSMs that hold them."""
 
     handles: list[int]
@@ -124,7 +124,7 @@ def holding(key: Key, nodes: list[Hsm]) -> list[Hsm]:
 
 # -- deleting ----------------------------------------------------------------------------------
 
-class Deletion(NamedTuple):
+class Deletion(msgspec.Struct):
     call: str  # the library call the tool names in its return line
     code: rc.ReturnCode
     results: list[tuple[Hsm, rc.ReturnCode]]

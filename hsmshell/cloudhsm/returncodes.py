@@ -7,10 +7,10 @@ their numbers and names are our choice, kept apart from every documented code.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import msgspec
 
 
-class ReturnCode(NamedTuple):
+class ReturnCode(msgspec.Struct, frozen=True):
     code: int
     ret_name: str
     message: str

@@ -9,7 +9,8 @@ cluster's.
 from __future__ import annotations
 
 import hashlib
-from typing import NamedTuple
+
+import msgspec
 
 from ..world.model import Cluster, Hsm, World
 from . import attributes as attr
@@ -20,7 +21,7 @@ from .nodes import answers
 OWNED, SHARED = "(o)", "(s)"
 
 
-class Ownership(NamedTuple):
+class Ownership(msgspec.Struct):
     keys: list[tuple[int, str]]  # handle and (o)/(s), in the HSM's order
     key_hash: str | None  # of the HSM's whole ownership table; None for a user with no keys
 

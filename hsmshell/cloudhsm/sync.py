@@ -9,7 +9,8 @@ Masked objects are wrapped with a key only HSMs of the same backup lineage share
 from __future__ import annotations
 
 import copy
-from typing import NamedTuple
+
+import msgspec
 
 from ..world.model import Cluster, Hsm, World
 from . import quotas
@@ -18,7 +19,7 @@ from .keys import allocate_handle, user_id
 from .nodes import answers
 
 
-class Copy(NamedTuple):
+class Copy(msgspec.Struct):
     extracted: rc.ReturnCode
     inserted: rc.ReturnCode
 

@@ -7,7 +7,8 @@ is per node; the shells render those results as the real tools do.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+
+import msgspec
 
 from ..world import credentials
 from ..world.model import Cluster, Hsm, Session, User, World
@@ -55,7 +56,7 @@ def check_password(password: str) -> None:
         raise BadPassword("Password contains invalid characters")
 
 
-class Login(NamedTuple):
+class Login(msgspec.Struct):
     session: Session | None
     results: NodeResults
 

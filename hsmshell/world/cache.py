@@ -131,7 +131,7 @@ def digest_of(data: bytes | memoryview) -> bytes:
     return xxhash.xxh3_128_digest(data)
 
 
-class Derived(typing.NamedTuple):
+class Derived(msgspec.Struct):
     """What a matching cache file holds, still packed: the layout is unpacked only when a
     commit needs it, so a command that only looks never pays for it."""
 

@@ -10,13 +10,15 @@ with its line rather than failing when it falls due.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, NamedTuple
+from typing import Callable, Mapping
+
+import msgspec
 
 from .clock import now
 from .model import Due, World
 
 
-class Transition(NamedTuple):
+class Transition(msgspec.Struct, frozen=True):
     """One kind of due transition: what settles it, and the names of its arguments."""
 
     settle: Callable[[World, dict[str, str]], None]

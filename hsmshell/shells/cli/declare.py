@@ -11,14 +11,16 @@ passwords, for masking in histories, transcripts and recordings.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import Any, Callable, Mapping
+
+import msgspec
 
 CLUSTER_ID_HELP = ("Unique Id to choose which of the clusters in the config file to run the operation "
                    "against. If not provided, will fall back to the value provided when interactive "
                    "mode was started, or error")
 
 
-class Opt(NamedTuple):
+class Opt(msgspec.Struct, frozen=True):
     name: str  # `username` is given as --username
     help: str
     metavar: str | None = None  # None: a flag that takes no value
@@ -48,7 +50,7 @@ class Opt(NamedTuple):
 CLUSTER_ID = Opt("cluster-id", CLUSTER_ID_HELP, "CLUSTER_ID")
 
 
-class Command(NamedTuple):
+class Command(msgspec.Struct):
     path: tuple[str, ...]
     about: str
     options: list[Opt] = []  # never changed: a command's options are declared once
