@@ -20,7 +20,9 @@ endpoint in their Host header, so that a web page whose name an attacker points 
 from __future__ import annotations
 
 import email.utils
+import functools
 import io
+import os
 import ipaddress
 import json
 import re
@@ -28,12 +30,12 @@ import socket
 import socketserver
 import threading
 import time
-import uuid
 from http import HTTPStatus
 from pathlib import Path
 
 from ..errors import AwsError, SerializationException, UnknownOperationException
 from ..services import open_store
+from ..world.ids import uuid4_text
 from ..world.store import WorldError
 from . import dispatch, sigv4
 
@@ -408,7 +410,7 @@ def _response(status: int, payload: dict, close: bool, head_only: bool = False) 
     except (TypeError, ValueError) as exc:  # a response JSON cannot hold: the service's fault
         status, data = 500, json.dumps({"__type": "InternalFailure", "message": str(exc)}).encode()
     head = (f"HTTP/1.1 {status} {_reason(status)}\r\nServer: hsmshell\r\nDate: {_date()}\r\n"
-            f"Content-Type: {JSON}\r\nContent-Length: {len(data)}\r\nx-amzn-RequestId: {uuid.uuid4()}\r\n"
+            f"Content-Type: {JSON}\r\nContent-Length: {len(data)}\r\nx-amzn-RequestId: {uuid4_text(os.urandom(16))}\r\n"
             + ("Connection: close\r\n" if close else "") + "\r\n")
     return head.encode() + (b"" if head_only else data)
 
@@ -455,6 +457,7 @@ def _split_host(header: str) -> tuple[str, str | None]:
     return name, port
 
 
+@functools.cache  # an enum lookup at every reply
 def _reason(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
