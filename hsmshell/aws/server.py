@@ -22,9 +22,9 @@ from __future__ import annotations
 import email.utils
 import functools
 import io
-import os
 import ipaddress
 import json
+import os
 import re
 import socket
 import socketserver
