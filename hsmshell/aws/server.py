@@ -20,20 +20,23 @@ endpoint in their Host header, so that a web page whose name an attacker points 
 from __future__ import annotations
 
 import email.utils
+import functools
 import io
 import ipaddress
 import json
+import os
 import re
 import socket
 import socketserver
 import threading
 import time
-import uuid
 from http import HTTPStatus
 from pathlib import Path
 
 from ..errors import AwsError, SerializationException, UnknownOperationException
 from ..services import open_store
+from ..world.files import lock_timeout
+from ..world.ids import uuid4_text
 from ..world.store import WorldError
 from . import dispatch, sigv4
 
@@ -56,6 +59,7 @@ class Endpoint:
         self.credentials = credentials  # access key -> secret; None accepts any signature
         self.log = log
         self._stores = threading.local()
+        self._turn = threading.Lock()
         self.httpd = _Server((host, port), _Handler)
         self.httpd.endpoint = self
         self._thread: threading.Thread | None = None
@@ -102,6 +106,19 @@ class Endpoint:
         if not hasattr(self._stores, "store"):
             self._stores.store = open_store(self.world_path)
         return self._stores.store
+
+    def call(self, service: str, operation: str, params: dict, access_key: str | None) -> dict:
+        """One request's transaction.  The serving threads take turns at the world before its
+        lock file, where they would wait in turn anyway: one waiting here sleeps, where one
+        that found the file locked started a thread to wait for it, and one woken at every
+        system call of the other's transaction took the GIL from it.  A turn not given within
+        the lock's timeout is not waited for: the lock file's own waiting then decides."""
+        turn = self._turn.acquire(timeout=lock_timeout())
+        try:
+            return dispatch.call(self.store(), service, operation, params, access_key)
+        finally:
+            if turn:
+                self._turn.release()
 
     def serve_forever(self) -> None:
         self.httpd.serve_forever(poll_interval=0.2)
@@ -357,7 +374,7 @@ class _Handler(socketserver.BaseRequestHandler):
                 params = None
             if not isinstance(params, dict):
                 raise SerializationException("Start of structure or map found where not expected.")
-            response = dispatch.call(endpoint.store(), service, operation, params, auth.access_key)
+            response = endpoint.call(service, operation, params, auth.access_key)
         except AwsError as error:
             return self._error(error.status, error.code, error.message, service)
         except WorldError as error:
@@ -408,7 +425,7 @@ def _response(status: int, payload: dict, close: bool, head_only: bool = False) 
     except (TypeError, ValueError) as exc:  # a response JSON cannot hold: the service's fault
         status, data = 500, json.dumps({"__type": "InternalFailure", "message": str(exc)}).encode()
     head = (f"HTTP/1.1 {status} {_reason(status)}\r\nServer: hsmshell\r\nDate: {_date()}\r\n"
-            f"Content-Type: {JSON}\r\nContent-Length: {len(data)}\r\nx-amzn-RequestId: {uuid.uuid4()}\r\n"
+            f"Content-Type: {JSON}\r\nContent-Length: {len(data)}\r\nx-amzn-RequestId: {uuid4_text(os.urandom(16))}\r\n"
             + ("Connection: close\r\n" if close else "") + "\r\n")
     return head.encode() + (b"" if head_only else data)
 
@@ -455,6 +472,7 @@ def _split_host(header: str) -> tuple[str, str | None]:
     return name, port
 
 
+@functools.cache  # an enum lookup at every reply
 def _reason(status: int) -> str:
     try:
         return HTTPStatus(status).phrase

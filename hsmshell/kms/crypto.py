@@ -10,6 +10,7 @@ Blob layout: b"\\x01\\x02\\x02\\x00" | 16-byte key ID | 12-byte nonce | cipherte
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 
@@ -105,7 +106,8 @@ def generate_random(world: World, count: int | None, store_id: str | None) -> by
 def _key_of(world: World, blob: bytes) -> KmsKey:
     if len(blob) < _MIN_BLOB or not blob.startswith(_HEADER):
         raise invalid_ciphertext()
-    key_id = str(uuid.UUID(bytes=blob[4:20]))
+    digits = blob[4:20].hex()
+    key_id = f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"  # str(uuid.UUID(...))
     key = world.kms_keys.get(key_id)
     if key is None:
         # GAP: the error for a ciphertext whose KMS key was deleted is not documented; the
@@ -116,13 +118,12 @@ def _key_of(world: World, blob: bytes) -> KmsKey:
 
 def _open(world: World, key: KmsKey, blob: bytes, context: dict[str, str] | None) -> bytes:
     from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     nonce = blob[20:20 + _NONCE]
     # A rotated key decrypts under whichever of its materials encrypted (the tag tells which).
     for raw in _usable_materials(world, key):
         try:
-            return AESGCM(raw).decrypt(nonce, blob[20 + _NONCE:], _aad(key, context))
+            return _aead(raw).decrypt(nonce, blob[20 + _NONCE:], _aad(key, context))
         except InvalidTag:
             continue
     # A changed context, a changed blob, or material that is not the one that encrypted.
@@ -143,8 +144,6 @@ def unseal(world: World, blob: bytes, context: dict[str, str] | None, key_id: st
 
 def seal(world: World, key: KmsKey, plaintext: bytes, context: dict[str, str] | None) -> bytes:
     """A ciphertext blob of `plaintext` under `key`."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     raw = _usable_materials(world, key)[0]
     aad = _aad(key, context)
     # Random, or in a seeded world derived (so that a replay prints the same ciphertext)
@@ -152,7 +151,7 @@ def seal(world: World, key: KmsKey, plaintext: bytes, context: dict[str, str] | 
     # come twice for two messages: the last event differs between any two calls, and where it
     # does not (a trail kept empty) the message decides.
     nonce = ids.derived(world, _NONCE, b"nonce", world.trail.last_event_id().encode(), aad, plaintext)
-    return _HEADER + uuid.UUID(key.key_id).bytes + nonce + AESGCM(raw).encrypt(nonce, plaintext, aad)
+    return _HEADER + _id_bytes(key.key_id) + nonce + _aead(raw).encrypt(nonce, plaintext, aad)
 
 
 def record(world: World, event: str, key: KmsKey, request: dict) -> None:
@@ -191,7 +190,23 @@ def _usable_materials(world: World, key: KmsKey) -> list[bytes]:
 
 
 def _aad(key: KmsKey, context: dict[str, str] | None) -> bytes:
-    return uuid.UUID(key.key_id).bytes + json.dumps(context or {}, sort_keys=True).encode()
+    return _id_bytes(key.key_id) + (_SORTED.encode(context).encode() if context else b"{}")
+
+
+# What every Encrypt and Decrypt works out again from the same few keys, made once.
+_SORTED = json.JSONEncoder(sort_keys=True)  # json.dumps(..., sort_keys=True) makes one per call
+
+
+@functools.lru_cache(maxsize=1024)
+def _id_bytes(key_id: str) -> bytes:
+    return uuid.UUID(key_id).bytes
+
+
+@functools.lru_cache(maxsize=64)
+def _aead(raw: bytes):
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(raw)
 
 
 def _context(context: dict[str, str] | None) -> dict:

@@ -74,6 +74,9 @@ class Sealer:
     def __init__(self, key: bytes | None, path: Path | None = None):
         self._key = key
         self._path = path
+        # Secrets opened, by their sealed text: every Encrypt opens its backing key's material
+        # again, and a sealed text always opens to the same bytes under this key.
+        self._opened: dict[str, bytes] = {}
 
     @property
     def lost(self) -> bool:
@@ -88,18 +91,28 @@ class Sealer:
         return _SEAL_PREFIX + _b64(nonce + AESGCM(self._key).encrypt(nonce, plaintext, None))
 
     def unseal(self, sealed: str) -> bytes:
-        from cryptography.exceptions import InvalidTag
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
         if not is_sealed(sealed):
             raise SealError("the value is not sealed")
         if self._key is None:
             raise SealError(f"{self._path}: the world's key file is missing; it sealed this secret")
+        opened = self._opened.get(sealed)
+        if opened is not None:
+            return opened
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         raw = base64.b64decode(sealed[len(_SEAL_PREFIX):])
         try:
-            return AESGCM(self._key).decrypt(raw[:12], raw[12:], None)
+            opened = AESGCM(self._key).decrypt(raw[:12], raw[12:], None)
         except InvalidTag:
             raise SealError("the world's key file does not open this secret") from None
+        if len(self._opened) >= _OPENED_MAX:
+            self._opened.clear()
+        self._opened[sealed] = opened
+        return opened
+
+
+_OPENED_MAX = 1024  # a full HSM holds 3,300 keys; a process rarely uses more than a few
 
 
 class SealError(Exception):

@@ -41,6 +41,10 @@ class TrailLog:
         self._is_log = False  # the file read so far starts with the header
         self._offset = 0  # bytes of that file read so far
         self._cut = False  # the file ends in a line cut short, which no one will finish
+        # The lines this process wrote for the events of `_events` it appended, by id (with the
+        # event, so that the id stays its own): a rotation rewrites them without encoding them
+        # again, which for the endpoint was one more encoding per call.
+        self._written: dict[int, tuple[dict[str, Any], bytes]] = {}
         # That file, held open for reading and appending: while it is open its inode number
         # cannot be given to another file, so (device, inode) tells it from a replacement.
         self._fd: int | None = None
@@ -57,6 +61,7 @@ class TrailLog:
         lock, after `view` in the same locked section, so that nobody appended in between."""
         if not events:
             return
+        self._written.update((id(e), (e, l)) for e, l in zip(events, lines))
         if self._fd is None or not self._is_log:
             return self.replace(self._events + events, limit)
         data = (b"\n" if self._cut else b"") + b"".join(lines)  # not glued to a cut line
@@ -73,7 +78,7 @@ class TrailLog:
         """A new log holding `events` (a new world from a fixture, or a rotation)."""
         events = [e for e in events if e is not None]
         events = events[-limit:] if limit else []
-        data = _HEADER + b"".join(e + b"\n" if isinstance(e, bytes) else line(e) for e in events)
+        data = _HEADER + b"".join(e + b"\n" if isinstance(e, bytes) else self._line(e) for e in events)
         fd, tmp = files.new_temporary(self.path, os.O_APPEND)
         try:
             files.write_all(fd, data)
@@ -84,6 +89,12 @@ class TrailLog:
             raise
         self._hold(fd)
         self._events, self._is_log, self._offset, self._cut = list(events), True, len(data), False
+        kept = {id(e) for e in events}
+        self._written = {k: w for k, w in self._written.items() if k in kept}
+
+    def _line(self, event: dict[str, Any]) -> bytes:
+        written = self._written.get(id(event))
+        return written[1] if written is not None and written[0] is event else line(event)
 
     def _hold(self, fd: int | None) -> None:
         if self._close is not None:
@@ -98,7 +109,7 @@ class TrailLog:
             info = None
         if info is None or _identity(info) != self._identity:
             self._hold(None)  # replaced, removed or not yet opened: read it all
-            self._events, self._is_log, self._offset = [], False, 0
+            self._events, self._is_log, self._offset, self._written = [], False, 0, {}
             if info is None:
                 return
             # Another user's log, or one others may write, could feed this user's tools
@@ -109,7 +120,7 @@ class TrailLog:
             self._hold(fd)
             info = os.fstat(self._fd)
         elif info.st_size < self._offset:  # cut back by hand: read it again
-            self._events, self._is_log, self._offset = [], False, 0
+            self._events, self._is_log, self._offset, self._written = [], False, 0, {}
         self._cut = False
         if info.st_size == self._offset:
             return
@@ -129,6 +140,10 @@ class TrailLog:
         self._cut = end < len(data)
 
 
+# Made once: json.dumps given options makes an encoder at every call, and every call logs an event.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def _identity(info: os.stat_result) -> tuple[int, int]:
     return info.st_dev, info.st_ino
 
@@ -136,7 +151,7 @@ def _identity(info: os.stat_result) -> tuple[int, int]:
 def line(event: dict[str, Any]) -> bytes:
     """An event as its line of the log.  Raises ValueError for what JSON cannot hold."""
     try:
-        return json.dumps(event, ensure_ascii=False, allow_nan=False).encode("utf-8") + b"\n"
+        return _ENCODER.encode(event).encode("utf-8") + b"\n"
     except (TypeError, ValueError) as exc:
         raise ValueError(f"a CloudTrail event cannot be written: {exc}") from None
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 import base64
 import json
 import os
+import uuid
 
 import pytest
 
 from hsmshell.cloudtrail import events as trail
 from hsmshell.services import open_store
+from hsmshell.world import ids
 from hsmshell.world.store import Store, WorldError
 
 KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -103,6 +105,17 @@ def test_a_store_that_only_read_the_log_trims_it_without_losing_an_event(store, 
     assert names(Store(world_path)) == names(store) == ["Theirs", "Theirs", "Mine", "Mine"]
 
 
+def test_a_trimmed_log_keeps_its_lines_as_they_were_appended(store, world_path):
+    with store.transaction() as world:
+        world.settings.trail_limit = 3
+    log = world_path.parent / "world.yaml.trail"
+    appended, start = [], os.stat(log).st_ino
+    while os.stat(log).st_ino == start:  # until it passes twice the limit and is rewritten
+        record(store, f"E{len(appended)}")
+        appended.append(log.read_bytes().splitlines()[-1])
+    assert log.read_bytes().splitlines()[1:] == appended[-3:]
+
+
 def test_event_ids_follow_the_seed_and_never_repeat(template_world, tmp_path):
     ids = []
     for name in ("a", "b"):
@@ -188,3 +201,9 @@ def test_a_world_made_in_code_records_events_as_one_read_from_a_file():
     world = World(client=Client(cluster_id="cluster-1a23b4cdefg"))
     trail.record(world, "Encrypt", request=None)
     assert [e["eventName"] for e in world.trail] == ["Encrypt"] and world.trail.last_event_id()
+
+
+def test_event_ids_are_version_4_uuids_in_their_usual_text():
+    for _ in range(200):
+        raw = os.urandom(16)
+        assert ids.uuid4_text(raw) == str(uuid.UUID(bytes=raw, version=4))
