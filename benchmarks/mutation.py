@@ -173,6 +173,23 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "in_store() is called nowhere: dead code, to be removed once the kms/keys.py session is done "
        "(removing it now would shift the session's pending mutants)")
       for to in ("NotEq", "Lt", "LtE", "Gt", "GtE")),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if cluster.mtls_enforcement == MTLS_ENFORCED:",
+     'mtls_enforcement is "none" or "cluster" (world/validate.py refuses any other), and "none" sorts '
+     'after "cluster"'),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "if store.connection_state == DISCONNECTED:",
+     "a store that gets here is CONNECTED, CONNECTING or DISCONNECTED (DISCONNECTING and FAILED are refused "
+     "the line before), and the first two sort before DISCONNECTED"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt", 'if new.state != "ACTIVE":',
+     "every other cluster state (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS, ...) sorts after ACTIVE"),
+    ("hsmshell/kms/custom_key_stores.py", "core/NumberReplacer", "if not 7 <= len(password) <= 32:",
+     "7 to 6 (cosmic-ray's NumberReplacer makes only the -1 of each number): aws/kms.py's shapes.string "
+     "refuses a KeyStorePassword shorter than 7 before either caller gets here; 32 to 31 is killed by "
+     "test_key_store_passwords_of_seven_and_of_thirty_two_characters_are_taken"),
+    ("hsmshell/kms/custom_key_stores.py", "core/NumberReplacer", "existing = same[0]",
+     "`same[-1]`: a store's name is unique (CreateCustomKeyStore and UpdateCustomKeyStore refuse a name in "
+     "use), so `same` holds one store"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
      "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",

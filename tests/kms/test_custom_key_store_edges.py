@@ -100,3 +100,45 @@ def test_a_create_on_another_cluster_is_not_a_retry(doors, store, other):
     assert create(doors, "Second", cluster)[0] == 0
     status, _, err = create(doors, "Second", other)
     assert status == 255 and "(CustomKeyStoreNameInUseException)" in err, err
+
+
+def disconnect(doors) -> None:
+    status, _, err = doors.aws("kms", "disconnect-custom-key-store", "--custom-key-store-id", STORE_ID)
+    assert status == 0, err
+
+
+@pytest.mark.parametrize("password", ["kmsPsw7", "kmsPassword32-characters-long-ok"])
+def test_key_store_passwords_of_seven_and_of_thirty_two_characters_are_taken(doors, store, password):
+    """The bounds of KeyStorePassword's length are in: the shortest and the longest the model
+    allows create a store and update one."""
+    assert len(password) in (7, 32)
+    status, _, err = create(doors, "Second", a_second_cluster(store), password=password)
+    assert status == 0, err
+    disconnect(doors)
+    status, _, err = doors.aws("kms", "update-custom-key-store", "--custom-key-store-id", STORE_ID,
+                               "--key-store-password", password)
+    assert status == 0, err
+
+
+@pytest.mark.parametrize("lineage", ["lineage-0000000000a", "lineage-zzzzzzzzzzz"])  # both sides of the store's
+def test_a_cluster_of_another_lineage_cannot_replace_the_store_s(doors, store, lineage):
+    cluster = a_second_cluster(store)
+    with store.transaction() as world:
+        world.clusters[cluster].lineage = lineage
+    disconnect(doors)
+    status, _, err = doors.aws("kms", "update-custom-key-store", "--custom-key-store-id", STORE_ID,
+                               "--cloud-hsm-cluster-id", cluster)
+    assert status == 255 and "(CloudHsmClusterNotRelatedException)" in err, err
+    assert doors.describe()["CloudHsmClusterId"] == CLUSTER
+
+
+def test_the_describe_event_names_the_store_asked_for(doors):
+    name = doors.describe()["CustomKeyStoreName"]  # recorded first: by id
+    for filters in (["--custom-key-store-name", name], []):
+        status, _, err = doors.aws("kms", "describe-custom-key-stores", *filters)
+        assert status == 0, err
+    status, out, err = doors.aws("cloudtrail", "lookup-events", "--lookup-attributes",
+                                 "AttributeKey=EventName,AttributeValue=DescribeCustomKeyStores")
+    assert status == 0, err
+    requests = [json.loads(e["CloudTrailEvent"])["requestParameters"] for e in json.loads(out)["Events"]]
+    assert requests == [None, {"customKeyStoreName": name}, {"customKeyStoreId": STORE_ID}]  # newest first
