@@ -157,6 +157,9 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/kms/keys.py", "core/ReplaceFalseWithTrue",
      "bypass_policy_lockout_safety_check: bool = False, policy: str | None = None,",
      "a default no caller uses: CreateKey (aws/kms.py), the only caller, always passes the request's value"),
+    ("hsmshell/kms/keys.py", "core/ReplaceFalseWithTrue",
+     "key_usage: str | None = None, key_spec: str | None = None, multi_region: bool = False,",
+     "a default no caller uses: CreateKey (aws/kms.py), the only caller, always passes the request's value"),
     ("hsmshell/kms/custom_key_stores.py", "core/ReplaceBinaryOperator_Mul_Div",
      "def describe(world: World, *, store_id: str | None = None, name: str | None = None) -> list[CustomKeyStore]:",
      "`*` to `/` in a signature: every caller passes the world by position and the rest by keyword, which "

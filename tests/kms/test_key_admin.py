@@ -297,3 +297,13 @@ def test_delete_alias_needs_its_key_s_policy(enforced, api):
         as_bob(enforced, "DeleteAlias", AliasName="alias/app")
     assert denied.value.code == "AccessDeniedException" and f"kms:DeleteAlias on resource: {ARN} " in denied.value.message
     assert api.kms.DeleteAlias(AliasName="alias/app") == {}
+
+
+def test_enable_and_disable_key_are_each_their_own_permission(enforced, api):
+    from hsmshell.errors import AwsError
+
+    api.kms.PutKeyPolicy(KeyId=KEY, Policy=policy(allow(ALICE), allow(BOB, "kms:DisableKey")))
+    assert as_bob(enforced, "DisableKey", KeyId=KEY) == {}
+    with pytest.raises(AwsError) as denied:
+        as_bob(enforced, "EnableKey", KeyId=KEY)
+    assert denied.value.code == "AccessDeniedException" and "kms:EnableKey" in denied.value.message

@@ -318,5 +318,20 @@ def test_the_waiting_period_is_thirty_days_unless_given_and_never_under_seven(ap
     scheduled = api.kms.ScheduleKeyDeletion(KeyId=KEY)
     assert scheduled["PendingWindowInDays"] == 30
     assert scheduled["DeletionDate"] - before == pytest.approx(30 * 86400, abs=60)  # seconds since the epoch
-    error = api.error("kms", "ScheduleKeyDeletion", KeyId=KEY, PendingWindowInDays=6)
-    assert (error.code, error.message) == ("ValidationException", "PendingWindowInDays must be between 7 and 30")
+    for days in (6, 31):
+        error = api.error("kms", "ScheduleKeyDeletion", KeyId=KEY, PendingWindowInDays=days)
+        assert (error.code, error.message) == ("ValidationException", "PendingWindowInDays must be between 7 and 30")
+
+
+def test_list_aliases_takes_a_key_not_an_alias(api):
+    api.kms.CreateAlias(AliasName="alias/k", TargetKeyId=KEY)
+    assert [a["AliasName"] for a in api.kms.ListAliases(KeyId=KEY)["Aliases"]] == ["alias/k"]
+    error = api.error("kms", "ListAliases", KeyId="alias/k")
+    assert (error.code, error.message) == (
+        "NotFoundException", "Alias arn:aws:kms:us-west-2:111122223333:alias/k is not found.")
+
+
+def test_enable_and_disable_key_are_their_own_events(api, store):
+    for operation in ("DisableKey", "EnableKey"):
+        assert getattr(api.kms, operation)(KeyId=KEY) == {}
+        assert store.read().trail[-1]["eventName"] == operation
