@@ -48,7 +48,8 @@ TESTS: dict[str, list[str]] = {
                                           "tests/kms/test_store_lifecycle.py",
                                           "tests/kms/test_custom_key_stores.py",
                                           "tests/kms/test_custom_key_store_edges.py",
-                                          "tests/kms/test_connection_errors.py"],
+                                          "tests/kms/test_connection_errors.py",
+                                          "tests/kms/test_cluster_requirements.py"],
     "hsmshell/kms/keys.py": ["tests/kms/test_keys.py", "tests/kms/test_states_table.py",
                              "tests/kms/test_standard_keys.py", "tests/kms/test_key_admin.py"],
     "hsmshell/cloudhsm/keys.py": ["tests/shells/test_kmu_find_key_users.py", "tests/shells/test_kmu_keys.py",
@@ -185,6 +186,12 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "if store.connection_state == DISCONNECTED:",
      "a store that gets here is CONNECTED, CONNECTING or DISCONNECTED (DISCONNECTING and FAILED are refused "
      "the line before), and the first two sort before DISCONNECTED"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt", 'if cluster.state != "ACTIVE":',
+     "every other cluster state (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS, ...) sorts after ACTIVE"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceOrWithAnd",
+     "if store is None or store.connection_state != CONNECTING:",
+     "a connect attempt finds its store there and CONNECTING: DisconnectCustomKeyStore, the only way out of "
+     "CONNECTING (and the first step to deleting the store), cancels the attempt"),
     ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt", 'if new.state != "ACTIVE":',
      "every other cluster state (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS, ...) sorts after ACTIVE"),
     ("hsmshell/kms/custom_key_stores.py", "core/NumberReplacer", "if not 7 <= len(password) <= 32:",

@@ -142,3 +142,27 @@ def test_the_describe_event_names_the_store_asked_for(doors):
     assert status == 0, err
     requests = [json.loads(e["CloudTrailEvent"])["requestParameters"] for e in json.loads(out)["Events"]]
     assert requests == [None, {"customKeyStoreName": name}, {"customKeyStoreId": STORE_ID}]  # newest first
+
+
+@pytest.mark.parametrize("other", ["kmsPswd0", "kmsPswd2"])  # on both sides of the first
+def test_a_create_with_another_password_is_not_a_retry(doors, store, other):
+    cluster = a_second_cluster(store)
+    assert create(doors, "Second", cluster, password="kmsPswd1")[0] == 0
+    status, _, err = create(doors, "Second", cluster, password=other)
+    assert status == 255 and "(CustomKeyStoreNameInUseException)" in err, err
+
+
+@pytest.mark.parametrize("left_out", ["--cloud-hsm-cluster-id", "--trust-anchor-certificate", "--key-store-password"])
+def test_a_cloudhsm_key_store_needs_its_cluster_anchor_and_password(doors, store, left_out):
+    anchor = doors.path.parent / "customerCA.crt"
+    anchor.write_text(store.read().clusters[CLUSTER].trust_anchor)
+    options = {"--custom-key-store-name": "Second", "--cloud-hsm-cluster-id": a_second_cluster(store),
+               "--trust-anchor-certificate": f"file://{anchor}", "--key-store-password": "kmsPswd1"}
+    del options[left_out]
+    status, _, err = doors.aws("kms", "create-custom-key-store", *[w for pair in options.items() for w in pair])
+    member = {"--cloud-hsm-cluster-id": "CloudHsmClusterId", "--trust-anchor-certificate": "TrustAnchorCertificate",
+              "--key-store-password": "KeyStorePassword"}[left_out]
+    assert (status, err) == (255, f"\nAn error occurred (ValidationException) when calling the CreateCustomKeyStore "
+                                  f"operation: {member} is required for a custom key store of type AWS_CLOUDHSM.\n")
+    assert [s["CustomKeyStoreName"] for s in json.loads(doors.aws("kms", "describe-custom-key-stores")[1])[
+        "CustomKeyStores"]] == ["ExampleKeyStore"]
