@@ -403,8 +403,10 @@ def run(module: str) -> None:
     print(f"{module}: tests take {seconds:.1f} s unmutated ({', '.join(TESTS[module])})", flush=True)
     write_config(module, timeout=max(30.0, 4 * seconds))
     if not session.exists():
-        subprocess.run([*tool("cosmic_ray.cli"), "init", str(config), str(session)], cwd=ROOT, check=True)
-        subprocess.run([*tool("cosmic_ray.tools.filters.operators_filter"), str(session), str(config)], cwd=ROOT, check=True)
+        _init(config, session)
+        _source_path(module).write_text(_head_source(module))
+    else:
+        rebase(module)
     source = ROOT / module
     original = source.read_bytes()
     done_before = _done(module)
@@ -418,6 +420,60 @@ def run(module: str) -> None:
             print(f"{module}: restored after an interrupted run", file=sys.stderr)
         _add_time(module, time.monotonic() - start, _done(module) - done_before)
     print(f"{module}: {time.monotonic() - start:.0f} s of mutants", flush=True)
+
+
+def _init(config: Path, session: Path) -> None:
+    subprocess.run([*tool("cosmic_ray.cli"), "init", str(config), str(session)], cwd=ROOT, check=True)
+    subprocess.run([*tool("cosmic_ray.tools.filters.operators_filter"), str(session), str(config)], cwd=ROOT, check=True)
+
+
+def _head_source(module: str) -> str:
+    return subprocess.run(["git", "show", f"HEAD:{module}"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def _source_path(module: str) -> Path:
+    """The module as its session's mutants were made from (cosmic-ray keeps only positions)."""
+    return session_paths(module)[1].with_suffix(".source.py")
+
+
+def rebase(module: str) -> None:
+    """A session outlives edits to its module (a survivor's fix, someone else's change):
+    cosmic-ray names a mutant by its operator and its rank among that operator's places, which
+    an edit shifts.  The session is made again from the module as it is, and each result is
+    carried over to the mutant of the same operator at the same place on a line the edit left
+    alone; mutants on changed lines are pending again."""
+    from cosmic_ray.work_db import WorkDB, use_db
+
+    config, session = session_paths(module)
+    before, now = _source_path(module), _head_source(module)
+    if not before.exists():  # a session begun before sources were kept: taken as current
+        before.write_text(now)
+    if before.read_text() == now:
+        return
+    lines = {}
+    old, new = before.read_text().splitlines(), now.splitlines()
+    for op, i1, i2, j1, _ in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            lines.update({i1 + k + 1: j1 + k + 1 for k in range(i2 - i1)})
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        done = {item.job_id: result for item, result in db.completed_work_items}
+        carried = {(m.operator_name, lines[m.start_pos[0]], m.start_pos[1]): done[item.job_id]
+                   for item in db.work_items for m in item.mutations[:1]
+                   if item.job_id in done and m.start_pos[0] in lines}
+    fresh = session.with_suffix(".rebased.sqlite")
+    fresh.unlink(missing_ok=True)
+    _init(config, fresh)
+    with use_db(str(fresh), WorkDB.Mode.open) as db:
+        skipped = {item.job_id for item, _ in db.completed_work_items}
+        for item in db.work_items:
+            m = item.mutations[0]
+            result = carried.get((m.operator_name, m.start_pos[0], m.start_pos[1]))
+            if item.job_id not in skipped and result is not None:
+                db.set_result(item.job_id, result)
+    fresh.replace(session)
+    before.write_text(now)
+    print(f"{module}: changed since its session began; results on unchanged lines carried over", flush=True)
 
 
 def _done(module: str) -> int:
@@ -442,6 +498,7 @@ def again(module: str) -> None:
     config, session = session_paths(module)
     seconds = baseline(module)
     write_config(module, timeout=max(30.0, 4 * seconds))
+    rebase(module)
     survivors = [item for outcome, item, _ in results(module) if outcome == "survived"]
     with use_db(str(session), WorkDB.Mode.open) as db:
         for item in survivors:
@@ -571,8 +628,7 @@ def plan(modules: list[str]) -> None:
         _, session = session_paths(module)
         scratch = WORK / "plan.sqlite"
         scratch.unlink(missing_ok=True)
-        subprocess.run([*tool("cosmic_ray.cli"), "init", str(config), str(scratch)], cwd=ROOT, check=True)
-        subprocess.run([*tool("cosmic_ray.tools.filters.operators_filter"), str(scratch), str(config)], cwd=ROOT, check=True)
+        _init(config, scratch)
         mutants = sum(1 for outcome, *_ in _results_of(scratch, module) if outcome == "pending")
         scratch.unlink()
         # A killed mutant stops at its first failing test: about half the time of the tests.
