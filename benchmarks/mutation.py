@@ -15,7 +15,8 @@ rule the tests would let through.  Kill it with a test that fails with that diff
 hand, or `cosmic-ray apply`), or, if it changes no behaviour, list it in EQUIVALENT with the
 reason.  Everything runs under `nice -n 19`; sessions are kept in build/mutation/ (or in
 $HSMSHELL_MUTATION_DIR, to outlive the worktree), so a run that was stopped goes on where it
-stopped (delete a session to start that module again).  Two runs at once need two copies of
+stopped (delete a session to start that module again); one whose module was edited since keeps
+the results of the mutants on unchanged lines.  Two runs at once need two copies of
 the tree (`git clone`): each mutates the files on disk.
 """
 
