@@ -187,6 +187,14 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "if store.connection_state == DISCONNECTED:",
      "a store that gets here is CONNECTED, CONNECTING or DISCONNECTED (DISCONNECTING and FAILED are refused "
      "the line before), and the first two sort before DISCONNECTED"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def create(world: World, *, name: str, cluster_id: str | None, trust_anchor: str | None,",
+     "`*` to `/` in a signature: CreateCustomKeyStore (aws/kms.py), the only caller, passes the world by "
+     "position and the rest by keyword, which both signatures accept"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt",
+     'if (store_type or "AWS_CLOUDHSM") != "AWS_CLOUDHSM":',
+     "`store_type > AWS_CLOUDHSM`: the only other CustomKeyStoreType the API accepts, EXTERNAL_KEY_STORE, "
+     "sorts after it"),
     ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt", 'if cluster.state != "ACTIVE":',
      "every other cluster state (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS, ...) sorts after ACTIVE"),
     ("hsmshell/kms/custom_key_stores.py", "core/ReplaceOrWithAnd",

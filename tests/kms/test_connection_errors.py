@@ -239,6 +239,23 @@ def test_a_world_copied_without_its_key_file_fails_to_connect_with_invalid_crede
     assert doors.describe()["ConnectionState"] == "CONNECTED"
 
 
+def kmsuser_failed_logins(doors) -> list[str]:
+    out = doors.cmu("loginHSM CO admin co12345\nlistUsers\nquit\n")
+    return [line.split()[4] for line in out.splitlines() if " kmsuser " in line]
+
+
+def test_a_connect_that_logs_in_clears_kmsuser_s_failed_logins(doors, store):
+    password_changed(doors, store)
+    connect(doors)  # FAILED: INVALID_CREDENTIALS, a failed login on each HSM
+    assert kmsuser_failed_logins(doors) == ["1", "1", "1"]
+    disconnect(doors)
+    aws(doors, "kms", "update-custom-key-store", "--custom-key-store-id", STORE_ID,  # kmsuser's password now
+        "--key-store-password", "someoneElsesPw1")
+    connect(doors)
+    assert doors.describe()["ConnectionState"] == "CONNECTED"
+    assert kmsuser_failed_logins(doors) == ["0", "0", "0"]
+
+
 def test_a_deleted_cluster_s_lineage_is_read_from_its_own_backups(doors, store):
     """Once the store's cluster is deleted, the replacement must be related to it through the
     deleted cluster's backups, not those of other clusters (listed first, with ids on both

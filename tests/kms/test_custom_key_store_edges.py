@@ -166,3 +166,18 @@ def test_a_cloudhsm_key_store_needs_its_cluster_anchor_and_password(doors, store
                                   f"operation: {member} is required for a custom key store of type AWS_CLOUDHSM.\n")
     assert [s["CustomKeyStoreName"] for s in json.loads(doors.aws("kms", "describe-custom-key-stores")[1])[
         "CustomKeyStores"]] == ["ExampleKeyStore"]
+
+
+@pytest.mark.parametrize("extra", ["\n", "MIIBXTCCAQOgAwIBAgIE\n"])
+def test_only_the_cluster_s_own_trust_anchor_is_taken(doors, store, extra):
+    """Blanks do not count (the certificate is compared word by word); a word more does."""
+    cluster = a_second_cluster(store)
+    anchor = doors.path.parent / "customerCA.crt"
+    anchor.write_text(store.read().clusters[cluster].trust_anchor + extra)
+    status, _, err = doors.aws("kms", "create-custom-key-store", "--custom-key-store-name", "Second",
+                               "--cloud-hsm-cluster-id", cluster, "--trust-anchor-certificate", f"file://{anchor}",
+                               "--key-store-password", "kmsPswd1")
+    if extra.strip():
+        assert status == 255 and "(IncorrectTrustAnchorException)" in err, err
+    else:
+        assert status == 0, err
