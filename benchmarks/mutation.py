@@ -191,6 +191,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "def create(world: World, *, name: str, cluster_id: str | None, trust_anchor: str | None,",
      "`*` to `/` in a signature: CreateCustomKeyStore (aws/kms.py), the only caller, passes the world by "
      "position and the rest by keyword, which both signatures accept"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def update(world: World, store_id: str, *, new_name: str | None = None, password: str | None = None,",
+     "`*` to `/` in a signature: UpdateCustomKeyStore (aws/kms.py), the only caller, passes the world and "
+     "the store's ID by position and the rest by keyword, which both signatures accept"),
     ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt",
      'if (store_type or "AWS_CLOUDHSM") != "AWS_CLOUDHSM":',
      "`store_type > AWS_CLOUDHSM`: the only other CustomKeyStoreType the API accepts, EXTERNAL_KEY_STORE, "

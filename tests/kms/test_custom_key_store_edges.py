@@ -181,3 +181,16 @@ def test_only_the_cluster_s_own_trust_anchor_is_taken(doors, store, extra):
         assert status == 255 and "(IncorrectTrustAnchorException)" in err, err
     else:
         assert status == 0, err
+
+
+@pytest.mark.parametrize("name", ["AnotherStore", "ZuluStore"])  # on both sides of ExampleKeyStore
+def test_a_name_no_store_has_is_free(doors, store, name):
+    status, out, err = create(doors, name, a_second_cluster(store))
+    assert status == 0, err
+    assert json.loads(out)["CustomKeyStoreId"] != STORE_ID
+
+
+def test_an_external_key_store_is_not_simulated(doors, store):
+    status, _, err = doors.aws("kms", "create-custom-key-store", "--custom-key-store-name", "External",
+                               "--custom-key-store-type", "EXTERNAL_KEY_STORE")
+    assert status == 255 and "(UnsupportedOperationException)" in err, err
