@@ -201,15 +201,18 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "sorts after it"),
     ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt", 'if cluster.state != "ACTIVE":',
      "every other cluster state (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS, ...) sorts after ACTIVE"),
-    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceOrWithAnd",
-     "if store is None or store.connection_state != CONNECTING:",
-     "a connect attempt finds its store there and CONNECTING: DisconnectCustomKeyStore, the only way out of "
-     "CONNECTING (and the first step to deleting the store), cancels the attempt"),
+    *(("hsmshell/kms/custom_key_stores.py", operator, "if store is None or store.connection_state != CONNECTING:",
+       "a connect attempt finds its store there and CONNECTING: DisconnectCustomKeyStore, the only way out "
+       "of CONNECTING (and the first step to deleting the store), cancels the attempt")
+      for operator in ("core/ReplaceOrWithAnd", "core/ReplaceComparisonOperator_NotEq_Gt")),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_Lt_NotEq",
+     "if len(accounts) < len(nodes):", "`accounts` is `nodes` filtered: never longer"),
     *(("hsmshell/kms/custom_key_stores.py", operator,
        "if store is not None and store.connection_state == DISCONNECTING:",
        "a disconnect settles a store that is there and DISCONNECTING: every operation refuses a store in "
        "DISCONNECTING (DeleteCustomKeyStore among them), so only this settle takes it out")
-      for operator in ("core/ReplaceComparisonOperator_Eq_GtE", "core/ReplaceAndWithOr")),
+      for operator in ("core/ReplaceComparisonOperator_Eq_GtE", "core/ReplaceComparisonOperator_Eq_LtE",
+                       "core/ReplaceAndWithOr")),
     ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt", 'if new.state != "ACTIVE":',
      "every other cluster state (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS, ...) sorts after ACTIVE"),
     ("hsmshell/kms/custom_key_stores.py", "core/NumberReplacer", "if not 7 <= len(password) <= 32:",

@@ -51,7 +51,7 @@ def test_a_retried_create_returns_only_a_store_never_connected(doors, store, sta
     assert status == 255 and "(CustomKeyStoreNameInUseException)" in err
 
 
-@pytest.mark.parametrize("others, refused", [(8, False), (9, True)])
+@pytest.mark.parametrize("others, refused", [(8, False), (9, True), (10, True)])  # 10: a hand-made world
 def test_the_tenth_store_is_the_last(doors, store, others, refused):
     """The default world has one store; `others` more make 1 + others before the create."""
     cluster = a_second_cluster(store)
