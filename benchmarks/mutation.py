@@ -259,6 +259,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "the deletion settles only from the due ScheduleKeyDeletion set, which CancelKeyDeletion cancels and "
      "which only this settle ends: the key is always there and pending deletion (a guard for hand-edited "
      "worlds, whose dues world/validate.py does not tie to keys)"),
+    ("hsmshell/testing/match.py", "core/NumberReplacer", 'lambda m: m.group(1).rstrip() + " ", line).rstrip()',
+     "group(0) is group(1) and the blanks after it, which rstrip() takes off either"),
+    ("hsmshell/testing/match.py", "core/NumberReplacer", "@functools.lru_cache(maxsize=8)",
+     "the size of a cache of compiled patterns: only how fast a comparison is could change"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
      "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",
