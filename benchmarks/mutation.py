@@ -261,8 +261,9 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "worlds, whose dues world/validate.py does not tie to keys)"),
     ("hsmshell/testing/match.py", "core/NumberReplacer", 'lambda m: m.group(1).rstrip() + " ", line).rstrip()',
      "group(0) is group(1) and the blanks after it, which rstrip() takes off either"),
-    ("hsmshell/testing/match.py", "core/NumberReplacer", "@functools.lru_cache(maxsize=8)",
-     "the size of a cache of compiled patterns: only how fast a comparison is could change"),
+    *(("hsmshell/testing/match.py", operator, "@functools.lru_cache(maxsize=8)",
+       "the size of a cache of compiled patterns, or no cache: only how fast a comparison is could change")
+      for operator in ("core/NumberReplacer", "core/RemoveDecorator")),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
      "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",
@@ -580,7 +581,8 @@ def _annotations(module: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
 
 def _mutated_line(diff: str) -> str:
     """The source line a mutant changed, as written (the module on disk may be a mutant now)."""
-    return next((l[1:].strip() for l in diff.splitlines() if l.startswith("-") and not l.startswith("---")), "")
+    return next((l[1:].strip() for l in diff.splitlines()
+                 if l.startswith("-") and not l.startswith("---") and l[1:].strip()), "")
 
 
 def equivalent(module: str, operator: str, line: str) -> str | None:
