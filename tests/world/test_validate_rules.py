@@ -9,7 +9,7 @@ import re
 import pytest
 
 from hsmshell.world.clock import now
-from hsmshell.world.model import SECONDS_LIMIT, CliCluster, CliConfig, Due, Grant, TrustAnchor
+from hsmshell.world.model import SECONDS_LIMIT, CliCluster, CliConfig, Due, Grant, TrustAnchor, User
 from hsmshell.world.store import WorldError
 
 CLUSTER = "cluster-1a23b4cdefg"
@@ -101,6 +101,14 @@ def key_on_unknown_hsm(world):
     next(iter(cluster(world).keys.values())).hsms.append("hsm-gone00000")
 
 
+def users_of_every_type_and(other: str):
+    def change(world):
+        users = cluster(world).hsms[0].users  # CO, AU and CU already
+        for i, user_type in enumerate(("PRECO", "PCO", other)):
+            users.append(User(user_id=10 + i, user_type=user_type, name=f"user{i}", password_hash=users[0].password_hash))
+    return change
+
+
 BROKEN = {
     "sdk3 version": (setting(lambda w: w.client, "sdk3_version", "3.4"), "client.sdk3_version",
                      "'3.4' is neither documented nor a release number such as 3.4.4"),
@@ -120,6 +128,12 @@ BROKEN = {
                                    "'10.0.2' is not an IPv4 address"),
     "cli address with a leading zero": (cli(CliCluster(CLUSTER, ["10.0.02.9"])),
                                         "client.cli.clusters[0].hsm_addresses[0]", "'10.0.02.9' is not an IPv4 address"),
+    "cli address of two zeros": (cli(CliCluster(CLUSTER, ["10.0.00.9"])), "client.cli.clusters[0].hsm_addresses[0]",
+                                 "'10.0.00.9' is not an IPv4 address"),
+    "cli address above 255": (cli(CliCluster(CLUSTER, ["10.0.2.300"])), "client.cli.clusters[0].hsm_addresses[0]",
+                              "'10.0.2.300' is not an IPv4 address"),
+    "a user type beside all five": (users_of_every_type_and("XX"), "clusters[0].hsms[0].users[5].user_type",
+                                    "'XX' is not one of AU, CO, CU, PCO, PRECO"),
     "cli address not a number": (cli(CliCluster(CLUSTER, ["10.0.a.9"])), "client.cli.clusters[0].hsm_addresses[0]",
                                  "'10.0.a.9' is not an IPv4 address"),
     "cluster state": (setting(cluster, "state", "RUNNING"), "clusters[0].state", "'RUNNING' is not one of ACTIVE"),
