@@ -270,12 +270,17 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
       for operator, line in (
           ("core/ReplaceComparisonOperator_Eq_GtE",
            "if (len({u.user_id for u in users}) == len(users) == len({u.name.lower() for u in users})"),
+          ("core/ReplaceComparisonOperator_Eq_LtE",
+           "if (len({u.user_id for u in users}) == len(users) == len({u.name.lower() for u in users})"),
           ("core/ReplaceComparisonOperator_LtE_Lt", "and {u.user_type for u in users} <= USER_TYPES"),
           ("core/ReplaceAndWithOr",
            'and not any(u.two_factor and u.user_type not in ("CO", "PCO") for u in users)):'))),
     ("hsmshell/world/validate.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if key.origin == "AWS_KMS":',
      "`origin >= AWS_KMS` differs only for an origin that sorts after AWS_KMS, which the line before refuses: "
      "that problem is found first, and a world is refused for its first problem"),
+    ("hsmshell/world/validate.py", "core/ReplaceContinueWithBreak", "continue",
+     "after a due entry of an unknown kind, which is a problem found already: a world is refused for its "
+     "first problem, so the entries after it, checked or not, change nothing"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
      "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",

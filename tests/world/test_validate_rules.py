@@ -180,6 +180,8 @@ BROKEN = {
     "due kind": (due("kms.nothing", key_id=KEY), "due[0].kind", "'kms.nothing' is not one of"),
     "due args": (due("kms.delete_key", store_id="cks-1234567890abcdef0"), "due[0].args",
                  "a kms.delete_key transition takes key_id, not store_id"),
+    "due with more args": (due("kms.delete_key", key_id=KEY, store_id="cks-1234567890abcdef0"), "due[0].args",
+                           "a kms.delete_key transition takes key_id, not key_id, store_id"),
     "due without args": (due("kms.delete_key"), "due[0].args", "a kms.delete_key transition takes key_id, not nothing"),
 }
 
@@ -214,6 +216,7 @@ KEPT = {
     "the clock at 3000": clock_at(SECONDS_LIMIT),
     "a fault for one attempt": fault(kind="connect_error", code="NETWORK_ERRORS", times=1,
                                      custom_key_store_id="cks-1234567890abcdef0"),
+    "a fault for every attempt": fault(kind="connect_error", code="NETWORK_ERRORS"),
     "a due deletion": due("kms.delete_key", key_id=KEY),
 }
 
