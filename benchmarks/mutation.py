@@ -270,14 +270,24 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
       for operator, line in (
           ("core/ReplaceComparisonOperator_Eq_GtE",
            "if (len({u.user_id for u in users}) == len(users) == len({u.name.lower() for u in users})"),
-          ("core/ReplaceComparisonOperator_Eq_LtE",
-           "if (len({u.user_id for u in users}) == len(users) == len({u.name.lower() for u in users})"),
+          *((f"core/ReplaceComparisonOperator_Eq_{to}",
+             "if (len({u.user_id for u in users}) == len(users) == len({u.name.lower() for u in users})")
+            for to in ("Gt", "LtE")),
+          ("core/ReplaceComparisonOperator_LtE_Eq", "and {u.user_type for u in users} <= USER_TYPES"),
           ("core/ReplaceComparisonOperator_LtE_Lt", "and {u.user_type for u in users} <= USER_TYPES"),
           ("core/ReplaceAndWithOr",
            'and not any(u.two_factor and u.user_type not in ("CO", "PCO") for u in users)):'))),
     ("hsmshell/world/validate.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if key.origin == "AWS_KMS":',
      "`origin >= AWS_KMS` differs only for an origin that sorts after AWS_KMS, which the line before refuses: "
      "that problem is found first, and a world is refused for its first problem"),
+    ("hsmshell/world/validate.py", "core/ReplaceComparisonOperator_NotEq_Gt",
+     'check(cluster.mode != "NON_FIPS" or cluster.hsm_type != "hsm1.medium", at + ("mode",),',
+     "`hsm_type > hsm1.medium`: the one other HSM type, hsm2m.medium, sorts after it, and an unknown one is "
+     "refused first, the line before"),
+    ("hsmshell/world/validate.py", "core/NumberReplacer",
+     'check(fault.get("times", 1) >= 1, at + ("times",), "the attempts a fault fails must be 1 or more")',
+     "the default for a fault without `times` (every attempt fails), 2 for 1: passes the check alike (0 for "
+     "1 is killed by test_a_change_that_keeps_the_rules_is_written[a fault for every attempt])"),
     ("hsmshell/world/validate.py", "core/ReplaceContinueWithBreak", "continue",
      "after a due entry of an unknown kind, which is a problem found already: a world is refused for its "
      "first problem, so the entries after it, checked or not, change nothing"),
