@@ -272,7 +272,7 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
            "if (len({u.user_id for u in users}) == len(users) == len({u.name.lower() for u in users})"),
           *((f"core/ReplaceComparisonOperator_Eq_{to}",
              "if (len({u.user_id for u in users}) == len(users) == len({u.name.lower() for u in users})")
-            for to in ("Gt", "LtE")),
+            for to in ("Gt", "Lt", "LtE")),
           ("core/ReplaceComparisonOperator_LtE_Eq", "and {u.user_type for u in users} <= USER_TYPES"),
           ("core/ReplaceComparisonOperator_LtE_Lt", "and {u.user_type for u in users} <= USER_TYPES"),
           ("core/ReplaceAndWithOr",
