@@ -216,8 +216,8 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt", 'if new.state != "ACTIVE":',
      "every other cluster state (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS, ...) sorts after ACTIVE"),
     ("hsmshell/kms/custom_key_stores.py", "core/NumberReplacer", "if not 7 <= len(password) <= 32:",
-     "7 to 6 (cosmic-ray's NumberReplacer makes only the -1 of each number): aws/kms.py's shapes.string "
-     "refuses a KeyStorePassword shorter than 7 before either caller gets here; 32 to 31 is killed by "
+     "7 to 6 and 32 to 33 widen the check past what aws/kms.py's shapes.string lets through (7 to 32 "
+     "characters) before either caller gets here; 7 to 8 and 32 to 31 are killed by "
      "test_key_store_passwords_of_seven_and_of_thirty_two_characters_are_taken"),
     ("hsmshell/kms/custom_key_stores.py", "core/NumberReplacer", "existing = same[0]",
      "`same[-1]`: a store's name is unique (CreateCustomKeyStore and UpdateCustomKeyStore refuse a name in "
