@@ -15,7 +15,8 @@ rule the tests would let through.  Kill it with a test that fails with that diff
 hand, or `cosmic-ray apply`), or, if it changes no behaviour, list it in EQUIVALENT with the
 reason.  Everything runs under `nice -n 19`; sessions are kept in build/mutation/ (or in
 $HSMSHELL_MUTATION_DIR, to outlive the worktree), so a run that was stopped goes on where it
-stopped (delete a session to start that module again).  Two runs at once need two copies of
+stopped (delete a session to start that module again); one whose module was edited since keeps
+the results of the mutants on unchanged lines.  Two runs at once need two copies of
 the tree (`git clone`): each mutates the files on disk.
 """
 
@@ -48,7 +49,8 @@ TESTS: dict[str, list[str]] = {
                                           "tests/kms/test_store_lifecycle.py",
                                           "tests/kms/test_custom_key_stores.py",
                                           "tests/kms/test_custom_key_store_edges.py",
-                                          "tests/kms/test_connection_errors.py"],
+                                          "tests/kms/test_connection_errors.py",
+                                          "tests/kms/test_cluster_requirements.py"],
     "hsmshell/kms/keys.py": ["tests/kms/test_keys.py", "tests/kms/test_states_table.py",
                              "tests/kms/test_standard_keys.py", "tests/kms/test_key_admin.py"],
     "hsmshell/cloudhsm/keys.py": ["tests/shells/test_kmu_find_key_users.py", "tests/shells/test_kmu_keys.py",
@@ -56,7 +58,8 @@ TESTS: dict[str, list[str]] = {
     "hsmshell/cloudhsm/users.py": ["tests/shells/test_cmu.py", "tests/shells/test_cmu_rules.py"],
     "hsmshell/cloudhsm/sessions.py": ["tests/shells/test_cmu.py", "tests/shells/test_kmu.py"],
     "hsmshell/cloudhsm/quorum.py": ["tests/shells/test_cmu_quorum.py", "tests/shells/cli/test_quorum.py"],
-    "hsmshell/world/validate.py": ["tests/world/test_validate.py", "tests/world/test_validate_user_names.py"],
+    "hsmshell/world/validate.py": ["tests/world/test_validate.py", "tests/world/test_validate_user_names.py",
+                                   "tests/world/test_validate_rules.py"],
     "hsmshell/world/store.py": ["tests/world/test_store.py", "tests/world/test_concurrency.py",
                                 "tests/world/test_derived_cache.py"],
     "hsmshell/world/changes.py": ["tests/world/test_changes.py"],
@@ -157,6 +160,9 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/kms/keys.py", "core/ReplaceFalseWithTrue",
      "bypass_policy_lockout_safety_check: bool = False, policy: str | None = None,",
      "a default no caller uses: CreateKey (aws/kms.py), the only caller, always passes the request's value"),
+    ("hsmshell/kms/keys.py", "core/ReplaceFalseWithTrue",
+     "key_usage: str | None = None, key_spec: str | None = None, multi_region: bool = False,",
+     "a default no caller uses: CreateKey (aws/kms.py), the only caller, always passes the request's value"),
     ("hsmshell/kms/custom_key_stores.py", "core/ReplaceBinaryOperator_Mul_Div",
      "def describe(world: World, *, store_id: str | None = None, name: str | None = None) -> list[CustomKeyStore]:",
      "`*` to `/` in a signature: every caller passes the world by position and the rest by keyword, which "
@@ -173,6 +179,118 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "in_store() is called nowhere: dead code, to be removed once the kms/keys.py session is done "
        "(removing it now would shift the session's pending mutants)")
       for to in ("NotEq", "Lt", "LtE", "Gt", "GtE")),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if cluster.mtls_enforcement == MTLS_ENFORCED:",
+     'mtls_enforcement is "none" or "cluster" (world/validate.py refuses any other), and "none" sorts '
+     'after "cluster"'),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "if store.connection_state == DISCONNECTED:",
+     "a store that gets here is CONNECTED, CONNECTING or DISCONNECTED (DISCONNECTING and FAILED are refused "
+     "the line before), and the first two sort before DISCONNECTED"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def create(world: World, *, name: str, cluster_id: str | None, trust_anchor: str | None,",
+     "`*` to `/` in a signature: CreateCustomKeyStore (aws/kms.py), the only caller, passes the world by "
+     "position and the rest by keyword, which both signatures accept"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def update(world: World, store_id: str, *, new_name: str | None = None, password: str | None = None,",
+     "`*` to `/` in a signature: UpdateCustomKeyStore (aws/kms.py), the only caller, passes the world and "
+     "the store's ID by position and the rest by keyword, which both signatures accept"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt",
+     'if (store_type or "AWS_CLOUDHSM") != "AWS_CLOUDHSM":',
+     "`store_type > AWS_CLOUDHSM`: the only other CustomKeyStoreType the API accepts, EXTERNAL_KEY_STORE, "
+     "sorts after it"),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt", 'if cluster.state != "ACTIVE":',
+     "every other cluster state (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS, ...) sorts after ACTIVE"),
+    *(("hsmshell/kms/custom_key_stores.py", operator, "if store is None or store.connection_state != CONNECTING:",
+       "a connect attempt finds its store there and CONNECTING: DisconnectCustomKeyStore, the only way out "
+       "of CONNECTING (and the first step to deleting the store), cancels the attempt")
+      for operator in ("core/ReplaceOrWithAnd", "core/ReplaceComparisonOperator_NotEq_Gt")),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_Lt_NotEq",
+     "if len(accounts) < len(nodes):", "`accounts` is `nodes` filtered: never longer"),
+    *(("hsmshell/kms/custom_key_stores.py", operator,
+       "if store is not None and store.connection_state == DISCONNECTING:",
+       "a disconnect settles a store that is there and DISCONNECTING: every operation refuses a store in "
+       "DISCONNECTING (DeleteCustomKeyStore among them), so only this settle takes it out")
+      for operator in ("core/ReplaceComparisonOperator_Eq_GtE", "core/ReplaceComparisonOperator_Eq_LtE",
+                       "core/ReplaceAndWithOr")),
+    ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_NotEq_Gt", 'if new.state != "ACTIVE":',
+     "every other cluster state (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS, ...) sorts after ACTIVE"),
+    ("hsmshell/kms/custom_key_stores.py", "core/NumberReplacer", "if not 7 <= len(password) <= 32:",
+     "7 to 6 and 32 to 33 widen the check past what aws/kms.py's shapes.string lets through (7 to 32 "
+     "characters) before either caller gets here; 7 to 8 and 32 to 31 are killed by "
+     "test_key_store_passwords_of_seven_and_of_thirty_two_characters_are_taken"),
+    ("hsmshell/kms/custom_key_stores.py", "core/NumberReplacer", "existing = same[0]",
+     "`same[-1]`: a store's name is unique (CreateCustomKeyStore and UpdateCustomKeyStore refuse a name in "
+     "use), so `same` holds one store"),
+    ("hsmshell/kms/keys.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def find(world: World, key_id: str, *, aliases: bool = True) -> KmsKey:",
+     "`*` to `/` in a signature: every caller passes the world and the key ID by position and `aliases` by "
+     "keyword, which both signatures accept"),
+    ("hsmshell/kms/keys.py", "core/ReplaceBinaryOperator_Mul_Div",
+     'def create(world: World, *, store_id: str | None, origin: str | None, description: str = "",',
+     "`*` to `/` in a signature: CreateKey (aws/kms.py), the only caller, passes the world by position and "
+     "the rest by keyword, which both signatures accept"),
+    ("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'if origin not in ("AWS_CLOUDHSM", "AWS_KMS") or (origin == "AWS_CLOUDHSM") != (store_id is not None):',
+     "`origin <= AWS_CLOUDHSM`: past the first test the origin is AWS_CLOUDHSM or AWS_KMS, which sorts after it"),
+    *(("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_Eq_GtE", line,
+       "`origin >= AWS_KMS`: a key's origin is AWS_CLOUDHSM or AWS_KMS (CreateKey makes no other, "
+       "world/validate.py refuses any other), and AWS_CLOUDHSM sorts before AWS_KMS")
+      for line in ('if key.origin == "AWS_KMS":', 'additional=None if key.origin == "AWS_KMS" else {',
+                   'if key.origin == "AWS_KMS":  # its material is KMS\'s own: deleted with it')),
+    *(("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_NotEq_Gt", line,
+       "`state > CONNECTED`: every other connection state (CONNECTING, DISCONNECTED, DISCONNECTING, FAILED) "
+       "sorts after CONNECTED") for line in ("if store is None or store.connection_state != CONNECTED:",
+                                             "if store.connection_state != CONNECTED:")),
+    ("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if store and cluster and store.connection_state == CONNECTED and store.kms_session_id in world.sessions:",
+     "`state <= CONNECTED`: no connection state sorts before CONNECTED (CONNECTING, DISCONNECTED, "
+     "DISCONNECTING, FAILED sort after)"),
+    ("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "if store and cluster and store.connection_state == CONNECTED and store.kms_session_id in world.sessions:",
+     "`state >= CONNECTED` holds for every state, but a store has a kms_session_id only while CONNECTED (the "
+     "connect attempt that succeeds sets it, DisconnectCustomKeyStore clears it), so the next test decides "
+     "alike"),
+    ("hsmshell/kms/keys.py", "core/ReplaceComparisonOperator_NotEq_Gt",
+     'if (key_usage or "ENCRYPT_DECRYPT") != "ENCRYPT_DECRYPT" or (key_spec or "SYMMETRIC_DEFAULT") != "SYMMETRIC_DEFAULT":',
+     "`key_usage > ENCRYPT_DECRYPT`: every other KeyUsage the API accepts (GENERATE_VERIFY_MAC, "
+     "KEY_AGREEMENT, SIGN_VERIFY) sorts after it, and any other is refused by the API's validation first"),
+    ("hsmshell/kms/keys.py", "core/ReplaceOrWithAnd", "if key is None or key.deletion_date is None:",
+     "the deletion settles only from the due ScheduleKeyDeletion set, which CancelKeyDeletion cancels and "
+     "which only this settle ends: the key is always there and pending deletion (a guard for hand-edited "
+     "worlds, whose dues world/validate.py does not tie to keys)"),
+    ("hsmshell/testing/match.py", "core/NumberReplacer", 'lambda m: m.group(1).rstrip() + " ", line).rstrip()',
+     "group(0) is group(1) and the blanks after it, which rstrip() takes off either"),
+    *(("hsmshell/testing/match.py", operator, "@functools.lru_cache(maxsize=8)",
+       "the size of a cache of compiled patterns, or no cache: only how fast a comparison is could change")
+      for operator in ("core/NumberReplacer", "core/RemoveDecorator")),
+    *(("hsmshell/world/validate.py", operator, line,
+       "the check at once only decides whether an HSM's users are walked one by one, and the walk checks the "
+       "same rules: a mutant that walks more often finds the same problems")
+      for operator, line in (
+          ("core/ReplaceComparisonOperator_Eq_GtE",
+           "if (len({u.user_id for u in users}) == len(users) == len({u.name.lower() for u in users})"),
+          *((f"core/ReplaceComparisonOperator_Eq_{to}",
+             "if (len({u.user_id for u in users}) == len(users) == len({u.name.lower() for u in users})")
+            for to in ("Gt", "Lt", "LtE")),
+          ("core/ReplaceComparisonOperator_LtE_Eq", "and {u.user_type for u in users} <= USER_TYPES"),
+          ("core/ReplaceComparisonOperator_LtE_Lt", "and {u.user_type for u in users} <= USER_TYPES"),
+          ("core/ReplaceAndWithOr",
+           'and not any(u.two_factor and u.user_type not in ("CO", "PCO") for u in users)):'))),
+    ("hsmshell/world/validate.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if key.origin == "AWS_KMS":',
+     "`origin >= AWS_KMS` differs only for an origin that sorts after AWS_KMS, which the line before refuses: "
+     "that problem is found first, and a world is refused for its first problem"),
+    ("hsmshell/world/validate.py", "core/ReplaceComparisonOperator_NotEq_Gt",
+     'check(cluster.mode != "NON_FIPS" or cluster.hsm_type != "hsm1.medium", at + ("mode",),',
+     "`hsm_type > hsm1.medium`: the one other HSM type, hsm2m.medium, sorts after it, and an unknown one is "
+     "refused first, the line before"),
+    ("hsmshell/world/validate.py", "core/NumberReplacer",
+     'check(fault.get("times", 1) >= 1, at + ("times",), "the attempts a fault fails must be 1 or more")',
+     "the default for a fault without `times` (every attempt fails), 2 for 1: passes the check alike (0 for "
+     "1 is killed by test_a_change_that_keeps_the_rules_is_written[a fault for every attempt])"),
+    ("hsmshell/world/validate.py", "core/ReplaceContinueWithBreak", "continue",
+     "after a due entry of an unknown kind, which is a problem found already: a world is refused for its "
+     "first problem, so the entries after it, checked or not, change nothing"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while i < len(pattern):",
      "i grows by 1, or by 2 only when i + 1 < len(pattern): it never passes len(pattern)"),
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",
@@ -333,8 +451,10 @@ def run(module: str) -> None:
     print(f"{module}: tests take {seconds:.1f} s unmutated ({', '.join(TESTS[module])})", flush=True)
     write_config(module, timeout=max(30.0, 4 * seconds))
     if not session.exists():
-        subprocess.run([*tool("cosmic_ray.cli"), "init", str(config), str(session)], cwd=ROOT, check=True)
-        subprocess.run([*tool("cosmic_ray.tools.filters.operators_filter"), str(session), str(config)], cwd=ROOT, check=True)
+        _init(config, session)
+        _source_path(module).write_text(_head_source(module))
+    else:
+        rebase(module)
     source = ROOT / module
     original = source.read_bytes()
     done_before = _done(module)
@@ -348,6 +468,60 @@ def run(module: str) -> None:
             print(f"{module}: restored after an interrupted run", file=sys.stderr)
         _add_time(module, time.monotonic() - start, _done(module) - done_before)
     print(f"{module}: {time.monotonic() - start:.0f} s of mutants", flush=True)
+
+
+def _init(config: Path, session: Path) -> None:
+    subprocess.run([*tool("cosmic_ray.cli"), "init", str(config), str(session)], cwd=ROOT, check=True)
+    subprocess.run([*tool("cosmic_ray.tools.filters.operators_filter"), str(session), str(config)], cwd=ROOT, check=True)
+
+
+def _head_source(module: str) -> str:
+    return subprocess.run(["git", "show", f"HEAD:{module}"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def _source_path(module: str) -> Path:
+    """The module as its session's mutants were made from (cosmic-ray keeps only positions)."""
+    return session_paths(module)[1].with_suffix(".source.py")
+
+
+def rebase(module: str) -> None:
+    """A session outlives edits to its module (a survivor's fix, someone else's change):
+    cosmic-ray names a mutant by its operator and its rank among that operator's places, which
+    an edit shifts.  The session is made again from the module as it is, and each result is
+    carried over to the mutant of the same operator at the same place on a line the edit left
+    alone; mutants on changed lines are pending again."""
+    from cosmic_ray.work_db import WorkDB, use_db
+
+    config, session = session_paths(module)
+    before, now = _source_path(module), _head_source(module)
+    if not before.exists():  # a session begun before sources were kept: taken as current
+        before.write_text(now)
+    if before.read_text() == now:
+        return
+    lines = {}
+    old, new = before.read_text().splitlines(), now.splitlines()
+    for op, i1, i2, j1, _ in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            lines.update({i1 + k + 1: j1 + k + 1 for k in range(i2 - i1)})
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        done = {item.job_id: result for item, result in db.completed_work_items}
+        carried = {(m.operator_name, lines[m.start_pos[0]], m.start_pos[1]): done[item.job_id]
+                   for item in db.work_items for m in item.mutations[:1]
+                   if item.job_id in done and m.start_pos[0] in lines}
+    fresh = session.with_suffix(".rebased.sqlite")
+    fresh.unlink(missing_ok=True)
+    _init(config, fresh)
+    with use_db(str(fresh), WorkDB.Mode.open) as db:
+        skipped = {item.job_id for item, _ in db.completed_work_items}
+        for item in db.work_items:
+            m = item.mutations[0]
+            result = carried.get((m.operator_name, m.start_pos[0], m.start_pos[1]))
+            if item.job_id not in skipped and result is not None:
+                db.set_result(item.job_id, result)
+    fresh.replace(session)
+    before.write_text(now)
+    print(f"{module}: changed since its session began; results on unchanged lines carried over", flush=True)
 
 
 def _done(module: str) -> int:
@@ -372,6 +546,7 @@ def again(module: str) -> None:
     config, session = session_paths(module)
     seconds = baseline(module)
     write_config(module, timeout=max(30.0, 4 * seconds))
+    rebase(module)
     survivors = [item for outcome, item, _ in results(module) if outcome == "survived"]
     with use_db(str(session), WorkDB.Mode.open) as db:
         for item in survivors:
@@ -433,7 +608,8 @@ def _annotations(module: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
 
 def _mutated_line(diff: str) -> str:
     """The source line a mutant changed, as written (the module on disk may be a mutant now)."""
-    return next((l[1:].strip() for l in diff.splitlines() if l.startswith("-") and not l.startswith("---")), "")
+    return next((l[1:].strip() for l in diff.splitlines()
+                 if l.startswith("-") and not l.startswith("---") and l[1:].strip()), "")
 
 
 def equivalent(module: str, operator: str, line: str) -> str | None:
@@ -501,8 +677,7 @@ def plan(modules: list[str]) -> None:
         _, session = session_paths(module)
         scratch = WORK / "plan.sqlite"
         scratch.unlink(missing_ok=True)
-        subprocess.run([*tool("cosmic_ray.cli"), "init", str(config), str(scratch)], cwd=ROOT, check=True)
-        subprocess.run([*tool("cosmic_ray.tools.filters.operators_filter"), str(scratch), str(config)], cwd=ROOT, check=True)
+        _init(config, scratch)
         mutants = sum(1 for outcome, *_ in _results_of(scratch, module) if outcome == "pending")
         scratch.unlink()
         # A killed mutant stops at its first failing test: about half the time of the tests.

@@ -1,26 +1,39 @@
 """Shared fixtures: a fresh world per test, and in-process doors into it.
 
 Making a world from the default fixture hashes every password (scrypt, on purpose slow), so
-one template world is made per test session and copied for each test.
+one template world is made per test session, when a test first needs one, and copied for each
+test.  What only some tests use is loaded when they are collected or run, not by every run:
+a mutant of benchmarks/mutation.py runs a few tests and pays every second of pytest's start.
 """
 
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 
 from hsmshell import host
 from hsmshell.services import open_store
 from hsmshell.shells.console import StreamConsole
 from hsmshell.testing.worlds import copy_world
 
-# No property test is timed: a deadline fails on a busy machine (CI's two cores), not on a
-# defect.  Speed is measured in benchmarks/.
-settings.register_profile("hsmshell", deadline=None)
-settings.load_profile("hsmshell")
+_untimed = False
+
+
+def pytest_pycollect_makemodule(module_path: Path):
+    """No property test is timed: a deadline fails on a busy machine (CI's two cores), not on a
+    defect; speed is measured in benchmarks/.  The profile is loaded before the first test module
+    that uses hypothesis is imported (its settings take their defaults from it then), and only
+    then: importing hypothesis takes half a second."""
+    global _untimed
+    if not _untimed and ("hypothesis" in sys.modules or b"hypothesis" in module_path.read_bytes()):
+        from hypothesis import settings
+
+        settings.register_profile("hsmshell", deadline=None)
+        settings.load_profile("hsmshell")
+        _untimed = True
 
 STORE_ID = "cks-1234567890abcdef0"
 KEY_ARN = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import base64
 
-import botocore.session
 import pytest
 
 from hsmshell.aws import dispatch
 from hsmshell.errors import AwsError
 
-_SESSION = botocore.session.get_session()
 _MODELS: dict = {}
 
 
 def model(service: str):
+    """botocore's model of the service, read when a check first needs it: importing botocore takes
+    half a second, which every test of a folder whose conftest imports this module would pay
+    (a mutant's few tests among them, benchmarks/mutation.py)."""
     if service not in _MODELS:
-        _MODELS[service] = _SESSION.get_service_model(service)
+        import botocore.session
+
+        _MODELS[service] = botocore.session.get_session().get_service_model(service)
     return _MODELS[service]
 
 

@@ -212,7 +212,7 @@ def test_losing_the_hsms_keeps_the_store_connected_but_cryptography_fails(doors)
                                      "operation: KMS cannot communicate with your CloudHSM cluster.\n")
 
 
-@pytest.mark.parametrize("user_type", ["CO", "AU"])  # both sort before CU
+@pytest.mark.parametrize("user_type", ["CO", "AU", "PCO", "PRECO"])  # on both sides of CU
 def test_a_kmsuser_that_is_not_a_crypto_user_is_not_found(doors, store, user_type):
     """KMS logs in as the crypto user kmsuser: an account of that name of another type is not it."""
     disconnect(doors)
@@ -224,6 +224,36 @@ def test_a_kmsuser_that_is_not_a_crypto_user_is_not_found(doors, store, user_typ
     connect(doors)
     entry = doors.describe()
     assert (entry["ConnectionState"], entry.get("ConnectionErrorCode")) == ("FAILED", "USER_NOT_FOUND")
+
+
+def test_a_world_copied_without_its_key_file_fails_to_connect_with_invalid_credentials(doors, world_path):
+    """KMS's copy of the kmsuser password was sealed under the key file left behind: KMS cannot
+    read it, so its login fails as with a wrong password (the repair is the runbook's)."""
+    disconnect(doors)
+    world_path.with_name(world_path.name + ".key").unlink()
+    connect(doors)
+    entry = doors.describe()
+    assert (entry["ConnectionState"], entry.get("ConnectionErrorCode")) == ("FAILED", "INVALID_CREDENTIALS")
+    fix_credentials(doors, None)
+    connect(doors)
+    assert doors.describe()["ConnectionState"] == "CONNECTED"
+
+
+def kmsuser_failed_logins(doors) -> list[str]:
+    out = doors.cmu("loginHSM CO admin co12345\nlistUsers\nquit\n")
+    return [line.split()[4] for line in out.splitlines() if " kmsuser " in line]
+
+
+def test_a_connect_that_logs_in_clears_kmsuser_s_failed_logins(doors, store):
+    password_changed(doors, store)
+    connect(doors)  # FAILED: INVALID_CREDENTIALS, a failed login on each HSM
+    assert kmsuser_failed_logins(doors) == ["1", "1", "1"]
+    disconnect(doors)
+    aws(doors, "kms", "update-custom-key-store", "--custom-key-store-id", STORE_ID,  # kmsuser's password now
+        "--key-store-password", "someoneElsesPw1")
+    connect(doors)
+    assert doors.describe()["ConnectionState"] == "CONNECTED"
+    assert kmsuser_failed_logins(doors) == ["0", "0", "0"]
 
 
 def test_a_deleted_cluster_s_lineage_is_read_from_its_own_backups(doors, store):

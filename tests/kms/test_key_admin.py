@@ -286,3 +286,51 @@ def test_a_grant_lets_its_grantee_describe_the_key(enforced, api):
         as_bob(enforced, "DescribeKey", KeyId=KEY)
     api.kms.CreateGrant(KeyId=KEY, GranteePrincipal=BOB, Operations=["DescribeKey"])
     assert as_bob(enforced, "DescribeKey", KeyId=KEY)["KeyMetadata"]["KeyId"] == KEY
+
+
+def test_delete_alias_needs_its_key_s_policy(enforced, api):
+    from hsmshell.errors import AwsError
+
+    api.kms.CreateAlias(AliasName="alias/app", TargetKeyId=KEY)
+    api.kms.PutKeyPolicy(KeyId=KEY, Policy=policy(allow(ALICE)))
+    with pytest.raises(AwsError) as denied:
+        as_bob(enforced, "DeleteAlias", AliasName="alias/app")
+    assert denied.value.code == "AccessDeniedException" and f"kms:DeleteAlias on resource: {ARN} " in denied.value.message
+    assert api.kms.DeleteAlias(AliasName="alias/app") == {}
+
+
+def test_enable_and_disable_key_are_each_their_own_permission(enforced, api):
+    from hsmshell.errors import AwsError
+
+    api.kms.PutKeyPolicy(KeyId=KEY, Policy=policy(allow(ALICE), allow(BOB, "kms:DisableKey")))
+    assert as_bob(enforced, "DisableKey", KeyId=KEY) == {}
+    with pytest.raises(AwsError) as denied:
+        as_bob(enforced, "EnableKey", KeyId=KEY)
+    assert denied.value.code == "AccessDeniedException" and "kms:EnableKey" in denied.value.message
+
+
+# Rules of kms/grants.py that no test broke before (found by benchmarks/mutation.py).
+
+def grant_on(api, key: str, grantee: str = BOB, retiring: str = ALICE) -> str:
+    return api.kms.CreateGrant(KeyId=key, GranteePrincipal=grantee, Operations=["Encrypt"],
+                               RetiringPrincipal=retiring)["GrantId"]
+
+
+def test_a_grant_is_found_only_on_its_own_key_and_by_its_whole_id(api):
+    grants = sorted([grant_on(api, KEY), grant_on(api, OTHER, grantee=ALICE)])
+    by_key = {g["GrantId"]: g["KeyId"].rsplit("/", 1)[1] for k in (KEY, OTHER)
+              for g in api.kms.ListGrants(KeyId=k)["Grants"]}
+    for grant_id, key in by_key.items():
+        assert [g["GrantId"] for g in api.kms.ListGrants(KeyId=key, GrantId=grant_id)["Grants"]] == [grant_id]
+        other = OTHER if key == KEY else KEY
+        assert api.error("kms", "RevokeGrant", KeyId=other, GrantId=grant_id).code == "NotFoundException"
+    for wrong in (grants[0][:63], grants[0] + "0"):
+        assert api.error("kms", "RevokeGrant", KeyId=KEY, GrantId=wrong).code == "InvalidGrantIdException"
+
+
+def test_retirable_grants_are_those_of_the_principal_asked_about(api):
+    grant_on(api, KEY, retiring=ALICE)
+    grant_on(api, KEY, grantee=ALICE, retiring=BOB)
+    for principal in (ALICE, BOB):  # Alice's sorts before Bob's
+        assert [g["RetiringPrincipal"] for g in api.kms.ListRetirableGrants(RetiringPrincipal=principal)["Grants"]] \
+            == [principal]

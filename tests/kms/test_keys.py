@@ -219,3 +219,119 @@ def test_a_key_is_deleted_at_its_deletion_date_to_the_second(api, store):
     assert state(api) == "PendingDeletion"
     assert hsmshell(["clock", "advance", "1s"]) == 0
     assert KEY not in store.read().kms_keys
+
+
+def test_a_deleted_key_takes_its_own_grants_only(api):
+    alice = "arn:aws:iam::111122223333:user/Alice"
+    keys = sorted([KEY] + [api.kms.CreateKey(Description=f"k{i}")["KeyMetadata"]["KeyId"] for i in range(2)])
+    for key in keys:
+        api.kms.CreateGrant(KeyId=key, GranteePrincipal=alice, Operations=["Encrypt"], RetiringPrincipal=alice)
+    api.kms.ScheduleKeyDeletion(KeyId=keys[1], PendingWindowInDays=7)  # ids on both sides of it
+    assert hsmshell(["clock", "advance", "7d"]) == 0
+    left = [g["KeyId"].rsplit("/", 1)[1] for g in api.kms.ListRetirableGrants(RetiringPrincipal=alice)["Grants"]]
+    assert sorted(left) == [keys[0], keys[2]]
+
+
+@pytest.mark.parametrize("spelling", ["1234abcd12ab34cd56ef1234567890ff", "{1234abcd-12ab-34cd-56ef-1234567890ff}",
+                                      "urn:uuid:1234abcd-12ab-34cd-56ef-1234567890ff"])
+def test_a_uuid_not_written_as_a_key_id_is_not_one(api, spelling):
+    """Python's UUID reads these spellings, KMS's key IDs are only the hyphenated one."""
+    assert api.error("kms", "DescribeKey", KeyId=spelling).message == f"Invalid keyId '{spelling}'"
+
+
+@pytest.mark.parametrize("where, spec_message, region_message", [
+    ({"Origin": "AWS_CLOUDHSM", "CustomKeyStoreId": STORE_ID},
+     "KMS keys in an AWS CloudHSM key store must be symmetric encryption keys.",
+     "You cannot create a multi-Region key in a custom key store."),
+    ({}, "This range simulates only symmetric encryption KMS keys (KeySpec SYMMETRIC_DEFAULT).",
+     "This range does not simulate multi-Region keys."),
+])
+def test_what_create_key_cannot_make_is_refused_in_the_words_of_where_it_was_asked(
+        api, where, spec_message, region_message):
+    for params, message in (({"KeySpec": "RSA_2048", "KeyUsage": "SIGN_VERIFY"}, spec_message),
+                            ({"MultiRegion": True}, region_message)):
+        error = api.error("kms", "CreateKey", **where, **params)
+        assert (error.code, error.message) == ("UnsupportedOperationException", message)
+
+
+def test_create_key_s_event_says_the_key_is_not_multi_region(api, store):
+    api.kms.CreateKey(Origin="AWS_CLOUDHSM", CustomKeyStoreId=STORE_ID)
+    event = store.read().trail[-1]
+    assert event["eventName"] == "CreateKey" and event["responseElements"]["keyMetadata"]["multiRegion"] is False
+
+
+def test_the_deletion_events_name_the_backing_key_and_cluster_the_create_named(api, store):
+    made = api.kms.CreateKey(Origin="AWS_CLOUDHSM", CustomKeyStoreId=STORE_ID)["KeyMetadata"]["KeyId"]
+    created = store.read().trail[-1]
+    backing = json.loads(created["additionalEventData"]["backingKey"])
+    api.kms.ScheduleKeyDeletion(KeyId=made, PendingWindowInDays=7)
+    assert hsmshell(["clock", "advance", "7d"]) == 0
+    trail = store.read().trail
+    scheduled = next(e for e in reversed(trail) if e["eventName"] == "ScheduleKeyDeletion")
+    deleted = next(e for e in reversed(trail) if e["eventName"] == "DeleteKey")
+    for event in (scheduled, deleted):
+        data = event["additionalEventData"]
+        assert (data["customKeyStoreId"], data["clusterId"]) == (STORE_ID, CLUSTER)
+        assert json.loads(data["backingKeys"]) == [backing]
+
+
+def deletion_status(store) -> str:
+    event = next(e for e in reversed(store.read().trail) if e["eventName"] == "DeleteKey")
+    return json.loads(event["additionalEventData"]["backingKeysDeletionStatus"])[0]["deletionStatus"]
+
+
+def test_a_deletion_while_disconnected_leaves_the_backing_key(api, store):
+    api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)
+    api.kms.DisconnectCustomKeyStore(CustomKeyStoreId=STORE_ID)
+    assert hsmshell(["clock", "advance", "7d"]) == 0
+    world = store.read()
+    assert KEY not in world.kms_keys and 262162 in world.clusters[CLUSTER].keys
+    assert deletion_status(store) == "FAILURE"
+
+
+def test_a_deletion_whose_cluster_is_gone_fails_to_delete_the_backing_key(api, store, doors):
+    api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)
+    for hsm in store.read().clusters[CLUSTER].hsms:
+        assert doors.aws("cloudhsmv2", "delete-hsm", "--cluster-id", CLUSTER, "--hsm-id", hsm.hsm_id)[0] == 0
+    status, _, err = doors.aws("cloudhsmv2", "delete-cluster", "--cluster-id", CLUSTER)
+    assert status == 0, err
+    assert hsmshell(["clock", "advance", "7d"]) == 0
+    assert KEY not in store.read().kms_keys
+    assert deletion_status(store) == "FAILURE"
+
+
+def test_a_deletion_whose_backing_key_is_already_gone_fails(api, store, doors):
+    """The backing key was deleted in the cluster first (deleteKey as kmsuser): KMS has none to
+    delete."""
+    api.kms.DisconnectCustomKeyStore(CustomKeyStoreId=STORE_ID)
+    with store.transaction() as world:
+        del world.clusters[CLUSTER].keys[262162]
+    api.kms.ConnectCustomKeyStore(CustomKeyStoreId=STORE_ID)
+    api.kms.ScheduleKeyDeletion(KeyId=KEY, PendingWindowInDays=7)
+    assert hsmshell(["clock", "advance", "7d"]) == 0
+    assert KEY not in store.read().kms_keys
+    assert deletion_status(store) == "FAILURE"
+
+
+def test_the_waiting_period_is_thirty_days_unless_given_and_never_under_seven(api, store):
+    before = now(store.read())
+    scheduled = api.kms.ScheduleKeyDeletion(KeyId=KEY)
+    assert scheduled["PendingWindowInDays"] == 30
+    assert scheduled["DeletionDate"] - before == pytest.approx(30 * 86400, abs=60)  # seconds since the epoch
+    for days in (6, 31):
+        error = api.error("kms", "ScheduleKeyDeletion", KeyId=KEY, PendingWindowInDays=days)
+        assert (error.code, error.message) == ("ValidationException", "PendingWindowInDays must be between 7 and 30")
+
+
+def test_list_aliases_takes_a_key_not_an_alias(api):
+    api.kms.CreateAlias(AliasName="alias/k", TargetKeyId=KEY)
+    assert [a["AliasName"] for a in api.kms.ListAliases(KeyId=KEY)["Aliases"]] == ["alias/k"]
+    error = api.error("kms", "ListAliases", KeyId="alias/k")
+    assert (error.code, error.message) == (
+        "NotFoundException", "Alias arn:aws:kms:us-west-2:111122223333:alias/k is not found.")
+
+
+def test_enable_and_disable_key_are_their_own_events(api, store):
+    for operation in ("DisableKey", "EnableKey"):
+        assert getattr(api.kms, operation)(KeyId=KEY) == {}
+        assert store.read().trail[-1]["eventName"] == operation

@@ -462,3 +462,15 @@ def test_stale_temp_files_are_never_read_and_are_removed_by_the_next_write(world
     assert not list(world_path.parent.glob(".*.tmp"))
     fresh = Store(world_path).read()
     assert fresh.region == "us-west-2" and markers(fresh) == [1]
+
+
+@pytest.mark.parametrize("cost, refused", [(0, True), (1, False), (20, False), (21, True)])
+def test_the_password_cost_a_world_file_may_give_is_1_to_20(world_path, cost, refused):
+    """Found untested by benchmarks/mutation.py: the bounds themselves."""
+    text = world_path.read_text()
+    world_path.write_text(text.replace("password_cost: 14", f"password_cost: {cost}", 1))
+    if refused:
+        with pytest.raises(WorldError, match="password_cost: must be an integer from 1 to 20"):
+            open_store(world_path).read()
+    else:
+        assert open_store(world_path).read().settings.password_cost == cost
