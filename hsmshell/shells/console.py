@@ -13,7 +13,6 @@ real tools.  The TUI supplies its own console; the engines only ever talk to thi
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from typing import Callable, Iterable, Protocol
@@ -85,6 +84,8 @@ class _Terminal:
 
     def read_secret(self, prompt: str) -> str | None:
         try:
+            import getpass  # termios: only to read a secret
+
             return getpass.getpass(prompt)
         except (EOFError, KeyboardInterrupt):
             self.write("\n")

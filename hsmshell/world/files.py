@@ -20,7 +20,6 @@ import itertools
 import os
 import pwd
 import stat
-import threading
 import time
 from pathlib import Path
 from typing import Iterator
@@ -274,6 +273,8 @@ def _wait(fd: int, path: Path) -> None:
     loop), while this thread watches the clock (an alarm signal is for the main thread only).
     The thread has its own descriptor of the same open lock file: if we give up, it still
     takes the lock when the holder lets go, and releases it by closing the last descriptor."""
+    import threading  # only a contended lock waits: not in every command's start-up
+
     timeout = lock_timeout()
     taken = threading.Event()
     spare = os.dup(fd)
