@@ -39,8 +39,6 @@ class Snapshot:
 
     def _take(self, obj: Any) -> None:
         read, copies = _plan(type(obj))
-        if read is vars and len(vars(obj)) != len(copies[0]):
-            read = _by_name(copies[0])  # something beside its fields in its __dict__
         state = read(obj)
         children: list[Any] = []
         if copies[1]:
@@ -49,8 +47,6 @@ class Snapshot:
                 state[place] = how(state[place], children)
             if isinstance(read, operator.attrgetter):
                 state = tuple(state)
-        elif read is vars:
-            state = dict(state)
         self._remembered.append((obj, state, read))
         for child in children:
             self._take(child)
@@ -84,19 +80,18 @@ def _flat(value, _children: list) -> Any:
 def _plan(cls: type) -> tuple[Callable[[Any], Any], tuple[tuple[str, ...], tuple[tuple[Any, Callable], ...]]]:
     """How to read the saved fields of a class at once, and (the names of its saved fields,
     how each field that holds more than a scalar is copied, by its place in what is read).
-    Read whole by `vars()` when every field of the class is saved in a __dict__; a class with
-    slots (a key) by one attrgetter, as a tuple; else by name."""
+    Every record is a Struct (slots, no __dict__): read by one attrgetter, as a tuple; one
+    of a single field by name."""
     names, copies = [], []
     for f, hint in codec._fields(cls):
         names.append(f.name)
         how = _how(hint)
         if how is not None:
             copies.append((f.name, how))
-    if hasattr(cls, "__slots__") and len(names) > 1:
+    if len(names) > 1:
         place = {name: i for i, name in enumerate(names)}
         return operator.attrgetter(*names), (tuple(names), tuple((place[n], how) for n, how in copies))
-    read = vars if len(names) == len(vars(cls).get("__dataclass_fields__", ())) else _by_name(tuple(names))
-    return read, (tuple(names), tuple(copies))
+    return _by_name(tuple(names)), (tuple(names), tuple(copies))
 
 
 def _by_name(names: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
