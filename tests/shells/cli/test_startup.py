@@ -106,3 +106,21 @@ def test_the_prompts_first_words_are_known_before_any_command_module_loads():
     assert "hsmshell.shells.cli.tree" in report["loaded"] and not modules & set(report["loaded"])
     assert report["words"] == report["all"] + ["help", "quit"]
     assert report["words"] == ["cluster", "crypto", "key", "quorum", "user", "login", "logout", "help", "quit"]
+
+
+def test_every_command_module_is_named_for_the_words_it_declares():
+    # The tree imports a module only for the first words `tree.py` names it for: a command
+    # module missing there would never be loaded.
+    probe = textwrap.dedent("""
+        import importlib, json, pkgutil
+        import hsmshell.shells.cli as cli
+        from hsmshell.shells.cli.tree import TREE
+        for info in pkgutil.iter_modules(cli.__path__):
+            importlib.import_module(f"hsmshell.shells.cli.{info.name}")
+        print(json.dumps({"declared": sorted({(c.path[0], c.run.__module__) for c in TREE.commands.values()}),
+                          "named": {word: list(modules) for word, modules in TREE._declared_in.items()}}))
+    """)
+    report = json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                                       check=True, timeout=60).stdout)
+    for word, module in report["declared"]:
+        assert module in report["named"].get(word, []), f"{module} declares `{word} ...` but tree.py does not name it"
