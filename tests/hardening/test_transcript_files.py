@@ -55,11 +55,20 @@ def test_relative_names_land_in_the_scratch_folder_and_read_back(tmp_path, home)
         done.stdout  # and was read back from there
 
 
-@pytest.mark.parametrize("url", ["file:///etc/hostname", "fileb:///etc/hostname", "file://~/.bashrc"])
+# The file read must hold words no replay could print by chance: /etc/hostname held "vm" on CI,
+# which a random scratch folder's name contained.
+SECRET = "secret-outside-the-folder-7f3a9c"
+
+
+@pytest.mark.parametrize("url", ["file://{secret}", "fileb://{secret}", "file://~/.bashrc"])
 def test_a_transcript_cannot_read_outside_its_folder(tmp_path, home, url):
-    done = run(tmp_path, f"$ aws kms encrypt --key-id alias/ExampleAlias --plaintext {url}\n", home)
-    assert "# mine" not in done.stdout and open("/etc/hostname").read().strip() not in done.stdout
-    assert "Unable to load paramfile" in done.stdout and "outside the folder" in done.stdout
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text(SECRET + "\n")
+    done = run(tmp_path, f"$ aws kms encrypt --key-id alias/ExampleAlias --plaintext {url.format(secret=secret)}\n",
+               home)
+    assert "# mine" not in done.stdout and SECRET not in done.stdout, done.stdout
+    assert "Unable to load paramfile" in done.stdout and "outside the folder" in done.stdout, done.stdout
 
 
 @pytest.mark.parametrize("command", ["hsmshell serve --port 0", "hsmshell tui", "hsmshell transcript record x"])
