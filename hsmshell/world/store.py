@@ -492,6 +492,7 @@ class Store:
         # parse (seconds for a full hsm2m.medium).
         if self._unwritten is not None:
             self._unwritten.detach()
+            _UNWRITTEN.discard(self._unwritten)
             self._unwritten = None
         now = time.monotonic()
         if now - self._derived_at >= DERIVED_EVERY:
@@ -500,6 +501,7 @@ class Store:
         else:
             self._unwritten = weakref.finalize(self, _write_derived_later, self.cache_path, data,
                                                *self._derived_parts(data))
+            _UNWRITTEN.add(self._unwritten)
 
     def _write_derived(self, digest: bytes, raw: bytes) -> None:
         """The derived cache for the YAML `raw` whose hash is `digest`, which the world packed
@@ -541,6 +543,17 @@ DERIVED_EVERY = 0.5  # seconds
 def _write_derived_later(path: Path, raw: bytes, packed: bytes, revision: int, layout: bytes) -> None:
     """A store's last shortcut, written as it is dropped or the process ends (weakref.finalize)."""
     cache.write(path, cache.digest_of(raw), packed, revision, layout)
+
+
+# The shortcuts the throttle left unwritten, by store: a process that ends without the
+# interpreter's teardown (host.script) writes them first.
+_UNWRITTEN: set[weakref.finalize] = set()
+
+
+def write_unwritten() -> None:
+    """Write every store's last shortcut now, as the end of the process would."""
+    while _UNWRITTEN:
+        _UNWRITTEN.pop()()  # a finalizer runs once: a dead one does nothing
 
 
 def _hasher(cost: int):
