@@ -30,7 +30,6 @@ is `files.py`'s.
 from __future__ import annotations
 
 import contextlib
-import copy
 import os
 import time
 import weakref
@@ -303,8 +302,8 @@ class Store:
             if self._packed is None:
                 self._packed = (cache.pack(current), current.revision)
             self._for_reading, self._cache, self._snapshot = (raw, current), (raw, None), None
-        seen = copy.copy(self._for_reading[1])
-        seen.trail = copy.deepcopy(world.trail)  # shares the logged events, which no one changes
+        seen = self._for_reading[1].__copy__()  # a shallow copy (without the copy module)
+        seen.trail = world.trail.twin()  # shares the logged events, which no one changes
         return seen
 
     # -- internals --------------------------------------------------------------------------

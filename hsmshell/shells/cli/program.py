@@ -13,11 +13,12 @@ command line clap rejects (clap's own status); scripts in the wild test `.error_
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import uuid
 from typing import Any, Mapping
+
+import msgspec
 
 from ...world.model import Cluster, Hsm, Session, World
 from ...world.store import Store, WorldError
@@ -48,7 +49,11 @@ class Disconnected(Failure):
 
 
 def envelope(error_code: int, data: Any) -> str:
-    return json.dumps({"error_code": error_code, "data": data}, indent=2) + "\n"
+    # The tool is a Rust program (serde_json's pretty printer): two-space indents, keys in
+    # order, and text other than ASCII as it is, not escaped.  msgspec (the world's codec,
+    # loaded already) writes it so; the json module would cost a single command its import.
+    body = msgspec.json.encode({"error_code": error_code, "data": data})
+    return msgspec.json.format(body, indent=2).decode("utf-8") + "\n"
 
 
 def refusal(failure: Failure) -> str:
