@@ -8,7 +8,6 @@ the cluster's lineage, so a cluster made from it is related to the original.
 
 from __future__ import annotations
 
-import copy
 from typing import NoReturn
 
 from ..world import due, ids
@@ -36,6 +35,8 @@ def take(world: World, cluster: Cluster) -> Backup | None:
     source = next((h for h in cluster.hsms if h.state == "ACTIVE"), None)
     if source is None:
         return None
+    import copy  # settling a world with backups imports this module: only a backup needs copy
+
     keys = {h: copy.deepcopy(k) for h, k in cluster.keys.items() if k.session_id is None and k.hsms}
     for key in keys.values():
         key.hsms = []

@@ -12,11 +12,10 @@ interactive session; each single-command process is a new login).
 
 from __future__ import annotations
 
-from ... import files
 import base64
-import json
 from typing import Any
 
+from ... import files
 from . import texts
 from .declare import Opt
 from .program import CloudHsmCli, Failure
@@ -48,6 +47,8 @@ def approve(cli: CloudHsmCli, world, hsms, path: str | None) -> None:
     """`--approval <file>`: the signatures of a token file, handed to every HSM."""
     if path is None:
         return
+    import json  # only for a token file: `user list` and its like import this module too
+
     from ...cloudhsm import quorum
 
     try:
@@ -114,6 +115,8 @@ def generate(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
     body = {"version": "2.0", "service": service,
             "approval_data": base64.b64encode(f"{session.user_name}:{service}".encode()).decode(),
             "token": base64.b64encode("".join(texts_of).encode()).decode(), "signatures": []}
+    import json
+
     try:
         files.write(values["token"], json.dumps(body, indent=2) + "\n")
     except OSError as exc:

@@ -13,12 +13,14 @@ import pytest
 
 # Run in a process of its own: the test session has imported everything already.
 PROBE = textwrap.dedent("""
-    import importlib.util, json, sys
+    import importlib.util, sys
     from hsmshell.host import main
 
     status = main(["cloudhsm-cli", "--world", sys.argv[1], *sys.argv[2:]])
     executed = sorted(name for name, module in sys.modules.items()
                       if not isinstance(module, importlib.util._LazyModule))
+    import json  # after the count: the command itself must not need it
+
     print(json.dumps({"status": status, "modules": executed}), file=sys.stderr)
 """)
 
@@ -51,6 +53,8 @@ def test_user_list_loads_its_own_commands_and_the_world_only(world):
     # the world and nothing is written), not OpenSSL's hashes (nobody logs in).
     assert not {m for m in modules if m.startswith(("hsmshell.kms", "hsmshell.cloudtrail", "yaml"))}
     assert modules & {"hsmshell.world.emitter", "hashlib", "cryptography"} == set()
+    # Not the json module (msgspec, the world's codec, writes the envelope) nor copy.
+    assert modules & {"json", "copy"} == set()
 
 
 def test_a_key_command_loads_the_key_commands_and_logs_in(world):
