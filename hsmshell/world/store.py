@@ -198,17 +198,28 @@ class Store:
             outer.__exit__(None, None, None)
 
     @contextlib.contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[World]:
+    def transaction(self, *, write: bool = True, undo: bool = True) -> Iterator[World]:
         """One command's access to the world.  With write=False the caller promises not to
         change it; the file is then rewritten only if settling due transitions changed it.
         Either way, a world that is what the file holds is not written again.  Within a batch,
-        a part of the batch's (see batch())."""
+        a part of the batch's (see batch()); undo=False: the caller's change need not be undone
+        if it fails halfway (a process ending its own login: what is left, a session of a
+        process that is gone, is swept).  Neither a read nor such a part packs the world to
+        put it back: a full hsm2m.medium packs in 15 ms."""
         if self._batching:
             checkpoint = None
             if self._outer is None:
                 outer = self._unbatched(write=True)
                 self._batched, self._outer = outer.__enter__(), outer
                 checkpoint = self._as_loaded  # the batch's first transaction: packed already
+            if not (write and undo):  # nothing to put back but the events it recorded
+                recorded = len(self._batched.trail.recorded)
+                try:
+                    yield self._batched
+                except BaseException:
+                    del self._batched.trail.recorded[recorded:]
+                    raise
+                return
             with self._part_of_batch(self._batched, checkpoint) as world:
                 yield world
             return

@@ -122,3 +122,29 @@ def test_a_failing_first_transaction_of_a_batch_is_undone(store, world_path, sta
             assert label(world) == was and 262168 in world.clusters[CLUSTER_ID].keys
     seen = open_store(world_path).read()
     assert label(seen) == was and 262168 in seen.clusters[CLUSTER_ID].keys
+
+
+@pytest.mark.parametrize("part", [{"write": False}, {"undo": False}])
+def test_a_look_or_a_part_without_undo_is_not_packed_and_drops_its_events_if_it_fails(
+        store, world_path, monkeypatch, part):
+    # Neither needs the world packed to put it back (a full hsm2m.medium packs in 15 ms):
+    # a look promises no change, a part without undo leaves what it did (Store.transaction).
+    from hsmshell.world import cache
+
+    with store.batch():
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = "kept"
+        packs = []
+        monkeypatch.setattr(cache, "pack", lambda w, _pack=cache.pack: packs.append(1) or _pack(w))
+        with pytest.raises(RuntimeError):
+            with store.transaction(**part) as world:
+                world.trail.append({"eventName": "Dropped"})
+                if part == {"undo": False}:
+                    world.clusters[CLUSTER_ID].keys[HANDLE].label = "left as it was made"
+                raise RuntimeError("refused half-way")
+        assert packs == []
+        with store.transaction(write=False) as world:
+            assert world.trail.recorded == []
+    seen = open_store(world_path).read()
+    assert label(seen) == ("kept" if part == {"write": False} else "left as it was made")
+    assert "Dropped" not in [e.get("eventName") for e in seen.trail]

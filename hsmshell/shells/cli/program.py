@@ -260,7 +260,7 @@ class CloudHsmCli:
         if not self.has_logged_in:
             return
         try:
-            with self.store.transaction() as world:
+            with self.store.transaction(undo=False) as world:
                 if self.session_id in world.sessions:
                     close_session(world, self.session_id)
         except (WorldError, OSError):

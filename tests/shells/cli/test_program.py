@@ -80,6 +80,38 @@ def test_a_single_command_that_only_looks_writes_nothing(kmsuser, store):
     assert store.read().sessions == {}
 
 
+def _materials(store) -> dict[int, bool]:
+    return {h: k.material is not None for c in store.read().clusters.values() for h, k in c.keys.items()}
+
+
+def test_a_key_list_keeps_material_made_on_first_use(kmsuser, store):
+    """--verbose shows what is derived from a key's material (its check value): a key a
+    hand-written world gave none gets it on first use, and the world keeps it."""
+    assert not all(_materials(store).values())  # the fixture is hand-written
+    ran = kmsuser("key", "list", "--verbose", "--max-items", "100")
+    shown = [int(k["key-reference"], 16) for k in ran.json["data"]["matched_keys"]]
+    assert shown and all(k["attributes"]["check-value"] for k in ran.json["data"]["matched_keys"])
+    assert all(_materials(store)[h] for h in shown)
+
+
+def test_a_single_key_list_packs_the_world_once(kmsuser, store, monkeypatch):
+    """Once every key has its material a listing is a look: of a single command's batch (log
+    in, list, log out) only the commit packs the world, to find it unchanged; neither the
+    look nor the logout packs it to put back (a full hsm2m.medium packs in 15 ms)."""
+    from hsmshell.cloudhsm import keys
+    from hsmshell.world import cache
+
+    with store.transaction() as world:
+        for cluster in world.clusters.values():
+            for key in cluster.keys.values():
+                keys.material(world, cluster, key)
+    packs = []
+    monkeypatch.setattr(cache, "pack", lambda world, _pack=cache.pack: packs.append(1) or _pack(world))
+    ran = kmsuser("key", "list", "--verbose")
+    assert ran.json["error_code"] == 0 and ran.json["data"]["returned_key_count"] > 0
+    assert len(packs) == 1
+
+
 def test_a_single_command_lets_go_of_the_world_while_it_waits_for_a_person(cli, store, monkeypatch):
     """Logged in from the environment, `user create` asks for the new user's password: another
     tool must not wait for the lock meanwhile (or give up after HSMSHELL_LOCK_TIMEOUT)."""
