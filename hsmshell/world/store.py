@@ -202,10 +202,10 @@ class Store:
         """One command's access to the world.  With write=False the caller promises not to
         change it; the file is then rewritten only if settling due transitions changed it.
         Either way, a world that is what the file holds is not written again.  Within a batch,
-        a part of the batch's (see batch()); undo=False: the caller's change need not be undone
-        if it fails halfway (a process ending its own login: what is left, a session of a
-        process that is gone, is swept).  Neither a read nor such a part packs the world to
-        put it back: a full hsm2m.medium packs in 15 ms."""
+        a part of the batch's (see batch()); undo=False: what the caller leaves if it fails
+        halfway is harmless and need not be undone (a login of a process that has ended, which
+        is swept; key material made on first use, which any use would make alike).  Neither a
+        read nor such a part packs the world to put it back: a full hsm2m.medium packs in 15 ms."""
         if self._batching:
             checkpoint = None
             if self._outer is None:

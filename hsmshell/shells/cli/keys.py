@@ -92,35 +92,29 @@ def entry(world: World, cluster: Cluster, key: Key, *, verbose: bool) -> dict:
                         "default each matched key only displays its key-reference and label attribute. This "
                         "flag when used by Admins has no effect", short="v"))
 def key_list(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
-    # A look, unless a key of the cluster has no material yet: a filter or --verbose shows
-    # what is derived from it, and material made on first use is kept (a write).  A look
-    # costs a single command at full size less: nothing to put back if it fails (Store.batch).
-    with cli.store.transaction(write=False) as world:
-        if all(k.material is not None for k in cli.cluster(world, values).keys.values()):
-            return _listing(cli, world, values)
-    with cli.store.transaction() as world:
-        return _listing(cli, world, values)
-
-
-def _listing(cli: CloudHsmCli, world: World, values: dict[str, Any]) -> dict:
     from ...cloudhsm import key_selection
 
-    cluster, session, nodes, check = keys_context(cli, world, values)
-    try:
-        availability.check_cluster(cluster, check)
-        found = key_selection.select(world, cluster, session, nodes, values.get("filter"))
-    except named_attributes.BadFilter as bad:
-        raise Failure(texts.BAD_FILTER.format(bad)) from None
-    except availability.KeyUnavailable as unavailable:
-        raise Failure(str(unavailable)) from None
-    start = _token(values.get("starting-token"))
-    page = found[start:start + max(values["max-items"], 0)]
-    verbose = bool(values.get("verbose")) and not roles.is_admin(session.user_type)
-    data: dict[str, Any] = {"matched_keys": [entry(world, cluster, k, verbose=verbose) for k in page],
-                            "total_key_count": len(found), "returned_key_count": len(page)}
-    if start + len(page) < len(found):
-        data["next_token"] = str(start + len(page))
-    return data
+    # A filter or --verbose shows what is derived from a key's material, and material made on
+    # first use is kept: a write.  Nothing to undo if the listing then fails (undo=False, no
+    # packing of a full world to put it back): what it leaves is that material, which is what
+    # any later use would make (keys.material draws it from the key's own seed).
+    with cli.store.transaction(undo=False) as world:
+        cluster, session, nodes, check = keys_context(cli, world, values)
+        try:
+            availability.check_cluster(cluster, check)
+            found = key_selection.select(world, cluster, session, nodes, values.get("filter"))
+        except named_attributes.BadFilter as bad:
+            raise Failure(texts.BAD_FILTER.format(bad)) from None
+        except availability.KeyUnavailable as unavailable:
+            raise Failure(str(unavailable)) from None
+        start = _token(values.get("starting-token"))
+        page = found[start:start + max(values["max-items"], 0)]
+        verbose = bool(values.get("verbose")) and not roles.is_admin(session.user_type)
+        data: dict[str, Any] = {"matched_keys": [entry(world, cluster, k, verbose=verbose) for k in page],
+                                "total_key_count": len(found), "returned_key_count": len(page)}
+        if start + len(page) < len(found):
+            data["next_token"] = str(start + len(page))
+        return data
 
 
 def _token(text: str | None) -> int:
