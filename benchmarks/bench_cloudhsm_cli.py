@@ -4,12 +4,17 @@ single-command invocation end to end (`cloudhsm-cli user list`, and a logged-in 
 whose login checks a password with scrypt), each beside `python -c pass`.  Targets: 250 ms to
 the prompt, 150 ms for a single command.  Prints figures; asserts nothing.
 
+Wall times on a shared 2-core VM vary by a third from one minute to the next.  With valgrind
+installed it also prints each single command's instructions (callgrind's count), which is the
+same whatever else the machine is doing: the figure to compare two versions by.
+
     python benchmarks/bench_cloudhsm_cli.py [runs]
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -61,6 +66,21 @@ def main(runs: int = 10) -> None:
     _figures("cloudhsm-cli interactive, launch to first prompt at a pty (target 250 ms)", prompt)
     _figures("cloudhsm-cli user list, single command end to end (target 150 ms)", single)
     _figures("cloudhsm-cli key list as kmsuser (login from CLOUDHSM_PIN), end to end", logged_in)
+    if shutil.which("valgrind"):
+        print("instructions (valgrind --tool=callgrind; the same on a busy machine):")
+        for name, argv, environ in (("python -c pass", [sys.executable, "-c", "pass"], env),
+                                    ("cloudhsm-cli user list", [script, "--world", world, "user", "list"], env),
+                                    ("cloudhsm-cli key list as kmsuser", [script, "--world", world, "key", "list"],
+                                     kmsuser)):
+            print(f"  {name}: {instructions(argv, environ) / 1e6:.1f} M")
+
+
+def instructions(argv: list[str], env: dict[str, str]) -> int:
+    """The instructions a command executes, counted by callgrind (about 50 times slower)."""
+    with tempfile.TemporaryDirectory() as folder:
+        done = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/out", *argv],
+                              env=env, capture_output=True, text=True, check=True)
+    return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
 
 
 if __name__ == "__main__":
