@@ -195,14 +195,37 @@ def _first_material(world: World, cluster: Cluster, key: Key) -> None:
 def _set_material(world: World, cluster: Cluster, key: Key, raw: bytes) -> None:
     # The key existed before anyone looked: its copies in backups and in clusters restored
     # from them hold the same bytes (the KMS side derives backing keys the same way).
-    sealed = world.sealer.seal(raw)
+    sealed = seal_material(world, key, raw)
     holders = [c.keys for c in world.clusters.values() if c.lineage == cluster.lineage]
     holders += [b.keys for b in world.backups.values() if b.lineage == cluster.lineage]
     for keys in holders:
         copy = keys.get(key.handle)
         if copy is not None and copy.material is None and copy.key_class == key.key_class:
             copy.material = sealed
+            if attr.KCV in key.attributes:
+                copy.attributes[attr.KCV] = key.attributes[attr.KCV]
     key.material = sealed
+
+
+def seal_material(world: World, key: Key, raw: bytes) -> str:
+    """`raw`, the key's material, sealed for the world file.  A secret key's check value is
+    kept beside it, as an HSM keeps OBJ_ATTR_KCV from the key's creation: showing it (kmsuser's
+    `key list --verbose`, the runbook's) then opens no material and loads no cryptography."""
+    if key.key_class == SECRET_KEY and len(raw) == key.size:
+        key.attributes[attr.KCV] = check_values.kcv(key.key_class, key.key_type, raw).hex()
+    return world.sealer.seal(raw)
+
+
+def _known_check_value(key: Key) -> bytes | None:
+    """The check value kept with a secret key's material (seal_material); None if there is none
+    (a key made before it was kept) or a hand edit left one that is not 3 bytes of hex."""
+    known = key.attributes.get(attr.KCV) if key.key_class == SECRET_KEY else None
+    if not isinstance(known, str) or len(known) != 6:
+        return None
+    try:
+        return bytes.fromhex(known)
+    except ValueError:
+        return None
 
 
 def _fixture_random(world: World, cluster: Cluster, handle: int) -> crypto.Random:
@@ -240,13 +263,13 @@ def _new_key(world: World, cluster: Cluster, session: Session, on: list[Hsm], *,
               owner=user_id(cluster, session), key_class=key_class, key_type=key_type, size=size,
               label=label, hsms=[h.hsm_id for h in on], shared_with=list(shared), token=token,
               extractable=extractable or key_class == PUBLIC_KEY,
-              session_id=None if token else session.session_id, m_value=m_value,
-              material=world.sealer.seal(raw))
+              session_id=None if token else session.session_id, m_value=m_value)
     if key_id:
         key.attributes[attr.ID] = key_id
     if not local:
         key.attributes[attr.LOCAL] = 0
     key.attributes.update(usage or {})
+    key.material = seal_material(world, key, raw)
     cluster.keys[key.handle] = key
     return key
 
@@ -268,7 +291,8 @@ def _placement(nodes: list[Hsm], token: bool) -> list[Hsm]:
 
 def attribute_values(world: World, cluster: Cluster, key: Key) -> dict[int, Any]:
     """Every attribute the key has, by id."""
-    raw = material(world, cluster, key)
+    kcv = _known_check_value(key)
+    raw = material(world, cluster, key) if kcv is None else None  # a secret key's length is its size
     public = key.key_class == PUBLIC_KEY
     values: dict[int, Any] = {
         attr.CLASS: key.key_class, attr.KEY_TYPE: key.key_type, attr.TOKEN: int(key.token),
@@ -277,12 +301,12 @@ def attribute_values(world: World, cluster: Cluster, key: Key) -> dict[int, Any]
         attr.EXTRACTABLE: int(key.extractable or public),
         attr.NEVER_EXTRACTABLE: int(not (key.extractable or public)),
         attr.ALWAYS_SENSITIVE: 0 if public else 1, attr.TRUSTED: 0, attr.WRAP_WITH_TRUSTED: 0,
-        attr.DESTROYABLE: 1, attr.KCV: check_values.kcv(key.key_class, key.key_type, raw),
+        attr.DESTROYABLE: 1, attr.KCV: kcv if kcv is not None else check_values.kcv(key.key_class, key.key_type, raw),
     }
     values.update(attr.usage_defaults(key.key_class, key.key_type))
-    values.update({i: v for i, v in key.attributes.items() if i in attr.BY_ID})
+    values.update({i: v for i, v in key.attributes.items() if i in attr.BY_ID and i != attr.KCV})
     if key.key_class == SECRET_KEY:
-        values[attr.VALUE_LEN] = len(raw)
+        values[attr.VALUE_LEN] = len(raw) if raw is not None else key.size
     else:
         details = crypto.public_details(key.key_class, raw)
         # GAP: VALUE_LEN of an asymmetric key: the documented EC private key reports its

@@ -35,9 +35,11 @@ def generate(world: World, cluster: Cluster, label: str, owner_name: str) -> Key
     owner = next(u for u in (find_user(h, owner_name) for h in nodes) if u is not None)
     key = Key(handle=keys.allocate_handle(cluster), owner=owner.user_id, key_class=SECRET_KEY,
               key_type=AES, size=AES_256_BYTES, label=label, hsms=[h.hsm_id for h in nodes],
-              extractable=False, material=world.sealer.seal(ids.draw(world, AES_256_BYTES)))
+              extractable=False)
+    raw = ids.draw(world, AES_256_BYTES)
     # The key's CKA_ID is the backingKeyId CloudTrail shows, in ASCII (find-handle-for-cmk-key).
     key.attributes[CKA_ID] = backing_key_id(world, cluster.lineage, key.handle)
+    key.material = keys.seal_material(world, key, raw)
     cluster.keys[key.handle] = key
     return key
 

@@ -11,6 +11,8 @@ import textwrap
 
 import pytest
 
+from hsmshell.services import open_store
+
 # Run in a process of its own: the test session has imported everything already.
 PROBE = textwrap.dedent("""
     import importlib.util, sys
@@ -65,7 +67,7 @@ def test_a_key_command_loads_the_key_commands_and_logs_in(world):
     assert "hsmshell.shells.cli.users" not in modules
 
 
-def test_kmsusers_verbose_key_list_loads_no_asymmetric_cryptography(world):
+def test_kmsusers_verbose_key_list_loads_no_cryptography_once_the_material_is_made(world):
     # The runbook's state: the key store disconnected, kmsuser's password set by an admin.
     subprocess.run([sys.executable, "-m", "hsmshell", "--world", str(world), "aws", "kms", "disconnect-custom-key-store",
                     "--custom-key-store-id", "cks-1234567890abcdef0"], check=True, capture_output=True)
@@ -75,11 +77,21 @@ def test_kmsusers_verbose_key_list_loads_no_asymmetric_cryptography(world):
     assert status == 0
     kmsuser = {"CLOUDHSM_ROLE": "crypto-user", "CLOUDHSM_PIN": "kmsuser:kmsPswd1", "PATH": "/usr/bin:/bin"}
     arn = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    loaded(world, "key", "list", "--filter", f"attr.label={arn}", "--verbose", env=kmsuser)  # makes its material
+    # An AES key (the runbook's) whose material the fixture left to be made on first use.
+    status, modules, first = loaded(world, "key", "list", "--filter", f"attr.label={arn}", "--verbose", env=kmsuser)
+    assert status == 0 and '"check-value": "0x' in first and "cryptography" in modules
+    # Its check value is kept with it, as an HSM keeps OBJ_ATTR_KCV: then no cryptography at all.
     status, modules, out = loaded(world, "key", "list", "--filter", f"attr.label={arn}", "--verbose", env=kmsuser)
-    assert status == 0 and '"returned_key_count": 1' in out and '"check-value": "0x' in out
-    # An AES key (the runbook's): its check value needs a block cipher, not serialization (ssh
-    # keys, bcrypt, dataclasses).
+    assert status == 0 and '"returned_key_count": 1' in out and out == first
+    assert not {m for m in modules if m.startswith("cryptography")} and "hsmshell.cloudhsm.check_values" not in modules
+    # A world made before check values were kept: the check value needs a block cipher, not
+    # serialization (ssh keys, bcrypt, dataclasses).
+    with open_store(world).transaction() as w:
+        for cluster in w.clusters.values():
+            for key in cluster.keys.values():
+                key.attributes.pop(371, None)
+    status, modules, out = loaded(world, "key", "list", "--filter", f"attr.label={arn}", "--verbose", env=kmsuser)
+    assert status == 0 and out == first
     assert "hsmshell.cloudhsm.check_values" in modules and "cryptography" in modules
     assert modules & {"cryptography.hazmat.primitives.serialization", "hsmshell.cloudhsm.crypto", "bcrypt",
                       "dataclasses", "inspect"} == set()
