@@ -300,11 +300,11 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "def create(world: World, key: KmsKey, grantee: str, operations: list[str], *, retiring: str | None,",
      "`*` to `/` in a signature: CreateGrant (aws/kms.py), the only caller, passes the world, key, grantee and "
      "operations by position and the rest by keyword, which both signatures accept"),
-    *(("hsmshell/kms/grants.py", "core/NumberReplacer",
-       'return base64.urlsafe_b64encode(ids.draw(world, 240)).decode().rstrip("=")',
-       "a grant token is opaque and of no fixed length in KMS (GrantToken: 1 to 8192 characters): 239 or 241 "
-       "random bytes make a token of 319 or 322 characters, taken whole as the 320 are, and a seeded world "
-       "draws the same 8 blocks for all three, so every later ID is the same"),),
+    ("hsmshell/kms/grants.py", "core/NumberReplacer",
+     'return base64.urlsafe_b64encode(ids.draw(world, 240)).decode().rstrip("=")',
+     "a grant token is opaque and of no fixed length in KMS (GrantToken: 1 to 8192 characters): 239 or 241 "
+     "random bytes make a token of 319 or 322 characters, taken whole as the 320 are, and a seeded world "
+     "draws the same 8 blocks of 32 bytes for all three, so every later ID is the same"),
 ]
 
 
