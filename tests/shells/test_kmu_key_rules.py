@@ -1,0 +1,180 @@
+"""Rules of the HSMs' keys (cloudhsm/keys.py) that no test broke before (found by
+benchmarks/mutation.py), each through a key_mgmt_util line: a crypto user cannot reach another
+user's key, and the material of a hand-written world's keys is made as the keys say."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ..conftest import Doors
+from .test_cmu_conformance import CRYPTO_USERS, EXAMPLE_NET, PASSWORD, World, key
+
+
+def shell(tmp_path, keys: list[dict]):
+    doors = Doors(World(EXAMPLE_NET[:1], CRYPTO_USERS, keys).write(tmp_path))
+    return lambda lines: doors.kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n{lines}\nexit\n")
+
+
+def attributes(tmp_path, name: str) -> dict[str, str]:
+    """An attribute file getAttribute -a 512 wrote: name -> value (a wrapped modulus joined)."""
+    lines = (tmp_path / name).read_text().splitlines()
+    found, current = {}, None
+    for line in lines:
+        if line.startswith("OBJ_ATTR_"):
+            current = line
+            found[current] = ""
+        elif current:
+            found[current] += line
+    return found
+
+
+def test_a_crypto_user_cannot_reach_a_key_neither_its_own_nor_shared_with_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(16, 6, [4, 5])])
+    out = kmu("getAttribute -o 16 -a 3 -out label16\ngetAttribute -o 10 -a 3 -out label10")
+    assert out.count("Cfm3GetAttribute returned: 0xa8 : HSM Error: Invalid object handle is passed to this operation") \
+        == 1, out
+    assert out.index("0xa8") < out.index("Attributes dumped into label10 file"), out
+    assert not (tmp_path / "label16").exists()
+
+
+def test_a_hand_written_rsa_key_of_a_size_the_hsm_cannot_make_gets_2048_bits_and_exponent_65537(tmp_path,
+                                                                                                 monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, key_type=0, size=1024, label="odd"),
+                           key(21, 3, key_class=2, key_type=0, size=1024, label="odd")])
+    out = kmu("getAttribute -o 20 -a 512 -out private\ngetAttribute -o 21 -a 512 -out public")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 2, out
+    assert attributes(tmp_path, "private")["OBJ_ATTR_MODULUS_BITS"] == "0x00000800"
+    got = attributes(tmp_path, "public")
+    assert (got["OBJ_ATTR_MODULUS_BITS"], got["OBJ_ATTR_PUBLIC_EXPONENT"]) == ("0x00000800", "0x010001"), got
+
+
+def test_the_public_key_of_a_hand_written_pair_is_the_half_of_the_private_key_with_its_label(tmp_path,
+                                                                                             monkeypatch):
+    """Key 19, labelled `a`, sits as near to the public key 20 as its pair 21, labelled `b`, and
+    comes first: only the label makes 21 its partner."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(19, 3, key_class=3, label="a", **rsa), key(20, 3, key_class=2, label="b", **rsa),
+                           key(21, 3, key_class=3, label="b", **rsa)])
+    out = kmu("getAttribute -o 20 -a 512 -out public\ngetAttribute -o 21 -a 512 -out private\n"
+              "getAttribute -o 19 -a 512 -out other")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 3, out
+    public, private, other = (attributes(tmp_path, n)["OBJ_ATTR_MODULUS"] for n in ("public", "private", "other"))
+    assert public == private != other
+
+
+def test_a_hand_written_ec_key_of_384_bits_is_on_p_384(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(11, 3, key_class=3, key_type=3, size=384, label="p384")])
+    assert "Cfm3GetAttribute returned: 0x00" in kmu("getAttribute -o 11 -a 512 -out ec")
+    assert attributes(tmp_path, "ec")["OBJ_ATTR_MODULUS_BITS"] == "0x00000180"
+
+
+FIND = [key(10, 3), key(11, 3, key_class=3, key_type=3, size=256, label="ec"),
+        key(12, 3, key_class=2, key_type=3, size=256, label="ec"), key(13, 3, key_type=21, size=24)]
+
+
+def matched(out: str) -> list[list[int]]:
+    return [[int(h) for h in m.split(", ")] if m else []
+            for m in re.findall(r"number of keys matched from start index 0::\d+\n([\d, ]*)\n", out)]
+
+
+def test_find_key_c_and_t_keep_the_keys_of_that_class_and_type_only(tmp_path):
+    """Each class and type asked for (findKey.md: -c 2 public, 3 private, 4 secret; -t 3 EC,
+    21 DES3, 31 AES), the lowest and highest among them."""
+    kmu = shell(tmp_path, FIND)
+    out = kmu("findKey -c 2\nfindKey -c 3\nfindKey -c 4\nfindKey -t 3\nfindKey -t 21\nfindKey -t 31")
+    assert matched(out) == [[12], [11], [10, 13], [11, 12], [13], [10]], out
+
+
+def test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_unusual_modulus(tmp_path):
+    """genRSAKeyPair.md: the public exponent is odd and at least 65537; moduli are 2048 and more
+    (GAP: in steps of 256 up to 4096)."""
+    kmu = shell(tmp_path, [])
+    out = kmu("genRSAKeyPair -m 3072 -e 65537 -l big\ngenRSAKeyPair -m 2048 -e 3 -l small\n"
+              "genRSAKeyPair -m 3000 -e 65537 -l odd")
+    assert re.findall(r"Cfm3GenerateKeyPair returned: (0x\w\w)", out) == ["0x00", "0xb2", "0xb2"], out
+
+
+def test_only_an_aes_key_wraps(tmp_path):
+    """wrapKey's mechanisms are AES key wrap: a DES3 key cannot wrap, even one allowed to
+    (OBJ_ATTR_WRAP, 262, set in a hand-written world)."""
+    kmu = shell(tmp_path, [key(10, 3), key(13, 3, key_type=21, size=24, label="des", attributes={262: 1})])
+    out = kmu("wrapKey -k 10 -w 13 -m 4 -out by-des.wrapped")
+    assert "Cfm2WrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert not (tmp_path / "by-des.wrapped").exists()
+
+
+def test_a_wrapped_private_key_unwraps_as_the_same_key(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, label="pair", **rsa),
+                           key(21, 3, key_class=2, label="pair", **rsa)])
+    out = kmu("wrapKey -k 20 -w 10 -m 4 -out private.wrapped\nunWrapKey -f private.wrapped -w 10 -m 4\n"
+              "getAttribute -o 20 -a 512 -out before\ngetAttribute -o 2200000 -a 512 -out after")
+    assert "Key Unwrapped.  Key Handle: 2200000" in out, out
+    before, after = attributes(tmp_path, "before"), attributes(tmp_path, "after")
+    assert (after["OBJ_ATTR_CLASS"], after["OBJ_ATTR_MODULUS"]) == ("0x03", before["OBJ_ATTR_MODULUS"])
+
+
+def test_a_wrapped_key_of_a_class_the_hsm_does_not_know_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="secret")])
+    assert "Key Wrapped." in kmu("wrapKey -k 11 -w 10 -m 4 -out secret.wrapped")
+    wrapped = (tmp_path / "secret.wrapped").read_bytes()
+    (tmp_path / "secret.wrapped").write_bytes(wrapped.replace(b'"class": 4', b'"class": 5', 1))
+    out = kmu("unWrapKey -f secret.wrapped -w 10 -m 4\nfindKey")
+    assert "Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert matched(out) == [[10, 11]]
+
+
+def test_gendsakeypair_makes_2048_bit_keys_only(tmp_path):
+    """genDSAKeyPair.md: "2048 is the only valid value" of -m; the world records both halves so."""
+    from hsmshell.services import open_store
+
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, []).write(tmp_path)
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+                          "genDSAKeyPair -m 1024 -l small\ngenDSAKeyPair -m 2048 -l dsa\nexit\n")
+    assert re.findall(r"Cfm3GenerateKeyPair:? returned: (0x\w\w)", out) == ["0xb3", "0x00"], out
+    assert "public key handle: 2200000    private key handle: 2200001" in out, out
+    made = open_store(path).read().clusters["cluster-1a23b4cdefg"].keys
+    assert sorted((k.handle, k.size) for k in made.values()) == [(2200000, 2048), (2200001, 2048)]
+
+
+def test_a_session_key_of_another_login_of_the_same_user_is_out_of_reach(doors, store):
+    """A session key belongs to the login that made it (PKCS #11 session objects): another
+    login of kmsuser's, whose session IDs sort before and after this one's, does not see it."""
+    from hsmshell.cloudhsm.sessions import open_session
+    from hsmshell.world.model import Key
+
+    from .test_kmu import KMSUSER, kmsuser_password_known
+
+    kmsuser_password_known(doors)
+    cluster_id = "cluster-1a23b4cdefg"
+    with store.transaction() as world:
+        cluster = world.clusters[cluster_id]
+        for handle, session_id in ((cluster.next_handle, "0"), (cluster.next_handle + 1, "~")):
+            other = open_session(world, session_id, "key_mgmt_util", cluster_id, "kmsuser", "CU",
+                                 [cluster.hsms[0].hsm_id], None)
+            cluster.keys[handle] = Key(handle=handle, owner=3, key_class=4, key_type=31, size=16, label="theirs",
+                                       hsms=other.hsms, token=False, session_id=other.session_id)
+    out = doors.kmu(KMSUSER + "findKey -l theirs\nexit\n")
+    assert "Total number of keys present 0" in out, out
+
+
+def test_the_public_key_of_a_hand_written_pair_is_of_its_own_type(tmp_path, monkeypatch):
+    """An RSA private key shares the label of an EC pair: the EC public key is still the EC
+    private key's half."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(19, 3, key_class=3, key_type=0, size=2048, label="x"),
+                           key(20, 3, key_class=2, key_type=3, size=256, label="x"),
+                           key(21, 3, key_class=3, key_type=3, size=256, label="x")])
+    out = kmu("getAttribute -o 20 -a 512 -out public\ngetAttribute -o 21 -a 512 -out private")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 2, out
+    public, private = (attributes(tmp_path, n) for n in ("public", "private"))
+    assert public["OBJ_ATTR_MODULUS"] == private["OBJ_ATTR_MODULUS"]
+    assert public["OBJ_ATTR_MODULUS_BITS"] == "0x00000100"
