@@ -178,3 +178,41 @@ def test_the_public_key_of_a_hand_written_pair_is_of_its_own_type(tmp_path, monk
     public, private = (attributes(tmp_path, n) for n in ("public", "private"))
     assert public["OBJ_ATTR_MODULUS"] == private["OBJ_ATTR_MODULUS"]
     assert public["OBJ_ATTR_MODULUS_BITS"] == "0x00000100"
+
+
+def test_a_hand_written_key_has_the_same_material_in_a_cluster_of_its_lineage(tmp_path, monkeypatch):
+    """A key whose material a hand-written world leaves out is made when first used, and its
+    copy in a cluster restored from the same backups (the same lineage) holds the same bytes,
+    in a world without a seed too, whose draws are random."""
+    import msgspec
+
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, label="aes")],
+                 clone=[("10.0.9.9", "hsm-cl2aaaaaaaa")]).write(tmp_path)
+    store = open_store(path)
+    with store.transaction() as world:
+        world.ids.seed = None
+        original, clone = world.clusters["cluster-1a23b4cdefg"], world.clusters["cluster-2clone2222"]
+        assert original.lineage == clone.lineage and original.keys[10].material is None
+        clone.keys[10] = msgspec.structs.replace(original.keys[10], hsms=[h.hsm_id for h in clone.hsms])
+    doors = Doors(path)
+    login = f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+    assert "Cfm3GetAttribute returned: 0x00" in doors.kmu(login + "getAttribute -o 10 -a 371 -out first\nexit\n")
+    with store.transaction() as world:
+        world.client.cluster_id = "cluster-2clone2222"
+    assert "Cfm3GetAttribute returned: 0x00" in doors.kmu(login + "getAttribute -o 10 -a 371 -out copy\nexit\n")
+    assert (tmp_path / "first").read_text() == (tmp_path / "copy").read_text()
+
+
+def test_find_key_m_and_kcv_find_the_keys_with_that_modulus_or_check_value(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3), key(20, 3, key_class=3, label="pair", **rsa),
+                           key(21, 3, key_class=2, label="pair", **rsa), key(22, 3, key_class=3, label="other", **rsa)])
+    kmu("getAttribute -o 21 -a 512 -out public\ngetAttribute -o 10 -a 512 -out aes")
+    public, aes = attributes(tmp_path, "public"), attributes(tmp_path, "aes")
+    (tmp_path / "modulus.bin").write_bytes(bytes.fromhex(public["OBJ_ATTR_MODULUS"].removeprefix("0x")))
+    out = kmu(f"findKey -m modulus.bin\nfindKey -kcv {aes['OBJ_ATTR_KCV']}")
+    assert matched(out) == [[20, 21], [10]], out
