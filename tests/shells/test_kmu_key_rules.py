@@ -100,9 +100,10 @@ def test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_unusua
     assert re.findall(r"Cfm3GenerateKeyPair returned: (0x\w\w)", out) == ["0x00", "0xb2", "0xb2"], out
 
 
-def test_only_an_aes_key_wraps(tmp_path):
+def test_only_an_aes_key_wraps(tmp_path, monkeypatch):
     """wrapKey's mechanisms are AES key wrap: a DES3 key cannot wrap, even one allowed to
     (OBJ_ATTR_WRAP, 262, set in a hand-written world)."""
+    monkeypatch.chdir(tmp_path)
     kmu = shell(tmp_path, [key(10, 3), key(13, 3, key_type=21, size=24, label="des", attributes={262: 1})])
     out = kmu("wrapKey -k 10 -w 13 -m 4 -out by-des.wrapped")
     assert "Cfm2WrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
