@@ -217,3 +217,21 @@ def test_find_key_m_and_kcv_find_the_keys_with_that_modulus_or_check_value(tmp_p
     (tmp_path / "modulus.bin").write_bytes(bytes.fromhex(public["OBJ_ATTR_MODULUS"].removeprefix("0x")))
     out = kmu(f"findKey -m modulus.bin\nfindKey -kcv {aes['OBJ_ATTR_KCV']}")
     assert matched(out) == [[20, 21], [10]], out
+
+
+def test_a_key_s_m_value_is_at_most_its_users_and_at_most_eight(tmp_path):
+    """genSymKey.md: -m_value counts the owner and the users a key is shared with (-u), up to 8;
+    a key's -id is unique in the cluster."""
+    from .test_cmu_conformance import user
+
+    users = [user(1, "PCO", "admin", mofn=True), *(user(i, "CU", f"crypto_user{i}") for i in range(3, 12))]
+    doors = Doors(World(EXAMPLE_NET[:1], users, []).write(tmp_path))
+    seven = ",".join(str(i) for i in range(4, 11))
+    out = doors.kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+                    "genSymKey -t 31 -s 16 -l a -u 4 -m_value 2\ngenSymKey -t 31 -s 16 -l b -u 4 -m_value 3\n"
+                    f"genSymKey -t 31 -s 16 -l c -u {seven} -m_value 8\n"
+                    f"genSymKey -t 31 -s 16 -l d -u {seven},11 -m_value 9\n"
+                    "genSymKey -t 31 -s 16 -l e -id dup\ngenSymKey -t 31 -s 16 -l f -id dup\n"
+                    "genSymKey -t 31 -s 16 -l g\ngenSymKey -t 31 -s 16 -l h\nexit\n")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == [
+        "0x00", "0xad", "0x00", "0xad", "0x00", "0xb2", "0x00", "0x00"], out
