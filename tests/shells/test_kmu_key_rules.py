@@ -235,3 +235,27 @@ def test_a_key_s_m_value_is_at_most_its_users_and_at_most_eight(tmp_path):
                     "genSymKey -t 31 -s 16 -l g\ngenSymKey -t 31 -s 16 -l h\nexit\n")
     assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == [
         "0x00", "0xad", "0x00", "0xad", "0x00", "0xb2", "0x00", "0x00"], out
+
+
+def test_a_masked_session_key_comes_back_as_a_session_key_of_this_login(tmp_path, monkeypatch):
+    """insertMaskedObject: a session key comes back on the one HSM session keys are put on, and
+    vanishes with the login, as the key it was extracted from."""
+    monkeypatch.chdir(tmp_path)
+    doors = Doors(World(EXAMPLE_NET[:2], CRYPTO_USERS, []).write(tmp_path))
+    login = f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+    out = doors.kmu(login + "genSymKey -t 31 -s 16 -l s -sess\nextractMaskedObject -o 2200000 -out s.mask\n"
+                    "insertMaskedObject -f s.mask\nexit\n")
+    inserted = out[out.index("Command:  insertMaskedObject"):out.index("Command:  exit")]
+    assert "New Key Handle: 2200001" in inserted, out
+    assert "Node id 1 and err state 0x00000000" in inserted and "Node id 0" not in inserted
+    out = doors.kmu(login + "findKey -l s\nexit\n")
+    assert "Total number of keys present 0" in out, out
+
+
+def test_a_key_deleted_from_every_hsm_leaves_the_world(tmp_path):
+    from hsmshell.services import open_store
+
+    path = World(EXAMPLE_NET[:2], CRYPTO_USERS, [key(10, 3), key(11, 3)]).write(tmp_path)
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ndeleteKey -k 10\nexit\n")
+    assert "Cfm3DeleteKey returned: 0x00 : HSM Return: SUCCESS" in out, out
+    assert list(open_store(path).read().clusters["cluster-1a23b4cdefg"].keys) == [11]
