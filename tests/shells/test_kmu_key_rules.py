@@ -259,3 +259,13 @@ def test_a_key_deleted_from_every_hsm_leaves_the_world(tmp_path):
     out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ndeleteKey -k 10\nexit\n")
     assert "Cfm3DeleteKey returned: 0x00 : HSM Return: SUCCESS" in out, out
     assert list(open_store(path).read().clusters["cluster-1a23b4cdefg"].keys) == [11]
+
+
+def test_export_pub_key_exports_public_keys_only(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ec = {"key_type": 3, "size": 256, "label": "ec"}
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, key_class=3, **ec), key(12, 3, key_class=2, **ec)])
+    out = kmu("exportPubKey -k 11 -out private.pem\nexportPubKey -k 10 -out secret.pem\n"
+              "exportPubKey -k 12 -out public.pem")
+    assert re.findall(r"Cfm3ExportPubKey returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
+    assert sorted(p.name for p in tmp_path.glob("*.pem")) == ["public.pem"]
