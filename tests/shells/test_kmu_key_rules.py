@@ -269,3 +269,35 @@ def test_export_pub_key_exports_public_keys_only(tmp_path, monkeypatch):
               "exportPubKey -k 12 -out public.pem")
     assert re.findall(r"Cfm3ExportPubKey returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
     assert sorted(p.name for p in tmp_path.glob("*.pem")) == ["public.pem"]
+
+
+def test_a_hand_written_key_s_copy_in_a_backup_of_its_lineage_gets_the_same_material(doors, store, tmp_path,
+                                                                                      monkeypatch):
+    """The backup taken of the cluster holds the same bytes as the key first used in the
+    cluster; a backup of another lineage with a key at that handle keeps its own."""
+    import msgspec
+
+    from hsmshell.world.model import Key
+
+    from .test_kmu import KMSUSER, kmsuser_password_known
+
+    monkeypatch.chdir(tmp_path)
+    kmsuser_password_known(doors)
+    cluster_id, backup_id = "cluster-1a23b4cdefg", "backup-9g87f6edcba"
+    with store.transaction() as world:
+        world.ids.seed = None
+        cluster = world.clusters[cluster_id]
+        handle = cluster.next_handle
+        made = Key(handle=handle, owner=3, key_class=4, key_type=31, size=32, label="hand-written",
+                   hsms=[h.hsm_id for h in cluster.hsms])
+        cluster.keys[handle] = made
+        world.backups[backup_id].keys[handle] = msgspec.structs.replace(made, hsms=[])
+        world.backups["backup-2other22222"] = msgspec.structs.replace(
+            world.backups[backup_id], backup_id="backup-2other22222", lineage="lineage-2other22222",
+            keys={handle: msgspec.structs.replace(made, hsms=[])})
+    out = doors.kmu(KMSUSER + f"getAttribute -o {handle} -a 371 -out kcv\nexit\n")
+    assert "Cfm3GetAttribute returned: 0x00" in out, out
+    world = store.read()
+    material = world.clusters[cluster_id].keys[handle].material
+    assert material is not None and world.backups[backup_id].keys[handle].material == material
+    assert world.backups["backup-2other22222"].keys[handle].material is None
