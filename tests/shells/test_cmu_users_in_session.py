@@ -1,12 +1,14 @@
 """Users other logins hold (cloudhsm/users.py rules no test broke before, found by
 benchmarks/mutation.py): a crypto user logged in with key_mgmt_util elsewhere can still log in
 to cloudhsm_mgmt_util (only KMS's hold on kmsuser refuses that), and nobody changes the password
-of a user another login holds."""
+of a user another login holds; a logout reports the servers its login never reached."""
 
 from __future__ import annotations
 
 from hsmshell.cloudhsm.sessions import open_session
 
+from ..conftest import lines
+from .conftest import chunk
 from .test_kmu import kmsuser_password_known
 
 CLUSTER = "cluster-1a23b4cdefg"
@@ -35,3 +37,17 @@ def test_nobody_changes_the_password_of_a_user_another_login_holds(doors, store)
         assert "changePswd failed: RET_USER_IN_SESSION" in out, out
         with store.transaction() as world:
             del world.sessions[session_id]
+
+
+def test_logout_fails_on_a_server_the_login_failed_on(doors, store):
+    from hsmshell.world import credentials
+    from hsmshell.world.model import User
+
+    with store.transaction() as world:  # a crypto user on the first two HSMs only
+        for hsm in world.clusters[CLUSTER].hsms[:2]:
+            hsm.users.append(User(user_id=max(u.user_id for u in hsm.users) + 1, user_type="CU", name="solo",
+                                  password_hash=credentials.hash_password("password1", world.settings.password_cost)))
+    out = doors.cmu("loginHSM CU solo password1\nlogoutHSM\nquit\n")
+    assert lines(chunk(out, "aws-cloudhsm>", "logoutHSM"))[1:] == [
+        "logoutHSM success on server 0(10.0.2.9)", "logoutHSM success on server 1(10.0.3.11)",
+        "logoutHSM failed: RET_USER_NOT_LOGGED_IN", "logoutHSM failed on server 2(10.0.1.12)"], out
