@@ -39,15 +39,31 @@ def test_nobody_changes_the_password_of_a_user_another_login_holds(doors, store)
             del world.sessions[session_id]
 
 
-def test_logout_fails_on_a_server_the_login_failed_on(doors, store):
+def on_two_hsms(store, user_type: str, name: str) -> None:
+    """A user on the first two HSMs only (users are not synchronised between HSMs)."""
     from hsmshell.world import credentials
     from hsmshell.world.model import User
 
-    with store.transaction() as world:  # a crypto user on the first two HSMs only
+    with store.transaction() as world:
         for hsm in world.clusters[CLUSTER].hsms[:2]:
-            hsm.users.append(User(user_id=max(u.user_id for u in hsm.users) + 1, user_type="CU", name="solo",
+            hsm.users.append(User(user_id=max(u.user_id for u in hsm.users) + 1, user_type=user_type, name=name,
                                   password_hash=credentials.hash_password("password1", world.settings.password_cost)))
+
+
+def test_logout_fails_on_a_server_the_login_failed_on(doors, store):
+    on_two_hsms(store, "CU", "solo")
     out = doors.cmu("loginHSM CU solo password1\nlogoutHSM\nquit\n")
     assert lines(chunk(out, "aws-cloudhsm>", "logoutHSM"))[1:] == [
         "logoutHSM success on server 0(10.0.2.9)", "logoutHSM success on server 1(10.0.3.11)",
         "logoutHSM failed: RET_USER_NOT_LOGGED_IN", "logoutHSM failed on server 2(10.0.1.12)"], out
+
+
+def test_an_officer_manages_users_only_on_the_servers_it_is_logged_in_to(doors, store):
+    out = doors.cmu("createUser CU bob password1\ny\nA\nquit\n")
+    assert "createUser failed: RET_USER_NOT_LOGGED_IN\ncreating user on server 0(10.0.2.9) failed" in out, out
+    on_two_hsms(store, "CO", "officer")
+    out = doors.cmu("loginHSM CO officer password1\ncreateUser CU bob password1\ny\nI\nquit\n")
+    assert lines(chunk(out, "aws-cloudhsm>", "createUser"))[-4:] == [
+        "Creating User bob(CU) on 3 nodes", "createUser failed: RET_USER_NOT_LOGGED_IN",
+        "creating user on server 2(10.0.1.12) failed", "Retry/Ignore/Abort?(R/I/A):I"], out
+    assert [any(u.name == "bob" for u in h.users) for h in store.read().clusters[CLUSTER].hsms] == [True, True, False]
