@@ -67,3 +67,22 @@ def test_an_officer_manages_users_only_on_the_servers_it_is_logged_in_to(doors, 
         "Creating User bob(CU) on 3 nodes", "createUser failed: RET_USER_NOT_LOGGED_IN",
         "creating user on server 2(10.0.1.12) failed", "Retry/Ignore/Abort?(R/I/A):I"], out
     assert [any(u.name == "bob" for u in h.users) for h in store.read().clusters[CLUSTER].hsms] == [True, True, False]
+
+
+def test_only_the_precrypto_officer_s_own_password_activates_a_cluster(doors, store):
+    """A crypto user a hand-written INITIALIZED cluster holds changes its password: the cluster
+    stays INITIALIZED (activation is the PRECO's change, test_cmu_activation.py)."""
+    from hsmshell.world import credentials
+    from hsmshell.world.model import User
+
+    from .test_cmu_activation import configure_cmu, new_initialized_cluster
+
+    cluster_id = new_initialized_cluster(doors, store)
+    configure_cmu(doors, store, cluster_id)
+    with store.transaction() as world:
+        hsm = world.clusters[cluster_id].hsms[0]
+        hsm.users.append(User(user_id=3, user_type="CU", name="early",
+                              password_hash=credentials.hash_password("password1", world.settings.password_cost)))
+    out = doors.cmu("loginHSM CU early password1\nchangePswd CU early password2\ny\nquit\n")
+    assert "Changing password for early(CU) on 1 nodes" in out and "changePswd failed" not in out, out
+    assert store.read().clusters[cluster_id].state == "INITIALIZED"
