@@ -326,6 +326,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "cluster and HSMs by position and the rest by keyword, which both signatures accept")
       for line in ("def login(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str, tool: str,",
                    "def create_user(world: World, hsm: Hsm, *, session_id: str, user_type: str, user_name: str,")),
+    ("hsmshell/cloudhsm/users.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'user = User(user_id=user_id, user_type="PRECO" if user_type == "preCO" else user_type, name=user_name,',
+     "`user_type >= preCO`: the types the shells create (CO, CU, PCO, PRECO from cloudhsm_mgmt_util's "
+     "CREATE_TYPES and the CLI's roles, and preCO) are upper case but preCO, so only preCO sorts at or after it"),
 ]
 
 
