@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from ..conftest import Doors
 from .test_cmu_conformance import CRYPTO_USERS, EXAMPLE_NET, PASSWORD, World, key
 
