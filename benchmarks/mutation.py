@@ -325,7 +325,13 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "`*` to `/` in a signature: every caller (the shells' login and createUser) passes the world, the "
        "cluster and HSMs by position and the rest by keyword, which both signatures accept")
       for line in ("def login(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str, tool: str,",
-                   "def create_user(world: World, hsm: Hsm, *, session_id: str, user_type: str, user_name: str,")),
+                   "def create_user(world: World, hsm: Hsm, *, session_id: str, user_type: str, user_name: str,",
+                   "def delete_user(world: World, cluster: Cluster, hsm: Hsm, *, session_id: str, user_type: str,")),
+    *(("hsmshell/cloudhsm/users.py", operator, "hsm.next_user_id = user_id + 1",
+       "next_user_id only keeps a deleted user's ID from coming back: every reader (createUser, the CLI's user "
+       "replicate) takes the larger of it and the IDs on the HSM, and deleteUser raises it past the ID it "
+       "frees, so a smaller value after a create gives every later user the same ID")
+      for operator in ("core/ReplaceBinaryOperator_Add_Sub", "core/NumberReplacer")),
     ("hsmshell/cloudhsm/users.py", "core/ReplaceComparisonOperator_Eq_GtE",
      'user = User(user_id=user_id, user_type="PRECO" if user_type == "preCO" else user_type, name=user_name,',
      "`user_type >= preCO`: the types the shells create (CO, CU, PCO, PRECO from cloudhsm_mgmt_util's "

@@ -115,3 +115,12 @@ def test_non_numeric_handles_and_server_mode_only_commands(doors):
     assert "Error: Invalid server ID 0." in out
     assert "Command not found: exit." in out
     assert "Error: getCert is supported only in server mode." in out
+
+
+def test_passwords_of_seven_and_of_thirty_two_characters_are_taken_thirty_three_are_not(doors):
+    """createUser.md and limits.md: a password is 7 to 32 characters."""
+    out = doors.cmu(ADMIN + f"createUser CU long {'p' * 32}\ny\ncreateUser CU longer {'p' * 33}\n"
+                    "createUser CU seven ppppppp\ny\nlistUsers\nquit\n")
+    assert "Error: Password length should be between 7 and 32" in after(out, "createUser CU longer")
+    names = {line.split()[2] for line in after(out, "listUsers") if line.split()[1:2] == ["CU"]}
+    assert {"long", "seven"} <= names and "longer" not in names
