@@ -333,6 +333,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "frees, so a smaller value after a create gives every later user the same ID")
       for operator in ("core/ReplaceBinaryOperator_Add_Sub", "core/NumberReplacer")),
     ("hsmshell/cloudhsm/users.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'elif any(s.tool == "kms" for s in holders(world, cluster.cluster_id, hsm.hsm_id, user.name)):',
+     "`tool >= kms`: the other tools a session is opened by (cloudhsm-cli, cloudhsm_mgmt_util, key_mgmt_util) "
+     "sort before kms; `<=` is killed by test_a_crypto_user_logged_in_with_key_mgmt_util_also_logs_in_to_cmu"),
+    ("hsmshell/cloudhsm/users.py", "core/ReplaceComparisonOperator_Eq_GtE",
      'user = User(user_id=user_id, user_type="PRECO" if user_type == "preCO" else user_type, name=user_name,',
      "`user_type >= preCO`: the types the shells create (CO, CU, PCO, PRECO from cloudhsm_mgmt_util's "
      "CREATE_TYPES and the CLI's roles, and preCO) are upper case but preCO, so only preCO sorts at or after it"),
