@@ -326,16 +326,22 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "cluster and HSMs by position and the rest by keyword, which both signatures accept")
       for line in ("def login(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str, tool: str,",
                    "def create_user(world: World, hsm: Hsm, *, session_id: str, user_type: str, user_name: str,",
-                   "def delete_user(world: World, cluster: Cluster, hsm: Hsm, *, session_id: str, user_type: str,")),
+                   "def delete_user(world: World, cluster: Cluster, hsm: Hsm, *, session_id: str, user_type: str,",
+                   "def change_password(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str,")),
+    ("hsmshell/cloudhsm/users.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'activating = activating or target.user_type == "PRECO"',
+     "`user_type >= PRECO`: of the user types (AU, CO, CU, PCO, PRECO) none sorts after PRECO"),
     *(("hsmshell/cloudhsm/users.py", operator, "hsm.next_user_id = user_id + 1",
        "next_user_id only keeps a deleted user's ID from coming back: every reader (createUser, the CLI's user "
        "replicate) takes the larger of it and the IDs on the HSM, and deleteUser raises it past the ID it "
        "frees, so a smaller value after a create gives every later user the same ID")
       for operator in ("core/ReplaceBinaryOperator_Add_Sub", "core/NumberReplacer")),
-    ("hsmshell/cloudhsm/users.py", "core/ReplaceComparisonOperator_Eq_GtE",
-     'elif any(s.tool == "kms" for s in holders(world, cluster.cluster_id, hsm.hsm_id, user.name)):',
-     "`tool >= kms`: the other tools a session is opened by (cloudhsm-cli, cloudhsm_mgmt_util, key_mgmt_util) "
-     "sort before kms; `<=` is killed by test_a_crypto_user_logged_in_with_key_mgmt_util_also_logs_in_to_cmu"),
+    *(("hsmshell/cloudhsm/users.py", f"core/ReplaceComparisonOperator_Eq_{to}",
+       'elif any(s.tool == "kms" for s in holders(world, cluster.cluster_id, hsm.hsm_id, user.name)):',
+       f"`tool {sign} kms`: the other tools a session is opened by (cloudhsm-cli, cloudhsm_mgmt_util, "
+       "key_mgmt_util) sort before kms; `<=` is killed by "
+       "test_a_crypto_user_logged_in_with_key_mgmt_util_also_logs_in_to_cmu") for to, sign in (("GtE", ">="),
+                                                                                     ("Gt", ">"))),
     ("hsmshell/cloudhsm/users.py", "core/ReplaceComparisonOperator_Eq_GtE",
      'user = User(user_id=user_id, user_type="PRECO" if user_type == "preCO" else user_type, name=user_name,',
      "`user_type >= preCO`: the types the shells create (CO, CU, PCO, PRECO from cloudhsm_mgmt_util's "

@@ -181,3 +181,25 @@ def test_a_user_past_a_lowered_lockout_threshold_is_locked_at_the_next_failure(t
     cmu = cmu_on(tmp_path, users, lockout_threshold=3)
     out = cmu("loginHSM CU crypto_user3 wrong\nloginHSM CU crypto_user3 password1\nquit\n")
     assert "loginHSM success" not in out, out
+
+
+def test_a_user_name_of_thirty_one_characters_is_taken(doors):
+    out = doors.cmu(ADMIN + f"createUser CU {'n' * 31} password1\ny\nlistUsers\nquit\n")
+    assert "Error: User name" not in out
+    assert [line.split()[1] for line in after(out, "listUsers") if line.split()[2:3] == ["n" * 31]] == ["CU"] * 3
+
+
+def test_change_password_needs_a_login(doors):
+    out = doors.cmu("changePswd CU kmsuser password1\ny\nquit\n")
+    assert out.count("changePswd failed: RET_USER_NOT_LOGGED_IN") == 3, out
+
+
+def test_a_crypto_user_without_keys_is_deleted_while_others_own_keys(tmp_path):
+    from ..conftest import Doors
+    from .test_cmu_conformance import ADMIN as OFFICERS, EXAMPLE_NET, World, key, user
+
+    users = [*OFFICERS, user(3, "CU", "crypto_user3"), user(4, "CU", "crypto_user4")]
+    cmu = Doors(World(EXAMPLE_NET[:1], users, [key(10, 4)]).write(tmp_path)).cmu
+    out = cmu(ADMIN + "deleteUser CU crypto_user3\ny\ndeleteUser CU crypto_user4\ny\nA\nquit\n")
+    assert "deleteUser failed" not in after(out, "deleteUser CU crypto_user3"), out
+    assert "deleteUser failed: RET_USER_OWNS_KEYS" in after(out, "deleteUser CU crypto_user4"), out
