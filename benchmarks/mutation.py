@@ -54,8 +54,13 @@ TESTS: dict[str, list[str]] = {
     "hsmshell/kms/keys.py": ["tests/kms/test_keys.py", "tests/kms/test_states_table.py",
                              "tests/kms/test_standard_keys.py", "tests/kms/test_key_admin.py"],
     "hsmshell/cloudhsm/keys.py": ["tests/shells/test_kmu_find_key_users.py", "tests/shells/test_kmu_keys.py",
-                                  "tests/shells/test_kmu.py", "tests/shells/test_cmu.py"],
-    "hsmshell/cloudhsm/users.py": ["tests/shells/test_cmu.py", "tests/shells/test_cmu_rules.py"],
+                                  "tests/shells/test_kmu_key_rules.py", "tests/shells/cli/test_key_rules.py",
+                                  "tests/shells/test_kmu.py", "tests/shells/test_cmu.py",
+                                  "tests/shells/test_kmu_conformance.py"],
+    "hsmshell/cloudhsm/users.py": ["tests/shells/test_cmu.py", "tests/shells/test_cmu_rules.py",
+                                   "tests/shells/test_cmu_users_in_session.py", "tests/shells/test_cmu_2fa.py",
+                                   "tests/shells/test_cmu_quorum.py", "tests/shells/test_cmu_activation.py",
+                                   "tests/shells/cli/test_users.py", "tests/shells/cli/test_mfa.py"],
     "hsmshell/cloudhsm/sessions.py": ["tests/shells/test_cmu.py", "tests/shells/test_kmu.py"],
     "hsmshell/cloudhsm/quorum.py": ["tests/shells/test_cmu_quorum.py", "tests/shells/cli/test_quorum.py"],
     "hsmshell/world/validate.py": ["tests/world/test_validate.py", "tests/world/test_validate_user_names.py",
@@ -296,6 +301,51 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/testing/match.py", "core/ReplaceComparisonOperator_Lt_NotEq",
      'if c == "\\\\" and i + 1 < len(pattern):',
      "inside the loop i < len(pattern), so i + 1 is never more than len(pattern)"),
+    ("hsmshell/kms/grants.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def create(world: World, key: KmsKey, grantee: str, operations: list[str], *, retiring: str | None,",
+     "`*` to `/` in a signature: CreateGrant (aws/kms.py), the only caller, passes the world, key, grantee and "
+     "operations by position and the rest by keyword, which both signatures accept"),
+    ("hsmshell/kms/grants.py", "core/NumberReplacer",
+     'return base64.urlsafe_b64encode(ids.draw(world, 240)).decode().rstrip("=")',
+     "a grant token is opaque and of no fixed length in KMS (GrantToken: 1 to 8192 characters): 239 or 241 "
+     "random bytes make a token of 319 or 322 characters, taken whole as the 320 are, and a seeded world "
+     "draws the same 8 blocks of 32 bytes for all three, so every later ID is the same"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def verify(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *, handle: int,",
+     "`*` to `/` in a signature: key_mgmt_util's verify, the only caller, passes the first four by position "
+     "and the rest by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_LtE", "if key_type == attr.RSA:",
+     "`key_type <= RSA`: RSA is 0, the lowest key type, and the callers ask for RSA, DSA (1) or EC (3) only"),
+    ("hsmshell/cloudhsm/keys.py", "core/NumberReplacer",
+     "if modulus not in RSA_MODULI or exponent < 65537 or exponent % 2 == 0:",
+     "65537 to 65536 differs only for the exponent 65536, which is even and refused by the test after it; "
+     "65537 to 65538 is killed by test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_"
+     "unusual_modulus"),
+    *(("hsmshell/cloudhsm/users.py", "core/ReplaceBinaryOperator_Mul_Div", line,
+       "`*` to `/` in a signature: every caller (the shells' login and createUser) passes the world, the "
+       "cluster and HSMs by position and the rest by keyword, which both signatures accept")
+      for line in ("def login(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str, tool: str,",
+                   "def create_user(world: World, hsm: Hsm, *, session_id: str, user_type: str, user_name: str,",
+                   "def delete_user(world: World, cluster: Cluster, hsm: Hsm, *, session_id: str, user_type: str,",
+                   "def change_password(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str,")),
+    ("hsmshell/cloudhsm/users.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'activating = activating or target.user_type == "PRECO"',
+     "`user_type >= PRECO`: of the user types (AU, CO, CU, PCO, PRECO) none sorts after PRECO"),
+    *(("hsmshell/cloudhsm/users.py", operator, "hsm.next_user_id = user_id + 1",
+       "next_user_id only keeps a deleted user's ID from coming back: every reader (createUser, the CLI's user "
+       "replicate) takes the larger of it and the IDs on the HSM, and deleteUser raises it past the ID it "
+       "frees, so a smaller value after a create gives every later user the same ID")
+      for operator in ("core/ReplaceBinaryOperator_Add_Sub", "core/NumberReplacer")),
+    *(("hsmshell/cloudhsm/users.py", f"core/ReplaceComparisonOperator_Eq_{to}",
+       'elif any(s.tool == "kms" for s in holders(world, cluster.cluster_id, hsm.hsm_id, user.name)):',
+       f"`tool {sign} kms`: the other tools a session is opened by (cloudhsm-cli, cloudhsm_mgmt_util, "
+       "key_mgmt_util) sort before kms; `<=` is killed by "
+       "test_a_crypto_user_logged_in_with_key_mgmt_util_also_logs_in_to_cmu") for to, sign in (("GtE", ">="),
+                                                                                     ("Gt", ">"))),
+    ("hsmshell/cloudhsm/users.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'user = User(user_id=user_id, user_type="PRECO" if user_type == "preCO" else user_type, name=user_name,',
+     "`user_type >= preCO`: the types the shells create (CO, CU, PCO, PRECO from cloudhsm_mgmt_util's "
+     "CREATE_TYPES and the CLI's roles, and preCO) are upper case but preCO, so only preCO sorts at or after it"),
 ]
 
 

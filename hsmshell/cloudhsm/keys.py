@@ -158,14 +158,6 @@ def allocate_handle(cluster: Cluster) -> int:
     return handle
 
 
-def holds(world: World, cluster_id: str, handle: int) -> bool:
-    """Is the key material still on at least one HSM that answers?"""
-    cluster = world.clusters.get(cluster_id)
-    key = cluster.keys.get(handle) if cluster else None
-    return bool(key) and any(h.hsm_id in key.hsms and h.reachable and h.state == "ACTIVE"
-                             for h in cluster.hsms)
-
-
 # -- key material ------------------------------------------------------------------------------
 
 def material(world: World, cluster: Cluster, key: Key) -> bytes:

@@ -334,3 +334,137 @@ def test_retirable_grants_are_those_of_the_principal_asked_about(api):
     for principal in (ALICE, BOB):  # Alice's sorts before Bob's
         assert [g["RetiringPrincipal"] for g in api.kms.ListRetirableGrants(RetiringPrincipal=principal)["Grants"]] \
             == [principal]
+
+
+def test_list_grants_filters_by_the_whole_grant_id_and_the_grantee(api):
+    grants = {grant_on(api, KEY, grantee=ALICE): ALICE, grant_on(api, KEY, grantee=BOB): BOB}
+    for grant_id, grantee in grants.items():  # one ID sorts before the other, one grantee before the other
+        assert [g["GrantId"] for g in api.kms.ListGrants(KeyId=KEY, GrantId=grant_id)["Grants"]] == [grant_id]
+        assert [g["GrantId"] for g in api.kms.ListGrants(KeyId=KEY, GranteePrincipal=grantee)["Grants"]] == [grant_id]
+
+
+def test_a_name_gives_back_a_grant_only_for_the_same_parameters(api):
+    """A retry with the name and the same parameters is the same grant; another grantee under the
+    same name is a new grant (one made before and one after the first, in ARN order)."""
+    carol = "arn:aws:iam::111122223333:user/Carol"
+    made = [api.kms.CreateGrant(KeyId=KEY, GranteePrincipal=grantee, Operations=["Encrypt"], Name="app")["GrantId"]
+            for grantee in (BOB, ALICE, carol, BOB)]
+    assert len(set(made[:3])) == 3 and made[3] == made[0]
+    assert len(api.kms.ListGrants(KeyId=KEY)["Grants"]) == 3
+
+
+def test_a_grant_takes_one_encryption_context_constraint(api):
+    equals = api.kms.CreateGrant(KeyId=KEY, GranteePrincipal=BOB, Operations=["Encrypt"],
+                                 Constraints={"EncryptionContextEquals": {"app": "pay"}})["GrantId"]
+    [entry] = api.kms.ListGrants(KeyId=KEY, GrantId=equals)["Grants"]
+    assert entry["Constraints"] == {"EncryptionContextEquals": {"app": "pay"}}
+    both = {"EncryptionContextEquals": {"app": "pay"}, "EncryptionContextSubset": {"app": "pay"}}
+    error = api.error("kms", "CreateGrant", KeyId=KEY, GranteePrincipal=BOB, Operations=["Encrypt"], Constraints=both)
+    assert error.code == "ValidationException"
+
+
+def test_a_grant_token_is_taken_only_whole(api):
+    token = api.kms.CreateGrant(KeyId=KEY, GranteePrincipal=BOB, Operations=["Encrypt"])["GrantToken"]
+    for wrong in ("!", "~", token[:-1], token + "A"):  # before and after every token, in character order
+        error = api.error("kms", "Encrypt", KeyId=KEY, Plaintext=b64(b"x"), GrantTokens=[wrong])
+        assert error.code == "InvalidGrantTokenException"
+        assert api.error("kms", "RetireGrant", GrantToken=wrong).code == "InvalidGrantTokenException"
+    assert len(api.kms.ListGrants(KeyId=KEY)["Grants"]) == 1
+
+
+def test_retire_grant_by_id_needs_both_the_key_and_the_grant_id(api):
+    grant_id = grant_on(api, KEY)
+    for params in ({"KeyId": KEY}, {"GrantId": grant_id}):
+        assert api.error("kms", "RetireGrant", **params).code == "ValidationException"
+    assert [g["GrantId"] for g in api.kms.ListGrants(KeyId=KEY)["Grants"]] == [grant_id]
+
+
+def test_a_key_takes_at_most_fifty_thousand_grants(store):
+    """KMS's quota: 50,000 grants per key.  Through the service on a world in memory, since a
+    world file of 50,000 grants takes a minute to read back after a refusal."""
+    from hsmshell.errors.kms import LimitExceededException
+    from hsmshell.kms import grants
+    from hsmshell.world.model import Grant
+
+    class Abandon(Exception):
+        pass
+
+    def create(world):
+        return grants.create(world, world.kms_keys[KEY], BOB, ["Encrypt"], retiring=None, name=None,
+                             context_subset=None, context_equals=None, tokens=None)
+
+    with pytest.raises(Abandon), store.transaction() as world:  # nothing written
+        for i in range(49_999):
+            world.grants[f"{i:064x}"] = Grant(grant_id=f"{i:064x}", key_id=KEY, grantee_principal=BOB,
+                                              operations=["Encrypt"], creation_date=0, grant_token=f"token{i}")
+        create(world)  # the 50,000th
+        with pytest.raises(LimitExceededException, match="Grants per key limit exceeded"):
+            create(world)
+        world.grants["f" * 64] = Grant(grant_id="f" * 64, key_id=KEY, grantee_principal=BOB, operations=["Encrypt"],
+                                       creation_date=0, grant_token="hand-edited")  # a world over the quota
+        with pytest.raises(LimitExceededException):
+            create(world)
+        raise Abandon
+
+
+# -- who may retire a grant (enforced worlds) ----------------------------------------------------
+
+BEFORE_BOB = "arn:aws:iam::000011112222:user/Ann"  # principals of other accounts, whose ARNs sort
+AFTER_BOB = "arn:aws:iam::444455556666:user/Eve"   # before and after Bob's
+ROOT = "arn:aws:iam::111122223333:root"
+CAROL = "arn:aws:iam::111122223333:user/Carol"
+
+
+@pytest.fixture
+def parties(enforced):
+    with enforced.transaction() as world:
+        world.principals.update({"AKIAANNEXAMPLE000000": BEFORE_BOB, "AKIAEVEEXAMPLE000000": AFTER_BOB,
+                                 "AKIAROOTEXAMPLE00000": ROOT, "AKIACAROLEXAMPLE0000": CAROL})
+    return enforced
+
+
+def as_(store, principal: str, operation: str, **params):
+    keys = {BEFORE_BOB: "AKIAANNEXAMPLE000000", AFTER_BOB: "AKIAEVEEXAMPLE000000", ROOT: "AKIAROOTEXAMPLE00000",
+            CAROL: "AKIACAROLEXAMPLE0000", BOB: "AKIABOBEXAMPLE000000", ALICE: "AKIAIOSFODNN7EXAMPLE"}
+    return dispatch.call(store, "kms", operation, params, keys[principal])
+
+
+def refused_retire(store, principal: str, grant_id: str) -> bool:
+    from hsmshell.errors import AwsError
+
+    try:
+        as_(store, principal, "RetireGrant", KeyId=KEY, GrantId=grant_id)
+    except AwsError as error:
+        assert error.code == "AccessDeniedException" and "kms:RetireGrant" in error.message, error.message
+        return True
+    return False
+
+
+def test_the_grantee_retires_a_grant_that_allows_retire_grant_and_no_one_else_does(parties, api):
+    grant_id = api.kms.CreateGrant(KeyId=KEY, GranteePrincipal=BOB, Operations=["Encrypt", "RetireGrant"])["GrantId"]
+    assert refused_retire(parties, BEFORE_BOB, grant_id) and refused_retire(parties, AFTER_BOB, grant_id)
+    assert not refused_retire(parties, BOB, grant_id)
+    assert api.kms.ListGrants(KeyId=KEY)["Grants"] == []
+
+
+def test_the_grantee_of_a_grant_without_retire_grant_cannot_retire_it_its_retiring_principal_can(parties, api):
+    grant_id = grant_on(api, KEY, grantee=BOB, retiring=CAROL)
+    assert refused_retire(parties, BOB, grant_id) and refused_retire(parties, AFTER_BOB, grant_id)
+    assert not refused_retire(parties, CAROL, grant_id)
+
+
+def test_the_account_retires_any_of_its_grants(parties, api):
+    grant_id = grant_on(api, KEY, grantee=BOB, retiring=CAROL)
+    assert not refused_retire(parties, ROOT, grant_id)
+    assert api.kms.ListGrants(KeyId=KEY)["Grants"] == []
+
+
+def test_a_grant_that_allows_create_grant_lets_its_grantee_make_grants(parties, api):
+    from hsmshell.errors import AwsError
+
+    api.kms.PutKeyPolicy(KeyId=KEY, Policy=policy(allow(ALICE)))
+    with pytest.raises(AwsError, match="kms:CreateGrant"):
+        as_(parties, BOB, "CreateGrant", KeyId=KEY, GranteePrincipal=CAROL, Operations=["Encrypt"])
+    api.kms.CreateGrant(KeyId=KEY, GranteePrincipal=BOB, Operations=["Encrypt", "CreateGrant"])
+    made = as_(parties, BOB, "CreateGrant", KeyId=KEY, GranteePrincipal=CAROL, Operations=["Encrypt"])["GrantId"]
+    assert [g["GranteePrincipal"] for g in api.kms.ListGrants(KeyId=KEY, GrantId=made)["Grants"]] == [CAROL]

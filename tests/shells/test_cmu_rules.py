@@ -115,3 +115,91 @@ def test_non_numeric_handles_and_server_mode_only_commands(doors):
     assert "Error: Invalid server ID 0." in out
     assert "Command not found: exit." in out
     assert "Error: getCert is supported only in server mode." in out
+
+
+def test_passwords_of_seven_and_of_thirty_two_characters_are_taken_thirty_three_are_not(doors):
+    """createUser.md and limits.md: a password is 7 to 32 characters."""
+    out = doors.cmu(ADMIN + f"createUser CU long {'p' * 32}\ny\ncreateUser CU longer {'p' * 33}\n"
+                    "createUser CU seven ppppppp\ny\nlistUsers\nquit\n")
+    assert "Error: Password length should be between 7 and 32" in after(out, "createUser CU longer")
+    names = {line.split()[2] for line in after(out, "listUsers") if line.split()[1:2] == ["CU"]}
+    assert {"long", "seven"} <= names and "longer" not in names
+
+
+def cmu_on(tmp_path, users: list[dict], **settings):
+    """cloudhsm_mgmt_util on a hand-written one-HSM world of these users."""
+    from ..conftest import Doors
+    from .test_cmu_conformance import EXAMPLE_NET, World
+
+    path = World(EXAMPLE_NET[:1], users).write(tmp_path)
+    if settings:
+        from hsmshell.services import open_store
+
+        with open_store(path).transaction() as world:
+            for name, value in settings.items():
+                setattr(world.settings, name, value)
+    return Doors(path).cmu
+
+
+def test_an_id_freed_in_a_hand_written_world_is_not_given_again(tmp_path):
+    """A world written by hand records no next user ID: deleting its last user still keeps that
+    ID from coming back."""
+    from .test_cmu_conformance import ADMIN as OFFICERS, user
+
+    cmu = cmu_on(tmp_path, [*OFFICERS, user(3, "CU", "crypto_user3")])
+    out = cmu(ADMIN + "deleteUser CU crypto_user3\ny\ncreateUser CU fresh password1\ny\nlistUsers\nquit\n")
+    rows = [line.split()[:3] for line in after(out, "listUsers") if line.split()[2:3] == ["fresh"]]
+    assert rows == [["4", "CU", "fresh"]], out
+
+
+def test_a_precrypto_officer_created_as_preco_is_listed_as_preco(doors):
+    out = doors.cmu(ADMIN + "createUser preCO early password1\ny\nlistUsers\nquit\n")
+    assert [line.split()[1] for line in after(out, "listUsers") if line.split()[2:3] == ["early"]] == ["PRECO"] * 3
+
+
+def test_a_crypto_user_changes_its_own_password_only(tmp_path):
+    """Whose name sorts before or after its own."""
+    from .test_cmu_conformance import CRYPTO_USERS
+
+    cmu = cmu_on(tmp_path, CRYPTO_USERS)
+    out = cmu("loginHSM CU crypto_user5 password1\nchangePswd CU crypto_user3 password2\ny\n"
+              "changePswd CU crypto_user6 password2\ny\nchangePswd CU crypto_user5 password2\ny\nquit\n")
+    assert out.count("changePswd failed: RET_PERMISSION_DENIED") == 2, out
+    assert "changePswd failed" not in after(out, "changePswd CU crypto_user5")
+
+
+def test_change_password_of_a_user_not_there_or_of_another_type_is_refused(doors):
+    out = doors.cmu(ADMIN + "changePswd CU nobody password1\ny\nchangePswd CO kmsuser password1\ny\nquit\n")
+    for line in ("changePswd CU nobody", "changePswd CO kmsuser"):  # on each of the 3 servers
+        assert after(out, line).count("changePswd failed: RET_USER_NOT_FOUND") == 3, out
+
+
+def test_a_user_past_a_lowered_lockout_threshold_is_locked_at_the_next_failure(tmp_path):
+    from .test_cmu_conformance import CRYPTO_USERS
+
+    users = [{**u, "failed_logins": 5} if u["name"] == "crypto_user3" else u for u in CRYPTO_USERS]
+    cmu = cmu_on(tmp_path, users, lockout_threshold=3)
+    out = cmu("loginHSM CU crypto_user3 wrong\nloginHSM CU crypto_user3 password1\nquit\n")
+    assert "loginHSM success" not in out, out
+
+
+def test_a_user_name_of_thirty_one_characters_is_taken(doors):
+    out = doors.cmu(ADMIN + f"createUser CU {'n' * 31} password1\ny\nlistUsers\nquit\n")
+    assert "Error: User name" not in out
+    assert [line.split()[1] for line in after(out, "listUsers") if line.split()[2:3] == ["n" * 31]] == ["CU"] * 3
+
+
+def test_change_password_needs_a_login(doors):
+    out = doors.cmu("changePswd CU kmsuser password1\ny\nquit\n")
+    assert out.count("changePswd failed: RET_USER_NOT_LOGGED_IN") == 3, out
+
+
+def test_a_crypto_user_without_keys_is_deleted_while_others_own_keys(tmp_path):
+    from ..conftest import Doors
+    from .test_cmu_conformance import ADMIN as OFFICERS, EXAMPLE_NET, World, key, user
+
+    users = [*OFFICERS, user(3, "CU", "crypto_user3"), user(4, "CU", "crypto_user4")]
+    cmu = Doors(World(EXAMPLE_NET[:1], users, [key(10, 4)]).write(tmp_path)).cmu
+    out = cmu(ADMIN + "deleteUser CU crypto_user3\ny\ndeleteUser CU crypto_user4\ny\nA\nquit\n")
+    assert "deleteUser failed" not in after(out, "deleteUser CU crypto_user3"), out
+    assert "deleteUser failed: RET_USER_OWNS_KEYS" in after(out, "deleteUser CU crypto_user4"), out

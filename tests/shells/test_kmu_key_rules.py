@@ -1,0 +1,301 @@
+"""Rules of the HSMs' keys (cloudhsm/keys.py) that no test broke before (found by
+benchmarks/mutation.py), each through a key_mgmt_util line: a crypto user cannot reach another
+user's key, and the material of a hand-written world's keys is made as the keys say."""
+
+from __future__ import annotations
+
+import re
+
+from ..conftest import Doors
+from .test_cmu_conformance import CRYPTO_USERS, EXAMPLE_NET, PASSWORD, World, key
+
+
+def shell(tmp_path, keys: list[dict]):
+    doors = Doors(World(EXAMPLE_NET[:1], CRYPTO_USERS, keys).write(tmp_path))
+    return lambda lines: doors.kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n{lines}\nexit\n")
+
+
+def attributes(tmp_path, name: str) -> dict[str, str]:
+    """An attribute file getAttribute -a 512 wrote: name -> value (a wrapped modulus joined)."""
+    lines = (tmp_path / name).read_text().splitlines()
+    found, current = {}, None
+    for line in lines:
+        if line.startswith("OBJ_ATTR_"):
+            current = line
+            found[current] = ""
+        elif current:
+            found[current] += line
+    return found
+
+
+def test_a_crypto_user_cannot_reach_a_key_neither_its_own_nor_shared_with_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(16, 6, [4, 5])])
+    out = kmu("getAttribute -o 16 -a 3 -out label16\ngetAttribute -o 10 -a 3 -out label10")
+    assert out.count("Cfm3GetAttribute returned: 0xa8 : HSM Error: Invalid object handle is passed to this operation") \
+        == 1, out
+    assert out.index("0xa8") < out.index("Attributes dumped into label10 file"), out
+    assert not (tmp_path / "label16").exists()
+
+
+def test_a_hand_written_rsa_key_of_a_size_the_hsm_cannot_make_gets_2048_bits_and_exponent_65537(tmp_path,
+                                                                                                 monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, key_type=0, size=1024, label="odd"),
+                           key(21, 3, key_class=2, key_type=0, size=1024, label="odd")])
+    out = kmu("getAttribute -o 20 -a 512 -out private\ngetAttribute -o 21 -a 512 -out public")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 2, out
+    assert attributes(tmp_path, "private")["OBJ_ATTR_MODULUS_BITS"] == "0x00000800"
+    got = attributes(tmp_path, "public")
+    assert (got["OBJ_ATTR_MODULUS_BITS"], got["OBJ_ATTR_PUBLIC_EXPONENT"]) == ("0x00000800", "0x010001"), got
+
+
+def test_the_public_key_of_a_hand_written_pair_is_the_half_of_the_private_key_with_its_label(tmp_path,
+                                                                                             monkeypatch):
+    """Key 19, labelled `a`, sits as near to the public key 20 as its pair 21, labelled `b`, and
+    comes first: only the label makes 21 its partner."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(19, 3, key_class=3, label="a", **rsa), key(20, 3, key_class=2, label="b", **rsa),
+                           key(21, 3, key_class=3, label="b", **rsa)])
+    out = kmu("getAttribute -o 20 -a 512 -out public\ngetAttribute -o 21 -a 512 -out private\n"
+              "getAttribute -o 19 -a 512 -out other")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 3, out
+    public, private, other = (attributes(tmp_path, n)["OBJ_ATTR_MODULUS"] for n in ("public", "private", "other"))
+    assert public == private != other
+
+
+def test_a_hand_written_ec_key_of_384_bits_is_on_p_384(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(11, 3, key_class=3, key_type=3, size=384, label="p384")])
+    assert "Cfm3GetAttribute returned: 0x00" in kmu("getAttribute -o 11 -a 512 -out ec")
+    assert attributes(tmp_path, "ec")["OBJ_ATTR_MODULUS_BITS"] == "0x00000180"
+
+
+FIND = [key(10, 3), key(11, 3, key_class=3, key_type=3, size=256, label="ec"),
+        key(12, 3, key_class=2, key_type=3, size=256, label="ec"), key(13, 3, key_type=21, size=24)]
+
+
+def matched(out: str) -> list[list[int]]:
+    return [[int(h) for h in m.split(", ")] if m else []
+            for m in re.findall(r"number of keys matched from start index 0::\d+\n([\d, ]*)\n", out)]
+
+
+def test_find_key_c_and_t_keep_the_keys_of_that_class_and_type_only(tmp_path):
+    """Each class and type asked for (findKey.md: -c 2 public, 3 private, 4 secret; -t 3 EC,
+    21 DES3, 31 AES), the lowest and highest among them."""
+    kmu = shell(tmp_path, FIND)
+    out = kmu("findKey -c 2\nfindKey -c 3\nfindKey -c 4\nfindKey -t 3\nfindKey -t 21\nfindKey -t 31")
+    assert matched(out) == [[12], [11], [10, 13], [11, 12], [13], [10]], out
+
+
+def test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_unusual_modulus(tmp_path):
+    """genRSAKeyPair.md: the public exponent is odd and at least 65537; moduli are 2048 and more
+    (GAP: in steps of 256 up to 4096)."""
+    kmu = shell(tmp_path, [])
+    out = kmu("genRSAKeyPair -m 3072 -e 65537 -l big\ngenRSAKeyPair -m 2048 -e 3 -l small\n"
+              "genRSAKeyPair -m 3000 -e 65537 -l odd")
+    assert re.findall(r"Cfm3GenerateKeyPair returned: (0x\w\w)", out) == ["0x00", "0xb2", "0xb2"], out
+
+
+def test_only_an_aes_key_wraps(tmp_path, monkeypatch):
+    """wrapKey's mechanisms are AES key wrap: a DES3 key cannot wrap, even one allowed to
+    (OBJ_ATTR_WRAP, 262, set in a hand-written world)."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(13, 3, key_type=21, size=24, label="des", attributes={262: 1})])
+    out = kmu("wrapKey -k 10 -w 13 -m 4 -out by-des.wrapped")
+    assert "Cfm2WrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert not (tmp_path / "by-des.wrapped").exists()
+
+
+def test_a_wrapped_private_key_unwraps_as_the_same_key(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, label="pair", **rsa),
+                           key(21, 3, key_class=2, label="pair", **rsa)])
+    out = kmu("wrapKey -k 20 -w 10 -m 4 -out private.wrapped\nunWrapKey -f private.wrapped -w 10 -m 4\n"
+              "getAttribute -o 20 -a 512 -out before\ngetAttribute -o 2200000 -a 512 -out after")
+    assert "Key Unwrapped.  Key Handle: 2200000" in out, out
+    before, after = attributes(tmp_path, "before"), attributes(tmp_path, "after")
+    assert (after["OBJ_ATTR_CLASS"], after["OBJ_ATTR_MODULUS"]) == ("0x03", before["OBJ_ATTR_MODULUS"])
+
+
+def test_a_wrapped_key_of_a_class_the_hsm_does_not_know_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="secret")])
+    assert "Key Wrapped." in kmu("wrapKey -k 11 -w 10 -m 4 -out secret.wrapped")
+    wrapped = (tmp_path / "secret.wrapped").read_bytes()
+    (tmp_path / "secret.wrapped").write_bytes(wrapped.replace(b'"class": 4', b'"class": 5', 1))
+    out = kmu("unWrapKey -f secret.wrapped -w 10 -m 4\nfindKey")
+    assert "Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert matched(out) == [[10, 11]]
+
+
+def test_gendsakeypair_makes_2048_bit_keys_only(tmp_path):
+    """genDSAKeyPair.md: "2048 is the only valid value" of -m; the world records both halves so."""
+    from hsmshell.services import open_store
+
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, []).write(tmp_path)
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+                          "genDSAKeyPair -m 1024 -l small\ngenDSAKeyPair -m 2048 -l dsa\nexit\n")
+    assert re.findall(r"Cfm3GenerateKeyPair:? returned: (0x\w\w)", out) == ["0xb3", "0x00"], out
+    assert "public key handle: 2200000    private key handle: 2200001" in out, out
+    made = open_store(path).read().clusters["cluster-1a23b4cdefg"].keys
+    assert sorted((k.handle, k.size) for k in made.values()) == [(2200000, 2048), (2200001, 2048)]
+
+
+def test_a_session_key_of_another_login_of_the_same_user_is_out_of_reach(doors, store):
+    """A session key belongs to the login that made it (PKCS #11 session objects): another
+    login of kmsuser's, whose session IDs sort before and after this one's, does not see it."""
+    from hsmshell.cloudhsm.sessions import open_session
+    from hsmshell.world.model import Key
+
+    from .test_kmu import KMSUSER, kmsuser_password_known
+
+    kmsuser_password_known(doors)
+    cluster_id = "cluster-1a23b4cdefg"
+    with store.transaction() as world:
+        cluster = world.clusters[cluster_id]
+        for handle, session_id in ((cluster.next_handle, "0"), (cluster.next_handle + 1, "~")):
+            other = open_session(world, session_id, "key_mgmt_util", cluster_id, "kmsuser", "CU",
+                                 [cluster.hsms[0].hsm_id], None)
+            cluster.keys[handle] = Key(handle=handle, owner=3, key_class=4, key_type=31, size=16, label="theirs",
+                                       hsms=other.hsms, token=False, session_id=other.session_id)
+    out = doors.kmu(KMSUSER + "findKey -l theirs\nexit\n")
+    assert "Total number of keys present 0" in out, out
+
+
+def test_the_public_key_of_a_hand_written_pair_is_of_its_own_type(tmp_path, monkeypatch):
+    """An RSA private key shares the label of an EC pair: the EC public key is still the EC
+    private key's half."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(19, 3, key_class=3, key_type=0, size=2048, label="x"),
+                           key(20, 3, key_class=2, key_type=3, size=256, label="x"),
+                           key(21, 3, key_class=3, key_type=3, size=256, label="x")])
+    out = kmu("getAttribute -o 20 -a 512 -out public\ngetAttribute -o 21 -a 512 -out private")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 2, out
+    public, private = (attributes(tmp_path, n) for n in ("public", "private"))
+    assert public["OBJ_ATTR_MODULUS"] == private["OBJ_ATTR_MODULUS"]
+    assert public["OBJ_ATTR_MODULUS_BITS"] == "0x00000100"
+
+
+def test_a_hand_written_key_has_the_same_material_in_a_cluster_of_its_lineage(tmp_path, monkeypatch):
+    """A key whose material a hand-written world leaves out is made when first used, and its
+    copy in a cluster restored from the same backups (the same lineage) holds the same bytes,
+    in a world without a seed too, whose draws are random."""
+    import msgspec
+
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, label="aes")],
+                 clone=[("10.0.9.9", "hsm-cl2aaaaaaaa")]).write(tmp_path)
+    store = open_store(path)
+    with store.transaction() as world:
+        world.ids.seed = None
+        original, clone = world.clusters["cluster-1a23b4cdefg"], world.clusters["cluster-2clone2222"]
+        assert original.lineage == clone.lineage and original.keys[10].material is None
+        clone.keys[10] = msgspec.structs.replace(original.keys[10], hsms=[h.hsm_id for h in clone.hsms])
+    doors = Doors(path)
+    login = f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+    assert "Cfm3GetAttribute returned: 0x00" in doors.kmu(login + "getAttribute -o 10 -a 371 -out first\nexit\n")
+    with store.transaction() as world:
+        world.client.cluster_id = "cluster-2clone2222"
+    assert "Cfm3GetAttribute returned: 0x00" in doors.kmu(login + "getAttribute -o 10 -a 371 -out copy\nexit\n")
+    assert (tmp_path / "first").read_text() == (tmp_path / "copy").read_text()
+
+
+def test_find_key_m_and_kcv_find_the_keys_with_that_modulus_or_check_value(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3), key(20, 3, key_class=3, label="pair", **rsa),
+                           key(21, 3, key_class=2, label="pair", **rsa), key(22, 3, key_class=3, label="other", **rsa)])
+    kmu("getAttribute -o 21 -a 512 -out public\ngetAttribute -o 10 -a 512 -out aes")
+    public, aes = attributes(tmp_path, "public"), attributes(tmp_path, "aes")
+    (tmp_path / "modulus.bin").write_bytes(bytes.fromhex(public["OBJ_ATTR_MODULUS"].removeprefix("0x")))
+    out = kmu(f"findKey -m modulus.bin\nfindKey -kcv {aes['OBJ_ATTR_KCV']}")
+    assert matched(out) == [[20, 21], [10]], out
+
+
+def test_a_key_s_m_value_is_at_most_its_users_and_at_most_eight(tmp_path):
+    """genSymKey.md: -m_value counts the owner and the users a key is shared with (-u), up to 8;
+    a key's -id is unique in the cluster."""
+    from .test_cmu_conformance import user
+
+    users = [user(1, "PCO", "admin", mofn=True), *(user(i, "CU", f"crypto_user{i}") for i in range(3, 12))]
+    doors = Doors(World(EXAMPLE_NET[:1], users, []).write(tmp_path))
+    seven = ",".join(str(i) for i in range(4, 11))
+    out = doors.kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+                    "genSymKey -t 31 -s 16 -l a -u 4 -m_value 2\ngenSymKey -t 31 -s 16 -l b -u 4 -m_value 3\n"
+                    f"genSymKey -t 31 -s 16 -l c -u {seven} -m_value 8\n"
+                    f"genSymKey -t 31 -s 16 -l d -u {seven},11 -m_value 9\n"
+                    "genSymKey -t 31 -s 16 -l e -id dup\ngenSymKey -t 31 -s 16 -l f -id dup\n"
+                    "genSymKey -t 31 -s 16 -l g\ngenSymKey -t 31 -s 16 -l h\nexit\n")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == [
+        "0x00", "0xad", "0x00", "0xad", "0x00", "0xb2", "0x00", "0x00"], out
+
+
+def test_a_masked_session_key_comes_back_as_a_session_key_of_this_login(tmp_path, monkeypatch):
+    """insertMaskedObject: a session key comes back on the one HSM session keys are put on, and
+    vanishes with the login, as the key it was extracted from."""
+    monkeypatch.chdir(tmp_path)
+    doors = Doors(World(EXAMPLE_NET[:2], CRYPTO_USERS, []).write(tmp_path))
+    login = f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+    out = doors.kmu(login + "genSymKey -t 31 -s 16 -l s -sess\nextractMaskedObject -o 2200000 -out s.mask\n"
+                    "insertMaskedObject -f s.mask\nexit\n")
+    inserted = out[out.index("Command:  insertMaskedObject"):out.index("Command:  exit")]
+    assert "New Key Handle: 2200001" in inserted, out
+    assert "Node id 1 and err state 0x00000000" in inserted and "Node id 0" not in inserted
+    out = doors.kmu(login + "findKey -l s\nexit\n")
+    assert "Total number of keys present 0" in out, out
+
+
+def test_a_key_deleted_from_every_hsm_leaves_the_world(tmp_path):
+    from hsmshell.services import open_store
+
+    path = World(EXAMPLE_NET[:2], CRYPTO_USERS, [key(10, 3), key(11, 3)]).write(tmp_path)
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ndeleteKey -k 10\nexit\n")
+    assert "Cfm3DeleteKey returned: 0x00 : HSM Return: SUCCESS" in out, out
+    assert list(open_store(path).read().clusters["cluster-1a23b4cdefg"].keys) == [11]
+
+
+def test_export_pub_key_exports_public_keys_only(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ec = {"key_type": 3, "size": 256, "label": "ec"}
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, key_class=3, **ec), key(12, 3, key_class=2, **ec)])
+    out = kmu("exportPubKey -k 11 -out private.pem\nexportPubKey -k 10 -out secret.pem\n"
+              "exportPubKey -k 12 -out public.pem")
+    assert re.findall(r"Cfm3ExportPubKey returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
+    assert sorted(p.name for p in tmp_path.glob("*.pem")) == ["public.pem"]
+
+
+def test_a_hand_written_key_s_copy_in_a_backup_of_its_lineage_gets_the_same_material(doors, store, tmp_path,
+                                                                                      monkeypatch):
+    """The backup taken of the cluster holds the same bytes as the key first used in the
+    cluster; a backup of another lineage with a key at that handle keeps its own."""
+    import msgspec
+
+    from hsmshell.world.model import Key
+
+    from .test_kmu import KMSUSER, kmsuser_password_known
+
+    monkeypatch.chdir(tmp_path)
+    kmsuser_password_known(doors)
+    cluster_id, backup_id = "cluster-1a23b4cdefg", "backup-9g87f6edcba"
+    with store.transaction() as world:
+        world.ids.seed = None
+        cluster = world.clusters[cluster_id]
+        handle = cluster.next_handle
+        made = Key(handle=handle, owner=3, key_class=4, key_type=31, size=32, label="hand-written",
+                   hsms=[h.hsm_id for h in cluster.hsms])
+        cluster.keys[handle] = made
+        world.backups[backup_id].keys[handle] = msgspec.structs.replace(made, hsms=[])
+        world.backups["backup-2other22222"] = msgspec.structs.replace(
+            world.backups[backup_id], backup_id="backup-2other22222", lineage="lineage-2other22222",
+            keys={handle: msgspec.structs.replace(made, hsms=[])})
+    out = doors.kmu(KMSUSER + f"getAttribute -o {handle} -a 371 -out kcv\nexit\n")
+    assert "Cfm3GetAttribute returned: 0x00" in out, out
+    world = store.read()
+    material = world.clusters[cluster_id].keys[handle].material
+    assert material is not None and world.backups[backup_id].keys[handle].material == material
+    assert world.backups["backup-2other22222"].keys[handle].material is None
