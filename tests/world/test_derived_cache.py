@@ -399,6 +399,22 @@ def test_a_live_stores_unwritten_shortcut_is_written_when_asked(world_path):
     store_module.write_unwritten()  # nothing left: writes nothing again, and does not fail
 
 
+def test_a_refused_transaction_after_a_burst_of_commits_reads_the_shortcut_not_the_yaml(world_path, parses):
+    """A refused transaction makes the store forget the world in memory; the next one reads the
+    file again, from the shortcut the throttle had left unwritten (written as the store forgets)."""
+    store = open_store(world_path)
+    for label in ("first", "second"):  # the second's shortcut is left to the throttle
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = label
+    parses.clear()
+    with pytest.raises(RuntimeError):
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = "refused"
+            raise RuntimeError("refused half-way")
+    assert store.read().clusters[CLUSTER_ID].keys[HANDLE].label == "second"
+    assert parses == []
+
+
 @pytest.mark.parametrize("door", ["main", "console script"])
 def test_a_process_that_commits_twice_leaves_the_next_one_a_cache_that_matches(world_path, tmp_path, door):
     """A `cloudhsm-cli` session logs in (a commit), creates a user (another) and logs out
