@@ -212,25 +212,17 @@ class Store:
                 outer = self._unbatched(write=True)
                 self._batched, self._outer = outer.__enter__(), outer
                 checkpoint = self._as_loaded  # the batch's first transaction: packed already
-            if not (write and undo):  # nothing to put back but the events it recorded
-                recorded = len(self._batched.trail.recorded)
-                try:
-                    yield self._batched
-                except BaseException:
-                    del self._batched.trail.recorded[recorded:]
-                    raise
-                return
-            with self._part_of_batch(self._batched, checkpoint) as world:
+            with self._part_of_batch(self._batched, checkpoint, undo=write and undo) as world:
                 yield world
             return
         with self._unbatched(write=write) as world:
             yield world
 
     @contextlib.contextmanager
-    def _part_of_batch(self, world: World, checkpoint: bytes | None = None) -> Iterator[World]:
+    def _part_of_batch(self, world: World, checkpoint: bytes | None = None, *, undo: bool = True) -> Iterator[World]:
         """A transaction within a batch: the world as it is (`checkpoint`, packed, if known), to
-        be put back if it fails."""
-        if checkpoint is None:
+        be put back if it fails (unless `undo` is false); its events are dropped either way."""
+        if undo and checkpoint is None:
             try:
                 checkpoint = cache.pack(world)
             except ValueError as exc:
@@ -239,9 +231,10 @@ class Store:
         try:
             yield world
         except BaseException:
-            was = cache.unpack(checkpoint, world.revision)
-            for f, _ in codec._fields(World):
-                setattr(world, f.name, getattr(was, f.name))
+            if undo:
+                was = cache.unpack(checkpoint, world.revision)
+                for f, _ in codec._fields(World):
+                    setattr(world, f.name, getattr(was, f.name))
             del world.trail.recorded[recorded:]
             raise
 
@@ -397,11 +390,18 @@ class Store:
         parse the YAML (seconds for a full world, or a key with 50,000 grants), where the
         shortcut is read in milliseconds.  (It holds the world of the last commit, keyed to that
         file's bytes: a file changed since does not use it.)"""
-        if self._unwritten is not None:
-            _UNWRITTEN.discard(self._unwritten)
-            self._unwritten, unwritten = None, self._unwritten
-            unwritten()
+        self._end_unwritten(write=True)
         self._cache = self._snapshot = self._packed = None
+
+    def _end_unwritten(self, *, write: bool) -> None:
+        """Write (or, superseded, drop) the shortcut the throttle left unwritten, if any."""
+        if self._unwritten is not None:
+            unwritten, self._unwritten = self._unwritten, None
+            _UNWRITTEN.discard(unwritten)
+            if write:
+                unwritten()
+            else:
+                unwritten.detach()
 
     def _parse(self, text: str, source: Path) -> World:
         yaml, _ = reader.yaml_and_loader()
@@ -508,10 +508,7 @@ class Store:
         # process ends: a short-lived process that commits twice (a single `cloudhsm-cli`
         # command logs in and out) must not leave the next one a stale shortcut and a YAML
         # parse (seconds for a full hsm2m.medium).
-        if self._unwritten is not None:
-            self._unwritten.detach()
-            _UNWRITTEN.discard(self._unwritten)
-            self._unwritten = None
+        self._end_unwritten(write=False)
         now = time.monotonic()
         if now - self._derived_at >= DERIVED_EVERY:
             self._derived_at = now
