@@ -6,7 +6,8 @@ KMS's keys labelled with their ARNs.  A script that prints figures, not a test; 
 * one command that reads (a new Store's `read()`, what a fresh process pays), median <= 100 ms;
 * one command that writes one key (a new Store's transaction), median <= 150 ms;
 * `cloudhsm-cli key list --filter attr.label=<ARN>` in single-command mode, as kmsuser
-  (CLOUDHSM_PIN), from spawn to exit, median <= 250 ms;
+  (CLOUDHSM_PIN), from spawn to exit, median <= 250 ms (as a script's commands run: the
+  password checked lately; the first run, with its scrypt, is printed too);
 * the TUI showing a commit made by another process, worst <= 250 ms;
 * the world file stays hand-editable YAML: a YAML library reads it back.
 
@@ -108,19 +109,21 @@ def cloudhsm_cli() -> list[str]:
     return [found]
 
 
-def key_list(path: Path, runs: int) -> list[float]:
+def key_list(path: Path, runs: int) -> tuple[float, list[float]]:
+    """The first run (the page cache cold, the password not checked lately: a scrypt), and
+    `runs` more, as a script's commands run one after another (the password checked lately)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HSMSHELL_", "CLOUDHSM_"))}
-    env.update(HSMSHELL_WORLD=str(path), CLOUDHSM_ROLE="crypto-user", CLOUDHSM_PIN=f"kmsuser:{KMSUSER_PASSWORD}")
+    env.update(HSMSHELL_WORLD=str(path), CLOUDHSM_ROLE="crypto-user", CLOUDHSM_PIN=f"kmsuser:{KMSUSER_PASSWORD}",
+               XDG_STATE_HOME=str(path.parent / "state"))  # none checked lately but this bench's
     argv = [*cloudhsm_cli(), "key", "list", "--filter", f"attr.label={KMS_KEY_ARN}", "--verbose"]
     samples = []
-    for n in range(runs + 1):
+    for _ in range(runs + 1):
         began = time.perf_counter()
         done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
-        if n:  # the first run warms the page cache
-            samples.append((time.perf_counter() - began) * 1000)
+        samples.append((time.perf_counter() - began) * 1000)
         if '"returned_key_count": 1' not in done.stdout:
             raise SystemExit(f"key list did not find the key:\n{done.stdout}{done.stderr}")
-    return samples
+    return samples[0], samples[1:]
 
 
 def tui_reflects(path: Path, rounds: int) -> list[float]:
@@ -155,7 +158,7 @@ def main() -> None:
         for keys in SIZES:
             path = build(root / "template", root / f"w{keys}", keys)
             figures = transactions(path, repeat)
-            figures["key list"] = key_list(path, runs)
+            first_key_list, figures["key list"] = key_list(path, runs)
             figures["TUI"] = tui_reflects(path, rounds)
             results[keys] = figures
             cells = " | ".join(f"{statistics.median(figures[c]):7.1f} {p90(figures[c]):7.1f}" for c in columns)
@@ -180,6 +183,8 @@ def main() -> None:
         print(f"{'against the issue':<52} {'measured':>9} {'target':>9}   (load average now {os.getloadavg()[0]:.1f})")
         for name, value, target in rows:
             print(f"{name:<52} {value:7.1f}ms {'<=' + format(target, '.0f') + 'ms':>9}  {verdict(value, target)}")
+        print(f"{'16,666 keys: key list, the first of its runs':<52} {first_key_list:7.1f}ms "
+              f"(the page cache cold, the password's first check: a scrypt)")
         print(f"{'16,666 keys: the world file':<52} {editable}")
 
 

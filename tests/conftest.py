@@ -53,10 +53,13 @@ def template_world(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def ledgers(tmp_path_factory, monkeypatch) -> Path:
-    """Trainees' ledgers live with the user's state, outside any world: each test keeps its own,
-    in a folder of its own (not yet made), away from the test's world."""
-    folder = tmp_path_factory.mktemp("state") / "ledgers"
+    """Trainees' ledgers (and the passwords checked lately) live with the user's state, outside
+    any world: each test keeps its own, in a folder of its own (not yet made), away from the
+    test's world and from the user's."""
+    state = tmp_path_factory.mktemp("state")
+    folder = state / "ledgers"
     monkeypatch.setenv("HSMSHELL_LEDGER_DIR", str(folder))
+    monkeypatch.setenv("XDG_STATE_HOME", str(state / "xdg"))
     monkeypatch.delenv("HSMSHELL_TRAINEE", raising=False)
     return folder
 

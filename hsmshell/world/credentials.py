@@ -13,6 +13,7 @@ import binascii
 import os
 from pathlib import Path
 
+from . import checked_passwords
 from .files import WorldError, open_private, write_all
 
 _HASH_PREFIX = "scrypt$"
@@ -40,7 +41,8 @@ def verify_password(password: str, stored: str) -> bool:
 class Verifier:
     """Checks one password against several HSMs' hashes: HSMs that share a hash (the usual
     case, the password was set on all of them at once) cost one scrypt.  A login to three
-    HSMs, KMS's included, cost three."""
+    HSMs, KMS's included, cost three.  A password that matched lately costs none
+    (checked_passwords: a script's every command logs in again)."""
 
     def __init__(self, password: str):
         self.password = password
@@ -48,8 +50,14 @@ class Verifier:
 
     def __call__(self, stored: str) -> bool:
         if stored not in self._seen:
-            self._seen[stored] = verify_password(self.password, stored)
+            self._seen[stored] = checked_passwords.recalls(stored, self.password) or self._check(stored)
         return self._seen[stored]
+
+    def _check(self, stored: str) -> bool:
+        matches = verify_password(self.password, stored)
+        if matches:
+            checked_passwords.remember(stored, self.password)
+        return matches
 
 
 def is_hashed(value: str) -> bool:
