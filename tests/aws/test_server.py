@@ -205,6 +205,31 @@ def test_one_connection_carries_many_requests_each_answered_in_order(endpoint):
     assert received.count(b'"KeyId"') == 3 * 2 and b"SerializationException" in received
 
 
+@pytest.mark.parametrize("arrives", ["whole", "LF-ended", "after blank lines", "in pieces"])
+def test_a_request_head_is_read_alike_however_it_arrives(endpoint, arrives):
+    """Read at one go when the buffer holds it whole and CRLF-ended (what SDKs send), by lines
+    otherwise: the answer is the same."""
+    import time
+
+    request = list_keys()
+    if arrives == "LF-ended":
+        request = request.replace(b"\r\n", b"\n")
+    if arrives == "after blank lines":
+        request = b"\r\n\n\r\n" + request
+    pieces = [request[:20], request[20:60], request[60:]] if arrives == "in pieces" else [request]
+    import socket
+
+    with socket.create_connection((endpoint.host, endpoint.port), timeout=10) as sock:
+        for piece in pieces:
+            sock.sendall(piece)
+            time.sleep(0.05 if arrives == "in pieces" else 0)  # each piece read on its own
+        sock.sendall(list_keys("Connection: close\r\n"))
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.count(b"HTTP/1.1 200 OK\r\n") == 2 and received.count(b'"KeyId"') == 2 * 2
+
+
 def test_a_client_that_asks_to_continue_is_told_to(endpoint):
     received = exchange(endpoint, list_keys("Expect: 100-continue\r\n"))
     assert received.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n")
