@@ -346,6 +346,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'user = User(user_id=user_id, user_type="PRECO" if user_type == "preCO" else user_type, name=user_name,',
      "`user_type >= preCO`: the types the shells create (CO, CU, PCO, PRECO from cloudhsm_mgmt_util's "
      "CREATE_TYPES and the CLI's roles, and preCO) are upper case but preCO, so only preCO sorts at or after it"),
+    ("hsmshell/kms/refusals.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'if key.origin == "AWS_KMS" and operation in ("GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"):',
+     "`origin >= AWS_KMS`: a key's origin is AWS_CLOUDHSM or AWS_KMS (CreateKey makes no other, "
+     "world/validate.py refuses any other), and AWS_CLOUDHSM sorts before AWS_KMS"),
 ]
 
 

@@ -68,3 +68,26 @@ def test_get_key_last_usage_reads_cloudtrail(api, store):
     event = next(e for e in reversed(store.read().trail) if e["eventName"] == "Encrypt")
     assert (usage["Operation"], usage["CloudTrailEventId"], usage["KmsRequestId"]) == (
         "Encrypt", event["eventID"], event["requestID"])
+
+
+@pytest.mark.parametrize("operation, spec", [("GenerateDataKeyPair", "RSA_2048"),
+                                             ("GenerateDataKeyPairWithoutPlaintext", "ECC_NIST_P256")])
+def test_a_standard_key_s_data_key_pairs_are_not_simulated_rather_than_refused_by_origin(api, operation, spec):
+    standard = api.kms.CreateKey()["KeyMetadata"]["KeyId"]
+    error = api.error("kms", operation, KeyId=standard, KeyPairSpec=spec)
+    assert (error.code, error.message) == ("UnsupportedOperationException",
+                                           f"This range does not simulate {operation}.")
+
+
+def test_get_key_last_usage_reports_only_cryptographic_events_with_that_very_key(api):
+    import base64
+
+    first, middle, last = (m["KeyId"] for m in sorted((api.kms.CreateKey()["KeyMetadata"] for _ in range(3)),
+                                                        key=lambda m: m["Arn"]))
+    # Each key's CreateKey event names it, and is no cryptographic operation.
+    assert "KeyLastUsage" not in api.kms.GetKeyLastUsage(KeyId=first)
+    api.kms.Encrypt(KeyId=middle, Plaintext=base64.b64encode(b"x").decode())
+    # An Encrypt with a key whose ARN sorts after or before is not this key's use.
+    assert "KeyLastUsage" not in api.kms.GetKeyLastUsage(KeyId=first)
+    assert "KeyLastUsage" not in api.kms.GetKeyLastUsage(KeyId=last)
+    assert api.kms.GetKeyLastUsage(KeyId=middle)["KeyLastUsage"]["Operation"] == "Encrypt"
