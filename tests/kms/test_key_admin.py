@@ -170,6 +170,15 @@ def test_tags(api):
     assert len(api.kms.ListResourceTags(KeyId=KEY)["Tags"]) == 2
 
 
+def test_a_key_takes_fifty_tags_and_no_fifty_first(api):
+    api.kms.TagResource(KeyId=KEY, Tags=[{"TagKey": f"k{i}", "TagValue": ""} for i in range(49)])
+    api.kms.TagResource(KeyId=KEY, Tags=[{"TagKey": "k49", "TagValue": ""}])
+    api.kms.TagResource(KeyId=KEY, Tags=[{"TagKey": "k0", "TagValue": "again"}])  # a value changed, no tag added
+    error = api.error("kms", "TagResource", KeyId=KEY, Tags=[{"TagKey": "k50", "TagValue": ""}])
+    assert (error.code, error.message) == ("LimitExceededException", "A KMS key can have at most 50 tags.")
+    assert len(api.kms.ListResourceTags(KeyId=KEY)["Tags"]) == 50
+
+
 def test_update_and_delete_alias(api):
     api.kms.CreateAlias(AliasName="alias/app", TargetKeyId=KEY)
     assert api.kms.UpdateAlias(AliasName="alias/app", TargetKeyId=OTHER) == {}
