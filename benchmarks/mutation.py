@@ -350,6 +350,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'if key.origin == "AWS_KMS" and operation in ("GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext"):',
      "`origin >= AWS_KMS`: a key's origin is AWS_CLOUDHSM or AWS_KMS (CreateKey makes no other, "
      "world/validate.py refuses any other), and AWS_CLOUDHSM sorts before AWS_KMS"),
+    ("hsmshell/kms/backing_keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'nodes = [h for h in cluster.hsms if answers(h) and h.state == "ACTIVE"]',
+     "`state <= ACTIVE`: an HSM that answers is ACTIVE or DEGRADED (cloudhsm/nodes.py), and DEGRADED sorts "
+     "after ACTIVE"),
 ]
 
 

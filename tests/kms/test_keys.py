@@ -335,3 +335,30 @@ def test_enable_and_disable_key_are_their_own_events(api, store):
     for operation in ("DisableKey", "EnableKey"):
         assert getattr(api.kms, operation)(KeyId=KEY) == {}
         assert store.read().trail[-1]["eventName"] == operation
+
+
+@pytest.mark.parametrize("fault", ["DEGRADED", "unreachable"])
+def test_a_backing_key_is_made_on_the_active_hsms_that_answer_only(api, store, fault):
+    with store.transaction() as world:
+        hsm = world.clusters[CLUSTER].hsms[2]
+        if fault == "DEGRADED":
+            hsm.state = "DEGRADED"  # answers, but is not active
+        else:
+            hsm.reachable = False  # active, but out of reach
+    meta = api.kms.CreateKey(Origin="AWS_CLOUDHSM", CustomKeyStoreId=STORE_ID)["KeyMetadata"]
+    world = store.read()
+    cluster = world.clusters[CLUSTER]
+    backing = cluster.keys[world.kms_keys[meta["KeyId"]].backing_key_handle]
+    assert backing.hsms == [h.hsm_id for h in cluster.hsms[:2]]
+
+
+def test_key_mgmt_util_finds_a_backing_key_by_the_backing_key_id_cloudtrail_shows(api, store, doors):
+    api.kms.CreateKey(Origin="AWS_CLOUDHSM", CustomKeyStoreId=STORE_ID)
+    backing = json.loads(store.read().trail[-1]["additionalEventData"]["backingKey"])
+    api.kms.DisconnectCustomKeyStore(CustomKeyStoreId=STORE_ID)
+    doors.cmu("loginHSM CO admin co12345\nchangePswd CU kmsuser kmsPswd1\ny\nquit\n")
+    out = doors.kmu(f"loginHSM -u CU -s kmsuser -p kmsPswd1\nfindKey -id {backing['backingKeyId']}\n"
+                    "logoutHSM\nexit\n")
+    # The older layout, the default client's: the count, then the handles on a line.
+    assert f"Total number of keys present 1\n\n number of keys matched from start index 0::0\n" \
+           f"{backing['keyHandle']}\n" in out
