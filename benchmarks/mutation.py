@@ -73,7 +73,7 @@ TESTS: dict[str, list[str]] = {
     "hsmshell/kms/crypto.py": ["tests/kms/test_crypto.py"],
     "hsmshell/kms/access.py": ["tests/kms/test_key_admin.py"],
     "hsmshell/kms/grants.py": ["tests/kms/test_key_admin.py"],
-    "hsmshell/kms/policies.py": ["tests/kms/test_key_admin.py"],
+    "hsmshell/kms/policies.py": ["tests/kms/test_key_admin.py", "tests/kms/test_policies.py"],
     "hsmshell/kms/tags.py": ["tests/kms/test_key_admin.py"],
     "hsmshell/kms/rotation.py": ["tests/kms/test_standard_keys.py", "tests/kms/test_refusals.py"],
     "hsmshell/kms/refusals.py": ["tests/kms/test_refusals.py"],
