@@ -75,7 +75,8 @@ TESTS: dict[str, list[str]] = {
     "hsmshell/kms/grants.py": ["tests/kms/test_key_admin.py"],
     "hsmshell/kms/policies.py": ["tests/kms/test_key_admin.py", "tests/kms/test_policies.py"],
     "hsmshell/kms/tags.py": ["tests/kms/test_key_admin.py"],
-    "hsmshell/kms/rotation.py": ["tests/kms/test_standard_keys.py", "tests/kms/test_refusals.py"],
+    "hsmshell/kms/rotation.py": ["tests/kms/test_standard_keys.py", "tests/kms/test_refusals.py",
+                                 "tests/kms/test_rotation.py"],
     "hsmshell/kms/refusals.py": ["tests/kms/test_refusals.py"],
     "hsmshell/kms/last_usage.py": ["tests/kms/test_refusals.py", "tests/cloudtrail/test_events.py"],
     "hsmshell/cloudhsm/attributes.py": ["tests/shells/test_kmu_keys.py", "tests/shells/test_cmu.py"],
@@ -354,6 +355,19 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'nodes = [h for h in cluster.hsms if answers(h) and h.state == "ACTIVE"]',
      "`state <= ACTIVE`: an HSM that answers is ACTIVE or DEGRADED (cloudhsm/nodes.py), and DEGRADED sorts "
      "after ACTIVE"),
+    *(("hsmshell/kms/rotation.py", f"core/ReplaceComparisonOperator_Eq_{to}",
+       'at = next((d.at for d in world.due if d.kind == ROTATE_KEY and d.args.get("key_id") == key.key_id), None)',
+       f"`kind {sign} kms.rotate_key`: the one other due kind that names a key, kms.delete_key (sorting before), "
+       "is there only while the key is pending deletion, which GetKeyRotationStatus refuses the line before; "
+       "no kind that names a key sorts after (`key_id {sign} ...` is killed by "
+       "test_each_key_s_status_reports_its_own_next_rotation)") for to, sign in (("LtE", "<="), ("GtE", ">="))),
+    ("hsmshell/kms/rotation.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'if sum(r["rotation_type"] == "ON_DEMAND" for r in key.rotations) >= MAX_ON_DEMAND:',
+     "`rotation_type >= ON_DEMAND`: a rotation is AUTOMATIC or ON_DEMAND (world/validate.py refuses any "
+     "other), and AUTOMATIC sorts before"),
+    ("hsmshell/kms/rotation.py", "core/ReplaceComparisonOperator_NotEq_Lt", 'if key.origin != "AWS_KMS":',
+     "`origin < AWS_KMS`: a key's origin is AWS_CLOUDHSM or AWS_KMS (CreateKey makes no other, "
+     "world/validate.py refuses any other), and AWS_CLOUDHSM sorts before AWS_KMS"),
 ]
 
 
