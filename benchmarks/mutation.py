@@ -70,8 +70,9 @@ TESTS: dict[str, list[str]] = {
     "hsmshell/world/changes.py": ["tests/world/test_changes.py"],
     "hsmshell/world/codec.py": ["tests/world/test_store.py", "tests/world/test_validate.py"],
     "hsmshell/kms/backing_keys.py": ["tests/kms/test_keys.py"],
-    "hsmshell/kms/crypto.py": ["tests/kms/test_crypto.py"],
-    "hsmshell/kms/access.py": ["tests/kms/test_key_admin.py"],
+    "hsmshell/kms/crypto.py": ["tests/kms/test_crypto.py", "tests/kms/test_standard_keys.py",
+                               "tests/kms/test_key_admin.py"],
+    "hsmshell/kms/access.py": ["tests/kms/test_key_admin.py", "tests/kms/test_access.py"],
     "hsmshell/kms/grants.py": ["tests/kms/test_key_admin.py"],
     "hsmshell/kms/policies.py": ["tests/kms/test_key_admin.py", "tests/kms/test_policies.py"],
     "hsmshell/kms/tags.py": ["tests/kms/test_key_admin.py"],
@@ -368,6 +369,23 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/kms/rotation.py", "core/ReplaceComparisonOperator_NotEq_Lt", 'if key.origin != "AWS_KMS":',
      "`origin < AWS_KMS`: a key's origin is AWS_CLOUDHSM or AWS_KMS (CreateKey makes no other, "
      "world/validate.py refuses any other), and AWS_CLOUDHSM sorts before AWS_KMS"),
+    ("hsmshell/kms/access.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def authorize(world: World, key: KmsKey, action: str, *, grants: bool = False,",
+     "`*` to `/` in a signature: every caller passes the world, key and action by position and the rest by "
+     "keyword, which both signatures accept"),
+    ("hsmshell/kms/access.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def allowed(world: World, key: KmsKey, principal: str, action: str, *, grants: bool = False,",
+     "`*` to `/` in a signature: authorize, the only caller, passes the first four by position and the rest "
+     "by keyword, which both signatures accept"),
+    ("hsmshell/kms/access.py", "core/ReplaceFalseWithTrue",
+     "def allowed(world: World, key: KmsKey, principal: str, action: str, *, grants: bool = False,",
+     "a default no caller uses: authorize, the only caller, always passes its own `grants`"),
+    *(("hsmshell/kms/access.py", operator, line,
+       "the size of a cache of parsed policies and their answers, or no cache: only how fast a request is "
+       "answered could change")
+      for operator in ("core/NumberReplacer", "core/RemoveDecorator")
+      for line in ("@lru_cache(maxsize=4096)  # every Encrypt asks again: a policy's answer is worked out once",
+                   "@lru_cache(maxsize=256)")),
 ]
 
 

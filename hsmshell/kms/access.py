@@ -95,7 +95,8 @@ def verdict(policy: str, account: str, principal: str, action: str) -> bool | No
             continue
         if effect == "Deny":
             return False
-        allow = allow or not conditional
+        if effect == "Allow":  # another effect (a hand-written world's: KMS takes no other) does nothing
+            allow = allow or not conditional
     return True if allow else None
 
 
