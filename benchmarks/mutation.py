@@ -71,7 +71,7 @@ TESTS: dict[str, list[str]] = {
     "hsmshell/world/codec.py": ["tests/world/test_store.py", "tests/world/test_validate.py"],
     "hsmshell/kms/backing_keys.py": ["tests/kms/test_keys.py"],
     "hsmshell/kms/crypto.py": ["tests/kms/test_crypto.py", "tests/kms/test_standard_keys.py",
-                               "tests/kms/test_key_admin.py"],
+                               "tests/kms/test_key_admin.py", "tests/kms/test_crypto_rules.py"],
     "hsmshell/kms/access.py": ["tests/kms/test_key_admin.py", "tests/kms/test_access.py"],
     "hsmshell/kms/grants.py": ["tests/kms/test_key_admin.py"],
     "hsmshell/kms/policies.py": ["tests/kms/test_key_admin.py", "tests/kms/test_policies.py"],
@@ -386,6 +386,23 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
       for operator in ("core/NumberReplacer", "core/RemoveDecorator")
       for line in ("@lru_cache(maxsize=4096)  # every Encrypt asks again: a policy's answer is worked out once",
                    "@lru_cache(maxsize=256)")),
+    ("hsmshell/kms/crypto.py", "core/ReplaceComparisonOperator_NotEq_Gt", "if store.connection_state != CONNECTED:",
+     "`state > CONNECTED`: every other connection state (CONNECTING, DISCONNECTED, DISCONNECTING, FAILED) "
+     "sorts after CONNECTED"),
+    ("hsmshell/kms/crypto.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if state == "Disabled":',
+     "`state <= Disabled`: the other key states keys.key_state gives (Enabled, PendingDeletion, Unavailable) "
+     "sort after Disabled"),
+    ("hsmshell/kms/crypto.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if state == "Unavailable":',
+     "`state >= Unavailable`: no key state keys.key_state gives (Disabled, Enabled, PendingDeletion) sorts "
+     "after Unavailable"),
+    ("hsmshell/kms/crypto.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if key.origin == "AWS_KMS":',
+     "`origin >= AWS_KMS`: a key's origin is AWS_CLOUDHSM or AWS_KMS (CreateKey makes no other, "
+     "world/validate.py refuses any other), and AWS_CLOUDHSM sorts before AWS_KMS"),
+    *(("hsmshell/kms/crypto.py", operator, line,
+       "the size of a cache of key ID bytes or AES-GCM objects, or no cache: each is made again alike from the "
+       "same input, so only how fast a request is answered could change")
+      for operator in ("core/NumberReplacer", "core/RemoveDecorator")
+      for line in ("@functools.lru_cache(maxsize=1024)", "@functools.lru_cache(maxsize=64)")),
 ]
 
 
