@@ -124,7 +124,7 @@ def test_a_hand_written_empty_principal_names_no_one(enforced):
     assert not refused(enforced, ALICE, "DescribeKey", KeyId=KEY)
 
 
-@pytest.mark.parametrize("effect", ["Permit", "deny", "allow"])
+@pytest.mark.parametrize("effect", ["Permit", "deny", "allow", "Accept", None])
 def test_a_hand_written_statement_of_another_effect_neither_allows_nor_denies(enforced, effect):
     written(enforced, KEY, policy(allow(ALICE), allow(ALICE, effect=effect), allow(BOB, "kms:Describe*", effect)))
     assert not refused(enforced, ALICE, "DescribeKey", KeyId=KEY)
