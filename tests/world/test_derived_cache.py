@@ -385,6 +385,21 @@ def _layout_of_or_none(world_path):
     return cache_module.unpack_layout(blob) if blob else None
 
 
+def test_a_stores_first_commit_leaves_the_next_process_its_shortcut_at_once(world_path, parses):
+    """The throttle holds back only a burst's later commits: a store that lives on after one
+    commit (the TUI, the endpoint) has written the shortcut already, so a shell started meanwhile
+    loads the world from it instead of parsing the YAML."""
+    store = open_store(world_path)
+    with store.transaction() as world:
+        world.clusters[CLUSTER_ID].keys[HANDLE].label = "one commit"
+    raw = world_path.read_bytes()
+    assert cache_module.read(cache_of(world_path), cache_module.digest_of(raw)) is not None
+    parses.clear()
+    assert open_store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "one commit"
+    assert parses == []
+    assert store.read().revision == open_store(world_path).read().revision  # the first store lives on
+
+
 def test_a_live_stores_unwritten_shortcut_is_written_when_asked(world_path):
     """The throttle leaves a burst's last shortcut unwritten while its store lives; a process
     that ends without the interpreter's teardown (host.script) writes it with write_unwritten."""
