@@ -318,6 +318,15 @@ def test_world_init_through_the_cli(world_path, cheap_fixture, capsys):
     assert Store(world_path).read().settings.password_cost == 4
 
 
+def test_world_init_of_an_unknown_fixture_names_every_fixture(world_path, capsys):
+    before = world_path.read_bytes()
+    assert hsmshell_main(["--world", str(world_path), "world", "init", "--fixture", "nosuch", "--force"]) == 1
+    shipped = sorted(p.stem for p in (Path(store_module.__file__).parent.parent / "fixtures").glob("*.yaml"))
+    assert {"default", "current", "cluster-deleted"} <= set(shipped)
+    assert f"nosuch: no such fixture (known: {', '.join(shipped)})" in capsys.readouterr().err
+    assert world_path.read_bytes() == before
+
+
 # -- malformed files -------------------------------------------------------------------------
 
 def line_no(text: str, pattern: str, occurrence: int = 1) -> int:
