@@ -3,6 +3,7 @@ name the file and the line, and a world file that never holds a password in clea
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -12,7 +13,7 @@ import pytest
 
 from hsmshell.cli import main as hsmshell_main
 from hsmshell.services import open_store
-from hsmshell.world import cache, reader
+from hsmshell.world import cache, files, reader
 from hsmshell.world import store as store_module
 from hsmshell.world.store import Store, WorldError, fixture_path
 
@@ -257,6 +258,24 @@ def test_a_change_that_keeps_inode_size_and_mtime_is_picked_up(world_path):
     assert store.read().settings.lockout_threshold == 7
 
 
+def test_a_world_removed_while_waiting_for_the_lock_is_an_error_not_a_traceback(world_path, monkeypatch):
+    """The world is there when a transaction looks, and gone once it holds the lock: the
+    process that held it (a person's `rm`, a lab putting a world away) removed it meanwhile."""
+    real_locked = files.locked
+
+    @contextlib.contextmanager
+    def removed_by_the_holder(path):
+        world_path.unlink()
+        with real_locked(path):
+            yield
+
+    store = open_store(world_path)
+    monkeypatch.setattr(files, "locked", removed_by_the_holder)
+    with pytest.raises(WorldError, match=f"^{re.escape(str(world_path))}: no world here"):
+        store.read()
+    assert not world_path.exists()  # and none made in its place
+
+
 # -- files and modes -------------------------------------------------------------------------
 
 def test_new_world_and_key_files_are_private(tmp_path, cheap_fixture):
@@ -393,8 +412,44 @@ def settings_left_empty(text):
     return text, n, "settings: expected a mapping for Settings, found nothing"
 
 
+def unclosed_quote(text):
+    n = line_no(text, r"region: us-west-2")  # YAML notices it only at the end of the file
+    return replace_line(text, n, 'region: "us-west-2'), n, "not valid YAML: a quote opened here is never closed"
+
+
+def bad_escape(text):
+    # Another error inside a quoted scalar: reported as it is, not as a quote never closed.
+    n = line_no(text, r"region: us-west-2")
+    return replace_line(text, n, r'region: "us-west-2\xZZ"'), n, "not valid YAML: "
+
+
+def control_character(text):
+    n = line_no(text, r"region: us-west-2")  # a ReaderError: a position, not a line
+    return replace_line(text, n, "region: us-west\x01-2"), n, "not valid YAML: "
+
+
+def a_rule_broken(text):
+    n = line_no(text, r"  state: ACTIVE")  # clusters[0]: decoded fine, refused by validate
+    return replace_line(text, n, "  state: BOGUS"), n, "clusters[0].state: 'BOGUS' is not one of ACTIVE, "
+
+
+def emptied(text):
+    return "", 1, "(top): expected a mapping for World, found nothing"
+
+
+def a_list_not_a_world(text):
+    return "# by hand\n\n- cluster\n", 3, "(top): expected a mapping for World, found a list"
+
+
+def an_event_not_a_mapping(text):
+    n = text.count("\n") + 2
+    return text + "trail:\n- 7\n", n, "trail[0]: expected a CloudTrail event (a mapping)"
+
+
 @pytest.mark.parametrize("breakage", [syntax_error, deep_wrong_type, unknown_field, missing_field,
-                                      duplicate_handle, settings_left_empty])
+                                      duplicate_handle, settings_left_empty, unclosed_quote, bad_escape,
+                                      control_character, a_rule_broken, emptied, a_list_not_a_world,
+                                      an_event_not_a_mapping])
 def test_a_malformed_world_names_file_line_and_problem(world_path, breakage):
     store = open_store(world_path)
     store.read()  # a cached good world must not hide the broken file either
@@ -408,6 +463,10 @@ def test_a_malformed_world_names_file_line_and_problem(world_path, breakage):
         message = str(caught.value)
         assert message.startswith(f"{world_path}, line {line}: "), message
         assert problem in message, message
+        if breakage is bad_escape:  # libyaml's words, or PyYAML's where it is built without
+            assert re.search(r"hexa?decimal number", message) and "never closed" not in message, message
+        if breakage is control_character:  # libyaml's "control characters", PyYAML's "special"
+            assert message.endswith(" characters are not allowed"), message
     with pytest.raises(WorldError):
         with store.transaction() as world:
             world.faults.append(marker(1))
