@@ -347,10 +347,18 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'user = User(user_id=user_id, user_type="PRECO" if user_type == "preCO" else user_type, name=user_name,',
      "`user_type >= preCO`: the types the shells create (CO, CU, PCO, PRECO from cloudhsm_mgmt_util's "
      "CREATE_TYPES and the CLI's roles, and preCO) are upper case but preCO, so only preCO sorts at or after it"),
-    ("hsmshell/world/store.py", "core/AddNot", "if self._unchanged_run >= 2:",
-     "when the store takes a snapshot of the world as the file holds it (changes.Snapshot): at the first "
-     "unchanged commit and at every changing one instead of at the second unchanged one; a changing commit's "
-     "is dropped by the save (or by the refusal) before anything reads it, so only what commits cost changes"),
+    *(("hsmshell/world/store.py", operator, line,
+       "only when the store takes a snapshot of the world as the file holds it (changes.Snapshot), which only "
+       "tells an unchanged world sooner: one taken at an unchanged commit is right whenever taken, one taken at "
+       "a changing commit is dropped by its save (or by the refusal, _forget) before anything reads it; "
+       "_unchanged_run serves nothing else, so only what commits cost changes")
+      for line, operators in (
+          ("if self._unchanged_run >= 2:",
+           ["core/AddNot", "core/NumberReplacer",
+            *(f"core/ReplaceComparisonOperator_GtE_{to}" for to in ("Eq", "NotEq", "Lt", "LtE", "Gt"))]),
+          ("self._unchanged_run = self._unchanged_run + 1 if unchanged else 0",
+           ["core/AddNot", "core/NumberReplacer", "core/ReplaceBinaryOperator_Add_Sub"]))
+      for operator in operators),
     ("hsmshell/world/store.py", "core/ReplaceComparisonOperator_Lt_NotEq",
      "elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):",
      "`part != len`: differs only for an index past the sequence's end, and an error's path indexes only "

@@ -13,6 +13,7 @@ import stat
 import struct
 import subprocess
 import sys
+import types
 
 import msgspec
 import pytest
@@ -398,6 +399,25 @@ def test_a_stores_first_commit_leaves_the_next_process_its_shortcut_at_once(worl
     assert open_store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "one commit"
     assert parses == []
     assert store.read().revision == open_store(world_path).read().revision  # the first store lives on
+
+
+def test_a_commit_once_the_throttle_has_passed_writes_the_shortcut_at_once(world_path, monkeypatch):
+    """A store writes the shortcut at most every DERIVED_EVERY seconds: a commit sooner leaves it
+    to later, the first one that long after the last written writes it at once."""
+    clock = [1000.0]
+    monkeypatch.setattr(store_module, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    store = open_store(world_path)
+
+    def commit(label: str, at: float) -> bool:
+        clock[0] = 1000.0 + at
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = label
+        return cache_module.read(cache_of(world_path), cache_module.digest_of(world_path.read_bytes())) is not None
+
+    assert commit("first", 0)
+    assert not commit("sooner", store_module.DERIVED_EVERY / 2)
+    assert commit("that long after", store_module.DERIVED_EVERY)
+    assert not commit("sooner again", store_module.DERIVED_EVERY * 1.5)
 
 
 def test_a_live_stores_unwritten_shortcut_is_written_when_asked(world_path):

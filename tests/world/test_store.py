@@ -428,9 +428,12 @@ def control_character(text):
     return replace_line(text, n, "region: us-west\x01-2"), n, "not valid YAML: "
 
 
-def a_rule_broken(text):
-    n = line_no(text, r"  state: ACTIVE")  # clusters[0]: decoded fine, refused by validate
-    return replace_line(text, n, "  state: BOGUS"), n, "clusters[0].state: 'BOGUS' is not one of ACTIVE, "
+def rules_broken(text):
+    # Decoded fine, refused by validate: for the first of its problems.
+    n = line_no(text, r"  state: ACTIVE")  # clusters[0]
+    later = line_no(text, r"  connection_state: CONNECTED")  # custom_key_stores[0]
+    text = replace_line(replace_line(text, n, "  state: BOGUS"), later, "  connection_state: BOGUS")
+    return text, n, "clusters[0].state: 'BOGUS' is not one of ACTIVE, "
 
 
 def emptied(text):
@@ -448,7 +451,7 @@ def an_event_not_a_mapping(text):
 
 @pytest.mark.parametrize("breakage", [syntax_error, deep_wrong_type, unknown_field, missing_field,
                                       duplicate_handle, settings_left_empty, unclosed_quote, bad_escape,
-                                      control_character, a_rule_broken, emptied, a_list_not_a_world,
+                                      control_character, rules_broken, emptied, a_list_not_a_world,
                                       an_event_not_a_mapping])
 def test_a_malformed_world_names_file_line_and_problem(world_path, breakage):
     store = open_store(world_path)

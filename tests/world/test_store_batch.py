@@ -95,6 +95,16 @@ def test_a_read_in_a_batch_sees_the_batch_and_cannot_change_it(store):
             assert label(world) == "in the batch"
 
 
+def test_a_read_that_begins_a_batch_sees_the_file_and_later_reads_the_batch(store, world_path):
+    was = label(open_store(world_path).read())
+    with store.batch():
+        assert label(store.read()) == was
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = "in the batch"
+        assert label(store.read()) == "in the batch"
+    assert label(store.read()) == label(open_store(world_path).read()) == "in the batch"
+
+
 @pytest.mark.parametrize("state", ["read from the file", "committed by this store", "changed by settling"])
 def test_a_failing_first_transaction_of_a_batch_is_undone(store, world_path, state):
     # The batch's first transaction is put back to the world as loaded and settled, which the
