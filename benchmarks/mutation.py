@@ -347,6 +347,15 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'user = User(user_id=user_id, user_type="PRECO" if user_type == "preCO" else user_type, name=user_name,',
      "`user_type >= preCO`: the types the shells create (CO, CU, PCO, PRECO from cloudhsm_mgmt_util's "
      "CREATE_TYPES and the CLI's roles, and preCO) are upper case but preCO, so only preCO sorts at or after it"),
+    *(("hsmshell/world/store.py", "core/ReplaceBinaryOperator_Mul_Div", line,
+       "`*` to `/` in a signature: every caller passes what comes before it by position and the rest by "
+       "keyword, which both signatures accept") for line in (
+          "def __init__(self, path: str | os.PathLike, *, settle: Callable[[World], bool] | None = None,",
+          'def create(self, fixture: str = "default", *, force: bool = False) -> World:',
+          "def transaction(self, *, write: bool = True, undo: bool = True) -> Iterator[World]:",
+          "def _part_of_batch(self, world: World, checkpoint: bytes | None = None, *, undo: bool = True) -> Iterator[World]:",
+          "def _unbatched(self, *, write: bool) -> Iterator[World]:",
+          "def _end_unwritten(self, *, write: bool) -> None:")),
     *(("hsmshell/world/store.py", operator, line,
        "only when the store takes a snapshot of the world as the file holds it (changes.Snapshot), which only "
        "tells an unchanged world sooner: one taken at an unchanged commit is right whenever taken, one taken at "

@@ -15,6 +15,7 @@ from hsmshell.cli import main as hsmshell_main
 from hsmshell.services import open_store
 from hsmshell.world import cache, files, reader
 from hsmshell.world import store as store_module
+from hsmshell.world.model import Due
 from hsmshell.world.store import Store, WorldError, fixture_path
 
 STORE_ID = "cks-1234567890abcdef0"
@@ -128,6 +129,18 @@ def test_read_only_transaction_still_commits_what_settling_changed(world_path):
 
 
 # -- failed transactions ---------------------------------------------------------------------
+
+def test_a_store_without_a_settle_hook_keeps_what_is_due_as_it_is(world_path):
+    """`settle` is the services' (open_store): a Store made without one reads and changes the
+    world and leaves the queue of due transitions alone, even what has fallen due."""
+    due = Due(at=0.0, kind="kms.connect_attempt", args={"store_id": "cks-1234567890abcdef0"})
+    with Store(world_path).transaction() as world:
+        world.due.append(due)
+    with Store(world_path).transaction() as world:
+        world.faults.append(marker(1))
+    seen = Store(world_path).read()
+    assert (seen.due, markers(seen)) == ([due], [1])
+
 
 def test_an_exception_inside_a_transaction_changes_nothing(store, world_path):
     before = world_path.read_bytes()
