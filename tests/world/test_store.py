@@ -321,6 +321,50 @@ def test_a_transaction_on_a_missing_world_creates_a_private_one(tmp_path, monkey
         assert stat.S_IMODE(os.stat(path.parent / name).st_mode) == 0o600, name
 
 
+@pytest.mark.parametrize("environment", ["XDG_DATA_HOME", "HOME"])
+def test_without_a_world_named_the_tools_use_the_per_user_one(tmp_path, monkeypatch, cheap_fixture, capsys,
+                                                                environment):
+    monkeypatch.delenv("HSMSHELL_WORLD", raising=False)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.setenv(environment, str(tmp_path / "user"))
+    assert hsmshell_main(["world", "init", "--fixture", str(cheap_fixture)]) == 0
+    made = tmp_path / "user" / ("hsmshell" if environment == "XDG_DATA_HOME" else ".local/share/hsmshell")
+    assert str(made / "world.yaml") in capsys.readouterr().out
+    assert open_store().read().settings.password_cost == 4
+    assert sorted(p.name for p in made.iterdir() if not p.name.startswith(".")) == [
+        "world.yaml", "world.yaml.cache", "world.yaml.key", "world.yaml.lock", "world.yaml.trail"]
+
+
+def test_an_exported_world_is_made_again_whole_with_its_cloudtrail_events(doors, store, tmp_path):
+    assert doors.aws("kms", "describe-custom-key-stores")[0] == 0
+    with store.transaction() as world:
+        world.faults.append(marker(1))
+    exported = tmp_path / "exported.yaml"
+    exported.write_bytes(store.export())
+    again = Store(tmp_path / "again" / "world.yaml")
+    again.create(str(exported))
+    before, after = store.read(), again.read()
+    assert cache.pack(after) == cache.pack(before)
+    assert [e["eventName"] for e in after.trail] == [e["eventName"] for e in before.trail]
+    assert [e["eventName"] for e in after.trail][-1] == "DescribeCustomKeyStores"
+
+
+def test_a_commit_is_on_disk_before_it_replaces_the_world(store, world_path, monkeypatch):
+    """Written to a temporary file and fsynced, then renamed over the world, then the folder
+    fsynced: a power cut leaves the old world or the new one (the kernel's cache aside)."""
+    done = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: done.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+                        or real_fsync(fd))
+    monkeypatch.setattr(os, "replace", lambda a, b: done.append(("replace", str(a), str(b))) or real_replace(a, b))
+    with store.transaction() as world:
+        world.faults.append(marker(1))
+    temporary = rf"{re.escape(str(world_path.parent))}/\.world\.yaml\.[0-9a-f]{{16}}\.tmp"
+    steps = [step for step in done if re.fullmatch(temporary, step[1]) or step[-1] == str(world_path.parent)]
+    assert [step[0] for step in steps] == ["fsync", "replace", "fsync"], done
+    assert steps[0][1] == steps[1][1] and steps[1][2] == str(world_path)
+
+
 def test_world_init_refuses_to_replace_a_world_unless_forced(store, world_path, cheap_fixture):
     with store.transaction() as world:
         world.faults.append(marker(1))
