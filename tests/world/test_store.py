@@ -182,6 +182,15 @@ def test_an_exception_while_settling_changes_nothing(world_path):
     assert world_path.read_bytes() == before
 
 
+def test_a_change_that_breaks_several_rules_is_refused_for_the_first(store, world_path):
+    before = world_path.read_bytes()
+    with pytest.raises(WorldError, match=r"not saved, the change would break the world: clusters\[0\]\.state: "):
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].state = "BOGUS"
+            world.custom_key_stores[STORE_ID].connection_state = "BOGUS"
+    assert world_path.read_bytes() == before
+
+
 def test_a_commit_that_cannot_be_saved_does_not_poison_the_cache(store, world_path):
     """A change the file cannot hold fails at save time; the Store must forget it too."""
     before = world_path.read_bytes()
@@ -237,6 +246,20 @@ def test_an_unchanged_file_is_not_parsed_again(world_path, count_parses):
         world.faults.append(marker(1))
     store.read()
     assert len(count_parses) == 1
+
+
+def test_reads_of_one_state_of_the_file_share_one_decoded_world(store, monkeypatch):
+    """The first read hands its world to the readers and the next transaction decodes its own
+    (the world packed, cache.unpack); reads after that share the first: nothing is decoded."""
+    decoded = []
+    monkeypatch.setattr(cache, "unpack", lambda *a, _unpack=cache.unpack: decoded.append(1) or _unpack(*a))
+    first = store.read()
+    store.read()
+    decoded.clear()
+    for _ in range(3):
+        again = store.read()
+        assert again.clusters is first.clusters  # the same contents, each its own trail view
+    assert decoded == []
 
 
 def test_a_change_by_another_store_is_picked_up(world_path, count_parses):
