@@ -13,7 +13,7 @@ import pytest
 
 from hsmshell.cli import main as hsmshell_main
 from hsmshell.services import open_store
-from hsmshell.world import cache, files, reader
+from hsmshell.world import cache, credentials, files, reader
 from hsmshell.world import store as store_module
 from hsmshell.world.model import Due
 from hsmshell.world.store import Store, WorldError, fixture_path
@@ -262,6 +262,19 @@ def test_reads_of_one_state_of_the_file_share_one_decoded_world(store, monkeypat
     assert decoded == []
 
 
+def test_a_read_of_what_the_store_committed_packs_nothing_again(store, monkeypatch):
+    """The commit packed the world (to tell whether it changed, and for the shortcut): the read
+    that hands it to the readers keeps that packing for the next transaction."""
+    with store.transaction() as world:
+        world.faults.append(marker(1))
+    packs = []
+    monkeypatch.setattr(cache, "pack", lambda w, _pack=cache.pack: packs.append(1) or _pack(w))
+    assert markers(store.read()) == [1]
+    assert packs == []
+    with store.transaction() as world:  # decoded from that packing
+        assert markers(world) == [1]
+
+
 def test_a_change_by_another_store_is_picked_up(world_path, count_parses):
     mine, theirs = open_store(world_path), open_store(world_path)
     with mine.transaction() as world:
@@ -370,6 +383,17 @@ def test_an_exported_world_is_made_again_whole_with_its_cloudtrail_events(doors,
     assert cache.pack(after) == cache.pack(before)
     assert [e["eventName"] for e in after.trail] == [e["eventName"] for e in before.trail]
     assert [e["eventName"] for e in after.trail][-1] == "DescribeCustomKeyStores"
+
+
+def test_a_world_the_file_cannot_hold_is_not_exported(world_path):
+    def settle(world):  # a rule that left a value no world file can hold
+        world.faults.append({"kind": "subnet_deleted", "subnet_id": object()})
+        return True
+
+    before = world_path.read_bytes()
+    with pytest.raises(WorldError, match="cannot export, the world file cannot hold a value"):
+        Store(world_path, settle=settle).export()
+    assert world_path.read_bytes() == before
 
 
 def test_a_commit_is_on_disk_before_it_replaces_the_world(store, world_path, monkeypatch):
@@ -516,6 +540,11 @@ def rules_broken(text):
     return text, n, "clusters[0].state: 'BOGUS' is not one of ACTIVE, "
 
 
+def password_cost_not_a_number(text):
+    n = line_no(text, r"  password_cost: 14")
+    return replace_line(text, n, "  password_cost: fast"), n, "settings.password_cost: expected an integer, found a string"
+
+
 def emptied(text):
     return "", 1, "(top): expected a mapping for World, found nothing"
 
@@ -531,7 +560,7 @@ def an_event_not_a_mapping(text):
 
 @pytest.mark.parametrize("breakage", [syntax_error, deep_wrong_type, unknown_field, missing_field,
                                       duplicate_handle, settings_left_empty, unclosed_quote, bad_escape,
-                                      control_character, rules_broken, emptied, a_list_not_a_world,
+                                      control_character, rules_broken, password_cost_not_a_number, emptied, a_list_not_a_world,
                                       an_event_not_a_mapping])
 def test_a_malformed_world_names_file_line_and_problem(world_path, breakage):
     store = open_store(world_path)
@@ -613,6 +642,18 @@ def test_stale_temp_files_are_never_read_and_are_removed_by_the_next_write(world
     assert not list(world_path.parent.glob(".*.tmp"))
     fresh = Store(world_path).read()
     assert fresh.region == "us-west-2" and markers(fresh) == [1]
+
+
+def test_a_world_file_that_gives_no_password_cost_hashes_clear_passwords_at_14(world_path):
+    text = world_path.read_text()
+    assert text.count("  password_cost: 14\n") == 1
+    text = re.sub(r"password_hash: scrypt\$14\$\S+", "password: fresh123", text.replace("  password_cost: 14\n", ""),
+                  count=1)
+    world_path.write_text(text)
+    world = open_store(world_path).read()
+    users = [u for c in world.clusters.values() for h in c.hsms for u in h.users]
+    fresh = [u.password_hash for u in users if credentials.verify_password("fresh123", u.password_hash)]
+    assert len(fresh) == 1 and fresh[0].startswith("scrypt$14$")
 
 
 @pytest.mark.parametrize("cost, refused", [(0, True), (1, False), (20, False), (21, True)])
