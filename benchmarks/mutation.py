@@ -378,7 +378,8 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
            ["core/AddNot", "core/NumberReplacer",
             *(f"core/ReplaceComparisonOperator_GtE_{to}" for to in ("Eq", "NotEq", "Lt", "LtE", "Gt"))]),
           ("self._unchanged_run = self._unchanged_run + 1 if unchanged else 0",
-           ["core/AddNot", "core/NumberReplacer", "core/ReplaceBinaryOperator_Add_Sub"]))
+           ["core/AddNot", "core/NumberReplacer", "core/ReplaceBinaryOperator_Add_Sub"]),
+          ("self._unchanged_run = 0", ["core/NumberReplacer"]))
       for operator in operators),
     ("hsmshell/world/store.py", "core/ReplaceComparisonOperator_Lt_NotEq",
      "elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):",

@@ -191,6 +191,19 @@ def test_a_change_that_breaks_several_rules_is_refused_for_the_first(store, worl
     assert world_path.read_bytes() == before
 
 
+@pytest.mark.parametrize("value, problem", [(b"raw", "a bytes cannot be written"),
+                                            (("a", "b"), "a tuple cannot be written"),
+                                            ({"k" * 2000: 1}, "a mapping key is too long")])
+def test_a_value_the_world_file_cannot_hold_is_refused_without_a_write(store, world_path, value, problem):
+    """Values the derived cache could hold (msgpack) but the YAML could not read back."""
+    before = world_path.read_bytes()
+    with pytest.raises(WorldError, match=f"not saved, the world file cannot hold a value: {problem}"):
+        with store.transaction() as world:
+            world.faults.append({"kind": "subnet_deleted", "subnet_id": value})
+    assert world_path.read_bytes() == before
+    assert store.read().faults == []
+
+
 def test_a_commit_that_cannot_be_saved_does_not_poison_the_cache(store, world_path):
     """A change the file cannot hold fails at save time; the Store must forget it too."""
     before = world_path.read_bytes()
