@@ -338,6 +338,28 @@ def test_a_world_removed_while_waiting_for_the_lock_is_an_error_not_a_traceback(
     assert not world_path.exists()  # and none made in its place
 
 
+@pytest.mark.parametrize("sealed", ["KMS's copy of the kmsuser password", "key material in the HSMs"])
+def test_a_world_whose_key_file_is_missing_says_so_whatever_secret_it_seals(world_path, sealed):
+    from hsmshell.cloudhsm import keys
+
+    with open_store(world_path).transaction() as world:
+        if sealed == "key material in the HSMs":
+            kept = {k: v for k, v in world.kms_keys.items() if not v.custom_key_store_id}
+            world.kms_keys, world.custom_key_stores = kept, {}
+            world.grants = {g: v for g, v in world.grants.items() if v.key_id in kept}
+            cluster = world.clusters[CLUSTER_ID]
+            keys.material(world, cluster, cluster.keys[262162])
+    world = Store(world_path).read()
+    assert [bool(world.custom_key_stores), any(k.material for k in world.clusters[CLUSTER_ID].keys.values())] == (
+        [True, False] if sealed == "KMS's copy of the kmsuser password" else [False, True])
+    key = world_path.with_name(world_path.name + ".key")
+    key.unlink()
+    told = []
+    Store(world_path, notify=told.append).read()
+    assert len(told) == 1 and told[0].startswith(f"{world_path}: this world holds sealed secrets"), told
+    assert not key.exists()  # no new key that opens nothing
+
+
 # -- files and modes -------------------------------------------------------------------------
 
 def test_new_world_and_key_files_are_private(tmp_path, cheap_fixture):
@@ -452,6 +474,13 @@ def test_world_init_through_the_cli(world_path, cheap_fixture, capsys):
     assert hsmshell_main(args) == 0
     assert "Created" in capsys.readouterr().out
     assert Store(world_path).read().settings.password_cost == 4
+
+
+def test_world_init_takes_a_fixture_by_its_file_name_too(world_path, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # no such file here: the fixture shipped with hsmshell
+    args = ["--world", str(world_path), "world", "init", "--fixture", "fixtures/cluster-deleted.yaml", "--force"]
+    assert hsmshell_main(args) == 0, capsys.readouterr().err
+    assert CLUSTER_ID not in Store(world_path).read().clusters  # that fixture's cluster is gone
 
 
 def test_world_init_of_an_unknown_fixture_names_every_fixture(world_path, capsys):
