@@ -407,17 +407,23 @@ def test_a_commit_once_the_throttle_has_passed_writes_the_shortcut_at_once(world
     clock = [1000.0]
     monkeypatch.setattr(store_module, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
     store = open_store(world_path)
+    store.read()
+    writes = []
+    monkeypatch.setattr(cache_module, "write", lambda *a, _write=cache_module.write: writes.append(1) or _write(*a))
 
-    def commit(label: str, at: float) -> bool:
-        clock[0] = 1000.0 + at
+    def commit(label: str, at: float) -> tuple[bool, int]:
+        """Whether the shortcut matches the file after a commit at `at`, and how many were written."""
+        clock[0], writes[:] = 1000.0 + at, []
         with store.transaction() as world:
             world.clusters[CLUSTER_ID].keys[HANDLE].label = label
-        return cache_module.read(cache_of(world_path), cache_module.digest_of(world_path.read_bytes())) is not None
+        raw = world_path.read_bytes()
+        return cache_module.read(cache_of(world_path), cache_module.digest_of(raw)) is not None, len(writes)
 
-    assert commit("first", 0)
-    assert not commit("sooner", store_module.DERIVED_EVERY / 2)
-    assert commit("that long after", store_module.DERIVED_EVERY)
-    assert not commit("sooner again", store_module.DERIVED_EVERY * 1.5)
+    assert commit("first", 0) == (True, 1)
+    assert commit("sooner", store_module.DERIVED_EVERY / 2) == (False, 0)
+    # The shortcut left unwritten is superseded: dropped, not written before this one.
+    assert commit("that long after", store_module.DERIVED_EVERY) == (True, 1)
+    assert commit("sooner again", store_module.DERIVED_EVERY * 1.5) == (False, 0)
 
 
 def test_a_live_stores_unwritten_shortcut_is_written_when_asked(world_path):
