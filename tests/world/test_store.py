@@ -629,6 +629,15 @@ def test_a_malformed_world_names_file_line_and_problem(world_path, breakage):
     assert not list(world_path.parent.glob(".*.tmp"))
 
 
+def test_a_world_file_that_is_not_utf_8_names_the_file_and_the_problem(world_path):
+    store = open_store(world_path)
+    store.read()
+    world_path.write_bytes(world_path.read_bytes().replace(b"region: us-west-2", b"region: us-w\xe9st-2", 1))
+    with pytest.raises(WorldError, match=f"^{re.escape(str(world_path))}: cannot read the world: 'utf-8' codec "
+                                         "can't decode byte 0xe9"):
+        store.read()
+
+
 # -- secrets ---------------------------------------------------------------------------------
 
 def assert_no_password(text: str, extra: tuple[str, ...] = ()) -> None:

@@ -149,6 +149,23 @@ def test_a_batch_s_first_transaction_is_put_back_from_the_world_packed_as_loaded
     assert label(store.read()) == "first"
 
 
+def test_a_part_that_cannot_be_put_back_is_refused_before_it_begins(store, world_path):
+    """The world as a part begins is packed to put it back; one that holds a value the file
+    cannot (left by the part before, refused when the batch commits) is refused at once."""
+    before = world_path.read_bytes()
+    refused = []
+    with pytest.raises(WorldError, match="not saved, the world file cannot hold a value"):
+        with store.batch():
+            with store.transaction() as world:
+                world.faults.append({"kind": "subnet_deleted", "subnet_id": object()})
+            with pytest.raises(WorldError, match="the world holds a value the file cannot"):
+                with store.transaction() as world:
+                    refused.append("not begun")
+            refused.append("refused")
+    assert refused == ["refused"]
+    assert world_path.read_bytes() == before
+
+
 @pytest.mark.parametrize("part", [{"write": False}, {"undo": False}])
 def test_a_look_or_a_part_without_undo_is_not_packed_and_drops_its_events_if_it_fails(
         store, world_path, monkeypatch, part):
