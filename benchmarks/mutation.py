@@ -367,6 +367,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        f"`text {sign} raw`: a layout is asked for only just after the emitter wrote `raw` (a commit) or was "
        "compared with it (a parse, where _as_written is that comparison), so past _as_written its text is `raw`")
       for to, sign in (("LtE", "<="), ("GtE", ">="))),
+    ("hsmshell/world/store.py", "core/NumberReplacer", 'emitter.node(out, "trail:", list(world.trail), 0, False)',
+     "the column of the events listed under `trail:` in an export: indented by a space they read back the same "
+     "(an export is only read back, by Store.create: test_an_exported_world_is_made_again_whole_with_its_"
+     "cloudtrail_events)"),
     ("hsmshell/world/store.py", "core/NumberReplacer", "DERIVED_EVERY = 0.5  # seconds",
      "how often a burst of commits refreshes the shortcut: a stale one is never used (the next reader parses "
      "the YAML and writes it afresh), so only what a burst or the next reader costs changes; the throttle "

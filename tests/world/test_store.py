@@ -483,6 +483,15 @@ def test_world_init_takes_a_fixture_by_its_file_name_too(world_path, tmp_path, m
     assert CLUSTER_ID not in Store(world_path).read().clusters  # that fixture's cluster is gone
 
 
+def test_world_init_of_a_fixture_that_is_not_utf_8_says_so(world_path, tmp_path, capsys):
+    fixture = tmp_path / "latin-1.yaml"
+    fixture.write_bytes(fixture_path("default").read_bytes().replace(b"region: us-west-2", b"region: us-w\xe9st-2"))
+    before = world_path.read_bytes()
+    assert hsmshell_main(["--world", str(world_path), "world", "init", "--fixture", str(fixture), "--force"]) == 1
+    assert f"{fixture}: cannot read the fixture: 'utf-8' codec can't decode byte 0xe9" in capsys.readouterr().err
+    assert world_path.read_bytes() == before
+
+
 def test_world_init_of_an_unknown_fixture_names_every_fixture(world_path, capsys):
     before = world_path.read_bytes()
     assert hsmshell_main(["--world", str(world_path), "world", "init", "--fixture", "nosuch", "--force"]) == 1
