@@ -578,9 +578,15 @@ def bad_escape(text):
     return replace_line(text, n, r'region: "us-west-2\xZZ"'), n, "not valid YAML: "
 
 
+def unknown_escape(text):
+    n = line_no(text, r"region: us-west-2")
+    return replace_line(text, n, r'region: "us-west-2\q"'), n, "not valid YAML: found unknown escape character"
+
+
 def control_character(text):
-    n = line_no(text, r"region: us-west-2")  # a ReaderError: a position, not a line
-    return replace_line(text, n, "region: us-west\x01-2"), n, "not valid YAML: "
+    # A ReaderError gives a position, not a line: every line before counts, a blank first one too.
+    n = line_no(text, r"region: us-west-2")
+    return "\n" + replace_line(text, n, "region: us-west\x01-2"), n + 1, "not valid YAML: "
 
 
 def rules_broken(text):
@@ -611,7 +617,8 @@ def an_event_not_a_mapping(text):
 
 @pytest.mark.parametrize("breakage", [syntax_error, deep_wrong_type, unknown_field, missing_field,
                                       duplicate_handle, settings_left_empty, unclosed_quote, bad_escape,
-                                      control_character, rules_broken, password_cost_not_a_number, emptied, a_list_not_a_world,
+                                      unknown_escape, control_character, rules_broken,
+                                      password_cost_not_a_number, emptied, a_list_not_a_world,
                                       an_event_not_a_mapping])
 def test_a_malformed_world_names_file_line_and_problem(world_path, breakage):
     store = open_store(world_path)
