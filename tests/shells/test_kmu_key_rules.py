@@ -269,6 +269,17 @@ def test_export_pub_key_exports_public_keys_only(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.glob("*.pem")) == ["public.pem"]
 
 
+def test_export_pub_key_refuses_a_hand_written_object_of_a_class_below_the_public_keys(tmp_path, monkeypatch):
+    """OBJ_ATTR_CLASS 0 and 1 (PKCS #11's data and certificate objects) sort before a public
+    key's 2: a hand-written world's object of either is no public key to export."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3, key_class=0, key_type=0, size=2048, label="data"),
+                           key(11, 3, key_class=1, key_type=0, size=2048, label="certificate")])
+    out = kmu("exportPubKey -k 10 -out data.pem\nexportPubKey -k 11 -out certificate.pem")
+    assert re.findall(r"Cfm3ExportPubKey returned: (0x\w\w)", out) == ["0xb2", "0xb2"], out
+    assert not list(tmp_path.glob("*.pem"))
+
+
 def test_a_hand_written_key_s_copy_in_a_backup_of_its_lineage_gets_the_same_material(doors, store, tmp_path,
                                                                                       monkeypatch):
     """The backup taken of the cluster holds the same bytes as the key first used in the
