@@ -324,8 +324,7 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "unusual_modulus"),
     ("hsmshell/cloudhsm/keys.py", "core/NumberReplacer",
      "RSA_MODULI = range(2048, 4097, 256)  # at least 2048 (genRSAKeyPair.md); GAP: the top and step",
-     "a stop of 4096 or 4098 cuts the same steps of 256 from 2048: 4096 is the last either way (4096 is "
-     "killed: test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_unusual_modulus)"),
+     "a stop of 4097 or 4098 cuts the same steps of 256 from 2048: 4096 is the last either way"),
     *(("hsmshell/cloudhsm/users.py", "core/ReplaceBinaryOperator_Mul_Div", line,
        "`*` to `/` in a signature: every caller (the shells' login and createUser) passes the world, the "
        "cluster and HSMs by position and the rest by keyword, which both signatures accept")

@@ -98,6 +98,14 @@ def test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_unusua
     assert re.findall(r"Cfm3GenerateKeyPair returned: (0x\w\w)", out) == ["0x00", "0xb2", "0xb2"], out
 
 
+def test_genrsakeypair_refuses_a_modulus_below_2048_as_the_fips_policy_does(tmp_path):
+    """An RSA modulus is at least 2048 bits (cloudhsm-shells-spec): one below, 2047 too, is the
+    FIPS policy's refusal (0xb3), not an unusual modulus's (0xb2)."""
+    kmu = shell(tmp_path, [])
+    out = kmu("genRSAKeyPair -m 2047 -e 65537 -l short\ngenRSAKeyPair -m 1024 -e 65537 -l shorter")
+    assert re.findall(r"Cfm3GenerateKeyPair:? returned: (0x\w\w)", out) == ["0xb3", "0xb3"], out
+
+
 def test_only_an_aes_key_wraps(tmp_path, monkeypatch):
     """wrapKey's mechanisms are AES key wrap: a DES3 key cannot wrap, even one allowed to
     (OBJ_ATTR_WRAP, 262, set in a hand-written world)."""
