@@ -89,6 +89,13 @@ def test_find_key_c_and_t_keep_the_keys_of_that_class_and_type_only(tmp_path):
     assert matched(out) == [[12], [11], [10, 13], [11, 12], [13], [10]], out
 
 
+def test_find_key_id_keeps_the_keys_of_that_id_only(tmp_path):
+    kmu = shell(tmp_path, [key(10, 3, attributes={258: "a"}), key(11, 3, attributes={258: "b"}),
+                           key(12, 3, attributes={258: "c"}), key(13, 3)])
+    out = kmu("findKey -id b\nfindKey -id a\nfindKey -id c")
+    assert matched(out) == [[11], [10], [12]], out
+
+
 def test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_unusual_modulus(tmp_path):
     """genRSAKeyPair.md: the public exponent is odd and at least 65537; moduli are 2048 and more
     (GAP: in steps of 256 up to 4096)."""
