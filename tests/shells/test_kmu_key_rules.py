@@ -113,6 +113,18 @@ def test_genrsakeypair_refuses_a_modulus_below_2048_as_the_fips_policy_does(tmp_
     assert re.findall(r"Cfm3GenerateKeyPair:? returned: (0x\w\w)", out) == ["0xb3", "0xb3"], out
 
 
+def test_the_keys_the_hsm_makes_are_local(tmp_path, monkeypatch):
+    """OBJ_ATTR_LOCAL (355) is 1 for a key the HSM generated, as the documented attribute files show (an
+    imported key's is 0: tests/shells/test_kmu_keys.py)."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 31 -s 16 -l aes\ngenECCKeyPair -i 2 -l ec\n"
+              + "".join(f"getAttribute -o {h} -a 355 -out local{h}\n" for h in (2200000, 2200001, 2200002)))
+    assert "public key handle: 2200001    private key handle: 2200002" in out, out
+    for handle in (2200000, 2200001, 2200002):
+        assert (tmp_path / f"local{handle}").read_text() == "OBJ_ATTR_LOCAL\n0x00000001\n", handle
+
+
 def test_only_an_aes_key_wraps(tmp_path, monkeypatch):
     """wrapKey's mechanisms are AES key wrap: a DES3 key cannot wrap, even one allowed to
     (OBJ_ATTR_WRAP, 262, set in a hand-written world)."""
