@@ -322,6 +322,32 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "65537 to 65536 differs only for the exponent 65536, which is even and refused by the test after it; "
      "65537 to 65538 is killed by test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_"
      "unusual_modulus"),
+    *(("hsmshell/cloudhsm/keys.py", "core/ReplaceBinaryOperator_Mul_Div", line,
+       "`*` to `/` in a signature: every caller (the shells' commands, the KMS side) passes what comes before "
+       "it by position and the rest by keyword, which both signatures accept") for line in (
+          "def find_keys(cluster: Cluster, session: Session, nodes: list[Hsm], *, label: str | None = None,",
+          "def _new_key(world: World, cluster: Cluster, session: Session, on: list[Hsm], *, key_class: int,",
+          "def generate_secret_key(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *,",
+          "def generate_key_pair(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *,",
+          "def import_secret_key(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *,",
+          "def import_private_key(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *,",
+          "def import_public_key(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *,",
+          "def export_secret_key(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *,",
+          "def export_private_key(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *,",
+          "def wrap_key(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *, handle: int,",
+          "def unwrap_key(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *, wrapped: bytes,",
+          "def sign(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *, handle: int,",
+          "def aes_wrap_unwrap(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *, handle: int,",
+          "def store_unwrapped(world: World, cluster: Cluster, session: Session, nodes: list[Hsm], *, key_class: int,")),
+    *(("hsmshell/cloudhsm/keys.py", "core/NumberReplacer", line,
+       "a default no caller uses: genRSAKeyPair and the CLI's rsa pair pass the modulus and exponent, "
+       "genDSAKeyPair the modulus, genECCKeyPair and the CLI's ec pair the curve (and an EC pair reads no "
+       "modulus)") for line in (
+          "key_type: int, policy: Policy, modulus: int = 2048, exponent: int = 65537,", "curve: int = 2) -> Made:")),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceAndWithOr", "if key.key_class == SECRET_KEY and len(raw) == key.size:",
+     "every secret key's material is as long as its size (made at its size, or its size taken from it), and "
+     "no asymmetric key's DER has as many bytes as its size has bits, so `or` keeps the check value of the "
+     "same keys"),
     ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_NotEq_Lt",
      "if key.key_class != SECRET_KEY or key.key_type != attr.AES or not values[use]:",
      "`key_class < SECRET_KEY` differs only for a class after 4, which only a hand-written world holds, and "

@@ -65,6 +65,41 @@ def test_the_public_key_of_a_hand_written_pair_is_the_half_of_the_private_key_wi
     assert public == private != other
 
 
+def test_a_hand_written_dsa_key_is_made_a_dsa_key(tmp_path, monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa
+
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, key_type=1, size=2048, label="dsa")])
+    out = kmu("exportPrivateKey -k 20 -w 10 -out dsa.pem")
+    assert "PEM formatted private key is written to dsa.pem" in out, out
+    exported = serialization.load_pem_private_key((tmp_path / "dsa.pem").read_bytes(), password=None)
+    assert isinstance(exported, dsa.DSAPrivateKey) and exported.key_size == 2048
+
+
+def test_a_secret_key_s_kept_check_value_is_shown_without_making_its_material(tmp_path, monkeypatch):
+    """An HSM keeps OBJ_ATTR_KCV (371) from a key's creation: a hand-written world's secret key
+    that gives one shows it, and its material, which the world leaves out, is not made for it."""
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, attributes={371: "a1b2c3"})]).write(tmp_path)
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngetAttribute -o 10 -a 371 -out kcv\nexit\n")
+    assert "Cfm3GetAttribute returned: 0x00" in out, out
+    assert (tmp_path / "kcv").read_text() == "OBJ_ATTR_KCV\n0xa1b2c3\n"
+    assert open_store(path).read().clusters["cluster-1a23b4cdefg"].keys[10].material is None
+
+
+def test_a_seeded_world_makes_a_hand_written_secret_longer_than_a_digest_at_its_size(tmp_path, monkeypatch):
+    """Seeded, a key's material comes from a digest of 32 bytes, and past 32 from a stream drawn
+    from it: a generic secret of 64 bytes has 64."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(14, 3, key_type=16, size=64, label="long"), key(15, 3, key_type=16, size=16)])
+    kmu("getAttribute -o 14 -a 353 -out long\ngetAttribute -o 15 -a 353 -out short")
+    assert (tmp_path / "long").read_text() == "OBJ_ATTR_VALUE_LEN\n0x00000040\n"
+    assert (tmp_path / "short").read_text() == "OBJ_ATTR_VALUE_LEN\n0x00000010\n"
+
+
 def test_a_hand_written_ec_key_of_384_bits_is_on_p_384(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     kmu = shell(tmp_path, [key(11, 3, key_class=3, key_type=3, size=384, label="p384")])
