@@ -100,6 +100,49 @@ def test_a_seeded_world_makes_a_hand_written_secret_longer_than_a_digest_at_its_
     assert (tmp_path / "short").read_text() == "OBJ_ATTR_VALUE_LEN\n0x00000010\n"
 
 
+def test_an_rsa_private_key_lists_the_asymmetric_attributes_but_not_the_public_key_s(tmp_path, monkeypatch):
+    """getAttribute -a 512: the RSA public key's list (kmu-52) ends with its exponent and the
+    trust attributes; a private key's is the common list and its modulus, as the documented EC
+    private key's (kmu-54)."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, label="pair", **rsa), key(21, 3, key_class=2, label="pair", **rsa)])
+    kmu("getAttribute -o 20 -a 512 -out private\ngetAttribute -o 21 -a 512 -out public")
+    private, public = attributes(tmp_path, "private"), attributes(tmp_path, "public")
+    assert "OBJ_ATTR_MODULUS" in private and "OBJ_ATTR_PUBLIC_EXPONENT" in public
+    assert sorted(set(public) - set(private)) == [
+        "OBJ_ATTR_ALWAYS_SENSITIVE", "OBJ_ATTR_DERIVE", "OBJ_ATTR_DESTROYABLE", "OBJ_ATTR_NEVER_EXTRACTABLE",
+        "OBJ_ATTR_PUBLIC_EXPONENT", "OBJ_ATTR_TRUSTED", "OBJ_ATTR_WRAP_WITH_TRUSTED"], private
+
+
+def test_a_signature_of_a_hand_written_private_key_verifies_after_the_key_is_deleted(tmp_path, monkeypatch):
+    """The public half gets its material when the private key's is made: deleting the private
+    key first leaves a public key that still verifies what it signed."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message").write_bytes(b"signed before the key went")
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, label="pair", **rsa), key(21, 3, key_class=2, label="pair", **rsa)])
+    out = kmu("sign -f message -k 20 -m 1 -out message.sig\ndeleteKey -k 20\n"
+              "verify -f message -s message.sig -k 21 -m 1")
+    assert "Cfm3DeleteKey returned: 0x00" in out, out
+    assert "Signature verification successful" in out, out
+
+
+def test_gensymkey_makes_generic_secrets_of_1_to_3583_bytes(tmp_path):
+    """cloudhsm-shells-spec: a generic secret's -s is below 3584 bytes."""
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 16 -s 1 -l one\ngenSymKey -t 16 -s 3583 -l most\ngenSymKey -t 16 -s 3584 -l over")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0x00", "0x00", "0xb2"], out
+
+
+def test_a_crypto_user_does_not_see_another_s_object_of_a_class_before_the_public_keys(tmp_path):
+    """Every crypto user sees every public key (class 2); a hand-written world's object of class 0
+    or 1 (data, certificate) owned by another user is not one."""
+    kmu = shell(tmp_path, [key(10, 4, key_class=0, label="data"), key(11, 4, key_class=1, label="certificate"),
+                           key(12, 4, key_class=2, key_type=3, size=256, label="public")])
+    assert matched(kmu("findKey")) == [[12]]
+
+
 def test_a_hand_written_ec_key_of_384_bits_is_on_p_384(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     kmu = shell(tmp_path, [key(11, 3, key_class=3, key_type=3, size=384, label="p384")])

@@ -599,7 +599,8 @@ def rules_broken(text):
 
 def password_cost_not_a_number(text):
     n = line_no(text, r"  password_cost: 14")
-    return replace_line(text, n, "  password_cost: fast"), n, "settings.password_cost: expected an integer, found a string"
+    problem = "settings.password_cost: expected an integer, found a string"
+    return replace_line(text, n, "  password_cost: fast"), n, problem
 
 
 def emptied(text):
