@@ -270,6 +270,20 @@ def test_a_session_key_of_another_login_of_the_same_user_is_out_of_reach(doors, 
     assert "Total number of keys present 0" in out, out
 
 
+def test_the_public_key_of_a_hand_written_pair_is_not_the_half_of_a_key_labelled_after_it(tmp_path, monkeypatch):
+    """Key 19, labelled `c` (after the public key's `b`), sits as near to the public key 20 as its
+    pair 21 and comes first: only the same label makes a partner."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(19, 3, key_class=3, label="c", **rsa), key(20, 3, key_class=2, label="b", **rsa),
+                           key(21, 3, key_class=3, label="b", **rsa)])
+    out = kmu("getAttribute -o 20 -a 512 -out public\ngetAttribute -o 21 -a 512 -out private\n"
+              "getAttribute -o 19 -a 512 -out other")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 3, out
+    public, private, other = (attributes(tmp_path, n)["OBJ_ATTR_MODULUS"] for n in ("public", "private", "other"))
+    assert public == private != other
+
+
 def test_the_public_key_of_a_hand_written_pair_is_of_its_own_type(tmp_path, monkeypatch):
     """An RSA private key shares the label of an EC pair: the EC public key is still the EC
     private key's half."""
