@@ -378,6 +378,28 @@ def test_a_key_deleted_from_every_hsm_leaves_the_world(tmp_path):
     assert list(open_store(path).read().clusters["cluster-1a23b4cdefg"].keys) == [11]
 
 
+def test_ex_sym_key_without_m_exports_a_secret_of_any_length(tmp_path, monkeypatch):
+    """Without -m, exSymKey wraps as with -m 4 (NIST AES wrap, padded): a generic secret of 20
+    bytes, no multiple of 8, comes out whole."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(14, 3, key_type=16, size=20, label="odd")])
+    out = kmu("exSymKey -k 14 -w 10 -out odd.key\nexSymKey -k 14 -w 10 -m 4 -out odd4.key")
+    assert out.count('Wrapped Symmetric Key written to file "odd') == 2, out
+    assert len((tmp_path / "odd.key").read_bytes()) == 20
+    assert (tmp_path / "odd.key").read_bytes() == (tmp_path / "odd4.key").read_bytes()
+
+
+def test_a_key_held_only_on_an_hsm_that_does_not_answer_is_out_of_reach(tmp_path):
+    from hsmshell.services import open_store
+
+    path = World(EXAMPLE_NET[:2], CRYPTO_USERS, [key(10, 3), key(11, 3, hsms=[EXAMPLE_NET[1][1]])]).write(tmp_path)
+    with open_store(path).transaction() as world:
+        world.clusters["cluster-1a23b4cdefg"].hsms[1].reachable = False
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+                          "getAttribute -o 11 -a 3 -out label11\ngetAttribute -o 10 -a 3 -out label10\nexit\n")
+    assert re.findall(r"Cfm3GetAttribute returned: (0x\w\w)", out) == ["0xa8", "0x00"], out
+
+
 def test_export_pub_key_exports_public_keys_only(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     ec = {"key_type": 3, "size": 256, "label": "ec"}
