@@ -348,6 +348,11 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "every secret key's material is as long as its size (made at its size, or its size taken from it), and "
      "no asymmetric key's DER has as many bytes as its size has bits, so `or` keeps the check value of the "
      "same keys"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_NotEq_LtE",
+     "if key.key_class != SECRET_KEY and attr.MODULUS in values:",
+     "`key_class <= SECRET_KEY`: a secret key has no modulus among its values, and an object of a class past "
+     "4 (only a hand-written world holds one) never gets here: attribute_values fails on it first (an internal "
+     "error: world/validate.py accepts any key class)"),
     ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_NotEq_Lt",
      "if key.key_class != SECRET_KEY or key.key_type != attr.AES or not values[use]:",
      "`key_class < SECRET_KEY` differs only for a class after 4, which only a hand-written world holds, and "
