@@ -344,10 +344,13 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "genDSAKeyPair the modulus, genECCKeyPair and the CLI's ec pair the curve (and an EC pair reads no "
        "modulus)") for line in (
           "key_type: int, policy: Policy, modulus: int = 2048, exponent: int = 65537,", "curve: int = 2) -> Made:")),
-    ("hsmshell/cloudhsm/keys.py", "core/ReplaceAndWithOr", "if key.key_class == SECRET_KEY and len(raw) == key.size:",
-     "every secret key's material is as long as its size (made at its size, or its size taken from it), and "
-     "no asymmetric key's DER has as many bytes as its size has bits, so `or` keeps the check value of the "
-     "same keys"),
+    *(("hsmshell/cloudhsm/keys.py", operator, "if key.key_class == SECRET_KEY and len(raw) == key.size:",
+       "every secret key's material is as long as its size (made at its size, or its size taken from it), and "
+       "no asymmetric key's DER has as many bytes as its size has bits, so the check value is kept for the "
+       "same keys") for operator in ("core/ReplaceAndWithOr", "core/ReplaceComparisonOperator_Eq_LtE")),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceTrueWithFalse",
+     "wrapping_key: int, mechanism: int, header: bool = True) -> bytes:",
+     "a default no caller uses: wrapKey, the only caller, passes `header` (false for -noheader)"),
     ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_NotEq_LtE",
      "if key.key_class != SECRET_KEY and attr.MODULUS in values:",
      "`key_class <= SECRET_KEY`: a secret key has no modulus among its values, and an object of a class past "

@@ -400,6 +400,47 @@ def test_a_key_held_only_on_an_hsm_that_does_not_answer_is_out_of_reach(tmp_path
     assert re.findall(r"Cfm3GetAttribute returned: (0x\w\w)", out) == ["0xa8", "0x00"], out
 
 
+def test_verify_takes_a_public_key_only(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message").write_bytes(b"signed")
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, label="pair", **rsa),
+                           key(21, 3, key_class=2, label="pair", **rsa)])
+    out = kmu("sign -f message -k 20 -m 1 -out message.sig\nverify -f message -s message.sig -k 20 -m 1\n"
+              "verify -f message -s message.sig -k 10 -m 1\nverify -f message -s message.sig -k 21 -m 1")
+    assert re.findall(r"Cfm3Verify returned: (0x\w\w)", out)[:2] == ["0xb2", "0xb2"], out
+    assert out.count("Signature verification successful") == 1, out
+
+
+def test_a_wrapped_private_key_whose_header_names_another_type_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, label="pair", **rsa)])
+    assert "Key Wrapped." in kmu("wrapKey -k 20 -w 10 -m 4 -out private.wrapped")
+    wrapped = (tmp_path / "private.wrapped").read_bytes()
+    assert b'"type": 0' in wrapped
+    (tmp_path / "private.wrapped").write_bytes(wrapped.replace(b'"type": 0', b'"type": 3', 1))
+    out = kmu("unWrapKey -f private.wrapped -w 10 -m 4\nfindKey")
+    assert "Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert matched(out) == [[10, 20]]
+
+
+def test_a_seeded_world_gives_a_hand_written_aes_256_key_its_seed_s_digest(tmp_path, monkeypatch):
+    """Seeded, a hand-written key's material is the digest of the seed, the cluster's lineage and
+    the handle (whoever uses it first, in every run): the check values a transcript shows stay."""
+    import hashlib
+
+    from hsmshell.cloudhsm import check_values
+
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3, size=32), key(11, 3, size=16)])
+    kmu("getAttribute -o 10 -a 371 -out kcv10\ngetAttribute -o 11 -a 371 -out kcv11")
+    for handle, size in ((10, 32), (11, 16)):
+        digest = hashlib.sha256(f"6:material:lineage-1:{handle}".encode()).digest()
+        expected = check_values.kcv(4, 31, digest[:size]).hex()
+        assert (tmp_path / f"kcv{handle}").read_text() == f"OBJ_ATTR_KCV\n0x{expected}\n", handle
+
+
 def test_export_pub_key_exports_public_keys_only(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     ec = {"key_type": 3, "size": 256, "label": "ec"}
