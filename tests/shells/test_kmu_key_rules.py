@@ -324,6 +324,28 @@ def test_a_hand_written_key_has_the_same_material_in_a_cluster_of_its_lineage(tm
     assert (tmp_path / "first").read_text() == (tmp_path / "copy").read_text()
 
 
+def test_a_hand_written_key_s_namesake_in_a_cluster_of_another_lineage_keeps_its_own_material(tmp_path,
+                                                                                               monkeypatch):
+    """A cluster of another lineage (one that sorts before this one's) holding a key at the same
+    handle gets nothing when this cluster's key is first used."""
+    import msgspec
+
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, label="aes")],
+                 clone=[("10.0.9.9", "hsm-cl2aaaaaaaa")]).write(tmp_path)
+    with open_store(path).transaction() as world:
+        original, other = world.clusters["cluster-1a23b4cdefg"], world.clusters["cluster-2clone2222"]
+        other.lineage = "lineage-0"
+        other.keys[10] = msgspec.structs.replace(original.keys[10], hsms=[h.hsm_id for h in other.hsms])
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngetAttribute -o 10 -a 371 -out kcv\nexit\n")
+    assert "Cfm3GetAttribute returned: 0x00" in out, out
+    world = open_store(path).read()
+    assert world.clusters["cluster-1a23b4cdefg"].keys[10].material is not None
+    assert world.clusters["cluster-2clone2222"].keys[10].material is None
+
+
 def test_find_key_m_and_kcv_find_the_keys_with_that_modulus_or_check_value(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     rsa = {"key_type": 0, "size": 2048}
