@@ -349,6 +349,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "no asymmetric key's DER has as many bytes as its size has bits, so the check value is kept for the "
        "same keys") for operator in ("core/ReplaceAndWithOr", "core/ReplaceComparisonOperator_Eq_LtE")),
     ("hsmshell/cloudhsm/keys.py", "core/ReplaceTrueWithFalse",
+     "token: bool = True, local: bool = True, handle: int | None = None,",
+     "`token`'s default, which no caller uses: every caller of _new_key passes the policy's token (`local`'s "
+     "default is killed by test_the_keys_the_hsm_makes_are_local)"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceTrueWithFalse",
      "wrapping_key: int, mechanism: int, header: bool = True) -> bytes:",
      "a default no caller uses: wrapKey, the only caller, passes `header` (false for -noheader)"),
     ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_NotEq_LtE",

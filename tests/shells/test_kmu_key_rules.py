@@ -463,6 +463,27 @@ def test_a_seeded_world_gives_a_hand_written_aes_256_key_its_seed_s_digest(tmp_p
         assert (tmp_path / f"kcv{handle}").read_text() == f"OBJ_ATTR_KCV\n0x{expected}\n", handle
 
 
+def test_set_attribute_makes_a_session_key_a_token_key_with_the_value_1_only(tmp_path):
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 31 -s 16 -sess -l s\nsetAttribute -o 2200000 -a 1\n2\nsetAttribute -o 2200000 -a 1\n0\n"
+              "setAttribute -o 2200000 -a 1\n1")
+    assert re.findall(r"Cfm3SetAttribute returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
+
+
+def test_a_secret_key_keeps_its_check_value_from_its_making(tmp_path, monkeypatch):
+    """seal_material: the world keeps a new secret key's OBJ_ATTR_KCV beside its material, as an
+    HSM keeps it from the key's creation (showing it then opens no material)."""
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, []).write(tmp_path)
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngenSymKey -t 31 -s 16 -l aes\n"
+                          "getAttribute -o 2200000 -a 371 -out kcv\nexit\n")
+    assert "Cfm3GetAttribute returned: 0x00" in out, out
+    kept = open_store(path).read().clusters["cluster-1a23b4cdefg"].keys[2200000].attributes.get(371)
+    assert kept and (tmp_path / "kcv").read_text() == f"OBJ_ATTR_KCV\n0x{kept}\n"
+
+
 def test_export_pub_key_exports_public_keys_only(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     ec = {"key_type": 3, "size": 256, "label": "ec"}
