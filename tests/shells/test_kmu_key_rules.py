@@ -411,9 +411,10 @@ def test_ex_sym_key_without_m_exports_a_secret_of_any_length(tmp_path, monkeypat
     assert (tmp_path / "odd.key").read_bytes() == (tmp_path / "odd4.key").read_bytes()
 
 
-def test_a_key_held_only_on_an_hsm_that_does_not_answer_is_out_of_reach(tmp_path):
+def test_a_key_held_only_on_an_hsm_that_does_not_answer_is_out_of_reach(tmp_path, monkeypatch):
     from hsmshell.services import open_store
 
+    monkeypatch.chdir(tmp_path)
     path = World(EXAMPLE_NET[:2], CRYPTO_USERS, [key(10, 3), key(11, 3, hsms=[EXAMPLE_NET[1][1]])]).write(tmp_path)
     with open_store(path).transaction() as world:
         world.clusters["cluster-1a23b4cdefg"].hsms[1].reachable = False
