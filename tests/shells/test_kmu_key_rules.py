@@ -65,6 +65,84 @@ def test_the_public_key_of_a_hand_written_pair_is_the_half_of_the_private_key_wi
     assert public == private != other
 
 
+def test_a_hand_written_dsa_key_is_made_a_dsa_key(tmp_path, monkeypatch):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa
+
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, key_type=1, size=2048, label="dsa")])
+    out = kmu("exportPrivateKey -k 20 -w 10 -out dsa.pem")
+    assert "PEM formatted private key is written to dsa.pem" in out, out
+    exported = serialization.load_pem_private_key((tmp_path / "dsa.pem").read_bytes(), password=None)
+    assert isinstance(exported, dsa.DSAPrivateKey) and exported.key_size == 2048
+
+
+def test_a_secret_key_s_kept_check_value_is_shown_without_making_its_material(tmp_path, monkeypatch):
+    """An HSM keeps OBJ_ATTR_KCV (371) from a key's creation: a hand-written world's secret key
+    that gives one shows it, and its material, which the world leaves out, is not made for it."""
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, attributes={371: "a1b2c3"})]).write(tmp_path)
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngetAttribute -o 10 -a 371 -out kcv\nexit\n")
+    assert "Cfm3GetAttribute returned: 0x00" in out, out
+    assert (tmp_path / "kcv").read_text() == "OBJ_ATTR_KCV\n0xa1b2c3\n"
+    assert open_store(path).read().clusters["cluster-1a23b4cdefg"].keys[10].material is None
+
+
+def test_a_seeded_world_makes_a_hand_written_secret_longer_than_a_digest_at_its_size(tmp_path, monkeypatch):
+    """Seeded, a key's material comes from a digest of 32 bytes, and past 32 from a stream drawn
+    from it: a generic secret of 64 bytes has 64."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(14, 3, key_type=16, size=64, label="long"), key(15, 3, key_type=16, size=16)])
+    kmu("getAttribute -o 14 -a 353 -out long\ngetAttribute -o 15 -a 353 -out short")
+    assert (tmp_path / "long").read_text() == "OBJ_ATTR_VALUE_LEN\n0x00000040\n"
+    assert (tmp_path / "short").read_text() == "OBJ_ATTR_VALUE_LEN\n0x00000010\n"
+
+
+def test_an_rsa_private_key_lists_the_asymmetric_attributes_but_not_the_public_key_s(tmp_path, monkeypatch):
+    """getAttribute -a 512: the RSA public key's list (kmu-52) ends with its exponent and the
+    trust attributes; a private key's is the common list and its modulus, as the documented EC
+    private key's (kmu-54)."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, label="pair", **rsa), key(21, 3, key_class=2, label="pair", **rsa)])
+    kmu("getAttribute -o 20 -a 512 -out private\ngetAttribute -o 21 -a 512 -out public")
+    private, public = attributes(tmp_path, "private"), attributes(tmp_path, "public")
+    assert "OBJ_ATTR_MODULUS" in private and "OBJ_ATTR_PUBLIC_EXPONENT" in public
+    assert sorted(set(public) - set(private)) == [
+        "OBJ_ATTR_ALWAYS_SENSITIVE", "OBJ_ATTR_DERIVE", "OBJ_ATTR_DESTROYABLE", "OBJ_ATTR_NEVER_EXTRACTABLE",
+        "OBJ_ATTR_PUBLIC_EXPONENT", "OBJ_ATTR_TRUSTED", "OBJ_ATTR_WRAP_WITH_TRUSTED"], private
+
+
+def test_a_signature_of_a_hand_written_private_key_verifies_after_the_key_is_deleted(tmp_path, monkeypatch):
+    """The public half gets its material when the private key's is made: deleting the private
+    key first leaves a public key that still verifies what it signed."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message").write_bytes(b"signed before the key went")
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, label="pair", **rsa), key(21, 3, key_class=2, label="pair", **rsa)])
+    out = kmu("sign -f message -k 20 -m 1 -out message.sig\ndeleteKey -k 20\n"
+              "verify -f message -s message.sig -k 21 -m 1")
+    assert "Cfm3DeleteKey returned: 0x00" in out, out
+    assert "Signature verification successful" in out, out
+
+
+def test_gensymkey_makes_generic_secrets_of_1_to_3583_bytes(tmp_path):
+    """cloudhsm-shells-spec: a generic secret's -s is below 3584 bytes."""
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 16 -s 1 -l one\ngenSymKey -t 16 -s 3583 -l most\ngenSymKey -t 16 -s 3584 -l over")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0x00", "0x00", "0xb2"], out
+
+
+def test_a_crypto_user_does_not_see_another_s_object_of_a_class_before_the_public_keys(tmp_path):
+    """Every crypto user sees every public key (class 2); a hand-written world's object of class 0
+    or 1 (data, certificate) owned by another user is not one."""
+    kmu = shell(tmp_path, [key(10, 4, key_class=0, label="data"), key(11, 4, key_class=1, label="certificate"),
+                           key(12, 4, key_class=2, key_type=3, size=256, label="public")])
+    assert matched(kmu("findKey")) == [[12]]
+
+
 def test_a_hand_written_ec_key_of_384_bits_is_on_p_384(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     kmu = shell(tmp_path, [key(11, 3, key_class=3, key_type=3, size=384, label="p384")])
@@ -89,6 +167,13 @@ def test_find_key_c_and_t_keep_the_keys_of_that_class_and_type_only(tmp_path):
     assert matched(out) == [[12], [11], [10, 13], [11, 12], [13], [10]], out
 
 
+def test_find_key_id_keeps_the_keys_of_that_id_only(tmp_path):
+    kmu = shell(tmp_path, [key(10, 3, attributes={258: "a"}), key(11, 3, attributes={258: "b"}),
+                           key(12, 3, attributes={258: "c"}), key(13, 3)])
+    out = kmu("findKey -id b\nfindKey -id a\nfindKey -id c")
+    assert matched(out) == [[11], [10], [12]], out
+
+
 def test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_unusual_modulus(tmp_path):
     """genRSAKeyPair.md: the public exponent is odd and at least 65537; moduli are 2048 and more
     (GAP: in steps of 256 up to 4096)."""
@@ -96,6 +181,26 @@ def test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_unusua
     out = kmu("genRSAKeyPair -m 3072 -e 65537 -l big\ngenRSAKeyPair -m 2048 -e 3 -l small\n"
               "genRSAKeyPair -m 3000 -e 65537 -l odd")
     assert re.findall(r"Cfm3GenerateKeyPair returned: (0x\w\w)", out) == ["0x00", "0xb2", "0xb2"], out
+
+
+def test_genrsakeypair_refuses_a_modulus_below_2048_as_the_fips_policy_does(tmp_path):
+    """An RSA modulus is at least 2048 bits (cloudhsm-shells-spec): one below, 2047 too, is the
+    FIPS policy's refusal (0xb3), not an unusual modulus's (0xb2)."""
+    kmu = shell(tmp_path, [])
+    out = kmu("genRSAKeyPair -m 2047 -e 65537 -l short\ngenRSAKeyPair -m 1024 -e 65537 -l shorter")
+    assert re.findall(r"Cfm3GenerateKeyPair:? returned: (0x\w\w)", out) == ["0xb3", "0xb3"], out
+
+
+def test_the_keys_the_hsm_makes_are_local(tmp_path, monkeypatch):
+    """OBJ_ATTR_LOCAL (355) is 1 for a key the HSM generated, as the documented attribute files show (an
+    imported key's is 0: tests/shells/test_kmu_keys.py)."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 31 -s 16 -l aes\ngenECCKeyPair -i 2 -l ec\n"
+              + "".join(f"getAttribute -o {h} -a 355 -out local{h}\n" for h in (2200000, 2200001, 2200002)))
+    assert "public key handle: 2200001    private key handle: 2200002" in out, out
+    for handle in (2200000, 2200001, 2200002):
+        assert (tmp_path / f"local{handle}").read_text() == "OBJ_ATTR_LOCAL\n0x00000001\n", handle
 
 
 def test_only_an_aes_key_wraps(tmp_path, monkeypatch):
@@ -165,6 +270,20 @@ def test_a_session_key_of_another_login_of_the_same_user_is_out_of_reach(doors, 
     assert "Total number of keys present 0" in out, out
 
 
+def test_the_public_key_of_a_hand_written_pair_is_not_the_half_of_a_key_labelled_after_it(tmp_path, monkeypatch):
+    """Key 19, labelled `c` (after the public key's `b`), sits as near to the public key 20 as its
+    pair 21 and comes first: only the same label makes a partner."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(19, 3, key_class=3, label="c", **rsa), key(20, 3, key_class=2, label="b", **rsa),
+                           key(21, 3, key_class=3, label="b", **rsa)])
+    out = kmu("getAttribute -o 20 -a 512 -out public\ngetAttribute -o 21 -a 512 -out private\n"
+              "getAttribute -o 19 -a 512 -out other")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 3, out
+    public, private, other = (attributes(tmp_path, n)["OBJ_ATTR_MODULUS"] for n in ("public", "private", "other"))
+    assert public == private != other
+
+
 def test_the_public_key_of_a_hand_written_pair_is_of_its_own_type(tmp_path, monkeypatch):
     """An RSA private key shares the label of an EC pair: the EC public key is still the EC
     private key's half."""
@@ -203,6 +322,28 @@ def test_a_hand_written_key_has_the_same_material_in_a_cluster_of_its_lineage(tm
         world.client.cluster_id = "cluster-2clone2222"
     assert "Cfm3GetAttribute returned: 0x00" in doors.kmu(login + "getAttribute -o 10 -a 371 -out copy\nexit\n")
     assert (tmp_path / "first").read_text() == (tmp_path / "copy").read_text()
+
+
+def test_a_hand_written_key_s_namesake_in_a_cluster_of_another_lineage_keeps_its_own_material(tmp_path,
+                                                                                               monkeypatch):
+    """A cluster of another lineage (one that sorts before this one's) holding a key at the same
+    handle gets nothing when this cluster's key is first used."""
+    import msgspec
+
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, label="aes")],
+                 clone=[("10.0.9.9", "hsm-cl2aaaaaaaa")]).write(tmp_path)
+    with open_store(path).transaction() as world:
+        original, other = world.clusters["cluster-1a23b4cdefg"], world.clusters["cluster-2clone2222"]
+        other.lineage = "lineage-0"
+        other.keys[10] = msgspec.structs.replace(original.keys[10], hsms=[h.hsm_id for h in other.hsms])
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngetAttribute -o 10 -a 371 -out kcv\nexit\n")
+    assert "Cfm3GetAttribute returned: 0x00" in out, out
+    world = open_store(path).read()
+    assert world.clusters["cluster-1a23b4cdefg"].keys[10].material is not None
+    assert world.clusters["cluster-2clone2222"].keys[10].material is None
 
 
 def test_find_key_m_and_kcv_find_the_keys_with_that_modulus_or_check_value(tmp_path, monkeypatch):
@@ -259,6 +400,91 @@ def test_a_key_deleted_from_every_hsm_leaves_the_world(tmp_path):
     assert list(open_store(path).read().clusters["cluster-1a23b4cdefg"].keys) == [11]
 
 
+def test_ex_sym_key_without_m_exports_a_secret_of_any_length(tmp_path, monkeypatch):
+    """Without -m, exSymKey wraps as with -m 4 (NIST AES wrap, padded): a generic secret of 20
+    bytes, no multiple of 8, comes out whole."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(14, 3, key_type=16, size=20, label="odd")])
+    out = kmu("exSymKey -k 14 -w 10 -out odd.key\nexSymKey -k 14 -w 10 -m 4 -out odd4.key")
+    assert out.count('Wrapped Symmetric Key written to file "odd') == 2, out
+    assert len((tmp_path / "odd.key").read_bytes()) == 20
+    assert (tmp_path / "odd.key").read_bytes() == (tmp_path / "odd4.key").read_bytes()
+
+
+def test_a_key_held_only_on_an_hsm_that_does_not_answer_is_out_of_reach(tmp_path, monkeypatch):
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:2], CRYPTO_USERS, [key(10, 3), key(11, 3, hsms=[EXAMPLE_NET[1][1]])]).write(tmp_path)
+    with open_store(path).transaction() as world:
+        world.clusters["cluster-1a23b4cdefg"].hsms[1].reachable = False
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+                          "getAttribute -o 11 -a 3 -out label11\ngetAttribute -o 10 -a 3 -out label10\nexit\n")
+    assert re.findall(r"Cfm3GetAttribute returned: (0x\w\w)", out) == ["0xa8", "0x00"], out
+
+
+def test_verify_takes_a_public_key_only(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message").write_bytes(b"signed")
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, label="pair", **rsa),
+                           key(21, 3, key_class=2, label="pair", **rsa)])
+    out = kmu("sign -f message -k 20 -m 1 -out message.sig\nverify -f message -s message.sig -k 20 -m 1\n"
+              "verify -f message -s message.sig -k 10 -m 1\nverify -f message -s message.sig -k 21 -m 1")
+    assert re.findall(r"Cfm3Verify returned: (0x\w\w)", out)[:2] == ["0xb2", "0xb2"], out
+    assert out.count("Signature verification successful") == 1, out
+
+
+def test_a_wrapped_private_key_whose_header_names_another_type_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, label="pair", **rsa)])
+    assert "Key Wrapped." in kmu("wrapKey -k 20 -w 10 -m 4 -out private.wrapped")
+    wrapped = (tmp_path / "private.wrapped").read_bytes()
+    assert b'"type": 0' in wrapped
+    (tmp_path / "private.wrapped").write_bytes(wrapped.replace(b'"type": 0', b'"type": 3', 1))
+    out = kmu("unWrapKey -f private.wrapped -w 10 -m 4\nfindKey")
+    assert "Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert matched(out) == [[10, 20]]
+
+
+def test_a_seeded_world_gives_a_hand_written_aes_256_key_its_seed_s_digest(tmp_path, monkeypatch):
+    """Seeded, a hand-written key's material is the digest of the seed, the cluster's lineage and
+    the handle (whoever uses it first, in every run): the check values a transcript shows stay."""
+    import hashlib
+
+    from hsmshell.cloudhsm import check_values
+
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3, size=32), key(11, 3, size=16)])
+    kmu("getAttribute -o 10 -a 371 -out kcv10\ngetAttribute -o 11 -a 371 -out kcv11")
+    for handle, size in ((10, 32), (11, 16)):
+        digest = hashlib.sha256(f"6:material:lineage-1:{handle}".encode()).digest()
+        expected = check_values.kcv(4, 31, digest[:size]).hex()
+        assert (tmp_path / f"kcv{handle}").read_text() == f"OBJ_ATTR_KCV\n0x{expected}\n", handle
+
+
+def test_set_attribute_makes_a_session_key_a_token_key_with_the_value_1_only(tmp_path):
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 31 -s 16 -sess -l s\nsetAttribute -o 2200000 -a 1\n2\nsetAttribute -o 2200000 -a 1\n0\n"
+              "setAttribute -o 2200000 -a 1\n1")
+    assert re.findall(r"Cfm3SetAttribute returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
+
+
+def test_a_secret_key_keeps_its_check_value_from_its_making(tmp_path, monkeypatch):
+    """seal_material: the world keeps a new secret key's OBJ_ATTR_KCV beside its material, as an
+    HSM keeps it from the key's creation (showing it then opens no material)."""
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, []).write(tmp_path)
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngenSymKey -t 31 -s 16 -l aes\n"
+                          "getAttribute -o 2200000 -a 371 -out kcv\nexit\n")
+    assert "Cfm3GetAttribute returned: 0x00" in out, out
+    kept = open_store(path).read().clusters["cluster-1a23b4cdefg"].keys[2200000].attributes.get(371)
+    assert kept and (tmp_path / "kcv").read_text() == f"OBJ_ATTR_KCV\n0x{kept}\n"
+
+
 def test_export_pub_key_exports_public_keys_only(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     ec = {"key_type": 3, "size": 256, "label": "ec"}
@@ -267,6 +493,17 @@ def test_export_pub_key_exports_public_keys_only(tmp_path, monkeypatch):
               "exportPubKey -k 12 -out public.pem")
     assert re.findall(r"Cfm3ExportPubKey returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
     assert sorted(p.name for p in tmp_path.glob("*.pem")) == ["public.pem"]
+
+
+def test_export_pub_key_refuses_a_hand_written_object_of_a_class_below_the_public_keys(tmp_path, monkeypatch):
+    """OBJ_ATTR_CLASS 0 and 1 (PKCS #11's data and certificate objects) sort before a public
+    key's 2: a hand-written world's object of either is no public key to export."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3, key_class=0, key_type=0, size=2048, label="data"),
+                           key(11, 3, key_class=1, key_type=0, size=2048, label="certificate")])
+    out = kmu("exportPubKey -k 10 -out data.pem\nexportPubKey -k 11 -out certificate.pem")
+    assert re.findall(r"Cfm3ExportPubKey returned: (0x\w\w)", out) == ["0xb2", "0xb2"], out
+    assert not list(tmp_path.glob("*.pem"))
 
 
 def test_a_hand_written_key_s_copy_in_a_backup_of_its_lineage_gets_the_same_material(doors, store, tmp_path,

@@ -13,6 +13,7 @@ import stat
 import struct
 import subprocess
 import sys
+import types
 
 import msgspec
 import pytest
@@ -383,6 +384,46 @@ def test_a_hand_written_file_is_rewritten_whole_by_its_first_commit(world_path):
 def _layout_of_or_none(world_path):
     blob = cache_module.read(cache_of(world_path), cache_module.digest_of(world_path.read_bytes())).layout
     return cache_module.unpack_layout(blob) if blob else None
+
+
+def test_a_stores_first_commit_leaves_the_next_process_its_shortcut_at_once(world_path, parses):
+    """The throttle holds back only a burst's later commits: a store that lives on after one
+    commit (the TUI, the endpoint) has written the shortcut already, so a shell started meanwhile
+    loads the world from it instead of parsing the YAML."""
+    store = open_store(world_path)
+    with store.transaction() as world:
+        world.clusters[CLUSTER_ID].keys[HANDLE].label = "one commit"
+    raw = world_path.read_bytes()
+    assert cache_module.read(cache_of(world_path), cache_module.digest_of(raw)) is not None
+    parses.clear()
+    assert open_store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "one commit"
+    assert parses == []
+    assert store.read().revision == open_store(world_path).read().revision  # the first store lives on
+
+
+def test_a_commit_once_the_throttle_has_passed_writes_the_shortcut_at_once(world_path, monkeypatch):
+    """A store writes the shortcut at most every DERIVED_EVERY seconds: a commit sooner leaves it
+    to later, the first one that long after the last written writes it at once."""
+    clock = [1000.0]
+    monkeypatch.setattr(store_module, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    store = open_store(world_path)
+    store.read()
+    writes = []
+    monkeypatch.setattr(cache_module, "write", lambda *a, _write=cache_module.write: writes.append(1) or _write(*a))
+
+    def commit(label: str, at: float) -> tuple[bool, int]:
+        """Whether the shortcut matches the file after a commit at `at`, and how many were written."""
+        clock[0], writes[:] = 1000.0 + at, []
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].keys[HANDLE].label = label
+        raw = world_path.read_bytes()
+        return cache_module.read(cache_of(world_path), cache_module.digest_of(raw)) is not None, len(writes)
+
+    assert commit("first", 0) == (True, 1)
+    assert commit("sooner", store_module.DERIVED_EVERY / 2) == (False, 0)
+    # The shortcut left unwritten is superseded: dropped, not written before this one.
+    assert commit("that long after", store_module.DERIVED_EVERY) == (True, 1)
+    assert commit("sooner again", store_module.DERIVED_EVERY * 1.5) == (False, 0)
 
 
 def test_a_live_stores_unwritten_shortcut_is_written_when_asked(world_path):

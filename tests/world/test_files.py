@@ -263,6 +263,24 @@ def test_a_read_of_a_read_only_world_keeps_what_settling_changed_in_memory(world
     assert identity(world_path) == before
 
 
+def test_a_read_only_world_is_exported_with_what_settling_changed(world_path, tmp_path):
+    """An export (a lab keeping the trainee's world) only looks: a world its owner made
+    read-only is exported as settled, and not written."""
+    os.chmod(world_path, 0o400)
+    before = identity(world_path)
+
+    def settle(world):
+        world.faults.append(marker(2))
+        return True
+
+    exported = tmp_path / "exported.yaml"
+    exported.write_bytes(Store(world_path, settle=settle).export())
+    assert identity(world_path) == before
+    made = Store(tmp_path / "again" / "world.yaml")
+    made.create(str(exported))
+    assert [f["times"] for f in made.read().faults] == [2]
+
+
 # -- a derived cache that is not a file ---------------------------------------------------------
 
 def test_a_fifo_in_place_of_the_derived_cache_is_passed_over(world_path):

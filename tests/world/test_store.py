@@ -3,6 +3,7 @@ name the file and the line, and a world file that never holds a password in clea
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -12,8 +13,9 @@ import pytest
 
 from hsmshell.cli import main as hsmshell_main
 from hsmshell.services import open_store
-from hsmshell.world import cache, reader
+from hsmshell.world import cache, credentials, files, reader
 from hsmshell.world import store as store_module
+from hsmshell.world.model import Due
 from hsmshell.world.store import Store, WorldError, fixture_path
 
 STORE_ID = "cks-1234567890abcdef0"
@@ -128,6 +130,18 @@ def test_read_only_transaction_still_commits_what_settling_changed(world_path):
 
 # -- failed transactions ---------------------------------------------------------------------
 
+def test_a_store_without_a_settle_hook_keeps_what_is_due_as_it_is(world_path):
+    """`settle` is the services' (open_store): a Store made without one reads and changes the
+    world and leaves the queue of due transitions alone, even what has fallen due."""
+    due = Due(at=0.0, kind="kms.connect_attempt", args={"store_id": "cks-1234567890abcdef0"})
+    with Store(world_path).transaction() as world:
+        world.due.append(due)
+    with Store(world_path).transaction() as world:
+        world.faults.append(marker(1))
+    seen = Store(world_path).read()
+    assert (seen.due, markers(seen)) == ([due], [1])
+
+
 def test_an_exception_inside_a_transaction_changes_nothing(store, world_path):
     before = world_path.read_bytes()
     old = store.read()
@@ -166,6 +180,28 @@ def test_an_exception_while_settling_changes_nothing(world_path):
     with pytest.raises(LookupError):
         breaking.read()
     assert world_path.read_bytes() == before
+
+
+def test_a_change_that_breaks_several_rules_is_refused_for_the_first(store, world_path):
+    before = world_path.read_bytes()
+    with pytest.raises(WorldError, match=r"not saved, the change would break the world: clusters\[0\]\.state: "):
+        with store.transaction() as world:
+            world.clusters[CLUSTER_ID].state = "BOGUS"
+            world.custom_key_stores[STORE_ID].connection_state = "BOGUS"
+    assert world_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("value, problem", [(b"raw", "a bytes cannot be written"),
+                                            (("a", "b"), "a tuple cannot be written"),
+                                            ({"k" * 2000: 1}, "a mapping key is too long")])
+def test_a_value_the_world_file_cannot_hold_is_refused_without_a_write(store, world_path, value, problem):
+    """Values the derived cache could hold (msgpack) but the YAML could not read back."""
+    before = world_path.read_bytes()
+    with pytest.raises(WorldError, match=f"not saved, the world file cannot hold a value: {problem}"):
+        with store.transaction() as world:
+            world.faults.append({"kind": "subnet_deleted", "subnet_id": value})
+    assert world_path.read_bytes() == before
+    assert store.read().faults == []
 
 
 def test_a_commit_that_cannot_be_saved_does_not_poison_the_cache(store, world_path):
@@ -225,6 +261,33 @@ def test_an_unchanged_file_is_not_parsed_again(world_path, count_parses):
     assert len(count_parses) == 1
 
 
+def test_reads_of_one_state_of_the_file_share_one_decoded_world(store, monkeypatch):
+    """The first read hands its world to the readers and the next transaction decodes its own
+    (the world packed, cache.unpack); reads after that share the first: nothing is decoded."""
+    decoded = []
+    monkeypatch.setattr(cache, "unpack", lambda *a, _unpack=cache.unpack: decoded.append(1) or _unpack(*a))
+    first = store.read()
+    store.read()
+    decoded.clear()
+    for _ in range(3):
+        again = store.read()
+        assert again.clusters is first.clusters  # the same contents, each its own trail view
+    assert decoded == []
+
+
+def test_a_read_of_what_the_store_committed_packs_nothing_again(store, monkeypatch):
+    """The commit packed the world (to tell whether it changed, and for the shortcut): the read
+    that hands it to the readers keeps that packing for the next transaction."""
+    with store.transaction() as world:
+        world.faults.append(marker(1))
+    packs = []
+    monkeypatch.setattr(cache, "pack", lambda w, _pack=cache.pack: packs.append(1) or _pack(w))
+    assert markers(store.read()) == [1]
+    assert packs == []
+    with store.transaction() as world:  # decoded from that packing
+        assert markers(world) == [1]
+
+
 def test_a_change_by_another_store_is_picked_up(world_path, count_parses):
     mine, theirs = open_store(world_path), open_store(world_path)
     with mine.transaction() as world:
@@ -255,6 +318,46 @@ def test_a_change_that_keeps_inode_size_and_mtime_is_picked_up(world_path):
     assert identity(world_path) == (before.st_ino, before.st_size, before.st_mtime_ns)
 
     assert store.read().settings.lockout_threshold == 7
+
+
+def test_a_world_removed_while_waiting_for_the_lock_is_an_error_not_a_traceback(world_path, monkeypatch):
+    """The world is there when a transaction looks, and gone once it holds the lock: the
+    process that held it (a person's `rm`, a lab putting a world away) removed it meanwhile."""
+    real_locked = files.locked
+
+    @contextlib.contextmanager
+    def removed_by_the_holder(path):
+        world_path.unlink()
+        with real_locked(path):
+            yield
+
+    store = open_store(world_path)
+    monkeypatch.setattr(files, "locked", removed_by_the_holder)
+    with pytest.raises(WorldError, match=f"^{re.escape(str(world_path))}: no world here"):
+        store.read()
+    assert not world_path.exists()  # and none made in its place
+
+
+@pytest.mark.parametrize("sealed", ["KMS's copy of the kmsuser password", "key material in the HSMs"])
+def test_a_world_whose_key_file_is_missing_says_so_whatever_secret_it_seals(world_path, sealed):
+    from hsmshell.cloudhsm import keys
+
+    with open_store(world_path).transaction() as world:
+        if sealed == "key material in the HSMs":
+            kept = {k: v for k, v in world.kms_keys.items() if not v.custom_key_store_id}
+            world.kms_keys, world.custom_key_stores = kept, {}
+            world.grants = {g: v for g, v in world.grants.items() if v.key_id in kept}
+            cluster = world.clusters[CLUSTER_ID]
+            keys.material(world, cluster, cluster.keys[262162])
+    world = Store(world_path).read()
+    assert [bool(world.custom_key_stores), any(k.material for k in world.clusters[CLUSTER_ID].keys.values())] == (
+        [True, False] if sealed == "KMS's copy of the kmsuser password" else [False, True])
+    key = world_path.with_name(world_path.name + ".key")
+    key.unlink()
+    told = []
+    Store(world_path, notify=told.append).read()
+    assert len(told) == 1 and told[0].startswith(f"{world_path}: this world holds sealed secrets"), told
+    assert not key.exists()  # no new key that opens nothing
 
 
 # -- files and modes -------------------------------------------------------------------------
@@ -289,6 +392,61 @@ def test_a_transaction_on_a_missing_world_creates_a_private_one(tmp_path, monkey
         assert stat.S_IMODE(os.stat(path.parent / name).st_mode) == 0o600, name
 
 
+@pytest.mark.parametrize("environment", ["XDG_DATA_HOME", "HOME"])
+def test_without_a_world_named_the_tools_use_the_per_user_one(tmp_path, monkeypatch, cheap_fixture, capsys,
+                                                                environment):
+    monkeypatch.delenv("HSMSHELL_WORLD", raising=False)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.setenv(environment, str(tmp_path / "user"))
+    assert hsmshell_main(["world", "init", "--fixture", str(cheap_fixture)]) == 0
+    made = tmp_path / "user" / ("hsmshell" if environment == "XDG_DATA_HOME" else ".local/share/hsmshell")
+    assert str(made / "world.yaml") in capsys.readouterr().out
+    assert open_store().read().settings.password_cost == 4
+    assert sorted(p.name for p in made.iterdir() if not p.name.startswith(".")) == [
+        "world.yaml", "world.yaml.cache", "world.yaml.key", "world.yaml.lock", "world.yaml.trail"]
+
+
+def test_an_exported_world_is_made_again_whole_with_its_cloudtrail_events(doors, store, tmp_path):
+    assert doors.aws("kms", "describe-custom-key-stores")[0] == 0
+    with store.transaction() as world:
+        world.faults.append(marker(1))
+    exported = tmp_path / "exported.yaml"
+    exported.write_bytes(store.export())
+    again = Store(tmp_path / "again" / "world.yaml")
+    again.create(str(exported))
+    before, after = store.read(), again.read()
+    assert cache.pack(after) == cache.pack(before)
+    assert [e["eventName"] for e in after.trail] == [e["eventName"] for e in before.trail]
+    assert [e["eventName"] for e in after.trail][-1] == "DescribeCustomKeyStores"
+
+
+def test_a_world_the_file_cannot_hold_is_not_exported(world_path):
+    def settle(world):  # a rule that left a value no world file can hold
+        world.faults.append({"kind": "subnet_deleted", "subnet_id": object()})
+        return True
+
+    before = world_path.read_bytes()
+    with pytest.raises(WorldError, match="cannot export, the world file cannot hold a value"):
+        Store(world_path, settle=settle).export()
+    assert world_path.read_bytes() == before
+
+
+def test_a_commit_is_on_disk_before_it_replaces_the_world(store, world_path, monkeypatch):
+    """Written to a temporary file and fsynced, then renamed over the world, then the folder
+    fsynced: a power cut leaves the old world or the new one (the kernel's cache aside)."""
+    done = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: done.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+                        or real_fsync(fd))
+    monkeypatch.setattr(os, "replace", lambda a, b: done.append(("replace", str(a), str(b))) or real_replace(a, b))
+    with store.transaction() as world:
+        world.faults.append(marker(1))
+    temporary = rf"{re.escape(str(world_path.parent))}/\.world\.yaml\.[0-9a-f]{{16}}\.tmp"
+    steps = [step for step in done if re.fullmatch(temporary, step[1]) or step[-1] == str(world_path.parent)]
+    assert [step[0] for step in steps] == ["fsync", "replace", "fsync"], done
+    assert steps[0][1] == steps[1][1] and steps[1][2] == str(world_path)
+
+
 def test_world_init_refuses_to_replace_a_world_unless_forced(store, world_path, cheap_fixture):
     with store.transaction() as world:
         world.faults.append(marker(1))
@@ -316,6 +474,31 @@ def test_world_init_through_the_cli(world_path, cheap_fixture, capsys):
     assert hsmshell_main(args) == 0
     assert "Created" in capsys.readouterr().out
     assert Store(world_path).read().settings.password_cost == 4
+
+
+def test_world_init_takes_a_fixture_by_its_file_name_too(world_path, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # no such file here: the fixture shipped with hsmshell
+    args = ["--world", str(world_path), "world", "init", "--fixture", "fixtures/cluster-deleted.yaml", "--force"]
+    assert hsmshell_main(args) == 0, capsys.readouterr().err
+    assert CLUSTER_ID not in Store(world_path).read().clusters  # that fixture's cluster is gone
+
+
+def test_world_init_of_a_fixture_that_is_not_utf_8_says_so(world_path, tmp_path, capsys):
+    fixture = tmp_path / "latin-1.yaml"
+    fixture.write_bytes(fixture_path("default").read_bytes().replace(b"region: us-west-2", b"region: us-w\xe9st-2"))
+    before = world_path.read_bytes()
+    assert hsmshell_main(["--world", str(world_path), "world", "init", "--fixture", str(fixture), "--force"]) == 1
+    assert f"{fixture}: cannot read the fixture: 'utf-8' codec can't decode byte 0xe9" in capsys.readouterr().err
+    assert world_path.read_bytes() == before
+
+
+def test_world_init_of_an_unknown_fixture_names_every_fixture(world_path, capsys):
+    before = world_path.read_bytes()
+    assert hsmshell_main(["--world", str(world_path), "world", "init", "--fixture", "nosuch", "--force"]) == 1
+    shipped = sorted(p.stem for p in (Path(store_module.__file__).parent.parent / "fixtures").glob("*.yaml"))
+    assert {"default", "current", "cluster-deleted"} <= set(shipped)
+    assert f"nosuch: no such fixture (known: {', '.join(shipped)})" in capsys.readouterr().err
+    assert world_path.read_bytes() == before
 
 
 # -- malformed files -------------------------------------------------------------------------
@@ -384,8 +567,60 @@ def settings_left_empty(text):
     return text, n, "settings: expected a mapping for Settings, found nothing"
 
 
+def unclosed_quote(text):
+    n = line_no(text, r"region: us-west-2")  # YAML notices it only at the end of the file
+    return replace_line(text, n, 'region: "us-west-2'), n, "not valid YAML: a quote opened here is never closed"
+
+
+def bad_escape(text):
+    # Another error inside a quoted scalar: reported as it is, not as a quote never closed.
+    n = line_no(text, r"region: us-west-2")
+    return replace_line(text, n, r'region: "us-west-2\xZZ"'), n, "not valid YAML: "
+
+
+def unknown_escape(text):
+    n = line_no(text, r"region: us-west-2")
+    return replace_line(text, n, r'region: "us-west-2\q"'), n, "not valid YAML: found unknown escape character"
+
+
+def control_character(text):
+    # A ReaderError gives a position, not a line: every line before counts, a blank first one too.
+    n = line_no(text, r"region: us-west-2")
+    return "\n" + replace_line(text, n, "region: us-west\x01-2"), n + 1, "not valid YAML: "
+
+
+def rules_broken(text):
+    # Decoded fine, refused by validate: for the first of its problems.
+    n = line_no(text, r"  state: ACTIVE")  # clusters[0]
+    later = line_no(text, r"  connection_state: CONNECTED")  # custom_key_stores[0]
+    text = replace_line(replace_line(text, n, "  state: BOGUS"), later, "  connection_state: BOGUS")
+    return text, n, "clusters[0].state: 'BOGUS' is not one of ACTIVE, "
+
+
+def password_cost_not_a_number(text):
+    n = line_no(text, r"  password_cost: 14")
+    problem = "settings.password_cost: expected an integer, found a string"
+    return replace_line(text, n, "  password_cost: fast"), n, problem
+
+
+def emptied(text):
+    return "", 1, "(top): expected a mapping for World, found nothing"
+
+
+def a_list_not_a_world(text):
+    return "# by hand\n\n- cluster\n", 3, "(top): expected a mapping for World, found a list"
+
+
+def an_event_not_a_mapping(text):
+    n = text.count("\n") + 2
+    return text + "trail:\n- 7\n", n, "trail[0]: expected a CloudTrail event (a mapping)"
+
+
 @pytest.mark.parametrize("breakage", [syntax_error, deep_wrong_type, unknown_field, missing_field,
-                                      duplicate_handle, settings_left_empty])
+                                      duplicate_handle, settings_left_empty, unclosed_quote, bad_escape,
+                                      unknown_escape, control_character, rules_broken,
+                                      password_cost_not_a_number, emptied, a_list_not_a_world,
+                                      an_event_not_a_mapping])
 def test_a_malformed_world_names_file_line_and_problem(world_path, breakage):
     store = open_store(world_path)
     store.read()  # a cached good world must not hide the broken file either
@@ -399,12 +634,25 @@ def test_a_malformed_world_names_file_line_and_problem(world_path, breakage):
         message = str(caught.value)
         assert message.startswith(f"{world_path}, line {line}: "), message
         assert problem in message, message
+        if breakage is bad_escape:  # libyaml's words, or PyYAML's where it is built without
+            assert re.search(r"hexa?decimal number", message) and "never closed" not in message, message
+        if breakage is control_character:  # libyaml's "control characters", PyYAML's "special"
+            assert message.endswith(" characters are not allowed"), message
     with pytest.raises(WorldError):
         with store.transaction() as world:
             world.faults.append(marker(1))
 
     assert (world_path.read_bytes(), identity(world_path)) == before
     assert not list(world_path.parent.glob(".*.tmp"))
+
+
+def test_a_world_file_that_is_not_utf_8_names_the_file_and_the_problem(world_path):
+    store = open_store(world_path)
+    store.read()
+    world_path.write_bytes(world_path.read_bytes().replace(b"region: us-west-2", b"region: us-w\xe9st-2", 1))
+    with pytest.raises(WorldError, match=f"^{re.escape(str(world_path))}: cannot read the world: 'utf-8' codec "
+                                         "can't decode byte 0xe9"):
+        store.read()
 
 
 # -- secrets ---------------------------------------------------------------------------------
@@ -462,6 +710,18 @@ def test_stale_temp_files_are_never_read_and_are_removed_by_the_next_write(world
     assert not list(world_path.parent.glob(".*.tmp"))
     fresh = Store(world_path).read()
     assert fresh.region == "us-west-2" and markers(fresh) == [1]
+
+
+def test_a_world_file_that_gives_no_password_cost_hashes_clear_passwords_at_14(world_path):
+    text = world_path.read_text()
+    assert text.count("  password_cost: 14\n") == 1
+    text = re.sub(r"password_hash: scrypt\$14\$\S+", "password: fresh123", text.replace("  password_cost: 14\n", ""),
+                  count=1)
+    world_path.write_text(text)
+    world = open_store(world_path).read()
+    users = [u for c in world.clusters.values() for h in c.hsms for u in h.users]
+    fresh = [u.password_hash for u in users if credentials.verify_password("fresh123", u.password_hash)]
+    assert len(fresh) == 1 and fresh[0].startswith("scrypt$14$")
 
 
 @pytest.mark.parametrize("cost, refused", [(0, True), (1, False), (20, False), (21, True)])
