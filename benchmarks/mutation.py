@@ -500,6 +500,13 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
            ["core/AddNot", "core/NumberReplacer", "core/ReplaceBinaryOperator_Add_Sub"]),
           ("self._unchanged_run = 0", ["core/NumberReplacer"]))
       for operator in operators),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "raw = private if key.key_class == PRIVATE_KEY else crypto.public_of(private)",
+     "`class >= PRIVATE_KEY`: a key pair's half is of class 0 to 3 here (a secret key, 4, has no pair), and "
+     "world/validate.py refuses a class above 4, so only 3 is at or above PRIVATE_KEY"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_GtE", "if key.key_class == SECRET_KEY:",
+     "`class >= SECRET_KEY`: world/validate.py refuses a class above 4 (test_validate_rules' key of class 5), "
+     "so only a secret key is at or above SECRET_KEY"),
     ("hsmshell/world/store.py", "core/ReplaceComparisonOperator_Lt_NotEq",
      "elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):",
      "`part != len`: differs only for an index past the sequence's end, and an error's path indexes only "

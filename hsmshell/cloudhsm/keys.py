@@ -223,8 +223,8 @@ def _known_check_value(key: Key) -> bytes | None:
 def _fixture_random(world: World, cluster: Cluster, handle: int) -> crypto.Random:
     if world.ids.seed is None:
         return lambda n: ids.draw(world, n)
-    # Seeded: the same bytes for the same key whoever asks first (kms/backing_keys.py derives
-    # an AES backing key's material from the same digest).
+    # Seeded: the same bytes for the same key whoever asks first (KMS's backing keys too: their
+    # material is made through `material`, as any key's).
     digest = hashlib.sha256(f"{world.ids.seed}:material:{cluster.lineage}:{handle}".encode()).digest()
     stream = crypto._drbg(digest)
     return lambda n: digest[:n] if n <= len(digest) else stream(n)

@@ -44,6 +44,8 @@ FAULTS = {
 
 Problem = tuple[tuple, str]
 _hsms_of = attrgetter("hsms")
+_class_of = attrgetter("key_class")
+KEY_CLASSES = frozenset(range(5))
 
 
 def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
@@ -121,6 +123,14 @@ def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
             for ki, key in enumerate(cluster.keys.values()):
                 unknown = [h for h in key.hsms if h not in hsm_ids]
                 check(not unknown, at + ("keys", ki, "hsms"), f"no HSM {unknown[0]!r} in this cluster" if unknown else "")
+        # A key's class is one of PKCS #11's object classes: 2, 3 and 4, the keys the shells make
+        # (cloudhsm-shells-spec), or 0 and 1 (data, certificate), which only a hand-written world
+        # holds and the shells take for no key of theirs.  Any other would reach the key's
+        # material as neither half of a pair nor a secret.  Gathered in C, as above.
+        if not KEY_CLASSES.issuperset(map(_class_of, cluster.keys.values())):
+            for ki, key in enumerate(cluster.keys.values()):
+                check(key.key_class in KEY_CLASSES, at + ("keys", ki, "key_class"),
+                      f"{key.key_class!r} is not an object class (2 public, 3 private, 4 secret; 0 data, 1 certificate)")
         # No rule ties handles to next_handle: keys above it are handles other sessions
         # took, which allocation skips (keys.allocate_handle).
     for bi, backup in enumerate(world.backups.values()):

@@ -154,6 +154,10 @@ BROKEN = {
     "three trust anchors": (anchors(3), "clusters[0].mtls_trust_anchors", "at most 2 trust anchors can be registered"),
     "a key on an HSM not in the cluster": (key_on_unknown_hsm, "clusters[0].keys[0].hsms",
                                            "no HSM 'hsm-gone00000' in this cluster"),
+    "a key of class 5": (lambda w: setattr(next(iter(cluster(w).keys.values())), "key_class", 5),
+                         "clusters[0].keys[0].key_class", "5 is not an object class (2 public, 3 private, 4 secret"),
+    "a key of class -1": (lambda w: setattr(next(iter(cluster(w).keys.values())), "key_class", -1),
+                          "clusters[0].keys[0].key_class", "-1 is not an object class"),
     "backup state": (setting(backup, "state", "LOST"), "backups[0].state", "'LOST' is not one of CREATE_IN_PROGRESS"),
     "backup hsm type": (setting(backup, "hsm_type", "hsm3.large"), "backups[0].hsm_type",
                         "'hsm3.large' is not one of hsm1.medium, hsm2m.medium"),
@@ -215,6 +219,8 @@ KEPT = {
     "two trust anchors": anchors(2),
     "a backup's mode": setting(backup, "mode", "NON_FIPS"),
     "a standard key": standard_key(),
+    "objects of PKCS #11's data and certificate classes": lambda w: [
+        setattr(k, "key_class", c) for k, c in zip(cluster(w).keys.values(), (0, 1))],
     "rotations of each type": lambda w: kms_key(w).rotations.extend(
         [{"rotation_date": 0.0, "rotation_type": "AUTOMATIC"}, {"rotation_date": 1.0, "rotation_type": "ON_DEMAND"}]),
     "a grant": grant(KEY),
