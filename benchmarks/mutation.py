@@ -106,7 +106,7 @@ TESTS: dict[str, list[str]] = {
     "hsmshell/world/credentials.py": ["tests/world/test_store.py", "tests/hardening/test_secrets.py"],
     "hsmshell/world/due.py": ["tests/world/test_clock.py", "tests/kms/test_states_table.py"],
     "hsmshell/world/emitter.py": ["tests/world/test_emitter.py"],
-    "hsmshell/world/ids.py": ["tests/world/test_store.py", "tests/kms/test_runbook_procedures.py"],
+    "hsmshell/world/ids.py": ["tests/world/test_ids.py", "tests/world/test_store.py", "tests/kms/test_runbook_procedures.py"],
     "hsmshell/world/model.py": ["tests/world"],
     "hsmshell/world/trail_log.py": ["tests/world/test_trail_log.py"],
     "hsmshell/world/cache.py": ["tests/world/test_derived_cache.py"],
