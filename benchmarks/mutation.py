@@ -500,6 +500,16 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
            ["core/AddNot", "core/NumberReplacer", "core/ReplaceBinaryOperator_Add_Sub"]),
           ("self._unchanged_run = 0", ["core/NumberReplacer"]))
       for operator in operators),
+    ("hsmshell/world/ids.py", "core/NumberReplacer", 'return "cks-" + draw(world, 9).hex()[:17]',
+     "10 bytes drawn instead of 9: the id keeps the first 17 hex digits, of the first 9 bytes, and both come "
+     "from one block of the draw, so the counter moves alike"),
+    ("hsmshell/world/ids.py", "core/NumberReplacer",
+     "return uuid4_text(derived(world, 16, purpose.encode(), previous.encode()))",
+     "17 derived bytes instead of 16: uuid4_text reads the first 16 only, and derived's bytes are a prefix of "
+     "one digest whatever their number"),
+    ("hsmshell/world/ids.py", "core/NumberReplacer",
+     "digits = bytes((*raw[:6], raw[6] & 0x0F | 0x40, raw[7], raw[8] & 0x3F | 0x80, *raw[9:16])).hex()",
+     "`raw[9:17]` of a 16-byte raw is raw[9:16]: every caller passes 16 bytes (a UUID's)"),
     ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_GtE",
      "raw = private if key.key_class == PRIVATE_KEY else crypto.public_of(private)",
      "`class >= PRIVATE_KEY`: a key pair's half is of class 0 to 3 here (a secret key, 4, has no pair), and "
