@@ -10,7 +10,6 @@ import uuid
 
 import pytest
 
-from hsmshell.aws import dispatch
 
 from ..aws.botocore_check import b64
 from ..conftest import STORE_ID
@@ -141,8 +140,7 @@ def test_a_rotated_key_encrypts_under_its_newest_material(api, store):
     assert base64.b64decode(api.kms.Decrypt(CiphertextBlob=blob)["Plaintext"]) == b"hello"
 
 
-ALICE = "arn:aws:iam::111122223333:user/Alice"
-BOB = "arn:aws:iam::111122223333:user/Bob"
+from .test_key_admin import ALICE, BOB, as_bob  # noqa: E402 - the callers the admin tests use
 
 
 @pytest.fixture
@@ -156,10 +154,6 @@ def only_alice(store, api):
         world.settings.enforce_key_policies = True
         world.principals = {"AKIAIOSFODNN7EXAMPLE": ALICE, "AKIABOBEXAMPLE000000": BOB}
     return store
-
-
-def as_bob(store, operation, **params):
-    return dispatch.call(store, "kms", operation, params, "AKIABOBEXAMPLE000000")
 
 
 def test_grants_let_their_grantee_re_encrypt_and_make_data_keys(only_alice, api):
