@@ -9,15 +9,20 @@ a mutant of benchmarks/mutation.py runs a few tests and pays every second of pyt
 from __future__ import annotations
 
 import io
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
-from hsmshell import host
-from hsmshell.services import open_store
-from hsmshell.shells.console import StreamConsole
-from hsmshell.testing.worlds import copy_world
+# Every read's promise not to change the world is checked (world/store.py), here and in the
+# programs the tests start: set before hsmshell is imported.
+os.environ["HSMSHELL_CHECK_PROMISES"] = "1"
+
+from hsmshell import host  # noqa: E402
+from hsmshell.services import open_store  # noqa: E402
+from hsmshell.shells.console import StreamConsole  # noqa: E402
+from hsmshell.testing.worlds import copy_world  # noqa: E402
 
 _untimed = False
 

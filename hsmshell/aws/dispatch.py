@@ -42,7 +42,7 @@ def _call(store: Store, service: str, operation_name: str, params: dict) -> dict
         raise UnknownOperationException(f"Unknown operation {operation_name}")
     event = operation.event
     try:
-        with store.transaction() as world:
+        with store.transaction(write=operation.writes) as world:
             # A world that enforces key policies knows its callers: AWS authenticates before
             # any service looks at the request, and logs nothing of a call it could not.
             access.caller(world)
@@ -54,6 +54,6 @@ def _call(store: Store, service: str, operation_name: str, params: dict) -> dict
         raise
     except AwsError as error:
         if event is not None:
-            with store.transaction() as world:
+            with store.transaction(write=False) as world:  # only the event: the world is as it was
                 events.record_call(world, event, operation_name, params, error=error)
         raise

@@ -257,13 +257,13 @@ def re_encrypt(world: World, params: dict) -> dict:
             "DestinationEncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
 
-@operation(read_only=True, by_service=True)
+@operation(read_only=True, by_service=True, writes=True)  # draws from ids: moves the stream on
 def generate_data_key(world: World, params: dict) -> dict:
     key, plaintext, blob = _data_key(world, params, "GenerateDataKey")
     return {"CiphertextBlob": _b64(blob), "Plaintext": _b64(plaintext), "KeyId": keys.arn(world, key)}
 
 
-@operation(read_only=True, by_service=True)
+@operation(read_only=True, by_service=True, writes=True)  # draws from ids: moves the stream on
 def generate_data_key_without_plaintext(world: World, params: dict) -> dict:
     key, _, blob = _data_key(world, params, "GenerateDataKeyWithoutPlaintext")
     return {"CiphertextBlob": _b64(blob), "KeyId": keys.arn(world, key)}

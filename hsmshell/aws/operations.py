@@ -17,6 +17,9 @@ Handler = Callable[[World, dict], dict]
 class Operation:
     handler: Handler
     event: events.Event | None  # None: the service's calls are not logged
+    # Whether a call may change the world.  One that cannot promises so to its transaction
+    # (Store.transaction(write=False)), whose commit then only appends the event.
+    writes: bool = True
 
 
 class Table(dict):
@@ -26,14 +29,19 @@ class Table(dict):
         super().__init__()
         self.source = source  # the eventSource of its calls; None: not logged
 
-    def operation(self, *, read_only: bool | None = None, by_service: bool = False) -> Callable[[Handler], Handler]:
+    def operation(self, *, read_only: bool | None = None, by_service: bool = False,
+                  writes: bool | None = None) -> Callable[[Handler], Handler]:
         """Registers a handler with its event: read-only as CloudTrail's rule says unless
-        `read_only`; `by_service` when the service writes a successful call's event itself."""
+        `read_only`; `by_service` when the service writes a successful call's event itself.
+        A call changes the world unless its event is read-only (it changes nothing in AWS
+        either), or as `writes` says: a read-only call that draws from the world's random
+        stream (GenerateRandom) moves it on."""
         def register(handler: Handler) -> Handler:
             name = "".join(part.title() for part in handler.__name__.split("_"))
             event = None if self.source is None else events.declare(self.source, name, read_only=read_only,
                                                                     by_service=by_service)
-            self[name] = Operation(handler, event)
+            changes = (event is None or not event.read_only) if writes is None else writes
+            self[name] = Operation(handler, event, changes)
             return handler
         return register
 

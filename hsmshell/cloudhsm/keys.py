@@ -197,6 +197,7 @@ def _set_material(world: World, cluster: Cluster, key: Key, raw: bytes) -> None:
             if attr.KCV in key.attributes:
                 copy.attributes[attr.KCV] = key.attributes[attr.KCV]
     key.material = sealed
+    world.made_on_first_use = True  # a change even a read's transaction writes
 
 
 def seal_material(world: World, key: Key, raw: bytes) -> str:

@@ -54,13 +54,13 @@ _HEADER = len(MAGIC) + 3 * _HASH
 
 def pack(world: World) -> bytes:
     """The world as MessagePack, without its revision and what is not saved (the sealer,
-    CloudTrail's events).  Raises ValueError for a value MessagePack cannot hold."""
-    revision, sealer, trail = world.revision, world.sealer, world.trail
-    world.revision, world.sealer, world.trail = 0, None, []
+    CloudTrail's events, a transaction's mark).  Raises ValueError for a value MessagePack cannot hold."""
+    revision, sealer, trail, made = world.revision, world.sealer, world.trail, world.made_on_first_use
+    world.revision, world.sealer, world.trail, world.made_on_first_use = 0, None, [], False
     try:
         return _encode(world)
     finally:
-        world.revision, world.sealer, world.trail = revision, sealer, trail
+        world.revision, world.sealer, world.trail, world.made_on_first_use = revision, sealer, trail, made
 
 
 def unpack(packed: bytes, revision: int) -> World:

@@ -357,11 +357,11 @@ class Client(Record):
 
 class World(msgspec.Struct, forbid_unknown_fields=True, eq=False):
     """The whole world: a Struct like its parts (a dataclass would bring the dataclasses module,
-    and with it inspect and ast, into every start-up).  Two fields are not saved (`not_saved`):
+    and with it inspect and ast, into every start-up).  Three fields are not saved (`not_saved`):
     the codec leaves them out of the file, and cache.pack blanks them.  Two worlds are equal
     when what they save is."""
 
-    not_saved: ClassVar[tuple[str, ...]] = ("sealer", "trail")
+    not_saved: ClassVar[tuple[str, ...]] = ("sealer", "trail", "made_on_first_use")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, World):
@@ -407,3 +407,6 @@ class World(msgspec.Struct, forbid_unknown_fields=True, eq=False):
     # Not saved in the world file: CloudTrail's events, which the store keeps in a log beside
     # it (`trail_log.py`).  A fixture may still list events under `trail:`; they start the log.
     trail: Any = field(default_factory=lambda: Trail([], TRAIL_LIMIT))
+    # Not saved: set by a transaction that made key material on first use (cloudhsm/keys.py),
+    # which even a read must then write (Store._commit); each transaction starts it false.
+    made_on_first_use: bool = False
