@@ -19,9 +19,12 @@ from collections.abc import Iterator, Mapping
 from typing import Callable
 
 from .cloudhsm import sessions
+from .lazy import lazy
 from .world import due
 from .world.model import World
 from .world.store import Store, resolve_path
+
+backups = lazy("hsmshell.cloudhsmv2.backups")  # loaded by the first world that has a backup
 
 # The modules whose DUE_TRANSITIONS the store settles: kind -> due.Transition.
 DECLARING = ("hsmshell.kms.custom_key_stores", "hsmshell.kms.keys", "hsmshell.kms.rotation",
@@ -58,8 +61,6 @@ def settle(world: World) -> bool:
     settled = bool(world.due) and due.settle(world, DUE_TRANSITIONS)
     if not world.backups:
         return settled or swept
-    from .cloudhsmv2 import backups
-
     return backups.apply_retention(world) or settled or swept
 
 

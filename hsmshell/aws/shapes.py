@@ -6,6 +6,8 @@ service (kms-spec §1.5), so the service checks it again.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any, Callable
 
 from ..errors import AwsError, SerializationException, validation
@@ -65,9 +67,6 @@ def page(items: list[Any], params: dict, *, limit_default: int, limit_max: int) 
 
 def blob(params: dict, member: str, *, required: bool = False, max_len: int) -> bytes | None:
     """Blobs travel base64-encoded; the length limits are on the decoded bytes."""
-    import base64
-    import binascii
-
     text = string(params, member, required=required)
     if text is None:
         return None

@@ -117,14 +117,12 @@ def _key_of(world: World, blob: bytes) -> KmsKey:
 
 
 def _open(world: World, key: KmsKey, blob: bytes, context: dict[str, str] | None) -> bytes:
-    from cryptography.exceptions import InvalidTag
-
     nonce = blob[20:20 + _NONCE]
     # A rotated key decrypts under whichever of its materials encrypted (the tag tells which).
     for raw in _usable_materials(world, key):
         try:
             return _aead(raw).decrypt(nonce, blob[20 + _NONCE:], _aad(key, context))
-        except InvalidTag:
+        except _exceptions().InvalidTag:  # looked up only when a tag fails
             continue
     # A changed context, a changed blob, or material that is not the one that encrypted.
     raise invalid_ciphertext()
@@ -200,6 +198,12 @@ _SORTED = json.JSONEncoder(sort_keys=True)  # json.dumps(..., sort_keys=True) ma
 @functools.lru_cache(maxsize=1024)
 def _id_bytes(key_id: str) -> bytes:
     return uuid.UUID(key_id).bytes
+
+
+def _exceptions():
+    import cryptography.exceptions
+
+    return cryptography.exceptions
 
 
 @functools.lru_cache(maxsize=64)

@@ -7,7 +7,10 @@ from __future__ import annotations
 import os
 import uuid
 
+from ..lazy import lazy
 from .model import World
+
+hashlib = lazy("hashlib")  # OpenSSL's start: not in every command's, nor again in every call
 
 _BASE32 = "abcdefghijklmnopqrstuvwxyz234567"  # the alphabet of CloudHSM ids
 _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -48,8 +51,6 @@ def derived(world: World, n: int, *parts: bytes) -> bytes:
     whenever the bytes must."""
     if world.ids.seed is None:
         return os.urandom(n)
-    import hashlib
-
     digest = hashlib.sha256(str(world.ids.seed).encode())
     for part in parts:
         digest.update(len(part).to_bytes(8, "big") + part)

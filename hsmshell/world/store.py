@@ -103,6 +103,7 @@ class Store:
         self.create_missing = create_missing
         self._notify = notify or (lambda text: None)
         self.path = files.follow(self.given)  # a link's target, where the world and its files are
+        self._linked = self.path != self.given
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.key_path = self.path.with_name(self.path.name + ".key")
         self._settle = settle
@@ -250,8 +251,10 @@ class Store:
 
     @contextlib.contextmanager
     def _unbatched(self, *, write: bool) -> Iterator[World]:
-        files.check_world(self.given)
-        if not files.exists(self.path):
+        there = files.check_world(self.given)
+        if self._linked:  # a link's target when the store opened: ask of it
+            there = files.exists(self.path)
+        if not there:
             if not self.create_missing:  # a mistyped path must not look like a world reset
                 raise WorldError(f"{self.given}: no world here (create one with `hsmshell world init`)")
             files.make_folder(self.path.parent)
