@@ -55,6 +55,17 @@ def test_read_only_is_cloudtrail_s_rule_or_declared():
         "DescribeBackups", "DescribeClusters", "GetResourcePolicy", "ListTags"]
 
 
+def test_a_read_only_call_promises_to_leave_the_world_unless_it_draws_from_it():
+    """A call CloudTrail logs as read-only runs in a transaction that promises not to change
+    the world (and the test suite checks the promise); a data key's bytes come from the world's
+    random stream, which the call moves on: those write."""
+    kms = dispatch.SERVICES["kms"]
+    assert sorted(name for name, op in kms.items() if op.event.read_only and op.writes) == [
+        "GenerateDataKey", "GenerateDataKeyWithoutPlaintext"]
+    assert not kms["Encrypt"].writes and not kms["Decrypt"].writes and kms["CreateKey"].writes
+    assert not any(op.writes for op in dispatch.SERVICES["cloudhsmv2"].values() if op.event.read_only)
+
+
 def secret(shape, seen=()) -> bool:
     """A blob, or a shape the model marks sensitive, or one holding either."""
     if shape.metadata.get("sensitive") or shape.type_name == "blob":

@@ -114,3 +114,15 @@ def test_the_cli_sends_blob_arguments_as_raw_bytes(doors, tmp_path):
     status, out, err = doors.aws("kms", "decrypt", "--ciphertext-blob", f"fileb://{tmp_path / 'blob'}",
                                  "--query", "Plaintext", "--output", "text")
     assert (status, base64.b64decode(out)) == (0, b"aGVsbG8="), err
+
+
+def test_data_keys_drawn_by_separate_processes_differ(world_path):
+    """In a seeded world a data key's bytes come from the world's random stream: each call moves
+    it on in the file, or the next process would hand out the same key again."""
+    from hsmshell.aws import dispatch
+    from hsmshell.services import open_store
+
+    drawn = [dispatch.call(open_store(world_path), "kms", "GenerateDataKey",
+                           {"KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab", "NumberOfBytes": 32})["Plaintext"]
+             for _ in range(2)]
+    assert drawn[0] != drawn[1]

@@ -128,6 +128,49 @@ def test_read_only_transaction_still_commits_what_settling_changed(world_path):
     assert (fresh.revision, markers(fresh)) == (revision + 1, [1])
 
 
+# -- a read's promise (write=False) ------------------------------------------------------------
+
+def test_a_read_that_changes_the_world_breaks_its_promise_and_says_how(store, world_path):
+    """The test suite checks every read's promise (conftest.py sets HSMSHELL_CHECK_PROMISES)."""
+    before = world_path.read_bytes()
+    with pytest.raises(store_module.BrokenPromise,
+                       match=r"(?s)promised not to write.*-region: us-west-2\n\+region: eu-west-1"):
+        with store.transaction(write=False) as world:
+            world.region = "eu-west-1"
+    assert world_path.read_bytes() == before
+    assert store.read().region == "us-west-2"  # the changed world in memory is not used again
+
+
+def test_a_read_s_events_are_logged_without_comparing_the_world(store, world_path, monkeypatch):
+    """Unchecked, as outside the tests, a read is taken at its word: its commit logs its events
+    and neither compares nor writes the world, so what a read changes against its promise is
+    not saved."""
+    monkeypatch.setattr(store_module, "_CHECK_PROMISES", False)
+    revision = store.read().revision
+    before = identity(world_path)
+    with store.transaction(write=False) as world:
+        world.region = "eu-west-1"
+        world.trail.append({"eventName": "Looked", "eventID": "looked"})
+    assert identity(world_path) == before
+    fresh = Store(world_path).read()
+    assert (fresh.region, fresh.revision, fresh.trail[-1]["eventName"]) == ("us-west-2", revision, "Looked")
+
+
+def test_a_read_that_makes_key_material_on_first_use_writes_it(store, world_path):
+    """Material made on first use is kept, even by a read: a key's material must not change
+    from one process to the next (its sealing differs at every making)."""
+    from hsmshell.cloudhsm import keys
+
+    handle = next(h for h, k in store.read().clusters[CLUSTER_ID].keys.items() if k.material is None)
+    with store.transaction(write=False) as world:
+        cluster = world.clusters[CLUSTER_ID]
+        made = keys.material(world, cluster, cluster.keys[handle])
+    fresh = Store(world_path).read()
+    cluster = fresh.clusters[CLUSTER_ID]
+    assert cluster.keys[handle].material is not None
+    assert keys.material(fresh, cluster, cluster.keys[handle]) == made
+
+
 # -- failed transactions ---------------------------------------------------------------------
 
 def test_a_store_without_a_settle_hook_keeps_what_is_due_as_it_is(world_path):
