@@ -105,7 +105,7 @@ TESTS: dict[str, list[str]] = {
     "hsmshell/world/clock.py": ["tests/world/test_clock.py"],
     "hsmshell/world/credentials.py": ["tests/world/test_store.py", "tests/hardening/test_secrets.py",
                                       "tests/world/test_checked_passwords.py", "tests/world/test_credentials.py"],
-    "hsmshell/world/due.py": ["tests/world/test_clock.py", "tests/kms/test_states_table.py"],
+    "hsmshell/world/due.py": ["tests/world/test_due.py", "tests/world/test_clock.py", "tests/kms/test_states_table.py"],
     "hsmshell/world/emitter.py": ["tests/world/test_emitter.py"],
     "hsmshell/world/ids.py": ["tests/world/test_ids.py", "tests/world/test_store.py", "tests/kms/test_runbook_procedures.py"],
     "hsmshell/world/model.py": ["tests/world"],
@@ -523,6 +523,17 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "`part != len`: differs only for an index past the sequence's end, and an error's path indexes only "
      "lists read from that very sequence (the codec's and validate's enumerations; a keyed list holds no "
      "duplicate, so no fewer items than the YAML)"),
+    ("hsmshell/world/due.py", "core/ReplaceTrueWithFalse", "class Transition(msgspec.Struct, frozen=True):",
+     "a Transition is never changed nor hashed: each is made once, as a value of a service's DUE_TRANSITIONS, "
+     "and only read (its settle called, its args compared)"),
+    ("hsmshell/world/clock.py", "core/ReplaceComparisonOperator_NotEq_Gt", "if match.start() != pos:",
+     "finditer's matches come in order and never overlap: each starts at or after the end of the one before "
+     "(pos), so `!=` and `>` agree"),
+    ("hsmshell/world/clock.py", "core/ReplaceBreakWithContinue", "break",
+     "after a gap every later match also starts past pos, which then no longer moves: skipping them leaves "
+     "pos where break leaves it, short of the text's end, and the duration is refused alike"),
+    ("hsmshell/world/clock.py", "core/ReplaceComparisonOperator_NotEq_Lt", "if not text or pos != len(text):",
+     "pos is 0 or the end of a match in the text: never past len(text), so `!=` and `<` agree"),
 ]
 
 
