@@ -137,11 +137,16 @@ def test_a_new_world_from_a_fixture_starts_its_log_with_the_fixtures_events(tmp_
     assert "trail:" not in (tmp_path / "world.yaml").read_text()
 
 
-def test_events_written_into_the_world_file_by_hand_move_into_the_log(store, world_path):
+HAND_WRITTEN = "trail:\n  - {eventName: HandWritten, eventID: 11111111-2222-3333-4444-555555555555}\n"
+
+
+@pytest.mark.parametrize("written", [lambda text: text + HAND_WRITTEN,
+                                     # a text that sorts before the one the store would write
+                                     lambda text: "# Events from the old log\n" + HAND_WRITTEN + text],
+                         ids=["appended", "on_top_under_a_comment"])
+def test_events_written_into_the_world_file_by_hand_move_into_the_log(store, world_path, written):
     record(store, "Logged")
-    text = world_path.read_text() + (
-        "trail:\n  - {eventName: HandWritten, eventID: 11111111-2222-3333-4444-555555555555}\n")
-    world_path.write_text(text)
+    world_path.write_text(written(world_path.read_text()))
     assert names(Store(world_path)) == ["Logged", "HandWritten"]
     assert "trail:" not in world_path.read_text()
     assert names(Store(world_path)) == names(store) == ["Logged", "HandWritten"]  # moved once
