@@ -549,6 +549,21 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "at settings.password_cost: no hash made at this cost is kept"),
     ("hsmshell/world/store.py", "core/NumberReplacer", "key, node = match[0]",
      "`match[-1]`: match holds one key at most, the reader refusing a key given twice (the same text and type)"),
+    ("hsmshell/world/credentials.py", "core/ReplaceBinaryOperator_BitOr_BitAnd",
+     "fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)",
+     "`O_NOFOLLOW & O_CLOEXEC` drops both: with O_CREAT | O_EXCL the open fails on any path that exists, a "
+     "symbolic link included, and the descriptor lives for one write, with no program started meanwhile "
+     "(`O_EXCL & O_NOFOLLOW`, which drops O_EXCL, is killed by test_a_key_file_made_meanwhile_by_another_"
+     "process_is_never_overwritten)"),
+    *(("hsmshell/world/credentials.py", operator, line,
+       "when the cache of opened secrets is emptied: a sealed text opens to the same bytes whether opened "
+       "again or found in the cache, so only speed and memory change")
+      for operator, line in (
+          *((f"core/ReplaceComparisonOperator_GtE_{to}", "if len(self._opened) >= _OPENED_MAX:")
+            for to in ("Eq", "NotEq", "Lt", "LtE", "Gt")),
+          ("core/AddNot", "if len(self._opened) >= _OPENED_MAX:"),
+          ("core/NumberReplacer",
+           "_OPENED_MAX = 1024  # a full HSM holds 3,300 keys; a process rarely uses more than a few"))),
 ]
 
 
