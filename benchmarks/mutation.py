@@ -564,6 +564,30 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
           ("core/AddNot", "if len(self._opened) >= _OPENED_MAX:"),
           ("core/NumberReplacer",
            "_OPENED_MAX = 1024  # a full HSM holds 3,300 keys; a process rarely uses more than a few"))),
+    *(("hsmshell/world/changes.py", f"core/ReplaceComparisonOperator_Gt_{to}", "if len(names) > 1:",
+       f"`len(names) {sign}`: reading by name (_by_name) is right for any record, attrgetter only the fast way "
+       "for two fields or more (for one it gives the lone value, not a tuple); this mutant reads more records by "
+       "name, or differs only for a record of no fields, which the world never holds: the states compare alike "
+       "(`== 1`, `<= 1`, `>= 1`, `> 0` and `not` are killed by test_a_snapshot_sees_a_change_inside_the_"
+       "cloudhsm_cli_s_configuration, CliConfig being of one field)")
+      for to, sign in (("NotEq", "!= 1"), ("Lt", "< 1"))),
+    ("hsmshell/world/changes.py", "core/NumberReplacer", "if len(names) > 1:",
+     "`len(names) > 2`: records of two fields (Clock, Ids, TrustAnchor) read by name (_by_name), which is right "
+     "for any record: the states compare alike (`> 0` is killed by test_a_snapshot_sees_a_change_inside_the_"
+     "cloudhsm_cli_s_configuration)"),
+    *(("hsmshell/world/changes.py", operator, "return inner[0] if len(inner) == 1 else hint",
+       "every optional field of the model is `X | None`, one type besides None, so inner holds one type: "
+       "`<= 1`, `>= 1` and inner[-1] all take it")
+      for operator in ("core/ReplaceComparisonOperator_Eq_LtE", "core/ReplaceComparisonOperator_Eq_GtE",
+                       "core/NumberReplacer")),
+    ("hsmshell/world/changes.py", "core/NumberReplacer", "if copies[1]:",
+     "`copies[0]`, the record's field names, is never empty: the state is copied once more (a list or dict "
+     "and back) and compares the same"),
+    ("hsmshell/world/changes.py", "core/RemoveDecorator", "@functools.cache",
+     "a cache of each record class's plan, which _plan makes alike every time: only speed changes"),
+    ("hsmshell/world/changes.py", "core/AddNot", "if hint in (str, int, float, bool, type(None)):",
+     "every field that gets here is a scalar, optional or not (records, lists and dicts are taken before): "
+     "copied by _deep (copy_plain gives a scalar back as it is) or not, its state compares the same"),
 ]
 
 
