@@ -72,7 +72,7 @@ TESTS: dict[str, list[str]] = {
                                 "tests/kms/test_custom_key_stores.py::test_a_connection_without_delay_is_made_"
                                 "by_the_command_itself_with_one_check_of_the_password"],
     "hsmshell/world/changes.py": ["tests/world/test_changes.py"],
-    "hsmshell/world/codec.py": ["tests/world/test_store.py", "tests/world/test_validate.py"],
+    "hsmshell/world/codec.py": ["tests/world/test_codec.py", "tests/world/test_store.py", "tests/world/test_validate.py"],
     "hsmshell/kms/backing_keys.py": ["tests/kms/test_keys.py"],
     "hsmshell/kms/crypto.py": ["tests/kms/test_crypto.py", "tests/kms/test_standard_keys.py",
                                "tests/kms/test_key_admin.py", "tests/kms/test_crypto_rules.py"],
