@@ -593,6 +593,20 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/world/changes.py", "core/AddNot", "if hint in (str, int, float, bool, type(None)):",
      "every field that gets here is a scalar, optional or not (records, lists and dicts are taken before): "
      "copied by _deep (copy_plain gives a scalar back as it is) or not, its state compares the same"),
+    ("hsmshell/world/codec.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def decode(cls: type, data: Any, *, hash_password: Callable[[str], str], path: tuple = ()):",
+     "`*` to `/` in a signature: every caller passes the class and the data by position and the rest by "
+     "keyword, which both signatures accept"),
+    ("hsmshell/world/codec.py", "core/ReplaceComparisonOperator_Lt_NotEq",
+     "if value is None and len(options) < len(typing.get_args(tp)):",
+     "options is the union's types less None, never more: `!=` holds exactly when `<` does"),
+    ("hsmshell/world/codec.py", "core/ReplaceComparisonOperator_Eq_LtE", "if len(options) == 1:",
+     "`<= 1` differs only for a union of None alone, which no field of the model is"),
+    ("hsmshell/world/codec.py", "core/NumberReplacer", "return _decode_value(options[0], value, path, hash_password)",
+     "`options[-1]`: here options holds one type"),
+    ("hsmshell/world/codec.py", "core/RemoveDecorator", "@cache",
+     "a cache of what a class declares (its fields, a TypedDict's keys), worked out alike every time: only "
+     "speed changes"),
 ]
 
 

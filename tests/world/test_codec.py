@@ -74,8 +74,11 @@ def test_a_value_of_the_wrong_type_is_refused_with_its_line_and_place(world_path
      lambda world: world.clusters["cluster-1a23b4cdefg"].create_timestamp == -32503680000.0),
     (lambda text: text.replace("  counter: 0\n", "  counter: -9223372036854775808\n", 1),
      lambda world: world.ids.counter == -2**63),
+    (lambda text: text.replace("    attributes: {}\n", "    attributes: {3: 7, 4: a label}\n", 1),
+     lambda world: next(iter(world.clusters["cluster-1a23b4cdefg"].keys.values())).attributes == {3: 7, 4: "a label"}),
 ], ids=["the year 3000", "the largest 64-bit integer", "null for a field that may be left out",
-        "an optional record", "as long before 1970", "the smallest 64-bit integer"])
+        "an optional record", "as long before 1970", "the smallest 64-bit integer",
+        "an integer or a string where either fits"])
 def test_a_value_at_the_edge_of_its_type_is_read(world_path, edit, read):
     edited(world_path, edit)
     assert read(open_store(world_path).read())
