@@ -651,6 +651,11 @@ def a_tag_key_that_reads_as_a_date(text):
     return text, n + 1, "clusters[0].tags.2024-01-01 00:00:00: expected a string, found datetime"
 
 
+def a_value_its_tag_cannot_hold(text):
+    n = line_no(text, r"region: us-west-2")
+    return replace_line(text, n, "region: !!int nine"), n, "not valid YAML: 'nine' is not a value of its tag int"
+
+
 def password_cost_not_a_number(text):
     n = line_no(text, r"  password_cost: 14")
     problem = "settings.password_cost: expected an integer, found a string"
@@ -675,7 +680,7 @@ def an_event_not_a_mapping(text):
                                       unknown_escape, control_character, rules_broken,
                                       a_tab_after_a_colon_before_it, a_key_as_a_number_then_as_a_string,
                                       a_key_as_a_string_then_as_a_number, m_values_keyed_by_1_then_by_1_as_a_string,
-                                      a_tag_key_that_reads_as_a_date,
+                                      a_tag_key_that_reads_as_a_date, a_value_its_tag_cannot_hold,
                                       password_cost_not_a_number, emptied, a_list_not_a_world,
                                       an_event_not_a_mapping])
 def test_a_malformed_world_names_file_line_and_problem(world_path, breakage):
