@@ -607,6 +607,14 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/world/codec.py", "core/RemoveDecorator", "@cache",
      "a cache of what a class declares (its fields, a TypedDict's keys), worked out alike every time: only "
      "speed changes"),
+    ("hsmshell/world/reader.py", "core/NumberReplacer",
+     "added, worst = 0, (0, 0)  # values the aliases add; the largest alias and its line",
+     "worst's starting value, 1 or -1 for a 0: it is read only when aliases were met, each standing for one "
+     "value or more and met on a line of 1 or more, so the largest of them is larger than it (added's starting "
+     "value is killed by test_aliases_may_add_ten_thousand_values_to_a_small_file_and_no_more)"),
+    ("hsmshell/world/reader.py", "core/NumberReplacer", "stack: list[tuple[Any, int, bool]] = [(root, 0, False)]",
+     "the root's line is read only if the root is met as an alias of a node walked before it, or as its own "
+     "alias outside itself: neither can be, it is met first and holds everything"),
 ]
 
 
