@@ -613,8 +613,9 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "value or more and met on a line of 1 or more, so the largest of them is larger than it (added's starting "
      "value is killed by test_aliases_may_add_ten_thousand_values_to_a_small_file_and_no_more)"),
     ("hsmshell/world/reader.py", "core/NumberReplacer", "stack: list[tuple[Any, int, bool]] = [(root, 0, False)]",
-     "the root's line is read only if the root is met as an alias of a node walked before it, or as its own "
-     "alias outside itself: neither can be, it is met first and holds everything"),
+     "the root's entry is the first taken off the stack, never an alias of a node walked before nor inside "
+     "an open one, so its line is never read (an alias of the root inside it is its own entry, with the line "
+     "of its parent)"),
 ]
 
 
