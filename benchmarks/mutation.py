@@ -616,6 +616,26 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "the root's entry is the first taken off the stack, never an alias of a node walked before nor inside "
      "an open one, so its line is never read (an alias of the root inside it is its own entry, with the line "
      "of its parent)"),
+    ("hsmshell/world/cache.py", "core/ReplaceComparisonOperator_Lt_Eq",
+     "if (len(blob) < _HEADER or blob[:head] != MAGIC or blob[head:head + _HASH] != schema()",
+     "a blob shorter than the header fails one of the comparisons after (a slice shorter than the magic or a "
+     "hash never equals it), and one of exactly the header's length leaves an empty payload, refused below"),
+    ("hsmshell/world/cache.py", "core/ReplaceOrWithAnd",
+     "if (len(blob) < _HEADER or blob[:head] != MAGIC or blob[head:head + _HASH] != schema()",
+     "a blob shorter than the header fails one of the comparisons after: a slice shorter than a hash never "
+     "equals it"),
+    ("hsmshell/world/cache.py", "core/ReplaceComparisonOperator_Lt_LtE", "if len(payload) < _SIZES.size:",
+     "a payload of exactly the revision and the length holds a world of no bytes at most, which unpacking "
+     "refuses (a ValueError, for which the store parses the YAML alike)"),
+    ("hsmshell/world/cache.py", "core/AddNot",
+     "seen[tp] = [f\"{name}: {hint!r}{' (required)' if name in tp.__required_keys__ else ''}\"",
+     "the mark goes to the other kind of key: still to exactly one of the two, so a key that changes kind "
+     "still changes the schema's text"),
+    ("hsmshell/world/cache.py", "core/ReplaceFalseWithTrue", "files.replace(path, header + payload, sync=False)",
+     "the shortcut fsynced: only what a write costs and how it survives a crash change, and a torn or lost "
+     "one is detected and rebuilt from the YAML"),
+    ("hsmshell/world/cache.py", "core/RemoveDecorator", "@functools.cache",
+     "a cache of the schema's hash, the encoder or a decoder, made alike every time: only speed changes"),
 ]
 
 
