@@ -636,6 +636,18 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "one is detected and rebuilt from the YAML"),
     ("hsmshell/world/cache.py", "core/RemoveDecorator", "@functools.cache",
      "a cache of the schema's hash, the encoder or a decoder, made alike every time: only speed changes"),
+    ("hsmshell/world/cache.py", "core/ReplaceComparisonOperator_Lt_LtE",
+     "if (len(blob) < _HEADER or blob[:head] != MAGIC or blob[head:head + _HASH] != schema()",
+     "`<= _HEADER` also refuses a blob of exactly the header's length: its payload is empty, which the length "
+     "check after refuses"),
+    ("hsmshell/world/cache.py", "core/ReplaceOrWithAnd", "if not isinstance(tp, type) or tp in seen:",
+     "a class met again is walked again: the same lines under the same key of `seen`, so the same schema; "
+     "only time changes (the model has no cycle to walk forever)"),
+    ("hsmshell/world/cache.py", "core/NumberReplacer", "world.revision, world.sealer, world.trail = 0, None, []",
+     "the revision every packed world carries while packed: any constant packs all worlds alike, and unpack "
+     "sets the real one, which travels beside it"),
+    ("hsmshell/world/cache.py", "core/ZeroIterationForLoop", "for hint in _annotations(tp).values():",
+     "the TypedDicts of the model (Fault, Rotation) hold only scalars, which add no line to the schema"),
 ]
 
 

@@ -134,13 +134,26 @@ def _payload_hash_not_its_own(blob: bytes) -> bytes:
     return blob[:_AT + 32] + b"\xff" * 16 + blob[_AT + 48:]
 
 
+def _a_newer_version(blob: bytes) -> bytes:
+    return blob.replace(b"cache v4", b"cache v5", 1)  # a newer magic sorts after
+
+
+def _a_length_past_the_payload(blob: bytes) -> bytes:
+    """The world alone, its layout dropped, under a length one byte past it, hashed right."""
+    revision, length = struct.unpack_from(">qQ", blob, _AT + 48)
+    world = blob[_AT + 64:_AT + 64 + length]
+    payload = struct.pack(">qQ", revision, length + 1) + world
+    return blob[:_AT + 32] + cache_module.digest_of(payload) + payload
+
+
 def _a_payload_too_short_but_hashed_right(blob: bytes) -> bytes:
     payload = b"12345678"  # shorter than the revision and length it must start with
     return blob[:_AT + 32] + cache_module.digest_of(payload) + payload
 
 
 @pytest.mark.parametrize("damage", [_truncate, _flip_a_payload_byte, _garbage, _empty, _an_older_version,
-                                    _another_model, _payload_hash_not_its_own, _a_payload_too_short_but_hashed_right])
+                                    _another_model, _payload_hash_not_its_own, _a_payload_too_short_but_hashed_right,
+                                    _a_newer_version, _a_length_past_the_payload])
 def test_a_damaged_cache_is_ignored_and_rebuilt(world_path, parses, damage):
     commit_label(world_path, "intact")
     cache = cache_of(world_path)
@@ -152,9 +165,10 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(world_path, parses, damage):
     assert len(parses) == parsed + 1  # rebuilt by the parse
 
 
-def test_a_cache_others_could_write_is_not_loaded(world_path, parses):
+@pytest.mark.parametrize("mode", [0o666, 0o601])
+def test_a_cache_others_could_write_is_not_loaded(world_path, parses, mode):
     commit_label(world_path, "shared")
-    os.chmod(cache_of(world_path), 0o666)
+    os.chmod(cache_of(world_path), mode)
     parsed = len(parses)
     assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "shared"
     assert len(parses) == parsed + 1
@@ -167,6 +181,24 @@ def test_a_cache_of_another_user_is_not_loaded(world_path, parses):
     os.chown(cache_of(world_path), 65534, 65534)
     parsed = len(parses)
     assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "theirs"
+    assert len(parses) == parsed + 1
+
+
+def test_a_cache_of_a_user_before_us_is_not_loaded(world_path, parses, monkeypatch):
+    """Read as user 1000 would read it, a cache that root owns is another user's too."""
+    commit_label(world_path, "root's")
+    os.chown(cache_of(world_path), 0, 0) if os.geteuid() == 0 else pytest.skip("giving a file away takes root")
+
+    class AsUser1000:
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        def geteuid(self):
+            return 1000
+
+    monkeypatch.setattr(cache_module, "os", AsUser1000())
+    parsed = len(parses)
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "root's"
     assert len(parses) == parsed + 1
 
 
@@ -188,13 +220,14 @@ def test_reading_a_world_leaves_the_garbage_collector_as_it_found_it(world_path)
         gc.unfreeze()
 
 
-def test_a_cache_made_before_a_record_s_field_changed_is_not_loaded(world_path, parses, monkeypatch):
-    """The schema's hash reads every record the world holds, down to its fields' types: here
-    a field of the settings, a record inside the world."""
-    from hsmshell.world.model import Settings
+@pytest.mark.parametrize("record, name", [("Settings", "trail_limit"), ("Cluster", "backup_retention_days")],
+                         ids=["a record the world holds", "a record in a mapping the world holds"])
+def test_a_cache_made_before_a_record_s_field_changed_is_not_loaded(world_path, parses, monkeypatch, record, name):
+    """The schema's hash reads every record the world holds, down to its fields' types."""
+    from hsmshell.world import model
 
     commit_label(world_path, "before")
-    monkeypatch.setitem(Settings.__annotations__, "trail_limit", float)
+    monkeypatch.setitem(getattr(model, record).__annotations__, name, float)
     cache_module.schema.cache_clear()
     try:
         parsed = len(parses)
