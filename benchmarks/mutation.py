@@ -648,6 +648,12 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "sets the real one, which travels beside it"),
     ("hsmshell/world/cache.py", "core/ZeroIterationForLoop", "for hint in _annotations(tp).values():",
      "the TypedDicts of the model (Fault, Rotation) hold only scalars, which add no line to the schema"),
+    *(("hsmshell/world/reader.py", operator,
+       "None, None, f\"{node.value!r} is not a value of its tag {node.tag.rsplit(':', 1)[-1]}\",",
+       "the tags whose constructors let a ValueError or KeyError out are YAML's own, tag:yaml.org,2002:NAME: "
+       "split once or twice from the right, NAME is the last part and the second")
+      for operator in ("core/ReplaceUnaryOperator_USub_UAdd", "core/ReplaceUnaryOperator_Delete_USub",
+                       "core/NumberReplacer")),
 ]
 
 

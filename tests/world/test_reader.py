@@ -123,3 +123,12 @@ def test_a_value_its_tag_cannot_hold_is_a_yaml_error_with_its_line(value, tag):
     with pytest.raises(yaml.YAMLError, match=f"is not a value of its tag {tag}") as caught:
         reader.load(f"a: 1\nb: {value}\n")
     assert caught.value.problem_mark.line + 1 == 2
+
+
+def test_a_value_nested_thousands_deep_is_read_without_recursing():
+    """PyYAML builds nested values one level at a time; reading them all at once (deep) would
+    recurse past Python's limit on a hostile file."""
+    value = reader.load("a: " + "[" * 5000 + "]" * 5000 + "\n")["a"]
+    for _ in range(4999):
+        (value,) = value
+    assert value == []
