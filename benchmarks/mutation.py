@@ -654,6 +654,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "split once or twice from the right, NAME is the last part and the second")
       for operator in ("core/ReplaceUnaryOperator_USub_UAdd", "core/ReplaceUnaryOperator_Delete_USub",
                        "core/NumberReplacer")),
+    ("hsmshell/world/trail_log.py", "core/ReplaceUnaryOperator_USub_Invert",
+     "self.replace(self._events[-limit:], limit)",
+     "`[~limit:]` hands replace one event more, and replace keeps the newest `limit` of what it is given: the "
+     "same log (the cut itself is test_the_log_is_cut_back_to_the_limit_once_it_holds_more_than_twice_the_limit)"),
 ]
 
 
