@@ -150,7 +150,7 @@ def load_key(path: Path) -> bytes:
         os.close(fd)
     try:
         key = base64.b64decode(text.strip(), validate=True)
-    except (binascii.Error, ValueError):
+    except binascii.Error:  # b64decode of bytes raises no other error
         raise WorldError(f"{path}: {what} is malformed: expected one line of base64") from None
     if len(key) != KEY_SIZE:
         raise WorldError(f"{path}: {what} is malformed: it holds {len(key)} bytes, not {KEY_SIZE}")

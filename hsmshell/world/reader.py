@@ -10,6 +10,8 @@ world must never hold.
   (at least ALIAS_ALLOWANCE), and never refer to themselves.
 - An integer of thousands of digits: Python refuses to read one past 4,300 digits with an
   exception YAML does not turn into an error of the file, and none fits in the world anyway.
+- A value its explicit tag cannot hold (`!!int nine`): PyYAML lets Python's ValueError (or
+  KeyError, for `!!bool maybe`) out; here it is an error of the file, with its line.
 
 A problem is raised as `TextError` with its line; PyYAML's own errors pass through.
 """
@@ -38,11 +40,20 @@ def yaml_and_loader():
 
     try:  # libyaml is ten times faster; fall back to the pure-Python parser where it is missing
         from yaml import CSafeLoader as base
-    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    except ImportError:  # PyYAML built without it (test_reader's without_libyaml)
         from yaml import SafeLoader as base
 
     class Loader(base):
-        pass
+        def construct_object(self, node, deep=False):
+            """A value its tag cannot hold (`!!int nine`, `!!bool maybe`, `!!timestamp
+            2024-13-45`) is an error of the file at its line: PyYAML lets Python's own error
+            out, as if the reader had failed."""
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, KeyError):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{node.value!r} is not a value of its tag {node.tag.rsplit(':', 1)[-1]}",
+                    node.start_mark) from None
 
     def construct_int(loader, node):
         digits = sum(c.isalnum() for c in node.value)

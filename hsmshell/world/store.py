@@ -150,11 +150,6 @@ class Store:
     def exists(self) -> bool:
         return self.path.exists()
 
-    @property
-    def key_lost(self) -> bool:
-        """The world last read holds secrets sealed under a key file that is missing."""
-        return self._sealer is not None and self._sealer.lost
-
     def create(self, fixture: str = "default", *, force: bool = False) -> World:
         """Write a new world from a fixture.  Refuses to replace a world unless forced."""
         source = fixture_path(fixture)
@@ -652,17 +647,22 @@ def _password_cost(data) -> int:
     return cost
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _line_of(text: str, path: tuple) -> int | None:
-    """The line of the value at `path`, found by walking YAML's node tree (only on errors)."""
-    yaml, _ = reader.yaml_and_loader()
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return None
+    """The line of the value at `path`, found by walking YAML's node tree (only on errors).
+    Composed by the loader that has just read the text (the pure-Python one refuses what
+    libyaml takes, a tab after a colon)."""
+    yaml, loader = reader.yaml_and_loader()
+    node = yaml.compose(text, Loader=loader)
     line = node.start_mark.line + 1 if node else None
     for part in path:
         if isinstance(node, yaml.MappingNode):
-            match = [(k, v) for k, v in node.value if k.value == str(part)]
+            # `1:` and `'1':` are two keys of one text: the part's type says which is meant (and
+            # the reader refuses a key given twice, so one at most is of that type and text).
+            match = [(k, v) for k, v in node.value
+                     if k.value == str(part) and (k.tag == _STR_TAG) == isinstance(part, str)]
             if not match:
                 return line
             key, node = match[0]

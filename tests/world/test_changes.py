@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from hsmshell.world import cache
 from hsmshell.world.changes import Snapshot
+from hsmshell.world.model import CliCluster
 from hsmshell.world.store import Store
 
 from .test_emitter import ACTIONS, CLUSTER_ID, change, safe_text, text_of
@@ -48,4 +51,26 @@ def test_what_is_not_saved_in_the_world_file_is_no_change(template_world):
     world.trail.append({"eventName": "Encrypt"})  # kept beside the world file
     assert snapshot.unchanged(world)
     world.clock.offset += 1
+    assert not snapshot.unchanged(world)
+
+
+@pytest.fixture(scope="module")
+def current_world(tmp_path_factory):
+    """A world of the current generation: its client holds the CloudHSM CLI's configuration, a
+    record of one field (its clusters) in a field that may be None."""
+    store = Store(tmp_path_factory.mktemp("current") / "world.yaml")
+    store.create("current")
+    return store
+
+
+@pytest.mark.parametrize("change", [
+    lambda cli: setattr(cli.clusters[0], "disable_key_availability_check", True),
+    lambda cli: cli.clusters[0].hsm_addresses.append("10.0.3.11"),
+    lambda cli: cli.clusters.append(CliCluster(cluster_id="cluster-2b34c5defgh")),
+], ids=["a cluster's field", "a cluster's addresses", "its clusters"])
+def test_a_snapshot_sees_a_change_inside_the_cloudhsm_cli_s_configuration(current_world, change):
+    world = cache.copy(current_world.read())
+    snapshot = Snapshot(world)
+    assert world.client.cli.clusters and snapshot.unchanged(world)
+    change(world.client.cli)
     assert not snapshot.unchanged(world)

@@ -119,7 +119,41 @@ def _empty(blob: bytes) -> bytes:
     return b""
 
 
-@pytest.mark.parametrize("damage", [_truncate, _flip_a_payload_byte, _garbage, _empty])
+_AT = len(cache_module.MAGIC)  # where the schema's hash starts; then the YAML's, then the payload's
+
+
+def _an_older_version(blob: bytes) -> bytes:
+    return blob.replace(b"cache v4", b"cache v3", 1)  # an older magic sorts before
+
+
+def _another_model(blob: bytes) -> bytes:
+    return blob[:_AT] + bytes(16) + blob[_AT + 16:]
+
+
+def _payload_hash_not_its_own(blob: bytes) -> bytes:
+    return blob[:_AT + 32] + b"\xff" * 16 + blob[_AT + 48:]
+
+
+def _a_newer_version(blob: bytes) -> bytes:
+    return blob.replace(b"cache v4", b"cache v5", 1)  # a newer magic sorts after
+
+
+def _a_length_past_the_payload(blob: bytes) -> bytes:
+    """The world alone, its layout dropped, under a length one byte past it, hashed right."""
+    revision, length = struct.unpack_from(">qQ", blob, _AT + 48)
+    world = blob[_AT + 64:_AT + 64 + length]
+    payload = struct.pack(">qQ", revision, length + 1) + world
+    return blob[:_AT + 32] + cache_module.digest_of(payload) + payload
+
+
+def _a_payload_too_short_but_hashed_right(blob: bytes) -> bytes:
+    payload = b"12345678"  # shorter than the revision and length it must start with
+    return blob[:_AT + 32] + cache_module.digest_of(payload) + payload
+
+
+@pytest.mark.parametrize("damage", [_truncate, _flip_a_payload_byte, _garbage, _empty, _an_older_version,
+                                    _another_model, _payload_hash_not_its_own, _a_payload_too_short_but_hashed_right,
+                                    _a_newer_version, _a_length_past_the_payload])
 def test_a_damaged_cache_is_ignored_and_rebuilt(world_path, parses, damage):
     commit_label(world_path, "intact")
     cache = cache_of(world_path)
@@ -131,13 +165,77 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(world_path, parses, damage):
     assert len(parses) == parsed + 1  # rebuilt by the parse
 
 
-def test_a_cache_others_could_write_is_not_loaded(world_path, parses):
+@pytest.mark.parametrize("mode", [0o666, 0o601])
+def test_a_cache_others_could_write_is_not_loaded(world_path, parses, mode):
     commit_label(world_path, "shared")
-    os.chmod(cache_of(world_path), 0o666)
+    os.chmod(cache_of(world_path), mode)
     parsed = len(parses)
     assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "shared"
     assert len(parses) == parsed + 1
     assert stat.S_IMODE(os.stat(cache_of(world_path)).st_mode) == 0o600  # replaced by a private one
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file away takes root")
+def test_a_cache_of_another_user_is_not_loaded(world_path, parses):
+    commit_label(world_path, "theirs")
+    os.chown(cache_of(world_path), 65534, 65534)
+    parsed = len(parses)
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "theirs"
+    assert len(parses) == parsed + 1
+
+
+def test_a_cache_of_a_user_before_us_is_not_loaded(world_path, parses, monkeypatch):
+    """Read as user 1000 would read it, a cache that root owns is another user's too."""
+    commit_label(world_path, "root's")
+    os.chown(cache_of(world_path), 0, 0) if os.geteuid() == 0 else pytest.skip("giving a file away takes root")
+
+    class AsUser1000:
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        def geteuid(self):
+            return 1000
+
+    monkeypatch.setattr(cache_module, "os", AsUser1000())
+    parsed = len(parses)
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "root's"
+    assert len(parses) == parsed + 1
+
+
+def test_reading_a_world_leaves_the_garbage_collector_as_it_found_it(world_path):
+    """Decoding pauses the collector and moves what it made to the oldest generation, not
+    what the process froze of its own."""
+    import gc
+
+    commit_label(world_path, "collected")
+    assert gc.isenabled()
+    Store(world_path).read()
+    assert gc.isenabled()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        Store(world_path).read()
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.parametrize("record, name", [("Settings", "trail_limit"), ("Cluster", "backup_retention_days")],
+                         ids=["a record the world holds", "a record in a mapping the world holds"])
+def test_a_cache_made_before_a_record_s_field_changed_is_not_loaded(world_path, parses, monkeypatch, record, name):
+    """The schema's hash reads every record the world holds, down to its fields' types."""
+    from hsmshell.world import model
+
+    commit_label(world_path, "before")
+    monkeypatch.setitem(getattr(model, record).__annotations__, name, float)
+    cache_module.schema.cache_clear()
+    try:
+        parsed = len(parses)
+        assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "before"
+        assert len(parses) == parsed + 1
+    finally:
+        monkeypatch.undo()
+        cache_module.schema.cache_clear()
 
 
 def test_a_cache_that_is_a_symlink_is_not_followed(world_path, parses, tmp_path):
@@ -475,3 +573,39 @@ def test_a_process_that_commits_twice_leaves_the_next_one_a_cache_that_matches(w
     raw = world_path.read_bytes()
     assert raw != before and b"bob" in raw
     assert cache_module.read(cache_of(world_path), cache_module.digest_of(raw)) is not None
+
+
+def test_the_schema_tells_a_changed_default(monkeypatch):
+    """A field left out of the YAML reads as its default: a cache made when the default was
+    another holds another world, so the schema's hash reads defaults too."""
+    from hsmshell.world import model
+
+    def schema_with_password_cost_default(cost: int) -> bytes:
+        settings = msgspec.defstruct("Settings", [("password_cost", int, cost)], bases=(model.Record,),
+                                     module=model.Settings.__module__)
+        monkeypatch.setitem(model.World.__annotations__, "settings", settings)
+        cache_module.schema.cache_clear()
+        return cache_module.schema()
+
+    try:
+        assert schema_with_password_cost_default(14) != schema_with_password_cost_default(15)
+    finally:
+        monkeypatch.undo()
+        cache_module.schema.cache_clear()
+
+
+def test_a_cache_that_cannot_be_read_is_ignored(world_path, parses, monkeypatch):
+    import errno
+
+    commit_label(world_path, "unreadable")
+    real = os.fstat
+
+    def failing(fd):
+        if os.readlink(f"/proc/self/fd/{fd}") == str(cache_of(world_path)):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real(fd)
+
+    monkeypatch.setattr(cache_module.os, "fstat", failing)
+    parsed = len(parses)
+    assert Store(world_path).read().clusters[CLUSTER_ID].keys[HANDLE].label == "unreadable"
+    assert len(parses) == parsed + 1

@@ -57,3 +57,78 @@ def test_an_integer_of_thousands_of_digits_is_a_yaml_error_with_its_line():
     with pytest.raises(yaml.YAMLError, match="an integer of 5000 digits") as caught:
         reader.load("a: 1\nb: " + "7" * 5000 + "\n")
     assert caught.value.problem_mark.line + 1 == 2
+
+
+def aliases_adding(values_per_alias: int, aliases: int, extra_scalar_alias: bool) -> str:
+    """An anchor of `values_per_alias` values (a list and its items), used `aliases` times."""
+    text = f"a: &a [{', '.join(['x'] * (values_per_alias - 1))}]\ns: &s x\nuse:\n"
+    text += "".join("- *a\n" for _ in range(aliases))
+    return text + ("- *s\n" if extra_scalar_alias else "")
+
+
+def test_aliases_may_add_ten_thousand_values_to_a_small_file_and_no_more():
+    """Each alias adds the values its anchor stands for (a list of 99 items: 100): 100 of them
+    add 10,000, which is allowed; one alias of a scalar more is refused."""
+    assert len(reader.load(aliases_adding(100, 100, False))["use"]) == 100
+    with pytest.raises(reader.TextError, match=r"aliases expand to 10001 more values than the text holds "
+                                               r"\(more than 10000 is refused\)"):
+        reader.load(aliases_adding(100, 100, True))
+
+
+def test_an_integer_of_forty_digits_is_read_and_one_of_forty_one_is_not():
+    import yaml
+
+    assert reader.load("a: " + "7" * 40 + "\n") == {"a": int("7" * 40)}
+    with pytest.raises(yaml.YAMLError, match="an integer of 41 digits"):
+        reader.load("a: " + "7" * 41 + "\n")
+
+
+def test_two_timestamps_of_one_instant_are_one_key():
+    with pytest.raises(reader.TextError, match="given twice in one mapping, at lines 2 and 3"):
+        reader.load("m:\n  2001-12-14t21:59:43.10-05:00: a\n  2001-12-15T02:59:43.10Z: b\n")
+
+
+@pytest.mark.parametrize("before", ["? [a, b]\n: 1\n", "!!int nine: 1\n"],
+                         ids=["a key that is a list", "a key that cannot be read"])
+def test_a_key_given_twice_is_found_past_a_key_that_is_no_plain_value(before):
+    with pytest.raises(reader.TextError, match="the key 'b' is given twice"):
+        reader.load(before + "b: 2\nb: 3\n")
+
+
+@pytest.fixture
+def without_libyaml(monkeypatch):
+    import yaml
+
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    reader.yaml_and_loader.cache_clear()
+    yield
+    monkeypatch.undo()
+    reader.yaml_and_loader.cache_clear()
+
+
+def test_without_libyaml_the_world_is_read_by_pyyaml_s_own_parser(without_libyaml, world_path):
+    import yaml
+
+    from hsmshell.services import open_store
+
+    assert issubclass(reader.yaml_and_loader()[1], yaml.SafeLoader)
+    assert open_store(world_path).read().region == "us-west-2"
+
+
+@pytest.mark.parametrize("value, tag", [("!!int nine", "int"), ("!!float x", "float"), ("!!bool maybe", "bool"),
+                                        ("!!timestamp 2024-13-45", "timestamp")])
+def test_a_value_its_tag_cannot_hold_is_a_yaml_error_with_its_line(value, tag):
+    import yaml
+
+    with pytest.raises(yaml.YAMLError, match=f"is not a value of its tag {tag}") as caught:
+        reader.load(f"a: 1\nb: {value}\n")
+    assert caught.value.problem_mark.line + 1 == 2
+
+
+def test_a_value_nested_thousands_deep_is_read_without_recursing():
+    """PyYAML builds nested values one level at a time; reading them all at once (deep) would
+    recurse past Python's limit on a hostile file."""
+    value = reader.load("a: " + "[" * 5000 + "]" * 5000 + "\n")["a"]
+    for _ in range(4999):
+        (value,) = value
+    assert value == []

@@ -137,11 +137,16 @@ def test_a_new_world_from_a_fixture_starts_its_log_with_the_fixtures_events(tmp_
     assert "trail:" not in (tmp_path / "world.yaml").read_text()
 
 
-def test_events_written_into_the_world_file_by_hand_move_into_the_log(store, world_path):
+HAND_WRITTEN = "trail:\n  - {eventName: HandWritten, eventID: 11111111-2222-3333-4444-555555555555}\n"
+
+
+@pytest.mark.parametrize("written", [lambda text: text + HAND_WRITTEN,
+                                     # a text that sorts before the one the store would write
+                                     lambda text: "# Events from the old log\n" + HAND_WRITTEN + text],
+                         ids=["appended", "on_top_under_a_comment"])
+def test_events_written_into_the_world_file_by_hand_move_into_the_log(store, world_path, written):
     record(store, "Logged")
-    text = world_path.read_text() + (
-        "trail:\n  - {eventName: HandWritten, eventID: 11111111-2222-3333-4444-555555555555}\n")
-    world_path.write_text(text)
+    world_path.write_text(written(world_path.read_text()))
     assert names(Store(world_path)) == ["Logged", "HandWritten"]
     assert "trail:" not in world_path.read_text()
     assert names(Store(world_path)) == names(store) == ["Logged", "HandWritten"]  # moved once
@@ -207,3 +212,31 @@ def test_event_ids_are_version_4_uuids_in_their_usual_text():
     for _ in range(200):
         raw = os.urandom(16)
         assert ids.uuid4_text(raw) == str(uuid.UUID(bytes=raw, version=4))
+
+
+def test_the_event_after_a_broken_line_follows_the_last_whole_one(world_path, template_world, tmp_path):
+    """A seeded world derives each event's ID from the one before it: a line that is no event
+    between them (cut short, then ended by a writer that died) changes no ID: the same calls
+    give the same IDs."""
+    from hsmshell.testing.worlds import copy_world
+
+    ids = []
+    for path, cut in ((world_path, True), (copy_world(template_world, tmp_path / "uncut"), False)):
+        record(Store(path), "Before")
+        if cut:
+            with open(path.parent / "world.yaml.trail", "ab") as log:
+                log.write(b'{"eventName": "Cut", "even\n')
+        record(Store(path), "After")
+        ids.append([(e["eventName"], e["eventID"]) for e in Store(path).read().trail])
+    assert ids[0] == ids[1] and [name for name, _ in ids[0]] == ["Before", "After"]
+
+
+def test_the_log_is_cut_back_to_the_limit_once_it_holds_more_than_twice_the_limit(store, world_path):
+    with store.transaction() as world:
+        world.settings.trail_limit = 3
+    held = []
+    for n in range(7):
+        record(store, f"E{n}")
+        held.append(len(logged(world_path)))
+    assert held == [1, 2, 3, 4, 5, 6, 3]
+    assert [e["eventName"] for e in logged(world_path)] == names(store) == ["E4", "E5", "E6"]
