@@ -526,6 +526,13 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "`part != len`: differs only for an index past the sequence's end, and an error's path indexes only "
      "lists read from that very sequence (the codec's and validate's enumerations; a keyed list holds no "
      "duplicate, so no fewer items than the YAML)"),
+    ("hsmshell/cloudhsm/quorum.py", "core/AddNot", "if TYPE_CHECKING:",
+     "the import for annotations, which nothing evaluates (`from __future__ import annotations`): run at "
+     "import time too, it costs only start-up"),
+    ("hsmshell/cloudhsm/quorum.py", "core/NumberReplacer", "nonce=ids.draw(world, 16).hex())",
+     "the nonce only makes every token file read differently (a GAP: the real file is an opaque blob); 15 "
+     "or 17 random bytes do that as well, and a seeded world draws them from the same one 32-byte block, so "
+     "every later ID is the same"),
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
@@ -173,31 +174,51 @@ def test_approvals_beyond_the_m_value_still_approve(tmp_path, monkeypatch):
     assert out[-1] == "Creating User user1(CU) on 2 nodes"
 
 
-def test_an_hsm_holding_more_than_1024_tokens_issues_no_more(tmp_path, monkeypatch):
-    """A hand-written world may hold more tokens than an HSM keeps: none is issued until
-    there is room again."""
+@pytest.mark.parametrize("held", [1023, 1025])
+def test_an_hsm_issues_its_1024th_token_and_none_past_1024(tmp_path, monkeypatch, held):
+    """1,023 tokens leave room for one more; a hand-written world may hold more than an HSM keeps
+    (1,025): none is issued until there is room again."""
     path = TOKENS.write(tmp_path)
     with open_store(path).transaction() as world:
         hsm = world.clusters["cluster-1a23b4cdefg"].hsms[1]  # server 0
         hsm.tokens = [QuorumToken(token_id=i, service=3, node=1, user="officer2", session_id="gone",
-                                  issued=world.clock.frozen_at, nonce=f"{i:032x}") for i in range(1, 1026)]
-        hsm.next_token_id = 1026
+                                  issued=world.clock.frozen_at, nonce=f"{i:032x}") for i in range(1, held + 1)]
+        hsm.next_token_id = held + 1
     monkeypatch.chdir(tmp_path)
     out = session(path, [*AS_OFFICER1, "getToken 3 officer1 t1"])
-    assert after(out, "getToken 3 officer1 t1")[:3] == [
-        "getToken failed: RET_TOKEN_LIMIT_REACHED", "getToken failed on server 0(10.0.2.14)",
-        "getToken success on server 1(10.0.1.4)"]
+    assert after(out, "getToken 3 officer1 t1")[:2] == (
+        ["getToken success on server 0(10.0.2.14)", "Token:"] if held < 1024 else
+        ["getToken failed: RET_TOKEN_LIMIT_REACHED", "getToken failed on server 0(10.0.2.14)"])
 
 
-def test_another_login_s_token_is_not_approved_by_this_one(tmp_path, monkeypatch):
-    """officer2's login (its session ID sorting after any other) got a token on server 0; its
-    file, signed by both officers, approves nothing in officer1's login."""
+def test_approved_tokens_of_other_logins_and_of_the_other_service_let_nothing_through(tmp_path, monkeypatch):
+    """Approved USER_MGMT tokens of two other logins (their session IDs sorting before and after
+    any other) are on both HSMs, and this login's own approved token is a MISC_CO one."""
+    path = TOKENS.write(tmp_path)
+    with open_store(path).transaction() as world:
+        for hsm in world.clusters["cluster-1a23b4cdefg"].hsms:
+            hsm.tokens = [QuorumToken(token_id=n, service=3, node=1, user="officer2", session_id=session_id,
+                                      issued=world.clock.frozen_at, nonce=f"{n:032x}",
+                                      approvers=["officer1", "officer2"])
+                          for n, session_id in ((1, "0"), (2, "~"))]
+            hsm.next_token_id = 3
+    monkeypatch.chdir(tmp_path)
+    out = session(path, [*AS_OFFICER1, "getToken 4 officer1 officer1.token", sign_token,
+                         "approveToken approval.txt", *CREATE, "A"])
+    assert out.count("approveToken failed") == 0
+    assert "createUser failed: RET_MXN_AUTH_FAILED" in out
+
+
+@pytest.mark.parametrize("other", ["0", "~"])
+def test_another_login_s_token_is_not_approved_by_this_one(tmp_path, monkeypatch, other):
+    """officer2's login (its session ID sorting before or after any other) got a token on
+    server 0; its file, signed by both officers, approves nothing in officer1's login."""
     from hsmshell.cloudhsm.quorum import token_text
 
     path = TOKENS.write(tmp_path)
     with open_store(path).transaction() as world:
         hsm = world.clusters["cluster-1a23b4cdefg"].hsms[1]  # server 0
-        token = QuorumToken(token_id=1, service=3, node=1, user="officer2", session_id="~",
+        token = QuorumToken(token_id=1, service=3, node=1, user="officer2", session_id=other,
                             issued=world.clock.frozen_at, nonce="0" * 32)
         hsm.tokens = [token]
         hsm.next_token_id = 2
@@ -217,11 +238,13 @@ def test_an_approval_of_a_type_other_than_co_is_refused(tmp_path, monkeypatch):
 def test_setmvalue_takes_up_to_8_officers(tmp_path, monkeypatch):
     officers = [user(1, "PCO", "admin"), user(2, "AU", "app_user"),
                 *(user(2 + i, "CO", f"officer{i}") for i in range(1, 9))]  # 9 officers
-    out = run(tmp_path, monkeypatch, *AS_OFFICER1, "setMValue 3 9", "y", "setMValue 3 8", "y", "getMValue 3",
-              world=World(QUORUM_NET, officers))
-    assert out.count("setMValue failed: RET_INVALID_M_VALUE") == 2  # 9: over the most a quorum can be
+    out = run(tmp_path, monkeypatch, *AS_OFFICER1, "setMValue 3 9", "y", "setMValue 3 0", "y", "setMValue 3 8", "y",
+              "getMValue 3", "setMValue 4 1", "y", world=World(QUORUM_NET, officers))
+    assert after(out, "setMValue 3 9").count("setMValue failed: RET_INVALID_M_VALUE") == 2  # over the most
+    assert after(out, "setMValue 3 0").count("setMValue failed: RET_INVALID_M_VALUE") == 2
     assert after(out, "getMValue 3") == ["MValue of service 3[USER_MGMT] on server 0 : [8]",
                                          "MValue of service 3[USER_MGMT] on server 1 : [8]"]
+    assert "RET_" not in " ".join(after(out, "setMValue 4 1"))  # 1: no quorum
 
 
 def registration(folder: Path, *, size: int = 2048, token: bytes = bytes(range(200)), signed: bytes | None = None,
@@ -240,14 +263,18 @@ def register(name: str, files: str = "q") -> list[str]:
 
 def test_a_crypto_officer_registers_only_their_own_quorum_key(tmp_path, monkeypatch):
     out = run(tmp_path, monkeypatch, *AS_OFFICER1, registration, "registerQuorumPubKey CU officer1 q.token q.sig q.pub",
-              "y", *register("app_user"), *register("officer2"), *register("officer1"), world=QUORUM)
+              "y", *register("app_user"), *register("officer2"), *register("admin"), *register("nobody"), *register("officer1"),
+              world=QUORUM)
+    assert after(out, "registerQuorumPubKey CO nobody q.token q.sig q.pub").count(
+        "registerQuorumPubKey failed: RET_USER_NOT_FOUND") == 2
     assert after(out, "registerQuorumPubKey CU officer1 q.token q.sig q.pub")[-4:] == [
         "registerQuorumPubKey failed: RET_USER_NOT_FOUND", "registerQuorumPubKey failed on server 0(10.0.2.14)",
         "registerQuorumPubKey failed: RET_USER_NOT_FOUND", "registerQuorumPubKey failed on server 1(10.0.1.4)"]
     assert after(out, "registerQuorumPubKey CO app_user q.token q.sig q.pub").count(
         "registerQuorumPubKey failed: RET_USER_NOT_FOUND") == 2  # an application user is no officer
-    assert after(out, "registerQuorumPubKey CO officer2 q.token q.sig q.pub").count(
-        "registerQuorumPubKey failed: RET_PERMISSION_DENIED") == 2
+    for other in ("officer2", "admin"):  # another officer, whose name sorts after or before
+        assert after(out, f"registerQuorumPubKey CO {other} q.token q.sig q.pub").count(
+            "registerQuorumPubKey failed: RET_PERMISSION_DENIED") == 2, other
     assert after(out, "registerQuorumPubKey CO officer1 q.token q.sig q.pub")[-2:] == [
         "registerQuorumPubKey success on server 0(10.0.2.14)", "registerQuorumPubKey success on server 1(10.0.1.4)"]
 

@@ -38,6 +38,14 @@ def test_key_reference_filter_both_spellings(kmsuser):
         {"error_code": 1, "data": "Invalid filter: nonsense"}
 
 
+def test_a_key_reference_written_in_decimal_names_the_same_key_and_one_not_a_number_none(kmsuser):
+    """GAP (references.py): a decimal handle is taken too; 262168 is 0x40018."""
+    found = kmsuser("key", "list", "--filter", "key-reference=262168").json["data"]
+    assert [k["key-reference"] for k in found["matched_keys"]] == ["0x0000000000040018"]
+    for term in ("key-reference=0xkey", "key-reference=forty"):
+        assert kmsuser("key", "list", "--filter", term).json["data"]["total_key_count"] == 0, term
+
+
 def test_pages_of_max_items_with_a_decimal_next_token(kmsuser):
     first = kmsuser("key", "list", "--max-items", "1").json["data"]
     assert (first["returned_key_count"], first["total_key_count"], first["next_token"]) == (1, 2, "1")
