@@ -304,3 +304,19 @@ def test_a_token_is_only_for_oneself_whoever_the_other_is(tmp_path, monkeypatch)
     out = run(tmp_path, monkeypatch, *AS_OFFICER1, "getToken 3 admin t.token", "getToken 3 OFFICER1 t.token")
     assert after(out, "getToken 3 admin t.token").count("getToken failed: RET_PERMISSION_DENIED") == 2
     assert after(out, "getToken 3 OFFICER1 t.token")[:2] == ["getToken success on server 0(10.0.2.14)", "Token:"]
+
+
+def test_a_login_that_ends_takes_only_its_own_tokens(tmp_path, monkeypatch):
+    """Tokens of other logins (their session IDs sorting before and after any other) stay."""
+    path = TOKENS.write(tmp_path)
+    with open_store(path).transaction() as world:
+        hsm = world.clusters["cluster-1a23b4cdefg"].hsms[1]  # server 0
+        hsm.tokens = [QuorumToken(token_id=n, service=3, node=1, user="officer2", session_id=session_id,
+                                  issued=world.clock.frozen_at, nonce=f"{n:032x}")
+                      for n, session_id in ((1, "0"), (2, "~"))]
+        hsm.next_token_id = 3
+    monkeypatch.chdir(tmp_path)
+    out = session(path, [*AS_OFFICER1, "getToken 3 officer1 t1", "listTokens"])
+    assert after(out, "listTokens").count("Num of tokens = 3") == 1
+    hsm = open_store(path).read().clusters["cluster-1a23b4cdefg"].hsms[1]
+    assert [t.session_id for t in hsm.tokens] == ["0", "~"]
