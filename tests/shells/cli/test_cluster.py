@@ -114,3 +114,16 @@ def test_activation_sets_the_admin_s_password_only(cli, doors, store):
     assert "Cluster activation successful" in cli.session("cluster activate\nNewAdm1n\nNewAdm1n\nquit\n")
     assert cli.as_user("early", "password1", "user", "list").json["error_code"] == 0
     assert cli.as_user("early", "NewAdm1n", "user", "list").json["error_code"] == 1
+
+
+def test_the_unactivated_admin_logs_in_as_admin_with_the_default_password(cli, doors, store):
+    """roles.user_type_for: the stored user's own type (PRECO) is what the HSMs are asked for."""
+    cluster = new_initialized_cluster(doors, store)
+    assert configure_cli(store, "--cluster-id", cluster) == (0, "")
+    out = cli.session("login --username admin --role admin --password password\nquit\n")
+    assert '{\n  "error_code": 0,\n  "data": {\n    "username": "admin",\n    "role": "admin"\n  }\n}' in out, out
+
+
+def test_a_crypto_user_does_not_log_in_as_admin(cli, kmsuser):
+    out = cli.session("login --username kmsuser --role admin --password kmsPswd1\nquit\n")
+    assert '"error_code": 1' in out and '"role": "admin"' not in out, out
