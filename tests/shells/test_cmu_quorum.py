@@ -263,13 +263,15 @@ def register(name: str, files: str = "q") -> list[str]:
 
 def test_a_crypto_officer_registers_only_their_own_quorum_key(tmp_path, monkeypatch):
     out = run(tmp_path, monkeypatch, *AS_OFFICER1, registration, "registerQuorumPubKey CU officer1 q.token q.sig q.pub",
-              "y", *register("app_user"), *register("officer2"), *register("admin"), *register("nobody"), *register("officer1"),
+              "y", "registerQuorumPubKey AU officer1 q.token q.sig q.pub", "y", *register("app_user"), *register("officer2"), *register("admin"), *register("nobody"), *register("officer1"),
               world=QUORUM)
     assert after(out, "registerQuorumPubKey CO nobody q.token q.sig q.pub").count(
         "registerQuorumPubKey failed: RET_USER_NOT_FOUND") == 2
     assert after(out, "registerQuorumPubKey CU officer1 q.token q.sig q.pub")[-4:] == [
         "registerQuorumPubKey failed: RET_USER_NOT_FOUND", "registerQuorumPubKey failed on server 0(10.0.2.14)",
         "registerQuorumPubKey failed: RET_USER_NOT_FOUND", "registerQuorumPubKey failed on server 1(10.0.1.4)"]
+    assert after(out, "registerQuorumPubKey AU officer1 q.token q.sig q.pub").count(
+        "registerQuorumPubKey failed: RET_USER_NOT_FOUND") == 2  # CO is the one type (sorting after AU, before CU)
     assert after(out, "registerQuorumPubKey CO app_user q.token q.sig q.pub").count(
         "registerQuorumPubKey failed: RET_USER_NOT_FOUND") == 2  # an application user is no officer
     for other in ("officer2", "admin"):  # another officer, whose name sorts after or before
