@@ -552,6 +552,11 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "`state < ACTIVE` is never true, so an ACTIVE cluster would go on to NotActivatable; but `cluster "
      "activate`, the only caller, refuses an ACTIVE cluster itself before asking for the password (shells/cli/"
      "cluster.py), so activate() meets one only if another process activated it while the password was typed"),
+    ("hsmshell/cloudhsm/client_versions.py", "core/ReplaceOrWithAnd",
+     "if version == DOCUMENTED or not SDK3_RELEASE.match(version):",
+     "`documented`, the one sdk3_version that is no release number (world/validate.py refuses any other: "
+     "test_a_version_that_is_no_release_is_refused_where_it_is_written), does not match SDK3_RELEASE either, "
+     "so both tests are true together or false together"),
 ]
 
 
