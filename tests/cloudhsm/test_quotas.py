@@ -180,3 +180,23 @@ def test_key_replicate_into_a_full_related_cluster_is_refused(store, api, kmsuse
                             "--destination-cluster-id", restored, env=KMSUSER_PIN)
     assert replicated.json == {"error_code": 1, "data": "The cluster has reached its maximum number of keys"}
     assert 400000 not in store.read().clusters[restored].keys
+
+
+def test_a_user_limit_is_that_of_the_hsm_s_own_cluster(doors, store):
+    """An hsm2m.medium cluster beside the default hsm1.medium one takes a 251st user."""
+    from ..shells.cli.test_cluster import new_initialized_cluster
+    from ..shells.cli.test_configure import configure_cli
+
+    cluster_id = new_initialized_cluster(doors, store)
+    assert configure_cli(store, "--cluster-id", cluster_id) == (0, "")
+    cli = Cli(store)
+    assert "Cluster activation successful" in cli.session("cluster activate\nNewAdm1n\nNewAdm1n\nquit\n")
+    with store.transaction() as world:
+        for hsm in world.clusters[cluster_id].hsms:
+            template = hsm.users[-1]
+            while len(hsm.users) < 250:
+                hsm.users.append(User(user_id=max(u.user_id for u in hsm.users) + 1, user_type="CU",
+                                      name=f"filler{len(hsm.users)}", password_hash=template.password_hash))
+    created = cli("user", "create", "--username", "one_more", "--role", "crypto-user", "--password", "password1",
+                  env={"CLOUDHSM_ROLE": "admin", "CLOUDHSM_PIN": "admin:NewAdm1n"})
+    assert created.json["error_code"] == 0, created.output
