@@ -557,6 +557,15 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "`documented`, the one sdk3_version that is no release number (world/validate.py refuses any other: "
      "test_a_version_that_is_no_release_is_refused_where_it_is_written), does not match SDK3_RELEASE either, "
      "so both tests are true together or false together"),
+    *(("hsmshell/cloudhsm/client_versions.py", f"core/ReplaceComparisonOperator_Eq_{to}",
+       "if version == DOCUMENTED or not SDK3_RELEASE.match(version):",
+       f"`version {sign} documented`: the other sdk3_versions are release numbers, which start with a digit and "
+       "sort before it, and `documented` fails SDK3_RELEASE too, so the condition is the same for every "
+       "version world/validate.py lets through") for to, sign in (("Gt", ">"), ("GtE", ">="))),
+    ("hsmshell/cloudhsm/quotas.py", "core/ReplaceComparisonOperator_NotEq_Lt",
+     "held = sum(1 for k in cluster.keys.values() if k.key_class != attr.SECRET_KEY)",
+     "`key_class < SECRET_KEY`: a key's class is 0 to 4 (world/validate.py refuses a class above 4: "
+     "test_validate_rules' key of class 5), and SECRET_KEY is 4, the highest"),
 ]
 
 

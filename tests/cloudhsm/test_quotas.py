@@ -200,3 +200,20 @@ def test_a_user_limit_is_that_of_the_hsm_s_own_cluster(doors, store):
     created = cli("user", "create", "--username", "one_more", "--role", "crypto-user", "--password", "password1",
                   env={"CLOUDHSM_ROLE": "admin", "CLOUDHSM_PIN": "admin:NewAdm1n"})
     assert created.json["error_code"] == 0, created.output
+
+
+def test_key_pairs_well_under_the_limits_are_made_in_either_kind_of_cluster(doors, store, kmsuser):
+    """hsm1.medium counts no asymmetric keys apart; hsm2m.medium counts them, here far from 3,333."""
+    out = doors.kmu(CU + "genRSAKeyPair -m 2048 -e 65537 -l pair\nexit\n")
+    assert "Cfm3GenerateKeyPair returned: 0x00 : HSM Return: SUCCESS" in out, out
+    fill(store, hsm_type="hsm2m.medium")
+    assert Cli(store)("key", "generate-asymmetric-pair", "rsa", "--public-label", "pub", "--private-label", "priv",
+                      "--modulus-size-bits", "2048", "--public-exponent", "65537", env=KMSUSER_PIN).json["error_code"] == 0
+
+
+def test_an_hsm_holding_more_users_than_its_limit_takes_none(doors, store):
+    """A hand-written hsm1.medium world with 251 users on each HSM."""
+    fill(store, hsm_type="hsm1.medium", users=251)
+    out = doors.cmu(CO + "createUser CU bob bobPassword1\ny\na\nquit\n")
+    assert "createUser failed: RET_MAX_USERS_REACHED" in out
+    assert [len(h.users) for h in store.read().clusters[CLUSTER].hsms] == [251, 251, 251]
