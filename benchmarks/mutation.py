@@ -61,8 +61,12 @@ TESTS: dict[str, list[str]] = {
                                    "tests/shells/test_cmu_users_in_session.py", "tests/shells/test_cmu_2fa.py",
                                    "tests/shells/test_cmu_quorum.py", "tests/shells/test_cmu_activation.py",
                                    "tests/shells/cli/test_users.py", "tests/shells/cli/test_mfa.py"],
-    "hsmshell/cloudhsm/sessions.py": ["tests/shells/test_cmu.py", "tests/shells/test_kmu.py"],
-    "hsmshell/cloudhsm/quorum.py": ["tests/shells/test_cmu_quorum.py", "tests/shells/cli/test_quorum.py"],
+    "hsmshell/cloudhsm/sessions.py": ["tests/cloudhsm/test_sessions.py", "tests/shells/test_cmu.py",
+                                      "tests/shells/test_kmu.py", "tests/shells/test_cmu_users_in_session.py",
+                                      "tests/shells/test_cmu_quorum.py", "tests/shells/test_kmu_keys.py"],
+    "hsmshell/cloudhsm/quorum.py": ["tests/shells/test_cmu_quorum.py", "tests/shells/cli/test_quorum.py",
+                                    "tests/shells/test_cmu_conformance.py", "tests/shells/test_cmu_2fa.py",
+                                    "tests/shells/cli/test_mfa.py", "tests/shells/cli/test_conformance.py"],
     "hsmshell/world/validate.py": ["tests/world/test_validate.py", "tests/world/test_validate_user_names.py",
                                    "tests/world/test_validate_rules.py"],
     "hsmshell/world/store.py": ["tests/world/test_store.py", "tests/world/test_store_batch.py",
@@ -95,14 +99,19 @@ TESTS: dict[str, list[str]] = {
     "hsmshell/cloudhsm/quotas.py": ["tests/cloudhsm/test_quotas.py"],
     "hsmshell/cloudhsm/client_config.py": ["tests/cloudhsm/test_client_config.py"],
     "hsmshell/cloudhsm/client_versions.py": ["tests/shells/test_client_versions.py"],
-    "hsmshell/cloudhsm/activation.py": ["tests/shells/cli/test_cluster.py", "tests/shells/test_cmu_activation.py"],
+    "hsmshell/cloudhsm/activation.py": ["tests/shells/cli/test_cluster.py", "tests/shells/test_cmu_activation.py",
+                                        "tests/shells/test_cmu_users_in_session.py",
+                                        "tests/shells/cli/test_conformance.py"],
     "hsmshell/cloudhsm/mtls.py": ["tests/shells/cli/test_cluster.py"],
-    "hsmshell/cloudhsm/roles.py": ["tests/shells/cli/test_users.py"],
+    "hsmshell/cloudhsm/roles.py": ["tests/shells/cli/test_users.py", "tests/shells/cli/test_cluster.py",
+                                   "tests/shells/cli/test_conformance.py"],
     "hsmshell/cloudhsm/cluster_users.py": ["tests/shells/cli/test_users.py"],
     "hsmshell/cloudhsm/key_selection.py": ["tests/shells/cli/test_keys.py"],
     "hsmshell/cloudhsm/named_attributes.py": ["tests/shells/cli/test_keys.py"],
     "hsmshell/cloudhsm/references.py": ["tests/shells/cli/test_keys.py"],
-    "hsmshell/cloudhsm/availability.py": ["tests/shells/cli/test_keys.py", "tests/shells/cli/test_crypto.py"],
+    "hsmshell/cloudhsm/availability.py": ["tests/shells/cli/test_keys.py", "tests/shells/cli/test_crypto.py",
+                                          "tests/shells/cli/test_configure.py",
+                                          "tests/shells/cli/test_conformance.py"],
     "hsmshell/cloudhsm/key_wrapping.py": ["tests/shells/cli/test_crypto.py"],
     "hsmshell/cloudhsm/signatures.py": ["tests/shells/cli/test_crypto.py"],
     "hsmshell/world/clock.py": ["tests/world/test_clock.py"],
@@ -395,7 +404,7 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "frees, so a smaller value after a create gives every later user the same ID")
       for operator in ("core/ReplaceBinaryOperator_Add_Sub", "core/NumberReplacer")),
     *(("hsmshell/cloudhsm/users.py", f"core/ReplaceComparisonOperator_Eq_{to}",
-       'elif any(s.tool == "kms" for s in holders(world, cluster.cluster_id, hsm.hsm_id, user.name)):',
+       'elif any(s.tool == "kms" for s in holders(world, hsm.hsm_id, user.name)):',
        f"`tool {sign} kms`: the other tools a session is opened by (cloudhsm-cli, cloudhsm_mgmt_util, "
        "key_mgmt_util) sort before kms; `<=` is killed by "
        "test_a_crypto_user_logged_in_with_key_mgmt_util_also_logs_in_to_cmu") for to, sign in (("GtE", ">="),
@@ -658,6 +667,41 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "self.replace(self._events[-limit:], limit)",
      "`[~limit:]` hands replace one event more, and replace keeps the newest `limit` of what it is given: the "
      "same log (the cut itself is test_the_log_is_cut_back_to_the_limit_once_it_holds_more_than_twice_the_limit)"),
+    ("hsmshell/cloudhsm/quorum.py", "core/AddNot", "if TYPE_CHECKING:",
+     "the import for annotations, which nothing evaluates (`from __future__ import annotations`): run at "
+     "import time too, it costs only start-up"),
+    ("hsmshell/cloudhsm/quorum.py", "core/NumberReplacer", "nonce=ids.draw(world, 16).hex())",
+     "the nonce only makes every token file read differently (a GAP: the real file is an opaque blob); 15 "
+     "or 17 random bytes do that as well, and a seeded world draws them from the same one 32-byte block, so "
+     "every later ID is the same"),
+    *(("hsmshell/cloudhsm/activation.py", "core/ReplaceComparisonOperator_Eq_GtE", line,
+       "`user_type >= PRECO`: no user type sorts after PRECO (AU, CO, CU, PCO, PRECO: world/validate.py "
+       "refuses any other)") for line in (
+          'unactivated = [(h, u) for h in cluster.hsms if answers(h) for u in h.users if u.user_type == "PRECO"]',
+          'if answers(hsm) and user.user_type == "PRECO":')),
+    ("hsmshell/cloudhsm/activation.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'if cluster.state == "ACTIVE" or not unactivated:',
+     "`state <= ACTIVE`: no cluster state sorts before ACTIVE (world/validate.py refuses any state outside "
+     "CLUSTER_STATES)"),
+    ("hsmshell/cloudhsm/activation.py", "core/ReplaceComparisonOperator_Eq_Lt",
+     'if cluster.state == "ACTIVE" or not unactivated:',
+     "`state < ACTIVE` is never true, so an ACTIVE cluster would go on to NotActivatable; but `cluster "
+     "activate`, the only caller, refuses an ACTIVE cluster itself before asking for the password (shells/cli/"
+     "cluster.py), so activate() meets one only if another process activated it while the password was typed"),
+    ("hsmshell/cloudhsm/client_versions.py", "core/ReplaceOrWithAnd",
+     "if version == DOCUMENTED or not SDK3_RELEASE.match(version):",
+     "`documented`, the one sdk3_version that is no release number (world/validate.py refuses any other: "
+     "test_a_version_that_is_no_release_is_refused_where_it_is_written), does not match SDK3_RELEASE either, "
+     "so both tests are true together or false together"),
+    *(("hsmshell/cloudhsm/client_versions.py", f"core/ReplaceComparisonOperator_Eq_{to}",
+       "if version == DOCUMENTED or not SDK3_RELEASE.match(version):",
+       f"`version {sign} documented`: the other sdk3_versions are release numbers, which start with a digit and "
+       "sort before it, and `documented` fails SDK3_RELEASE too, so the condition is the same for every "
+       "version world/validate.py lets through") for to, sign in (("Gt", ">"), ("GtE", ">="))),
+    ("hsmshell/cloudhsm/quotas.py", "core/ReplaceComparisonOperator_NotEq_Lt",
+     "held = sum(1 for k in cluster.keys.values() if k.key_class != attr.SECRET_KEY)",
+     "`key_class < SECRET_KEY`: a key's class is 0 to 4 (world/validate.py refuses a class above 4: "
+     "test_validate_rules' key of class 5), and SECRET_KEY is 4, the highest"),
 ]
 
 
@@ -687,8 +731,9 @@ def test_command(module: str) -> str:
 # -- which tests run a line ------------------------------------------------------------------
 # The unmutated run of a module's tests records, test by test, the lines of the module each one
 # runs (in this process: a program a test starts is not traced).  A mutant then runs only the
-# tests that ran its statement, fastest first: a few instead of hundreds.  A statement no test
-# was seen running (one run on import: a constant, a default, a decorator) gets every test.
+# tests that ran its statement, fastest first: a few instead of hundreds.  A statement run on
+# import (a constant, a default, a decorator: the trace credits it to the one test that imported
+# the module first), or one no test was seen running, gets every test.
 
 _TRACED = os.environ.get("HSMSHELL_MUTATION_TRACE", "")
 _lines: set[int] = set()
@@ -745,10 +790,32 @@ def covering(module: str) -> int:
     for op, i1, i2, _, _ in matcher.get_opcodes():
         if op != "equal":
             changed.update(range(i1 + 1, max(i1, i2 - 1) + 2))
+    if _run_on_import(original, changed):
+        # A module the shells import lazily is imported by whichever test needs it first: the
+        # trace shows that one test running its constants and signatures, which every test uses.
+        return subprocess.run(run_tests_command(TESTS[module]), cwd=ROOT).returncode
     wanted = _statement_lines(original, changed)
     seen = json.loads(lines_path(module).read_text())
     tests = sorted((t for t, (_, lines) in seen.items() if wanted.intersection(lines)), key=lambda t: seen[t][0])
     return subprocess.run(run_tests_command(tests or TESTS[module]), cwd=ROOT).returncode
+
+
+def _run_on_import(source: str, changed: set[int]) -> bool:
+    """Is a changed line run when the module is imported: a module-level statement, a class
+    body's, or a function's header (its decorators and defaults)?"""
+    def on_import(body: list[ast.stmt]) -> bool:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                if any(first <= line < node.body[0].lineno for line in changed):
+                    return True
+            elif isinstance(node, ast.ClassDef):
+                if on_import(node.body):
+                    return True
+            elif any(node.lineno <= line <= node.end_lineno for line in changed):
+                return True
+        return False
+    return on_import(ast.parse(source).body)
 
 
 def _statement_lines(source: str, changed: set[int]) -> set[int]:

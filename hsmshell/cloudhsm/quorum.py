@@ -170,7 +170,7 @@ def rsa_2048(public_pem: bytes) -> rsa.RSAPublicKey | None:
 
     try:
         public_key = serialization.load_pem_public_key(public_pem)
-    except (ValueError, TypeError, UnsupportedAlgorithm):
+    except (ValueError, UnsupportedAlgorithm):  # every caller passes bytes: no TypeError
         return None
     if not isinstance(public_key, rsa.RSAPublicKey) or public_key.key_size != 2048:
         return None

@@ -57,8 +57,7 @@ def close_session(world: World, session_id: str) -> None:
             del cluster.keys[handle]
     for other in world.clusters.values():  # a CMU login may span a cloned cluster too
         for hsm in other.hsms:
-            if any(t.session_id == session_id for t in hsm.tokens):
-                hsm.tokens = [t for t in hsm.tokens if t.session_id != session_id]
+            hsm.tokens = [t for t in hsm.tokens if t.session_id != session_id]
 
 
 def sweep(world: World) -> bool:
@@ -69,10 +68,9 @@ def sweep(world: World) -> bool:
     return bool(dead)
 
 
-def holders(world: World, cluster_id: str, hsm_id: str, user_name: str) -> list[Session]:
-    """The sessions logged in as a user on one HSM."""
+def holders(world: World, hsm_id: str, user_name: str) -> list[Session]:
+    """The sessions logged in as a user on one HSM, whichever cluster their login began on: a CMU
+    login spanning a cloned cluster (syncUser, syncKey) holds its user on the clone's HSMs too,
+    and an HSM's ID names it in one cluster only (AWS's hsm IDs are unique)."""
     wanted = user_name.lower()
-    return [
-        s for s in world.sessions.values()
-        if s.cluster_id == cluster_id and hsm_id in s.hsms and s.user_name.lower() == wanted
-    ]
+    return [s for s in world.sessions.values() if hsm_id in s.hsms and s.user_name.lower() == wanted]

@@ -79,7 +79,7 @@ def login(world: World, cluster: Cluster, hsms: list[Hsm], *, session_id: str, t
             code = rc.ALREADY_LOGGED_IN
         elif user is None or not type_matches(user_type, user.user_type):
             code = rc.USER_NOT_FOUND
-        elif any(s.tool == "kms" for s in holders(world, cluster.cluster_id, hsm.hsm_id, user.name)):
+        elif any(s.tool == "kms" for s in holders(world, hsm.hsm_id, user.name)):
             # While a key store is connected KMS holds kmsuser with a password only it knows.
             code = rc.LOGIN_FAILURE
         elif user.locked:
@@ -152,7 +152,7 @@ def change_password(world: World, cluster: Cluster, hsms: list[Hsm], *, session_
         elif not _own(caller, target) and not quorum.approved(world, hsm, session_id, quorum.USER_MGMT):
             code = rc.MXN_AUTH_FAILED
         elif any(s.session_id != session_id
-                 for s in holders(world, cluster.cluster_id, hsm.hsm_id, target.name)):
+                 for s in holders(world, hsm.hsm_id, target.name)):
             code = rc.USER_IN_SESSION
         elif second_factors is not None and not two_factor.allowed(target.user_type):
             code = rc.INVALID_USER_TYPE
@@ -251,7 +251,7 @@ def delete_user(world: World, cluster: Cluster, hsm: Hsm, *, session_id: str, us
     user = find_user(hsm, user_name)
     if user is None or not type_matches(user_type, user.user_type):
         return rc.USER_NOT_FOUND, None
-    if holders(world, cluster.cluster_id, hsm.hsm_id, user.name):
+    if holders(world, hsm.hsm_id, user.name):
         return rc.USER_IN_SESSION, None
     if any(k.owner == user.user_id and hsm.hsm_id in k.hsms for k in cluster.keys.values()):
         return rc.USER_OWNS_KEYS, None

@@ -287,7 +287,7 @@ def _attempt(world: World, store: CustomKeyStore) -> str | None:
     # connect with USER_NOT_FOUND where it existed on only one of two HSMs (a known case).
     if len(accounts) < len(nodes):
         return "USER_NOT_FOUND"
-    if any(holders(world, cluster.cluster_id, h.hsm_id, KMSUSER) for h, _ in accounts):
+    if any(holders(world, h.hsm_id, KMSUSER) for h, _ in accounts):
         return "USER_LOGGED_IN"
     if any(u.locked for _, u in accounts):
         return "USER_LOCKED_OUT"

@@ -180,3 +180,40 @@ def test_key_replicate_into_a_full_related_cluster_is_refused(store, api, kmsuse
                             "--destination-cluster-id", restored, env=KMSUSER_PIN)
     assert replicated.json == {"error_code": 1, "data": "The cluster has reached its maximum number of keys"}
     assert 400000 not in store.read().clusters[restored].keys
+
+
+def test_a_user_limit_is_that_of_the_hsm_s_own_cluster(doors, store):
+    """An hsm2m.medium cluster beside the default hsm1.medium one takes a 251st user."""
+    from ..shells.cli.test_cluster import new_initialized_cluster
+    from ..shells.cli.test_configure import configure_cli
+
+    cluster_id = new_initialized_cluster(doors, store)
+    assert configure_cli(store, "--cluster-id", cluster_id) == (0, "")
+    cli = Cli(store)
+    assert "Cluster activation successful" in cli.session("cluster activate\nNewAdm1n\nNewAdm1n\nquit\n")
+    with store.transaction() as world:
+        for hsm in world.clusters[cluster_id].hsms:
+            template = hsm.users[-1]
+            while len(hsm.users) < 250:
+                hsm.users.append(User(user_id=max(u.user_id for u in hsm.users) + 1, user_type="CU",
+                                      name=f"filler{len(hsm.users)}", password_hash=template.password_hash))
+    created = cli("user", "create", "--username", "one_more", "--role", "crypto-user", "--password", "password1",
+                  env={"CLOUDHSM_ROLE": "admin", "CLOUDHSM_PIN": "admin:NewAdm1n"})
+    assert created.json["error_code"] == 0, created.output
+
+
+def test_key_pairs_well_under_the_limits_are_made_in_either_kind_of_cluster(doors, store, kmsuser):
+    """hsm1.medium counts no asymmetric keys apart; hsm2m.medium counts them, here far from 3,333."""
+    out = doors.kmu(CU + "genRSAKeyPair -m 2048 -e 65537 -l pair\nexit\n")
+    assert "Cfm3GenerateKeyPair returned: 0x00 : HSM Return: SUCCESS" in out, out
+    fill(store, hsm_type="hsm2m.medium")
+    assert Cli(store)("key", "generate-asymmetric-pair", "rsa", "--public-label", "pub", "--private-label", "priv",
+                      "--modulus-size-bits", "2048", "--public-exponent", "65537", env=KMSUSER_PIN).json["error_code"] == 0
+
+
+def test_an_hsm_holding_more_users_than_its_limit_takes_none(doors, store):
+    """A hand-written hsm1.medium world with 251 users on each HSM."""
+    fill(store, hsm_type="hsm1.medium", users=251)
+    out = doors.cmu(CO + "createUser CU bob bobPassword1\ny\na\nquit\n")
+    assert "createUser failed: RET_MAX_USERS_REACHED" in out
+    assert [len(h.users) for h in store.read().clusters[CLUSTER].hsms] == [251, 251, 251]

@@ -112,3 +112,30 @@ def test_a_later_release_says_a_private_key_is_imported(doors, release, tmp_path
     release("3.4.4")
     out = doors.kmu(KMSUSER + f"importPrivateKey -f ec.key -l imported2 -w {wrapping}\nexit\n")
     assert "\tPrivate Key Imported.  Key Handle: " in out and "Unwrapped" not in out
+
+
+@pytest.mark.parametrize("version, later", [("3.2.0", False), ("3.2.1", True)])
+def test_each_change_is_printed_from_its_first_release_on(doors, release, tmp_path, monkeypatch, version, later):
+    """3.2.1 is the first release known to print each change (client_versions.FIRST_RELEASE);
+    3.2.0 prints what the User Guide's examples show."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    monkeypatch.chdir(tmp_path)
+    kmsuser_password(doors)
+    release(version)
+    cmu = doors.cmu(ADMIN + "createUser CU bob bobPassword1\ny\ncreateUser CU BOB bobPassword1\ny\nA\nquit\n")
+    (tmp_path / "ec.key").write_bytes(ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    kmu = doors.kmu(KMSUSER + "findKey -c 4\ngenSymKey -t 31 -s 16 -l w\nexit\n")
+    wrapping = kmu.split("Key Handle: ")[1].split()[0]
+    kmu += doors.kmu(KMSUSER + f"importPrivateKey -f ec.key -l imported -w {wrapping}\nexit\n")
+    printed = {
+        "E2E at start": "E2E enabled on server 0(10.0.2.9)\n" in cmu.split("aws-cloudhsm>", 1)[0],
+        "per-server user results": "createUser success on server 0(10.0.2.9)\n" in cmu,
+        "HSM error texts": "createUser failed: HSM Error: This user is already created\n" in cmu,
+        "Cluster Status": "\tCluster Status:\n" in kmu,
+        "findKey handles": "Total number of keys present: 2" in kmu,
+        "Private Key Imported": "Private Key Imported.  Key Handle: " in kmu,
+    }
+    assert printed == dict.fromkeys(printed, later)

@@ -4,6 +4,8 @@ the default password and changes it; the PRECO becomes a crypto officer and the 
 
 from __future__ import annotations
 
+import pytest
+
 from .cli import test_cluster
 from .conftest import normalise
 
@@ -53,3 +55,14 @@ def test_the_default_password_changes_nothing_on_an_active_cluster(doors, store)
     assert "loginHSM failed" in out
     assert store.read().clusters["cluster-1a23b4cdefg"].state == before == "ACTIVE"
 
+
+
+@pytest.mark.parametrize("state", ["DEGRADED", "UNINITIALIZED"])  # sorting before and after INITIALIZED
+def test_the_precrypto_officer_s_new_password_activates_only_an_initialized_cluster(doors, store, state):
+    cluster = new_initialized_cluster(doors, store)
+    configure_cmu(doors, store, cluster)
+    with store.transaction() as world:
+        world.clusters[cluster].state = state
+    out = doors.cmu("loginHSM PRECO admin password\nchangePswd PRECO admin NewAdm1n\ny\nquit\n")
+    assert "Changing password for admin(PRECO) on 1 nodes" in out and "error" not in out.lower(), out
+    assert store.read().clusters[cluster].state == state

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
@@ -13,8 +14,8 @@ from hsmshell.services import open_store
 from hsmshell.world.model import QuorumToken
 
 from ..conftest import lines
-from .test_cmu_conformance import (APPROVAL_FILE, APPROVED, AS_OFFICER1, GET_TOKEN, OFFICERS, QUORUM_KEYS,
-                                   QUORUM_NET, TOKENS, World, replay, sign_token, user, wait)
+from .test_cmu_conformance import (APPROVAL_FILE, APPROVED, AS_OFFICER1, GET_TOKEN, OFFICERS, QUORUM, QUORUM_KEYS,
+                                   QUORUM_NET, TOKENS, World, public_pem, replay, sign_token, user, wait)
 
 CREATE = ["createUser CU user1 password", "y"]
 
@@ -148,3 +149,176 @@ def test_bad_requests_and_bad_approval_files_are_refused(tmp_path, monkeypatch):
     assert out.count("approveToken failed: RET_INVALID_USER_TYPE") == 2  # CU approvals are for key quorums
     assert out.count("approveToken failed: RET_INVALID_TOKEN") == 2  # the file holds no token of ours
     assert "Traceback" not in " ".join(out)
+
+
+# -- rules no test broke before, found by benchmarks/mutation.py -----------------------------
+
+def test_an_hsm_without_an_m_value_or_with_m_0_asks_for_no_quorum(tmp_path, monkeypatch):
+    world = World(QUORUM_NET, OFFICERS, m_values={3: 0}, frozen_at=1_600_000_000.0)  # 0: written by hand
+    out = run(tmp_path, monkeypatch, *AS_OFFICER1, "getMValue 4", *CREATE, world=world)
+    assert after(out, "getMValue 4") == ["MValue of service 4[MISC_CO] on server 0 : [1]",
+                                         "MValue of service 4[MISC_CO] on server 1 : [1]"]
+    assert after(out, "createUser CU user1 password")[-1] == "Creating User user1(CU) on 2 nodes"
+    assert "RET_" not in " ".join(out)
+
+
+def test_approvals_beyond_the_m_value_still_approve(tmp_path, monkeypatch):
+    third = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    world = World(QUORUM_NET, [*OFFICERS[:4], user(5, "CO", "officer3", mofn=True, quorum_key=third)],
+                  m_values={3: 2}, nodes_reversed=True, frozen_at=1_600_000_000.0)
+    out = run(tmp_path, monkeypatch, *GET_TOKEN, "listTokens", wait(1), "listTokens",
+              approval_by(officer("officer1"), officer("officer2"), ("officer3", third)),
+              "approveToken approval.txt", *CREATE, world=world)
+    assert out.count("Token Validity: 600 sec") == 2 and out.count("Token Validity: 599 sec") == 2
+    assert out.count("approveToken failed") == 0
+    assert out[-1] == "Creating User user1(CU) on 2 nodes"
+
+
+@pytest.mark.parametrize("held", [1023, 1025])
+def test_an_hsm_issues_its_1024th_token_and_none_past_1024(tmp_path, monkeypatch, held):
+    """1,023 tokens leave room for one more; a hand-written world may hold more than an HSM keeps
+    (1,025): none is issued until there is room again."""
+    path = TOKENS.write(tmp_path)
+    with open_store(path).transaction() as world:
+        hsm = world.clusters["cluster-1a23b4cdefg"].hsms[1]  # server 0
+        hsm.tokens = [QuorumToken(token_id=i, service=3, node=1, user="officer2", session_id="gone",
+                                  issued=world.clock.frozen_at, nonce=f"{i:032x}") for i in range(1, held + 1)]
+        hsm.next_token_id = held + 1
+    monkeypatch.chdir(tmp_path)
+    out = session(path, [*AS_OFFICER1, "getToken 3 officer1 t1"])
+    assert after(out, "getToken 3 officer1 t1")[:2] == (
+        ["getToken success on server 0(10.0.2.14)", "Token:"] if held < 1024 else
+        ["getToken failed: RET_TOKEN_LIMIT_REACHED", "getToken failed on server 0(10.0.2.14)"])
+
+
+def test_approved_tokens_of_other_logins_and_of_the_other_service_let_nothing_through(tmp_path, monkeypatch):
+    """Approved USER_MGMT tokens of two other logins (their session IDs sorting before and after
+    any other) are on both HSMs, and this login's own approved token is a MISC_CO one."""
+    path = TOKENS.write(tmp_path)
+    with open_store(path).transaction() as world:
+        for hsm in world.clusters["cluster-1a23b4cdefg"].hsms:
+            hsm.tokens = [QuorumToken(token_id=n, service=3, node=1, user="officer2", session_id=session_id,
+                                      issued=world.clock.frozen_at, nonce=f"{n:032x}",
+                                      approvers=["officer1", "officer2"])
+                          for n, session_id in ((1, "0"), (2, "~"))]
+            hsm.next_token_id = 3
+    monkeypatch.chdir(tmp_path)
+    out = session(path, [*AS_OFFICER1, "getToken 4 officer1 officer1.token", sign_token,
+                         "approveToken approval.txt", *CREATE, "A"])
+    assert out.count("approveToken failed") == 0
+    assert "createUser failed: RET_MXN_AUTH_FAILED" in out
+
+
+@pytest.mark.parametrize("other", ["0", "~"])
+def test_another_login_s_token_is_not_approved_by_this_one(tmp_path, monkeypatch, other):
+    """officer2's login (its session ID sorting before or after any other) got a token on
+    server 0; its file, signed by both officers, approves nothing in officer1's login."""
+    from hsmshell.cloudhsm.quorum import token_text
+
+    path = TOKENS.write(tmp_path)
+    with open_store(path).transaction() as world:
+        hsm = world.clusters["cluster-1a23b4cdefg"].hsms[1]  # server 0
+        token = QuorumToken(token_id=1, service=3, node=1, user="officer2", session_id=other,
+                            issued=world.clock.frozen_at, nonce="0" * 32)
+        hsm.tokens = [token]
+        hsm.next_token_id = 2
+        (tmp_path / "officer1.token").write_text(token_text(hsm, token))
+    monkeypatch.chdir(tmp_path)
+    out = session(path, [*AS_OFFICER1, approval_by(officer("officer1"), officer("officer2")),
+                         "approveToken approval.txt"])
+    assert out.count("approveToken failed: RET_INVALID_TOKEN") == 2
+
+
+def test_an_approval_of_a_type_other_than_co_is_refused(tmp_path, monkeypatch):
+    out = run(tmp_path, monkeypatch, *GET_TOKEN, approval_by(officer("officer1"), officer("officer2"),
+                                                             approver_type=3), "approveToken approval.txt")
+    assert out.count("approveToken failed: RET_INVALID_USER_TYPE") == 2
+
+
+def test_setmvalue_takes_up_to_8_officers(tmp_path, monkeypatch):
+    officers = [user(1, "PCO", "admin"), user(2, "AU", "app_user"),
+                *(user(2 + i, "CO", f"officer{i}") for i in range(1, 9))]  # 9 officers
+    out = run(tmp_path, monkeypatch, *AS_OFFICER1, "setMValue 3 9", "y", "setMValue 3 0", "y", "setMValue 3 8", "y",
+              "getMValue 3", "setMValue 4 1", "y", world=World(QUORUM_NET, officers))
+    assert after(out, "setMValue 3 9").count("setMValue failed: RET_INVALID_M_VALUE") == 2  # over the most
+    assert after(out, "setMValue 3 0").count("setMValue failed: RET_INVALID_M_VALUE") == 2
+    assert after(out, "getMValue 3") == ["MValue of service 3[USER_MGMT] on server 0 : [8]",
+                                         "MValue of service 3[USER_MGMT] on server 1 : [8]"]
+    assert "RET_" not in " ".join(after(out, "setMValue 4 1"))  # 1: no quorum
+
+
+def registration(folder: Path, *, size: int = 2048, token: bytes = bytes(range(200)), signed: bytes | None = None,
+                 name: str = "q") -> None:
+    """A registration token, its signature and the public key, as quorum_key_files makes them."""
+    private = rsa.generate_private_key(public_exponent=65537, key_size=size)
+    (folder / f"{name}.token").write_bytes(token)
+    (folder / f"{name}.sig").write_bytes(private.sign(token if signed is None else signed, padding.PKCS1v15(),
+                                                      hashes.SHA256()))
+    (folder / f"{name}.pub").write_bytes(public_pem(private))
+
+
+def register(name: str, files: str = "q") -> list[str]:
+    return [f"registerQuorumPubKey CO {name} {files}.token {files}.sig {files}.pub", "y"]
+
+
+def test_a_crypto_officer_registers_only_their_own_quorum_key(tmp_path, monkeypatch):
+    out = run(tmp_path, monkeypatch, *AS_OFFICER1, registration, "registerQuorumPubKey CU officer1 q.token q.sig q.pub",
+              "y", "registerQuorumPubKey AU officer1 q.token q.sig q.pub", "y", *register("app_user"), *register("officer2"), *register("admin"), *register("nobody"), *register("officer1"),
+              world=QUORUM)
+    assert after(out, "registerQuorumPubKey CO nobody q.token q.sig q.pub").count(
+        "registerQuorumPubKey failed: RET_USER_NOT_FOUND") == 2
+    assert after(out, "registerQuorumPubKey CU officer1 q.token q.sig q.pub")[-4:] == [
+        "registerQuorumPubKey failed: RET_USER_NOT_FOUND", "registerQuorumPubKey failed on server 0(10.0.2.14)",
+        "registerQuorumPubKey failed: RET_USER_NOT_FOUND", "registerQuorumPubKey failed on server 1(10.0.1.4)"]
+    assert after(out, "registerQuorumPubKey AU officer1 q.token q.sig q.pub").count(
+        "registerQuorumPubKey failed: RET_USER_NOT_FOUND") == 2  # CO is the one type (sorting after AU, before CU)
+    assert after(out, "registerQuorumPubKey CO app_user q.token q.sig q.pub").count(
+        "registerQuorumPubKey failed: RET_USER_NOT_FOUND") == 2  # an application user is no officer
+    for other in ("officer2", "admin"):  # another officer, whose name sorts after or before
+        assert after(out, f"registerQuorumPubKey CO {other} q.token q.sig q.pub").count(
+            "registerQuorumPubKey failed: RET_PERMISSION_DENIED") == 2, other
+    assert after(out, "registerQuorumPubKey CO officer1 q.token q.sig q.pub")[-2:] == [
+        "registerQuorumPubKey success on server 0(10.0.2.14)", "registerQuorumPubKey success on server 1(10.0.1.4)"]
+
+
+def test_a_registration_needs_an_rsa_2048_key_and_a_signed_token_of_at_most_245_bytes(tmp_path, monkeypatch):
+    def files(folder: Path) -> None:
+        registration(folder, token=bytes(245), name="max")
+        registration(folder, token=bytes(246), name="long")
+        registration(folder, signed=b"another token", name="unsigned")
+        registration(folder, size=1024, name="small")
+        registration(folder, size=3072, name="large")
+        registration(folder, name="text")
+        (folder / "text.pub").write_text("not a public key\n")
+        registration(folder, name="unknown")  # a key of an algorithm nobody knows (OID 1.2.3)
+        (folder / "unknown.pub").write_text("-----BEGIN PUBLIC KEY-----\nMAwwBgYCKgMFAAMCAAE=\n-----END PUBLIC KEY-----\n")
+
+    refused = ("long", "unsigned", "small", "large", "text", "unknown")
+    out = run(tmp_path, monkeypatch, *AS_OFFICER1, files, *(line for name in refused for line in register(
+        "officer1", name)[:1]), *register("officer1", "max"), world=QUORUM)
+    for name in refused:
+        assert after(out, register("officer1", name)[0]) == [
+            "Error: The signed registration token does not verify with the public key."], name
+    assert after(out, register("officer1", "max")[0])[-1] == "registerQuorumPubKey success on server 1(10.0.1.4)"
+
+
+def test_a_token_is_only_for_oneself_whoever_the_other_is(tmp_path, monkeypatch):
+    out = run(tmp_path, monkeypatch, *AS_OFFICER1, "getToken 3 admin t.token", "getToken 3 OFFICER1 t.token")
+    assert after(out, "getToken 3 admin t.token").count("getToken failed: RET_PERMISSION_DENIED") == 2
+    assert after(out, "getToken 3 OFFICER1 t.token")[:2] == ["getToken success on server 0(10.0.2.14)", "Token:"]
+
+
+def test_a_login_that_ends_takes_only_its_own_tokens(tmp_path, monkeypatch):
+    """Tokens of other logins (their session IDs sorting before and after any other) stay."""
+    path = TOKENS.write(tmp_path)
+    with open_store(path).transaction() as world:
+        hsm = world.clusters["cluster-1a23b4cdefg"].hsms[1]  # server 0
+        hsm.tokens = [QuorumToken(token_id=n, service=3, node=1, user="officer2", session_id=session_id,
+                                  issued=world.clock.frozen_at, nonce=f"{n:032x}")
+                      for n, session_id in ((1, "0"), (2, "~"))]
+        hsm.next_token_id = 3
+    monkeypatch.chdir(tmp_path)
+    out = session(path, [*AS_OFFICER1, "getToken 3 officer1 t1", "listTokens"])
+    assert after(out, "listTokens").count("Num of tokens = 3") == 1
+    hsm = open_store(path).read().clusters["cluster-1a23b4cdefg"].hsms[1]
+    assert [t.session_id for t in hsm.tokens] == ["0", "~"]

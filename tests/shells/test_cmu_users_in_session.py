@@ -6,6 +6,7 @@ of a user another login holds; a logout reports the servers its login never reac
 from __future__ import annotations
 
 from hsmshell.cloudhsm.sessions import open_session
+from hsmshell.services import open_store
 
 from ..conftest import lines
 from .conftest import chunk
@@ -86,3 +87,33 @@ def test_only_the_precrypto_officer_s_own_password_activates_a_cluster(doors, st
     out = doors.cmu("loginHSM CU early password1\nchangePswd CU early password2\ny\nquit\n")
     assert "Changing password for early(CU) on 1 nodes" in out and "changePswd failed" not in out, out
     assert store.read().clusters[cluster_id].state == "INITIALIZED"
+
+
+def test_a_login_of_another_user_does_not_hold_this_one(doors):
+    """KMS holds kmsuser while its key store is connected; a user whose name sorts after
+    kmsuser is not held by that, and is deleted."""
+    out = doors.cmu("loginHSM CO admin co12345\ncreateUser CU zoe password1\ny\ndeleteUser CU zoe\nquit\n")
+    assert lines(chunk(out, "aws-cloudhsm>", "deleteUser"))[1:] == [
+        "Deleting user zoe(CU) on 3 nodes", "deleteUser success on server 0(10.0.2.9)",
+        "deleteUser success on server 1(10.0.3.11)", "deleteUser success on server 2(10.0.1.12)"], out
+
+
+def test_a_login_spanning_a_cloned_cluster_holds_its_user_on_the_clone_too(tmp_path):
+    """A CMU configuration that lists a cloned cluster's HSM too (syncUser, syncKey) logs in on
+    both clusters at once: its user is in session on the clone's HSM as on the others, and a
+    login to the clone alone cannot change that user's password there either."""
+    from ..conftest import Doors
+    from .test_cmu_conformance import ADMIN, EXAMPLE_NET, World, user
+
+    path = World(EXAMPLE_NET[:2], [*ADMIN, user(3, "CU", "alice")], clone=[("10.0.5.5", "hsm-cl2onedhsm1")]
+                 ).write(tmp_path)
+    with open_store(path).transaction() as world:
+        hsms = [h.hsm_id for c in world.clusters.values() for h in c.hsms]
+        open_session(world, "alice's", "cloudhsm_mgmt_util", CLUSTER, "alice", "CU", hsms, None)
+    clone_only = tmp_path / "cloudhsm_mgmt_util.cfg"
+    clone_only.write_text('{"servers": [{"hostname": "10.0.5.5", "port": 2225, "enable": true}]}')
+    out = Doors(path).cmu("loginHSM CO admin co12345\nchangePswd CU alice password2\ny\nquit\n",
+                          config=str(clone_only))
+    assert lines(chunk(out, "aws-cloudhsm>", "changePswd"))[-3:] == [
+        "Changing password for alice(CU) on 1 nodes", "changePswd failed: RET_USER_IN_SESSION",
+        "changing password on server 0(10.0.5.5) failed"], out

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from .test_configure import configure_cli
 
 SUBNETS = ["subnet-0e358c43a2b4f8c1d", "subnet-0f5a3c2b1d4e6f789"]
@@ -71,3 +73,57 @@ def test_mtls_trust_anchors(cli, store, tmp_path):
                                   "this enforcement."}
     assert cli.as_admin("cluster", "mtls", "deregister-trust-anchor", "--certificate-reference", "0x01").json == \
         {"error_code": 0, "data": {"message": "Trust anchor with reference 0x01 deregistered successfully"}}
+
+
+# -- rules of cloudhsm/activation.py no test broke before, found by benchmarks/mutation.py -----
+
+@pytest.mark.parametrize("state", ["DEGRADED", "UNINITIALIZED"])  # sorting before and after INITIALIZED
+def test_only_an_initialized_cluster_is_activated(cli, doors, store, state):
+    cluster = new_initialized_cluster(doors, store)
+    assert configure_cli(store, "--cluster-id", cluster) == (0, "")
+    with store.transaction() as world:
+        world.clusters[cluster].state = state
+    out = cli.session("cluster activate\nNewAdm1n\nNewAdm1n\nquit\n")
+    assert '"data": "Cluster activation must be done by the unactivated admin"' in out, out
+    assert store.read().clusters[cluster].state == state
+
+
+def test_a_cluster_whose_admin_is_no_longer_unactivated_is_already_activated(cli, doors, store):
+    """A hand-written INITIALIZED cluster whose precrypto officer is a crypto officer already."""
+    cluster = new_initialized_cluster(doors, store)
+    assert configure_cli(store, "--cluster-id", cluster) == (0, "")
+    with store.transaction() as world:
+        for hsm in world.clusters[cluster].hsms:
+            hsm.users[0].user_type = "CO"
+    out = cli.session("cluster activate\nNewAdm1n\nNewAdm1n\nquit\n")
+    assert '"data": "Cluster has already been activated"' in out, out
+    assert store.read().clusters[cluster].state == "INITIALIZED"
+
+
+def test_activation_sets_the_admin_s_password_only(cli, doors, store):
+    """A crypto user a hand-written INITIALIZED cluster holds keeps its own password."""
+    from hsmshell.world import credentials
+    from hsmshell.world.model import User
+
+    cluster = new_initialized_cluster(doors, store)
+    assert configure_cli(store, "--cluster-id", cluster) == (0, "")
+    with store.transaction() as world:
+        for hsm in world.clusters[cluster].hsms:
+            hsm.users.append(User(user_id=3, user_type="CU", name="early",
+                                  password_hash=credentials.hash_password("password1", world.settings.password_cost)))
+    assert "Cluster activation successful" in cli.session("cluster activate\nNewAdm1n\nNewAdm1n\nquit\n")
+    assert cli.as_user("early", "password1", "user", "list").json["error_code"] == 0
+    assert cli.as_user("early", "NewAdm1n", "user", "list").json["error_code"] == 1
+
+
+def test_the_unactivated_admin_logs_in_as_admin_with_the_default_password(cli, doors, store):
+    """roles.user_type_for: the stored user's own type (PRECO) is what the HSMs are asked for."""
+    cluster = new_initialized_cluster(doors, store)
+    assert configure_cli(store, "--cluster-id", cluster) == (0, "")
+    out = cli.session("login --username admin --role admin --password password\nquit\n")
+    assert '{\n  "error_code": 0,\n  "data": {\n    "username": "admin",\n    "role": "admin"\n  }\n}' in out, out
+
+
+def test_a_crypto_user_does_not_log_in_as_admin(cli, kmsuser):
+    out = cli.session("login --username kmsuser --role admin --password kmsPswd1\nquit\n")
+    assert '"error_code": 1' in out and '"role": "admin"' not in out, out

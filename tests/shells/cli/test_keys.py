@@ -38,6 +38,14 @@ def test_key_reference_filter_both_spellings(kmsuser):
         {"error_code": 1, "data": "Invalid filter: nonsense"}
 
 
+def test_a_key_reference_written_in_decimal_names_the_same_key_and_one_not_a_number_none(kmsuser):
+    """GAP (references.py): a decimal handle is taken too; 262168 is 0x40018."""
+    found = kmsuser("key", "list", "--filter", "key-reference=262168").json["data"]
+    assert [k["key-reference"] for k in found["matched_keys"]] == ["0x0000000000040018"]
+    for term in ("key-reference=0xkey", "key-reference=forty"):
+        assert kmsuser("key", "list", "--filter", term).json["data"]["total_key_count"] == 0, term
+
+
 def test_pages_of_max_items_with_a_decimal_next_token(kmsuser):
     first = kmsuser("key", "list", "--max-items", "1").json["data"]
     assert (first["returned_key_count"], first["total_key_count"], first["next_token"]) == (1, 2, "1")
@@ -101,3 +109,34 @@ def test_key_commands_need_a_crypto_user_login(cli):
     assert cli("key", "list").json == {"error_code": 1, "data": "You must be logged in to run this command"}
     made = cli.as_admin("key", "generate-symmetric", "aes", "--label", "x", "--key-length-bytes", "16")
     assert made.json == {"error_code": 1, "data": "The logged in user does not have permission to run this command"}
+
+
+# -- the key-availability check (cloudhsm/availability.py), rules no test broke before ---------
+
+UNAVAILABLE = {"error_code": 1,
+               "data": "Cannot perform the requested key operation as the key must be available on at least 2 HSMs"}
+
+
+def test_two_hsms_that_answer_are_enough_to_list_and_use_keys(kmsuser, store):
+    with store.transaction() as world:
+        world.clusters["cluster-1a23b4cdefg"].hsms[2].reachable = False
+    assert kmsuser("key", "list").json["data"]["total_key_count"] == 2
+    assert kmsuser("key", "delete", "--filter", "key-reference=0x0000000000040018").json["error_code"] == 0
+
+
+def test_a_token_key_on_one_hsm_that_answers_is_unavailable(kmsuser, store):
+    """Every HSM answers, but the key reached only the first (or only the first still answers)."""
+    with store.transaction() as world:
+        cluster = world.clusters["cluster-1a23b4cdefg"]
+        cluster.keys[0x40018].hsms = [cluster.hsms[0].hsm_id]
+        cluster.keys[0x40012].hsms = [h.hsm_id for h in cluster.hsms[:2]]
+        cluster.hsms[1].reachable = False
+    for handle in ("0x0000000000040018", "0x0000000000040012"):
+        assert kmsuser("key", "delete", "--filter", f"key-reference={handle}").json == UNAVAILABLE, handle
+
+
+def test_a_session_key_on_its_one_hsm_is_used(cli, kmsuser):
+    out = cli.session("login --username kmsuser --role crypto-user --password kmsPswd1\n"
+                      "key generate-symmetric aes --label brief --key-length-bytes 16 --session\n"
+                      "key delete --filter attr.label=brief\n")
+    assert out.count("Key deleted successfully") == 1 and "available on at least 2 HSMs" not in out, out
