@@ -150,6 +150,12 @@ class Store:
     def exists(self) -> bool:
         return self.path.exists()
 
+    @property
+    def key_lost(self) -> bool:
+        """The world last read holds secrets sealed under a key file that is missing (the TUI's
+        status pane says so until the key is back)."""
+        return self._sealer is not None and self._sealer.lost
+
     def create(self, fixture: str = "default", *, force: bool = False) -> World:
         """Write a new world from a fixture.  Refuses to replace a world unless forced."""
         source = fixture_path(fixture)

@@ -168,3 +168,21 @@ def test_a_malformed_hash_matches_no_password(doors, store, stored):
     out = doors.cmu("loginHSM CO admin co12345\nloginHSM CO admin \"\"\nquit\n")
     assert out.count("loginHSM failed: RET_USER_LOGIN_FAILURE") == 6 and "success" not in out, out
     assert "internal error" not in out and "Traceback" not in out
+
+
+def test_a_store_says_its_key_is_lost_while_the_key_file_is_missing(world_path):
+    """What the TUI's status pane asks (Store.key_lost): true from a read of a world whose
+    secrets are sealed under a key file that is gone, false again once the file is back."""
+    store = open_store(world_path)
+    store.read()
+    assert not store.key_lost
+    moved = world_path.with_name("kept.key")
+    key_file(world_path).rename(moved)
+    looking = open_store(world_path)
+    looking.read()
+    assert looking.key_lost
+    moved.rename(key_file(world_path))
+    with open_store(world_path).transaction() as world:
+        world.settings.lockout_threshold = 7
+    looking.read()
+    assert not looking.key_lost
