@@ -652,9 +652,21 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/world/cache.py", "core/ReplaceOrWithAnd", "if not isinstance(tp, type) or tp in seen:",
      "a class met again is walked again: the same lines under the same key of `seen`, so the same schema; "
      "only time changes (the model has no cycle to walk forever)"),
-    ("hsmshell/world/cache.py", "core/NumberReplacer", "world.revision, world.sealer, world.trail = 0, None, []",
+    ("hsmshell/world/cache.py", "core/NumberReplacer",
+     "world.revision, world.sealer, world.trail, world.made_on_first_use = 0, None, [], False",
      "the revision every packed world carries while packed: any constant packs all worlds alike, and unpack "
      "sets the real one, which travels beside it"),
+    ("hsmshell/world/cache.py", "core/ReplaceFalseWithTrue",
+     "world.revision, world.sealer, world.trail, world.made_on_first_use = 0, None, [], False",
+     "the mark every packed world carries while packed: any constant packs all worlds alike, and each "
+     "transaction sets it false as it loads the world (Store._load) before anything reads it"),
+    ("hsmshell/world/store.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def _commit(self, world: World, write: bool, *, promised: bool = False) -> None:",
+     "`*` to `/` in a signature: _unbatched, the only caller, passes world and write by position and "
+     "`promised` by keyword, which both signatures accept"),
+    ("hsmshell/world/store.py", "core/ReplaceFalseWithTrue",
+     "def _commit(self, world: World, write: bool, *, promised: bool = False) -> None:",
+     "a default no caller uses: _unbatched, the only caller, always passes `promised`"),
     ("hsmshell/world/cache.py", "core/ZeroIterationForLoop", "for hint in _annotations(tp).values():",
      "the TypedDicts of the model (Fault, Rotation) hold only scalars, which add no line to the schema"),
     *(("hsmshell/world/reader.py", operator,

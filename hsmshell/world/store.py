@@ -103,7 +103,6 @@ class Store:
         self.create_missing = create_missing
         self._notify = notify or (lambda text: None)
         self.path = files.follow(self.given)  # a link's target, where the world and its files are
-        self._linked = self.path != self.given
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.key_path = self.path.with_name(self.path.name + ".key")
         self._settle = settle
@@ -252,10 +251,9 @@ class Store:
 
     @contextlib.contextmanager
     def _unbatched(self, *, write: bool) -> Iterator[World]:
-        there = files.check_world(self.given)
-        if self._linked:  # a link's target when the store opened: ask of it
-            there = files.exists(self.path)
-        if not there:
+        # (A link whose target moved since the store opened: the target it had is read, and a
+        # world is made there only where none is, as `create` refuses to replace one.)
+        if not files.check_world(self.given):
             if not self.create_missing:  # a mistyped path must not look like a world reset
                 raise WorldError(f"{self.given}: no world here (create one with `hsmshell world init`)")
             files.make_folder(self.path.parent)
