@@ -70,7 +70,10 @@ def load(text: str) -> Any:
     yaml, Loader = yaml_and_loader()
     loader = Loader(text)
     try:
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except RecursionError:  # PyYAML's own parser composes by recursion (libyaml stops at 1000 levels)
+            raise yaml.composer.ComposerError(None, None, "values nested deeper than can be read") from None
         if node is None:
             return None
         _check(yaml, loader, node)
