@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import time
 
 import pexpect
 import pytest
@@ -23,6 +24,43 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[=>]|\r|\x0
 def screen(raw: str) -> list[str]:
     """What a person would read: escape sequences gone, lines stripped, blank lines dropped."""
     return [l.expandtabs().strip() for l in ANSI.sub("", raw).split("\n") if l.strip()]
+
+
+def _sleeps(pid: int) -> tuple[int, bool] | None:
+    """How many times the process has gone to sleep of its own accord, and whether it sleeps now
+    in select/poll, waiting for a key (proc(5): status, wchan); None where /proc cannot say."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            switches = next(int(l.split()[1]) for l in status if l.startswith("voluntary_ctxt_switches:"))
+        with open(f"/proc/{pid}/wchan") as wchan:
+            where = wchan.read()
+    except (OSError, StopIteration, ValueError):
+        return None
+    return switches, "poll" in where or "select" in where
+
+
+def at_rest(child: pexpect.spawn, since: int = -1, timeout: float = 30) -> None:
+    """Until the program waits for a key again, having slept more than `since` times: all it was
+    sent is read and answered.  A fixed pause is a guess that a loaded machine loses (a Tab's
+    completion still being worked out, a Ctrl-C landing while CPython's readline echoes a key,
+    outside its select(), where the signal is not seen until the next one); the kernel knows."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = _sleeps(child.pid)
+        if state is None:  # not Linux: a pause it is
+            time.sleep(0.5)
+            return
+        if state[0] > since and state[1]:
+            return
+        time.sleep(0.005)
+    raise AssertionError(f"the program did not come back to waiting for a key within {timeout} s")
+
+
+def type_keys(child: pexpect.spawn, keys: str) -> None:
+    """Type keys; return once the program has answered them and waits for the next."""
+    state = _sleeps(child.pid)
+    child.send(keys)
+    at_rest(child, since=state[0] if state else -1)
 
 
 def contains_in_order(haystack: list[str], needles: list[str]) -> bool:

@@ -4,11 +4,9 @@ prompt_toolkit's bottom toolbar with the login and the servers connected."""
 
 from __future__ import annotations
 
-import time
-
 import pexpect
 
-from ..test_runbook import Terminal, screen
+from ..test_runbook import Terminal, screen, type_keys
 
 
 def start(tmp_path) -> pexpect.spawn:
@@ -21,8 +19,7 @@ def start(tmp_path) -> pexpect.spawn:
 def complete(cmu: pexpect.spawn, *keys: str) -> str:
     """Type keys (tabs among them) and Enter; the line as the shell echoed it after its prompt."""
     for key in keys:
-        cmu.send(key)
-        time.sleep(0.3)  # let the completion land before the next key
+        type_keys(cmu, key)  # the completion lands before the next key
     cmu.send("\r")
     cmu.expect_exact("\r\n")
     return screen(cmu.before)[-1]
@@ -44,10 +41,9 @@ def test_tab_completes_commands_and_their_flags(tmp_path):
 def offered(child: pexpect.spawn, *keys: str) -> list[str]:
     """Type keys (tabs among them); what the screen shows once the completion menu is up."""
     for key in keys:
-        child.send(key)
-        time.sleep(0.3)
-    try:
-        child.expect("no such text", timeout=1)
+        type_keys(child, key)
+    try:  # all of it is written already: collect it
+        child.expect("no such text", timeout=0.2)
     except pexpect.TIMEOUT:
         pass
     shown = " ".join(screen(child.before)).split()  # readline lists them in columns

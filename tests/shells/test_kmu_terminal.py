@@ -3,11 +3,9 @@ from the command table."""
 
 from __future__ import annotations
 
-import time
-
 import pexpect
 
-from ..test_runbook import Terminal
+from ..test_runbook import Terminal, type_keys
 from .test_cmu_terminal import offered
 
 
@@ -19,9 +17,8 @@ def test_tab_offers_a_commands_flags_then_their_values(tmp_path):
     kmu.expect_exact("Command:")
     assert {"262162", "262168"} <= set(offered(kmu, "deleteKey -k ", "\t", "\t"))
     kmu.expect_exact("Command:")
-    kmu.send("findKey -se")
-    kmu.send("\t")
-    time.sleep(0.3)
+    type_keys(kmu, "findKey -se")
+    type_keys(kmu, "\t")
     kmu.sendline(" 1")
     # -sess read (the call goes out, refused before any login), not `Invalid argument -se.`
     assert kmu.expect_exact(["Cfm3FindKey returned: 0x", "Invalid argument"]) == 0
