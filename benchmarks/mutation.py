@@ -15,9 +15,11 @@ rule the tests would let through.  Kill it with a test that fails with that diff
 hand, or `cosmic-ray apply`), or, if it changes no behaviour, list it in EQUIVALENT with the
 reason.  Everything runs under `nice -n 19`; sessions are kept in build/mutation/ (or in
 $HSMSHELL_MUTATION_DIR, to outlive the worktree), so a run that was stopped goes on where it
-stopped (delete a session to start that module again); one whose module was edited since keeps
-the results of the mutants on unchanged lines.  Two runs at once need two copies of
-the tree (`git clone`): each mutates the files on disk.
+stopped; one whose module was edited since keeps the results of the mutants on unchanged lines.
+What every run found is also written to benchmarks/mutation-results/<module>.json, committed:
+a checkout with no sessions starts from there (delete a module's session and its results to
+start it again).  Two runs at once need two copies of the tree (`git worktree`): each mutates
+the files on disk.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Sessions outlive a worktree when kept elsewhere: HSMSHELL_MUTATION_DIR names their folder.
 WORK = Path(os.environ.get("HSMSHELL_MUTATION_DIR") or ROOT / "build" / "mutation")
+# What the sessions found, committed: a machine (a CI runner, a new checkout) starts with no
+# sessions, and a whole run takes days of one core.  Each result is kept by its operator and
+# the text of its line, so it outlives edits elsewhere in the module (see `seed`).
+LEDGER = ROOT / "benchmarks" / "mutation-results"
 
 # Each mutated module and the tests that exercise its rules (tests mirror the package; a rule
 # of the HSMs is exercised through the shells, a KMS rule through the API), in the order a
@@ -896,6 +902,7 @@ def run(module: str) -> None:
         _source_path(module).write_text(_head_source(module))
     else:
         rebase(module)
+    seed(module)
     source = ROOT / module
     original = source.read_bytes()
     done_before = _done(module)
@@ -908,6 +915,7 @@ def run(module: str) -> None:
             source.write_bytes(original)
             print(f"{module}: restored after an interrupted run", file=sys.stderr)
         _add_time(module, time.monotonic() - start, _done(module) - done_before)
+        record(module)
     print(f"{module}: {time.monotonic() - start:.0f} s of mutants", flush=True)
 
 
@@ -971,11 +979,120 @@ def _done(module: str) -> int:
 
 def _add_time(module: str, seconds: float, mutants: int) -> None:
     """Seconds spent on the module's mutants so far, and how many ran: what the rest will cost."""
-    path = session_paths(module)[1].with_suffix(".time.json")
-    spent = json.loads(path.read_text()) if path.exists() else {"seconds": 0.0, "mutants": 0}
-    spent["seconds"] += seconds
-    spent["mutants"] += mutants
-    path.write_text(json.dumps(spent))
+    ledger = _read_ledger(module)
+    ledger["spent"]["seconds"] += seconds
+    ledger["spent"]["mutants"] += mutants
+    _write_ledger(module, ledger)
+
+
+# -- the ledger: results that outlive the sessions -------------------------------------------
+
+def ledger_path(module: str) -> Path:
+    return LEDGER / (module.removesuffix(".py").replace("/", ".") + ".json")
+
+
+def _read_ledger(module: str) -> dict:
+    path = ledger_path(module)
+    ledger = json.loads(path.read_text()) if path.exists() else {}
+    ledger.setdefault("spent", {"seconds": 0.0, "mutants": 0})
+    ledger.setdefault("results", [])
+    return ledger
+
+
+def _write_ledger(module: str, ledger: dict) -> None:
+    """One result a line, sorted: a run's commit shows which mutants it judged."""
+    LEDGER.mkdir(parents=True, exist_ok=True)
+    rows = ",\n".join("  " + json.dumps(row) for row in sorted(ledger["results"], key=json.dumps))
+    spent = {"seconds": round(ledger["spent"]["seconds"], 1), "mutants": ledger["spent"]["mutants"]}
+    text = f'{{"module": {json.dumps(module)}, "spent": {json.dumps(spent)}, "results": [\n{rows}\n]}}\n'
+    temporary = ledger_path(module).with_suffix(".tmp")
+    temporary.write_text(text)
+    temporary.replace(ledger_path(module))
+
+
+def _places(source: str) -> dict[int, tuple[str, int]]:
+    """Each line's text, and how many lines of the same text come before it."""
+    seen: dict[str, int] = {}
+    places = {}
+    for number, text in enumerate(source.splitlines(), 1):
+        places[number] = (text, seen.get(text, 0))
+        seen[text] = places[number][1] + 1
+    return places
+
+
+def _places_of(source: str, items) -> dict[str, list]:
+    """Each work item's mutant by its operator and where it is on its line's text, not by line
+    number; mutants of one operator at one place (a number made one more, one less) by rank."""
+    places = _places(source)
+    found: dict[str, list] = {}
+    taken: dict[str, int] = {}
+    for item in sorted(items, key=lambda item: item.mutations[0].occurrence):
+        mutation = item.mutations[0]
+        (line, column), (end_line, end_column) = mutation.start_pos, mutation.end_pos
+        place = [mutation.operator_name, *places[line], column, end_line - line, end_column]
+        rank = taken[json.dumps(place)] = taken.get(json.dumps(place), -1) + 1
+        found[item.job_id] = [*place, rank]
+    return found
+
+
+def record(module: str) -> None:
+    """The session's results into the module's ledger (the places no longer in the module go)."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome
+
+    _, session = session_paths(module)
+    rows = []
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        places = _places_of(_source_path(module).read_text(), db.work_items)
+        for item, result in db.completed_work_items:
+            if result.worker_outcome == WorkerOutcome.SKIPPED:  # an operator left out: not a result
+                continue
+            outcome = [result.worker_outcome.value, result.test_outcome.value if result.test_outcome else None]
+            survived = outcome == ["normal", "survived"]
+            rows.append([*places[item.job_id], *outcome, result.diff if survived else None])
+    ledger = _read_ledger(module)
+    ledger["results"] = rows
+    _write_ledger(module, ledger)
+
+
+def seed(module: str) -> int:
+    """The ledger's results into the module's session, for its pending mutants whose place
+    (operator, line text, position on the line) the ledger judged: what earlier runs, on any
+    machine, found.  Like a rebase, it trusts a result while its line is unchanged."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult
+
+    known = {json.dumps(row[:7]): row[7:] for row in _read_ledger(module)["results"]}
+    if not known:
+        return 0
+    _, session = session_paths(module)
+    seeded = 0
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        judged = {item.job_id for item, _ in db.completed_work_items}
+        places = _places_of(_source_path(module).read_text(), db.work_items)
+        for item in db.work_items:
+            found = known.get(json.dumps(places[item.job_id]))
+            if item.job_id in judged or found is None:
+                continue
+            worker, test, diff = found
+            db.set_result(item.job_id, WorkResult(worker_outcome=WorkerOutcome(worker), diff=diff,
+                                                  test_outcome=TestOutcome(test) if test else None))
+            seeded += 1
+    return seeded
+
+
+def _session_from_ledger(module: str) -> None:
+    """A module with no session here but results in the ledger (a fresh checkout): a session
+    made from the module as it is, with the ledger's results, so that --report and --again
+    read it as any other."""
+    config, session = session_paths(module)
+    if session.exists() or not ledger_path(module).exists():
+        return
+    WORK.mkdir(parents=True, exist_ok=True)
+    write_config(module, timeout=30.0)
+    _init(config, session)
+    _source_path(module).write_text(_head_source(module))
+    print(f"{module}: {seed(module)} results from {ledger_path(module).relative_to(ROOT)}", flush=True)
 
 
 def again(module: str) -> None:
@@ -984,15 +1101,18 @@ def again(module: str) -> None:
     from cosmic_ray.mutating import mutate_and_test
     from cosmic_ray.work_db import WorkDB, use_db
 
+    _session_from_ledger(module)
     config, session = session_paths(module)
     seconds = baseline(module)
     write_config(module, timeout=max(30.0, 4 * seconds))
     rebase(module)
+    seed(module)
     survivors = [item for outcome, item, _ in results(module) if outcome == "survived"]
     with use_db(str(session), WorkDB.Mode.open) as db:
         for item in survivors:
             db.set_result(item.job_id, mutate_and_test(item.mutations, "nice -n 19 " + test_command(module),
                                                        max(30.0, 4 * seconds)))
+    record(module)
     print(f"{module}: {len(survivors)} survivors run again", flush=True)
 
 
@@ -1062,6 +1182,7 @@ def report(modules: list[str]) -> None:
     survivors: list[str] = []
     not_run: list[str] = []
     for module in modules:
+        _session_from_ledger(module)
         counts = {k: 0 for k in ("killed", "survived", "equivalent", "incompetent", "skipped", "pending")}
         for outcome, item, detail in results(module):
             counts[outcome] += 1
@@ -1089,9 +1210,8 @@ def report(modules: list[str]) -> None:
 
 def _pace(module: str, pending: int) -> str:
     """Seconds per mutant so far, niced on this machine, and what the pending ones will take."""
-    path = session_paths(module)[1].with_suffix(".time.json")
-    spent = json.loads(path.read_text()) if path.exists() else {}
-    if not spent.get("mutants"):
+    spent = _read_ledger(module)["spent"]
+    if not spent["mutants"]:
         return ""
     each = spent["seconds"] / spent["mutants"]
     return f"  {each:.1f} s/mutant" + (f", about {pending * each / 60:.0f} min to go" if pending else "")
