@@ -8,6 +8,10 @@ world must never hold.
   copying it, so loading is cheap; everything after it (the codec, the emitter, a CloudTrail
   event's JSON) expands it.  Aliases may add at most as many values as the text itself holds
   (at least ALIAS_ALLOWANCE), and never refer to themselves.
+- Values nested thousands deep: everything after the reader (the codec, the emitter, a
+  repr in an error message) recurses once a level, past Python's limit, and PyYAML's own parser
+  recurses while composing.  A world nests a dozen levels; more than MAX_DEPTH is refused (the
+  libyaml of PyYAML 6.0.4's wheels stops at a thousand with its own error).
 - An integer of thousands of digits: Python refuses to read one past 4,300 digits with an
   exception YAML does not turn into an error of the file, and none fits in the world anyway.
 - A value its explicit tag cannot hold (`!!int nine`): PyYAML lets Python's ValueError (or
@@ -22,6 +26,7 @@ import functools
 from typing import Any
 
 ALIAS_ALLOWANCE = 10_000  # values aliases may add to a small file
+MAX_DEPTH = 64  # levels of values, aliases expanded
 INTEGER_DIGITS = 40  # far beyond 64 bits with signs, underscores and a 0x, 0o or 0b
 
 
@@ -86,17 +91,22 @@ def _check(yaml, loader, root) -> None:
     """Duplicate keys, and how far aliases expand, in one walk over the distinct nodes (an
     alias is the same node met again), never expanding anything."""
     size: dict[int, int] = {}  # node -> how many values it stands for, aliases expanded
+    height: dict[int, int] = {}  # node -> how many levels it holds, aliases expanded
     open_nodes: set[int] = set()  # the nodes being walked: met again below themselves, a loop
     added, worst = 0, (0, 0)  # values the aliases add; the largest alias and its line
-    stack: list[tuple[Any, int, bool]] = [(root, 0, False)]
+    stack: list[tuple[Any, int, int, bool]] = [(root, 0, 1, False)]  # node, its parent's line, its depth
     while stack:
-        node, line, done = stack.pop()
+        node, line, depth, done = stack.pop()
         key = id(node)
         if done:
             open_nodes.discard(key)
             children = _children(yaml, node)
             size[key] = 1 + sum(size[id(child)] for child in children)
+            height[key] = 1 + max((height[id(child)] for child in children), default=0)
             continue
+        if depth + height.get(key, 1) - 1 > MAX_DEPTH:  # a value (or an alias's) past the bound
+            raise TextError(line if key in height else node.start_mark.line + 1,
+                            f"values nested more than {MAX_DEPTH} levels deep (a world nests a dozen)")
         if key in size:  # an alias of a node already walked
             added += size[key]
             worst = max(worst, (size[key], line))
@@ -104,12 +114,12 @@ def _check(yaml, loader, root) -> None:
         if key in open_nodes:
             raise TextError(line, "an alias refers to the value that holds it (a loop)")
         open_nodes.add(key)
-        stack.append((node, line, True))
+        stack.append((node, line, depth, True))
         if isinstance(node, yaml.MappingNode):
             _no_duplicate_keys(yaml, loader, node)
         here = node.start_mark.line + 1
         # In the text's order, so that an anchor is met before its aliases, which YAML puts after it.
-        stack.extend((child, here, False) for child in reversed(_children(yaml, node)))
+        stack.extend((child, here, depth + 1, False) for child in reversed(_children(yaml, node)))
     if added > max(ALIAS_ALLOWANCE, len(size)):
         raise TextError(worst[1], f"aliases expand to {added} more values than the text holds "
                                   f"(more than {max(ALIAS_ALLOWANCE, len(size))} is refused)")

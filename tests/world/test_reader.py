@@ -132,17 +132,33 @@ def test_without_libyaml_a_value_nested_past_python_s_limit_is_a_yaml_error(with
         reader.load("a: " + "[" * 5000 + "]" * 5000 + "\n")
 
 
-def test_a_value_nested_thousands_deep_is_read_without_recursing():
-    """PyYAML builds nested values one level at a time; reading them all at once (deep) would
-    recurse past Python's limit on a hostile file.  The libyaml of PyYAML 6.0.4's wheels stops
-    at a thousand levels: a YAML error at the line, which the store reports like any other."""
+def test_a_value_nested_thousands_deep_is_an_error_at_its_line_not_a_recursion():
+    """Everything after the reader recurses once a level.  The libyaml of PyYAML 6.0.4's wheels
+    stops at a thousand levels with its own error; the reader stops earlier either way."""
     import yaml
 
-    try:
-        value = reader.load("a: " + "[" * 5000 + "]" * 5000 + "\n")["a"]
-    except yaml.YAMLError as refused:
-        assert "exceeded maximum nesting depth" in str(refused) and refused.problem_mark.line == 0
+    with pytest.raises((yaml.YAMLError, reader.TextError)) as caught:
+        reader.load("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    refused = caught.value
+    assert (refused.line if isinstance(refused, reader.TextError) else refused.problem_mark.line + 1) == 1
+
+
+@pytest.mark.parametrize("levels, refused", [(reader.MAX_DEPTH, False), (reader.MAX_DEPTH + 1, True)])
+def test_values_nested_past_the_bound_are_refused_at_the_line_where_they_start(levels, refused):
+    text = "a: 1\nb:\n  " + "[" * (levels - 1) + "]" * (levels - 1) + "\n"  # the document is a level
+    if not refused:
+        assert reader.load(text)["a"] == 1
         return
-    for _ in range(4999):
-        (value,) = value
-    assert value == []
+    with pytest.raises(reader.TextError, match=f"values nested more than {reader.MAX_DEPTH} levels deep") as caught:
+        reader.load(text)
+    assert caught.value.line == 3
+
+
+def test_aliases_count_the_levels_they_bring():
+    """Each value shallow enough, and an alias of one inside the other too deep, once expanded."""
+    half = reader.MAX_DEPTH // 2 + 1
+    text = f"a: &deep {'[' * half}{']' * half}\nb: {'[' * half}*deep{']' * half}\n"
+    with pytest.raises(reader.TextError, match="values nested more than") as caught:
+        reader.load(text)
+    assert caught.value.line == 2
+    assert reader.load(f"a: &deep {'[' * half}{']' * half}\nb: [*deep]\n")["b"][0] is not None
