@@ -134,6 +134,10 @@ def _payload_hash_not_its_own(blob: bytes) -> bytes:
     return blob[:_AT + 32] + b"\xff" * 16 + blob[_AT + 48:]
 
 
+def _payload_hash_below_its_own(blob: bytes) -> bytes:
+    return blob[:_AT + 32] + b"\x00" * 16 + blob[_AT + 48:]  # a hash is matched, not sorted
+
+
 def _a_newer_version(blob: bytes) -> bytes:
     return blob.replace(b"cache v4", b"cache v5", 1)  # a newer magic sorts after
 
@@ -152,7 +156,8 @@ def _a_payload_too_short_but_hashed_right(blob: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("damage", [_truncate, _flip_a_payload_byte, _garbage, _empty, _an_older_version,
-                                    _another_model, _payload_hash_not_its_own, _a_payload_too_short_but_hashed_right,
+                                    _another_model, _payload_hash_not_its_own, _payload_hash_below_its_own,
+                                    _a_payload_too_short_but_hashed_right,
                                     _a_newer_version, _a_length_past_the_payload])
 def test_a_damaged_cache_is_ignored_and_rebuilt(world_path, parses, damage):
     commit_label(world_path, "intact")
