@@ -110,7 +110,7 @@ class TrailLog:
             info = None
         if info is None or _identity(info) != self._identity:
             self._hold(None)  # replaced, removed or not yet opened: read it all
-            self._events, self._is_log, self._offset, self._written, self._cut = [], False, 0, {}, False
+            self._events, self._is_log, self._offset, self._written = [], False, 0, {}
             if info is None:
                 return
             # Another user's log, or one others may write, could feed this user's tools
@@ -121,7 +121,7 @@ class TrailLog:
             self._hold(fd)
             info = os.fstat(self._fd)
         elif info.st_size < self._offset:  # cut back by hand: read it again
-            self._events, self._is_log, self._offset, self._written, self._cut = [], False, 0, {}, False
+            self._events, self._is_log, self._offset, self._written = [], False, 0, {}
         if info.st_size == self._offset:  # nothing new (a cut line read before stays cut)
             return
         try:
