@@ -700,10 +700,6 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "split once or twice from the right, NAME is the last part and the second")
       for operator in ("core/ReplaceUnaryOperator_USub_UAdd", "core/ReplaceUnaryOperator_Delete_USub",
                        "core/NumberReplacer")),
-    ("hsmshell/world/trail_log.py", "core/ReplaceUnaryOperator_USub_Invert",
-     "self.replace(self._events[-limit:], limit)",
-     "`[~limit:]` hands replace one event more, and replace keeps the newest `limit` of what it is given: the "
-     "same log (the cut itself is test_the_log_is_cut_back_to_the_limit_once_it_holds_more_than_twice_the_limit)"),
     ("hsmshell/cloudhsm/quorum.py", "core/AddNot", "if TYPE_CHECKING:",
      "the import for annotations, which nothing evaluates (`from __future__ import annotations`): run at "
      "import time too, it costs only start-up"),
@@ -746,6 +742,33 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "class World(msgspec.Struct, forbid_unknown_fields=True, eq=False):",
      "World defines __eq__ and __ne__ itself, which msgspec's eq=True leaves in place (test_model's "
      "equality test passes either way); eq=False only says msgspec need not make them"),
+    ("hsmshell/world/trail_log.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if info.st_size == self._offset:  # nothing new (a cut line read before stays cut)",
+     "`<=` for `==`: the branch above sets _offset to 0 whenever the size is below it (or on a new inode), so "
+     "here the size is never below _offset and `<=` is true exactly when `==` is"),
+    ("hsmshell/world/trail_log.py", "core/ReplaceComparisonOperator_NotEq_Lt",
+     "if written != len(data):  # a full disk: the next reader skips the cut line",
+     "`<` for `!=`: os.write returns at most the bytes it was given, never more, so `written` differs from "
+     "len(data) only by being smaller (the short write itself: test_a_short_write_on_a_full_disk_fails_...)"),
+    ("hsmshell/world/trail_log.py", "core/ReplaceComparisonOperator_Lt_NotEq", "self._cut = end < len(data)",
+     "`!=` for `<`: end is data.rfind(newline) + 1, at most len(data), so it differs from len(data) only by "
+     "being smaller"),
+    ("hsmshell/world/trail_log.py", "core/ReplaceTrueWithFalse", "tmp.unlink(missing_ok=True)",
+     "the handler runs only when write_all or os.replace raised, and neither removes the temporary file when "
+     "it raises (a rename is done whole or not at all): the file is there to unlink either way (only an "
+     "asynchronous KeyboardInterrupt landing between os.replace's return and the end of the try could tell)"),
+    ("hsmshell/world/trail_log.py", "core/ReplaceFalseWithTrue", "self._is_log = False  # the file read so far starts with the header",
+     "the first value is never read: the first view's _catch_up sees an identity unlike None and sets "
+     "_is_log and _offset anew, and an append before any view finds no descriptor and calls replace, which "
+     "sets them all"),
+    ("hsmshell/world/trail_log.py", "core/ReplaceFalseWithTrue",
+     "self._cut = False  # the file ends in a line cut short, which no one will finish",
+     "the first value is never read: append reads _cut only when _is_log is true, and _is_log becomes true "
+     "only in replace, which sets _cut, or in _catch_up on the path that then sets _cut from what it read "
+     "(an append before any view finds no descriptor and calls replace)"),
+    ("hsmshell/world/trail_log.py", "core/NumberReplacer", "self._offset = 0  # bytes of that file read so far",
+     "the first value (1 or -1 for 0) is never read: set to 0 by the first view's _catch_up (its "
+     "new-identity branch, as no identity is held yet) or by replace, which an append before any view calls"),
 ]
 
 

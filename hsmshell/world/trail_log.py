@@ -70,8 +70,8 @@ class TrailLog:
         if written != len(data):  # a full disk: the next reader skips the cut line
             raise OSError(f"{self.path}: only {written} of {len(data)} bytes written")
         self._offset += len(data)
+        self._events += [None] + events if self._cut else events  # the line it ended is no event
         self._cut = False
-        self._events += events
         if len(self._events) > 2 * limit:
             self.replace(self._events[-limit:], limit)
 
@@ -122,8 +122,7 @@ class TrailLog:
             info = os.fstat(self._fd)
         elif info.st_size < self._offset:  # cut back by hand: read it again
             self._events, self._is_log, self._offset, self._written = [], False, 0, {}
-        self._cut = False
-        if info.st_size == self._offset:
+        if info.st_size == self._offset:  # nothing new (a cut line read before stays cut)
             return
         try:
             data = os.pread(self._fd, info.st_size - self._offset, self._offset)
@@ -137,7 +136,9 @@ class TrailLog:
             self._is_log = True
             lines = lines[1:]
         self._events += lines
-        self._offset += end
+        # A line cut short counts as read: whoever appends next ends it ("\n"), and each process
+        # then holds it as a line that is no event (the byte after it starts the next read).
+        self._offset += len(data)
         self._cut = end < len(data)
 
 
@@ -194,7 +195,7 @@ class Trail(Sequence):
             start = min(max(0, self._end + len(self.recorded) - self.limit), self._end)
             logged = (_parsed(self._logged, i) for i in range(start, self._end))
             events = [e for e in logged if e is not None] + self.recorded
-            self._seen = events[len(events) - self.limit:] if self.limit else []
+            self._seen = events[-self.limit:] if self.limit else []  # fewer than `limit`: all
         return self._seen
 
     def twin(self, memo: dict | None = None) -> Trail:
