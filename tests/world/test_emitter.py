@@ -229,3 +229,50 @@ def test_an_unchanged_item_is_not_written_again(template_world, monkeypatch):
     # written around their items' remembered text.
     assert [v for v in written_items if isinstance(v, (Key, dict))] == [_key(world, 0), {"eventName": "Decrypt"}]
     assert set(kinds) <= {"Key", "dict", "Cluster", "Hsm", "Backup"}
+
+
+# -- the rules of scalars, one by one ----------------------------------------------------------------
+
+@pytest.mark.parametrize("char, escape", [
+    ("\x01", "\\x01"), ("\x1f", "\\x1F"), ("\x7f", "\\x7F"), ("\x9f", "\\x9F"),  # one byte: \x, as PyYAML
+    ("\ufeff", "\\uFEFF"), ("\ufffe", "\\uFFFE"), ("\uffff", "\\uFFFF"),  # up to U+FFFF: \u
+])
+def test_a_character_is_escaped_in_the_shortest_form_pyyaml_itself_writes(char, escape):
+    assert emitter.scalar("a" + char) == '"a' + escape + '"'
+    theirs = yaml.dump("a" + char, Dumper=yaml.SafeDumper, default_style='"', allow_unicode=True, width=10**6)
+    assert emitter.scalar("a" + char) == theirs.removesuffix("\n")
+    assert yaml.safe_load(emitter.scalar("a" + char)) == "a" + char
+
+
+@pytest.mark.parametrize("surrogate", ["\ud800", "\udbff", "\udc00", "\udfff"])
+def test_every_lone_surrogate_is_refused_from_the_first_to_the_last(surrogate):
+    with pytest.raises(ValueError, match="surrogate"):
+        emitter.scalar("a" + surrogate)
+
+
+def test_infinities_are_written_with_their_sign():
+    assert emitter.scalar(math.inf) == ".inf"
+    assert emitter.scalar(-math.inf) == "-.inf"
+    assert yaml.safe_load(written([math.inf, -math.inf])) == {"value": [math.inf, -math.inf]}
+
+
+def test_a_mapping_key_of_up_to_1000_characters_is_written_and_a_longer_one_refused():
+    for key in ("k" * 1000, "k" * 999):
+        assert yaml.safe_load(written("v", key)) == {key: "v"}
+    for key in ("k" * 1001, "k" * 5000, "\x01" * 250):  # counted as written: 250 escapes are 1002
+        with pytest.raises(ValueError, match="too long"):
+            written("v", key)
+
+
+@pytest.mark.parametrize("key", [True, False, 1.5, None])
+def test_a_mapping_key_that_is_neither_a_string_nor_an_integer_is_refused(key):
+    with pytest.raises(ValueError, match="mapping key"):
+        written({key: "v"})
+
+
+@pytest.mark.parametrize("text", ["a \nb", "a\nb \nc\n", "  \nx"])
+def test_multi_line_text_with_a_space_before_a_line_break_is_quoted_so_no_line_ends_in_a_space(text):
+    """An editor that trims trailing spaces would change a literal block's text."""
+    document = written(text)
+    assert not any(line.endswith(" ") for line in document.splitlines()), document
+    assert yaml.safe_load(document) == {"value": text}
