@@ -276,3 +276,86 @@ def test_multi_line_text_with_a_space_before_a_line_break_is_quoted_so_no_line_e
     document = written(text)
     assert not any(line.endswith(" ") for line in document.splitlines()), document
     assert yaml.safe_load(document) == {"value": text}
+
+
+# -- writing again: which items are written afresh, and what is copied ------------------------------
+
+def _with_keys(world, count: int):
+    keys = world.clusters[CLUSTER_ID].keys
+    while len(keys) < count:
+        change(world, "add key", len(keys), f"key-{len(keys)}")
+    return keys
+
+
+def _relabel(keys, *positions):
+    for p in positions:
+        keys[list(keys)[p]].label = f"relabelled-{p}"
+
+
+def _delete(keys, *positions):
+    for handle in [list(keys)[p] for p in positions]:
+        del keys[handle]
+
+
+def _reorder(keys, order):
+    handles = list(keys)
+    items = {h: keys[h] for h in handles}
+    keys.clear()
+    keys.update((handles[p], items[handles[p]]) for p in order)
+
+
+def _add_cluster(world):
+    cluster = copy.deepcopy(world.clusters[CLUSTER_ID])
+    cluster.cluster_id = "cluster-2b34c5defgh"
+    world.clusters[cluster.cluster_id] = cluster
+
+
+def _add_hsm(world):
+    hsms = world.clusters[CLUSTER_ID].hsms
+    hsm = copy.deepcopy(hsms[-1])
+    hsm.hsm_id = "hsm-abcdefghijk"
+    hsms.append(hsm)
+
+
+# Each: what one commit does to a cluster of eight keys (more than one change at once, so that
+# the items left unchanged are lined up by id rather than by place), and the positions of the
+# keys, after the change, that must be written afresh: every other key is copied.
+SCENARIOS = {
+    "a middle key deleted, one before and one after it relabelled":
+        (lambda w, k: (_delete(k, 4), _relabel(k, 1, 5)), [1, 5]),
+    "two keys deleted together and the first relabelled":
+        (lambda w, k: (_delete(k, 2, 3), _relabel(k, 0)), [0]),
+    "the first key deleted and one added at the end":
+        (lambda w, k: (_delete(k, 0), change(w, "add key", 0, "new")), [7]),
+    "two keys far apart relabelled, the ids unchanged":
+        (lambda w, k: _relabel(k, 0, 3), [0, 3]),
+    "two keys far apart relabelled and one deleted between them":
+        (lambda w, k: (_relabel(k, 1, 6), _delete(k, 3)), [1, 5]),
+    "the keys in reverse order": (lambda w, k: _reorder(k, range(7, -1, -1)), []),
+    "the last key moved to the front": (lambda w, k: _reorder(k, [7, 0, 1, 2, 3, 4, 5, 6]), []),
+    "the keys swapped in pairs": (lambda w, k: _reorder(k, [1, 0, 3, 2, 5, 4, 7, 6]), []),
+    "every other key deleted, one relabelled": (lambda w, k: (_delete(k, 1, 3, 5, 7), _relabel(k, 2)), [2]),
+    "a cluster added after the last": (lambda w, k: _add_cluster(w), None),
+    "an HSM added after the last": (lambda w, k: _add_hsm(w), None),
+}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_writing_again_after_several_changes_at_once_writes_only_the_changed_items(template_world, monkeypatch,
+                                                                                   scenario):
+    world = Store(template_world / "world.yaml").read()
+    keys = _with_keys(world, 8)
+    incremental = emitter.Emitter()
+    text_of(world, incremental)
+    act, afresh = SCENARIOS[scenario]
+    act(world, keys)
+    written_items = []
+    real_item = emitter.Emitter._item
+    monkeypatch.setattr(emitter.Emitter, "_item",
+                        lambda self, value, *rest: written_items.append(value) or real_item(self, value, *rest))
+    again = text_of(world, incremental)
+    monkeypatch.undo()
+    assert again == text_of(world)
+    assert yaml.load(again, Loader=LOADERS[-1]) == codec.encode(world)
+    if afresh is not None:
+        assert [v for v in written_items if isinstance(v, Key)] == [keys[list(keys)[p]] for p in afresh]
