@@ -304,6 +304,17 @@ def _reorder(keys, order):
     keys.update((handles[p], items[handles[p]]) for p in order)
 
 
+def _insert_low_handle(keys, position):
+    handles = list(keys)
+    low = copy.deepcopy(keys[handles[0]])
+    low.handle, low.label = 7, "low"
+    items = dict(keys)
+    keys.clear()
+    keys.update((h, items[h]) for h in handles[:position])
+    keys[7] = low
+    keys.update((h, items[h]) for h in handles[position:])
+
+
 def _add_cluster(world):
     cluster = copy.deepcopy(world.clusters[CLUSTER_ID])
     cluster.cluster_id = "cluster-2b34c5defgh"
@@ -335,6 +346,9 @@ SCENARIOS = {
     "the last key moved to the front": (lambda w, k: _reorder(k, [7, 0, 1, 2, 3, 4, 5, 6]), []),
     "the keys swapped in pairs": (lambda w, k: _reorder(k, [1, 0, 3, 2, 5, 4, 7, 6]), []),
     "every other key deleted, one relabelled": (lambda w, k: (_delete(k, 1, 3, 5, 7), _relabel(k, 2)), [2]),
+    "a key deleted after the first is relabelled": (lambda w, k: (_delete(k, 2), _relabel(k, 0)), [0]),
+    "the first two keys swapped": (lambda w, k: _reorder(k, [1, 0, 2, 3, 4, 5, 6, 7]), []),
+    "a key of a lower handle put in the middle": (lambda w, k: _insert_low_handle(k, 4), [4]),
     "a cluster added after the last": (lambda w, k: _add_cluster(w), None),
     "an HSM added after the last": (lambda w, k: _add_hsm(w), None),
 }
@@ -359,3 +373,21 @@ def test_writing_again_after_several_changes_at_once_writes_only_the_changed_ite
     assert yaml.load(again, Loader=LOADERS[-1]) == codec.encode(world)
     if afresh is not None:
         assert [v for v in written_items if isinstance(v, Key)] == [keys[list(keys)[p]] for p in afresh]
+
+
+def test_a_list_whose_first_item_changed_is_still_lined_up_by_place(template_world, monkeypatch):
+    """The faults are lined up by where the new first item stood; when it stood nowhere (it
+    changed), by place: the items after it are copied, not written again."""
+    world = Store(template_world / "world.yaml").read()
+    world.faults.extend({"eventName": "Encrypt", "n": n} for n in range(5))
+    incremental = emitter.Emitter()
+    text_of(world, incremental)
+    world.faults[0] = {"eventName": "Decrypt", "n": 0}
+    written_items = []
+    real_item = emitter.Emitter._item
+    monkeypatch.setattr(emitter.Emitter, "_item",
+                        lambda self, value, *rest: written_items.append(value) or real_item(self, value, *rest))
+    again = text_of(world, incremental)
+    monkeypatch.undo()
+    assert again == text_of(world)
+    assert written_items == [{"eventName": "Decrypt", "n": 0}]
