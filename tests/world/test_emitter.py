@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from hsmshell.world import cache, codec, emitter
-from hsmshell.world.model import Key, User
+from hsmshell.world.model import CliCluster, CliConfig, Key, User
 from hsmshell.world.store import Store
 
 CLUSTER_ID = "cluster-1a23b4cdefg"
@@ -413,11 +413,20 @@ def test_a_new_process_copies_every_unchanged_part_of_the_world_file_byte_for_by
     the world they were written from copies every part whose value did not change, whatever
     those bytes say; only the changed parts (and the top's own short fields) are written."""
     world = Store(template_world / "world.yaml").read()
+    world.client.cli = CliConfig(clusters=[CliCluster(cluster_id=CLUSTER_ID, hsm_addresses=["10.9.9.1"]),
+                                           CliCluster(cluster_id=CLUSTER_ID, hsm_addresses=["10.9.9.2"])])
     first = emitter.Emitter()
     packed = cache.pack(world)
     text = first.emit(world, packed)
-    writer = emitter.Emitter(_edited(text), cache.unpack_layout(cache.pack_layout(first.layout)), packed)
+    cli_edit = (b"- 10.9.9.1\n", b"- 10.9.9.0\n")  # in the CLI's first cluster, which stays unchanged
+    servers_edit = (b"\n  - 10.0.3.11\n", b"\n  - 10.0.3.99\n")  # in a list of strings, written whole
+    assert cli_edit[0] in text and servers_edit[0] in text
+    forged = _edited(text).replace(*cli_edit).replace(*servers_edit)
+    writer = emitter.Emitter(forged, cache.unpack_layout(cache.pack_layout(first.layout)), packed)
     world.region = "eu-west-1"
     world.faults.append({"eventName": "Encrypt"})
     _key(world, 1).label = "changed"
-    assert writer.emit(world, cache.pack(world)) == _edited(text_of(world).encode())
+    world.clusters[CLUSTER_ID].hsms[2].users[0].failed_logins += 1  # another HSM than the edited user's
+    world.client.cli.clusters[1].hsm_addresses.append("10.9.9.3")
+    world.client.cmu_servers.append("10.0.4.1")
+    assert writer.emit(world, cache.pack(world)) == _edited(text_of(world).encode()).replace(*cli_edit)
