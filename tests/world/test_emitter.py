@@ -430,3 +430,72 @@ def test_a_new_process_copies_every_unchanged_part_of_the_world_file_byte_for_by
     world.client.cli.clusters[1].hsm_addresses.append("10.9.9.3")
     world.client.cmu_servers.append("10.0.4.1")
     assert writer.emit(world, cache.pack(world)) == _edited(text_of(world).encode()).replace(*cli_edit)
+
+
+# -- a layout from the derived cache is followed only where it points at whole lines -----------------
+
+LINE = b"  cluster_id: cluster-HANDEDITED1\n"  # the client's first field, as a hand-edited file has it
+Whole, Leaves, Branches, Layout = emitter.Whole, emitter.Leaves, emitter.Branches, emitter.Layout
+
+
+def _client_field(start: int, end: int):
+    return Layout({"client": Layout({"cluster_id": Whole(start, end)})})
+
+
+FAULT = b"- eventName: Encrypt\n"
+# Each: the old text, the layout said to be its own, the faults of the world (unchanged since),
+# and whether the client's cluster_id line is copied from the old text.
+LAYOUTS = {
+    "the line at the very start of the text, which ends without a line break":
+        (LINE + b"rest", _client_field(0, len(LINE)), [], True),
+    "the line at the very end of the text": (b"head\n" + LINE, _client_field(5, 5 + len(LINE)), [], True),
+    "a line that starts after another character": (b"x" + LINE, _client_field(1, 1 + len(LINE)), [], False),
+    "a line that starts after a tab": (b"\t" + LINE, _client_field(1, 1 + len(LINE)), [], False),
+    "a part that ends in a tab rather than a line break":
+        (b"\n" + LINE[:-1] + b"\t\n", _client_field(1, 1 + len(LINE)), [], False),
+    "a part that ends before it starts": (b"\n" + LINE + LINE, _client_field(1 + len(LINE), 1), [], False),
+    "an empty part": (b"\n" + LINE, _client_field(1, 1), [], False),
+    "a part past the end of the text": (b"\n" + LINE, _client_field(1, 2 + len(LINE)), [], False),
+    "a whole line of another field": (b"  region_id: x\n", _client_field(0, 15), [], False),
+    "an item that starts before the text": (b"\n" + FAULT + b"-", Layout({"faults": Leaves([-1, 1 + len(FAULT)])}),
+                                            [{"eventName": "Encrypt"}], False),
+    "items in order that are not whole lines": (b"xxxxxxxx", Layout({"faults": Leaves([1, 5])}),
+                                                [{"eventName": "Encrypt"}], False),
+    "more bounds than the old items": (b"- eventName: Forged\n" + FAULT, Layout({"faults": Leaves([0, 20, 41])}),
+                                       [{"eventName": "Encrypt"}], False),
+    "fewer bounds than the old items": (b"- eventName: A\n- eventName: B\n", Layout({"faults": Leaves([0, 15])}),
+                                        [{"eventName": "A"}, {"eventName": "B"}], False),
+}
+
+
+@pytest.mark.parametrize("case", LAYOUTS)
+def test_a_layout_is_followed_only_where_it_points_at_whole_lines_of_the_part_and_counts_the_old_items(
+        template_world, case):
+    """A layout and text the derived cache gives are data: where the layout does not point at
+    whole lines starting as the part must (its name at its column), or does not count the items
+    it says were written, the part is written afresh."""
+    old, layout, faults, copied = LAYOUTS[case]
+    world = Store(template_world / "world.yaml").read()
+    world.faults = faults
+    packed = cache.pack(world)
+    fresh = text_of(world).encode()
+    expected = fresh.replace(b"  cluster_id: " + CLUSTER_ID.encode() + b"\n", LINE, 1) if copied else fresh
+    assert emitter.Emitter(old, layout, packed).emit(world, packed) == expected
+
+
+def test_a_layout_of_more_or_fewer_clusters_than_were_written_is_not_followed(template_world):
+    world = Store(template_world / "world.yaml").read()
+    packed = cache.pack(world)
+    fresh = text_of(world).encode()
+    old = fresh + b"  state: FORGED\n"
+    forged = Layout({"state": Whole(len(fresh), len(old))})
+    for items in ([forged, Layout({})], [forged, forged, forged], []):
+        assert emitter.Emitter(old, Layout({"clusters": Branches(items)}), packed).emit(world, packed) == fresh
+
+
+def test_an_emitter_given_a_layout_without_the_world_it_was_written_from_writes_afresh(template_world):
+    world = Store(template_world / "world.yaml").read()
+    first = emitter.Emitter()
+    text = first.emit(world, cache.pack(world))
+    world.region = "eu-west-1"
+    assert emitter.Emitter(_edited(text), first.layout, None).emit(world, cache.pack(world)) == text_of(world).encode()
