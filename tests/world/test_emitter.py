@@ -499,3 +499,15 @@ def test_an_emitter_given_a_layout_without_the_world_it_was_written_from_writes_
     text = first.emit(world, cache.pack(world))
     world.region = "eu-west-1"
     assert emitter.Emitter(_edited(text), first.layout, None).emit(world, cache.pack(world)) == text_of(world).encode()
+
+
+def test_a_copy_of_plain_data_is_equal_and_shares_nothing_that_could_change_in_place():
+    value = {"list": [1, "a", {"inner": [2, None]}], "map": {"k": {"deeper": [3.5]}}, "n": 4}
+    copied = emitter.copy_plain(value)
+    assert strictly_equal(copied, value)
+    copied["list"][2]["inner"].append("x")
+    copied["map"]["k"]["deeper"].clear()
+    copied["list"].append(5)
+    copied["n"] = 0
+    assert value == {"list": [1, "a", {"inner": [2, None]}], "map": {"k": {"deeper": [3.5]}}, "n": 4}
+    assert [emitter.copy_plain(v) for v in (1, "a", None, 2.5, True)] == [1, "a", None, 2.5, True]
