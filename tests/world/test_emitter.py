@@ -511,3 +511,27 @@ def test_a_copy_of_plain_data_is_equal_and_shares_nothing_that_could_change_in_p
     copied["n"] = 0
     assert value == {"list": [1, "a", {"inner": [2, None]}], "map": {"k": {"deeper": [3.5]}}, "n": 4}
     assert [emitter.copy_plain(v) for v in (1, "a", None, 2.5, True)] == [1, "a", None, 2.5, True]
+
+
+@pytest.mark.parametrize("act, runs", [
+    (lambda k: (_delete(k, 4), _relabel(k, 1)), [[2, 3], [4, 5, 6]]),  # lined up by id
+    (lambda k: _relabel(k, 0, 3), [[1, 2], [4, 5, 6, 7]]),  # the same ids: lined up by place
+])
+def test_unchanged_items_that_stood_together_are_copied_at_once(template_world, monkeypatch, act, runs):
+    """What `leaves` promises: each run of unchanged items that stood together in the old text
+    is copied as one piece of it."""
+    world = Store(template_world / "world.yaml").read()
+    keys = _with_keys(world, 8)
+    incremental = emitter.Emitter()
+    text_of(world, incremental)
+    act(keys)
+    copied = []
+    real_put = emitter._Writing.put
+    monkeypatch.setattr(emitter._Writing, "put", lambda self, piece: (
+        copied.append(bytes(piece)) if isinstance(piece, memoryview) else None, real_put(self, piece))[1])
+    again = text_of(world, incremental)
+    monkeypatch.undo()
+    assert again == text_of(world)
+    items = [emitter.Emitter()._item(key, 2) for key in keys.values()]
+    for run in runs:
+        assert b"".join(items[p] for p in run) in copied
