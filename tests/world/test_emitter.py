@@ -324,7 +324,7 @@ def _add_cluster(world):
 def _add_hsm(world):
     hsms = world.clusters[CLUSTER_ID].hsms
     hsm = copy.deepcopy(hsms[-1])
-    hsm.hsm_id = "hsm-abcdefghijk"
+    hsm.hsm_id = f"hsm-abcdefghij{len(hsms)}"
     hsms.append(hsm)
 
 
@@ -351,6 +351,7 @@ SCENARIOS = {
     "a key of a lower handle put in the middle": (lambda w, k: _insert_low_handle(k, 4), [4]),
     "a cluster added after the last": (lambda w, k: _add_cluster(w), None),
     "an HSM added after the last": (lambda w, k: _add_hsm(w), None),
+    "two HSMs added after the last": (lambda w, k: (_add_hsm(w), _add_hsm(w)), None),
 }
 
 
@@ -455,6 +456,8 @@ LAYOUTS = {
         (b"\n" + LINE[:-1] + b"\t\n", _client_field(1, 1 + len(LINE)), [], False),
     "a part that ends before it starts": (b"\n" + LINE + LINE, _client_field(1 + len(LINE), 1), [], False),
     "an empty part": (b"\n" + LINE, _client_field(1, 1), [], False),
+    "a part that ends in another character than a line break":
+        (b"\n" + LINE[:-1] + b"x\n", _client_field(1, 1 + len(LINE)), [], False),
     "a part past the end of the text": (b"\n" + LINE, _client_field(1, 2 + len(LINE)), [], False),
     "a whole line of another field": (b"  region_id: x\n", _client_field(0, 15), [], False),
     "an item that starts before the text": (b"\n" + FAULT + b"-", Layout({"faults": Leaves([-1, 1 + len(FAULT)])}),
@@ -463,6 +466,8 @@ LAYOUTS = {
                                                 [{"eventName": "Encrypt"}], False),
     "more bounds than the old items": (b"- eventName: Forged\n" + FAULT, Layout({"faults": Leaves([0, 20, 41])}),
                                        [{"eventName": "Encrypt"}], False),
+    "bounds out of order": (b"- eventName: A\n- eventName: B\n", Layout({"faults": Leaves([0, 30, 15])}),
+                            [{"eventName": "A"}, {"eventName": "B"}], False),
     "fewer bounds than the old items": (b"- eventName: A\n- eventName: B\n", Layout({"faults": Leaves([0, 15])}),
                                         [{"eventName": "A"}, {"eventName": "B"}], False),
 }
@@ -535,3 +540,13 @@ def test_unchanged_items_that_stood_together_are_copied_at_once(template_world, 
     items = [emitter.Emitter()._item(key, 2) for key in keys.values()]
     for run in runs:
         assert b"".join(items[p] for p in run) in copied
+
+
+def test_the_revision_is_written_afresh_though_the_packed_world_leaves_it_out(template_world):
+    world = Store(template_world / "world.yaml").read()
+    incremental = emitter.Emitter()
+    text_of(world, incremental)
+    world.revision += 1
+    again = text_of(world, incremental)
+    assert again == text_of(world)
+    assert yaml.safe_load(again)["revision"] == world.revision
