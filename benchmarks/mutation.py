@@ -754,7 +754,8 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
          "(`code < 0xFFFF` is killed by test_a_character_is_escaped_in_the_shortest_form_pyyaml_itself_writes)"),
         ("core/NumberReplacer",
          "256 or 254 for 0xFF, 65536 for 0xFFFF: no code point from U+00A0 to U+FEFE, nor above U+FFFF, "
-         "gets here, so each bound splits the code points that do alike"))),
+         "gets here, so each bound splits the code points that do alike (65534 for 0xFFFF is killed by "
+         "test_a_character_is_escaped_in_the_shortest_form_pyyaml_itself_writes)"))),
     ("hsmshell/world/emitter.py", "core/ReplaceComparisonOperator_Gt_GtE", 'return ".inf" if value > 0 else "-.inf"',
      "only the infinities get here (NaN is taken before, finite floats after): `>= 0` splits them alike"),
     ("hsmshell/world/emitter.py", "core/NumberReplacer", 'return ".inf" if value > 0 else "-.inf"',
@@ -782,7 +783,8 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
         ("core/ReplaceComparisonOperator_Eq_GtE", "`>= 1` differs only for a union of several types, which "
          "no field of a record walked field by field (the world, a client, a CLI config, a cluster, an HSM, a "
          "backup) is; a leaf record's fields are never planned"),
-        ("core/NumberReplacer", "`inner[-1]`: here inner holds one type"))),
+        ("core/NumberReplacer", "`inner[-1]`: here inner holds one type (`len(inner) == 0` or `== 2` is "
+         "killed by test_a_new_process_copies_every_unchanged_part_of_the_world_file_byte_for_byte)"))),
     *(("hsmshell/world/emitter.py", operator, "return inner[0] if len(inner) == 1 else tp", why)
       for operator, why in (
         ("core/ReplaceComparisonOperator_Eq_LtE", "`<= 1`: a union less None is never empty"),
