@@ -769,6 +769,94 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/world/trail_log.py", "core/NumberReplacer", "self._offset = 0  # bytes of that file read so far",
      "the first value (1 or -1 for 0) is never read: set to 0 by the first view's _catch_up (its "
      "new-identity branch, as no identity is held yet) or by replace, which an append before any view calls"),
+    # world/emitter.py.  The code points _escape meets are the ones _UNSAFE_IN_QUOTES matches less
+    # _ESCAPES: U+0001-U+001F, U+007F-U+009F, the surrogates (refused), U+FEFF, U+FFFE, U+FFFF.
+    *(("hsmshell/world/emitter.py", operator, "if 0xD800 <= code <= 0xDFFF:",
+       f"{bound}: U+D7FF and U+E000 never get here (_UNSAFE_IN_QUOTES matches neither), so the refusal "
+       "covers the same code points (the ends U+D800 and U+DFFF are "
+       "test_every_lone_surrogate_is_refused_from_the_first_to_the_last's)")
+      for operator, bound in (("core/NumberReplacer", "55295 (U+D7FF) as the low bound, or 57344 (U+E000) "
+                               "as the high one"),)),
+    *(("hsmshell/world/emitter.py", operator,
+       'return f"\\\\x{code:02X}" if code <= 0xFF else f"\\\\u{code:04X}" if code <= 0xFFFF else f"\\\\U{code:08X}"',
+       why) for operator, why in (
+        ("core/ReplaceComparisonOperator_LtE_Lt",
+         "`code < 0xFF`: no code point from U+00A0 to U+FEFE gets here, so U+00FF goes nowhere either way "
+         "(`code < 0xFFFF` is killed by test_a_character_is_escaped_in_the_shortest_form_pyyaml_itself_writes)"),
+        ("core/NumberReplacer",
+         "256 or 254 for 0xFF, 65536 for 0xFFFF: no code point from U+00A0 to U+FEFE, nor above U+FFFF, "
+         "gets here, so each bound splits the code points that do alike (65534 for 0xFFFF is killed by "
+         "test_a_character_is_escaped_in_the_shortest_form_pyyaml_itself_writes)"))),
+    ("hsmshell/world/emitter.py", "core/ReplaceComparisonOperator_Gt_GtE", 'return ".inf" if value > 0 else "-.inf"',
+     "only the infinities get here (NaN is taken before, finite floats after): `>= 0` splits them alike"),
+    ("hsmshell/world/emitter.py", "core/NumberReplacer", 'return ".inf" if value > 0 else "-.inf"',
+     "-1 or 1 for 0: only the infinities get here (NaN is taken before, finite floats after), and both "
+     "bounds split them alike (`!= 0` is killed by test_infinities_are_written_with_their_sign)"),
+    ("hsmshell/world/emitter.py", "core/ReplaceFalseWithTrue",
+     "return lambda text: resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG",
+     "PyYAML's resolve reads the second flag only for its path resolvers, which a plain Resolver has none "
+     "of: the tag is the same either way"),
+    *(("hsmshell/world/emitter.py", operator,
+       "@functools.lru_cache(maxsize=8192)  # ids, regions, event names ... recur on every commit",
+       "the size of a cache of a pure function of a string: only which results are computed again, so only "
+       "speed, changes") for operator in ("core/NumberReplacer", "core/RemoveDecorator")),
+    ("hsmshell/world/emitter.py", "core/RemoveDecorator", "@functools.cache",
+     "a cache of a pure function of a type (a field's plan, whether a record is a leaf, the packed type and "
+     "its decoder, made once per class through the cached _unpacker) or of PyYAML's resolver: computed alike "
+     "every time, only speed changes"),
+    ("hsmshell/world/emitter.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if len(text) == 1 or text[-2] == "\\n":',
+     "`len(text) <= 1`: text holds a line break here, so it is never empty; `text[-2] <= \"\\n\"`: the "
+     "characters below a line break (U+0000 to U+0009) are refused by _UNSAFE_IN_LITERAL before"),
+    *(("hsmshell/world/emitter.py", operator, "return _nested(inner[0]) if len(inner) == 1 else None", why)
+      for operator, why in (
+        ("core/ReplaceComparisonOperator_Eq_LtE", "`<= 1`: a union less None is never empty (no field is "
+         "typed None alone)"),
+        ("core/ReplaceComparisonOperator_Eq_GtE", "`>= 1` differs only for a union of several types, which "
+         "no field of a record walked field by field (the world, a client, a CLI config, a cluster, an HSM, a "
+         "backup) is; a leaf record's fields are never planned"),
+        ("core/NumberReplacer", "`inner[-1]`: here inner holds one type (`len(inner) == 0` or `== 2` is "
+         "killed by test_a_new_process_copies_every_unchanged_part_of_the_world_file_byte_for_byte)"))),
+    *(("hsmshell/world/emitter.py", operator, "return inner[0] if len(inner) == 1 else tp", why)
+      for operator, why in (
+        ("core/ReplaceComparisonOperator_Eq_LtE", "`<= 1`: a union less None is never empty"),
+        ("core/ReplaceComparisonOperator_Eq_GtE", "`>= 1` differs only for a union of several types, which "
+         "no field of a record walked field by field is (and _bare's result is used only where _nested found "
+         "a collection or a record)"),
+        ("core/NumberReplacer", "`inner[-1]`: here inner holds one type"))),
+    *(("hsmshell/world/emitter.py", f"core/ReplaceComparisonOperator_Eq_{to}", line,
+       f'`how {sign} "record"`: `how` is "keyed", "listed" or "record" here (None is taken before), and '
+       'both others sort before "record"')
+      for line in ('if how == "record":', 'elif how == "record":') for to, sign in (("GtE", ">="),)),
+    *(("hsmshell/world/emitter.py", "core/ReplaceComparisonOperator_Eq_LtE", line,
+       '`how <= "keyed"`: `how` is "keyed" or "listed" here, and "listed" sorts after "keyed"')
+      for line in ('packed = dict[typing.get_args(tp)[0], item_packed] if how == "keyed" else list[item_packed]',
+                   'keyed = how == "keyed"')),
+    *(("hsmshell/world/emitter.py", f"core/ReplaceComparisonOperator_Eq_{to}", "if len(self.out) == start:",
+       f"`{sign} start`: the pieces only grow, so `<` is never true and `<=` is `==`; and no record walked "
+       "field by field (the world, a client, a CLI config, a cluster, an HSM, a backup) can have every field "
+       "None (each has a required string or a list), so no `{}` is ever written for one")
+      for to, sign in (("Lt", "<"), ("LtE", "<="))),
+    ("hsmshell/world/emitter.py", "core/ReplaceBinaryOperator_Add_Sub", 'self.put((first + "{}\\n").encode())',
+     "never run: no record walked field by field can have every field None (see `len(self.out) == start`)"),
+    ("hsmshell/world/emitter.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "return (0 <= start < end <= len(old) and (start == 0 or old[start - 1] == 10) and old[end - 1] == 10",
+     "`start <= 0` after `0 <= start`: the same as `start == 0` (the other two `<=` mutants of this line are "
+     "killed by test_a_layout_is_followed_only_where_it_points_at_whole_lines_of_the_part_and_counts_the_old_items)"),
+    *(("hsmshell/world/emitter.py", "core/ReplaceComparisonOperator_Lt_NotEq", line,
+       f"{why}: `!=` holds exactly when `<` does") for line, why in (
+        ("if begin < i:", "begin is one past the previous changed index, and the changed indices (then n) come "
+         "in increasing order, so begin <= i"),
+        ("if i < n:", "i runs over changed indices below n, then n itself, so i <= n"))),
+    ("hsmshell/world/emitter.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if reused == sorted(reused) and self.lines(start, stop, head):",
+     "sorted(reused) is the least ordering of its items, so `reused <= sorted(reused)` holds only when they "
+     "are equal"),
+    *(("hsmshell/world/emitter.py", "core/NumberReplacer", line,
+       "the tag only tells the layout's four classes apart in the derived cache, which the same code writes and "
+       "reads (still distinct with this number); a cache written with other tags fails unpack_layout, and the "
+       "store then writes every item afresh, the same bytes")
+      for line in ("class Whole(msgspec.Struct, array_like=True, tag=0):",
+                   "class Layout(msgspec.Struct, array_like=True, tag=3):")),
 ]
 
 
