@@ -646,7 +646,8 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "worst's starting value, 1 or -1 for a 0: it is read only when aliases were met, each standing for one "
      "value or more and met on a line of 1 or more, so the largest of them is larger than it (added's starting "
      "value is killed by test_aliases_may_add_ten_thousand_values_to_a_small_file_and_no_more)"),
-    ("hsmshell/world/reader.py", "core/NumberReplacer", "stack: list[tuple[Any, int, bool]] = [(root, 0, False)]",
+    ("hsmshell/world/reader.py", "core/NumberReplacer",
+     "stack: list[tuple[Any, int, int, bool]] = [(root, 0, 1, False)]  # node, its parent's line, its depth",
      "the root's entry is the first taken off the stack, never an alias of a node walked before nor inside "
      "an open one, so its line is never read (an alias of the root inside it is its own entry, with the line "
      "of its parent)"),
@@ -738,6 +739,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     *(("hsmshell/world/model.py", "core/ReplaceFalseWithTrue", f"class {name}(Record, gc=False):",
        "whether the garbage collector tracks the records: memory and collection time only (a world is a "
        "tree, in no cycle, so nothing is collected either way)") for name in ("User", "Key")),
+    ("hsmshell/world/reader.py", "core/ReplaceFalseWithTrue", "def construct_object(self, node, deep=False):",
+     "deep=True builds nested values at once, recursing a level at a time, where PyYAML's construct_document "
+     "fills them one level at a time: the same values, and the reader refuses nesting past 64 levels before "
+     "anything is constructed, far inside Python's recursion limit"),
     ("hsmshell/world/model.py", "core/ReplaceFalseWithTrue",
      "class World(msgspec.Struct, forbid_unknown_fields=True, eq=False):",
      "World defines __eq__ and __ne__ itself, which msgspec's eq=True leaves in place (test_model's "
@@ -909,8 +914,20 @@ def _trace_lines(frame, event, arg):
     return _trace_lines
 
 
+def _clear_caches() -> None:
+    """A function cached with functools runs once a process: traced, it would be credited to
+    the first test that asked, and its mutants run with that test only.  Cleared before each
+    test, it runs (and is credited) wherever a test needs it."""
+    for module in list(sys.modules.values()):
+        if getattr(module, "__file__", None) == _TRACED:
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
 def pytest_runtest_setup(item):  # pytest hooks, loaded with -p mutation while tracing
     if _TRACED:
+        _clear_caches()
         _lines.clear()
         _started[item.nodeid] = time.monotonic()
         import threading

@@ -143,22 +143,25 @@ def test_a_value_nested_thousands_deep_is_an_error_at_its_line_not_a_recursion()
     assert (refused.line if isinstance(refused, reader.TextError) else refused.problem_mark.line + 1) == 1
 
 
-@pytest.mark.parametrize("levels, refused", [(reader.MAX_DEPTH, False), (reader.MAX_DEPTH + 1, True)])
-def test_values_nested_past_the_bound_are_refused_at_the_line_where_they_start(levels, refused):
+@pytest.mark.parametrize("levels, refused", [(64, False), (65, True)])
+def test_values_nested_past_sixty_four_levels_are_refused_at_the_line_where_they_start(levels, refused):
     text = "a: 1\nb:\n  " + "[" * (levels - 1) + "]" * (levels - 1) + "\n"  # the document is a level
     if not refused:
         assert reader.load(text)["a"] == 1
         return
-    with pytest.raises(reader.TextError, match=f"values nested more than {reader.MAX_DEPTH} levels deep") as caught:
+    with pytest.raises(reader.TextError, match="values nested more than 64 levels deep") as caught:
         reader.load(text)
     assert caught.value.line == 3
 
 
-def test_aliases_count_the_levels_they_bring():
-    """Each value shallow enough, and an alias of one inside the other too deep, once expanded."""
-    half = reader.MAX_DEPTH // 2 + 1
-    text = f"a: &deep {'[' * half}{']' * half}\nb: {'[' * half}*deep{']' * half}\n"
-    with pytest.raises(reader.TextError, match="values nested more than") as caught:
+@pytest.mark.parametrize("around, refused", [(30, False), (31, True)])
+def test_aliases_count_the_levels_they_bring(around, refused):
+    """Each value shallow enough, and an alias of one inside the other: the document, `around`
+    lists, the alias standing for 33 more, counted to the innermost empty list."""
+    text = f"a: &deep {'[' * 33}{']' * 33}\nb: {'[' * around}*deep{']' * around}\n"
+    if not refused:  # 1 + 30 + 33 = 64
+        assert reader.load(text)["b"] is not None
+        return
+    with pytest.raises(reader.TextError, match="values nested more than 64") as caught:
         reader.load(text)
     assert caught.value.line == 2
-    assert reader.load(f"a: &deep {'[' * half}{']' * half}\nb: [*deep]\n")["b"][0] is not None
