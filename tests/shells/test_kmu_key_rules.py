@@ -536,3 +536,100 @@ def test_a_hand_written_key_s_copy_in_a_backup_of_its_lineage_gets_the_same_mate
     material = world.clusters[cluster_id].keys[handle].material
     assert material is not None and world.backups[backup_id].keys[handle].material == material
     assert world.backups["backup-2other22222"].keys[handle].material is None
+
+
+def test_the_public_key_of_a_hand_written_pair_is_the_half_of_the_nearest_private_key_with_its_label(
+        tmp_path, monkeypatch):
+    """Two private keys share the public key 20's label: the nearer handle (21, not 12) is its pair."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(12, 3, key_class=3, label="x", **rsa), key(20, 3, key_class=2, label="x", **rsa),
+                           key(21, 3, key_class=3, label="x", **rsa)])
+    out = kmu("getAttribute -o 20 -a 512 -out public\ngetAttribute -o 21 -a 512 -out near\n"
+              "getAttribute -o 12 -a 512 -out far")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 3, out
+    public, near, far = (attributes(tmp_path, n)["OBJ_ATTR_MODULUS"] for n in ("public", "near", "far"))
+    assert public == near != far
+
+
+def test_an_asymmetric_key_s_check_value_comes_from_its_material_not_from_a_written_one(tmp_path, monkeypatch):
+    """Only a secret key's OBJ_ATTR_KCV is kept with it; a hand-written private key that gives
+    one shows the check value of its material."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_class": 3, "key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(11, 3, label="given", attributes={371: "a1b2c3"}, **rsa), key(12, 3, label="none", **rsa)])
+    out = kmu("getAttribute -o 11 -a 371 -out given\ngetAttribute -o 11 -a 512 -out all")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 2, out
+    shown = (tmp_path / "given").read_text()
+    assert shown.startswith("OBJ_ATTR_KCV\n0x") and shown != "OBJ_ATTR_KCV\n0xa1b2c3\n", shown
+    assert "OBJ_ATTR_MODULUS" in attributes(tmp_path, "all")
+
+
+def test_a_hand_written_key_s_namesake_of_another_class_in_a_cluster_of_its_lineage_keeps_its_own_material(
+        tmp_path, monkeypatch):
+    """A cluster of the same lineage holding, at the same handle, a key of another class (a
+    secret key where this cluster has a private key) gets nothing when this one is first used."""
+    import msgspec
+
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, key_class=3, key_type=0, size=2048, label="rsa")],
+                 clone=[("10.0.9.9", "hsm-cl2aaaaaaaa")]).write(tmp_path)
+    with open_store(path).transaction() as world:
+        original, clone = world.clusters["cluster-1a23b4cdefg"], world.clusters["cluster-2clone2222"]
+        assert original.lineage == clone.lineage
+        clone.keys[10] = msgspec.structs.replace(original.keys[10], key_class=4, key_type=31, size=32,
+                                                 hsms=[h.hsm_id for h in clone.hsms])
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngetAttribute -o 10 -a 512 -out rsa\nexit\n")
+    assert "Cfm3GetAttribute returned: 0x00" in out, out
+    world = open_store(path).read()
+    assert world.clusters["cluster-1a23b4cdefg"].keys[10].material is not None
+    assert world.clusters["cluster-2clone2222"].keys[10].material is None
+
+
+def test_get_attribute_refuses_an_attribute_the_key_does_not_have(tmp_path, monkeypatch):
+    """OBJ_ATTR_WRAP_TEMPLATE (1073742353), an id past OBJ_ATTR_ALL's 512, of a key that has none:
+    RET_INVALID_ATTRIBUTE, and no file; 512 writes them all."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3)])
+    out = kmu("getAttribute -o 10 -a 1073742353 -out template\ngetAttribute -o 10 -a 512 -out all")
+    assert re.findall(r"Cfm3GetAttribute returned: (0x\w\w)", out) == ["0xab", "0x00"], out
+    assert not (tmp_path / "template").exists()
+
+
+def test_find_key_sess_0_finds_token_keys_and_sess_1_session_keys(tmp_path):
+    """findKey -sess 1 matches session keys, -sess 0 token keys (cloudhsm-shells-spec, findKey)."""
+    kmu = shell(tmp_path, [key(10, 3)])
+    out = kmu("genSymKey -t 31 -s 16 -l s -sess\nfindKey -sess 0\nfindKey -sess 1\nfindKey")
+    assert matched(out) == [[10], [2200000], [10, 2200000]], out
+
+
+def test_find_key_m_matches_rsa_keys_of_that_very_modulus_only(tmp_path, monkeypatch):
+    """findKey -m: "the binary file containing RSA modulus to match with".  Each pair's modulus
+    finds that pair only (whichever sorts first), and an EC key's point finds no key."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    ec = {"key_type": 3, "size": 256}
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, label="a", **rsa), key(21, 3, key_class=2, label="a", **rsa),
+                           key(22, 3, key_class=3, label="b", **rsa), key(23, 3, key_class=2, label="b", **rsa),
+                           key(24, 3, key_class=3, label="ec", **ec), key(25, 3, key_class=2, label="ec", **ec)])
+    kmu("getAttribute -o 21 -a 512 -out a\ngetAttribute -o 23 -a 512 -out b\ngetAttribute -o 25 -a 512 -out ec")
+    for name in ("a", "b", "ec"):
+        modulus = attributes(tmp_path, name)["OBJ_ATTR_MODULUS"].removeprefix("0x")
+        (tmp_path / f"{name}.bin").write_bytes(bytes.fromhex(modulus))
+    out = kmu("findKey -m a.bin\nfindKey -m b.bin\nfindKey -m ec.bin")
+    assert matched(out) == [[20, 21], [22, 23]], out
+    assert out.split("Command:  findKey -m ec.bin")[1].count("Total number of keys present 0") == 1, out
+
+
+def test_a_user_a_key_is_shared_with_cannot_export_it(tmp_path, monkeypatch):
+    """Users a key is shared with may only use it (cloudhsm-shells-spec §1.3): crypto_user4 may
+    not export crypto_user3's key, though its own exports."""
+    monkeypatch.chdir(tmp_path)
+    doors = Doors(World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, [4]), key(11, 4), key(12, 4)]).write(tmp_path))
+    out = doors.kmu(f"loginHSM -u CU -s crypto_user4 -p {PASSWORD}\n"
+                    "exSymKey -k 10 -w 11 -out shared.key\nexSymKey -k 12 -w 11 -out own.key\nexit\n")
+    assert re.findall(r"Cfm3WrapKey returned: (0x\w\w)", out)[:1] == ["0xc6"], out
+    assert 'Wrapped Symmetric Key written to file "own.key"' in out, out
+    assert not (tmp_path / "shared.key").exists()
