@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from ..conftest import Doors
 from .test_cmu_conformance import CRYPTO_USERS, EXAMPLE_NET, PASSWORD, World, key
 
@@ -324,10 +326,11 @@ def test_a_hand_written_key_has_the_same_material_in_a_cluster_of_its_lineage(tm
     assert (tmp_path / "first").read_text() == (tmp_path / "copy").read_text()
 
 
+@pytest.mark.parametrize("lineage", ["lineage-0", "lineage-9"])
 def test_a_hand_written_key_s_namesake_in_a_cluster_of_another_lineage_keeps_its_own_material(tmp_path,
-                                                                                               monkeypatch):
-    """A cluster of another lineage (one that sorts before this one's) holding a key at the same
-    handle gets nothing when this cluster's key is first used."""
+                                                                                               monkeypatch, lineage):
+    """A cluster of another lineage (one that sorts before this one's, or after) holding a key at
+    the same handle gets nothing when this cluster's key is first used."""
     import msgspec
 
     from hsmshell.services import open_store
@@ -337,7 +340,7 @@ def test_a_hand_written_key_s_namesake_in_a_cluster_of_another_lineage_keeps_its
                  clone=[("10.0.9.9", "hsm-cl2aaaaaaaa")]).write(tmp_path)
     with open_store(path).transaction() as world:
         original, other = world.clusters["cluster-1a23b4cdefg"], world.clusters["cluster-2clone2222"]
-        other.lineage = "lineage-0"
+        other.lineage = lineage
         other.keys[10] = msgspec.structs.replace(original.keys[10], hsms=[h.hsm_id for h in other.hsms])
     out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngetAttribute -o 10 -a 371 -out kcv\nexit\n")
     assert "Cfm3GetAttribute returned: 0x00" in out, out
@@ -380,13 +383,13 @@ def test_a_masked_session_key_comes_back_as_a_session_key_of_this_login(tmp_path
     """insertMaskedObject: a session key comes back on the one HSM session keys are put on, and
     vanishes with the login, as the key it was extracted from."""
     monkeypatch.chdir(tmp_path)
-    doors = Doors(World(EXAMPLE_NET[:2], CRYPTO_USERS, []).write(tmp_path))
+    doors = Doors(World(EXAMPLE_NET[:3], CRYPTO_USERS, []).write(tmp_path))
     login = f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
     out = doors.kmu(login + "genSymKey -t 31 -s 16 -l s -sess\nextractMaskedObject -o 2200000 -out s.mask\n"
                     "insertMaskedObject -f s.mask\nexit\n")
     inserted = out[out.index("Command:  insertMaskedObject"):out.index("Command:  exit")]
     assert "New Key Handle: 2200001" in inserted, out
-    assert "Node id 1 and err state 0x00000000" in inserted and "Node id 0" not in inserted
+    assert re.findall(r"Node id (\d) and err state 0x00000000", inserted) == ["2"], out
     out = doors.kmu(login + "findKey -l s\nexit\n")
     assert "Total number of keys present 0" in out, out
 
@@ -421,6 +424,16 @@ def test_a_key_held_only_on_an_hsm_that_does_not_answer_is_out_of_reach(tmp_path
     out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
                           "getAttribute -o 11 -a 3 -out label11\ngetAttribute -o 10 -a 3 -out label10\nexit\n")
     assert re.findall(r"Cfm3GetAttribute returned: (0x\w\w)", out) == ["0xa8", "0x00"], out
+
+
+def test_find_key_does_not_list_a_key_held_only_on_an_hsm_that_does_not_answer(tmp_path):
+    from hsmshell.services import open_store
+
+    path = World(EXAMPLE_NET[:2], CRYPTO_USERS, [key(10, 3), key(11, 3, hsms=[EXAMPLE_NET[1][1]])]).write(tmp_path)
+    with open_store(path).transaction() as world:
+        world.clusters["cluster-1a23b4cdefg"].hsms[1].reachable = False
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\nfindKey\nexit\n")
+    assert matched(out) == [[10]], out
 
 
 def test_verify_takes_a_public_key_only(tmp_path, monkeypatch):
@@ -624,12 +637,120 @@ def test_find_key_m_matches_rsa_keys_of_that_very_modulus_only(tmp_path, monkeyp
 
 
 def test_a_user_a_key_is_shared_with_cannot_export_it(tmp_path, monkeypatch):
-    """Users a key is shared with may only use it (cloudhsm-shells-spec §1.3): crypto_user4 may
-    not export crypto_user3's key, though its own exports."""
+    """Users a key is shared with may only use it (cloudhsm-shells-spec §1.3): crypto_user3 may
+    not export crypto_user4's key shared with it, though its own exports."""
     monkeypatch.chdir(tmp_path)
-    doors = Doors(World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, [4]), key(11, 4), key(12, 4)]).write(tmp_path))
-    out = doors.kmu(f"loginHSM -u CU -s crypto_user4 -p {PASSWORD}\n"
-                    "exSymKey -k 10 -w 11 -out shared.key\nexSymKey -k 12 -w 11 -out own.key\nexit\n")
+    kmu = shell(tmp_path, [key(10, 4, [3]), key(11, 3), key(12, 3)])
+    out = kmu("exSymKey -k 10 -w 11 -out shared.key\nexSymKey -k 12 -w 11 -out own.key")
     assert re.findall(r"Cfm3WrapKey returned: (0x\w\w)", out)[:1] == ["0xc6"], out
+    assert "Cfm3WrapKey returned: 0xc6 : HSM Error: Key Access is denied." in out, out
     assert 'Wrapped Symmetric Key written to file "own.key"' in out, out
     assert not (tmp_path / "shared.key").exists()
+
+
+def test_insert_masked_object_min_srv_is_met_by_as_many_hsms_as_it_names(tmp_path, monkeypatch):
+    """-min_srv: the HSMs that must hold the key; two of two are enough, three of two are not
+    (the server-unavailable error, as genSymKey's -min_srv)."""
+    monkeypatch.chdir(tmp_path)
+    doors = Doors(World(EXAMPLE_NET[:2], CRYPTO_USERS, [key(10, 3)]).write(tmp_path))
+    out = doors.kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\nextractMaskedObject -o 10 -out k.mask\n"
+                    "insertMaskedObject -f k.mask -min_srv 2\ninsertMaskedObject -f k.mask -min_srv 3\nexit\n")
+    assert re.findall(r"Cfm3InsertMaskedObject returned: (0x\w+)", out) == ["0x00", "0x30000085"], out
+    assert "New Key Handle: 2200000" in out, out
+
+
+def test_a_masked_object_from_another_lineage_is_refused_whichever_way_the_lineages_sort(tmp_path, monkeypatch):
+    """Only an HSM of the same backup lineage holds the masking key: the clone, given a lineage
+    that sorts before the key's, refuses the object, as one after it does."""
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3)], clone=[("10.0.9.9", "hsm-cl2aaaaaaaa")]).write(tmp_path)
+    doors, store = Doors(path), open_store(path)
+    login = f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+    assert "Cfm3ExtractMaskedObject returned: 0x00" in doors.kmu(login + "extractMaskedObject -o 10 -out k.mask\nexit\n")
+    codes = []
+    for lineage in ("lineage-0", "lineage-9", "lineage-1"):
+        with store.transaction() as world:
+            world.client.cluster_id = "cluster-2clone2222"
+            world.clusters["cluster-2clone2222"].lineage = lineage
+        out = doors.kmu(login + "insertMaskedObject -f k.mask\nexit\n")
+        codes += re.findall(r"Cfm3InsertMaskedObject returned: (0x\w+)", out)
+    masked = re.findall(r"Cfm3InsertMaskedObject returned: (0x\w+ : .*)", out)
+    assert codes[2] == "0x00" and codes[0] == codes[1] != "0x00", (codes, masked, out)
+
+
+def test_aes_wrap_unwrap_names_the_host_key_call_of_its_mode(tmp_path, monkeypatch):
+    """aesWrapUnwrap's return line: Cfm3WrapHostKey wrapping (-m 1), Cfm3UnWrapHostKey
+    unwrapping (-m 0) (cloudhsm-shells-spec's call names), for a key it cannot use as for data
+    that does not unwrap (0x1b, ERR_BAD_PKCS_DATA)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").write_bytes(bytes(range(24)))
+    kmu = shell(tmp_path, [key(10, 3)])
+    out = kmu("aesWrapUnwrap -m 1 -f data -w 99\naesWrapUnwrap -m 0 -f data -w 99\naesWrapUnwrap -m 0 -f data -w 10")
+    assert re.findall(r"(Cfm3\w+) returned: (0x\w\w)", out)[1:] == [
+        ("Cfm3WrapHostKey", "0xa8"), ("Cfm3UnWrapHostKey", "0xa8"), ("Cfm3UnWrapHostKey", "0x1b")], out
+    assert "Cfm3UnWrapHostKey returned: 0x1b : CSP Error: ERR_BAD_PKCS_DATA" in out, out
+
+
+def test_a_generated_key_is_always_sensitive_and_never_extractable_only_with_nex(tmp_path, monkeypatch):
+    """OBJ_ATTR_ALWAYS_SENSITIVE (357) is 1 for a secret or private key; OBJ_ATTR_NEVER_EXTRACTABLE
+    (356) is 1 for a key made with -nex and 0 for one made without."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 31 -s 16 -l plain\ngenSymKey -t 31 -s 16 -l kept -nex\n"
+              "getAttribute -o 2200000 -a 356 -out never0\ngetAttribute -o 2200001 -a 356 -out never1\n"
+              "getAttribute -o 2200000 -a 357 -out always0")
+    assert out.count("Cfm3GetAttribute returned: 0x00") == 3, out
+    assert (tmp_path / "never0").read_text() == "OBJ_ATTR_NEVER_EXTRACTABLE\n0x00000000\n"
+    assert (tmp_path / "never1").read_text() == "OBJ_ATTR_NEVER_EXTRACTABLE\n0x00000001\n"
+    assert (tmp_path / "always0").read_text() == "OBJ_ATTR_ALWAYS_SENSITIVE\n0x00000001\n"
+
+
+def test_im_sym_key_takes_an_aes_key_of_16_24_or_32_bytes_only(tmp_path, monkeypatch):
+    """imSymKey -t 31: "AES, file size = 16, 24 and 32 bytes"; a file of 20 is refused."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "aes24").write_bytes(bytes(24))
+    (tmp_path / "aes20").write_bytes(bytes(20))
+    kmu = shell(tmp_path, [key(10, 3)])
+    out = kmu("imSymKey -f aes20 -w 10 -t 31 -l twenty\nimSymKey -f aes24 -w 10 -t 31 -l good\nfindKey")
+    assert re.findall(r"Cfm3UnWrapKey returned: (0x\w\w)", out) == ["0xb2", "0x00"], out
+    assert matched(out) == [[10, 2200000]], out
+
+
+def test_a_wrapped_key_file_cut_after_its_header_is_refused(tmp_path, monkeypatch):
+    """A file that has wrapKey's header but nothing after the header's line: RET_INVALID_INPUT."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="secret")])
+    assert "Key Wrapped." in kmu("wrapKey -k 11 -w 10 -m 4 -out secret.wrapped")
+    wrapped = (tmp_path / "secret.wrapped").read_bytes()
+    magic, header, _ = wrapped.split(b"\n", 2)
+    (tmp_path / "cut.wrapped").write_bytes(magic + b"\n" + header)
+    out = kmu("unWrapKey -f cut.wrapped -w 10 -m 4\nfindKey")
+    assert "Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert matched(out) == [[10, 11]]
+
+
+def test_unwrapping_with_a_hand_written_aes_key_of_no_aes_length_fails_as_bad_data(tmp_path, monkeypatch):
+    """A hand-written world's AES key whose material is 20 bytes (its check value kept with it, so
+    nothing ciphers with it before) is no key the cipher takes: unWrapKey with it fails as data
+    that does not unwrap (0x1b), not with an internal error."""
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3), key(11, 3, label="secret"),
+                                                 key(12, 3, size=20, label="odd", attributes={371: "a1b2c3"})]
+                 ).write(tmp_path)
+    with open_store(path).transaction() as world:
+        world.clusters["cluster-1a23b4cdefg"].keys[12].material = world.sealer.seal(bytes(20))
+    kmu = lambda lines: Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n{lines}\nexit\n")  # noqa: E731
+    assert "Key Wrapped." in kmu("wrapKey -k 11 -w 10 -m 4 -out secret.wrapped")
+    out = kmu("unWrapKey -f secret.wrapped -w 12 -m 4")
+    assert "Cfm3UnWrapKey returned: 0x1b : CSP Error: ERR_BAD_PKCS_DATA" in out, out
+
+
+def test_a_key_s_m_value_is_at_least_0(tmp_path):
+    """-m_value 0..8 (genSymKey.md): -1 is RET_INVALID_M_VALUE."""
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 31 -s 16 -l minus -m_value -1\ngenSymKey -t 31 -s 16 -l zero -m_value 0")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0xad", "0x00"], out
