@@ -754,3 +754,42 @@ def test_a_key_s_m_value_is_at_least_0(tmp_path):
     kmu = shell(tmp_path, [])
     out = kmu("genSymKey -t 31 -s 16 -l minus -m_value -1\ngenSymKey -t 31 -s 16 -l zero -m_value 0")
     assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0xad", "0x00"], out
+
+
+def test_only_a_secret_key_wraps_not_an_object_of_another_class_with_the_aes_type(tmp_path, monkeypatch):
+    """A hand-written private key that says it is of type AES (31) and may wrap (OBJ_ATTR_WRAP
+    262) is still no AES key: wrapKey and exSymKey refuse it (RET_INVALID_INPUT)."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(11, 3, label="payload"),
+                           key(12, 3, key_class=3, key_type=31, size=32, label="odd", attributes={262: 1})])
+    out = kmu("wrapKey -k 11 -w 12 -m 4 -out by-odd.wrapped\nexSymKey -k 11 -w 12 -out by-odd.key")
+    assert "Cfm2WrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert "Cfm3WrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert not list(tmp_path.glob("by-odd*"))
+
+
+def test_only_a_private_key_signs_not_a_public_key_allowed_to(tmp_path, monkeypatch):
+    """sign takes a private key: a hand-written public key with OBJ_ATTR_SIGN (264) set is
+    refused (RET_INVALID_INPUT), as the private key of its pair signs."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message").write_bytes(b"to sign")
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, label="pair", **rsa),
+                           key(21, 3, key_class=2, label="pair", attributes={264: 1}, **rsa)])
+    out = kmu("sign -f message -k 21 -m 1 -out public.sig\nsign -f message -k 20 -m 1 -out private.sig")
+    assert re.findall(r"Cfm3Sign returned: (0x\w\w)", out) == ["0xb2", "0x00"], out
+    assert not (tmp_path / "public.sig").exists()
+
+
+def test_a_hand_written_private_key_of_a_type_past_ec_is_made_a_dsa_key(tmp_path, monkeypatch):
+    """A private key of a type the HSM makes no pair of (here 4, past EC's 3) gets DSA material,
+    as the other types that are neither RSA nor EC."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa
+
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, key_type=4, size=2048, label="other")])
+    out = kmu("exportPrivateKey -k 20 -w 10 -out other.pem")
+    assert "PEM formatted private key is written to other.pem" in out, out
+    exported = serialization.load_pem_private_key((tmp_path / "other.pem").read_bytes(), password=None)
+    assert isinstance(exported, dsa.DSAPrivateKey)
