@@ -793,3 +793,15 @@ def test_a_hand_written_private_key_of_a_type_past_ec_is_made_a_dsa_key(tmp_path
     assert "PEM formatted private key is written to other.pem" in out, out
     exported = serialization.load_pem_private_key((tmp_path / "other.pem").read_bytes(), password=None)
     assert isinstance(exported, dsa.DSAPrivateKey)
+
+
+def test_find_key_m_with_an_empty_modulus_matches_no_key_whatever_its_type(tmp_path, monkeypatch):
+    """An empty -m file is no RSA modulus: it matches no key, not even a hand-written one of a
+    type (here -1, before RSA's 0) that has no modulus either."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.bin").write_bytes(b"")
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, key_type=-1, size=16, label="secret"),
+                           key(12, 3, key_class=3, key_type=-1, size=2048, label="private")])
+    out = kmu("findKey -m empty.bin\nfindKey")
+    assert out.split("Command:  findKey\n")[0].count("Total number of keys present 0") == 1, out
+    assert matched(out) == [[10, 11, 12]], out
