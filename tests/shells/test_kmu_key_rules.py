@@ -805,3 +805,19 @@ def test_find_key_m_with_an_empty_modulus_matches_no_key_whatever_its_type(tmp_p
     out = kmu("findKey -m empty.bin\nfindKey")
     assert out.split("Command:  findKey\n")[0].count("Total number of keys present 0") == 1, out
     assert matched(out) == [[10, 11, 12]], out
+
+
+def test_a_data_or_certificate_object_of_the_rsa_type_shows_no_key_s_attributes(tmp_path, monkeypatch):
+    """getAttribute -a 512 of a hand-written world's object of class 0 or 1 (PKCS #11's data
+    and certificate objects) that says it is of the RSA type: the common attributes, without a
+    modulus or the RSA public key's list, and no internal error (there was one)."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(10, 3, key_class=0, label="data", **rsa),
+                           key(11, 3, key_class=1, label="certificate", **rsa)])
+    out = kmu("getAttribute -o 10 -a 512 -out data\ngetAttribute -o 11 -a 512 -out certificate")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 2, out
+    for name, cls in (("data", "0x00"), ("certificate", "0x01")):
+        got = attributes(tmp_path, name)
+        assert got["OBJ_ATTR_CLASS"] == cls, got
+        assert not {"OBJ_ATTR_MODULUS", "OBJ_ATTR_PUBLIC_EXPONENT", "OBJ_ATTR_TRUSTED"} & set(got), got
