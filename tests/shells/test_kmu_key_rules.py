@@ -821,3 +821,73 @@ def test_a_data_or_certificate_object_of_the_rsa_type_shows_no_key_s_attributes(
         got = attributes(tmp_path, name)
         assert got["OBJ_ATTR_CLASS"] == cls, got
         assert not {"OBJ_ATTR_MODULUS", "OBJ_ATTR_PUBLIC_EXPONENT", "OBJ_ATTR_TRUSTED"} & set(got), got
+
+
+def test_set_attribute_token_keeps_a_session_key_on_every_hsm_of_the_login(tmp_path):
+    """setAttribute -a 1 (OBJ_ATTR_TOKEN) 1: the session key, made on one HSM, becomes a token key
+    kept on every HSM the user is logged in to: with the HSM it was made on gone, the next login
+    still finds it."""
+    from hsmshell.services import open_store
+
+    path = World(EXAMPLE_NET[:2], CRYPTO_USERS, []).write(tmp_path)
+    doors = Doors(path)
+    login = f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+    out = doors.kmu(login + "genSymKey -t 31 -s 16 -l s -sess\nsetAttribute -o 2200000 -a 1\n1\nexit\n")
+    assert "Cfm3SetAttribute returned: 0x00" in out, out
+    with open_store(path).transaction() as world:
+        world.clusters["cluster-1a23b4cdefg"].hsms[1].reachable = False
+    assert matched(doors.kmu(login + "findKey -l s\nexit\n")) == [[2200000]]
+
+
+def test_the_public_key_of_a_hand_written_pair_is_not_the_half_of_a_nearer_key_of_another_type(tmp_path,
+                                                                                                monkeypatch):
+    """An RSA public key (type 0) whose label an EC private key (type 3) nearer to it shares: its
+    pair is the RSA private key further off."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3, key_class=3, key_type=0, size=2048, label="x"),
+                           key(20, 3, key_class=2, key_type=0, size=2048, label="x"),
+                           key(21, 3, key_class=3, key_type=3, size=256, label="x")])
+    out = kmu("getAttribute -o 20 -a 512 -out public\ngetAttribute -o 10 -a 512 -out private")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 2, out
+    public, private = (attributes(tmp_path, n) for n in ("public", "private"))
+    assert public["OBJ_ATTR_MODULUS_BITS"] == "0x00000800", public
+    assert public["OBJ_ATTR_MODULUS"] == private["OBJ_ATTR_MODULUS"]
+
+
+def test_a_hand_written_ec_key_of_a_size_other_than_384_is_on_p_256(tmp_path, monkeypatch):
+    """The material of a hand-written EC key: P-384 for a size of 384, P-256 for any other (here
+    521, larger than 384)."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(11, 3, key_class=3, key_type=3, size=521, label="big")])
+    assert "Cfm3GetAttribute returned: 0x00" in kmu("getAttribute -o 11 -a 512 -out ec")
+    assert attributes(tmp_path, "ec")["OBJ_ATTR_MODULUS_BITS"] == "0x00000100"
+
+
+def test_a_key_s_written_usage_attributes_rule_over_its_defaults(tmp_path, monkeypatch):
+    """An AES key wraps by default; a hand-written one with OBJ_ATTR_WRAP (262) 0 does not."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="payload"), key(12, 3, label="nowrap", attributes={262: 0})])
+    out = kmu("getAttribute -o 12 -a 262 -out wrap\nwrapKey -k 11 -w 12 -m 4 -out no.wrapped\n"
+              "wrapKey -k 11 -w 10 -m 4 -out yes.wrapped")
+    assert (tmp_path / "wrap").read_text() == "OBJ_ATTR_WRAP\n0x00000000\n"
+    assert re.findall(r"Cfm2WrapKey returned: (0x\w\w)", out) == ["0xb2", "0x00"], out
+
+
+def test_import_private_key_makes_a_key_that_is_not_local_and_refuses_a_file_of_no_key(tmp_path, monkeypatch):
+    """importPrivateKey: the key came from outside, OBJ_ATTR_LOCAL (355) 0; a file that holds no
+    private key fails at the tool's wrapping (Cfm3WrapHostKey, RET_INVALID_INPUT)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    monkeypatch.chdir(tmp_path)
+    private = ec.generate_private_key(ec.SECP256R1())
+    (tmp_path / "ec.pem").write_bytes(private.private_bytes(serialization.Encoding.PEM,
+                                                            serialization.PrivateFormat.PKCS8,
+                                                            serialization.NoEncryption()))
+    (tmp_path / "junk.pem").write_bytes(b"no key here")
+    kmu = shell(tmp_path, [key(10, 3)])
+    out = kmu("importPrivateKey -f junk.pem -l junk -w 10\nimportPrivateKey -f ec.pem -l ec -w 10\n"
+              "getAttribute -o 2200000 -a 355 -out local")
+    assert "Cfm3WrapHostKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert "Private Key Unwrapped.  Key Handle: 2200000" in out, out
+    assert (tmp_path / "local").read_text() == "OBJ_ATTR_LOCAL\n0x00000000\n"
