@@ -738,6 +738,34 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "held = sum(1 for k in cluster.keys.values() if k.key_class != attr.SECRET_KEY)",
      "`key_class < SECRET_KEY`: a key's class is 0 to 4 (world/validate.py refuses a class above 4: "
      "test_validate_rules' key of class 5), and SECRET_KEY is 4, the highest"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_Lt",
+     "extractable=extractable or key_class == PUBLIC_KEY,",
+     "`key_class < PUBLIC_KEY`: _new_key makes keys of class 2, 3 and 4 only (unwrap_key refuses any other "
+     "class, store_unwrapped's come from the CLI's key-type-classes, 3 or 4), so the two differ only for a "
+     "public key, and every public key is made with `extractable` left True (generate_key_pair's public "
+     "half, import_public_key)"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "known = key.attributes.get(attr.KCV) if key.key_class == SECRET_KEY else None",
+     "`class >= SECRET_KEY`: world/validate.py refuses a class above 4 (test_validate_rules' key of class 5), "
+     "so only a secret key is at or above SECRET_KEY (`<=` is killed by test_an_asymmetric_key_s_check_value_"
+     "comes_from_its_material_not_from_a_written_one)"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_GtE", "if key_class == SECRET_KEY:",
+     "store_unwrapped's `key_class >= SECRET_KEY`: its only caller, the CLI's key unwrap, passes the class of "
+     "a --key-type-class (shells/cli/wrapping.py's KEY_TYPE_CLASSES), 3 or 4, and only 4 is at or above it"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_NotEq_Lt",
+     "if key.key_class != SECRET_KEY and attr.MODULUS in values:",
+     "`key_class < SECRET_KEY`: world/validate.py refuses a class above 4 (test_validate_rules' key of class "
+     "5), so every class but 4 is below it"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if key.key_type == attr.RSA and key.key_class == PUBLIC_KEY:",
+     "`key_class <= PUBLIC_KEY` adds the classes 0 and 1 (data, certificate), and an object of either has no "
+     "OBJ_ATTR_MODULUS among its values (attribute_values; test_a_data_or_certificate_object_of_the_rsa_type_"
+     "shows_no_key_s_attributes), so the line is reached by classes 2 and 3 only"),
+    ("hsmshell/cloudhsm/keys.py", "core/NumberReplacer",
+     "min_servers: int = 1  # -min_srv: HSMs that must hold a token key before the call returns",
+     "the default only the CLI's policies use (key_mgmt_util passes -min_srv, whose own default is 1), and "
+     "the CLI gets no HSMs from a login none of whose HSMs answer (it fails first, SERVER_UNAVAILABLE: "
+     "CloudHsmCli.logged_in), so `0 > len(nodes)` and `1 > len(nodes)` are both false"),
 ]
 
 
