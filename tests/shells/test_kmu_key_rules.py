@@ -244,8 +244,9 @@ def test_gendsakeypair_makes_2048_bit_keys_only(tmp_path):
 
     path = World(EXAMPLE_NET[:1], CRYPTO_USERS, []).write(tmp_path)
     out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
-                          "genDSAKeyPair -m 1024 -l small\ngenDSAKeyPair -m 2048 -l dsa\nexit\n")
-    assert re.findall(r"Cfm3GenerateKeyPair:? returned: (0x\w\w)", out) == ["0xb3", "0x00"], out
+                          "genDSAKeyPair -m 1024 -l small\ngenDSAKeyPair -m 2048 -l dsa\n"
+                          "genDSAKeyPair -m 3072 -l large\nexit\n")
+    assert re.findall(r"Cfm3GenerateKeyPair:? returned: (0x\w\w)", out) == ["0xb3", "0x00", "0xb3"], out
     assert "public key handle: 2200000    private key handle: 2200001" in out, out
     made = open_store(path).read().clusters["cluster-1a23b4cdefg"].keys
     assert sorted((k.handle, k.size) for k in made.values()) == [(2200000, 2048), (2200001, 2048)]
@@ -821,6 +822,7 @@ def test_a_data_or_certificate_object_of_the_rsa_type_shows_no_key_s_attributes(
         got = attributes(tmp_path, name)
         assert got["OBJ_ATTR_CLASS"] == cls, got
         assert not {"OBJ_ATTR_MODULUS", "OBJ_ATTR_PUBLIC_EXPONENT", "OBJ_ATTR_TRUSTED"} & set(got), got
+        assert got["OBJ_ATTR_SENSITIVE"] == "0x01", got  # as every object but a public key
 
 
 def test_set_attribute_token_keeps_a_session_key_on_every_hsm_of_the_login(tmp_path):
@@ -836,7 +838,7 @@ def test_set_attribute_token_keeps_a_session_key_on_every_hsm_of_the_login(tmp_p
     assert "Cfm3SetAttribute returned: 0x00" in out, out
     with open_store(path).transaction() as world:
         world.clusters["cluster-1a23b4cdefg"].hsms[1].reachable = False
-    assert matched(doors.kmu(login + "findKey -l s\nexit\n")) == [[2200000]]
+    assert matched(doors.kmu(login + "findKey -l s\nfindKey -sess 0\nexit\n")) == [[2200000], [2200000]]
 
 
 def test_the_public_key_of_a_hand_written_pair_is_not_the_half_of_a_nearer_key_of_another_type(tmp_path,
@@ -864,12 +866,15 @@ def test_a_hand_written_ec_key_of_a_size_other_than_384_is_on_p_256(tmp_path, mo
 
 
 def test_a_key_s_written_usage_attributes_rule_over_its_defaults(tmp_path, monkeypatch):
-    """An AES key wraps by default; a hand-written one with OBJ_ATTR_WRAP (262) 0 does not."""
+    """An AES key wraps by default; a hand-written one with OBJ_ATTR_WRAP (262) 0 does not, and one
+    with OBJ_ATTR_WRAP_WITH_TRUSTED (528, an id past the check value's 371) 1 shows it."""
     monkeypatch.chdir(tmp_path)
-    kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="payload"), key(12, 3, label="nowrap", attributes={262: 0})])
-    out = kmu("getAttribute -o 12 -a 262 -out wrap\nwrapKey -k 11 -w 12 -m 4 -out no.wrapped\n"
-              "wrapKey -k 11 -w 10 -m 4 -out yes.wrapped")
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="payload"),
+                           key(12, 3, label="nowrap", attributes={262: 0, 528: 1})])
+    out = kmu("getAttribute -o 12 -a 262 -out wrap\ngetAttribute -o 12 -a 528 -out trusted\n"
+              "wrapKey -k 11 -w 12 -m 4 -out no.wrapped\nwrapKey -k 11 -w 10 -m 4 -out yes.wrapped")
     assert (tmp_path / "wrap").read_text() == "OBJ_ATTR_WRAP\n0x00000000\n"
+    assert (tmp_path / "trusted").read_text() == "OBJ_ATTR_WRAP_WITH_TRUSTED\n0x00000001\n"
     assert re.findall(r"Cfm2WrapKey returned: (0x\w\w)", out) == ["0xb2", "0x00"], out
 
 
@@ -891,3 +896,43 @@ def test_import_private_key_makes_a_key_that_is_not_local_and_refuses_a_file_of_
     assert "Cfm3WrapHostKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
     assert "Private Key Unwrapped.  Key Handle: 2200000" in out, out
     assert (tmp_path / "local").read_text() == "OBJ_ATTR_LOCAL\n0x00000000\n"
+
+
+def test_only_the_owner_deletes_a_key_not_a_user_it_is_shared_with(tmp_path):
+    """deleteKey by a user the key is shared with: Cfm3DeleteKey 0xc6, Key Access is denied; the
+    key stays."""
+    kmu = shell(tmp_path, [key(10, 4, [3]), key(11, 3)])
+    out = kmu("deleteKey -k 10\nfindKey")
+    assert "Cfm3DeleteKey returned: 0xc6" in out, out
+    assert matched(out) == [[10, 11]], out
+
+
+def test_verify_takes_no_data_or_certificate_object(tmp_path, monkeypatch):
+    """verify with a hand-written object of class 0 or 1 that says it is an RSA key: refused
+    (RET_INVALID_INPUT) as a private or secret key is, not checked against its material."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message").write_bytes(b"signed")
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, label="pair", **rsa), key(21, 3, key_class=0, label="data", **rsa),
+                           key(22, 3, key_class=1, label="certificate", **rsa)])
+    out = kmu("sign -f message -k 20 -m 1 -out message.sig\nverify -f message -s message.sig -k 21 -m 1\n"
+              "verify -f message -s message.sig -k 22 -m 1")
+    assert re.findall(r"Cfm3Verify returned: (0x\w\w)", out) == ["0xb2", "0xb2"], out
+
+
+def test_a_key_is_shared_with_other_crypto_users_only(tmp_path):
+    """genSymKey -u: sharing with yourself fails (genSymKey.md), as sharing with a user who is no
+    crypto user (2, the appliance user) does; another crypto user is fine."""
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 31 -s 16 -l self -u 3\ngenSymKey -t 31 -s 16 -l au -u 2\n"
+              "genSymKey -t 31 -s 16 -l cu -u 4")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
+
+
+def test_find_key_kcv_finds_a_key_after_one_with_another_check_value(tmp_path, monkeypatch):
+    """findKey -kcv goes on past the keys whose check value differs: key 11's finds 11, after 10."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3), key(12, 3)])
+    kmu("getAttribute -o 11 -a 371 -out kcv")
+    kcv = (tmp_path / "kcv").read_text().split()[1]
+    assert matched(kmu(f"findKey -kcv {kcv}")) == [[11]]
