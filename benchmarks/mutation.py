@@ -766,6 +766,17 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "the default only the CLI's policies use (key_mgmt_util passes -min_srv, whose own default is 1), and "
      "the CLI gets no HSMs from a login none of whose HSMs answer (it fails first, SERVER_UNAVAILABLE: "
      "CloudHsmCli.logged_in), so `0 > len(nodes)` and `1 > len(nodes)` are both false"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_GtE", "elif key_type == attr.EC:",
+     "generate_key_pair's `key_type >= EC`: its callers ask for RSA (0, taken by the branch before), DSA (1) or "
+     "EC (3) only (key_mgmt_util's genRSAKeyPair, genDSAKeyPair, genECCKeyPair; the CLI's rsa and ec pairs), "
+     "and 1 and 3 compare alike either way"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceTrueWithFalse", "extractable: bool = True",
+     "Policy's default, which only the CLI's `key import pem` leaves unset, and import_public_key reads no "
+     "`extractable` (a public key is always extractable): every other policy passes its own"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceAndWithOr", "if key.key_class != SECRET_KEY and attr.MODULUS in values:",
+     "`or` adds a non-secret object without a modulus (a DSA key, a data or certificate object) and a secret "
+     "key with one (none has), and the order it gets is read only for the ids among its values, so the "
+     "modulus ids add nothing; and none of them is an RSA public key, which always has a modulus"),
 ]
 
 
