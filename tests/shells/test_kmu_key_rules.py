@@ -133,8 +133,9 @@ def test_a_signature_of_a_hand_written_private_key_verifies_after_the_key_is_del
 def test_gensymkey_makes_generic_secrets_of_1_to_3583_bytes(tmp_path):
     """cloudhsm-shells-spec: a generic secret's -s is below 3584 bytes."""
     kmu = shell(tmp_path, [])
-    out = kmu("genSymKey -t 16 -s 1 -l one\ngenSymKey -t 16 -s 3583 -l most\ngenSymKey -t 16 -s 3584 -l over")
-    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0x00", "0x00", "0xb2"], out
+    out = kmu("genSymKey -t 16 -s 1 -l one\ngenSymKey -t 16 -s 3583 -l most\ngenSymKey -t 16 -s 3584 -l over\n"
+              "genSymKey -t 16 -s 0 -l none")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0x00", "0x00", "0xb2", "0xb2"], out
 
 
 def test_a_crypto_user_does_not_see_another_s_object_of_a_class_before_the_public_keys(tmp_path):
@@ -936,3 +937,28 @@ def test_find_key_kcv_finds_a_key_after_one_with_another_check_value(tmp_path, m
     kmu("getAttribute -o 11 -a 371 -out kcv")
     kcv = (tmp_path / "kcv").read_text().split()[1]
     assert matched(kmu(f"findKey -kcv {kcv}")) == [[11]]
+
+
+def test_a_secret_key_s_written_check_value_that_is_not_hex_is_not_kept(tmp_path, monkeypatch):
+    """A hand edit that leaves OBJ_ATTR_KCV six characters but not hex: the check value shown is
+    the one of the key's material, as for a key written without one."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3, attributes={371: "zzzzzz"}), key(11, 3)])
+    out = kmu("getAttribute -o 10 -a 371 -out bad\ngetAttribute -o 10 -a 512 -out all")
+    assert out.count("Cfm3GetAttribute returned: 0x00") == 2, out
+    shown = (tmp_path / "bad").read_text()
+    assert re.fullmatch(r"OBJ_ATTR_KCV\n0x[0-9a-f]{6}\n", shown), shown
+
+
+def test_a_file_that_is_no_masked_object_is_refused_as_masked_with_another_key(tmp_path, monkeypatch):
+    """insertMaskedObject of a file that is no masked object (or a damaged one): the HSM cannot
+    unmask it, as one of another lineage; no key is made."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "junk.mask").write_bytes(b"no masked object here")
+    kmu = shell(tmp_path, [key(10, 3)])
+    assert "Cfm3ExtractMaskedObject returned: 0x00" in kmu("extractMaskedObject -o 10 -out k.mask")
+    (tmp_path / "cut.mask").write_bytes((tmp_path / "k.mask").read_bytes()[:40])
+    out = kmu("insertMaskedObject -f junk.mask\ninsertMaskedObject -f cut.mask\nfindKey")
+    codes = re.findall(r"Cfm3InsertMaskedObject returned: (0x\w+ : .*)", out)
+    assert len(codes) == 2 and codes[0] == codes[1] and not codes[0].startswith("0x00 "), out
+    assert matched(out) == [[10]], out

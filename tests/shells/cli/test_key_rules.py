@@ -86,3 +86,18 @@ def test_an_imported_public_key_is_a_token_key(kmsuser, tmp_path):
                    "--key-type-class", "ec-public").json["data"]["key"]
     assert made["attributes"]["token"] is True, made
     assert len(kmsuser("key", "list", "--filter", "attr.label=ecpub").json["data"]["matched_keys"]) == 1
+
+
+def test_a_wrapped_secret_key_said_to_be_a_private_key_is_refused(kmsuser):
+    """`key unwrap --key-type-class rsa-private` of data that holds an AES key, no PKCS #8 private
+    key: the CLI's refusal of the class (no internal error), and no key is made."""
+    kmsuser("key", "generate-symmetric", "aes", "--label", "kek", "--key-length-bytes", "32",
+            "--attributes", "wrap=true", "unwrap=true")
+    kmsuser("key", "generate-symmetric", "aes", "--label", "payload", "--key-length-bytes", "32")
+    wrapped = kmsuser("key", "wrap", "aes-pkcs5-pad", "--payload-filter", "attr.label=payload",
+                      "--wrapping-filter", "attr.label=kek").json["data"]["wrapped_key_data"]
+    unwrapped = kmsuser("key", "unwrap", "aes-pkcs5-pad", "--filter", "attr.label=kek", "--data", wrapped,
+                        "--key-type-class", "rsa-private", "--label", "copy").json
+    assert unwrapped["error_code"] == 1 and not unwrapped["data"].startswith("Internal error"), unwrapped
+    assert "key-type-class" in unwrapped["data"], unwrapped  # GAP: the CLI's text for a wrong class
+    assert kmsuser("key", "list", "--filter", "attr.label=copy").json["data"]["matched_keys"] == []
