@@ -524,7 +524,8 @@ def test_export_pub_key_refuses_a_hand_written_object_of_a_class_below_the_publi
 def test_a_hand_written_key_s_copy_in_a_backup_of_its_lineage_gets_the_same_material(doors, store, tmp_path,
                                                                                       monkeypatch):
     """The backup taken of the cluster holds the same bytes as the key first used in the
-    cluster; a backup of another lineage with a key at that handle keeps its own."""
+    cluster; a backup of another lineage with a key at that handle keeps its own, whether its
+    lineage sorts before the cluster's or after."""
     import msgspec
 
     from hsmshell.world.model import Key
@@ -542,15 +543,18 @@ def test_a_hand_written_key_s_copy_in_a_backup_of_its_lineage_gets_the_same_mate
                    hsms=[h.hsm_id for h in cluster.hsms])
         cluster.keys[handle] = made
         world.backups[backup_id].keys[handle] = msgspec.structs.replace(made, hsms=[])
-        world.backups["backup-2other22222"] = msgspec.structs.replace(
-            world.backups[backup_id], backup_id="backup-2other22222", lineage="lineage-2other22222",
-            keys={handle: msgspec.structs.replace(made, hsms=[])})
+        for other, lineage in (("backup-2other22222", "lineage-2other22222"),
+                               ("backup-0before0000", cluster.lineage[:-1]), ("backup-3after33333", cluster.lineage + "0")):
+            world.backups[other] = msgspec.structs.replace(
+                world.backups[backup_id], backup_id=other, lineage=lineage,
+                keys={handle: msgspec.structs.replace(made, hsms=[])})
     out = doors.kmu(KMSUSER + f"getAttribute -o {handle} -a 371 -out kcv\nexit\n")
     assert "Cfm3GetAttribute returned: 0x00" in out, out
     world = store.read()
     material = world.clusters[cluster_id].keys[handle].material
     assert material is not None and world.backups[backup_id].keys[handle].material == material
-    assert world.backups["backup-2other22222"].keys[handle].material is None
+    for other in ("backup-2other22222", "backup-0before0000", "backup-3after33333"):
+        assert world.backups[other].keys[handle].material is None, other
 
 
 def test_the_public_key_of_a_hand_written_pair_is_the_half_of_the_nearest_private_key_with_its_label(
@@ -721,15 +725,17 @@ def test_im_sym_key_takes_an_aes_key_of_16_24_or_32_bytes_only(tmp_path, monkeyp
 
 
 def test_a_wrapped_key_file_cut_after_its_header_is_refused(tmp_path, monkeypatch):
-    """A file that has wrapKey's header but nothing after the header's line: RET_INVALID_INPUT."""
+    """A file that has wrapKey's header but nothing after the header's line, or a header that is
+    no JSON: RET_INVALID_INPUT."""
     monkeypatch.chdir(tmp_path)
     kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="secret")])
     assert "Key Wrapped." in kmu("wrapKey -k 11 -w 10 -m 4 -out secret.wrapped")
     wrapped = (tmp_path / "secret.wrapped").read_bytes()
     magic, header, _ = wrapped.split(b"\n", 2)
     (tmp_path / "cut.wrapped").write_bytes(magic + b"\n" + header)
-    out = kmu("unWrapKey -f cut.wrapped -w 10 -m 4\nfindKey")
-    assert "Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    (tmp_path / "garbled.wrapped").write_bytes(wrapped.replace(header, b"{no json" + header, 1))
+    out = kmu("unWrapKey -f cut.wrapped -w 10 -m 4\nunWrapKey -f garbled.wrapped -w 10 -m 4\nfindKey")
+    assert out.count("Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT") == 2, out
     assert matched(out) == [[10, 11]]
 
 
@@ -940,14 +946,16 @@ def test_find_key_kcv_finds_a_key_after_one_with_another_check_value(tmp_path, m
 
 
 def test_a_secret_key_s_written_check_value_that_is_not_hex_is_not_kept(tmp_path, monkeypatch):
-    """A hand edit that leaves OBJ_ATTR_KCV six characters but not hex: the check value shown is
-    the one of the key's material, as for a key written without one."""
+    """A hand edit that leaves OBJ_ATTR_KCV six characters but not hex, or hex of four bytes: the
+    check value shown is the one of the key's material (3 bytes), as for a key written without one."""
     monkeypatch.chdir(tmp_path)
-    kmu = shell(tmp_path, [key(10, 3, attributes={371: "zzzzzz"}), key(11, 3)])
-    out = kmu("getAttribute -o 10 -a 371 -out bad\ngetAttribute -o 10 -a 512 -out all")
-    assert out.count("Cfm3GetAttribute returned: 0x00") == 2, out
-    shown = (tmp_path / "bad").read_text()
-    assert re.fullmatch(r"OBJ_ATTR_KCV\n0x[0-9a-f]{6}\n", shown), shown
+    kmu = shell(tmp_path, [key(10, 3, attributes={371: "zzzzzz"}), key(11, 3, attributes={371: "a1b2c3d4"})])
+    out = kmu("getAttribute -o 10 -a 371 -out bad\ngetAttribute -o 10 -a 512 -out all\n"
+              "getAttribute -o 11 -a 371 -out long")
+    assert out.count("Cfm3GetAttribute returned: 0x00") == 3, out
+    for name in ("bad", "long"):
+        shown = (tmp_path / name).read_text()
+        assert re.fullmatch(r"OBJ_ATTR_KCV\n0x[0-9a-f]{6}\n", shown), shown
 
 
 def test_a_file_that_is_no_masked_object_is_refused_as_masked_with_another_key(tmp_path, monkeypatch):
