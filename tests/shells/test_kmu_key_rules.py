@@ -790,17 +790,19 @@ def test_only_a_private_key_signs_not_a_public_key_allowed_to(tmp_path, monkeypa
 
 
 def test_a_hand_written_private_key_of_a_type_past_ec_is_made_a_dsa_key(tmp_path, monkeypatch):
-    """A private key of a type the HSM makes no pair of (here 4, past EC's 3) gets DSA material,
-    as the other types that are neither RSA nor EC."""
+    """A private key of a type the HSM makes no pair of (here 4, past EC's 3, and -1, before RSA's
+    0) gets DSA material, as the other types that are neither RSA nor EC."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import dsa
 
     monkeypatch.chdir(tmp_path)
-    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, key_type=4, size=2048, label="other")])
-    out = kmu("exportPrivateKey -k 20 -w 10 -out other.pem")
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, key_type=4, size=2048, label="other"),
+                           key(21, 3, key_class=3, key_type=-1, size=2048, label="before")])
+    out = kmu("exportPrivateKey -k 20 -w 10 -out other.pem\nexportPrivateKey -k 21 -w 10 -out before.pem")
     assert "PEM formatted private key is written to other.pem" in out, out
-    exported = serialization.load_pem_private_key((tmp_path / "other.pem").read_bytes(), password=None)
-    assert isinstance(exported, dsa.DSAPrivateKey)
+    for name in ("other", "before"):
+        exported = serialization.load_pem_private_key((tmp_path / f"{name}.pem").read_bytes(), password=None)
+        assert isinstance(exported, dsa.DSAPrivateKey), name
 
 
 def test_find_key_m_with_an_empty_modulus_matches_no_key_whatever_its_type(tmp_path, monkeypatch):
@@ -970,3 +972,55 @@ def test_a_file_that_is_no_masked_object_is_refused_as_masked_with_another_key(t
     codes = re.findall(r"Cfm3InsertMaskedObject returned: (0x\w+ : .*)", out)
     assert len(codes) == 2 and codes[0] == codes[1] and not codes[0].startswith("0x00 "), out
     assert matched(out) == [[10]], out
+
+
+def test_a_wrapped_key_whose_header_says_public_key_is_refused(tmp_path, monkeypatch):
+    """unWrapKey makes secret and private keys: a header naming class 2 (a public key) over a
+    wrapped private key is refused (RET_INVALID_INPUT) and no key is made."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, label="pair", **rsa)])
+    assert "Key Wrapped." in kmu("wrapKey -k 20 -w 10 -m 4 -out private.wrapped")
+    wrapped = (tmp_path / "private.wrapped").read_bytes()
+    assert b'"class": 3' in wrapped
+    (tmp_path / "private.wrapped").write_bytes(wrapped.replace(b'"class": 3', b'"class": 2', 1))
+    out = kmu("unWrapKey -f private.wrapped -w 10 -m 4\nfindKey")
+    assert "Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert matched(out) == [[10, 20]]
+
+
+def test_an_ec_public_key_lists_none_of_the_rsa_public_key_s_attributes(tmp_path, monkeypatch):
+    """getAttribute -a 512: the trust attributes and the rest close the RSA public key's list
+    (kmu-52) only; an EC public key's is the common list and its point."""
+    monkeypatch.chdir(tmp_path)
+    ec = {"key_type": 3, "size": 256}
+    kmu = shell(tmp_path, [key(11, 3, key_class=3, label="ec", **ec), key(12, 3, key_class=2, label="ec", **ec)])
+    assert "Cfm3GetAttribute returned: 0x00" in kmu("getAttribute -o 12 -a 512 -out public")
+    got = attributes(tmp_path, "public")
+    assert "OBJ_ATTR_MODULUS" in got and "OBJ_ATTR_TRUSTED" not in got and "OBJ_ATTR_DESTROYABLE" not in got, got
+
+
+def test_unwrap_key_keeps_the_wrapped_key_s_label_and_id_unless_given_new_ones(tmp_path, monkeypatch):
+    """unWrapKey without -l and -id: the label and ID the header carries; with them, the new ones."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="secret", attributes={258: "sid"})])
+    assert "Key Wrapped." in kmu("wrapKey -k 11 -w 10 -m 4 -out secret.wrapped")
+    out = kmu("deleteKey -k 11\nunWrapKey -f secret.wrapped -w 10 -m 4\n"
+              "unWrapKey -f secret.wrapped -w 10 -m 4 -l fresh -id fid\n"
+              "getAttribute -o 2200000 -a 3 -out label0\ngetAttribute -o 2200000 -a 258 -out id0\n"
+              "getAttribute -o 2200001 -a 3 -out label1\ngetAttribute -o 2200001 -a 258 -out id1")
+    assert out.count("Key Unwrapped.") == 2, out
+    shown = [(tmp_path / n).read_text().split("\n")[1] for n in ("label0", "id0", "label1", "id1")]
+    assert shown == ["secret", "sid", "fresh", "fid"], (shown, out)
+
+
+def test_sign_and_verify_refuse_a_mechanism_of_another_key_family(tmp_path, monkeypatch):
+    """sign and verify -m 1 (SHA256_RSA_PKCS) with an EC key: RET_INVALID_INPUT."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message").write_bytes(b"to sign")
+    (tmp_path / "message.sig").write_bytes(bytes(64))
+    ec = {"key_type": 3, "size": 256}
+    kmu = shell(tmp_path, [key(11, 3, key_class=3, label="ec", **ec), key(12, 3, key_class=2, label="ec", **ec)])
+    out = kmu("sign -f message -k 11 -m 1 -out rsa.sig\nverify -f message -s message.sig -k 12 -m 1")
+    assert re.findall(r"Cfm3(Sign|Verify) returned: (0x\w\w)", out) == [("Sign", "0xb2"), ("Verify", "0xb2")], out
+    assert not (tmp_path / "rsa.sig").exists()
