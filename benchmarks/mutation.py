@@ -777,6 +777,9 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "`or` adds a non-secret object without a modulus (a DSA key, a data or certificate object) and a secret "
      "key with one (none has), and the order it gets is read only for the ids among its values, so the "
      "modulus ids add nothing; and none of them is an RSA public key, which always has a modulus"),
+    ("hsmshell/cloudhsm/keys.py", "core/NumberReplacer", "min_servers: int = 1) -> Made:",
+     "insert_masked_object's default, which its only caller, key_mgmt_util's insertMaskedObject, never uses: "
+     "it passes -min_srv, whose flag defaults to 1 (shells/kmu/generate.py's POLICY_FLAGS)"),
 ]
 
 
