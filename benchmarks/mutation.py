@@ -862,6 +862,48 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "store then writes every item afresh, the same bytes")
       for line in ("class Whole(msgspec.Struct, array_like=True, tag=0):",
                    "class Layout(msgspec.Struct, array_like=True, tag=3):")),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_Lt",
+     "extractable=extractable or key_class == PUBLIC_KEY,",
+     "`key_class < PUBLIC_KEY`: _new_key makes keys of class 2, 3 and 4 only (unwrap_key refuses any other "
+     "class, store_unwrapped's come from the CLI's key-type-classes, 3 or 4), so the two differ only for a "
+     "public key, and every public key is made with `extractable` left True (generate_key_pair's public "
+     "half, import_public_key)"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "known = key.attributes.get(attr.KCV) if key.key_class == SECRET_KEY else None",
+     "`class >= SECRET_KEY`: world/validate.py refuses a class above 4 (test_validate_rules' key of class 5), "
+     "so only a secret key is at or above SECRET_KEY (`<=` is killed by test_an_asymmetric_key_s_check_value_"
+     "comes_from_its_material_not_from_a_written_one)"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_GtE", "if key_class == SECRET_KEY:",
+     "store_unwrapped's `key_class >= SECRET_KEY`: its only caller, the CLI's key unwrap, passes the class of "
+     "a --key-type-class (shells/cli/wrapping.py's KEY_TYPE_CLASSES), 3 or 4, and only 4 is at or above it"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_NotEq_Lt",
+     "if key.key_class != SECRET_KEY and attr.MODULUS in values:",
+     "`key_class < SECRET_KEY`: world/validate.py refuses a class above 4 (test_validate_rules' key of class "
+     "5), so every class but 4 is below it"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if key.key_type == attr.RSA and key.key_class == PUBLIC_KEY:",
+     "`key_class <= PUBLIC_KEY` adds the classes 0 and 1 (data, certificate), and an object of either has no "
+     "OBJ_ATTR_MODULUS among its values (attribute_values; test_a_data_or_certificate_object_of_the_rsa_type_"
+     "shows_no_key_s_attributes), so the line is reached by classes 2 and 3 only"),
+    ("hsmshell/cloudhsm/keys.py", "core/NumberReplacer",
+     "min_servers: int = 1  # -min_srv: HSMs that must hold a token key before the call returns",
+     "the default only the CLI's policies use (key_mgmt_util passes -min_srv, whose own default is 1), and "
+     "the CLI gets no HSMs from a login none of whose HSMs answer (it fails first, SERVER_UNAVAILABLE: "
+     "CloudHsmCli.logged_in), so `0 > len(nodes)` and `1 > len(nodes)` are both false"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_GtE", "elif key_type == attr.EC:",
+     "generate_key_pair's `key_type >= EC`: its callers ask for RSA (0, taken by the branch before), DSA (1) or "
+     "EC (3) only (key_mgmt_util's genRSAKeyPair, genDSAKeyPair, genECCKeyPair; the CLI's rsa and ec pairs), "
+     "and 1 and 3 compare alike either way"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceTrueWithFalse", "extractable: bool = True",
+     "Policy's default, which only the CLI's `key import pem` leaves unset, and import_public_key reads no "
+     "`extractable` (a public key is always extractable): every other policy passes its own"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceAndWithOr", "if key.key_class != SECRET_KEY and attr.MODULUS in values:",
+     "`or` adds a non-secret object without a modulus (a DSA key, a data or certificate object) and a secret "
+     "key with one (none has), and the order it gets is read only for the ids among its values, so the "
+     "modulus ids add nothing; and none of them is an RSA public key, which always has a modulus"),
+    ("hsmshell/cloudhsm/keys.py", "core/NumberReplacer", "min_servers: int = 1) -> Made:",
+     "insert_masked_object's default, which its only caller, key_mgmt_util's insertMaskedObject, never uses: "
+     "it passes -min_srv, whose flag defaults to 1 (shells/kmu/generate.py's POLICY_FLAGS)"),
 ]
 
 

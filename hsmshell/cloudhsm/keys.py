@@ -300,6 +300,11 @@ def attribute_values(world: World, cluster: Cluster, key: Key) -> dict[int, Any]
     values.update({i: v for i, v in key.attributes.items() if i in attr.BY_ID and i != attr.KCV})
     if key.key_class == SECRET_KEY:
         values[attr.VALUE_LEN] = len(raw) if raw is not None else key.size
+    elif key.key_class not in (PUBLIC_KEY, PRIVATE_KEY):
+        # A data or certificate object (class 0 or 1, which only a hand-written world holds) has
+        # none of a key's modulus, point or exponent.  GAP: its value is the public key it was
+        # made with (_first_material).
+        values[attr.VALUE_LEN] = len(raw)
     else:
         details = crypto.public_details(key.key_class, raw)
         # GAP: VALUE_LEN of an asymmetric key: the documented EC private key reports its

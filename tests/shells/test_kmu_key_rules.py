@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from ..conftest import Doors
 from .test_cmu_conformance import CRYPTO_USERS, EXAMPLE_NET, PASSWORD, World, key
 
@@ -131,8 +133,9 @@ def test_a_signature_of_a_hand_written_private_key_verifies_after_the_key_is_del
 def test_gensymkey_makes_generic_secrets_of_1_to_3583_bytes(tmp_path):
     """cloudhsm-shells-spec: a generic secret's -s is below 3584 bytes."""
     kmu = shell(tmp_path, [])
-    out = kmu("genSymKey -t 16 -s 1 -l one\ngenSymKey -t 16 -s 3583 -l most\ngenSymKey -t 16 -s 3584 -l over")
-    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0x00", "0x00", "0xb2"], out
+    out = kmu("genSymKey -t 16 -s 1 -l one\ngenSymKey -t 16 -s 3583 -l most\ngenSymKey -t 16 -s 3584 -l over\n"
+              "genSymKey -t 16 -s 0 -l none")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0x00", "0x00", "0xb2", "0xb2"], out
 
 
 def test_a_crypto_user_does_not_see_another_s_object_of_a_class_before_the_public_keys(tmp_path):
@@ -242,8 +245,9 @@ def test_gendsakeypair_makes_2048_bit_keys_only(tmp_path):
 
     path = World(EXAMPLE_NET[:1], CRYPTO_USERS, []).write(tmp_path)
     out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
-                          "genDSAKeyPair -m 1024 -l small\ngenDSAKeyPair -m 2048 -l dsa\nexit\n")
-    assert re.findall(r"Cfm3GenerateKeyPair:? returned: (0x\w\w)", out) == ["0xb3", "0x00"], out
+                          "genDSAKeyPair -m 1024 -l small\ngenDSAKeyPair -m 2048 -l dsa\n"
+                          "genDSAKeyPair -m 3072 -l large\nexit\n")
+    assert re.findall(r"Cfm3GenerateKeyPair:? returned: (0x\w\w)", out) == ["0xb3", "0x00", "0xb3"], out
     assert "public key handle: 2200000    private key handle: 2200001" in out, out
     made = open_store(path).read().clusters["cluster-1a23b4cdefg"].keys
     assert sorted((k.handle, k.size) for k in made.values()) == [(2200000, 2048), (2200001, 2048)]
@@ -324,10 +328,11 @@ def test_a_hand_written_key_has_the_same_material_in_a_cluster_of_its_lineage(tm
     assert (tmp_path / "first").read_text() == (tmp_path / "copy").read_text()
 
 
+@pytest.mark.parametrize("lineage", ["lineage-0", "lineage-9"])
 def test_a_hand_written_key_s_namesake_in_a_cluster_of_another_lineage_keeps_its_own_material(tmp_path,
-                                                                                               monkeypatch):
-    """A cluster of another lineage (one that sorts before this one's) holding a key at the same
-    handle gets nothing when this cluster's key is first used."""
+                                                                                               monkeypatch, lineage):
+    """A cluster of another lineage (one that sorts before this one's, or after) holding a key at
+    the same handle gets nothing when this cluster's key is first used."""
     import msgspec
 
     from hsmshell.services import open_store
@@ -337,7 +342,7 @@ def test_a_hand_written_key_s_namesake_in_a_cluster_of_another_lineage_keeps_its
                  clone=[("10.0.9.9", "hsm-cl2aaaaaaaa")]).write(tmp_path)
     with open_store(path).transaction() as world:
         original, other = world.clusters["cluster-1a23b4cdefg"], world.clusters["cluster-2clone2222"]
-        other.lineage = "lineage-0"
+        other.lineage = lineage
         other.keys[10] = msgspec.structs.replace(original.keys[10], hsms=[h.hsm_id for h in other.hsms])
     out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngetAttribute -o 10 -a 371 -out kcv\nexit\n")
     assert "Cfm3GetAttribute returned: 0x00" in out, out
@@ -380,13 +385,13 @@ def test_a_masked_session_key_comes_back_as_a_session_key_of_this_login(tmp_path
     """insertMaskedObject: a session key comes back on the one HSM session keys are put on, and
     vanishes with the login, as the key it was extracted from."""
     monkeypatch.chdir(tmp_path)
-    doors = Doors(World(EXAMPLE_NET[:2], CRYPTO_USERS, []).write(tmp_path))
+    doors = Doors(World(EXAMPLE_NET[:3], CRYPTO_USERS, []).write(tmp_path))
     login = f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
     out = doors.kmu(login + "genSymKey -t 31 -s 16 -l s -sess\nextractMaskedObject -o 2200000 -out s.mask\n"
                     "insertMaskedObject -f s.mask\nexit\n")
     inserted = out[out.index("Command:  insertMaskedObject"):out.index("Command:  exit")]
     assert "New Key Handle: 2200001" in inserted, out
-    assert "Node id 1 and err state 0x00000000" in inserted and "Node id 0" not in inserted
+    assert re.findall(r"Node id (\d) and err state 0x00000000", inserted) == ["2"], out
     out = doors.kmu(login + "findKey -l s\nexit\n")
     assert "Total number of keys present 0" in out, out
 
@@ -421,6 +426,16 @@ def test_a_key_held_only_on_an_hsm_that_does_not_answer_is_out_of_reach(tmp_path
     out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
                           "getAttribute -o 11 -a 3 -out label11\ngetAttribute -o 10 -a 3 -out label10\nexit\n")
     assert re.findall(r"Cfm3GetAttribute returned: (0x\w\w)", out) == ["0xa8", "0x00"], out
+
+
+def test_find_key_does_not_list_a_key_held_only_on_an_hsm_that_does_not_answer(tmp_path):
+    from hsmshell.services import open_store
+
+    path = World(EXAMPLE_NET[:2], CRYPTO_USERS, [key(10, 3), key(11, 3, hsms=[EXAMPLE_NET[1][1]])]).write(tmp_path)
+    with open_store(path).transaction() as world:
+        world.clusters["cluster-1a23b4cdefg"].hsms[1].reachable = False
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\nfindKey\nexit\n")
+    assert matched(out) == [[10]], out
 
 
 def test_verify_takes_a_public_key_only(tmp_path, monkeypatch):
@@ -509,7 +524,8 @@ def test_export_pub_key_refuses_a_hand_written_object_of_a_class_below_the_publi
 def test_a_hand_written_key_s_copy_in_a_backup_of_its_lineage_gets_the_same_material(doors, store, tmp_path,
                                                                                       monkeypatch):
     """The backup taken of the cluster holds the same bytes as the key first used in the
-    cluster; a backup of another lineage with a key at that handle keeps its own."""
+    cluster; a backup of another lineage with a key at that handle keeps its own, whether its
+    lineage sorts before the cluster's or after."""
     import msgspec
 
     from hsmshell.world.model import Key
@@ -527,12 +543,484 @@ def test_a_hand_written_key_s_copy_in_a_backup_of_its_lineage_gets_the_same_mate
                    hsms=[h.hsm_id for h in cluster.hsms])
         cluster.keys[handle] = made
         world.backups[backup_id].keys[handle] = msgspec.structs.replace(made, hsms=[])
-        world.backups["backup-2other22222"] = msgspec.structs.replace(
-            world.backups[backup_id], backup_id="backup-2other22222", lineage="lineage-2other22222",
-            keys={handle: msgspec.structs.replace(made, hsms=[])})
+        for other, lineage in (("backup-2other22222", "lineage-2other22222"),
+                               ("backup-0before0000", cluster.lineage[:-1]), ("backup-3after33333", cluster.lineage + "0")):
+            world.backups[other] = msgspec.structs.replace(
+                world.backups[backup_id], backup_id=other, lineage=lineage,
+                keys={handle: msgspec.structs.replace(made, hsms=[])})
     out = doors.kmu(KMSUSER + f"getAttribute -o {handle} -a 371 -out kcv\nexit\n")
     assert "Cfm3GetAttribute returned: 0x00" in out, out
     world = store.read()
     material = world.clusters[cluster_id].keys[handle].material
     assert material is not None and world.backups[backup_id].keys[handle].material == material
-    assert world.backups["backup-2other22222"].keys[handle].material is None
+    for other in ("backup-2other22222", "backup-0before0000", "backup-3after33333"):
+        assert world.backups[other].keys[handle].material is None, other
+
+
+def test_the_public_key_of_a_hand_written_pair_is_the_half_of_the_nearest_private_key_with_its_label(
+        tmp_path, monkeypatch):
+    """Two private keys share the public key 20's label: the nearer handle (21, not 12) is its pair."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(12, 3, key_class=3, label="x", **rsa), key(20, 3, key_class=2, label="x", **rsa),
+                           key(21, 3, key_class=3, label="x", **rsa)])
+    out = kmu("getAttribute -o 20 -a 512 -out public\ngetAttribute -o 21 -a 512 -out near\n"
+              "getAttribute -o 12 -a 512 -out far")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 3, out
+    public, near, far = (attributes(tmp_path, n)["OBJ_ATTR_MODULUS"] for n in ("public", "near", "far"))
+    assert public == near != far
+
+
+def test_an_asymmetric_key_s_check_value_comes_from_its_material_not_from_a_written_one(tmp_path, monkeypatch):
+    """Only a secret key's OBJ_ATTR_KCV is kept with it; a hand-written private key that gives
+    one shows the check value of its material."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_class": 3, "key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(11, 3, label="given", attributes={371: "a1b2c3"}, **rsa), key(12, 3, label="none", **rsa)])
+    out = kmu("getAttribute -o 11 -a 371 -out given\ngetAttribute -o 11 -a 512 -out all")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 2, out
+    shown = (tmp_path / "given").read_text()
+    assert shown.startswith("OBJ_ATTR_KCV\n0x") and shown != "OBJ_ATTR_KCV\n0xa1b2c3\n", shown
+    assert "OBJ_ATTR_MODULUS" in attributes(tmp_path, "all")
+
+
+def test_a_hand_written_key_s_namesake_of_another_class_in_a_cluster_of_its_lineage_keeps_its_own_material(
+        tmp_path, monkeypatch):
+    """A cluster of the same lineage holding, at the same handle, a key of another class (a
+    secret key where this cluster has a private key) gets nothing when this one is first used."""
+    import msgspec
+
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, key_class=3, key_type=0, size=2048, label="rsa")],
+                 clone=[("10.0.9.9", "hsm-cl2aaaaaaaa")]).write(tmp_path)
+    with open_store(path).transaction() as world:
+        original, clone = world.clusters["cluster-1a23b4cdefg"], world.clusters["cluster-2clone2222"]
+        assert original.lineage == clone.lineage
+        clone.keys[10] = msgspec.structs.replace(original.keys[10], key_class=4, key_type=31, size=32,
+                                                 hsms=[h.hsm_id for h in clone.hsms])
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngetAttribute -o 10 -a 512 -out rsa\nexit\n")
+    assert "Cfm3GetAttribute returned: 0x00" in out, out
+    world = open_store(path).read()
+    assert world.clusters["cluster-1a23b4cdefg"].keys[10].material is not None
+    assert world.clusters["cluster-2clone2222"].keys[10].material is None
+
+
+def test_get_attribute_refuses_an_attribute_the_key_does_not_have(tmp_path, monkeypatch):
+    """OBJ_ATTR_WRAP_TEMPLATE (1073742353), an id past OBJ_ATTR_ALL's 512, of a key that has none:
+    RET_INVALID_ATTRIBUTE, and no file; 512 writes them all."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3)])
+    out = kmu("getAttribute -o 10 -a 1073742353 -out template\ngetAttribute -o 10 -a 512 -out all")
+    assert re.findall(r"Cfm3GetAttribute returned: (0x\w\w)", out) == ["0xab", "0x00"], out
+    assert not (tmp_path / "template").exists()
+
+
+def test_find_key_sess_0_finds_token_keys_and_sess_1_session_keys(tmp_path):
+    """findKey -sess 1 matches session keys, -sess 0 token keys (cloudhsm-shells-spec, findKey)."""
+    kmu = shell(tmp_path, [key(10, 3)])
+    out = kmu("genSymKey -t 31 -s 16 -l s -sess\nfindKey -sess 0\nfindKey -sess 1\nfindKey")
+    assert matched(out) == [[10], [2200000], [10, 2200000]], out
+
+
+def test_find_key_m_matches_rsa_keys_of_that_very_modulus_only(tmp_path, monkeypatch):
+    """findKey -m: "the binary file containing RSA modulus to match with".  Each pair's modulus
+    finds that pair only (whichever sorts first), and an EC key's point finds no key."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    ec = {"key_type": 3, "size": 256}
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, label="a", **rsa), key(21, 3, key_class=2, label="a", **rsa),
+                           key(22, 3, key_class=3, label="b", **rsa), key(23, 3, key_class=2, label="b", **rsa),
+                           key(24, 3, key_class=3, label="ec", **ec), key(25, 3, key_class=2, label="ec", **ec)])
+    kmu("getAttribute -o 21 -a 512 -out a\ngetAttribute -o 23 -a 512 -out b\ngetAttribute -o 25 -a 512 -out ec")
+    for name in ("a", "b", "ec"):
+        modulus = attributes(tmp_path, name)["OBJ_ATTR_MODULUS"].removeprefix("0x")
+        (tmp_path / f"{name}.bin").write_bytes(bytes.fromhex(modulus))
+    out = kmu("findKey -m a.bin\nfindKey -m b.bin\nfindKey -m ec.bin")
+    assert matched(out) == [[20, 21], [22, 23]], out
+    assert out.split("Command:  findKey -m ec.bin")[1].count("Total number of keys present 0") == 1, out
+
+
+def test_a_user_a_key_is_shared_with_cannot_export_it(tmp_path, monkeypatch):
+    """Users a key is shared with may only use it (cloudhsm-shells-spec §1.3): crypto_user3 may
+    not export crypto_user4's key shared with it, though its own exports."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 4, [3]), key(11, 3), key(12, 3)])
+    out = kmu("exSymKey -k 10 -w 11 -out shared.key\nexSymKey -k 12 -w 11 -out own.key")
+    assert re.findall(r"Cfm3WrapKey returned: (0x\w\w)", out)[:1] == ["0xc6"], out
+    assert "Cfm3WrapKey returned: 0xc6 : HSM Error: Key Access is denied." in out, out
+    assert 'Wrapped Symmetric Key written to file "own.key"' in out, out
+    assert not (tmp_path / "shared.key").exists()
+
+
+def test_insert_masked_object_min_srv_is_met_by_as_many_hsms_as_it_names(tmp_path, monkeypatch):
+    """-min_srv: the HSMs that must hold the key; two of two are enough, three of two are not
+    (the server-unavailable error, as genSymKey's -min_srv)."""
+    monkeypatch.chdir(tmp_path)
+    doors = Doors(World(EXAMPLE_NET[:2], CRYPTO_USERS, [key(10, 3)]).write(tmp_path))
+    out = doors.kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\nextractMaskedObject -o 10 -out k.mask\n"
+                    "insertMaskedObject -f k.mask -min_srv 2\ninsertMaskedObject -f k.mask -min_srv 3\nexit\n")
+    assert re.findall(r"Cfm3InsertMaskedObject returned: (0x\w+)", out) == ["0x00", "0x30000085"], out
+    assert "New Key Handle: 2200000" in out, out
+
+
+def test_a_masked_object_from_another_lineage_is_refused_whichever_way_the_lineages_sort(tmp_path, monkeypatch):
+    """Only an HSM of the same backup lineage holds the masking key: the clone, given a lineage
+    that sorts before the key's, refuses the object, as one after it does."""
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3)], clone=[("10.0.9.9", "hsm-cl2aaaaaaaa")]).write(tmp_path)
+    doors, store = Doors(path), open_store(path)
+    login = f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+    assert "Cfm3ExtractMaskedObject returned: 0x00" in doors.kmu(login + "extractMaskedObject -o 10 -out k.mask\nexit\n")
+    codes = []
+    for lineage in ("lineage-0", "lineage-9", "lineage-1"):
+        with store.transaction() as world:
+            world.client.cluster_id = "cluster-2clone2222"
+            world.clusters["cluster-2clone2222"].lineage = lineage
+        out = doors.kmu(login + "insertMaskedObject -f k.mask\nexit\n")
+        codes += re.findall(r"Cfm3InsertMaskedObject returned: (0x\w+)", out)
+    masked = re.findall(r"Cfm3InsertMaskedObject returned: (0x\w+ : .*)", out)
+    assert codes[2] == "0x00" and codes[0] == codes[1] != "0x00", (codes, masked, out)
+
+
+def test_aes_wrap_unwrap_names_the_host_key_call_of_its_mode(tmp_path, monkeypatch):
+    """aesWrapUnwrap's return line: Cfm3WrapHostKey wrapping (-m 1), Cfm3UnWrapHostKey
+    unwrapping (-m 0) (cloudhsm-shells-spec's call names), for a key it cannot use as for data
+    that does not unwrap (0x1b, ERR_BAD_PKCS_DATA)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").write_bytes(bytes(range(24)))
+    kmu = shell(tmp_path, [key(10, 3)])
+    out = kmu("aesWrapUnwrap -m 1 -f data -w 99\naesWrapUnwrap -m 0 -f data -w 99\naesWrapUnwrap -m 0 -f data -w 10")
+    assert re.findall(r"(Cfm3\w+) returned: (0x\w\w)", out)[1:] == [
+        ("Cfm3WrapHostKey", "0xa8"), ("Cfm3UnWrapHostKey", "0xa8"), ("Cfm3UnWrapHostKey", "0x1b")], out
+    assert "Cfm3UnWrapHostKey returned: 0x1b : CSP Error: ERR_BAD_PKCS_DATA" in out, out
+
+
+def test_a_generated_key_is_always_sensitive_and_never_extractable_only_with_nex(tmp_path, monkeypatch):
+    """OBJ_ATTR_ALWAYS_SENSITIVE (357) is 1 for a secret or private key; OBJ_ATTR_NEVER_EXTRACTABLE
+    (356) is 1 for a key made with -nex and 0 for one made without."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 31 -s 16 -l plain\ngenSymKey -t 31 -s 16 -l kept -nex\n"
+              "getAttribute -o 2200000 -a 356 -out never0\ngetAttribute -o 2200001 -a 356 -out never1\n"
+              "getAttribute -o 2200000 -a 357 -out always0")
+    assert out.count("Cfm3GetAttribute returned: 0x00") == 3, out
+    assert (tmp_path / "never0").read_text() == "OBJ_ATTR_NEVER_EXTRACTABLE\n0x00000000\n"
+    assert (tmp_path / "never1").read_text() == "OBJ_ATTR_NEVER_EXTRACTABLE\n0x00000001\n"
+    assert (tmp_path / "always0").read_text() == "OBJ_ATTR_ALWAYS_SENSITIVE\n0x00000001\n"
+
+
+def test_im_sym_key_takes_an_aes_key_of_16_24_or_32_bytes_only(tmp_path, monkeypatch):
+    """imSymKey -t 31: "AES, file size = 16, 24 and 32 bytes"; a file of 20 is refused."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "aes24").write_bytes(bytes(24))
+    (tmp_path / "aes20").write_bytes(bytes(20))
+    kmu = shell(tmp_path, [key(10, 3)])
+    out = kmu("imSymKey -f aes20 -w 10 -t 31 -l twenty\nimSymKey -f aes24 -w 10 -t 31 -l good\nfindKey")
+    assert re.findall(r"Cfm3UnWrapKey returned: (0x\w\w)", out) == ["0xb2", "0x00"], out
+    assert matched(out) == [[10, 2200000]], out
+
+
+def test_a_wrapped_key_file_cut_after_its_header_is_refused(tmp_path, monkeypatch):
+    """A file that has wrapKey's header but nothing after the header's line, or a header that is
+    no JSON: RET_INVALID_INPUT."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="secret")])
+    assert "Key Wrapped." in kmu("wrapKey -k 11 -w 10 -m 4 -out secret.wrapped")
+    wrapped = (tmp_path / "secret.wrapped").read_bytes()
+    magic, header, _ = wrapped.split(b"\n", 2)
+    (tmp_path / "cut.wrapped").write_bytes(magic + b"\n" + header)
+    (tmp_path / "garbled.wrapped").write_bytes(wrapped.replace(header, b"{no json" + header, 1))
+    out = kmu("unWrapKey -f cut.wrapped -w 10 -m 4\nunWrapKey -f garbled.wrapped -w 10 -m 4\nfindKey")
+    assert out.count("Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT") == 2, out
+    assert matched(out) == [[10, 11]]
+
+
+def test_unwrapping_with_a_hand_written_aes_key_of_no_aes_length_fails_as_bad_data(tmp_path, monkeypatch):
+    """A hand-written world's AES key whose material is 20 bytes (its check value kept with it, so
+    nothing ciphers with it before) is no key the cipher takes: unWrapKey with it fails as data
+    that does not unwrap (0x1b), not with an internal error."""
+    from hsmshell.services import open_store
+
+    monkeypatch.chdir(tmp_path)
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3), key(11, 3, label="secret"),
+                                                 key(12, 3, size=20, label="odd", attributes={371: "a1b2c3"})]
+                 ).write(tmp_path)
+    with open_store(path).transaction() as world:
+        world.clusters["cluster-1a23b4cdefg"].keys[12].material = world.sealer.seal(bytes(20))
+    kmu = lambda lines: Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n{lines}\nexit\n")  # noqa: E731
+    assert "Key Wrapped." in kmu("wrapKey -k 11 -w 10 -m 4 -out secret.wrapped")
+    out = kmu("unWrapKey -f secret.wrapped -w 12 -m 4")
+    assert "Cfm3UnWrapKey returned: 0x1b : CSP Error: ERR_BAD_PKCS_DATA" in out, out
+
+
+def test_a_key_s_m_value_is_at_least_0(tmp_path):
+    """-m_value 0..8 (genSymKey.md): -1 is RET_INVALID_M_VALUE."""
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 31 -s 16 -l minus -m_value -1\ngenSymKey -t 31 -s 16 -l zero -m_value 0")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0xad", "0x00"], out
+
+
+def test_only_a_secret_key_wraps_not_an_object_of_another_class_with_the_aes_type(tmp_path, monkeypatch):
+    """A hand-written private key that says it is of type AES (31) and may wrap (OBJ_ATTR_WRAP
+    262) is still no AES key: wrapKey and exSymKey refuse it (RET_INVALID_INPUT)."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(11, 3, label="payload"),
+                           key(12, 3, key_class=3, key_type=31, size=32, label="odd", attributes={262: 1})])
+    out = kmu("wrapKey -k 11 -w 12 -m 4 -out by-odd.wrapped\nexSymKey -k 11 -w 12 -out by-odd.key")
+    assert "Cfm2WrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert "Cfm3WrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert not list(tmp_path.glob("by-odd*"))
+
+
+def test_only_a_private_key_signs_not_a_public_key_allowed_to(tmp_path, monkeypatch):
+    """sign takes a private key: a hand-written public key with OBJ_ATTR_SIGN (264) set is
+    refused (RET_INVALID_INPUT), as the private key of its pair signs."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message").write_bytes(b"to sign")
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, label="pair", **rsa),
+                           key(21, 3, key_class=2, label="pair", attributes={264: 1}, **rsa)])
+    out = kmu("sign -f message -k 21 -m 1 -out public.sig\nsign -f message -k 20 -m 1 -out private.sig")
+    assert re.findall(r"Cfm3Sign returned: (0x\w\w)", out) == ["0xb2", "0x00"], out
+    assert not (tmp_path / "public.sig").exists()
+
+
+def test_a_hand_written_private_key_of_a_type_past_ec_is_made_a_dsa_key(tmp_path, monkeypatch):
+    """A private key of a type the HSM makes no pair of (here 4, past EC's 3, and -1, before RSA's
+    0) gets DSA material, as the other types that are neither RSA nor EC."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa
+
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, key_type=4, size=2048, label="other"),
+                           key(21, 3, key_class=3, key_type=-1, size=2048, label="before")])
+    out = kmu("exportPrivateKey -k 20 -w 10 -out other.pem\nexportPrivateKey -k 21 -w 10 -out before.pem")
+    assert "PEM formatted private key is written to other.pem" in out, out
+    for name in ("other", "before"):
+        exported = serialization.load_pem_private_key((tmp_path / f"{name}.pem").read_bytes(), password=None)
+        assert isinstance(exported, dsa.DSAPrivateKey), name
+
+
+def test_find_key_m_with_an_empty_modulus_matches_no_key_whatever_its_type(tmp_path, monkeypatch):
+    """An empty -m file is no RSA modulus: it matches no key, not even a hand-written one of a
+    type (here -1, before RSA's 0) that has no modulus either."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.bin").write_bytes(b"")
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, key_type=-1, size=16, label="secret"),
+                           key(12, 3, key_class=3, key_type=-1, size=2048, label="private")])
+    out = kmu("findKey -m empty.bin\nfindKey")
+    assert out.split("Command:  findKey\n")[0].count("Total number of keys present 0") == 1, out
+    assert matched(out) == [[10, 11, 12]], out
+
+
+def test_a_data_or_certificate_object_of_the_rsa_type_shows_no_key_s_attributes(tmp_path, monkeypatch):
+    """getAttribute -a 512 of a hand-written world's object of class 0 or 1 (PKCS #11's data
+    and certificate objects) that says it is of the RSA type: the common attributes, without a
+    modulus or the RSA public key's list, and no internal error (there was one)."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(10, 3, key_class=0, label="data", **rsa),
+                           key(11, 3, key_class=1, label="certificate", **rsa)])
+    out = kmu("getAttribute -o 10 -a 512 -out data\ngetAttribute -o 11 -a 512 -out certificate")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 2, out
+    for name, cls in (("data", "0x00"), ("certificate", "0x01")):
+        got = attributes(tmp_path, name)
+        assert got["OBJ_ATTR_CLASS"] == cls, got
+        assert not {"OBJ_ATTR_MODULUS", "OBJ_ATTR_PUBLIC_EXPONENT", "OBJ_ATTR_TRUSTED"} & set(got), got
+        assert got["OBJ_ATTR_SENSITIVE"] == "0x01", got  # as every object but a public key
+
+
+def test_set_attribute_token_keeps_a_session_key_on_every_hsm_of_the_login(tmp_path):
+    """setAttribute -a 1 (OBJ_ATTR_TOKEN) 1: the session key, made on one HSM, becomes a token key
+    kept on every HSM the user is logged in to: with the HSM it was made on gone, the next login
+    still finds it."""
+    from hsmshell.services import open_store
+
+    path = World(EXAMPLE_NET[:2], CRYPTO_USERS, []).write(tmp_path)
+    doors = Doors(path)
+    login = f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
+    out = doors.kmu(login + "genSymKey -t 31 -s 16 -l s -sess\nsetAttribute -o 2200000 -a 1\n1\nexit\n")
+    assert "Cfm3SetAttribute returned: 0x00" in out, out
+    with open_store(path).transaction() as world:
+        world.clusters["cluster-1a23b4cdefg"].hsms[1].reachable = False
+    assert matched(doors.kmu(login + "findKey -l s\nfindKey -sess 0\nexit\n")) == [[2200000], [2200000]]
+
+
+def test_the_public_key_of_a_hand_written_pair_is_not_the_half_of_a_nearer_key_of_another_type(tmp_path,
+                                                                                                monkeypatch):
+    """An RSA public key (type 0) whose label an EC private key (type 3) nearer to it shares: its
+    pair is the RSA private key further off."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3, key_class=3, key_type=0, size=2048, label="x"),
+                           key(20, 3, key_class=2, key_type=0, size=2048, label="x"),
+                           key(21, 3, key_class=3, key_type=3, size=256, label="x")])
+    out = kmu("getAttribute -o 20 -a 512 -out public\ngetAttribute -o 10 -a 512 -out private")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 2, out
+    public, private = (attributes(tmp_path, n) for n in ("public", "private"))
+    assert public["OBJ_ATTR_MODULUS_BITS"] == "0x00000800", public
+    assert public["OBJ_ATTR_MODULUS"] == private["OBJ_ATTR_MODULUS"]
+
+
+def test_a_hand_written_ec_key_of_a_size_other_than_384_is_on_p_256(tmp_path, monkeypatch):
+    """The material of a hand-written EC key: P-384 for a size of 384, P-256 for any other (here
+    521, larger than 384)."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(11, 3, key_class=3, key_type=3, size=521, label="big")])
+    assert "Cfm3GetAttribute returned: 0x00" in kmu("getAttribute -o 11 -a 512 -out ec")
+    assert attributes(tmp_path, "ec")["OBJ_ATTR_MODULUS_BITS"] == "0x00000100"
+
+
+def test_a_key_s_written_usage_attributes_rule_over_its_defaults(tmp_path, monkeypatch):
+    """An AES key wraps by default; a hand-written one with OBJ_ATTR_WRAP (262) 0 does not, and one
+    with OBJ_ATTR_WRAP_WITH_TRUSTED (528, an id past the check value's 371) 1 shows it."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="payload"),
+                           key(12, 3, label="nowrap", attributes={262: 0, 528: 1})])
+    out = kmu("getAttribute -o 12 -a 262 -out wrap\ngetAttribute -o 12 -a 528 -out trusted\n"
+              "wrapKey -k 11 -w 12 -m 4 -out no.wrapped\nwrapKey -k 11 -w 10 -m 4 -out yes.wrapped")
+    assert (tmp_path / "wrap").read_text() == "OBJ_ATTR_WRAP\n0x00000000\n"
+    assert (tmp_path / "trusted").read_text() == "OBJ_ATTR_WRAP_WITH_TRUSTED\n0x00000001\n"
+    assert re.findall(r"Cfm2WrapKey returned: (0x\w\w)", out) == ["0xb2", "0x00"], out
+
+
+def test_import_private_key_makes_a_key_that_is_not_local_and_refuses_a_file_of_no_key(tmp_path, monkeypatch):
+    """importPrivateKey: the key came from outside, OBJ_ATTR_LOCAL (355) 0; a file that holds no
+    private key fails at the tool's wrapping (Cfm3WrapHostKey, RET_INVALID_INPUT)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    monkeypatch.chdir(tmp_path)
+    private = ec.generate_private_key(ec.SECP256R1())
+    (tmp_path / "ec.pem").write_bytes(private.private_bytes(serialization.Encoding.PEM,
+                                                            serialization.PrivateFormat.PKCS8,
+                                                            serialization.NoEncryption()))
+    (tmp_path / "junk.pem").write_bytes(b"no key here")
+    kmu = shell(tmp_path, [key(10, 3)])
+    out = kmu("importPrivateKey -f junk.pem -l junk -w 10\nimportPrivateKey -f ec.pem -l ec -w 10\n"
+              "getAttribute -o 2200000 -a 355 -out local")
+    assert "Cfm3WrapHostKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert "Private Key Unwrapped.  Key Handle: 2200000" in out, out
+    assert (tmp_path / "local").read_text() == "OBJ_ATTR_LOCAL\n0x00000000\n"
+
+
+def test_only_the_owner_deletes_a_key_not_a_user_it_is_shared_with(tmp_path):
+    """deleteKey by a user the key is shared with: Cfm3DeleteKey 0xc6, Key Access is denied; the
+    key stays."""
+    kmu = shell(tmp_path, [key(10, 4, [3]), key(11, 3)])
+    out = kmu("deleteKey -k 10\nfindKey")
+    assert "Cfm3DeleteKey returned: 0xc6" in out, out
+    assert matched(out) == [[10, 11]], out
+
+
+def test_verify_takes_no_data_or_certificate_object(tmp_path, monkeypatch):
+    """verify with a hand-written object of class 0 or 1 that says it is an RSA key: refused
+    (RET_INVALID_INPUT) as a private or secret key is, not checked against its material."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message").write_bytes(b"signed")
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, label="pair", **rsa), key(21, 3, key_class=0, label="data", **rsa),
+                           key(22, 3, key_class=1, label="certificate", **rsa)])
+    out = kmu("sign -f message -k 20 -m 1 -out message.sig\nverify -f message -s message.sig -k 21 -m 1\n"
+              "verify -f message -s message.sig -k 22 -m 1")
+    assert re.findall(r"Cfm3Verify returned: (0x\w\w)", out) == ["0xb2", "0xb2"], out
+
+
+def test_a_key_is_shared_with_other_crypto_users_only(tmp_path):
+    """genSymKey -u: sharing with yourself fails (genSymKey.md), as sharing with a user who is no
+    crypto user (2, the appliance user) does; another crypto user is fine."""
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 31 -s 16 -l self -u 3\ngenSymKey -t 31 -s 16 -l au -u 2\n"
+              "genSymKey -t 31 -s 16 -l cu -u 4")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
+
+
+def test_find_key_kcv_finds_a_key_after_one_with_another_check_value(tmp_path, monkeypatch):
+    """findKey -kcv goes on past the keys whose check value differs: key 11's finds 11, after 10."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3), key(12, 3)])
+    kmu("getAttribute -o 11 -a 371 -out kcv")
+    kcv = (tmp_path / "kcv").read_text().split()[1]
+    assert matched(kmu(f"findKey -kcv {kcv}")) == [[11]]
+
+
+def test_a_secret_key_s_written_check_value_that_is_not_hex_is_not_kept(tmp_path, monkeypatch):
+    """A hand edit that leaves OBJ_ATTR_KCV six characters but not hex, or hex of four bytes: the
+    check value shown is the one of the key's material (3 bytes), as for a key written without one."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3, attributes={371: "zzzzzz"}), key(11, 3, attributes={371: "a1b2c3d4"})])
+    out = kmu("getAttribute -o 10 -a 371 -out bad\ngetAttribute -o 10 -a 512 -out all\n"
+              "getAttribute -o 11 -a 371 -out long")
+    assert out.count("Cfm3GetAttribute returned: 0x00") == 3, out
+    for name in ("bad", "long"):
+        shown = (tmp_path / name).read_text()
+        assert re.fullmatch(r"OBJ_ATTR_KCV\n0x[0-9a-f]{6}\n", shown), shown
+
+
+def test_a_file_that_is_no_masked_object_is_refused_as_masked_with_another_key(tmp_path, monkeypatch):
+    """insertMaskedObject of a file that is no masked object (or a damaged one): the HSM cannot
+    unmask it, as one of another lineage; no key is made."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "junk.mask").write_bytes(b"no masked object here")
+    kmu = shell(tmp_path, [key(10, 3)])
+    assert "Cfm3ExtractMaskedObject returned: 0x00" in kmu("extractMaskedObject -o 10 -out k.mask")
+    (tmp_path / "cut.mask").write_bytes((tmp_path / "k.mask").read_bytes()[:40])
+    out = kmu("insertMaskedObject -f junk.mask\ninsertMaskedObject -f cut.mask\nfindKey")
+    codes = re.findall(r"Cfm3InsertMaskedObject returned: (0x\w+ : .*)", out)
+    assert len(codes) == 2 and codes[0] == codes[1] and not codes[0].startswith("0x00 "), out
+    assert matched(out) == [[10]], out
+
+
+def test_a_wrapped_key_whose_header_says_public_key_is_refused(tmp_path, monkeypatch):
+    """unWrapKey makes secret and private keys: a header naming class 2 (a public key) over a
+    wrapped private key is refused (RET_INVALID_INPUT) and no key is made."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048}
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, label="pair", **rsa)])
+    assert "Key Wrapped." in kmu("wrapKey -k 20 -w 10 -m 4 -out private.wrapped")
+    wrapped = (tmp_path / "private.wrapped").read_bytes()
+    assert b'"class": 3' in wrapped
+    (tmp_path / "private.wrapped").write_bytes(wrapped.replace(b'"class": 3', b'"class": 2', 1))
+    out = kmu("unWrapKey -f private.wrapped -w 10 -m 4\nfindKey")
+    assert "Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert matched(out) == [[10, 20]]
+
+
+def test_an_ec_public_key_lists_none_of_the_rsa_public_key_s_attributes(tmp_path, monkeypatch):
+    """getAttribute -a 512: the trust attributes and the rest close the RSA public key's list
+    (kmu-52) only; an EC public key's is the common list and its point."""
+    monkeypatch.chdir(tmp_path)
+    ec = {"key_type": 3, "size": 256}
+    kmu = shell(tmp_path, [key(11, 3, key_class=3, label="ec", **ec), key(12, 3, key_class=2, label="ec", **ec)])
+    assert "Cfm3GetAttribute returned: 0x00" in kmu("getAttribute -o 12 -a 512 -out public")
+    got = attributes(tmp_path, "public")
+    assert "OBJ_ATTR_MODULUS" in got and "OBJ_ATTR_TRUSTED" not in got and "OBJ_ATTR_DESTROYABLE" not in got, got
+
+
+def test_unwrap_key_keeps_the_wrapped_key_s_label_and_id_unless_given_new_ones(tmp_path, monkeypatch):
+    """unWrapKey without -l and -id: the label and ID the header carries; with them, the new ones."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="secret", attributes={258: "sid"})])
+    assert "Key Wrapped." in kmu("wrapKey -k 11 -w 10 -m 4 -out secret.wrapped")
+    out = kmu("deleteKey -k 11\nunWrapKey -f secret.wrapped -w 10 -m 4\n"
+              "unWrapKey -f secret.wrapped -w 10 -m 4 -l fresh -id fid\n"
+              "getAttribute -o 2200000 -a 3 -out label0\ngetAttribute -o 2200000 -a 258 -out id0\n"
+              "getAttribute -o 2200001 -a 3 -out label1\ngetAttribute -o 2200001 -a 258 -out id1")
+    assert out.count("Key Unwrapped.") == 2, out
+    shown = [(tmp_path / n).read_text().split("\n")[1] for n in ("label0", "id0", "label1", "id1")]
+    assert shown == ["secret", "sid", "fresh", "fid"], (shown, out)
+
+
+def test_sign_and_verify_refuse_a_mechanism_of_another_key_family(tmp_path, monkeypatch):
+    """sign and verify -m 1 (SHA256_RSA_PKCS) with an EC key: RET_INVALID_INPUT."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message").write_bytes(b"to sign")
+    (tmp_path / "message.sig").write_bytes(bytes(64))
+    ec = {"key_type": 3, "size": 256}
+    kmu = shell(tmp_path, [key(11, 3, key_class=3, label="ec", **ec), key(12, 3, key_class=2, label="ec", **ec)])
+    out = kmu("sign -f message -k 11 -m 1 -out rsa.sig\nverify -f message -s message.sig -k 12 -m 1")
+    assert re.findall(r"Cfm3(Sign|Verify) returned: (0x\w\w)", out) == [("Sign", "0xb2"), ("Verify", "0xb2")], out
+    assert not (tmp_path / "rsa.sig").exists()

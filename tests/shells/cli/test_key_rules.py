@@ -52,3 +52,52 @@ def test_a_wrapped_private_key_said_to_be_of_another_type_is_refused(kmsuser):
     unwrapped = rsa_private_key_unwrapped_as(kmsuser, "ec-private")
     assert unwrapped["error_code"] != 0, unwrapped
     assert kmsuser("key", "list", "--filter", "attr.label=copy").json["data"]["matched_keys"] == []
+
+
+def test_a_wrapped_aes_key_unwraps_as_an_aes_key_of_its_length_only(kmsuser):
+    """`key unwrap --key-type-class aes` makes the AES key the data holds; the same 32 bytes said
+    to be a 3DES key (24 bytes) make none."""
+    kmsuser("key", "generate-symmetric", "aes", "--label", "kek", "--key-length-bytes", "32",
+            "--attributes", "wrap=true", "unwrap=true")
+    kmsuser("key", "generate-symmetric", "aes", "--label", "payload", "--key-length-bytes", "32")
+    wrapped = kmsuser("key", "wrap", "aes-pkcs5-pad", "--payload-filter", "attr.label=payload",
+                      "--wrapping-filter", "attr.label=kek").json["data"]["wrapped_key_data"]
+    unwrapped = kmsuser("key", "unwrap", "aes-pkcs5-pad", "--filter", "attr.label=kek", "--data", wrapped,
+                        "--key-type-class", "aes", "--label", "copy").json
+    assert unwrapped["error_code"] == 0, unwrapped
+    original = kmsuser("key", "list", "--filter", "attr.label=payload", "--verbose").json["data"]["matched_keys"][0]
+    made = unwrapped["data"]["key"]["attributes"]
+    assert (made["key-type"], made["check-value"]) == ("aes", original["attributes"]["check-value"])
+    des3 = kmsuser("key", "unwrap", "aes-pkcs5-pad", "--filter", "attr.label=kek", "--data", wrapped,
+                   "--key-type-class", "des3", "--label", "wrong").json
+    assert des3["error_code"] != 0, des3
+    assert kmsuser("key", "list", "--filter", "attr.label=wrong").json["data"]["matched_keys"] == []
+
+
+def test_an_imported_public_key_is_a_token_key(kmsuser, tmp_path):
+    """`key import pem` has no --session: the key it makes is a token key, kept past the login."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    public = ec.generate_private_key(ec.SECP256R1()).public_key()
+    (tmp_path / "ec.pem").write_bytes(public.public_bytes(serialization.Encoding.PEM,
+                                                          serialization.PublicFormat.SubjectPublicKeyInfo))
+    made = kmsuser("key", "import", "pem", "--path", str(tmp_path / "ec.pem"), "--label", "ecpub",
+                   "--key-type-class", "ec-public").json["data"]["key"]
+    assert made["attributes"]["token"] is True, made
+    assert len(kmsuser("key", "list", "--filter", "attr.label=ecpub").json["data"]["matched_keys"]) == 1
+
+
+def test_a_wrapped_secret_key_said_to_be_a_private_key_is_refused(kmsuser):
+    """`key unwrap --key-type-class rsa-private` of data that holds an AES key, no PKCS #8 private
+    key: the CLI's refusal of the class (no internal error), and no key is made."""
+    kmsuser("key", "generate-symmetric", "aes", "--label", "kek", "--key-length-bytes", "32",
+            "--attributes", "wrap=true", "unwrap=true")
+    kmsuser("key", "generate-symmetric", "aes", "--label", "payload", "--key-length-bytes", "32")
+    wrapped = kmsuser("key", "wrap", "aes-pkcs5-pad", "--payload-filter", "attr.label=payload",
+                      "--wrapping-filter", "attr.label=kek").json["data"]["wrapped_key_data"]
+    unwrapped = kmsuser("key", "unwrap", "aes-pkcs5-pad", "--filter", "attr.label=kek", "--data", wrapped,
+                        "--key-type-class", "rsa-private", "--label", "copy").json
+    assert unwrapped["error_code"] == 1 and not unwrapped["data"].startswith("Internal error"), unwrapped
+    assert "key-type-class" in unwrapped["data"], unwrapped  # GAP: the CLI's text for a wrong class
+    assert kmsuser("key", "list", "--filter", "attr.label=copy").json["data"]["matched_keys"] == []
