@@ -740,14 +740,15 @@ def test_a_wrapped_key_file_cut_after_its_header_is_refused(tmp_path, monkeypatc
 
 
 def test_unwrapping_with_a_hand_written_aes_key_of_no_aes_length_fails_as_bad_data(tmp_path, monkeypatch):
-    """A hand-written world's AES key whose material is 20 bytes (its check value kept with it, so
-    nothing ciphers with it before) is no key the cipher takes: unWrapKey with it fails as data
-    that does not unwrap (0x1b), not with an internal error."""
+    """A hand-written world's AES key whose material is 20 bytes, though its size says 32 (a
+    world refuses an AES size of 20 itself; its check value kept with it, so nothing ciphers with
+    it before), is no key the cipher takes: unWrapKey with it fails as data that does not unwrap
+    (0x1b), not with an internal error."""
     from hsmshell.services import open_store
 
     monkeypatch.chdir(tmp_path)
     path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3), key(11, 3, label="secret"),
-                                                 key(12, 3, size=20, label="odd", attributes={371: "a1b2c3"})]
+                                                 key(12, 3, size=32, label="odd", attributes={371: "a1b2c3"})]
                  ).write(tmp_path)
     with open_store(path).transaction() as world:
         world.clusters["cluster-1a23b4cdefg"].keys[12].material = world.sealer.seal(bytes(20))

@@ -23,6 +23,14 @@ def cluster(world):
 def backup(world):
     return next(iter(world.backups.values()))
 
+def secret_key(key_type: int, size: int):
+    """The cluster's first key made a secret key of that type and length."""
+    def change(world):
+        key = next(iter(cluster(world).keys.values()))
+        key.key_class, key.key_type, key.size = 4, key_type, size
+    return change
+
+
 
 def kms_key(world):
     return world.kms_keys[KEY]
@@ -158,6 +166,13 @@ BROKEN = {
                          "clusters[0].keys[0].key_class", "5 is not an object class (2 public, 3 private, 4 secret"),
     "a key of class -1": (lambda w: setattr(next(iter(cluster(w).keys.values())), "key_class", -1),
                           "clusters[0].keys[0].key_class", "-1 is not an object class"),
+    "an AES key of 20 bytes": (secret_key(31, 20), "clusters[0].keys[0].size",
+                               "20 is not a length a secret key of type 31 can have (16, 24 or 32 bytes)"),
+    "a 3DES key of 16 bytes": (secret_key(21, 16), "clusters[0].keys[0].size",
+                               "16 is not a length a secret key of type 21 can have (24 bytes)"),
+    "a generic secret of no bytes": (secret_key(16, 0), "clusters[0].keys[0].size",
+                                     "0 is not a length a secret key of type 16 can have (1 to 3583 bytes)"),
+    "a generic secret of 3584 bytes": (secret_key(16, 3584), "clusters[0].keys[0].size", "3584 is not a length"),
     "backup state": (setting(backup, "state", "LOST"), "backups[0].state", "'LOST' is not one of CREATE_IN_PROGRESS"),
     "backup hsm type": (setting(backup, "hsm_type", "hsm3.large"), "backups[0].hsm_type",
                         "'hsm3.large' is not one of hsm1.medium, hsm2m.medium"),
@@ -219,6 +234,10 @@ KEPT = {
     "two trust anchors": anchors(2),
     "a backup's mode": setting(backup, "mode", "NON_FIPS"),
     "a standard key": standard_key(),
+    **{f"a secret key of type {t} and {n} bytes": secret_key(t, n)
+       for t, n in ((31, 16), (31, 24), (21, 24), (16, 1), (16, 3583))},  # the first key is AES of 32 already
+    "a private key of an odd size": lambda w: setattr(next(iter(cluster(w).keys.values())), "key_class", 3)
+    or setattr(next(iter(cluster(w).keys.values())), "size", 20),
     "objects of PKCS #11's data and certificate classes": lambda w: [
         setattr(k, "key_class", c) for k, c in zip(cluster(w).keys.values(), (0, 1))],
     "rotations of each type": lambda w: kms_key(w).rotations.extend(
