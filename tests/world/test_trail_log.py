@@ -301,6 +301,13 @@ def test_a_view_holds_every_event_up_to_the_limit(log_path):
     assert list(Trail([ev(0), ev(1), ev(2), ev(3)], 5)) == [ev(0), ev(1), ev(2), ev(3)]
 
 
+def test_a_view_shows_the_newest_limit_when_a_transaction_records_more():
+    trail = Trail([ev(0)], 2)
+    for n in (1, 2, 3):
+        trail.append(ev(n))
+    assert list(trail) == [ev(2), ev(3)]
+
+
 def test_a_reader_reads_only_what_was_appended_since_and_nothing_when_nothing_was(log_path, monkeypatch):
     writer, reader = new_log(log_path, 0), TrailLog(log_path)
     assert seen(reader) == ["E0"]
