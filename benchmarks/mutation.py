@@ -747,25 +747,22 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "World defines __eq__ and __ne__ itself, which msgspec's eq=True leaves in place (test_model's "
      "equality test passes either way); eq=False only says msgspec need not make them"),
     ("hsmshell/world/files.py", "core/ReplaceBinaryOperator_Mul_Div",
-     "def replace(target: Path, data: bytes, /, sync: bool) -> None:",
+     "def replace(target: Path, data: bytes, *, sync: bool) -> None:",
      "`*` to `/` in a signature: every caller (store, cache, checked_passwords, labs, commands/lab) passes "
      "target and data by position and `sync` by keyword, which both signatures accept"),
     ("hsmshell/world/files.py", "core/ReplaceBinaryOperator_Mul_Div",
-     "def open_private(path: Path, what: str, flags: int, /, create: bool = False) -> int | None:",
+     "def open_private(path: Path, what: str, flags: int, *, create: bool = False) -> int | None:",
      "`*` to `/` in a signature: every caller (locked, credentials, trail_log, checked_passwords) passes "
      "path, what and flags by position and `create` by keyword or not at all, which both accept"),
-    *(("hsmshell/world/files.py", f"core/ReplaceComparisonOperator_NotEq_{to}", f"if folder.parent {sign} folder:",
+    *(("hsmshell/world/files.py", f"core/ReplaceComparisonOperator_NotEq_{to}", "if folder.parent != folder:",
        "a parent's parts are a prefix of its child's, so it sorts below it and `<`/`<=` recurse whenever `!=` "
        "does; they differ only when parent == folder (`/` or `.`), which is always a folder, so "
        "`is_dir()` has returned before the comparison") for to, sign in (("Lt", "<"), ("LtE", "<="))),
-    ("hsmshell/world/files.py", "core/NumberReplacer", "_taken = itertools.count( 2)",
-     "the count only has to differ from one taking to the next (a waiter compares marks for change); "
-     "the number it starts from shows nothing"),
-    ("hsmshell/world/files.py", "core/NumberReplacer", "chunk = os.read(fd, max(size, 65535))",
+    ("hsmshell/world/files.py", "core/NumberReplacer", "_taken = itertools.count(1)",
+     "the count only has to differ from one taking to the next (a waiter compares marks for change; the "
+     "pid beside it tells processes apart): the number it starts from shows nothing"),
+    ("hsmshell/world/files.py", "core/NumberReplacer", "chunk = os.read(fd, max(size, 65536))",
      "the size of a read only changes how many reads it takes: read_world returns the same bytes"),
-    ("hsmshell/world/files.py", "core/NumberReplacer", "while not taken.wait( -0.95):",
-     "a negative wait returns at once: the waiter polls busily instead of every 50 ms, making the same "
-     "decisions against the same clock (CPU only)"),
 ]
 
 
