@@ -645,16 +645,17 @@ def test_a_lock_held_for_exactly_the_timeout_gives_up(held, monkeypatch):
     assert "which has held it for 0 s; gave up waiting (HSMSHELL_LOCK_TIMEOUT" in str(refused.value)
 
 
-def test_a_lock_whose_holders_keep_changing_is_waited_for(held, monkeypatch):
-    """Holders come and go (the mark's first byte changes, downwards): no one holds it for the
-    timeout, so the waiter waits."""
+@pytest.mark.parametrize("step", [-1, 1], ids=["downwards", "upwards"])
+def test_a_lock_whose_holders_keep_changing_is_waited_for(held, monkeypatch, step):
+    """Holders come and go (the mark's first byte changes, one way or the other): no one holds it
+    for the timeout, so the waiter waits."""
     lock, holder = held
     monkeypatch.setenv("HSMSHELL_LOCK_TIMEOUT", "0.5")
     stop = threading.Event()
 
     def churn():
         for n in range(200):
-            os.pwrite(holder, bytes([0xfe - n]), 0)
+            os.pwrite(holder, bytes([0x80 + step * n]), 0)
             if stop.wait(0.02):
                 return
             if n == 50:  # about a second
