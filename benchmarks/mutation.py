@@ -904,6 +904,23 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/cloudhsm/keys.py", "core/NumberReplacer", "min_servers: int = 1) -> Made:",
      "insert_masked_object's default, which its only caller, key_mgmt_util's insertMaskedObject, never uses: "
      "it passes -min_srv, whose flag defaults to 1 (shells/kmu/generate.py's POLICY_FLAGS)"),
+    ("hsmshell/world/files.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def replace(target: Path, data: bytes, *, sync: bool) -> None:",
+     "`*` to `/` in a signature: every caller (store, cache, checked_passwords, labs, commands/lab) passes "
+     "target and data by position and `sync` by keyword, which both signatures accept"),
+    ("hsmshell/world/files.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def open_private(path: Path, what: str, flags: int, *, create: bool = False) -> int | None:",
+     "`*` to `/` in a signature: every caller (locked, credentials, trail_log, checked_passwords) passes "
+     "path, what and flags by position and `create` by keyword or not at all, which both accept"),
+    *(("hsmshell/world/files.py", f"core/ReplaceComparisonOperator_NotEq_{to}", "if folder.parent != folder:",
+       "a parent's parts are a prefix of its child's, so it sorts below it and `<`/`<=` recurse whenever `!=` "
+       "does; they differ only when parent == folder (`/` or `.`), which is always a folder, so "
+       "`is_dir()` has returned before the comparison") for to, sign in (("Lt", "<"), ("LtE", "<="))),
+    ("hsmshell/world/files.py", "core/NumberReplacer", "_taken = itertools.count(1)",
+     "the count only has to differ from one taking to the next (a waiter compares marks for change; the "
+     "pid beside it tells processes apart): the number it starts from shows nothing"),
+    ("hsmshell/world/files.py", "core/NumberReplacer", "chunk = os.read(fd, max(size, 65536))",
+     "the size of a read only changes how many reads it takes: read_world returns the same bytes"),
 ]
 
 

@@ -110,7 +110,7 @@ def open_private(path: Path, what: str, flags: int, *, create: bool = False) -> 
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise WorldError(f"{path}: refused: {what} is a symbolic link") from None
-        verb = "create" if create and exc.errno in (errno.EACCES, errno.EROFS) and not path.exists() else "open"
+        verb = "create" if create and exc.errno in (errno.EACCES, errno.EROFS) and not os.path.exists(path) else "open"
         raise WorldError(f"{path}: cannot {verb} {what}: {exc.strerror}") from None
     try:
         check_private(fd, path, what)

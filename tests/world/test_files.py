@@ -289,3 +289,425 @@ def test_a_fifo_in_place_of_the_derived_cache_is_passed_over(world_path):
     os.mkfifo(cache, 0o600)
     done = run(["hsmshell", "world", "show"], world_path, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+# -- files.py's functions, called directly ------------------------------------------------------
+
+import errno  # noqa: E402
+import fcntl  # noqa: E402
+import threading  # noqa: E402
+
+import hsmshell.world.files as files_module  # noqa: E402
+
+need_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root, to give a file to another user")
+NO_NAME_UID = 54321  # a uid with no name on this machine
+
+
+def in_thread(call, timeout: float = 5.0):
+    """call() in a thread: (finished, result or exception), so that a hang fails, not hangs."""
+    outcome = []
+
+    def run_it():
+        try:
+            outcome.append(call())
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run_it, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return (not thread.is_alive()), (outcome[0] if outcome else None)
+
+
+def unblock_fifo(fifo: Path) -> None:
+    """Release a reader blocked opening `fifo` (a mutant that forgot O_NONBLOCK)."""
+    with contextlib_suppress():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+def contextlib_suppress():
+    import contextlib
+    return contextlib.suppress(OSError)
+
+
+def test_a_planted_temporary_name_is_passed_over_never_reused(tmp_path, monkeypatch):
+    target = tmp_path / "world.yaml"
+    names = iter([b"\x01" * 8, b"\x02" * 8])
+    monkeypatch.setattr(os, "urandom", lambda n: next(names))
+    planted = tmp_path / f".world.yaml.{'01' * 8}.tmp"
+    planted.write_text("planted")
+    fd, path = files.new_temporary(target, os.O_APPEND)
+    try:
+        assert path == tmp_path / f".world.yaml.{'02' * 8}.tmp"
+        assert planted.read_text() == "planted"
+        assert stat.S_IMODE(os.fstat(fd).st_mode) == 0o600
+        assert fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND  # the caller's flags are kept
+        assert fcntl.fcntl(fd, fcntl.F_GETFD) & fcntl.FD_CLOEXEC
+    finally:
+        os.close(fd)
+
+
+def test_replace_fsyncs_only_when_asked(tmp_path, monkeypatch):
+    synced = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), real(fd)))
+    files.replace(tmp_path / "a", b"one", sync=False)
+    assert synced == [] and (tmp_path / "a").read_bytes() == b"one"
+    files.replace(tmp_path / "a", b"two", sync=True)
+    assert len(synced) == 1 and (tmp_path / "a").read_bytes() == b"two"
+
+
+def test_a_failed_replace_leaves_no_temporary(tmp_path):
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "inside").write_text("x")  # a folder that is not empty: no rename over it
+    with pytest.raises(OSError):
+        files.replace(target, b"data", sync=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+def test_a_failed_replace_whose_temporary_is_gone_raises_its_own_error(tmp_path, monkeypatch):
+    class Interrupted(Exception):
+        pass
+
+    def write_all(fd, data):
+        os.unlink(os.readlink(f"/proc/self/fd/{fd}"))  # removed meanwhile, as a stale one
+        raise Interrupted
+
+    monkeypatch.setattr(files_module, "write_all", write_all)
+    with pytest.raises(Interrupted):
+        files.replace(tmp_path / "world.yaml", b"data", sync=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+@need_root
+def test_stale_temporaries_removed_are_this_users_and_the_targets_only(tmp_path):
+    target = tmp_path / "world.yaml"
+    mine = tmp_path / ".world.yaml.aaaa.tmp"
+    mine.write_text("mine")
+    others = tmp_path / ".world.yaml.bbbb.tmp"
+    others.write_text("theirs")
+    os.chown(others, OTHER_UID, OTHER_UID)
+    unrelated = tmp_path / "notes.tmp"
+    unrelated.write_text("not a temporary of the world")
+    elsewhere = tmp_path / ".other.yaml.cccc.tmp"
+    elsewhere.write_text("another file's")
+    link = tmp_path / ".world.yaml.dddd.tmp"  # mine, to a file of another user: the link goes
+    link.symlink_to(others)
+    dangling = tmp_path / ".world.yaml.eeee.tmp"
+    dangling.symlink_to("missing")
+    folder = tmp_path / ".world.yaml.ffff.tmp"  # not removable by unlink: left, no error
+    folder.mkdir()
+    files.remove_stale_temporaries(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.yaml.cccc.tmp", ".world.yaml.bbbb.tmp",
+                                                          ".world.yaml.ffff.tmp", "notes.tmp"]
+    assert others.read_text() == "theirs"
+
+
+# -- folders ----------------------------------------------------------------------------------
+
+def test_a_file_in_place_of_the_folder_is_left_for_the_open_to_report(tmp_path):
+    (tmp_path / "plain").write_text("a file")
+    files.make_folder(tmp_path / "plain")  # made meanwhile, or a file: no error here
+    assert (tmp_path / "plain").read_text() == "a file"
+
+
+def test_a_new_folder_is_never_open_to_others_even_before_its_chmod(tmp_path, monkeypatch):
+    seen = []
+    real = os.chmod
+    monkeypatch.setattr(os, "chmod", lambda path, mode: (seen.append(stat.S_IMODE(os.stat(path).st_mode)),
+                                                         real(path, mode)))
+    old = os.umask(0)
+    try:
+        files.make_folder(tmp_path / "a" / "b")
+    finally:
+        os.umask(old)
+    assert seen == [0o700, 0o700]
+
+
+# -- the files beside the world -----------------------------------------------------------------
+
+def private_file(path: Path, mode: int = 0o600) -> Path:
+    path.write_text("x")
+    os.chmod(path, mode)
+    return path
+
+
+def test_a_private_file_of_this_user_is_opened(tmp_path):
+    fd = files.open_private(private_file(tmp_path / "key"), "the key", os.O_RDONLY)
+    try:
+        assert fcntl.fcntl(fd, fcntl.F_GETFD) & fcntl.FD_CLOEXEC
+        assert fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_NONBLOCK
+    finally:
+        os.close(fd)
+    assert files.open_private(tmp_path / "missing", "the key", os.O_RDONLY) is None
+
+
+def test_a_link_in_place_of_a_private_file_is_refused(tmp_path):
+    target = private_file(tmp_path / "target")
+    link = tmp_path / "key"
+    link.symlink_to(target)
+    with pytest.raises(WorldError) as refused:
+        files.open_private(link, "the key", os.O_RDONLY)
+    assert str(refused.value) == f"{link}: refused: the key is a symbolic link"
+
+
+def test_a_fifo_in_place_of_a_private_file_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "key"
+    os.mkfifo(fifo, 0o600)
+    try:
+        finished, outcome = in_thread(lambda: files.open_private(fifo, "the key", os.O_RDONLY), 3.0)
+    finally:
+        unblock_fifo(fifo)
+    assert finished, "open_private waited for a writer to the FIFO"
+    assert isinstance(outcome, WorldError)
+    assert str(outcome) == f"{fifo}: refused: the key is a FIFO, not a regular file"
+
+
+def test_a_folder_in_place_of_a_private_file_is_refused(tmp_path):
+    (tmp_path / "key").mkdir(mode=0o700)
+    with pytest.raises(WorldError) as refused:
+        files.open_private(tmp_path / "key", "the key", os.O_RDONLY)
+    assert str(refused.value) == f"{tmp_path / 'key'}: refused: the key is a folder, not a regular file"
+    with pytest.raises(WorldError) as refused:  # opened for writing: the open itself fails
+        files.open_private(tmp_path / "key", "the key", os.O_RDWR, create=True)
+    assert str(refused.value) == f"{tmp_path / 'key'}: cannot open the key: Is a directory"
+
+
+def test_a_path_through_a_file_cannot_be_opened(tmp_path):
+    (tmp_path / "plain").write_text("x")
+    path = tmp_path / "plain" / "key"
+    with pytest.raises(WorldError) as refused:
+        files.open_private(path, "the key", os.O_RDONLY)
+    assert str(refused.value) == f"{path}: cannot open the key: Not a directory"
+
+
+def test_a_private_file_open_to_the_group_is_refused(tmp_path):
+    path = private_file(tmp_path / "key", 0o640)
+    with pytest.raises(WorldError) as refused:
+        files.open_private(path, "the key", os.O_RDONLY)
+    assert str(refused.value) == (f"{path}: refused: the key is open to group or others (mode 0640); "
+                                  f"make it private: chmod 600 {path}")
+
+
+@need_root
+def test_a_private_file_of_another_user_is_refused(tmp_path):
+    for uid, name in ((OTHER_UID, f"nobody (uid {OTHER_UID})"), (NO_NAME_UID, f"uid {NO_NAME_UID}")):
+        path = private_file(tmp_path / f"key-{uid}")
+        os.chown(path, uid, uid)
+        with pytest.raises(WorldError) as refused:
+            files.open_private(path, "the key", os.O_RDONLY)
+        assert str(refused.value) == f"{path}: refused: the key belongs to {name}, not to you (root (uid 0))"
+
+
+@pytest.fixture
+def as_nobody():
+    """This process with the other user's effective uid, for the length of a test."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root, to act as another user")
+    os.setegid(OTHER_UID)
+    os.seteuid(OTHER_UID)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+@need_root
+def test_a_file_that_cannot_be_created_or_opened_says_which(tmp_path, as_nobody):
+    import shutil
+    import tempfile
+    os.seteuid(0)
+    looked = Path(tempfile.mkdtemp(prefix="hsmshell-files-"))  # the other user may look, not write
+    os.chmod(looked, 0o755)
+    rooted = private_file(looked / "roots", 0o644)
+    os.seteuid(OTHER_UID)
+    new = tmp_path / "new"  # in a folder the other user cannot even search: "create" still
+    with pytest.raises(WorldError) as refused:
+        files.open_private(new, "the lock file", os.O_RDWR, create=True)
+    assert str(refused.value) == f"{new}: cannot create the lock file: Permission denied"
+    with pytest.raises(WorldError) as refused:
+        files.open_private(rooted, "the lock file", os.O_RDWR, create=True)
+    assert str(refused.value) == f"{rooted}: cannot open the lock file: Permission denied"
+    with pytest.raises(WorldError) as refused:  # readable by all, but root's
+        files.open_private(rooted, "the key", os.O_RDONLY)
+    assert str(refused.value) == (f"{rooted}: refused: the key belongs to root (uid 0), "
+                                  f"not to you (nobody (uid {OTHER_UID}))")
+    os.seteuid(0)
+    shutil.rmtree(looked)
+    for path in (looked / "new",):
+        os.seteuid(OTHER_UID)
+        with pytest.raises(WorldError) as refused:
+            files.open_private(path, "the lock file", os.O_RDWR, create=True)
+        assert str(refused.value) == f"{path}: cannot create the lock file: the folder does not exist"
+
+
+# -- the world file -------------------------------------------------------------------------------
+
+def test_reading_the_world_says_what_went_wrong(tmp_path):
+    with pytest.raises(FileNotFoundError):  # missing: the caller's to say
+        files.read_world(tmp_path / "missing.yaml")
+    (tmp_path / "plain").write_text("x")
+    with pytest.raises(WorldError) as refused:
+        files.read_world(tmp_path / "plain" / "world.yaml")
+    assert str(refused.value) == f"{tmp_path / 'plain' / 'world.yaml'}: cannot read the world: Not a directory"
+    mem = Path("/proc/self/mem")  # a regular file to stat, whose first page is not mapped
+    with pytest.raises(WorldError) as refused:
+        files.read_world(mem)
+    assert str(refused.value) == f"{mem}: cannot read the world: Input/output error"
+
+
+def test_a_fifo_in_place_of_the_world_is_refused_without_waiting(tmp_path):
+    fifo = tmp_path / "world.yaml"
+    os.mkfifo(fifo, 0o600)
+    try:
+        finished, outcome = in_thread(lambda: files.read_world(fifo), 3.0)
+    finally:
+        unblock_fifo(fifo)
+    assert finished, "read_world waited for a writer to the FIFO"
+    assert str(outcome) == f"{fifo}: cannot read the world: it is a FIFO, not a regular file"
+
+
+def test_a_world_path_that_cannot_be_reached_is_an_error_not_no(tmp_path):
+    loop = tmp_path / "loop"
+    loop.symlink_to("loop")
+    path = loop / "world.yaml"
+    for ask in (files.exists, files.check_world):
+        with pytest.raises(WorldError) as refused:
+            ask(path)
+        assert str(refused.value) == f"{path}: cannot reach the world: Too many levels of symbolic links"
+
+
+# -- the lock -------------------------------------------------------------------------------------
+
+def test_the_lock_timeout_is_ten_seconds_unless_set_and_never_negative(monkeypatch):
+    monkeypatch.delenv("HSMSHELL_LOCK_TIMEOUT", raising=False)
+    assert files.lock_timeout() == 10.0
+    monkeypatch.setenv("HSMSHELL_LOCK_TIMEOUT", "0.5")
+    assert files.lock_timeout() == 0.5
+    monkeypatch.setenv("HSMSHELL_LOCK_TIMEOUT", "-3")
+    assert files.lock_timeout() == 0.0
+
+
+def test_the_lock_mark_names_this_process_at_the_start_of_the_file(tmp_path):
+    lock = tmp_path / "world.yaml.lock"
+    private_file(lock)
+    lock.write_bytes(b"\xff" * 100)  # a longer, older content: the mark is written over its start
+    with files.locked(lock):
+        data = lock.read_bytes()
+    mark = data[:40]
+    assert mark.endswith(b"\n") and b"\n" not in mark[:-1], data
+    pid, count = mark.split()
+    assert int(pid) == os.getpid() and count.isdigit()
+    assert data[40:] == b"\xff" * 60
+
+
+@pytest.fixture
+def held(tmp_path):
+    """The lock file of a world, and a descriptor holding its lock (another open of it)."""
+    lock = private_file(tmp_path / "world.yaml.lock")
+    holder = os.open(lock, os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    yield lock, holder
+    os.close(holder)
+
+
+def release_after(holder: int, seconds: float) -> threading.Timer:
+    timer = threading.Timer(seconds, fcntl.flock, (holder, fcntl.LOCK_UN))
+    timer.start()
+    return timer
+
+
+def test_a_lock_let_go_before_the_timeout_is_taken(held, monkeypatch):
+    lock, holder = held
+    monkeypatch.setenv("HSMSHELL_LOCK_TIMEOUT", "1000")
+    timer = release_after(holder, 0.2)
+    with files.locked(lock):
+        pass
+    timer.join()
+
+
+def test_a_lock_held_for_exactly_the_timeout_gives_up(held, monkeypatch):
+    """With a clock that stands still and a timeout of 0, the first look gives up."""
+    lock, holder = held
+    monkeypatch.setenv("HSMSHELL_LOCK_TIMEOUT", "0")
+    monkeypatch.setattr(files_module, "time", type("Clock", (), {"monotonic": staticmethod(lambda: 500.0)}))
+    timer = release_after(holder, 2.0)  # a waiter that never gives up takes it then
+    try:
+        with pytest.raises(WorldError) as refused:
+            with files.locked(lock):
+                pass
+    finally:
+        timer.cancel()
+        fcntl.flock(holder, fcntl.LOCK_UN)
+    assert f"{lock}: the world is locked by process {os.getpid()} (" in str(refused.value)
+    assert "which has held it for 0 s; gave up waiting (HSMSHELL_LOCK_TIMEOUT" in str(refused.value)
+
+
+@pytest.mark.parametrize("step", [-1, 1], ids=["downwards", "upwards"])
+def test_a_lock_whose_holders_keep_changing_is_waited_for(held, monkeypatch, step):
+    """Holders come and go (the mark's first byte changes, one way or the other): no one holds it
+    for the timeout, so the waiter waits."""
+    lock, holder = held
+    monkeypatch.setenv("HSMSHELL_LOCK_TIMEOUT", "0.5")
+    stop = threading.Event()
+
+    def churn():
+        for n in range(200):
+            os.pwrite(holder, bytes([0x80 + step * n]), 0)
+            if stop.wait(0.02):
+                return
+            if n == 50:  # about a second
+                fcntl.flock(holder, fcntl.LOCK_UN)
+                return
+
+    thread = threading.Thread(target=churn, daemon=True)
+    thread.start()
+    try:
+        with files.locked(lock):
+            pass
+    finally:
+        stop.set()
+        thread.join()
+
+
+def fake_proc_locks(monkeypatch, text: str | None) -> None:
+    import io
+
+    def fake_open(path, *args, **kwargs):
+        assert path == "/proc/locks"
+        if text is None:
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return io.StringIO(text)
+
+    monkeypatch.setattr(files_module, "open", fake_open, raising=False)
+
+
+def where(fd: int) -> str:
+    info = os.fstat(fd)
+    return f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+
+
+def test_the_holder_is_the_flock_holder_proc_locks_names(tmp_path, monkeypatch):
+    fd = os.open(private_file(tmp_path / "lock"), os.O_RDWR)
+    try:
+        here = where(fd)
+        me = os.getpid()
+        expected = files._process(me)
+        mark = b"4194999 7"  # no such process
+        lines = [f"1: DELEG  ADVISORY  READ  11 {here} 0 EOF",   # other kinds of lock on the file
+                 f"2: POSIX  ADVISORY  WRITE 12 {here} 0 EOF",
+                 f"3: FLOCK  ADVISORY  WRITE 13 00:00:1 0 EOF",  # a flock on another file
+                 f"4: FLOCK  ADVISORY  WRITE 14",
+                 f"5: FLOCK  ADVISORY  WRITE {me} {here}"]        # six fields: enough
+        fake_proc_locks(monkeypatch, "\n".join(lines) + "\n")
+        assert files._holder(fd, mark) == expected
+        # /proc/locks unreadable, or naming no pid: the mark names the holder
+        for text in (None, f"1: FLOCK  ADVISORY  WRITE pid {here} 0 EOF\n", ""):
+            fake_proc_locks(monkeypatch, text)
+            assert files._holder(fd, mark) == "process 4194999"
+            assert files._holder(fd, b"4194999 taken") == "process 4194999"
+            assert files._holder(fd, b"") == "another process"
+    finally:
+        os.close(fd)
