@@ -50,8 +50,13 @@ KEY_CLASSES = frozenset(range(5))
 # genSymKey and imSymKey take no others: cloudhsm/keys.SYMMETRIC_SIZES): key types 31 AES,
 # 21 DES3, 16 generic secret.  A hand-written key of another length reached its material as
 # one (a check value, a key-encryption key) and ended in an internal error.
-SECRET_KEY_SIZES = {31: frozenset({16, 24, 32}), 21: frozenset({24}), 16: frozenset(range(1, 3584))}
+SECRET_KEY_SIZES = {31: (frozenset({16, 24, 32}), "16, 24 or 32"), 21: (frozenset({24}), "24"),
+                    16: (frozenset(range(1, 3584)), "1 to 3583")}
 _class_type_size = attrgetter("key_class", "key_type", "size")
+
+
+def _secret_of_no_size_of_its_type(key_class: int, key_type: int, size: int) -> bool:
+    return key_class == 4 and key_type in SECRET_KEY_SIZES and size not in SECRET_KEY_SIZES[key_type][0]
 
 
 def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
@@ -138,13 +143,11 @@ def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
                 check(key.key_class in KEY_CLASSES, at + ("keys", ki, "key_class"),
                       f"{key.key_class!r} is not an object class (2 public, 3 private, 4 secret; 0 data, 1 certificate)")
         # Gathered in C: the distinct (class, type, size) of the cluster's keys are a handful.
-        if any(c == 4 and t in SECRET_KEY_SIZES and n not in SECRET_KEY_SIZES[t]
-               for c, t, n in set(map(_class_type_size, cluster.keys.values()))):
+        if any(_secret_of_no_size_of_its_type(*kind) for kind in set(map(_class_type_size, cluster.keys.values()))):
             for ki, key in enumerate(cluster.keys.values()):
-                sizes = SECRET_KEY_SIZES.get(key.key_type) if key.key_class == 4 else None
-                check(sizes is None or key.size in sizes, at + ("keys", ki, "size"),
-                      f"{key.size!r} is not a length a secret key of type {key.key_type} can have "
-                      f"({'16, 24 or 32' if key.key_type == 31 else '24' if key.key_type == 21 else '1 to 3583'} bytes)")
+                if _secret_of_no_size_of_its_type(*_class_type_size(key)):
+                    check(False, at + ("keys", ki, "size"), f"{key.size!r} is not a length a secret key of type "
+                                                            f"{key.key_type} can have ({SECRET_KEY_SIZES[key.key_type][1]} bytes)")
         # No rule ties handles to next_handle: keys above it are handles other sessions
         # took, which allocation skips (keys.allocate_handle).
     for bi, backup in enumerate(world.backups.values()):

@@ -23,11 +23,11 @@ def cluster(world):
 def backup(world):
     return next(iter(world.backups.values()))
 
-def secret_key(key_type: int, size: int):
-    """The cluster's first key made a secret key of that type and length."""
+def secret_key(key_type: int, size: int, key_class: int = 4):
+    """The cluster's first key made a secret key (or of another class) of that type and length."""
     def change(world):
         key = next(iter(cluster(world).keys.values()))
-        key.key_class, key.key_type, key.size = 4, key_type, size
+        key.key_class, key.key_type, key.size = key_class, key_type, size
     return change
 
 
@@ -172,7 +172,8 @@ BROKEN = {
                                "16 is not a length a secret key of type 21 can have (24 bytes)"),
     "a generic secret of no bytes": (secret_key(16, 0), "clusters[0].keys[0].size",
                                      "0 is not a length a secret key of type 16 can have (1 to 3583 bytes)"),
-    "a generic secret of 3584 bytes": (secret_key(16, 3584), "clusters[0].keys[0].size", "3584 is not a length"),
+    "a generic secret of 3584 bytes": (secret_key(16, 3584), "clusters[0].keys[0].size",
+                                       "3584 is not a length a secret key of type 16 can have (1 to 3583 bytes)"),
     "backup state": (setting(backup, "state", "LOST"), "backups[0].state", "'LOST' is not one of CREATE_IN_PROGRESS"),
     "backup hsm type": (setting(backup, "hsm_type", "hsm3.large"), "backups[0].hsm_type",
                         "'hsm3.large' is not one of hsm1.medium, hsm2m.medium"),
@@ -236,8 +237,8 @@ KEPT = {
     "a standard key": standard_key(),
     **{f"a secret key of type {t} and {n} bytes": secret_key(t, n)
        for t, n in ((31, 16), (31, 24), (21, 24), (16, 1), (16, 3583))},  # the first key is AES of 32 already
-    "a private key of an odd size": lambda w: setattr(next(iter(cluster(w).keys.values())), "key_class", 3)
-    or setattr(next(iter(cluster(w).keys.values())), "size", 20),
+    "a private key of the AES type and an odd size": secret_key(31, 20, key_class=3),
+    "an RSA private key of any size": secret_key(0, 20, key_class=3),
     "objects of PKCS #11's data and certificate classes": lambda w: [
         setattr(k, "key_class", c) for k, c in zip(cluster(w).keys.values(), (0, 1))],
     "rotations of each type": lambda w: kms_key(w).rotations.extend(
