@@ -743,6 +743,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "deep=True builds nested values at once, recursing a level at a time, where PyYAML's construct_document "
      "fills them one level at a time: the same values, and the reader refuses nesting past 64 levels before "
      "anything is constructed, far inside Python's recursion limit"),
+    ("hsmshell/world/validate.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "return key_class == 4 and key_type in SECRET_KEY_SIZES and size not in SECRET_KEY_SIZES[key_type][0]",
+     "`key_class >= 4`: a class above 4 is refused by the rule before this one in the same pass (the first "
+     "problem is the one reported), so a world of such a key is refused with the class's message either way"),
     ("hsmshell/world/model.py", "core/ReplaceFalseWithTrue",
      "class World(msgspec.Struct, forbid_unknown_fields=True, eq=False):",
      "World defines __eq__ and __ne__ itself, which msgspec's eq=True leaves in place (test_model's "
