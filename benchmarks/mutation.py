@@ -743,6 +743,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "deep=True builds nested values at once, recursing a level at a time, where PyYAML's construct_document "
      "fills them one level at a time: the same values, and the reader refuses nesting past 64 levels before "
      "anything is constructed, far inside Python's recursion limit"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if modulus not in RSA_MODULI or exponent < 65537 or exponent % 2 == 0:",
+     "`exponent % 2 <= 0`: the exponent is at least 65537 here (a smaller one is refused first), so its "
+     "remainder is 0 or 1 and `<= 0` is `== 0`"),
     ("hsmshell/world/validate.py", "core/ReplaceComparisonOperator_Eq_GtE",
      "return key_class == 4 and key_type in SECRET_KEY_SIZES and size not in SECRET_KEY_SIZES[key_type][0]",
      "`key_class >= 4`: a class above 4 is refused by the rule before this one in the same pass (the first "

@@ -182,8 +182,8 @@ def test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_unusua
     (GAP: in steps of 256 up to 4096)."""
     kmu = shell(tmp_path, [])
     out = kmu("genRSAKeyPair -m 3072 -e 65537 -l big\ngenRSAKeyPair -m 2048 -e 3 -l small\n"
-              "genRSAKeyPair -m 3000 -e 65537 -l odd")
-    assert re.findall(r"Cfm3GenerateKeyPair returned: (0x\w\w)", out) == ["0x00", "0xb2", "0xb2"], out
+              "genRSAKeyPair -m 3000 -e 65537 -l odd\ngenRSAKeyPair -m 2048 -e 65538 -l even")
+    assert re.findall(r"Cfm3GenerateKeyPair returned: (0x\w\w)", out) == ["0x00", "0xb2", "0xb2", "0xb2"], out
 
 
 def test_genrsakeypair_refuses_a_modulus_below_2048_as_the_fips_policy_does(tmp_path):
