@@ -450,15 +450,21 @@ def test_verify_takes_a_public_key_only(tmp_path, monkeypatch):
     assert out.count("Signature verification successful") == 1, out
 
 
-def test_a_wrapped_private_key_whose_header_names_another_type_is_refused(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def unwrapped_with_header(tmp_path, field: bytes, changed: bytes) -> str:
+    """An RSA private key (20) wrapped under an AES key (10), its file's header changed from
+    `field` to `changed`, unwrapped; then findKey."""
     rsa = {"key_type": 0, "size": 2048}
     kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, label="pair", **rsa)])
     assert "Key Wrapped." in kmu("wrapKey -k 20 -w 10 -m 4 -out private.wrapped")
     wrapped = (tmp_path / "private.wrapped").read_bytes()
-    assert b'"type": 0' in wrapped
-    (tmp_path / "private.wrapped").write_bytes(wrapped.replace(b'"type": 0', b'"type": 3', 1))
-    out = kmu("unWrapKey -f private.wrapped -w 10 -m 4\nfindKey")
+    assert field in wrapped
+    (tmp_path / "private.wrapped").write_bytes(wrapped.replace(field, changed, 1))
+    return kmu("unWrapKey -f private.wrapped -w 10 -m 4\nfindKey")
+
+
+def test_a_wrapped_private_key_whose_header_names_another_type_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = unwrapped_with_header(tmp_path, b'"type": 0', b'"type": 3')
     assert "Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
     assert matched(out) == [[10, 20]]
 
@@ -979,13 +985,7 @@ def test_a_wrapped_key_whose_header_says_public_key_is_refused(tmp_path, monkeyp
     """unWrapKey makes secret and private keys: a header naming class 2 (a public key) over a
     wrapped private key is refused (RET_INVALID_INPUT) and no key is made."""
     monkeypatch.chdir(tmp_path)
-    rsa = {"key_type": 0, "size": 2048}
-    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, label="pair", **rsa)])
-    assert "Key Wrapped." in kmu("wrapKey -k 20 -w 10 -m 4 -out private.wrapped")
-    wrapped = (tmp_path / "private.wrapped").read_bytes()
-    assert b'"class": 3' in wrapped
-    (tmp_path / "private.wrapped").write_bytes(wrapped.replace(b'"class": 3', b'"class": 2', 1))
-    out = kmu("unWrapKey -f private.wrapped -w 10 -m 4\nfindKey")
+    out = unwrapped_with_header(tmp_path, b'"class": 3', b'"class": 2')
     assert "Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
     assert matched(out) == [[10, 20]]
 

@@ -355,6 +355,17 @@ SCENARIOS = {
 }
 
 
+def written_again(world, incremental, monkeypatch) -> tuple[str, list]:
+    """The world's text from an emitter that wrote it before, and the items it wrote afresh."""
+    written_items = []
+    real_item = emitter.Emitter._item
+    monkeypatch.setattr(emitter.Emitter, "_item",
+                        lambda self, value, *rest: written_items.append(value) or real_item(self, value, *rest))
+    again = text_of(world, incremental)
+    monkeypatch.undo()
+    return again, written_items
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_writing_again_after_several_changes_at_once_writes_only_the_changed_items(template_world, monkeypatch,
                                                                                    scenario):
@@ -364,12 +375,7 @@ def test_writing_again_after_several_changes_at_once_writes_only_the_changed_ite
     text_of(world, incremental)
     act, afresh = SCENARIOS[scenario]
     act(world, keys)
-    written_items = []
-    real_item = emitter.Emitter._item
-    monkeypatch.setattr(emitter.Emitter, "_item",
-                        lambda self, value, *rest: written_items.append(value) or real_item(self, value, *rest))
-    again = text_of(world, incremental)
-    monkeypatch.undo()
+    again, written_items = written_again(world, incremental, monkeypatch)
     assert again == text_of(world)
     assert yaml.load(again, Loader=LOADERS[-1]) == codec.encode(world)
     if afresh is not None:
@@ -384,12 +390,7 @@ def test_a_list_whose_first_item_changed_is_still_lined_up_by_place(template_wor
     incremental = emitter.Emitter()
     text_of(world, incremental)
     world.faults[0] = {"eventName": "Decrypt", "n": 0}
-    written_items = []
-    real_item = emitter.Emitter._item
-    monkeypatch.setattr(emitter.Emitter, "_item",
-                        lambda self, value, *rest: written_items.append(value) or real_item(self, value, *rest))
-    again = text_of(world, incremental)
-    monkeypatch.undo()
+    again, written_items = written_again(world, incremental, monkeypatch)
     assert again == text_of(world)
     assert written_items == [{"eventName": "Decrypt", "n": 0}]
 

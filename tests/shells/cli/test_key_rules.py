@@ -54,14 +54,19 @@ def test_a_wrapped_private_key_said_to_be_of_another_type_is_refused(kmsuser):
     assert kmsuser("key", "list", "--filter", "attr.label=copy").json["data"]["matched_keys"] == []
 
 
-def test_a_wrapped_aes_key_unwraps_as_an_aes_key_of_its_length_only(kmsuser):
-    """`key unwrap --key-type-class aes` makes the AES key the data holds; the same 32 bytes said
-    to be a 3DES key (24 bytes) make none."""
+def wrapped_aes_payload(kmsuser) -> str:
+    """A 32-byte AES key `payload` wrapped (aes-pkcs5-pad) under a 32-byte AES key `kek`."""
     kmsuser("key", "generate-symmetric", "aes", "--label", "kek", "--key-length-bytes", "32",
             "--attributes", "wrap=true", "unwrap=true")
     kmsuser("key", "generate-symmetric", "aes", "--label", "payload", "--key-length-bytes", "32")
-    wrapped = kmsuser("key", "wrap", "aes-pkcs5-pad", "--payload-filter", "attr.label=payload",
-                      "--wrapping-filter", "attr.label=kek").json["data"]["wrapped_key_data"]
+    return kmsuser("key", "wrap", "aes-pkcs5-pad", "--payload-filter", "attr.label=payload",
+                   "--wrapping-filter", "attr.label=kek").json["data"]["wrapped_key_data"]
+
+
+def test_a_wrapped_aes_key_unwraps_as_an_aes_key_of_its_length_only(kmsuser):
+    """`key unwrap --key-type-class aes` makes the AES key the data holds; the same 32 bytes said
+    to be a 3DES key (24 bytes) make none."""
+    wrapped = wrapped_aes_payload(kmsuser)
     unwrapped = kmsuser("key", "unwrap", "aes-pkcs5-pad", "--filter", "attr.label=kek", "--data", wrapped,
                         "--key-type-class", "aes", "--label", "copy").json
     assert unwrapped["error_code"] == 0, unwrapped
@@ -91,11 +96,7 @@ def test_an_imported_public_key_is_a_token_key(kmsuser, tmp_path):
 def test_a_wrapped_secret_key_said_to_be_a_private_key_is_refused(kmsuser):
     """`key unwrap --key-type-class rsa-private` of data that holds an AES key, no PKCS #8 private
     key: the CLI's refusal of the class (no internal error), and no key is made."""
-    kmsuser("key", "generate-symmetric", "aes", "--label", "kek", "--key-length-bytes", "32",
-            "--attributes", "wrap=true", "unwrap=true")
-    kmsuser("key", "generate-symmetric", "aes", "--label", "payload", "--key-length-bytes", "32")
-    wrapped = kmsuser("key", "wrap", "aes-pkcs5-pad", "--payload-filter", "attr.label=payload",
-                      "--wrapping-filter", "attr.label=kek").json["data"]["wrapped_key_data"]
+    wrapped = wrapped_aes_payload(kmsuser)
     unwrapped = kmsuser("key", "unwrap", "aes-pkcs5-pad", "--filter", "attr.label=kek", "--data", wrapped,
                         "--key-type-class", "rsa-private", "--label", "copy").json
     assert unwrapped["error_code"] == 1 and not unwrapped["data"].startswith("Internal error"), unwrapped
