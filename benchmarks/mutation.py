@@ -111,7 +111,8 @@ TESTS: dict[str, list[str]] = {
                                    "tests/shells/cli/test_cluster.py"],
     "hsmshell/cloudhsm/returncodes.py": ["tests/shells/test_cmu.py", "tests/shells/test_kmu.py",
                                          "tests/shells/test_kmu_conformance.py", "tests/shells/test_cmu_conformance.py"],
-    "hsmshell/cloudhsm/crypto.py": ["tests/shells/test_kmu_keys.py", "tests/shells/test_kmu_key_rules.py",
+    "hsmshell/cloudhsm/crypto.py": ["tests/cloudhsm/test_crypto.py", "tests/shells/test_kmu_keys.py",
+                                    "tests/shells/test_kmu_key_rules.py",
                                     "tests/shells/cli/test_keys.py", "tests/shells/cli/test_crypto.py",
                                     "tests/shells/test_kmu_conformance.py", "tests/shells/cli/test_conformance.py"],
     "hsmshell/cloudhsm/keyfiles.py": ["tests/shells/test_kmu_keys.py", "tests/shells/cli/test_keys.py",
@@ -912,6 +913,17 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/cloudhsm/keys.py", "core/NumberReplacer", "min_servers: int = 1) -> Made:",
      "insert_masked_object's default, which its only caller, key_mgmt_util's insertMaskedObject, never uses: "
      "it passes -min_srv, whose flag defaults to 1 (shells/kmu/generate.py's POLICY_FLAGS)"),
+    # The prime search's Miller-Rabin witness: which witness it takes draws nothing more from the
+    # stream, so a seeded world's key (pinned by tests/cloudhsm/test_crypto.py) stays the same.
+    ("hsmshell/cloudhsm/crypto.py", "core/NumberReplacer",
+     'a = 2 + int.from_bytes(rand(len(bin(n)) // 8 + 8), "big") % (n - 3)',
+     "a witness from 3 (or 1) up, or below n-2 or n-4, instead of from 2 below n-1: a prime passes for "
+     "every witness and a random odd composite of a key's size fails 40 random ones for any of these "
+     "ranges, so the same candidates pass (a witness of 1, which passes anything, is a 1 in 2^1000 draw)"),
+    ("hsmshell/cloudhsm/crypto.py", "core/NumberReplacer", "for _ in range(s - 1):",
+     "one square more: for a prime it is a^(n-1) = 1, never n-1, so a prime still passes only as before; "
+     "a composite it could pass needs a^(n-1) = -1 (mod n) for 40 random witnesses, which no random "
+     "candidate of a key's size has"),
     ("hsmshell/world/files.py", "core/ReplaceBinaryOperator_Mul_Div",
      "def replace(target: Path, data: bytes, *, sync: bool) -> None:",
      "`*` to `/` in a signature: every caller (store, cache, checked_passwords, labs, commands/lab) passes "

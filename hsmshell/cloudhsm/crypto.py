@@ -10,18 +10,24 @@ makes random keys.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from typing import Callable
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.utils import CryptographyDeprecationWarning
 
 from .attributes import DSA, EC, PRIVATE_KEY, PUBLIC_KEY, RSA, EcPoint
 from .mechanisms import (DEFAULT_IV, ECDSA, RSA_PKCS, RSA_PSS, SIGNING, WRAP_NO_PAD,  # noqa: F401 - the names users of crypto read
                          WRAP_PAD_PKCS5, WRAP_ZERO_PAD)
 
 Random = Callable[[int], bytes]
+
+# The library deprecates DSA and says so on stderr at each use; the HSMs still make, use and
+# export DSA keys (genDSAKeyPair), and the tools print nothing of the kind.
+warnings.filterwarnings("ignore", message="DSA is deprecated", category=CryptographyDeprecationWarning)
 
 # genECCKeyPair -i: the curves the documentation lists; 1 (P-192) exists but a FIPS HSM refuses it.
 CURVES = {1: ec.SECP192R1, 2: ec.SECP256R1, 14: ec.SECP384R1, 16: ec.SECP256K1}
