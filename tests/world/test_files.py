@@ -347,6 +347,22 @@ def test_a_planted_temporary_name_is_passed_over_never_reused(tmp_path, monkeypa
         os.close(fd)
 
 
+def test_a_temporary_name_holds_sixteen_random_hex_digits(tmp_path):
+    """`.<target>.<64 random bits>.tmp`: 2**64 names, none of which another user can guess."""
+    import re
+    made = []
+    try:
+        for _ in range(2):
+            made.append(files.new_temporary(tmp_path / "world.yaml"))
+        names = [path.name for _, path in made]
+        for name in names:
+            assert re.fullmatch(r"\.world\.yaml\.[0-9a-f]{16}\.tmp", name), name
+        assert names[0] != names[1]
+    finally:
+        for fd, _ in made:
+            os.close(fd)
+
+
 def test_replace_fsyncs_only_when_asked(tmp_path, monkeypatch):
     synced = []
     real = os.fsync
