@@ -506,6 +506,15 @@ def test_a_private_file_open_to_the_group_is_refused(tmp_path):
                                   f"make it private: chmod 600 {path}")
 
 
+@pytest.mark.parametrize("bit", [0o040, 0o020, 0o010, 0o004, 0o002, 0o001], ids=oct)
+def test_any_one_bit_for_group_or_others_refuses_a_private_file(tmp_path, bit):
+    """Even execute for others alone (0601): the file is not private."""
+    path = private_file(tmp_path / "key", 0o600 | bit)
+    with pytest.raises(WorldError) as refused:
+        files.open_private(path, "the key", os.O_RDONLY)
+    assert f"refused: the key is open to group or others (mode {0o600 | bit:04o})" in str(refused.value)
+
+
 @need_root
 def test_a_private_file_of_another_user_is_refused(tmp_path):
     for uid, name in ((OTHER_UID, f"nobody (uid {OTHER_UID})"), (NO_NAME_UID, f"uid {NO_NAME_UID}")):
