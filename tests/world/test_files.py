@@ -441,6 +441,14 @@ def test_a_new_folder_is_never_open_to_others_even_before_its_chmod(tmp_path, mo
     assert seen == [0o700, 0o700]
 
 
+def test_a_folder_that_cannot_be_made_says_why(tmp_path):
+    (tmp_path / "plain").write_text("a file")
+    folder = tmp_path / "plain" / "sub"
+    with pytest.raises(WorldError) as refused:
+        files.make_folder(folder)
+    assert str(refused.value) == f"{folder}: cannot create the world's folder: Not a directory"
+
+
 # -- the files beside the world -----------------------------------------------------------------
 
 def private_file(path: Path, mode: int = 0o600) -> Path:
@@ -566,6 +574,21 @@ def test_a_file_that_cannot_be_created_or_opened_says_which(tmp_path, as_nobody)
         with pytest.raises(WorldError) as refused:
             files.open_private(path, "the lock file", os.O_RDWR, create=True)
         assert str(refused.value) == f"{path}: cannot create the lock file: the folder does not exist"
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT], ids=errno.errorcode.get)
+def test_a_lock_file_that_no_space_is_left_for_says_why(tmp_path, monkeypatch, code):
+    """A full disk, or this user's quota used up (EDQUOT, an errno above ELOOP's): named as such,
+    not taken for a symbolic link."""
+    path = tmp_path / "world.yaml.lock"
+
+    def full(*args, **kwargs):
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr(os, "open", full)
+    with pytest.raises(WorldError) as refused:
+        files.open_private(path, "the lock file", os.O_RDWR, create=True)
+    assert str(refused.value) == f"{path}: cannot open the lock file: {os.strerror(code)}"
 
 
 # -- the world file -------------------------------------------------------------------------------
