@@ -457,6 +457,21 @@ def private_file(path: Path, mode: int = 0o600) -> Path:
     return path
 
 
+def test_each_kind_of_file_is_named(tmp_path):
+    import socket
+    os.mkfifo(tmp_path / "fifo")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(tmp_path / "socket"))
+        (tmp_path / "file").write_text("x")
+        (tmp_path / "link").symlink_to("file")
+        kinds = {name: files.kind(os.lstat(tmp_path / name).st_mode)
+                 for name in ("fifo", "socket", "file", "link")}
+    assert kinds == {"fifo": "a FIFO", "socket": "a socket", "file": "a regular file", "link": "not a file"}
+    assert files.kind(os.stat(tmp_path).st_mode) == "a folder"
+    assert files.kind(os.stat("/dev/null").st_mode) == "a character device"
+    assert files.kind(stat.S_IFBLK | 0o600) == "a block device"
+
+
 def test_a_private_file_of_this_user_is_opened(tmp_path):
     fd = files.open_private(private_file(tmp_path / "key"), "the key", os.O_RDONLY)
     try:
@@ -592,6 +607,26 @@ def test_a_lock_file_that_no_space_is_left_for_says_why(tmp_path, monkeypatch, c
 
 
 # -- the world file -------------------------------------------------------------------------------
+
+def test_only_a_link_to_a_regular_file_is_followed(tmp_path, monkeypatch):
+    """A link to a file gives its target; anything else is returned as it is, however it was
+    written (relative, or through a linked folder), for check_world to judge."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "world.yaml").write_text("x")
+    (tmp_path / "via").symlink_to("real")
+    link = tmp_path / "link.yaml"
+    link.symlink_to("real/world.yaml")
+    assert files.follow(link) == real / "world.yaml"
+    to_folder = tmp_path / "folder.yaml"
+    to_folder.symlink_to("real")
+    dangling = tmp_path / "dangling.yaml"
+    dangling.symlink_to("real/missing.yaml")
+    monkeypatch.chdir(tmp_path)
+    for path in (tmp_path / "via" / "world.yaml", Path("real/world.yaml"), Path("real/../real/world.yaml"),
+                 to_folder, dangling, tmp_path / "missing.yaml"):
+        assert files.follow(path) == path, path
+
 
 def test_reading_the_world_says_what_went_wrong(tmp_path):
     with pytest.raises(FileNotFoundError):  # missing: the caller's to say
