@@ -420,6 +420,26 @@ def test_stale_temporaries_removed_are_this_users_and_the_targets_only(tmp_path)
     assert others.read_text() == "theirs"
 
 
+@need_root
+def test_another_users_stale_temporary_is_left_even_where_this_user_could_remove_it(as_nobody):
+    """In a folder open to all without the sticky bit, this user could unlink root's file: a
+    temporary not made by this user is still not ours to remove (root's uid is below ours)."""
+    os.seteuid(0)
+    with shared_folder(0o777) as folder:
+        roots = folder / ".world.yaml.aaaa.tmp"
+        roots.write_text("root's writer, still writing")
+        mine = folder / ".world.yaml.bbbb.tmp"
+        mine.write_text("left by this user's writer, killed")
+        os.chown(mine, OTHER_UID, OTHER_UID)
+        os.seteuid(OTHER_UID)
+        try:
+            files.remove_stale_temporaries(folder / "world.yaml")
+            names = sorted(p.name for p in folder.iterdir())
+        finally:
+            os.seteuid(0)
+    assert names == [".world.yaml.aaaa.tmp"]
+
+
 # -- folders ----------------------------------------------------------------------------------
 
 def test_a_file_in_place_of_the_folder_is_left_for_the_open_to_report(tmp_path):
