@@ -748,6 +748,31 @@ def test_a_lock_held_for_exactly_the_timeout_gives_up(held, monkeypatch):
     assert "which has held it for 0 s; gave up waiting (HSMSHELL_LOCK_TIMEOUT" in str(refused.value)
 
 
+def test_a_waiting_flock_that_fails_ends_in_the_timeout_without_a_traceback(held, monkeypatch):
+    """The waiting thread's flock failing (ENOLCK: the kernel out of lock records) is not
+    printed as a thread's traceback: the wait goes on to its timeout and its one message."""
+    lock, holder = held
+    monkeypatch.setenv("HSMSHELL_LOCK_TIMEOUT", "0.2")
+    real = fcntl.flock
+
+    def flock(fd, operation):
+        if operation == fcntl.LOCK_EX:  # the waiting thread's: it would block
+            raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+        return real(fd, operation)
+
+    escaped = []
+    monkeypatch.setattr(fcntl, "flock", flock)
+    monkeypatch.setattr(threading, "excepthook", lambda args: escaped.append(args.exc_type))
+    with pytest.raises(WorldError) as refused:
+        with files.locked(lock):
+            pass
+    for thread in threading.enumerate():
+        if thread.name == "hsmshell world lock":
+            thread.join(5)
+    assert "gave up waiting" in str(refused.value)
+    assert escaped == []
+
+
 @pytest.mark.parametrize("step", [-1, 1], ids=["downwards", "upwards"])
 def test_a_lock_whose_holders_keep_changing_is_waited_for(held, monkeypatch, step):
     """Holders come and go (the mark's first byte changes, one way or the other): no one holds it
