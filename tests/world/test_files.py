@@ -296,6 +296,7 @@ def test_a_fifo_in_place_of_the_derived_cache_is_passed_over(world_path):
 import errno  # noqa: E402
 import fcntl  # noqa: E402
 import threading  # noqa: E402
+import time  # noqa: E402
 
 import hsmshell.world.files as files_module  # noqa: E402
 
@@ -771,6 +772,27 @@ def test_a_waiting_flock_that_fails_ends_in_the_timeout_without_a_traceback(held
             thread.join(5)
     assert "gave up waiting" in str(refused.value)
     assert escaped == []
+
+
+def test_a_waiter_looks_at_the_lock_file_now_and_then_not_in_a_busy_loop(held, monkeypatch):
+    """Between two looks at the mark a waiter sleeps (50 ms): it does not spin a CPU for the
+    whole wait.  Released after its fourth look, so that only the gaps between looks count, and
+    load can only widen them."""
+    lock, holder = held
+    monkeypatch.setenv("HSMSHELL_LOCK_TIMEOUT", "1000")
+    real, looks = os.pread, []
+
+    def pread(fd, size, offset):
+        looks.append(time.monotonic())
+        if len(looks) == 4:
+            fcntl.flock(holder, fcntl.LOCK_UN)
+        return real(fd, size, offset)
+
+    monkeypatch.setattr(os, "pread", pread)
+    with files.locked(lock):
+        pass
+    gaps = [b - a for a, b in zip(looks, looks[1:4])]
+    assert min(gaps) >= 0.04, gaps
 
 
 @pytest.mark.parametrize("step", [-1, 1], ids=["downwards", "upwards"])
