@@ -941,6 +941,20 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "pid beside it tells processes apart): the number it starts from shows nothing"),
     ("hsmshell/world/files.py", "core/NumberReplacer", "chunk = os.read(fd, max(size, 65536))",
      "the size of a read only changes how many reads it takes: read_world returns the same bytes"),
+    ("hsmshell/world/files.py", "core/ReplaceBinaryOperator_BitOr_BitAnd",
+     "return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC | flags,",
+     "`os.O_NOFOLLOW & os.O_CLOEXEC` (0) drops both flags, and neither is needed there: Python's os.open "
+     "makes every descriptor non-inheritable (PEP 446: FD_CLOEXEC set whatever the flags), and with "
+     "O_CREAT | O_EXCL, open(2) fails with EEXIST on any symbolic link at the path, dangling or not, "
+     "without following it (POSIX), which O_NOFOLLOW would only make ELOOP; new_temporary passes over "
+     "EEXIST to a new name either way.  (The other `|` of this line are killed: this entry names the "
+     "`O_NOFOLLOW & O_CLOEXEC` one.)"),
+    ("hsmshell/world/files.py", "core/NumberReplacer", "while not taken.wait(0.05):",
+     "for wait(1.05), timing only: taking a lock let go is woken by the flock thread's Event.set, not by "
+     "the poll, and marks never repeat (a count per process beside the pid), so a change is seen at the "
+     "next look either way; the only difference is a give-up up to a second after the timeout, which only "
+     "a wall-clock upper bound could see, and load makes that flaky.  (wait(-0.95), a busy loop, is killed "
+     "by test_a_waiter_looks_at_the_lock_file_now_and_then_not_in_a_busy_loop.)"),
 ]
 
 

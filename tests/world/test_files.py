@@ -296,6 +296,7 @@ def test_a_fifo_in_place_of_the_derived_cache_is_passed_over(world_path):
 import errno  # noqa: E402
 import fcntl  # noqa: E402
 import threading  # noqa: E402
+import time  # noqa: E402
 
 import hsmshell.world.files as files_module  # noqa: E402
 
@@ -345,6 +346,22 @@ def test_a_planted_temporary_name_is_passed_over_never_reused(tmp_path, monkeypa
         assert fcntl.fcntl(fd, fcntl.F_GETFD) & fcntl.FD_CLOEXEC
     finally:
         os.close(fd)
+
+
+def test_a_temporary_name_holds_sixteen_random_hex_digits(tmp_path):
+    """`.<target>.<64 random bits>.tmp`: 2**64 names, none of which another user can guess."""
+    import re
+    made = []
+    try:
+        for _ in range(2):
+            made.append(files.new_temporary(tmp_path / "world.yaml"))
+        names = [path.name for _, path in made]
+        for name in names:
+            assert re.fullmatch(r"\.world\.yaml\.[0-9a-f]{16}\.tmp", name), name
+        assert names[0] != names[1]
+    finally:
+        for fd, _ in made:
+            os.close(fd)
 
 
 def test_replace_fsyncs_only_when_asked(tmp_path, monkeypatch):
@@ -404,6 +421,26 @@ def test_stale_temporaries_removed_are_this_users_and_the_targets_only(tmp_path)
     assert others.read_text() == "theirs"
 
 
+@need_root
+def test_another_users_stale_temporary_is_left_even_where_this_user_could_remove_it(as_nobody):
+    """In a folder open to all without the sticky bit, this user could unlink root's file: a
+    temporary not made by this user is still not ours to remove (root's uid is below ours)."""
+    os.seteuid(0)
+    with shared_folder(0o777) as folder:
+        roots = folder / ".world.yaml.aaaa.tmp"
+        roots.write_text("root's writer, still writing")
+        mine = folder / ".world.yaml.bbbb.tmp"
+        mine.write_text("left by this user's writer, killed")
+        os.chown(mine, OTHER_UID, OTHER_UID)
+        os.seteuid(OTHER_UID)
+        try:
+            files.remove_stale_temporaries(folder / "world.yaml")
+            names = sorted(p.name for p in folder.iterdir())
+        finally:
+            os.seteuid(0)
+    assert names == [".world.yaml.aaaa.tmp"]
+
+
 # -- folders ----------------------------------------------------------------------------------
 
 def test_a_file_in_place_of_the_folder_is_left_for_the_open_to_report(tmp_path):
@@ -425,12 +462,35 @@ def test_a_new_folder_is_never_open_to_others_even_before_its_chmod(tmp_path, mo
     assert seen == [0o700, 0o700]
 
 
+def test_a_folder_that_cannot_be_made_says_why(tmp_path):
+    (tmp_path / "plain").write_text("a file")
+    folder = tmp_path / "plain" / "sub"
+    with pytest.raises(WorldError) as refused:
+        files.make_folder(folder)
+    assert str(refused.value) == f"{folder}: cannot create the world's folder: Not a directory"
+
+
 # -- the files beside the world -----------------------------------------------------------------
 
 def private_file(path: Path, mode: int = 0o600) -> Path:
     path.write_text("x")
     os.chmod(path, mode)
     return path
+
+
+def test_each_kind_of_file_is_named(tmp_path):
+    import socket
+    os.mkfifo(tmp_path / "fifo")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(tmp_path / "socket"))
+        (tmp_path / "file").write_text("x")
+        (tmp_path / "link").symlink_to("file")
+        kinds = {name: files.kind(os.lstat(tmp_path / name).st_mode)
+                 for name in ("fifo", "socket", "file", "link")}
+    assert kinds == {"fifo": "a FIFO", "socket": "a socket", "file": "a regular file", "link": "not a file"}
+    assert files.kind(os.stat(tmp_path).st_mode) == "a folder"
+    assert files.kind(os.stat("/dev/null").st_mode) == "a character device"
+    assert files.kind(stat.S_IFBLK | 0o600) == "a block device"
 
 
 def test_a_private_file_of_this_user_is_opened(tmp_path):
@@ -490,6 +550,15 @@ def test_a_private_file_open_to_the_group_is_refused(tmp_path):
                                   f"make it private: chmod 600 {path}")
 
 
+@pytest.mark.parametrize("bit", [0o040, 0o020, 0o010, 0o004, 0o002, 0o001], ids=oct)
+def test_any_one_bit_for_group_or_others_refuses_a_private_file(tmp_path, bit):
+    """Even execute for others alone (0601): the file is not private."""
+    path = private_file(tmp_path / "key", 0o600 | bit)
+    with pytest.raises(WorldError) as refused:
+        files.open_private(path, "the key", os.O_RDONLY)
+    assert f"refused: the key is open to group or others (mode {0o600 | bit:04o})" in str(refused.value)
+
+
 @need_root
 def test_a_private_file_of_another_user_is_refused(tmp_path):
     for uid, name in ((OTHER_UID, f"nobody (uid {OTHER_UID})"), (NO_NAME_UID, f"uid {NO_NAME_UID}")):
@@ -543,7 +612,42 @@ def test_a_file_that_cannot_be_created_or_opened_says_which(tmp_path, as_nobody)
         assert str(refused.value) == f"{path}: cannot create the lock file: the folder does not exist"
 
 
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT], ids=errno.errorcode.get)
+def test_a_lock_file_that_no_space_is_left_for_says_why(tmp_path, monkeypatch, code):
+    """A full disk, or this user's quota used up (EDQUOT, an errno above ELOOP's): named as such,
+    not taken for a symbolic link."""
+    path = tmp_path / "world.yaml.lock"
+
+    def full(*args, **kwargs):
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr(os, "open", full)
+    with pytest.raises(WorldError) as refused:
+        files.open_private(path, "the lock file", os.O_RDWR, create=True)
+    assert str(refused.value) == f"{path}: cannot open the lock file: {os.strerror(code)}"
+
+
 # -- the world file -------------------------------------------------------------------------------
+
+def test_only_a_link_to_a_regular_file_is_followed(tmp_path, monkeypatch):
+    """A link to a file gives its target; anything else is returned as it is, however it was
+    written (relative, or through a linked folder), for check_world to judge."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "world.yaml").write_text("x")
+    (tmp_path / "via").symlink_to("real")
+    link = tmp_path / "link.yaml"
+    link.symlink_to("real/world.yaml")
+    assert files.follow(link) == real / "world.yaml"
+    to_folder = tmp_path / "folder.yaml"
+    to_folder.symlink_to("real")
+    dangling = tmp_path / "dangling.yaml"
+    dangling.symlink_to("real/missing.yaml")
+    monkeypatch.chdir(tmp_path)
+    for path in (tmp_path / "via" / "world.yaml", Path("real/world.yaml"), Path("real/../real/world.yaml"),
+                 to_folder, dangling, tmp_path / "missing.yaml"):
+        assert files.follow(path) == path, path
+
 
 def test_reading_the_world_says_what_went_wrong(tmp_path):
     with pytest.raises(FileNotFoundError):  # missing: the caller's to say
@@ -643,6 +747,52 @@ def test_a_lock_held_for_exactly_the_timeout_gives_up(held, monkeypatch):
         fcntl.flock(holder, fcntl.LOCK_UN)
     assert f"{lock}: the world is locked by process {os.getpid()} (" in str(refused.value)
     assert "which has held it for 0 s; gave up waiting (HSMSHELL_LOCK_TIMEOUT" in str(refused.value)
+
+
+def test_a_waiting_flock_that_fails_ends_in_the_timeout_without_a_traceback(held, monkeypatch):
+    """The waiting thread's flock failing (ENOLCK: the kernel out of lock records) is not
+    printed as a thread's traceback: the wait goes on to its timeout and its one message."""
+    lock, holder = held
+    monkeypatch.setenv("HSMSHELL_LOCK_TIMEOUT", "0.2")
+    real = fcntl.flock
+
+    def flock(fd, operation):
+        if operation == fcntl.LOCK_EX:  # the waiting thread's: it would block
+            raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+        return real(fd, operation)
+
+    escaped = []
+    monkeypatch.setattr(fcntl, "flock", flock)
+    monkeypatch.setattr(threading, "excepthook", lambda args: escaped.append(args.exc_type))
+    with pytest.raises(WorldError) as refused:
+        with files.locked(lock):
+            pass
+    for thread in threading.enumerate():
+        if thread.name == "hsmshell world lock":
+            thread.join(5)
+    assert "gave up waiting" in str(refused.value)
+    assert escaped == []
+
+
+def test_a_waiter_looks_at_the_lock_file_now_and_then_not_in_a_busy_loop(held, monkeypatch):
+    """Between two looks at the mark a waiter sleeps (50 ms): it does not spin a CPU for the
+    whole wait.  Released after its fourth look, so that only the gaps between looks count, and
+    load can only widen them."""
+    lock, holder = held
+    monkeypatch.setenv("HSMSHELL_LOCK_TIMEOUT", "1000")
+    real, looks = os.pread, []
+
+    def pread(fd, size, offset):
+        looks.append(time.monotonic())
+        if len(looks) == 4:
+            fcntl.flock(holder, fcntl.LOCK_UN)
+        return real(fd, size, offset)
+
+    monkeypatch.setattr(os, "pread", pread)
+    with files.locked(lock):
+        pass
+    gaps = [b - a for a, b in zip(looks, looks[1:4])]
+    assert min(gaps) >= 0.04, gaps
 
 
 @pytest.mark.parametrize("step", [-1, 1], ids=["downwards", "upwards"])
