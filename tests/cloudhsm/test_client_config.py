@@ -165,7 +165,10 @@ def test_help_prints_the_usage(world_path):
         assert (status, err) == (0, "") and out.startswith("Usage: configure -h | --help\n")
 
 
-def test_a_daemon_id_other_than_the_hosts_one_has_no_cluster_info(world_path, store):
-    assert configure(world_path, "-m", "-i", "2") == (
-        1, "", "configure: no HSM in /opt/cloudhsm/daemon/2/cluster.info: the client daemon has found no cluster\n")
+@pytest.mark.parametrize("daemon_id", ["0", "2"])
+def test_a_daemon_id_other_than_the_hosts_one_has_no_cluster_info(world_path, store, daemon_id):
+    # the host runs daemon 1 only: an id below it is as unknown as one above
+    assert configure(world_path, "-m", "-i", daemon_id) == (
+        1, "", f"configure: no HSM in /opt/cloudhsm/daemon/{daemon_id}/cluster.info: the client daemon has found "
+               "no cluster\n")
     assert store.read().client.cmu_servers == ORIGINAL
