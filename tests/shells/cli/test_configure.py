@@ -82,3 +82,36 @@ def test_validation_refuses_a_hand_edited_bad_address(store):
     store.path.write_text(text)
     with pytest.raises(WorldError, match="not an IPv4 address"):
         store.read()
+
+
+ORIGINAL_ID = "cluster-1a23b4cdefg"  # the fixture's cluster: three HSMs, 10.0.2.9 first
+
+
+def configured(store) -> list[str]:
+    """The clusters cloudhsm-cli.cfg lists, in its order."""
+    return [c.cluster_id for c in store.read().client.cli.clusters]
+
+
+def hsm_count(cli, cluster_id: str) -> int:
+    """How many HSMs `cluster hsm-info --cluster-id` reports: which cluster the command reached."""
+    return len(cli("cluster", "hsm-info", "--cluster-id", cluster_id).json["data"]["hsms"])
+
+
+def test_cluster_id_reaches_its_own_entry_whichever_sorts_first(store, cli, doors):
+    # Two clusters whose ids sort one way, listed in the file both ways round: the entry named
+    # is the one used, added or removed, never a neighbour.
+    from ...cloudhsm.test_client_config import restored_cluster
+
+    restored, _ = restored_cluster(doors, store)  # two HSMs
+    assert configure_cli(store, "add-cluster", "--cluster-id", restored) == (0, "")
+    assert configured(store) == [ORIGINAL_ID, restored]
+    assert (hsm_count(cli, ORIGINAL_ID), hsm_count(cli, restored)) == (3, 2)
+    assert configure_cli(store, "add-cluster", "-a", "10.0.2.9") == (0, "")  # replaces its entry, now last
+    assert configured(store) == [restored, ORIGINAL_ID]
+    assert (hsm_count(cli, ORIGINAL_ID), hsm_count(cli, restored)) == (3, 2)
+    assert configure_cli(store, "remove-cluster", "--cluster-id", restored) == (0, "")
+    assert configured(store) == [ORIGINAL_ID]
+    assert configure_cli(store, "add-cluster", "--cluster-id", restored) == (0, "")
+    assert configure_cli(store, "remove-cluster", "--cluster-id", ORIGINAL_ID) == (0, "")
+    assert configured(store) == [restored]
+    assert hsm_count(cli, restored) == 2
