@@ -115,3 +115,36 @@ def test_cluster_id_reaches_its_own_entry_whichever_sorts_first(store, cli, door
     assert configure_cli(store, "remove-cluster", "--cluster-id", ORIGINAL_ID) == (0, "")
     assert configured(store) == [restored]
     assert hsm_count(cli, restored) == 2
+
+
+def test_the_key_availability_check_is_each_clusters_own(store, cli, doors, kmsuser):
+    from ...cloudhsm.test_client_config import KMSUSER, restored_cluster
+
+    restored, _ = restored_cluster(doors, store)
+    with store.transaction() as world:  # one HSM answers in each cluster
+        for cluster_id in (ORIGINAL_ID, restored):
+            for hsm in world.clusters[cluster_id].hsms[1:]:
+                hsm.reachable = False
+
+    def key_list(cluster_id: str) -> int:
+        if cluster_id == ORIGINAL_ID:
+            return kmsuser("key", "list", "--cluster-id", cluster_id).json["error_code"]
+        return cli.as_user("kmsuser", KMSUSER, "key", "list", "--cluster-id", cluster_id).json["error_code"]
+
+    # The check off for one cluster, on for the other, each way round.
+    assert configure_cli(store, "add-cluster", "--cluster-id", restored) == (0, "")
+    assert configure_cli(store, "add-cluster", "-a", "10.0.2.9", "--disable-key-availability-check") == (0, "")
+    assert (key_list(ORIGINAL_ID), key_list(restored)) == (0, 1)
+    assert configure_cli(store, "add-cluster", "--cluster-id", restored, "--disable-key-availability-check")[0] == 0
+    assert configure_cli(store, "add-cluster", "-a", "10.0.2.9")[0] == 0
+    assert (key_list(ORIGINAL_ID), key_list(restored)) == (1, 0)
+    # `-a` alone writes the file's first cluster with its own options, not another's.
+    assert configure_cli(store, "add-cluster", "--cluster-id", restored, "--disable-key-availability-check")[0] == 0
+    assert configured(store) == [ORIGINAL_ID, restored]
+    assert configure_cli(store, "-a", "10.0.2.9") == (0, "")
+    assert configured(store) == [ORIGINAL_ID]
+    assert key_list(ORIGINAL_ID) == 1
+    # and a new address keeps the check as --disable-key-availability-check left it
+    assert configure_cli(store, "--disable-key-availability-check") == (0, "")
+    assert configure_cli(store, "-a", "10.0.3.11") == (0, "")
+    assert key_list(ORIGINAL_ID) == 0
