@@ -67,6 +67,8 @@ def test_several_clusters_need_cluster_id(store, cli):
 def test_placeholder_configuration_and_bad_command_lines(store, cli):
     assert configure_cli(store, "remove-cluster", "--cluster-id", "cluster-1a23b4cdefg")[0] == 0
     assert cli("user", "list").json == {"error_code": 1, "data": "Config key hostname has invalid value"}
+    assert configure_cli(store, "-a", "10.0.2.9") == (0, "")  # a file with no cluster left takes one again
+    assert cli("user", "list").json["error_code"] == 0
     status, out = configure_cli(store, "--frobnicate")
     assert status == 2 and out.startswith("error: unexpected argument '--frobnicate' found")
     assert configure_cli(store)[0] == 2
