@@ -150,3 +150,13 @@ def test_the_key_availability_check_is_each_clusters_own(store, cli, doors, kmsu
     assert configure_cli(store, "--disable-key-availability-check") == (0, "")
     assert configure_cli(store, "-a", "10.0.3.11") == (0, "")
     assert key_list(ORIGINAL_ID) == 0
+
+
+def test_cluster_id_of_a_cluster_not_yet_activated(store, cli, doors):
+    # The workshop's bootstrap: configure-cli --cluster-id, then the CLI reaches the new
+    # cluster to activate it (cloudhsm-cli-spec, bootstrap by cluster id).
+    from .test_cluster import new_initialized_cluster
+
+    cluster_id = new_initialized_cluster(doors, store)
+    assert configure_cli(store, "--cluster-id", cluster_id) == (0, "")
+    assert [u["username"] for u in cli("user", "list").json["data"]["users"]] == ["admin", "app_user"]
