@@ -160,3 +160,35 @@ def test_cluster_id_of_a_cluster_not_yet_activated(store, cli, doors):
     cluster_id = new_initialized_cluster(doors, store)
     assert configure_cli(store, "--cluster-id", cluster_id) == (0, "")
     assert [u["username"] for u in cli("user", "list").json["data"]["users"]] == ["admin", "app_user"]
+
+
+def test_a_client_certificate_is_presented_to_the_clusters_configured_with_it(store, cli, doors, tmp_path):
+    from ...cloudhsm.test_client_config import restored_cluster
+    from .test_mtls_enforcement import DISCONNECTED, issuer_and_client
+
+    restored, _ = restored_cluster(doors, store)
+    ops = issuer_and_client(tmp_path, "ops")
+    tls = ("--client-cert-hsm-tls-file", str(ops["cert"]), "--client-key-hsm-tls-file", str(ops["key"]))
+
+    def enforce(cluster_id: str) -> None:
+        for command in (("register-trust-anchor", "--path", str(ops["ca"])), ("set-enforcement", "--level", "cluster")):
+            assert cli.as_admin("cluster", "mtls", *command, "--cluster-id", cluster_id).json["error_code"] == 0
+
+    def user_list(cluster_id: str) -> str:
+        ran = cli("user", "list", "--cluster-id", cluster_id)
+        return DISCONNECTED if ran.output == DISCONNECTED else ran.json["error_code"]
+
+    assert configure_cli(store, *tls) == (0, "")
+    enforce(ORIGINAL_ID)
+    assert user_list(ORIGINAL_ID) == 0
+    assert configure_cli(store, "add-cluster", "--cluster-id", restored) == (0, "")
+    assert configure_cli(store, *tls) == (0, "")  # every cluster configured
+    enforce(restored)
+    assert user_list(restored) == 0
+    # the restored cluster's entry written again, without a certificate: only its own counts
+    assert configure_cli(store, "remove-cluster", "--cluster-id", restored) == (0, "")
+    assert configure_cli(store, "add-cluster", "--cluster-id", restored) == (0, "")
+    assert (user_list(ORIGINAL_ID), user_list(restored)) == (0, DISCONNECTED)
+    # `-a` keeps the first cluster's certificate
+    assert configure_cli(store, "-a", "10.0.3.11") == (0, "")
+    assert user_list(ORIGINAL_ID) == 0
