@@ -192,3 +192,19 @@ def test_a_client_certificate_is_presented_to_the_clusters_configured_with_it(st
     # `-a` keeps the first cluster's certificate
     assert configure_cli(store, "-a", "10.0.3.11") == (0, "")
     assert user_list(ORIGINAL_ID) == 0
+
+
+def test_the_file_names_addresses_and_reaches_whatever_hsm_answers_there_later(store, cli, doors):
+    assert configure_cli(store, "-a", "10.0.1.50") == (0, "")
+    assert cli("user", "list").json == {"error_code": 1, "data": "Cluster  is not in the configuration file"}
+    status, out, err = doors.aws("cloudhsmv2", "create-cluster", "--hsm-type", "hsm1.medium", "--subnet-ids",
+                                 "subnet-0e358c43a2b4f8c1d", "subnet-0f5a3c2b1d4e6f789",
+                                 "--source-backup-id", "backup-9g87f6edcba", "--query", "Cluster.ClusterId",
+                                 "--output", "text")
+    assert status == 0, err
+    restored = out.strip()
+    assert doors.aws("cloudhsmv2", "create-hsm", "--cluster-id", restored, "--availability-zone", "us-west-2a",
+                     "--ip-address", "10.0.1.50")[0] == 0
+    # the CLI connects to the address it was given and finds the cluster of the HSM there
+    assert len(cli("cluster", "hsm-info").json["data"]["hsms"]) == 1
+    assert cli.as_admin("user", "list").json["error_code"] == 0
