@@ -955,6 +955,31 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "next look either way; the only difference is a give-up up to a second after the timeout, which only "
      "a wall-clock upper bound could see, and load makes that flaky.  (wait(-0.95), a busy loop, is killed "
      "by test_a_waiter_looks_at_the_lock_file_now_and_then_not_in_a_busy_loop.)"),
+    ("hsmshell/cloudhsm/client_config.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def _entry_for(world: World, *, address: str | None, cluster_id: str | None) -> CliCluster:",
+     "`*` to `/` in a signature: its only callers (cli_configure, cli_add_cluster) pass world by position "
+     "and address and cluster_id by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsm/client_config.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def cli_configure(world: World, *, address: str | None = None, cluster_id: str | None = None,",
+     "`*` to `/` in a signature: its only caller (shells/cli/configure.py) passes world by position and "
+     "address, cluster_id and disable_key_availability_check by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsm/client_config.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def cli_add_cluster(world: World, *, address: str | None, cluster_id: str | None,",
+     "`*` to `/` in a signature: its only caller (shells/cli/configure.py) passes world by position and "
+     "address, cluster_id and disable_key_availability_check by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsm/client_config.py", "core/ReplaceFalseWithTrue",
+     "disable_key_availability_check: bool = False) -> None:",
+     "the default is never used: the only caller (shells/cli/configure.py, add-cluster) always passes "
+     "disable_key_availability_check, from the command line's --disable-key-availability-check"),
+    ("hsmshell/cloudhsm/client_config.py", "core/ReplaceComparisonOperator_Gt_NotEq", "if len(entries) > 1:",
+     "no entries has raised Unconfigured just above, so len(entries) >= 1 and `!= 1` holds exactly when `> 1`"),
+    ("hsmshell/cloudhsm/client_config.py", "core/NumberReplacer", "chosen = entries[0]",
+     "reached only when there is exactly one entry (none raised Unconfigured, more ClusterIdNeeded), so "
+     "entries[-1] is entries[0]; a `1` there would be an IndexError, which this entry does not cover: "
+     "it is killed"),
+    ("hsmshell/cloudhsm/client_config.py", "core/ReplaceComparisonOperator_NotEq_Lt",
+     "removed = len(kept) != len(entries)",
+     "kept is entries filtered, so it is never longer: `<` holds exactly when `!=` does"),
 ]
 
 
