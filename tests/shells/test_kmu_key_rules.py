@@ -1025,3 +1025,19 @@ def test_sign_and_verify_refuse_a_mechanism_of_another_key_family(tmp_path, monk
     out = kmu("sign -f message -k 11 -m 1 -out rsa.sig\nverify -f message -s message.sig -k 12 -m 1")
     assert re.findall(r"Cfm3(Sign|Verify) returned: (0x\w\w)", out) == [("Sign", "0xb2"), ("Verify", "0xb2")], out
     assert not (tmp_path / "rsa.sig").exists()
+
+
+@pytest.mark.parametrize("object_class", [0, 1])
+def test_a_data_or_certificate_object_is_no_half_of_the_key_pair_whose_label_it_shares(tmp_path, monkeypatch,
+                                                                                         object_class):
+    """A hand-written world's object of class 0 or 1 with an RSA pair's label and type, used
+    first: the public key is still the half of the private key (it took the object's material)."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048, "label": "x"}
+    kmu = shell(tmp_path, [key(10, 3, key_class=object_class, **rsa), key(20, 3, key_class=2, **rsa),
+                           key(21, 3, key_class=3, **rsa)])
+    out = kmu("getAttribute -o 10 -a 512 -out object\ngetAttribute -o 21 -a 512 -out private\n"
+              "getAttribute -o 20 -a 512 -out public")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 3, out
+    public, private = (attributes(tmp_path, n) for n in ("public", "private"))
+    assert public["OBJ_ATTR_MODULUS"] == private["OBJ_ATTR_MODULUS"]
