@@ -590,23 +590,28 @@ def test_an_asymmetric_key_s_check_value_comes_from_its_material_not_from_a_writ
     assert "OBJ_ATTR_MODULUS" in attributes(tmp_path, "all")
 
 
+RSA_PRIVATE = {"key_class": 3, "key_type": 0, "size": 2048}
+AES_SECRET = {"key_class": 4, "key_type": 31, "size": 32}
+
+
+@pytest.mark.parametrize("mine, namesake", [(RSA_PRIVATE, AES_SECRET), (AES_SECRET, RSA_PRIVATE)])
 def test_a_hand_written_key_s_namesake_of_another_class_in_a_cluster_of_its_lineage_keeps_its_own_material(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, mine, namesake):
     """A cluster of the same lineage holding, at the same handle, a key of another class (a
-    secret key where this cluster has a private key) gets nothing when this one is first used."""
+    secret key where this cluster has a private key, or a private key where it has a secret key:
+    a class after this one's or before it) gets nothing when this one is first used."""
     import msgspec
 
     from hsmshell.services import open_store
 
     monkeypatch.chdir(tmp_path)
-    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, key_class=3, key_type=0, size=2048, label="rsa")],
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, label="mine", **mine)],
                  clone=[("10.0.9.9", "hsm-cl2aaaaaaaa")]).write(tmp_path)
     with open_store(path).transaction() as world:
         original, clone = world.clusters["cluster-1a23b4cdefg"], world.clusters["cluster-2clone2222"]
         assert original.lineage == clone.lineage
-        clone.keys[10] = msgspec.structs.replace(original.keys[10], key_class=4, key_type=31, size=32,
-                                                 hsms=[h.hsm_id for h in clone.hsms])
-    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngetAttribute -o 10 -a 512 -out rsa\nexit\n")
+        clone.keys[10] = msgspec.structs.replace(original.keys[10], **namesake, hsms=[h.hsm_id for h in clone.hsms])
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngetAttribute -o 10 -a 512 -out mine\nexit\n")
     assert "Cfm3GetAttribute returned: 0x00" in out, out
     world = open_store(path).read()
     assert world.clusters["cluster-1a23b4cdefg"].keys[10].material is not None
