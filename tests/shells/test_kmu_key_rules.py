@@ -943,11 +943,12 @@ def test_verify_takes_no_data_or_certificate_object(tmp_path, monkeypatch):
 
 def test_a_key_is_shared_with_other_crypto_users_only(tmp_path):
     """genSymKey -u: sharing with yourself fails (genSymKey.md), as sharing with a user who is no
-    crypto user (2, the appliance user) does; another crypto user is fine."""
+    crypto user (2, the appliance user; 1, the crypto officer, a PCO, whose type sorts after CU)
+    does; another crypto user is fine."""
     kmu = shell(tmp_path, [])
     out = kmu("genSymKey -t 31 -s 16 -l self -u 3\ngenSymKey -t 31 -s 16 -l au -u 2\n"
-              "genSymKey -t 31 -s 16 -l cu -u 4")
-    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
+              "genSymKey -t 31 -s 16 -l pco -u 1\ngenSymKey -t 31 -s 16 -l cu -u 4")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0xb2", "0x00"], out
 
 
 def test_find_key_kcv_finds_a_key_after_one_with_another_check_value(tmp_path, monkeypatch):
