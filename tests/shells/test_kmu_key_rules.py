@@ -177,6 +177,13 @@ def test_find_key_id_keeps_the_keys_of_that_id_only(tmp_path):
     assert matched(out) == [[11], [10], [12]], out
 
 
+def test_find_key_l_keeps_the_keys_of_that_label_only(tmp_path):
+    """findKey -l: the label asked for, not the labels that sort before or after it."""
+    kmu = shell(tmp_path, [key(10, 3, label="a"), key(11, 3, label="b"), key(12, 3, label="c")])
+    out = kmu("findKey -l b\nfindKey -l a\nfindKey -l c")
+    assert matched(out) == [[11], [10], [12]], out
+
+
 def test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_unusual_modulus(tmp_path):
     """genRSAKeyPair.md: the public exponent is odd and at least 65537; moduli are 2048 and more
     (GAP: in steps of 256 up to 4096)."""
