@@ -796,16 +796,30 @@ def test_only_a_secret_key_wraps_not_an_object_of_another_class_with_the_aes_typ
 
 
 def test_only_a_private_key_signs_not_a_public_key_allowed_to(tmp_path, monkeypatch):
-    """sign takes a private key: a hand-written public key with OBJ_ATTR_SIGN (264) set is
-    refused (RET_INVALID_INPUT), as the private key of its pair signs."""
+    """sign takes a private key: a hand-written public key or secret key (a class before the
+    private keys' or after it) with OBJ_ATTR_SIGN (264) set is refused (RET_INVALID_INPUT), not
+    ended in an internal error, as the private key of the pair signs."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "message").write_bytes(b"to sign")
     rsa = {"key_type": 0, "size": 2048}
     kmu = shell(tmp_path, [key(20, 3, key_class=3, label="pair", **rsa),
-                           key(21, 3, key_class=2, label="pair", attributes={264: 1}, **rsa)])
-    out = kmu("sign -f message -k 21 -m 1 -out public.sig\nsign -f message -k 20 -m 1 -out private.sig")
-    assert re.findall(r"Cfm3Sign returned: (0x\w\w)", out) == ["0xb2", "0x00"], out
-    assert not (tmp_path / "public.sig").exists()
+                           key(21, 3, key_class=2, label="pair", attributes={264: 1}, **rsa),
+                           key(22, 3, label="secret", attributes={264: 1})])
+    out = kmu("sign -f message -k 21 -m 1 -out public.sig\nsign -f message -k 22 -m 1 -out secret.sig\n"
+              "sign -f message -k 20 -m 1 -out private.sig")
+    assert re.findall(r"Cfm3Sign returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
+    assert not (tmp_path / "public.sig").exists() and not (tmp_path / "secret.sig").exists()
+
+
+def test_a_private_key_that_may_not_sign_does_not(tmp_path, monkeypatch):
+    """A hand-written private key with OBJ_ATTR_SIGN (264) 0: sign, with a mechanism of its
+    family, is refused (RET_INVALID_INPUT)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message").write_bytes(b"to sign")
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, key_type=0, size=2048, attributes={264: 0})])
+    out = kmu("sign -f message -k 20 -m 1 -out private.sig")
+    assert re.findall(r"Cfm3Sign returned: (0x\w\w)", out) == ["0xb2"], out
+    assert not (tmp_path / "private.sig").exists()
 
 
 def test_a_hand_written_private_key_of_a_type_past_ec_is_made_a_dsa_key(tmp_path, monkeypatch):
