@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_a_wrapped_private_key_unwraps_as_a_private_key_without_a_quorum(kmsuser):
     """`key unwrap` makes the private key the data holds; with no quorum value asked for, its
@@ -24,11 +26,15 @@ def test_a_wrapped_private_key_unwraps_as_a_private_key_without_a_quorum(kmsuser
     assert key["key-info"]["key-quorum-values"]["use-key-quorum-value"] == 0
 
 
-def rsa_private_key_unwrapped_as(kmsuser, key_type_class: str) -> dict:
-    """An RSA pair's private key (label priv) wrapped under an AES key (kek), unwrapped as
-    `key_type_class` with the label copy: the CLI's answer."""
-    kmsuser("key", "generate-asymmetric-pair", "rsa", "--public-label", "pub", "--private-label", "priv",
-            "--modulus-size-bits", "2048", "--public-exponent", "65537")
+RSA_PAIR = ("rsa", "--modulus-size-bits", "2048", "--public-exponent", "65537")
+EC_PAIR = ("ec", "--curve", "secp256r1")
+
+
+def private_key_unwrapped_as(kmsuser, key_type_class: str, pair: tuple[str, ...] = RSA_PAIR) -> dict:
+    """A pair's private key (label priv; an RSA pair unless `pair` says otherwise) wrapped under an
+    AES key (kek), unwrapped as `key_type_class` with the label copy: the CLI's answer."""
+    kmsuser("key", "generate-asymmetric-pair", pair[0], "--public-label", "pub", "--private-label", "priv",
+            *pair[1:])
     kmsuser("key", "generate-symmetric", "aes", "--label", "kek", "--key-length-bytes", "32",
             "--attributes", "wrap=true", "unwrap=true")
     wrapped = kmsuser("key", "wrap", "aes-pkcs5-pad", "--payload-filter", "attr.label=priv",
@@ -41,15 +47,17 @@ def rsa_private_key_unwrapped_as(kmsuser, key_type_class: str) -> dict:
 
 def test_a_key_unwrapped_by_the_cli_is_not_local(kmsuser):
     """The HSM made the unwrapped key from data it was given: `local` false, as an imported key's."""
-    unwrapped = rsa_private_key_unwrapped_as(kmsuser, "rsa-private")
+    unwrapped = private_key_unwrapped_as(kmsuser, "rsa-private")
     assert unwrapped["error_code"] == 0, unwrapped
     made = kmsuser("key", "list", "--filter", "attr.label=priv", "--verbose").json["data"]["matched_keys"][0]
     assert (made["attributes"]["local"], unwrapped["data"]["key"]["attributes"]["local"]) == (True, False)
 
 
-def test_a_wrapped_private_key_said_to_be_of_another_type_is_refused(kmsuser):
-    """`--key-type-class ec-private` for the RSA private key the data holds: no key is made."""
-    unwrapped = rsa_private_key_unwrapped_as(kmsuser, "ec-private")
+@pytest.mark.parametrize("pair, said", [(RSA_PAIR, "ec-private"), (EC_PAIR, "rsa-private")], ids=["rsa", "ec"])
+def test_a_wrapped_private_key_said_to_be_of_another_type_is_refused(kmsuser, pair, said):
+    """`--key-type-class ec-private` for the RSA private key the data holds, or rsa-private for an
+    EC one (a type after RSA's): no key is made."""
+    unwrapped = private_key_unwrapped_as(kmsuser, said, pair)
     assert unwrapped["error_code"] != 0, unwrapped
     assert kmsuser("key", "list", "--filter", "attr.label=copy").json["data"]["matched_keys"] == []
 
