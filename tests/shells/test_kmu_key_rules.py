@@ -469,9 +469,11 @@ def unwrapped_with_header(tmp_path, field: bytes, changed: bytes) -> str:
     return kmu("unWrapKey -f private.wrapped -w 10 -m 4\nfindKey")
 
 
-def test_a_wrapped_private_key_whose_header_names_another_type_is_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize("named", [b"3", b"-1"])
+def test_a_wrapped_private_key_whose_header_names_another_type_is_refused(tmp_path, monkeypatch, named):
+    """The RSA key's header edited to name EC (3), or a type before RSA's 0."""
     monkeypatch.chdir(tmp_path)
-    out = unwrapped_with_header(tmp_path, b'"type": 0', b'"type": 3')
+    out = unwrapped_with_header(tmp_path, b'"type": 0', b'"type": ' + named)
     assert "Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
     assert matched(out) == [[10, 20]]
 
