@@ -984,14 +984,16 @@ def test_find_key_kcv_finds_a_key_after_one_with_another_check_value(tmp_path, m
 
 
 def test_a_secret_key_s_written_check_value_that_is_not_hex_is_not_kept(tmp_path, monkeypatch):
-    """A hand edit that leaves OBJ_ATTR_KCV six characters but not hex, or hex of four bytes: the
-    check value shown is the one of the key's material (3 bytes), as for a key written without one."""
+    """A hand edit that leaves OBJ_ATTR_KCV six characters but not hex, or hex of four bytes or of
+    two: the check value shown is the one of the key's material (3 bytes), as for a key written
+    without one."""
     monkeypatch.chdir(tmp_path)
-    kmu = shell(tmp_path, [key(10, 3, attributes={371: "zzzzzz"}), key(11, 3, attributes={371: "a1b2c3d4"})])
+    kmu = shell(tmp_path, [key(10, 3, attributes={371: "zzzzzz"}), key(11, 3, attributes={371: "a1b2c3d4"}),
+                           key(12, 3, attributes={371: "a1b2"})])
     out = kmu("getAttribute -o 10 -a 371 -out bad\ngetAttribute -o 10 -a 512 -out all\n"
-              "getAttribute -o 11 -a 371 -out long")
-    assert out.count("Cfm3GetAttribute returned: 0x00") == 3, out
-    for name in ("bad", "long"):
+              "getAttribute -o 11 -a 371 -out long\ngetAttribute -o 12 -a 371 -out short")
+    assert out.count("Cfm3GetAttribute returned: 0x00") == 4, out
+    for name in ("bad", "long", "short"):
         shown = (tmp_path / name).read_text()
         assert re.fullmatch(r"OBJ_ATTR_KCV\n0x[0-9a-f]{6}\n", shown), shown
 
