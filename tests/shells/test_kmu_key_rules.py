@@ -685,6 +685,15 @@ def test_insert_masked_object_min_srv_is_met_by_as_many_hsms_as_it_names(tmp_pat
     assert "New Key Handle: 2200000" in out, out
 
 
+def test_gen_sym_key_min_srv_is_for_token_keys(tmp_path):
+    """genSymKey -min_srv 2 on a cluster of one HSM: a token key cannot be on two (the
+    server-unavailable error); a session key (-sess), kept on one HSM, is made."""
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 31 -s 16 -l token -min_srv 2\ngenSymKey -t 31 -s 16 -l session -min_srv 2 -sess\nfindKey")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w+)", out) == ["0x30000085", "0x00"], out
+    assert matched(out) == [[2200000]], out
+
+
 def test_a_masked_object_from_another_lineage_is_refused_whichever_way_the_lineages_sort(tmp_path, monkeypatch):
     """Only an HSM of the same backup lineage holds the masking key: the clone, given a lineage
     that sorts before the key's, refuses the object, as one after it does."""
