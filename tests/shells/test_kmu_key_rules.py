@@ -728,6 +728,22 @@ def test_aes_wrap_unwrap_names_the_host_key_call_of_its_mode(tmp_path, monkeypat
     assert "Cfm3UnWrapHostKey returned: 0x1b : CSP Error: ERR_BAD_PKCS_DATA" in out, out
 
 
+def test_aes_wrap_unwrap_wraps_with_a_key_that_may_wrap_and_unwraps_with_one_that_may_unwrap(tmp_path,
+                                                                                               monkeypatch):
+    """aesWrapUnwrap -m 1 needs OBJ_ATTR_WRAP (262), -m 0 OBJ_ATTR_UNWRAP (263): a hand-written AES
+    key that may wrap only (10) wraps the data and cannot unwrap it; one that may unwrap only (11)
+    the other way round."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").write_bytes(bytes(range(24)))
+    kmu = shell(tmp_path, [key(10, 3, label="wrap", attributes={262: 1, 263: 0}),
+                           key(11, 3, label="unwrap", attributes={262: 0, 263: 1})])
+    out = kmu("aesWrapUnwrap -m 1 -f data -w 10 -out wrapped\naesWrapUnwrap -m 1 -f data -w 11\n"
+              "aesWrapUnwrap -m 0 -f wrapped -w 10\naesWrapUnwrap -m 0 -f wrapped -w 11")
+    assert re.findall(r"(Cfm3\w+) returned: (0x\w\w)", out)[1:] == [
+        ("Cfm3WrapHostKey", "0x00"), ("Cfm3WrapHostKey", "0xb2"), ("Cfm3UnWrapHostKey", "0xb2"),
+        ("Cfm3UnWrapHostKey", "0x1b")], out  # 11 may unwrap; the data is not wrapped under it
+
+
 def test_a_generated_key_is_always_sensitive_and_never_extractable_only_with_nex(tmp_path, monkeypatch):
     """OBJ_ATTR_ALWAYS_SENSITIVE (357) is 1 for a secret or private key; OBJ_ATTR_NEVER_EXTRACTABLE
     (356) is 1 for a key made with -nex and 0 for one made without."""
