@@ -948,7 +948,8 @@ def test_a_key_s_written_usage_attributes_rule_over_its_defaults(tmp_path, monke
 
 
 def test_import_private_key_makes_a_key_that_is_not_local_and_refuses_a_file_of_no_key(tmp_path, monkeypatch):
-    """importPrivateKey: the key came from outside, OBJ_ATTR_LOCAL (355) 0; a file that holds no
+    """importPrivateKey: the key came from outside, OBJ_ATTR_LOCAL (355) 0, and is extractable
+    (OBJ_ATTR_EXTRACTABLE, 354: importPrivateKey cannot make it otherwise); a file that holds no
     private key fails at the tool's wrapping (Cfm3WrapHostKey, RET_INVALID_INPUT)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -961,10 +962,11 @@ def test_import_private_key_makes_a_key_that_is_not_local_and_refuses_a_file_of_
     (tmp_path / "junk.pem").write_bytes(b"no key here")
     kmu = shell(tmp_path, [key(10, 3)])
     out = kmu("importPrivateKey -f junk.pem -l junk -w 10\nimportPrivateKey -f ec.pem -l ec -w 10\n"
-              "getAttribute -o 2200000 -a 355 -out local")
+              "getAttribute -o 2200000 -a 355 -out local\ngetAttribute -o 2200000 -a 354 -out extractable")
     assert "Cfm3WrapHostKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
     assert "Private Key Unwrapped.  Key Handle: 2200000" in out, out
     assert (tmp_path / "local").read_text() == "OBJ_ATTR_LOCAL\n0x00000000\n"
+    assert (tmp_path / "extractable").read_text() == "OBJ_ATTR_EXTRACTABLE\n0x00000001\n"
 
 
 def test_only_the_owner_deletes_a_key_not_a_user_it_is_shared_with(tmp_path):
