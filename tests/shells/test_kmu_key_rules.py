@@ -969,6 +969,20 @@ def test_import_private_key_makes_a_key_that_is_not_local_and_refuses_a_file_of_
     assert (tmp_path / "extractable").read_text() == "OBJ_ATTR_EXTRACTABLE\n0x00000001\n"
 
 
+def test_an_imported_public_key_and_an_unwrapped_key_are_not_local(tmp_path, monkeypatch):
+    """importPubKey and unWrapKey make keys from data the HSM was given: OBJ_ATTR_LOCAL (355) 0,
+    as importPrivateKey's."""
+    monkeypatch.chdir(tmp_path)
+    ec = {"key_type": 3, "size": 256, "label": "ec"}
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, **ec), key(21, 3, key_class=2, **ec)])
+    out = kmu("exportPubKey -k 21 -out ec.pem\nimportPubKey -f ec.pem -l public\n"
+              "wrapKey -k 20 -w 10 -m 4 -out ec.wrapped\nunWrapKey -f ec.wrapped -w 10 -m 4 -l unwrapped\n"
+              "getAttribute -o 2200000 -a 355 -out public\ngetAttribute -o 2200001 -a 355 -out unwrapped")
+    assert out.count("Cfm3GetAttribute returned: 0x00") == 2, out
+    for name in ("public", "unwrapped"):
+        assert (tmp_path / name).read_text() == "OBJ_ATTR_LOCAL\n0x00000000\n", name
+
+
 def test_only_the_owner_deletes_a_key_not_a_user_it_is_shared_with(tmp_path):
     """deleteKey by a user the key is shared with: Cfm3DeleteKey 0xc6, Key Access is denied; the
     key stays."""
