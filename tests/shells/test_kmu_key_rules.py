@@ -983,6 +983,16 @@ def test_an_imported_public_key_and_an_unwrapped_key_are_not_local(tmp_path, mon
         assert (tmp_path / name).read_text() == "OBJ_ATTR_LOCAL\n0x00000000\n", name
 
 
+def test_a_wrapped_secret_said_to_be_of_a_type_it_cannot_be_is_refused(tmp_path, monkeypatch):
+    """unWrapKey -noheader -kc 4 of a 32-byte AES key: said to be 3DES (-kt 21, 24 bytes only) or of
+    a type no secret key has (99), it is refused (RET_INVALID_INPUT); as AES (31) it unwraps."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="payload")])
+    assert "Key Wrapped." in kmu("wrapKey -k 11 -w 10 -m 4 -noheader -out secret.raw")
+    out = kmu("\n".join(f"unWrapKey -f secret.raw -w 10 -m 4 -noheader -kc 4 -kt {kt} -l as{kt}" for kt in (21, 99, 31)))
+    assert re.findall(r"Cfm2UnWrapWithTemplate3 returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
+
+
 def test_only_the_owner_deletes_a_key_not_a_user_it_is_shared_with(tmp_path):
     """deleteKey by a user the key is shared with: Cfm3DeleteKey 0xc6, Key Access is denied; the
     key stays."""
