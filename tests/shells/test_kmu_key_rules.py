@@ -983,14 +983,37 @@ def test_an_imported_public_key_and_an_unwrapped_key_are_not_local(tmp_path, mon
         assert (tmp_path / name).read_text() == "OBJ_ATTR_LOCAL\n0x00000000\n", name
 
 
-def test_a_wrapped_secret_said_to_be_of_a_type_it_cannot_be_is_refused(tmp_path, monkeypatch):
-    """unWrapKey -noheader -kc 4 of a 32-byte AES key: said to be 3DES (-kt 21, 24 bytes only) or of
-    a type no secret key has (99), it is refused (RET_INVALID_INPUT); as AES (31) it unwraps."""
+def test_a_wrapped_secret_said_to_be_what_it_cannot_be_is_refused(tmp_path, monkeypatch):
+    """unWrapKey -noheader of a 32-byte AES key: said to be a 3DES key (-kc 4 -kt 21, 24 bytes
+    only) or a secret of a type no secret key has (99), it is refused (RET_INVALID_INPUT); said to be
+    an RSA private key (-kc 3 -kt 0), it holds no PKCS #8 key (ERR_BAD_PKCS_DATA); as AES it unwraps."""
     monkeypatch.chdir(tmp_path)
     kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="payload")])
     assert "Key Wrapped." in kmu("wrapKey -k 11 -w 10 -m 4 -noheader -out secret.raw")
-    out = kmu("\n".join(f"unWrapKey -f secret.raw -w 10 -m 4 -noheader -kc 4 -kt {kt} -l as{kt}" for kt in (21, 99, 31)))
-    assert re.findall(r"Cfm2UnWrapWithTemplate3 returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
+    out = kmu("\n".join(f"unWrapKey -f secret.raw -w 10 -m 4 -noheader -kc {kc} -kt {kt} -l as{kt}"
+                        for kc, kt in ((4, 21), (4, 99), (3, 0), (4, 31))))
+    assert re.findall(r"Cfm2UnWrapWithTemplate3 returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x1b", "0x00"], out
+
+
+def test_wrap_key_without_padding_refuses_a_key_of_no_whole_blocks(tmp_path, monkeypatch):
+    """wrapKey -m 5 (NIST AES key wrap, no padding) of a 20-byte generic secret, which is no
+    multiple of 8 bytes: RET_INVALID_INPUT and no file; -m 6 pads it with zeros and wraps it."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, key_type=16, size=20, label="odd")])
+    out = kmu("wrapKey -k 11 -w 10 -m 5 -out nopad.wrapped\nwrapKey -k 11 -w 10 -m 6 -out zeropad.wrapped")
+    assert re.findall(r"Cfm2WrapKey returned: (0x\w\w)", out) == ["0xb2", "0x00"], out
+    assert not (tmp_path / "nopad.wrapped").exists()
+
+
+def test_import_pub_key_refuses_a_file_of_no_public_key(tmp_path, monkeypatch):
+    """importPubKey -f of a file that holds no public key: Cfm3CreatePublicKey, RET_INVALID_INPUT;
+    no key is made."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "junk.pem").write_bytes(b"no key here")
+    kmu = shell(tmp_path, [key(10, 3)])
+    out = kmu("importPubKey -f junk.pem -l junk\nfindKey")
+    assert "Cfm3CreatePublicKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert matched(out) == [[10]], out
 
 
 def test_only_the_owner_deletes_a_key_not_a_user_it_is_shared_with(tmp_path):
