@@ -87,8 +87,9 @@ def test_a_wrapped_aes_key_unwraps_as_an_aes_key_of_its_length_only(kmsuser):
     assert kmsuser("key", "list", "--filter", "attr.label=wrong").json["data"]["matched_keys"] == []
 
 
-def test_an_imported_public_key_is_a_token_key(kmsuser, tmp_path):
-    """`key import pem` has no --session: the key it makes is a token key, kept past the login."""
+def test_an_imported_public_key_is_a_token_key_without_a_quorum(kmsuser, tmp_path):
+    """`key import pem` has no --session: the key it makes is a token key, kept past the login;
+    nor has it a quorum value (use-key-quorum-value 0)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -98,7 +99,17 @@ def test_an_imported_public_key_is_a_token_key(kmsuser, tmp_path):
     made = kmsuser("key", "import", "pem", "--path", str(tmp_path / "ec.pem"), "--label", "ecpub",
                    "--key-type-class", "ec-public").json["data"]["key"]
     assert made["attributes"]["token"] is True, made
+    assert made["key-info"]["key-quorum-values"]["use-key-quorum-value"] == 0, made
     assert len(kmsuser("key", "list", "--filter", "attr.label=ecpub").json["data"]["matched_keys"]) == 1
+
+
+def test_a_generated_pair_s_public_key_has_no_quorum_value(kmsuser):
+    """`key generate-asymmetric-pair` without a quorum value: the public key's
+    use-key-quorum-value is 0."""
+    kmsuser("key", "generate-asymmetric-pair", EC_PAIR[0], "--public-label", "pub", "--private-label", "priv",
+            *EC_PAIR[1:])
+    listed = kmsuser("key", "list", "--filter", "attr.label=pub", "--verbose").json["data"]["matched_keys"]
+    assert [k["key-info"]["key-quorum-values"]["use-key-quorum-value"] for k in listed] == [0], listed
 
 
 def test_a_wrapped_secret_key_said_to_be_a_private_key_is_refused(kmsuser):
