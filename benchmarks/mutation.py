@@ -62,7 +62,10 @@ TESTS: dict[str, list[str]] = {
     "hsmshell/cloudhsm/keys.py": ["tests/shells/test_kmu_find_key_users.py", "tests/shells/test_kmu_keys.py",
                                   "tests/shells/test_kmu_key_rules.py", "tests/shells/cli/test_key_rules.py",
                                   "tests/shells/test_kmu.py", "tests/shells/test_cmu.py",
-                                  "tests/shells/test_kmu_conformance.py"],
+                                  "tests/shells/test_kmu_conformance.py",
+                                  # the one door where material made on first use is a read's
+                                  # change (KMS's read-only calls): what the store must write
+                                  "tests/world/test_store.py::test_a_read_that_makes_key_material_on_first_use_writes_it"],
     "hsmshell/cloudhsm/users.py": ["tests/shells/test_cmu.py", "tests/shells/test_cmu_rules.py",
                                    "tests/shells/test_cmu_users_in_session.py", "tests/shells/test_cmu_2fa.py",
                                    "tests/shells/test_cmu_quorum.py", "tests/shells/test_cmu_activation.py",
@@ -924,6 +927,29 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "one square more: for a prime it is a^(n-1) = 1, never n-1, so a prime still passes only as before; "
      "a composite it could pass needs a^(n-1) = -1 (mod n) for 40 random witnesses, which no random "
      "candidate of a key's size has"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if key.key_class == PUBLIC_KEY and partner is not None:",
+     "`key_class <= PUBLIC_KEY` adds the classes 0 and 1 (data, certificate; world/validate.py refuses a "
+     "class below 0), and _partner gives an object of either no partner (test_a_data_or_certificate_object_"
+     "is_no_half_of_the_key_pair_whose_label_it_shares), so `partner is not None` is false for them either way"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "other = PRIVATE_KEY if key.key_class == PUBLIC_KEY else PUBLIC_KEY",
+     "`key_class <= PUBLIC_KEY`: the line is reached by a public or private key only (_partner returns "
+     "before it for any other class), and of 2 and 3 only 2 is at or below PUBLIC_KEY"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "extractable=extractable or key_class == PUBLIC_KEY,",
+     "`key_class <= PUBLIC_KEY`: _new_key makes keys of class 2, 3 and 4 only (generate_secret_key, "
+     "import_secret_key 4; generate_key_pair 2 and 3; import_private_key 3; import_public_key 2; unwrap_key "
+     "refuses any class but 3 and 4; store_unwrapped's come from the CLI's key-type-classes, 3 or 4), and of "
+     "those only 2 is at or below PUBLIC_KEY"),
+    ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "if key.key_class == SECRET_KEY and len(raw) == key.size:",
+     "both `>=`s. `key_class >= SECRET_KEY`: the keys sealed are _new_key's (class 2, 3 or 4), KMS's backing "
+     "keys (4) and a world's keys given material on first use, whose class world/validate.py keeps within 0 "
+     "to 4, so only a secret key is at or above SECRET_KEY. `len(raw) >= key.size`: a secret key's material "
+     "is never longer than its size: made at its size (ids.draw and the seeded digest or stream give exactly "
+     "that many bytes, and world/validate.py refuses a negative size), or its size taken from it (imSymKey, "
+     "unWrapKey, the CLI's key unwrap), or 32 bytes for a backing key of size 32"),
     ("hsmshell/world/files.py", "core/ReplaceBinaryOperator_Mul_Div",
      "def replace(target: Path, data: bytes, *, sync: bool) -> None:",
      "`*` to `/` in a signature: every caller (store, cache, checked_passwords, labs, commands/lab) passes "

@@ -232,7 +232,10 @@ def _fixture_random(world: World, cluster: Cluster, handle: int) -> crypto.Rando
 
 
 def _partner(cluster: Cluster, key: Key) -> Key | None:
-    """The other half of a hand-written key pair: same label and type, the other class."""
+    """The other half of a hand-written key pair: same label and type, the other class.  A data
+    or certificate object (class 0 or 1) is half of no pair, whatever label it shares."""
+    if key.key_class not in (PUBLIC_KEY, PRIVATE_KEY):
+        return None
     other = PRIVATE_KEY if key.key_class == PUBLIC_KEY else PUBLIC_KEY
     candidates = [k for k in cluster.keys.values()
                   if k.key_class == other and k.key_type == key.key_type and k.label == key.label]

@@ -45,6 +45,7 @@ FAULTS = {
 Problem = tuple[tuple, str]
 _hsms_of = attrgetter("hsms")
 _class_of = attrgetter("key_class")
+_size_of = attrgetter("size")
 KEY_CLASSES = frozenset(range(5))
 # The lengths a secret key of each type can have, in bytes (OBJ_ATTR_VALUE_LEN; the shells'
 # genSymKey and imSymKey take no others: cloudhsm/keys.SYMMETRIC_SIZES): key types 31 AES,
@@ -142,6 +143,11 @@ def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
             for ki, key in enumerate(cluster.keys.values()):
                 check(key.key_class in KEY_CLASSES, at + ("keys", ki, "key_class"),
                       f"{key.key_class!r} is not an object class (2 public, 3 private, 4 secret; 0 data, 1 certificate)")
+        # A key's size is a length (bytes, or a modulus's bits).  A negative one reached a secret
+        # key's material as no length (an internal error; seeded, 31 bytes for a size of -1).
+        if min(map(_size_of, cluster.keys.values()), default=0) < 0:
+            for ki, key in enumerate(cluster.keys.values()):
+                check(key.size >= 0, at + ("keys", ki, "size"), f"{key.size!r} is not a length (0 or more)")
         # Gathered in C: the distinct (class, type, size) of the cluster's keys are a handful.
         if any(_secret_of_no_size_of_its_type(*kind) for kind in set(map(_class_type_size, cluster.keys.values()))):
             for ki, key in enumerate(cluster.keys.values()):

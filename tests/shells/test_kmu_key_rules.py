@@ -177,6 +177,13 @@ def test_find_key_id_keeps_the_keys_of_that_id_only(tmp_path):
     assert matched(out) == [[11], [10], [12]], out
 
 
+def test_find_key_l_keeps_the_keys_of_that_label_only(tmp_path):
+    """findKey -l: the label asked for, not the labels that sort before or after it."""
+    kmu = shell(tmp_path, [key(10, 3, label="a"), key(11, 3, label="b"), key(12, 3, label="c")])
+    out = kmu("findKey -l b\nfindKey -l a\nfindKey -l c")
+    assert matched(out) == [[11], [10], [12]], out
+
+
 def test_genrsakeypair_takes_3072_bits_and_refuses_a_small_exponent_or_an_unusual_modulus(tmp_path):
     """genRSAKeyPair.md: the public exponent is odd and at least 65537; moduli are 2048 and more
     (GAP: in steps of 256 up to 4096)."""
@@ -462,9 +469,11 @@ def unwrapped_with_header(tmp_path, field: bytes, changed: bytes) -> str:
     return kmu("unWrapKey -f private.wrapped -w 10 -m 4\nfindKey")
 
 
-def test_a_wrapped_private_key_whose_header_names_another_type_is_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize("named", [b"3", b"-1"])
+def test_a_wrapped_private_key_whose_header_names_another_type_is_refused(tmp_path, monkeypatch, named):
+    """The RSA key's header edited to name EC (3), or a type before RSA's 0."""
     monkeypatch.chdir(tmp_path)
-    out = unwrapped_with_header(tmp_path, b'"type": 0', b'"type": 3')
+    out = unwrapped_with_header(tmp_path, b'"type": 0', b'"type": ' + named)
     assert "Cfm3UnWrapKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
     assert matched(out) == [[10, 20]]
 
@@ -590,23 +599,28 @@ def test_an_asymmetric_key_s_check_value_comes_from_its_material_not_from_a_writ
     assert "OBJ_ATTR_MODULUS" in attributes(tmp_path, "all")
 
 
+RSA_PRIVATE = {"key_class": 3, "key_type": 0, "size": 2048}
+AES_SECRET = {"key_class": 4, "key_type": 31, "size": 32}
+
+
+@pytest.mark.parametrize("mine, namesake", [(RSA_PRIVATE, AES_SECRET), (AES_SECRET, RSA_PRIVATE)])
 def test_a_hand_written_key_s_namesake_of_another_class_in_a_cluster_of_its_lineage_keeps_its_own_material(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, mine, namesake):
     """A cluster of the same lineage holding, at the same handle, a key of another class (a
-    secret key where this cluster has a private key) gets nothing when this one is first used."""
+    secret key where this cluster has a private key, or a private key where it has a secret key:
+    a class after this one's or before it) gets nothing when this one is first used."""
     import msgspec
 
     from hsmshell.services import open_store
 
     monkeypatch.chdir(tmp_path)
-    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, key_class=3, key_type=0, size=2048, label="rsa")],
+    path = World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(10, 3, label="mine", **mine)],
                  clone=[("10.0.9.9", "hsm-cl2aaaaaaaa")]).write(tmp_path)
     with open_store(path).transaction() as world:
         original, clone = world.clusters["cluster-1a23b4cdefg"], world.clusters["cluster-2clone2222"]
         assert original.lineage == clone.lineage
-        clone.keys[10] = msgspec.structs.replace(original.keys[10], key_class=4, key_type=31, size=32,
-                                                 hsms=[h.hsm_id for h in clone.hsms])
-    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngetAttribute -o 10 -a 512 -out rsa\nexit\n")
+        clone.keys[10] = msgspec.structs.replace(original.keys[10], **namesake, hsms=[h.hsm_id for h in clone.hsms])
+    out = Doors(path).kmu(f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\ngetAttribute -o 10 -a 512 -out mine\nexit\n")
     assert "Cfm3GetAttribute returned: 0x00" in out, out
     world = open_store(path).read()
     assert world.clusters["cluster-1a23b4cdefg"].keys[10].material is not None
@@ -671,6 +685,15 @@ def test_insert_masked_object_min_srv_is_met_by_as_many_hsms_as_it_names(tmp_pat
     assert "New Key Handle: 2200000" in out, out
 
 
+def test_gen_sym_key_min_srv_is_for_token_keys(tmp_path):
+    """genSymKey -min_srv 2 on a cluster of one HSM: a token key cannot be on two (the
+    server-unavailable error); a session key (-sess), kept on one HSM, is made."""
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 31 -s 16 -l token -min_srv 2\ngenSymKey -t 31 -s 16 -l session -min_srv 2 -sess\nfindKey")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w+)", out) == ["0x30000085", "0x00"], out
+    assert matched(out) == [[2200000]], out
+
+
 def test_a_masked_object_from_another_lineage_is_refused_whichever_way_the_lineages_sort(tmp_path, monkeypatch):
     """Only an HSM of the same backup lineage holds the masking key: the clone, given a lineage
     that sorts before the key's, refuses the object, as one after it does."""
@@ -703,6 +726,22 @@ def test_aes_wrap_unwrap_names_the_host_key_call_of_its_mode(tmp_path, monkeypat
     assert re.findall(r"(Cfm3\w+) returned: (0x\w\w)", out)[1:] == [
         ("Cfm3WrapHostKey", "0xa8"), ("Cfm3UnWrapHostKey", "0xa8"), ("Cfm3UnWrapHostKey", "0x1b")], out
     assert "Cfm3UnWrapHostKey returned: 0x1b : CSP Error: ERR_BAD_PKCS_DATA" in out, out
+
+
+def test_aes_wrap_unwrap_wraps_with_a_key_that_may_wrap_and_unwraps_with_one_that_may_unwrap(tmp_path,
+                                                                                               monkeypatch):
+    """aesWrapUnwrap -m 1 needs OBJ_ATTR_WRAP (262), -m 0 OBJ_ATTR_UNWRAP (263): a hand-written AES
+    key that may wrap only (10) wraps the data and cannot unwrap it; one that may unwrap only (11)
+    the other way round."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").write_bytes(bytes(range(24)))
+    kmu = shell(tmp_path, [key(10, 3, label="wrap", attributes={262: 1, 263: 0}),
+                           key(11, 3, label="unwrap", attributes={262: 0, 263: 1})])
+    out = kmu("aesWrapUnwrap -m 1 -f data -w 10 -out wrapped\naesWrapUnwrap -m 1 -f data -w 11\n"
+              "aesWrapUnwrap -m 0 -f wrapped -w 10\naesWrapUnwrap -m 0 -f wrapped -w 11")
+    assert re.findall(r"(Cfm3\w+) returned: (0x\w\w)", out)[1:] == [
+        ("Cfm3WrapHostKey", "0x00"), ("Cfm3WrapHostKey", "0xb2"), ("Cfm3UnWrapHostKey", "0xb2"),
+        ("Cfm3UnWrapHostKey", "0x1b")], out  # 11 may unwrap; the data is not wrapped under it
 
 
 def test_a_generated_key_is_always_sensitive_and_never_extractable_only_with_nex(tmp_path, monkeypatch):
@@ -784,16 +823,30 @@ def test_only_a_secret_key_wraps_not_an_object_of_another_class_with_the_aes_typ
 
 
 def test_only_a_private_key_signs_not_a_public_key_allowed_to(tmp_path, monkeypatch):
-    """sign takes a private key: a hand-written public key with OBJ_ATTR_SIGN (264) set is
-    refused (RET_INVALID_INPUT), as the private key of its pair signs."""
+    """sign takes a private key: a hand-written public key or secret key (a class before the
+    private keys' or after it) with OBJ_ATTR_SIGN (264) set is refused (RET_INVALID_INPUT), not
+    ended in an internal error, as the private key of the pair signs."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "message").write_bytes(b"to sign")
     rsa = {"key_type": 0, "size": 2048}
     kmu = shell(tmp_path, [key(20, 3, key_class=3, label="pair", **rsa),
-                           key(21, 3, key_class=2, label="pair", attributes={264: 1}, **rsa)])
-    out = kmu("sign -f message -k 21 -m 1 -out public.sig\nsign -f message -k 20 -m 1 -out private.sig")
-    assert re.findall(r"Cfm3Sign returned: (0x\w\w)", out) == ["0xb2", "0x00"], out
-    assert not (tmp_path / "public.sig").exists()
+                           key(21, 3, key_class=2, label="pair", attributes={264: 1}, **rsa),
+                           key(22, 3, label="secret", attributes={264: 1})])
+    out = kmu("sign -f message -k 21 -m 1 -out public.sig\nsign -f message -k 22 -m 1 -out secret.sig\n"
+              "sign -f message -k 20 -m 1 -out private.sig")
+    assert re.findall(r"Cfm3Sign returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
+    assert not (tmp_path / "public.sig").exists() and not (tmp_path / "secret.sig").exists()
+
+
+def test_a_private_key_that_may_not_sign_does_not(tmp_path, monkeypatch):
+    """A hand-written private key with OBJ_ATTR_SIGN (264) 0: sign, with a mechanism of its
+    family, is refused (RET_INVALID_INPUT)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "message").write_bytes(b"to sign")
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, key_type=0, size=2048, attributes={264: 0})])
+    out = kmu("sign -f message -k 20 -m 1 -out private.sig")
+    assert re.findall(r"Cfm3Sign returned: (0x\w\w)", out) == ["0xb2"], out
+    assert not (tmp_path / "private.sig").exists()
 
 
 def test_a_hand_written_private_key_of_a_type_past_ec_is_made_a_dsa_key(tmp_path, monkeypatch):
@@ -895,7 +948,8 @@ def test_a_key_s_written_usage_attributes_rule_over_its_defaults(tmp_path, monke
 
 
 def test_import_private_key_makes_a_key_that_is_not_local_and_refuses_a_file_of_no_key(tmp_path, monkeypatch):
-    """importPrivateKey: the key came from outside, OBJ_ATTR_LOCAL (355) 0; a file that holds no
+    """importPrivateKey: the key came from outside, OBJ_ATTR_LOCAL (355) 0, and is extractable
+    (OBJ_ATTR_EXTRACTABLE, 354: importPrivateKey cannot make it otherwise); a file that holds no
     private key fails at the tool's wrapping (Cfm3WrapHostKey, RET_INVALID_INPUT)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -908,10 +962,58 @@ def test_import_private_key_makes_a_key_that_is_not_local_and_refuses_a_file_of_
     (tmp_path / "junk.pem").write_bytes(b"no key here")
     kmu = shell(tmp_path, [key(10, 3)])
     out = kmu("importPrivateKey -f junk.pem -l junk -w 10\nimportPrivateKey -f ec.pem -l ec -w 10\n"
-              "getAttribute -o 2200000 -a 355 -out local")
+              "getAttribute -o 2200000 -a 355 -out local\ngetAttribute -o 2200000 -a 354 -out extractable")
     assert "Cfm3WrapHostKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
     assert "Private Key Unwrapped.  Key Handle: 2200000" in out, out
     assert (tmp_path / "local").read_text() == "OBJ_ATTR_LOCAL\n0x00000000\n"
+    assert (tmp_path / "extractable").read_text() == "OBJ_ATTR_EXTRACTABLE\n0x00000001\n"
+
+
+def test_an_imported_public_key_and_an_unwrapped_key_are_not_local(tmp_path, monkeypatch):
+    """importPubKey and unWrapKey make keys from data the HSM was given: OBJ_ATTR_LOCAL (355) 0,
+    as importPrivateKey's."""
+    monkeypatch.chdir(tmp_path)
+    ec = {"key_type": 3, "size": 256, "label": "ec"}
+    kmu = shell(tmp_path, [key(10, 3), key(20, 3, key_class=3, **ec), key(21, 3, key_class=2, **ec)])
+    out = kmu("exportPubKey -k 21 -out ec.pem\nimportPubKey -f ec.pem -l public\n"
+              "wrapKey -k 20 -w 10 -m 4 -out ec.wrapped\nunWrapKey -f ec.wrapped -w 10 -m 4 -l unwrapped\n"
+              "getAttribute -o 2200000 -a 355 -out public\ngetAttribute -o 2200001 -a 355 -out unwrapped")
+    assert out.count("Cfm3GetAttribute returned: 0x00") == 2, out
+    for name in ("public", "unwrapped"):
+        assert (tmp_path / name).read_text() == "OBJ_ATTR_LOCAL\n0x00000000\n", name
+
+
+def test_a_wrapped_secret_said_to_be_what_it_cannot_be_is_refused(tmp_path, monkeypatch):
+    """unWrapKey -noheader of a 32-byte AES key: said to be a 3DES key (-kc 4 -kt 21, 24 bytes
+    only) or a secret of a type no secret key has (99), it is refused (RET_INVALID_INPUT); said to be
+    an RSA private key (-kc 3 -kt 0), it holds no PKCS #8 key (ERR_BAD_PKCS_DATA); as AES it unwraps."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, label="payload")])
+    assert "Key Wrapped." in kmu("wrapKey -k 11 -w 10 -m 4 -noheader -out secret.raw")
+    out = kmu("\n".join(f"unWrapKey -f secret.raw -w 10 -m 4 -noheader -kc {kc} -kt {kt} -l as{kt}"
+                        for kc, kt in ((4, 21), (4, 99), (3, 0), (4, 31))))
+    assert re.findall(r"Cfm2UnWrapWithTemplate3 returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x1b", "0x00"], out
+
+
+def test_wrap_key_without_padding_refuses_a_key_of_no_whole_blocks(tmp_path, monkeypatch):
+    """wrapKey -m 5 (NIST AES key wrap, no padding) of a 20-byte generic secret, which is no
+    multiple of 8 bytes: RET_INVALID_INPUT and no file; -m 6 pads it with zeros and wraps it."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3), key(11, 3, key_type=16, size=20, label="odd")])
+    out = kmu("wrapKey -k 11 -w 10 -m 5 -out nopad.wrapped\nwrapKey -k 11 -w 10 -m 6 -out zeropad.wrapped")
+    assert re.findall(r"Cfm2WrapKey returned: (0x\w\w)", out) == ["0xb2", "0x00"], out
+    assert not (tmp_path / "nopad.wrapped").exists()
+
+
+def test_import_pub_key_refuses_a_file_of_no_public_key(tmp_path, monkeypatch):
+    """importPubKey -f of a file that holds no public key: Cfm3CreatePublicKey, RET_INVALID_INPUT;
+    no key is made."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "junk.pem").write_bytes(b"no key here")
+    kmu = shell(tmp_path, [key(10, 3)])
+    out = kmu("importPubKey -f junk.pem -l junk\nfindKey")
+    assert "Cfm3CreatePublicKey returned: 0xb2 : HSM Error: RET_INVALID_INPUT" in out, out
+    assert matched(out) == [[10]], out
 
 
 def test_only_the_owner_deletes_a_key_not_a_user_it_is_shared_with(tmp_path):
@@ -938,11 +1040,12 @@ def test_verify_takes_no_data_or_certificate_object(tmp_path, monkeypatch):
 
 def test_a_key_is_shared_with_other_crypto_users_only(tmp_path):
     """genSymKey -u: sharing with yourself fails (genSymKey.md), as sharing with a user who is no
-    crypto user (2, the appliance user) does; another crypto user is fine."""
+    crypto user (2, the appliance user; 1, the crypto officer, a PCO, whose type sorts after CU)
+    does; another crypto user is fine."""
     kmu = shell(tmp_path, [])
     out = kmu("genSymKey -t 31 -s 16 -l self -u 3\ngenSymKey -t 31 -s 16 -l au -u 2\n"
-              "genSymKey -t 31 -s 16 -l cu -u 4")
-    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0x00"], out
+              "genSymKey -t 31 -s 16 -l pco -u 1\ngenSymKey -t 31 -s 16 -l cu -u 4")
+    assert re.findall(r"Cfm3GenerateSymmetricKey returned: (0x\w\w)", out) == ["0xb2", "0xb2", "0xb2", "0x00"], out
 
 
 def test_find_key_kcv_finds_a_key_after_one_with_another_check_value(tmp_path, monkeypatch):
@@ -955,14 +1058,16 @@ def test_find_key_kcv_finds_a_key_after_one_with_another_check_value(tmp_path, m
 
 
 def test_a_secret_key_s_written_check_value_that_is_not_hex_is_not_kept(tmp_path, monkeypatch):
-    """A hand edit that leaves OBJ_ATTR_KCV six characters but not hex, or hex of four bytes: the
-    check value shown is the one of the key's material (3 bytes), as for a key written without one."""
+    """A hand edit that leaves OBJ_ATTR_KCV six characters but not hex, or hex of four bytes or of
+    two: the check value shown is the one of the key's material (3 bytes), as for a key written
+    without one."""
     monkeypatch.chdir(tmp_path)
-    kmu = shell(tmp_path, [key(10, 3, attributes={371: "zzzzzz"}), key(11, 3, attributes={371: "a1b2c3d4"})])
+    kmu = shell(tmp_path, [key(10, 3, attributes={371: "zzzzzz"}), key(11, 3, attributes={371: "a1b2c3d4"}),
+                           key(12, 3, attributes={371: "a1b2"})])
     out = kmu("getAttribute -o 10 -a 371 -out bad\ngetAttribute -o 10 -a 512 -out all\n"
-              "getAttribute -o 11 -a 371 -out long")
-    assert out.count("Cfm3GetAttribute returned: 0x00") == 3, out
-    for name in ("bad", "long"):
+              "getAttribute -o 11 -a 371 -out long\ngetAttribute -o 12 -a 371 -out short")
+    assert out.count("Cfm3GetAttribute returned: 0x00") == 4, out
+    for name in ("bad", "long", "short"):
         shown = (tmp_path / name).read_text()
         assert re.fullmatch(r"OBJ_ATTR_KCV\n0x[0-9a-f]{6}\n", shown), shown
 
@@ -1025,3 +1130,19 @@ def test_sign_and_verify_refuse_a_mechanism_of_another_key_family(tmp_path, monk
     out = kmu("sign -f message -k 11 -m 1 -out rsa.sig\nverify -f message -s message.sig -k 12 -m 1")
     assert re.findall(r"Cfm3(Sign|Verify) returned: (0x\w\w)", out) == [("Sign", "0xb2"), ("Verify", "0xb2")], out
     assert not (tmp_path / "rsa.sig").exists()
+
+
+@pytest.mark.parametrize("object_class", [0, 1])
+def test_a_data_or_certificate_object_is_no_half_of_the_key_pair_whose_label_it_shares(tmp_path, monkeypatch,
+                                                                                         object_class):
+    """A hand-written world's object of class 0 or 1 with an RSA pair's label and type, used
+    first: the public key is still the half of the private key (it took the object's material)."""
+    monkeypatch.chdir(tmp_path)
+    rsa = {"key_type": 0, "size": 2048, "label": "x"}
+    kmu = shell(tmp_path, [key(10, 3, key_class=object_class, **rsa), key(20, 3, key_class=2, **rsa),
+                           key(21, 3, key_class=3, **rsa)])
+    out = kmu("getAttribute -o 10 -a 512 -out object\ngetAttribute -o 21 -a 512 -out private\n"
+              "getAttribute -o 20 -a 512 -out public")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 3, out
+    public, private = (attributes(tmp_path, n) for n in ("public", "private"))
+    assert public["OBJ_ATTR_MODULUS"] == private["OBJ_ATTR_MODULUS"]

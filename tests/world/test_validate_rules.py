@@ -170,6 +170,7 @@ BROKEN = {
                                "20 is not a length a secret key of type 31 can have (16, 24 or 32 bytes)"),
     "a 3DES key of 16 bytes": (secret_key(21, 16), "clusters[0].keys[0].size",
                                "16 is not a length a secret key of type 21 can have (24 bytes)"),
+    "a key of size -1": (secret_key(99, -1), "clusters[0].keys[0].size", "-1 is not a length (0 or more)"),
     "a generic secret of no bytes": (secret_key(16, 0), "clusters[0].keys[0].size",
                                      "0 is not a length a secret key of type 16 can have (1 to 3583 bytes)"),
     "a generic secret of 3584 bytes": (secret_key(16, 3584), "clusters[0].keys[0].size",
@@ -238,6 +239,7 @@ KEPT = {
     **{f"a secret key of type {t} and {n} bytes": secret_key(t, n)
        for t, n in ((31, 16), (31, 24), (21, 24), (16, 1), (16, 3583))},  # the first key is AES of 32 already
     "a private key of the AES type and an odd size": secret_key(31, 20, key_class=3),
+    "a secret key of a type of no known length and no bytes": secret_key(99, 0),
     "an RSA private key of any size": secret_key(0, 20, key_class=3),
     "objects of PKCS #11's data and certificate classes": lambda w: [
         setattr(k, "key_class", c) for k, c in zip(cluster(w).keys.values(), (0, 1))],

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_a_wrapped_private_key_unwraps_as_a_private_key_without_a_quorum(kmsuser):
     """`key unwrap` makes the private key the data holds; with no quorum value asked for, its
@@ -24,11 +26,15 @@ def test_a_wrapped_private_key_unwraps_as_a_private_key_without_a_quorum(kmsuser
     assert key["key-info"]["key-quorum-values"]["use-key-quorum-value"] == 0
 
 
-def rsa_private_key_unwrapped_as(kmsuser, key_type_class: str) -> dict:
-    """An RSA pair's private key (label priv) wrapped under an AES key (kek), unwrapped as
-    `key_type_class` with the label copy: the CLI's answer."""
-    kmsuser("key", "generate-asymmetric-pair", "rsa", "--public-label", "pub", "--private-label", "priv",
-            "--modulus-size-bits", "2048", "--public-exponent", "65537")
+RSA_PAIR = ("rsa", "--modulus-size-bits", "2048", "--public-exponent", "65537")
+EC_PAIR = ("ec", "--curve", "secp256r1")
+
+
+def private_key_unwrapped_as(kmsuser, key_type_class: str, pair: tuple[str, ...] = RSA_PAIR) -> dict:
+    """A pair's private key (label priv; an RSA pair unless `pair` says otherwise) wrapped under an
+    AES key (kek), unwrapped as `key_type_class` with the label copy: the CLI's answer."""
+    kmsuser("key", "generate-asymmetric-pair", pair[0], "--public-label", "pub", "--private-label", "priv",
+            *pair[1:])
     kmsuser("key", "generate-symmetric", "aes", "--label", "kek", "--key-length-bytes", "32",
             "--attributes", "wrap=true", "unwrap=true")
     wrapped = kmsuser("key", "wrap", "aes-pkcs5-pad", "--payload-filter", "attr.label=priv",
@@ -41,15 +47,17 @@ def rsa_private_key_unwrapped_as(kmsuser, key_type_class: str) -> dict:
 
 def test_a_key_unwrapped_by_the_cli_is_not_local(kmsuser):
     """The HSM made the unwrapped key from data it was given: `local` false, as an imported key's."""
-    unwrapped = rsa_private_key_unwrapped_as(kmsuser, "rsa-private")
+    unwrapped = private_key_unwrapped_as(kmsuser, "rsa-private")
     assert unwrapped["error_code"] == 0, unwrapped
     made = kmsuser("key", "list", "--filter", "attr.label=priv", "--verbose").json["data"]["matched_keys"][0]
     assert (made["attributes"]["local"], unwrapped["data"]["key"]["attributes"]["local"]) == (True, False)
 
 
-def test_a_wrapped_private_key_said_to_be_of_another_type_is_refused(kmsuser):
-    """`--key-type-class ec-private` for the RSA private key the data holds: no key is made."""
-    unwrapped = rsa_private_key_unwrapped_as(kmsuser, "ec-private")
+@pytest.mark.parametrize("pair, said", [(RSA_PAIR, "ec-private"), (EC_PAIR, "rsa-private")], ids=["rsa", "ec"])
+def test_a_wrapped_private_key_said_to_be_of_another_type_is_refused(kmsuser, pair, said):
+    """`--key-type-class ec-private` for the RSA private key the data holds, or rsa-private for an
+    EC one (a type after RSA's): no key is made."""
+    unwrapped = private_key_unwrapped_as(kmsuser, said, pair)
     assert unwrapped["error_code"] != 0, unwrapped
     assert kmsuser("key", "list", "--filter", "attr.label=copy").json["data"]["matched_keys"] == []
 
@@ -79,8 +87,9 @@ def test_a_wrapped_aes_key_unwraps_as_an_aes_key_of_its_length_only(kmsuser):
     assert kmsuser("key", "list", "--filter", "attr.label=wrong").json["data"]["matched_keys"] == []
 
 
-def test_an_imported_public_key_is_a_token_key(kmsuser, tmp_path):
-    """`key import pem` has no --session: the key it makes is a token key, kept past the login."""
+def test_an_imported_public_key_is_a_token_key_without_a_quorum(kmsuser, tmp_path):
+    """`key import pem` has no --session: the key it makes is a token key, kept past the login;
+    nor has it a quorum value (use-key-quorum-value 0)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -90,7 +99,17 @@ def test_an_imported_public_key_is_a_token_key(kmsuser, tmp_path):
     made = kmsuser("key", "import", "pem", "--path", str(tmp_path / "ec.pem"), "--label", "ecpub",
                    "--key-type-class", "ec-public").json["data"]["key"]
     assert made["attributes"]["token"] is True, made
+    assert made["key-info"]["key-quorum-values"]["use-key-quorum-value"] == 0, made
     assert len(kmsuser("key", "list", "--filter", "attr.label=ecpub").json["data"]["matched_keys"]) == 1
+
+
+def test_a_generated_pair_s_public_key_has_no_quorum_value(kmsuser):
+    """`key generate-asymmetric-pair` without a quorum value: the public key's
+    use-key-quorum-value is 0."""
+    kmsuser("key", "generate-asymmetric-pair", EC_PAIR[0], "--public-label", "pub", "--private-label", "priv",
+            *EC_PAIR[1:])
+    listed = kmsuser("key", "list", "--filter", "attr.label=pub", "--verbose").json["data"]["matched_keys"]
+    assert [k["key-info"]["key-quorum-values"]["use-key-quorum-value"] for k in listed] == [0], listed
 
 
 def test_a_wrapped_secret_key_said_to_be_a_private_key_is_refused(kmsuser):
