@@ -1069,7 +1069,20 @@ def _clear_caches() -> None:
                     value.cache_clear()
 
 
-def pytest_runtest_setup(item):  # pytest hooks, loaded with -p mutation while tracing
+# A mutant that makes a test loop for ever (a prime search that finds no prime) is killed at the
+# test's own bound, ten times its unmutated time and half a minute, instead of at cosmic-ray's
+# timeout of the whole run: minutes of each such mutant.  Set by `covering`.
+_LIMIT = float(os.environ.get("HSMSHELL_MUTATION_TEST_LIMIT") or 0)
+
+
+def _over_limit(signum, frame):
+    raise TimeoutError(f"the test ran over {_LIMIT:.0f} s (benchmarks/mutation.py): a mutant that loops")
+
+
+def pytest_runtest_setup(item):  # pytest hooks, loaded with -p mutation while tracing or limiting
+    if _LIMIT:
+        signal.signal(signal.SIGALRM, _over_limit)
+        signal.setitimer(signal.ITIMER_REAL, _LIMIT)
     if _TRACED:
         _clear_caches()
         _lines.clear()
@@ -1080,6 +1093,8 @@ def pytest_runtest_setup(item):  # pytest hooks, loaded with -p mutation while t
 
 
 def pytest_runtest_teardown(item):
+    if _LIMIT:
+        signal.setitimer(signal.ITIMER_REAL, 0)
     if _TRACED:
         import threading
         sys.settrace(None)
@@ -1106,14 +1121,19 @@ def covering(module: str) -> int:
     for op, i1, i2, _, _ in matcher.get_opcodes():
         if op != "equal":
             changed.update(range(i1 + 1, max(i1, i2 - 1) + 2))
-    if _run_on_import(original, changed):
-        # A module the shells import lazily is imported by whichever test needs it first: the
-        # trace shows that one test running its constants and signatures, which every test uses.
-        return subprocess.run(run_tests_command(TESTS[module]), cwd=ROOT).returncode
-    wanted = _statement_lines(original, changed)
     seen = json.loads(lines_path(module).read_text())
-    tests = sorted((t for t, (_, lines) in seen.items() if wanted.intersection(lines)), key=lambda t: seen[t][0])
-    return subprocess.run(run_tests_command(tests or TESTS[module]), cwd=ROOT).returncode
+    tests = []
+    if not _run_on_import(original, changed):
+        wanted = _statement_lines(original, changed)
+        tests = sorted((t for t, (_, lines) in seen.items() if wanted.intersection(lines)),
+                       key=lambda t: seen[t][0])
+    # A module the shells import lazily is imported by whichever test needs it first: the trace
+    # shows that one test running its constants and signatures, which every test uses.
+    slowest = max((seen[t][0] for t in tests or seen), default=0.0)
+    env = dict(os.environ, HSMSHELL_MUTATION_TEST_LIMIT=f"{30 + 10 * slowest:.0f}",
+               PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "benchmarks")]))
+    return subprocess.run([*run_tests_command(tests or TESTS[module])[2:], "-p", "mutation"], cwd=ROOT,
+                          env=env).returncode
 
 
 def _run_on_import(source: str, changed: set[int]) -> bool:
