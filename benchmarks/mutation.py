@@ -1006,6 +1006,31 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/cloudhsm/client_config.py", "core/ReplaceComparisonOperator_NotEq_Lt",
      "removed = len(kept) != len(entries)",
      "kept is entries filtered, so it is never longer: `<` holds exactly when `!=` does"),
+    ("hsmshell/cloudhsm/cluster_users.py", "core/NumberReplacer",
+     "return values[0] if all(v == values[0] for v in values) else INCONSISTENT",
+     "a -1 for either 0: all equal to the last holds exactly when all equal the first, and values[-1] is "
+     "returned only then, a string equal to values[0]; a `1` there would be an IndexError for a user on one "
+     "HSM, which this entry does not cover: it is killed"),
+    ("hsmshell/cloudhsm/cluster_users.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'coverage="full" if len(users) == len(hsms) else INCONSISTENT,',
+     "users holds at most one user per answering HSM (world/validate.py refuses two users of one name, "
+     "case aside, on one HSM), so len(users) is never above len(hsms)"),
+    ("hsmshell/cloudhsm/cluster_users.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'appliance=all(u.user_type == "AU" for u in users)))',
+     "a user type is one of CO, CU, AU, PRECO, PCO (world/validate.py), and of these only AU is <= \"AU\""),
+    *(("hsmshell/cloudhsm/key_selection.py", f"core/ReplaceComparisonOperator_Eq_{to}",
+       "keys = [k for k in keys if k.label == label]",
+       f"`k.label {sign} label` keeps more keys, but every pair is matched after it (named_attributes.matches "
+       "checks the label again), and matching another key neither fails nor changes anything: the filter's "
+       "names are checked before (parse_filter), a key without an attribute does not match, and the "
+       "attributes of the extra keys are read as a filter without a label reads every key's (at most making "
+       "the material of a hand-written key, the same any later use would make)")
+      for to, sign in (("LtE", "<="), ("GtE", ">="))),
+    ("hsmshell/cloudhsm/key_selection.py", "core/ReplaceComparisonOperator_Gt_NotEq", "if len(found) > 1:",
+     "no key found has raised NoKeyMatched just above, so len(found) >= 1 and `!= 1` holds exactly when `> 1`"),
+    ("hsmshell/cloudhsm/key_selection.py", "core/NumberReplacer", "return found[0]",
+     "reached only when exactly one key is found (none raised NoKeyMatched, more ManyKeysMatched), so "
+     "found[-1] is found[0]; a `1` there would be an IndexError, which this entry does not cover: it is killed"),
 ]
 
 

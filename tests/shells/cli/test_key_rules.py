@@ -121,3 +121,55 @@ def test_a_wrapped_secret_key_said_to_be_a_private_key_is_refused(kmsuser):
     assert unwrapped["error_code"] == 1 and not unwrapped["data"].startswith("Internal error"), unwrapped
     assert "key-type-class" in unwrapped["data"], unwrapped  # GAP: the CLI's text for a wrong class
     assert kmsuser("key", "list", "--filter", "attr.label=copy").json["data"]["matched_keys"] == []
+
+
+# -- which keys a filter selects (cloudhsm/key_selection.py, named_attributes.py) ---------------
+
+def labels_listed(ran) -> list[str]:
+    return [k["attributes"]["label"] for k in ran.json["data"]["matched_keys"]]
+
+
+def test_an_attribute_only_some_keys_have_selects_those_that_have_it(kmsuser):
+    """`attr.modulus=...` over kmsuser's AES keys and an RSA pair: the RSA keys of that modulus;
+    an AES key has no modulus, so it does not match (no "Invalid filter", as a name the tool
+    knows is no error whatever keys it meets)."""
+    kmsuser("key", "generate-asymmetric-pair", "rsa", "--public-label", "pub", "--private-label", "priv",
+            *RSA_PAIR[1:])
+    modulus = kmsuser("key", "list", "--filter", "attr.label=pub", "--verbose").json["data"]["matched_keys"][0][
+        "attributes"]["modulus"]
+    assert sorted(labels_listed(kmsuser("key", "list", "--filter", f"attr.modulus={modulus}"))) == ["priv", "pub"]
+    assert kmsuser("key", "list", "--filter", "attr.curve=secp256r1").json["data"]["total_key_count"] == 0
+    assert kmsuser("key", "delete", "--filter", f"attr.modulus={modulus}", "attr.class=public-key").json == \
+        {"error_code": 0, "data": {"message": "Key deleted successfully"}}
+
+
+@pytest.mark.parametrize("terms", [("attr.nonsense=1", "attr.label=nothing"), ("attr.label=nothing", "attr.nonsense=1"),
+                                   ("attr.label=a", "attr.nonsense=1")])
+def test_an_unknown_attribute_is_refused_whether_or_not_a_key_has_the_label(kmsuser, terms):
+    """The filter is read before any key is looked at: no key labelled `nothing` (and the ARNs of
+    kmsuser's keys sort before and after it) changes nothing."""
+    kmsuser("key", "generate-symmetric", "aes", "--label", "a", "--key-length-bytes", "16")
+    assert kmsuser("key", "list", "--filter", *terms).json == {"error_code": 1, "data": "Invalid filter: nonsense"}
+
+
+def test_two_labels_in_one_filter_must_both_hold(kmsuser):
+    """The terms of a filter all hold (§6.1): `attr.label=a attr.label=b` selects no key, though
+    keys labelled a and b exist; the same label twice selects its key.  GAP: the pages are silent
+    on a repeated attribute; a key has one label, so the AND of two can match none."""
+    for label in ("a", "b"):
+        kmsuser("key", "generate-symmetric", "aes", "--label", label, "--key-length-bytes", "16")
+    assert kmsuser("key", "list", "--filter", "attr.label=a", "attr.label=b").json["data"]["total_key_count"] == 0
+    assert kmsuser("key", "delete", "--filter", "attr.label=b", "attr.label=a").json == \
+        {"error_code": 1, "data": "No key matched the filter"}
+    assert labels_listed(kmsuser("key", "list", "--filter", "attr.label=b", "attr.label=b")) == ["b"]
+
+
+def test_an_admin_lists_the_token_keys_of_the_hsms_it_reaches(cli, store):
+    """An admin's `key list` (GAP: every token key, as findAllKeys shows a crypto officer): the
+    key that only an HSM that does not answer holds is not among them."""
+    with store.transaction() as world:
+        cluster = world.clusters["cluster-1a23b4cdefg"]
+        cluster.keys[0x40018].hsms = [cluster.hsms[2].hsm_id]
+        cluster.hsms[2].reachable = False
+    listed = cli.as_admin("key", "list").json["data"]["matched_keys"]
+    assert [k["key-reference"] for k in listed] == ["0x0000000000040012"]

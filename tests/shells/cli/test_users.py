@@ -115,3 +115,39 @@ def test_kmsusers_password_cannot_change_while_its_key_store_is_connected(cli, s
         "error_code": 1, "data": "Cannot perform this operation on a user who is currently logged in to the cluster"})
     disconnect(store)
     assert cli.as_admin(*change).json["error_code"] == 0
+
+
+# -- one entry per user across the HSMs (cloudhsm/cluster_users.py) --------------------------------
+
+CLUSTER = "cluster-1a23b4cdefg"
+
+
+def listed(cli, name: str) -> dict:
+    return next(u for u in cli("user", "list").json["data"]["users"] if u["username"] == name)
+
+
+def test_a_user_locked_on_a_later_hsm_only_reads_inconsistent(cli, store):
+    """kmsuser unlocked on the first HSM, locked on the third: `locked` is "inconsistent", not
+    the first HSM's "false" ("true" sorts after it)."""
+    with store.transaction() as world:
+        next(u for u in world.clusters[CLUSTER].hsms[2].users if u.name == "kmsuser").locked = True
+    assert listed(cli, "kmsuser")["locked"] == "inconsistent"
+
+
+def test_a_user_on_one_hsm_only_is_listed_with_its_own_role_and_lock(cli, store):
+    """A create that reached only the first HSM: its one answer is the user's role and lock;
+    only the coverage says what is missing."""
+    with store.transaction() as world:
+        for hsm in world.clusters[CLUSTER].hsms[1:]:
+            hsm.users = [u for u in hsm.users if u.name != "kmsuser"]
+    assert listed(cli, "kmsuser") == {"username": "kmsuser", "role": "crypto-user", "locked": "false", "mfa": [],
+                                      "quorum": [], "cluster-coverage": "inconsistent"}
+
+
+def test_replicating_a_user_no_hsm_has_is_refused(cli):
+    """`user replicate` of bob, whom no HSM has (kmsuser, consistent and a crypto user, sorts
+    after him): the user does not exist.  The source is looked at first, so the destination
+    may be any cluster, the source itself too."""
+    ran = cli.as_admin("user", "replicate", "--username", "bob", "--role", "crypto-user",
+                       "--source-cluster-id", CLUSTER, "--destination-cluster-id", CLUSTER)
+    assert ran.json == {"error_code": 1, "data": "Specified user does not exist"}
