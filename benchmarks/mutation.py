@@ -125,7 +125,7 @@ TESTS: dict[str, list[str]] = {
                                         "tests/shells/test_cmu_users_in_session.py",
                                         "tests/shells/cli/test_conformance.py"],
     "hsmshell/cloudhsm/mtls.py": ["tests/shells/cli/test_cluster.py", "tests/shells/cli/test_mtls_enforcement.py",
-                                  "tests/shells/cli/test_configure.py"],
+                                  "tests/shells/cli/test_configure.py", "tests/shells/cli/test_conformance.py"],
     "hsmshell/cloudhsm/roles.py": ["tests/shells/cli/test_users.py", "tests/shells/cli/test_cluster.py",
                                    "tests/shells/cli/test_conformance.py"],
     "hsmshell/cloudhsm/cluster_users.py": ["tests/shells/cli/test_users.py", "tests/shells/cli/test_conformance.py"],
@@ -980,6 +980,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/cloudhsm/client_config.py", "core/ReplaceComparisonOperator_NotEq_Lt",
      "removed = len(kept) != len(entries)",
      "kept is entries filtered, so it is never longer: `<` holds exactly when `!=` does"),
+    ("hsmshell/cloudhsm/mtls.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'return cluster.mtls_enforcement == "none" or issued_by_anchor(cluster, certificate)',
+     'mtls_enforcement is "none" or "cluster" (world/validate.py refuses any other, set-enforcement\'s '
+     '--level takes no other), and "cluster" sorts before "none": `>=` holds exactly when `==` does'),
 ]
 
 
