@@ -128,7 +128,7 @@ TESTS: dict[str, list[str]] = {
                                         "tests/shells/test_cmu_users_in_session.py",
                                         "tests/shells/cli/test_conformance.py"],
     "hsmshell/cloudhsm/mtls.py": ["tests/shells/cli/test_cluster.py", "tests/shells/cli/test_mtls_enforcement.py",
-                                  "tests/shells/cli/test_configure.py"],
+                                  "tests/shells/cli/test_configure.py", "tests/shells/cli/test_conformance.py"],
     "hsmshell/cloudhsm/roles.py": ["tests/shells/cli/test_users.py", "tests/shells/cli/test_cluster.py",
                                    "tests/shells/cli/test_conformance.py"],
     "hsmshell/cloudhsm/cluster_users.py": ["tests/shells/cli/test_users.py", "tests/shells/cli/test_conformance.py"],
@@ -1031,6 +1031,36 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/cloudhsm/key_selection.py", "core/NumberReplacer", "return found[0]",
      "reached only when exactly one key is found (none raised NoKeyMatched, more ManyKeysMatched), so "
      "found[-1] is found[0]; a `1` there would be an IndexError, which this entry does not cover: it is killed"),
+    ("hsmshell/cloudhsm/mtls.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'return cluster.mtls_enforcement == "none" or issued_by_anchor(cluster, certificate)',
+     'mtls_enforcement is "none" or "cluster" (world/validate.py refuses any other, set-enforcement\'s '
+     '--level takes no other), and "cluster" sorts before "none": `>=` holds exactly when `==` does'),
+    ("hsmshell/cloudhsm/mtls.py", "core/ReplaceComparisonOperator_NotEq_Lt",
+     'if cluster.mtls_enforcement != "none" and len(cluster.mtls_trust_anchors) <= 1:',
+     'mtls_enforcement is "none" or "cluster" (world/validate.py refuses any other), and "cluster" sorts '
+     'before "none": `<` holds exactly when `!=` does'),
+    ("hsmshell/cloudhsm/mtls.py", "core/ReplaceComparisonOperator_NotEq_Lt", 'if level != "none" and not over_mtls:',
+     'the only caller, cluster mtls set-enforcement, passes --level, whose choices are exactly "none" and '
+     '"cluster" (any other spelling is a usage error), and "cluster" sorts before "none": `<` holds '
+     'exactly when `!=` does'),
+    ("hsmshell/cloudhsm/mtls.py", "core/ReplaceComparisonOperator_LtE_Eq",
+     'if cluster.mtls_enforcement != "none" and len(cluster.mtls_trust_anchors) <= 1:',
+     "`== 1` differs only with enforcement on and no trust anchor, and then the CLI never gets here: "
+     "cli.cluster() (shells/cli/program.py, mtls.admits) disconnects a client no anchor issued, which "
+     "with no anchor is every client, before the deregister; the CLI is the only caller"),
+    ("hsmshell/cloudhsm/mtls.py", "core/ReplaceComparisonOperator_GtE_Eq",
+     "if len(cluster.mtls_trust_anchors) >= MAX_ANCHORS:",
+     "a cluster never holds more than MAX_ANCHORS (2) trust anchors: register refuses the third, and "
+     "world/validate.py (MAX_TRUST_ANCHORS) refuses a world with more when it is read or saved"),
+    ("hsmshell/cloudhsm/mtls.py", "core/NumberReplacer",
+     'reference = next(f"0x{n:02x}" for n in range(1, 256) if f"0x{n:02x}" not in taken)',
+     "the end of the range (255, 256 or 257) is never reached: at most one anchor is registered when a "
+     "reference is chosen (the line before refuses at two, world/validate.py refuses more), so 0x01 or "
+     "0x02 is free"),
+    ("hsmshell/cloudhsm/mtls.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def set_enforcement(cluster: Cluster, session: Session, level: str, *, over_mtls: bool) -> None:",
+     "`*` to `/` in a signature: the only caller (shells/cli/cluster.py, set-enforcement) passes cluster, "
+     "session and level by position and over_mtls by keyword, which both signatures accept"),
 ]
 
 

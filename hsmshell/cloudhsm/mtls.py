@@ -29,6 +29,7 @@ def _certificate_ok(pem: bytes) -> bool:
     from cryptography import x509
 
     try:
+        pem.decode()  # a file that is not text (UnicodeDecodeError is a ValueError)
         x509.load_pem_x509_certificates(pem)
     except ValueError:
         return False
@@ -106,12 +107,13 @@ def key_pair(certificate_pem: bytes, key_pem: bytes) -> str:
     from cryptography.hazmat.primitives import serialization
 
     try:
+        text = certificate_pem.decode()  # UnicodeDecodeError is a ValueError
         certificate = x509.load_pem_x509_certificate(certificate_pem)
-        key = serialization.load_pem_private_key(key_pem, password=None)
+        key = serialization.load_pem_private_key(key_pem, password=None)  # encrypted: TypeError
     except (ValueError, TypeError):
         raise Refused("invalid") from None
     public = serialization.PublicFormat.SubjectPublicKeyInfo
     der = serialization.Encoding.DER
     if certificate.public_key().public_bytes(der, public) != key.public_key().public_bytes(der, public):
         raise Refused("invalid")
-    return certificate_pem.decode()
+    return text

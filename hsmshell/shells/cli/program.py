@@ -185,7 +185,7 @@ class CloudHsmCli:
     def cluster(self, world: World, values: dict[str, Any]) -> Cluster:
         """The cluster a command runs against: `--cluster-id`, else the one interactive mode
         started with, else the only one configured."""
-        from ...cloudhsm import client_config as config
+        from ...cloudhsm import client_config as config, mtls
 
         try:
             cluster = config.cli_cluster_of(world, values.get("cluster-id") or self.cluster_id)
@@ -195,7 +195,7 @@ class CloudHsmCli:
             raise Failure(texts.CLUSTER_ID_NEEDED) from None
         except config.UnknownCluster as problem:
             raise Failure(texts.NO_SUCH_CLUSTER.format(problem.cluster_id)) from None
-        if cluster.mtls_enforcement != "none" and not self.over_mtls(world, cluster):
+        if not mtls.admits(cluster, config.client_certificate(world, cluster)):
             raise Disconnected()
         return cluster
 

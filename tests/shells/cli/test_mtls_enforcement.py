@@ -108,3 +108,113 @@ def test_configure_cli_takes_a_certificate_with_its_own_key_only(store, tmp_path
                                 "--client-key-hsm-tls-file", str(ops["key"]))
     assert status == 1 and out.startswith(f"Error: Could not read {tmp_path / 'nope.crt'}")
     assert store.read().client.cli is None  # nothing written
+
+
+# -- rules of cloudhsm/mtls.py no test broke before, found by benchmarks/mutation.py ----------
+
+def _register(cli, path) -> dict:
+    return cli.as_admin("cluster", "mtls", "register-trust-anchor", "--path", str(path)).json
+
+
+def _references(cli) -> list[str]:
+    anchors = cli("cluster", "mtls", "list-trust-anchors").json["data"]["trust_anchors"]
+    return [a["certificate-reference"] for a in anchors]
+
+
+def test_two_trust_anchors_whichever_sorts_first_and_no_third(cli, tmp_path):
+    """Only the same certificate is `already exists`, not one whose text sorts before or after."""
+    low, high, third = sorted((issuer_and_client(tmp_path, team)["ca"] for team in ("ops", "batch", "audit")),
+                              key=lambda path: path.read_text())
+    assert _register(cli, low)["data"]["trust_anchor"]["certificate-reference"] == "0x01"
+    assert _register(cli, high)["data"]["trust_anchor"]["certificate-reference"] == "0x02"
+    assert _register(cli, third) == {"error_code": 1, "data": "Maximum number of certificates registered."}
+    assert cli.as_admin("cluster", "mtls", "deregister-trust-anchor", "--certificate-reference", "0x01").json[
+        "error_code"] == 0
+    # the one left sorts after the one registered again: the first free reference is taken
+    assert _register(cli, low)["data"]["trust_anchor"]["certificate-reference"] == "0x01"
+    assert _references(cli) == ["0x02", "0x01"]
+
+
+def test_a_trust_anchor_file_of_exactly_6980_bytes_is_taken_and_one_byte_more_is_not(cli, tmp_path):
+    files = issuer_and_client(tmp_path, "ops")
+    pem = files["ca"].read_bytes()
+    (tmp_path / "at.pem").write_bytes(pem + b"\n" * (6980 - len(pem)))
+    (tmp_path / "past.pem").write_bytes(pem + b"\n" * (6981 - len(pem)))
+    assert _register(cli, tmp_path / "past.pem") == \
+        {"error_code": 1, "data": "Oversized Certificate: Certificate is too long"}
+    assert _references(cli) == []
+    assert _register(cli, tmp_path / "at.pem")["error_code"] == 0
+    assert _references(cli) == ["0x01"]
+
+
+def test_a_trust_anchor_file_that_is_not_a_certificate_is_refused(cli, tmp_path):
+    files = issuer_and_client(tmp_path, "ops")
+    (tmp_path / "text.pem").write_text("not a certificate\n")
+    # a certificate with bytes that are not text after it (the real tool reads the file as text)
+    (tmp_path / "binary.pem").write_bytes(files["ca"].read_bytes() + b"\xff\xfe\n")
+    for path in (tmp_path / "text.pem", files["key"], tmp_path / "binary.pem"):
+        assert _register(cli, path) == {"error_code": 1, "data": "Invalid value for path"}, path
+    assert _references(cli) == []
+
+
+def test_with_enforcement_on_an_anchor_that_is_not_the_last_can_go(enforced, cli, tmp_path):
+    assert _register(cli, issuer_and_client(tmp_path, "batch")["ca"])["error_code"] == 0
+    assert cli.as_admin("cluster", "mtls", "deregister-trust-anchor", "--certificate-reference", "0x02").json == \
+        {"error_code": 0, "data": {"message": "Trust anchor with reference 0x02 deregistered successfully"}}
+    assert cli.as_admin("cluster", "mtls", "deregister-trust-anchor", "--certificate-reference", "0x01").json == \
+        {"error_code": 1, "data": "Cannot deregister the last trust anchor while mtls enforcement is set to cluster"}
+    assert _references(cli) == ["0x01"]
+
+
+@pytest.mark.parametrize("name", ["abby", "admin2"])  # sorting before and after "admin"
+def test_only_the_built_in_admin_sets_enforcement(cli, name):
+    assert cli.as_admin("user", "create", "--username", name, "--role", "admin", "--password",
+                        "Adm1nPw1").json["error_code"] == 0
+    ran = cli.as_user(name, "Adm1nPw1", "cluster", "mtls", "set-enforcement", "--level", "none", role="admin")
+    assert ran.json == {"error_code": 1, "data": "An Admin must be logged in to set policy on an HSM"}
+
+
+def test_the_admin_sets_enforcement_none_without_mtls(cli):
+    """Only `cluster` needs an mTLS connection: `none` takes no mTLS away (the error's `this
+    enforcement`); the spec is silent, this is the plausible reading."""
+    assert cli.as_admin("cluster", "mtls", "set-enforcement", "--level", "none").json == \
+        {"error_code": 0, "data": {"message": "Mtls enforcement level set to None successfully"}}
+
+
+def test_a_client_certificate_issued_by_the_second_certificate_of_an_anchor_file(store, cli, tmp_path):
+    ops, batch = issuer_and_client(tmp_path, "ops"), issuer_and_client(tmp_path, "batch")
+    (tmp_path / "chain.pem").write_bytes(batch["ca"].read_bytes() + ops["ca"].read_bytes())
+    assert configure_cli(store, "--client-cert-hsm-tls-file", str(ops["cert"]),
+                         "--client-key-hsm-tls-file", str(ops["key"])) == (0, "")
+    assert _register(cli, tmp_path / "chain.pem")["error_code"] == 0
+    assert cli.as_admin("cluster", "mtls", "set-enforcement", "--level", "cluster").json["error_code"] == 0
+    assert cli("user", "list").json["error_code"] == 0
+
+
+def test_a_client_certificate_a_hand_written_world_holds_unreadable_is_no_mtls(store, cli, tmp_path):
+    ops = issuer_and_client(tmp_path, "ops")
+    assert configure_cli(store, "--client-cert-hsm-tls-file", str(ops["cert"]),
+                         "--client-key-hsm-tls-file", str(ops["key"])) == (0, "")
+    assert _register(cli, ops["ca"])["error_code"] == 0
+    with store.transaction() as world:
+        world.client.cli.clusters[0].client_certificate = "not a certificate\n"
+    assert cli.as_admin("cluster", "mtls", "set-enforcement", "--level", "cluster").json == \
+        {"error_code": 1, "data": "Failed to set the mtls enforcement. Current connection must be mtls to set "
+                                  "this enforcement."}
+
+
+def test_configure_cli_refuses_a_pair_that_does_not_match_either_way_round_or_cannot_be_read(store, tmp_path):
+    ops, batch = issuer_and_client(tmp_path, "ops"), issuer_and_client(tmp_path, "batch")
+    (tmp_path / "text.crt").write_text("not a certificate\n")
+    (tmp_path / "binary.crt").write_bytes(ops["cert"].read_bytes() + b"\xff\xfe\n")
+    key = serialization.load_pem_private_key(ops["key"].read_bytes(), password=None)
+    (tmp_path / "locked.key").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(b"secret")))
+    for cert, key_file in ((ops["cert"], batch["key"]), (batch["cert"], ops["key"]),
+                           (tmp_path / "text.crt", ops["key"]), (tmp_path / "binary.crt", ops["key"]),
+                           (ops["cert"], tmp_path / "locked.key")):
+        assert configure_cli(store, "--client-cert-hsm-tls-file", str(cert), "--client-key-hsm-tls-file",
+                             str(key_file)) == (1, "Error: The client key does not match the client certificate, "
+                                                   "or one of them is not valid PEM\n"), (cert, key_file)
+    assert store.read().client.cli is None
