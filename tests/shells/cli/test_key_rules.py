@@ -305,3 +305,34 @@ def test_an_attribute_named_without_attr_is_refused(kmsuser, term):
     text of the real tool's refusal."""
     kmsuser("key", "generate-symmetric", "aes", "--label", "a16", "--key-length-bytes", "16")
     assert kmsuser("key", "list", "--filter", term).json == {"error_code": 1, "data": f"Invalid filter: {term}"}
+
+
+@pytest.mark.parametrize("name", ["encrypt", "decrypt", "sign", "verify", "wrap", "unwrap", "derive", "destroyable"])
+def test_the_owner_sets_a_usage_boolean_both_ways(kmsuser, name):
+    """`key set-attribute --name NAME --value true|false` (§6.5) on the owner's key: `key list
+    --verbose` shows the new value and `attr.NAME=` filters by it; a value that is no boolean
+    (`yes`; GAP: the text, and whether `TRUE` is taken) is refused and the value kept."""
+    ref = kmsuser("key", "generate-symmetric", "aes", "--label", "k", "--key-length-bytes", "16").json["data"][
+        "key"]["key-reference"]
+
+    def shown() -> bool:
+        return kmsuser("key", "list", "--filter", f"key-reference={ref}", "-v").json["data"]["matched_keys"][0][
+            "attributes"][name]
+
+    for value in ("false", "true", "false"):
+        assert kmsuser("key", "set-attribute", "--filter", f"key-reference={ref}", "--name", name,
+                       "--value", value).json == {"error_code": 0, "data": {"message": "Attribute set successfully"}}
+        assert shown() is (value == "true")
+        assert references_listed(kmsuser, f"key-reference={ref}", f"attr.{name}={value}") == {ref}
+    assert kmsuser("key", "set-attribute", "--filter", f"key-reference={ref}", "--name", name,
+                   "--value", "yes").json == {"error_code": 1, "data": "The attribute cannot be set to this value"}
+    assert shown() is False
+
+
+@pytest.mark.parametrize("name", ["class", "key-type", "modulus", "check-value", "modifiable", "nonsense"])
+def test_an_attribute_that_cannot_be_set_is_refused(kmsuser, name):
+    """Only the usage booleans, label, id and token are set (cloudhsm_cli-key-set-attribute):
+    `--name class` and the like are refused whatever the value.  GAP: the text."""
+    kmsuser("key", "generate-symmetric", "aes", "--label", "k", "--key-length-bytes", "16")
+    assert kmsuser("key", "set-attribute", "--filter", "attr.label=k", "--name", name, "--value", "true").json == \
+        {"error_code": 1, "data": "The attribute cannot be set to this value"}
