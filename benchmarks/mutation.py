@@ -1061,6 +1061,29 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "def set_enforcement(cluster: Cluster, session: Session, level: str, *, over_mtls: bool) -> None:",
      "`*` to `/` in a signature: the only caller (shells/cli/cluster.py, set-enforcement) passes cluster, "
      "session and level by position and over_mtls by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsm/named_attributes.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'return text if len(text) % 2 == 0 else "0" + text',
+     "a length modulo 2 is 0 or 1, never negative: `<= 0` holds exactly when `== 0` does"),
+    ("hsmshell/cloudhsm/named_attributes.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "if key.key_class == attr.SECRET_KEY:",
+     "no object class is above SECRET_KEY (4): world/validate.py's KEY_CLASSES are 0-4 (data, certificate, "
+     "public, private, secret), and every key the services make is of class 2-4"),
+    *(("hsmshell/cloudhsm/named_attributes.py", "core/ReplaceComparisonOperator_Eq_GtE", line,
+       "`>= PRIVATE_KEY` (3) adds only SECRET_KEY (4): no class is above 4 (world/validate.py's KEY_CLASSES "
+       "are 0-4), and _asymmetric is never given a secret key (values returns before it for one)")
+      for line in ("if key.key_class == attr.PRIVATE_KEY:",
+                   'out: dict[str, Any] = {"key-length-bytes": len(material) if key.key_class == attr.PRIVATE_KEY '
+                   'else len(spki)}')),
+    ("hsmshell/cloudhsm/named_attributes.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'out: dict[str, Any] = {"key-length-bytes": len(material) if key.key_class == attr.PRIVATE_KEY else len(spki)}',
+     "`<= PRIVATE_KEY` adds classes 0-2, whose material is already the SubjectPublicKeyInfo that "
+     "cryptography writes (crypto.spki: a generated public key via public_of, an imported one via "
+     "read_public, a hand-written world's key or data/certificate object via _first_material), so "
+     "len(material) == len(spki) for them"),
+    ("hsmshell/cloudhsm/named_attributes.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'if wanted.lower() not in ("true", "false") or have != (wanted.lower() == "true"):',
+     "the comparison is reached only when wanted.lower() is \"true\" or \"false\" (the `or` stops at "
+     "any other value), and \"false\" sorts before \"true\": `>=` holds exactly when `==` does"),
 ]
 
 

@@ -57,7 +57,7 @@ def id_stored(text: str) -> str:
     if text.lower().startswith("0x"):
         try:
             return bytes.fromhex(text[2:]).decode()
-        except (ValueError, UnicodeDecodeError):
+        except ValueError:  # not hex, or (a UnicodeDecodeError) not text this emulator keeps
             raise BadFilter(text) from None
     return text
 
@@ -74,8 +74,8 @@ def values(world: World, cluster: Cluster, key: Key) -> dict[str, Any]:
         "check-value": "0x" + bytes(raw[attr.KCV]).hex(),
         "class": CLASSES.get(key.key_class, str(key.key_class)),
     }
-    for name, i in BOOLEANS:
-        out[name] = True if i is None else bool(raw.get(i, 0))
+    for name, i in BOOLEANS:  # attribute_values has every one of them
+        out[name] = True if i is None else bool(raw[i])
     if key.key_class == attr.SECRET_KEY:
         out["key-length-bytes"] = raw[attr.VALUE_LEN]
         return out

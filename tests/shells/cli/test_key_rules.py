@@ -173,3 +173,166 @@ def test_an_admin_lists_the_token_keys_of_the_hsms_it_reaches(cli, store):
         cluster.hsms[2].reachable = False
     listed = cli.as_admin("key", "list").json["data"]["matched_keys"]
     assert [k["key-reference"] for k in listed] == ["0x0000000000040012"]
+
+
+# -- the attributes `key list --verbose` prints and `--filter attr.NAME=VALUE` matches
+# (named_attributes.py; cloudhsm-cli-spec §6.1, §6.10) -----------------------------------------
+
+BOOLEAN_NAMES = ["encrypt", "decrypt", "token", "always-sensitive", "derive", "destroyable", "extractable",
+                 "local", "modifiable", "never-extractable", "private", "sensitive", "sign", "trusted",
+                 "unwrap", "verify", "wrap", "wrap-with-trusted"]
+
+
+def keys_of_every_kind(kmsuser) -> dict[str, dict]:
+    """kmsuser's two 32-byte AES keys, a 16-byte AES key (a16), an RSA-2048 pair (rsa-pub,
+    rsa-priv) and a P-256 pair (ec-pub, ec-priv): every key in scope, by reference, as
+    `key list --verbose` prints its attributes."""
+    kmsuser("key", "generate-symmetric", "aes", "--label", "a16", "--key-length-bytes", "16")
+    kmsuser("key", "generate-asymmetric-pair", "rsa", "--public-label", "rsa-pub", "--private-label", "rsa-priv",
+            *RSA_PAIR[1:])
+    kmsuser("key", "generate-asymmetric-pair", "ec", "--public-label", "ec-pub", "--private-label", "ec-priv",
+            *EC_PAIR[1:])
+    listed = kmsuser("key", "list", "--verbose", "--max-items", "20").json["data"]["matched_keys"]
+    return {k["key-reference"]: k["attributes"] for k in listed}
+
+
+def references_listed(kmsuser, *terms: str) -> set[str]:
+    ran = kmsuser("key", "list", "--filter", *terms, "--max-items", "20").json
+    assert ran["error_code"] == 0, (terms, ran)
+    return {k["key-reference"] for k in ran["data"]["matched_keys"]}
+
+
+def test_every_boolean_attribute_filters_by_true_and_false(kmsuser):
+    """`attr.NAME=true` selects the keys `key list --verbose` shows NAME true for, `=false` the
+    others, for each of the usage booleans §6.10 lists (`modifiable` is true for every key).
+    GAP: the pages are silent on a value that is no boolean (`attr.encrypt=yes`); here it is no
+    error and matches no key."""
+    keys = keys_of_every_kind(kmsuser)
+    assert len(keys) == 7
+    assert all(attributes["modifiable"] is True for attributes in keys.values())
+    for name in BOOLEAN_NAMES:
+        on = {ref for ref, attributes in keys.items() if attributes[name] is True}
+        off = {ref for ref, attributes in keys.items() if attributes[name] is False}
+        assert on | off == set(keys), name
+        assert (references_listed(kmsuser, f"attr.{name}=true"),
+                references_listed(kmsuser, f"attr.{name}=false")) == (on, off), name
+        assert references_listed(kmsuser, f"attr.{name}=yes") == set(), name
+
+
+def test_every_number_attribute_filters_by_its_decimal_value(kmsuser):
+    """`attr.key-length-bytes=16` selects the 16-byte AES key only, =32 kmsuser's keys; and so on
+    for each length the keys show, and `modulus-size-bits`."""
+    keys = keys_of_every_kind(kmsuser)
+    for name in ("key-length-bytes", "modulus-size-bits"):
+        for value in {attributes[name] for attributes in keys.values() if name in attributes}:
+            wanted = {ref for ref, attributes in keys.items() if attributes.get(name) == value}
+            assert references_listed(kmsuser, f"attr.{name}={value}") == wanted, (name, value)
+    assert len(references_listed(kmsuser, "attr.key-length-bytes=32")) == 2
+
+
+def test_every_name_attribute_filters_by_its_name(kmsuser):
+    """`attr.key-type=rsa`, `attr.class=secret-key`, `attr.curve=secp256r1`: the keys of that
+    type, class or curve, none of the others (whichever way their names sort)."""
+    keys = keys_of_every_kind(kmsuser)
+    for name in ("key-type", "class", "curve"):
+        for value in {attributes[name] for attributes in keys.values() if name in attributes}:
+            wanted = {ref for ref, attributes in keys.items() if attributes.get(name) == value}
+            assert references_listed(kmsuser, f"attr.{name}={value}") == wanted, (name, value)
+    assert len(references_listed(kmsuser, "attr.class=secret-key")) == 3
+
+
+def test_every_hex_attribute_filters_by_its_value_in_either_case(kmsuser):
+    """`attr.check-value=0x...` (and modulus, public-exponent, ec-point, id) selects the keys
+    showing that value, written in lower or upper case hex digits; an RSA pair's two keys share
+    their modulus, exponent and check value."""
+    keys = keys_of_every_kind(kmsuser)
+    for label, key_id in (("a16", "0x6b6579"), ("rsa-priv", "0x7273612d31")):
+        assert kmsuser("key", "set-attribute", "--filter", f"attr.label={label}", "--name", "id",
+                       "--value", key_id).json["error_code"] == 0
+    keys = {ref: kmsuser("key", "list", "--filter", f"key-reference={ref}", "--verbose").json["data"][
+        "matched_keys"][0]["attributes"] for ref in keys}
+    for name in ("check-value", "modulus", "public-exponent", "ec-point", "id"):
+        for value in {attributes[name] for attributes in keys.values() if attributes.get(name)}:
+            wanted = {ref for ref, attributes in keys.items() if attributes.get(name) == value}
+            for spelling in (value, "0x" + value[2:].upper()):
+                assert references_listed(kmsuser, f"attr.{name}={spelling}") == wanted, (name, spelling)
+
+
+def test_rsa_and_ec_values_as_the_tool_prints_them(kmsuser):
+    """The public exponent as §6.10 prints it (`0x010001`, whole bytes), the modulus in whole
+    bytes (an even number of hex digits) of 2048 bits; the EC private key's length is its PKCS #8
+    length (0x8a for P-256, as documented: keys.attribute_values).  GAP: a public key's
+    key-length-bytes is the length of its SubjectPublicKeyInfo (91 for P-256, 294 for RSA-2048)."""
+    keys = {attributes["label"]: attributes for attributes in keys_of_every_kind(kmsuser).values()}
+    for label in ("rsa-pub", "rsa-priv"):
+        modulus = keys[label]["modulus"]
+        assert keys[label]["public-exponent"] == "0x010001"
+        assert len(modulus) % 2 == 0 and int(modulus, 16).bit_length() == 2048, modulus
+    assert (keys["ec-priv"]["key-length-bytes"], keys["ec-pub"]["key-length-bytes"]) == (0x8a, 91)
+    assert keys["rsa-pub"]["key-length-bytes"] == 294 and keys["rsa-priv"]["key-length-bytes"] > 1200
+
+
+def test_an_id_is_set_in_hex_or_as_text_and_listed_in_hex(kmsuser):
+    """`key set-attribute --name id --value 0x6b6579` keeps the bytes "key", which
+    `key list --verbose` shows as `0x6b6579`, as it shows the id set as the text `key`; a key with
+    no id shows "".  Hex that is no bytes (`0xzz`, an odd number of digits) is refused and the id
+    kept."""
+    for label in ("hex", "text", "none"):
+        kmsuser("key", "generate-symmetric", "aes", "--label", label, "--key-length-bytes", "16")
+    for label, value in (("hex", "0x6b6579"), ("text", "key")):
+        assert kmsuser("key", "set-attribute", "--filter", f"attr.label={label}", "--name", "id",
+                       "--value", value).json == {"error_code": 0, "data": {"message": "Attribute set successfully"}}
+    for value in ("0xzz", "0x6b657"):
+        assert kmsuser("key", "set-attribute", "--filter", "attr.label=hex", "--name", "id",
+                       "--value", value).json == {"error_code": 1, "data": "The attribute cannot be set to this value"}
+    ids = {label: kmsuser("key", "list", "--filter", f"attr.label={label}", "--verbose").json["data"][
+        "matched_keys"][0]["attributes"]["id"] for label in ("hex", "text", "none")}
+    assert ids == {"hex": "0x6b6579", "text": "0x6b6579", "none": ""}
+    assert sorted(labels_listed(kmsuser("key", "list", "--filter", "attr.id=0x6B6579"))) == ["hex", "text"]
+
+
+def test_a_key_reference_and_an_attribute_must_both_hold(kmsuser):
+    """`key-reference=... attr.key-type=rsa` names kmsuser's AES key and a type it is not: no
+    key; with its own type, that key."""
+    assert references_listed(kmsuser, "key-reference=0x0000000000040012", "attr.key-type=rsa") == set()
+    assert references_listed(kmsuser, "key-reference=0x0000000000040012", "attr.key-type=aes") == \
+        {"0x0000000000040012"}
+
+
+@pytest.mark.parametrize("term", ["label=a16", "class=secret-key", "key-type=aes", "token=true"])
+def test_an_attribute_named_without_attr_is_refused(kmsuser, term):
+    """Only `key-reference=` goes without `attr.` (§6.1): `label=a16` is no filter.  GAP: the
+    text of the real tool's refusal."""
+    kmsuser("key", "generate-symmetric", "aes", "--label", "a16", "--key-length-bytes", "16")
+    assert kmsuser("key", "list", "--filter", term).json == {"error_code": 1, "data": f"Invalid filter: {term}"}
+
+
+@pytest.mark.parametrize("name", ["encrypt", "decrypt", "sign", "verify", "wrap", "unwrap", "derive", "destroyable"])
+def test_the_owner_sets_a_usage_boolean_both_ways(kmsuser, name):
+    """`key set-attribute --name NAME --value true|false` (§6.5) on the owner's key: `key list
+    --verbose` shows the new value and `attr.NAME=` filters by it; a value that is no boolean
+    (`yes`; GAP: the text, and whether `TRUE` is taken) is refused and the value kept."""
+    ref = kmsuser("key", "generate-symmetric", "aes", "--label", "k", "--key-length-bytes", "16").json["data"][
+        "key"]["key-reference"]
+
+    def shown() -> bool:
+        return kmsuser("key", "list", "--filter", f"key-reference={ref}", "-v").json["data"]["matched_keys"][0][
+            "attributes"][name]
+
+    for value in ("false", "true", "false"):
+        assert kmsuser("key", "set-attribute", "--filter", f"key-reference={ref}", "--name", name,
+                       "--value", value).json == {"error_code": 0, "data": {"message": "Attribute set successfully"}}
+        assert shown() is (value == "true")
+        assert references_listed(kmsuser, f"key-reference={ref}", f"attr.{name}={value}") == {ref}
+    assert kmsuser("key", "set-attribute", "--filter", f"key-reference={ref}", "--name", name,
+                   "--value", "yes").json == {"error_code": 1, "data": "The attribute cannot be set to this value"}
+    assert shown() is False
+
+
+@pytest.mark.parametrize("name", ["class", "key-type", "modulus", "check-value", "modifiable", "nonsense"])
+def test_an_attribute_that_cannot_be_set_is_refused(kmsuser, name):
+    """Only the usage booleans, label, id and token are set (cloudhsm_cli-key-set-attribute):
+    `--name class` and the like are refused whatever the value.  GAP: the text."""
+    kmsuser("key", "generate-symmetric", "aes", "--label", "k", "--key-length-bytes", "16")
+    assert kmsuser("key", "set-attribute", "--filter", "attr.label=k", "--name", name, "--value", "true").json == \
+        {"error_code": 1, "data": "The attribute cannot be set to this value"}
