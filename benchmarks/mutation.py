@@ -942,6 +942,11 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "both tests (failing Fermat's implies failing Miller-Rabin's; it passes Fermat's only for a Fermat liar "
      "or a^(n-1) = -1, which no random candidate of 1024 bits has), so the same candidates pass and the "
      "same draws are taken"),
+    ("hsmshell/cloudhsm/attributes.py", "core/NumberReplacer",
+     "KMU_GET_ATTRIBUTE_LISTED = [0, 1, 2, 3, 256, 258, 259, 260, 261, 262, 263, 264, 266, 355, 288, 289,",
+     "KMU_GET_ATTRIBUTE_LISTED is read nowhere (key_mgmt_util's listAttributes prints KMU_LISTED, its "
+     "getAttribute help names no ids): dead code, a documented variant kept for reference, to be removed "
+     "or used once the attributes.py session is done"),
     ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
      "if key.key_class == PUBLIC_KEY and partner is not None:",
      "`key_class <= PUBLIC_KEY` adds the classes 0 and 1 (data, certificate; world/validate.py refuses a "
