@@ -927,6 +927,9 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "one square more: for a prime it is a^(n-1) = 1, never n-1, so a prime still passes only as before; "
      "a composite it could pass needs a^(n-1) = -1 (mod n) for 40 random witnesses, which no random "
      "candidate of a key's size has"),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if math.gcd(candidate - 1, e) == 1 and _probably_prime(candidate, rand):",
+     "a gcd with e (at least 65537, never 0) is at least 1, so `<= 1` holds exactly when `== 1` does"),
     # The sieve before Miller-Rabin: a candidate of a key's size divisible by an odd composite
     # below 2000 is divisible by that composite's prime factors, which are in the list either way.
     ("hsmshell/cloudhsm/crypto.py", "core/ReplaceBinaryOperator_Pow_Mul",
