@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
 
 from ..conftest import Doors
-from ..shells.test_cmu_conformance import CRYPTO_USERS, EXAMPLE_NET, PASSWORD, World
+from ..shells.test_cmu_conformance import CRYPTO_USERS, EXAMPLE_NET, PASSWORD, World, key
 
 LOGIN = f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
 # Each key pair genXKeyPair makes in the seeded world, in order: its command, and the SHA-256 of
@@ -69,7 +69,6 @@ def test_a_dsa_key_pair_is_made_used_and_exported_with_no_python_warning(tmp_pat
 
 
 def kmu_with(tmp_path, keys: list[dict]):
-    from ..shells.test_cmu_conformance import key  # noqa: F401 - the key helper the callers use
     doors = Doors(World(EXAMPLE_NET[:1], CRYPTO_USERS, keys).write(tmp_path))
     return lambda lines: doors.kmu(LOGIN + lines + "\nexit\n")
 
@@ -79,7 +78,6 @@ def test_a_seeded_world_makes_a_hand_written_secret_past_a_digest_from_a_counter
     """Past the 32 bytes of its digest, a hand-written key's material is the stream SHA-256(digest ||
     counter) with an 8-byte big-endian counter from 1: a generic secret of 64 bytes is the first two
     blocks (exSymKey writes it).  Pinned: a transcript shows its check value."""
-    from ..shells.test_cmu_conformance import key
 
     monkeypatch.chdir(tmp_path)
     kmu = kmu_with(tmp_path, [key(10, 3), key(14, 3, key_type=16, size=64, label="long")])
@@ -110,7 +108,6 @@ def host_unwrap(tmp_path, plain: list[bytes]) -> str:
     under KEK, imported first as handle FIRST_HANDLE; unwrapped to unwrapped<i>."""
     from cryptography.hazmat.primitives.keywrap import aes_key_wrap
 
-    from ..shells.test_cmu_conformance import key
 
     (tmp_path / "kek").write_bytes(KEK)
     for i, data in enumerate(plain):
@@ -140,7 +137,6 @@ def test_aes_unwrap_refuses_padding_that_is_wrong_in_a_byte_before_the_last(tmp_
 def test_a_key_wrapped_with_zero_padding_unwraps_at_its_own_length(tmp_path, monkeypatch):
     """wrapKey -m 6 pads a 20-byte generic secret with zeros to 24; unWrapKey -m 6 takes the
     length from the header and makes a key of the 20 bytes, not of the 24."""
-    from ..shells.test_cmu_conformance import key
 
     monkeypatch.chdir(tmp_path)
     kmu = kmu_with(tmp_path, [key(10, 3), key(11, 3, key_type=16, size=20, label="odd")])
