@@ -927,6 +927,29 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "one square more: for a prime it is a^(n-1) = 1, never n-1, so a prime still passes only as before; "
      "a composite it could pass needs a^(n-1) = -1 (mod n) for 40 random witnesses, which no random "
      "candidate of a key's size has"),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if math.gcd(candidate - 1, e) == 1 and _probably_prime(candidate, rand):",
+     "a gcd with e (at least 65537, never 0) is at least 1, so `<= 1` holds exactly when `== 1` does"),
+    # The sieve before Miller-Rabin: a candidate of a key's size divisible by an odd composite
+    # below 2000 is divisible by that composite's prime factors, which are in the list either way.
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceBinaryOperator_Pow_Mul",
+     "_SMALL_PRIMES = [p for p in range(3, 2000, 2) if all(p % d for d in range(3, int(p ** 0.5) + 1, 2))]",
+     "trial division up to p/2 instead of the square root: more divisors tried, the same list of the 302 odd "
+     "primes below 2000 (a composite has a factor below its square root, a prime none below p/2)"),
+    ("hsmshell/cloudhsm/crypto.py", "core/NumberReplacer",
+     "_SMALL_PRIMES = [p for p in range(3, 2000, 2) if all(p % d for d in range(3, int(p ** 0.5) + 1, 2))]",
+     "the range's end 2000 to 2001: 2001 = 3 x 23 x 29 is no prime, so the list is the same 302 primes"),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceComparisonOperator_Eq_Lt", "while d % 2 == 0:",
+     "with s = 0 and d = n-1 the test is Fermat's, a^(n-1) in (1, n-1), for the same 40 drawn witnesses: a "
+     "prime passes every round as before; a random odd composite of a key's size fails the first witness of "
+     "both tests (failing Fermat's implies failing Miller-Rabin's; it passes Fermat's only for a Fermat liar "
+     "or a^(n-1) = -1, which no random candidate of 1024 bits has), so the same candidates pass and the "
+     "same draws are taken"),
+    ("hsmshell/cloudhsm/attributes.py", "core/NumberReplacer",
+     "KMU_GET_ATTRIBUTE_LISTED = [0, 1, 2, 3, 256, 258, 259, 260, 261, 262, 263, 264, 266, 355, 288, 289,",
+     "KMU_GET_ATTRIBUTE_LISTED is read nowhere (key_mgmt_util's listAttributes prints KMU_LISTED, its "
+     "getAttribute help names no ids): dead code, a documented variant kept for reference, to be removed "
+     "or used once the attributes.py session is done"),
     ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
      "if key.key_class == PUBLIC_KEY and partner is not None:",
      "`key_class <= PUBLIC_KEY` adds the classes 0 and 1 (data, certificate; world/validate.py refuses a "

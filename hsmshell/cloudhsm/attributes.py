@@ -71,7 +71,8 @@ CMU_LISTED = [a.id for a in ATTRIBUTES]
 
 # Attributes a crypto user may change with cloudhsm_mgmt_util's setAttribute (spec §1.4); in
 # key_mgmt_util only OBJ_ATTR_TOKEN.
-CMU_SETTABLE = {3, 134, 260, 261, 262, 263, 264, 266, 268, 370, 528, 1073742353, 1073742354}
+CMU_SETTABLE = {LABEL, TRUSTED, ENCRYPT, DECRYPT, WRAP, UNWRAP, SIGN, VERIFY, DERIVE, DESTROYABLE, WRAP_WITH_TRUSTED,
+                WRAP_TEMPLATE, UNWRAP_TEMPLATE}
 KMU_SETTABLE = {TOKEN}
 
 # The order of getAttribute -a 512's file (key_mgmt_util-getAttribute.md, genECCKeyPair.md,

@@ -10,6 +10,7 @@ makes random keys.
 from __future__ import annotations
 
 import hashlib
+import math
 import warnings
 from typing import Callable
 
@@ -88,7 +89,9 @@ def _probably_prime(n: int, rand: Random, rounds: int = 40) -> bool:
 def _prime(rand: Random, bits: int, e: int) -> int:
     while True:
         candidate = int.from_bytes(rand(bits // 8), "big") | (3 << (bits - 2)) | 1
-        if (candidate - 1) % e and _probably_prime(candidate, rand):
+        # p - 1 must share no factor with e, or e has no inverse: for a prime e (65537) that is
+        # e not dividing p - 1; -e may be any odd number, 65541 = 3 x 21847 say.
+        if math.gcd(candidate - 1, e) == 1 and _probably_prime(candidate, rand):
             return candidate
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 
@@ -15,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
 
 from ..conftest import Doors
-from ..shells.test_cmu_conformance import CRYPTO_USERS, EXAMPLE_NET, PASSWORD, World
+from ..shells.test_cmu_conformance import CRYPTO_USERS, EXAMPLE_NET, PASSWORD, World, key
 
 LOGIN = f"loginHSM -u CU -s crypto_user3 -p {PASSWORD}\n"
 # Each key pair genXKeyPair makes in the seeded world, in order: its command, and the SHA-256 of
@@ -65,3 +66,82 @@ def test_a_dsa_key_pair_is_made_used_and_exported_with_no_python_warning(tmp_pat
                           text=True, env=dict(os.environ, HSMSHELL_WORLD=str(world)), timeout=120)
     assert done.stdout.count("returned: 0x00 : HSM Return: SUCCESS") == 4, done.stdout
     assert done.stderr == ""
+
+
+def kmu_with(tmp_path, keys: list[dict]):
+    doors = Doors(World(EXAMPLE_NET[:1], CRYPTO_USERS, keys).write(tmp_path))
+    return lambda lines: doors.kmu(LOGIN + lines + "\nexit\n")
+
+
+def test_a_seeded_world_makes_a_hand_written_secret_past_a_digest_from_a_counter_stream_from_one(tmp_path,
+                                                                                                 monkeypatch):
+    """Past the 32 bytes of its digest, a hand-written key's material is the stream SHA-256(digest ||
+    counter) with an 8-byte big-endian counter from 1: a generic secret of 64 bytes is the first two
+    blocks (exSymKey writes it).  Pinned: a transcript shows its check value."""
+
+    monkeypatch.chdir(tmp_path)
+    kmu = kmu_with(tmp_path, [key(10, 3), key(14, 3, key_type=16, size=64, label="long")])
+    out = kmu("exSymKey -k 14 -w 10 -out long.key")
+    assert 'Wrapped Symmetric Key written to file "long.key"' in out, out
+    digest = hashlib.sha256(b"6:material:lineage-1:14").digest()
+    blocks = [hashlib.sha256(digest + counter.to_bytes(8, "big")).digest() for counter in (1, 2)]
+    assert (tmp_path / "long.key").read_bytes() == b"".join(blocks)
+
+
+def test_gen_rsa_key_pair_takes_an_exponent_that_is_not_prime(tmp_path, monkeypatch):
+    """-e is "any odd number >= 65537": 65541 = 3 x 21847 shares a factor with p - 1 for half the
+    primes, which cannot serve (the exponent would have no inverse); the HSM picks primes that
+    can, and the pair is made with that exponent."""
+    monkeypatch.chdir(tmp_path)
+    kmu = kmu_with(tmp_path, [])
+    out = kmu(f"genRSAKeyPair -m 2048 -e 65541 -l odd\nexportPubKey -k {FIRST_HANDLE} -out odd.pem")
+    assert "Cfm3GenerateKeyPair returned: 0x00 : HSM Return: SUCCESS" in out, out
+    public = serialization.load_pem_public_key((tmp_path / "odd.pem").read_bytes())
+    assert (public.key_size, public.public_numbers().e) == (2048, 65541)
+
+
+KEK = bytes(range(16))  # an AES key imSymKey imports: its bytes are known, so a test can wrap under it
+
+
+def host_unwrap(tmp_path, plain: list[bytes]) -> str:
+    """aesWrapUnwrap -m 0 (PKCS #5 padding, default IV) of each of `plain` wrapped (RFC 3394)
+    under KEK, imported first as handle FIRST_HANDLE; unwrapped to unwrapped<i>."""
+    from cryptography.hazmat.primitives.keywrap import aes_key_wrap
+
+
+    (tmp_path / "kek").write_bytes(KEK)
+    for i, data in enumerate(plain):
+        (tmp_path / f"wrapped{i}").write_bytes(aes_key_wrap(KEK, data))
+    kmu = kmu_with(tmp_path, [key(10, 3)])
+    return kmu("imSymKey -f kek -w 10 -t 31 -l kek\n" + "\n".join(
+        f"aesWrapUnwrap -m 0 -f wrapped{i} -w {FIRST_HANDLE} -out unwrapped{i}" for i in range(len(plain))))
+
+
+def test_aes_unwrap_of_the_shortest_wrapped_data_takes_one_byte_of_padding(tmp_path, monkeypatch):
+    """24 bytes, the least RFC 3394 wraps (two blocks and the check block), whose last byte is
+    0x01: one byte of PKCS #5 padding, whatever the byte before it (0x09, no padding length)."""
+    monkeypatch.chdir(tmp_path)
+    out = host_unwrap(tmp_path, [b"fourteen bytes\x09\x01"])
+    assert "Cfm3UnWrapHostKey returned: 0x00 : HSM Return: SUCCESS" in out, out
+    assert (tmp_path / "unwrapped0").read_bytes() == b"fourteen bytes\x09"
+
+
+def test_aes_unwrap_refuses_padding_that_is_wrong_in_a_byte_before_the_last(tmp_path, monkeypatch):
+    """PKCS #5 padding of 2 is the bytes 02 02: ending 03 02 is bad data (0x1b), as 01 02 is."""
+    monkeypatch.chdir(tmp_path)
+    out = host_unwrap(tmp_path, [b"fourteen bytes\x03\x02", b"fourteen bytes\x01\x02", b"fourteen bytes\x02\x02"])
+    assert re.findall(r"Cfm3UnWrapHostKey returned: (0x\w\w)", out) == ["0x1b", "0x1b", "0x00"], out
+    assert (tmp_path / "unwrapped2").read_bytes() == b"fourteen bytes"
+
+
+def test_a_key_wrapped_with_zero_padding_unwraps_at_its_own_length(tmp_path, monkeypatch):
+    """wrapKey -m 6 pads a 20-byte generic secret with zeros to 24; unWrapKey -m 6 takes the
+    length from the header and makes a key of the 20 bytes, not of the 24."""
+
+    monkeypatch.chdir(tmp_path)
+    kmu = kmu_with(tmp_path, [key(10, 3), key(11, 3, key_type=16, size=20, label="odd")])
+    out = kmu(f"wrapKey -k 11 -w 10 -m 6 -out zero.wrapped\nunWrapKey -f zero.wrapped -w 10 -m 6 -l back\n"
+              f"exSymKey -k 11 -w 10 -out odd.key\nexSymKey -k {FIRST_HANDLE} -w 10 -out back.key")
+    assert out.count('Wrapped Symmetric Key written to file "') == 2, out
+    assert len((tmp_path / "odd.key").read_bytes()) == 20
+    assert (tmp_path / "back.key").read_bytes() == (tmp_path / "odd.key").read_bytes()

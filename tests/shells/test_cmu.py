@@ -125,3 +125,25 @@ def test_a_new_password_asked_hidden_is_asked_twice(doors):
     out = doors.cmu(ADMIN + "createUser CU bob -hpswd\nbobPassword1\nbobPassword2\nlistUsers\nquit\n")
     assert "Enter password: \nRe-enter password: \nPasswords do not match.\naws-cloudhsm>listUsers" in out
     assert "Creating User" not in out and "bob" not in out.split("aws-cloudhsm>listUsers", 1)[1]
+
+
+def test_set_attribute_changes_the_attributes_of_spec_1_4_and_names_them_for_another(tmp_path):
+    """setAttribute of OBJ_ATTR_WRAP (262), OBJ_ATTR_DESTROYABLE (370) or OBJ_ATTR_WRAP_TEMPLATE
+    (1073742353) changes the key; OBJ_ATTR_KCV (371) cannot be set, and the error lists the 13
+    attributes that can (spec §1.4)."""
+    from ..conftest import Doors
+    from .test_cmu_conformance import CRYPTO_USERS, EXAMPLE_NET, PASSWORD, World, key
+
+    def after(command: str) -> list[str]:
+        return lines(chunk(out, "aws-cloudhsm>", command))[1:]
+
+    doors = Doors(World(EXAMPLE_NET[:1], CRYPTO_USERS, [key(14, 3, label="aes256")]).write(tmp_path))
+    out = doors.cmu(f"loginHSM CU crypto_user3 {PASSWORD}\nsetAttribute 14 262 0\ny\nsetAttribute 14 370 0\ny\n"
+                    "setAttribute 14 1073742353 template\ny\nsetAttribute 14 371 1\n"
+                    "getAttribute 14 262\ngetAttribute 14 370\ngetAttribute 14 1073742353\nquit\n")
+    assert out.count("setAttribute success") == 3, out
+    assert ("Error: Attribute 371 cannot be set. Settable: 3, 134, 260, 261, 262, 263, 264, 266, 268, 370, 528, "
+            "1073742353, 1073742354.") in out, out
+    assert after("getAttribute 14 262")[-2:] == ["OBJ_ATTR_WRAP", "0x00000000"], out
+    assert after("getAttribute 14 370")[-2:] == ["OBJ_ATTR_DESTROYABLE", "0x00000000"], out
+    assert after("getAttribute 14 1073742353")[-2:] == ["OBJ_ATTR_WRAP_TEMPLATE", "template"], out

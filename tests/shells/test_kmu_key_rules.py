@@ -1146,3 +1146,33 @@ def test_a_data_or_certificate_object_is_no_half_of_the_key_pair_whose_label_it_
     assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 3, out
     public, private = (attributes(tmp_path, n) for n in ("public", "private"))
     assert public["OBJ_ATTR_MODULUS"] == private["OBJ_ATTR_MODULUS"]
+
+
+def test_an_rsa_private_key_may_decrypt_unwrap_and_sign_and_an_ec_one_only_sign(tmp_path, monkeypatch):
+    """usage_defaults: an RSA private key is made with OBJ_ATTR_DECRYPT, OBJ_ATTR_UNWRAP and
+    OBJ_ATTR_SIGN on and the rest off; an EC private key with OBJ_ATTR_SIGN only (genECCKeyPair.md)."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(20, 3, key_class=3, key_type=0, size=2048, label="rsa"),
+                           key(21, 3, key_class=3, key_type=3, size=256, label="ec")])
+    out = kmu("getAttribute -o 20 -a 512 -out rsa\ngetAttribute -o 21 -a 512 -out ec")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 2, out
+    usage = ("ENCRYPT", "DECRYPT", "WRAP", "UNWRAP", "SIGN", "VERIFY")
+    for name, expected in (("rsa", ["0x00", "0x01", "0x00", "0x01", "0x01", "0x00"]),
+                           ("ec", ["0x00", "0x00", "0x00", "0x00", "0x01", "0x00"])):
+        got = attributes(tmp_path, name)
+        assert [got[f"OBJ_ATTR_{u}"] for u in usage] == expected, (name, got)
+
+
+def test_a_data_object_of_a_3des_or_rc4_type_may_not_encrypt(tmp_path, monkeypatch):
+    """Only a secret key of the 3DES or RC4 type is made able to encrypt and decrypt: a
+    hand-written world's data or certificate object (class 0, 1) that says it is of those types
+    is made with every usage attribute off."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3, key_class=0, key_type=21, size=24, label="data"),
+                           key(11, 3, key_class=1, key_type=18, size=16, label="certificate")])
+    out = kmu("getAttribute -o 10 -a 260 -out data260\ngetAttribute -o 10 -a 261 -out data261\n"
+              "getAttribute -o 11 -a 260 -out certificate260")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 3, out
+    assert (tmp_path / "data260").read_text() == "OBJ_ATTR_ENCRYPT\n0x00000000\n"
+    assert (tmp_path / "data261").read_text() == "OBJ_ATTR_DECRYPT\n0x00000000\n"
+    assert (tmp_path / "certificate260").read_text() == "OBJ_ATTR_ENCRYPT\n0x00000000\n"
