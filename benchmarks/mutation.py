@@ -229,11 +229,6 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "if store is None or store.connection_state != CONNECTING:",
      "a connect attempt finds its store CONNECTING or gone: DisconnectCustomKeyStore, the only way out of "
      "CONNECTING before the attempt, cancels it"),
-    *(("hsmshell/kms/keys.py", f"core/ReplaceComparisonOperator_Eq_{to}",
-       "return [k for k in world.kms_keys.values() if k.custom_key_store_id == store_id]",
-       "in_store() is called nowhere: dead code, to be removed once the kms/keys.py session is done "
-       "(removing it now would shift the session's pending mutants)")
-      for to in ("NotEq", "Lt", "LtE", "Gt", "GtE")),
     ("hsmshell/kms/custom_key_stores.py", "core/ReplaceComparisonOperator_Eq_LtE",
      "if cluster.mtls_enforcement == MTLS_ENFORCED:",
      'mtls_enforcement is "none" or "cluster" (world/validate.py refuses any other), and "none" sorts '
@@ -945,11 +940,6 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "both tests (failing Fermat's implies failing Miller-Rabin's; it passes Fermat's only for a Fermat liar "
      "or a^(n-1) = -1, which no random candidate of 1024 bits has), so the same candidates pass and the "
      "same draws are taken"),
-    ("hsmshell/cloudhsm/attributes.py", "core/NumberReplacer",
-     "KMU_GET_ATTRIBUTE_LISTED = [0, 1, 2, 3, 256, 258, 259, 260, 261, 262, 263, 264, 266, 355, 288, 289,",
-     "KMU_GET_ATTRIBUTE_LISTED is read nowhere (key_mgmt_util's listAttributes prints KMU_LISTED, its "
-     "getAttribute help names no ids): dead code, a documented variant kept for reference, to be removed "
-     "or used once the attributes.py session is done"),
     ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
      "if key.key_class == PUBLIC_KEY and partner is not None:",
      "`key_class <= PUBLIC_KEY` adds the classes 0 and 1 (data, certificate; world/validate.py refuses a "

@@ -62,11 +62,8 @@ SIGN, VERIFY, DERIVE, LOCAL, MODULUS, MODULUS_BITS, PUBLIC_EXPONENT = 264, 266, 
 VALUE_LEN, EXTRACTABLE, NEVER_EXTRACTABLE, ALWAYS_SENSITIVE = 353, 354, 356, 357
 DESTROYABLE, KCV, WRAP_WITH_TRUSTED, WRAP_TEMPLATE, UNWRAP_TEMPLATE, ALL = 370, 371, 528, 1073742353, 1073742354, 512
 
-# Which ids each listing shows (key_mgmt_util-listAttributes.md: 18; key_mgmt_util-getAttribute.md
-# help: 20; cloudhsm_mgmt_util: all 29).
+# Which ids each listing shows (key_mgmt_util-listAttributes.md: 18; cloudhsm_mgmt_util: all 29).
 KMU_LISTED = [0, 1, 2, 3, 256, 260, 261, 262, 263, 264, 266, 355, 288, 289, 290, 353, 354, 371]
-KMU_GET_ATTRIBUTE_LISTED = [0, 1, 2, 3, 256, 258, 259, 260, 261, 262, 263, 264, 266, 355, 288, 289,
-                            290, 353, 354, 371]
 CMU_LISTED = [a.id for a in ATTRIBUTES]
 
 # Attributes a crypto user may change with cloudhsm_mgmt_util's setAttribute (spec §1.4); in

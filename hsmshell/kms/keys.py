@@ -53,10 +53,6 @@ def material_id(key: KmsKey) -> str:
     return hashlib.sha256(f"{key.key_id}:{len(key.materials)}".encode()).hexdigest()
 
 
-def in_store(world: World, store_id: str) -> list[KmsKey]:
-    return [k for k in world.kms_keys.values() if k.custom_key_store_id == store_id]
-
-
 def find(world: World, key_id: str, *, aliases: bool = True) -> KmsKey:
     """A key by key ID, key ARN and, where the operation accepts them, alias name or ARN."""
     prefix = f"arn:aws:kms:{world.region}:{world.account_id}:"
