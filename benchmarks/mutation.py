@@ -1561,8 +1561,12 @@ def results(module: str):
 def _annotations(module: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """Where the module's annotations are, when `from __future__ import annotations` makes them
     strings nothing evaluates: a mutant there (`str | None` to `str & None`) changes nothing.
-    Read from the last commit, since the file on disk may be a mutant while a run goes on."""
-    source = subprocess.run(["git", "show", f"HEAD:{module}"], cwd=ROOT, capture_output=True, text=True).stdout
+    Read from the source the session's mutants were made from (their positions are in it; the
+    module may have changed since), else from the last commit, since the file on disk may be a
+    mutant while a run goes on."""
+    kept = _source_path(module)
+    source = kept.read_text() if kept.exists() else subprocess.run(
+        ["git", "show", f"HEAD:{module}"], cwd=ROOT, capture_output=True, text=True).stdout
     if "from __future__ import annotations" not in source:
         return []
     found = []
