@@ -109,6 +109,8 @@ def error_to_string(shell: KeyMgmtUtil, options: dict) -> None:
     code = options["-r"]
     shell.line()
     known = CODES.get(code)
-    # GAP: the text for a code the tool does not know is undocumented.
-    shell.line(f"\tError Code {code:x} maps to {known.message if known else 'HSM Error: Unknown error'}")
+    # GAP: the text for a code the tool does not know is undocumented.  `is not None`: SUCCESS,
+    # code 0, is falsy like the C return value.
+    text = known.message if known is not None else "HSM Error: Unknown error"
+    shell.line(f"\tError Code {code:x} maps to {text}")
     shell.line()
