@@ -46,6 +46,23 @@ def _oaep(hash_name: str | None, mgf: str | None):
     return padding.OAEP(mgf=padding.MGF1(HASHES[mgf_hash]()), algorithm=HASHES[hash_name](), label=None)
 
 
+def _pkcs1_decrypt(private, wrapped: bytes) -> bytes:
+    """RSA PKCS #1 v1.5 decryption that fails on a bad block, as the HSM does
+    (CKR_ENCRYPTED_DATA_INVALID): the library's own answers a bad block with random bytes
+    (implicit rejection, against Bleichenbacher's oracle), which would become a key."""
+    numbers = private.private_numbers()
+    n = numbers.public_numbers.n
+    size = (n.bit_length() + 7) // 8
+    value = int.from_bytes(wrapped, "big")
+    if len(wrapped) != size or value >= n:
+        raise ValueError("not one RSA block")
+    block = pow(value, numbers.d, n).to_bytes(size, "big")
+    end = block.find(b"\0", 2)
+    if block[:2] != b"\0\2" or end < 10:  # 00 02, at least 8 nonzero padding bytes, 00
+        raise ValueError("not a PKCS #1 v1.5 encryption block")
+    return block[end + 1:]
+
+
 def _wrapping_key_fits(world: World, cluster: Cluster, key: Key, mechanism: str, use: int, rsa_class: int) -> None:
     values = keys.attribute_values(world, cluster, key)
     if mechanism in RSA_MECHANISMS:
@@ -101,6 +118,8 @@ def unwrap(world: World, cluster: Cluster, unwrapping: Key, mechanism: str, wrap
             size = private.key_size // 8
             ephemeral = private.decrypt(wrapped[:size], _oaep(hash_name, mgf))
             return aes_key_unwrap_with_padding(ephemeral, wrapped[size:])
-        return private.decrypt(wrapped, _oaep(hash_name, mgf) if mechanism == "rsa-oaep" else padding.PKCS1v15())
+        if mechanism == "rsa-oaep":
+            return private.decrypt(wrapped, _oaep(hash_name, mgf))
+        return _pkcs1_decrypt(private, wrapped)
     except (ValueError, InvalidTag, InvalidUnwrap, crypto.CryptoFailure):
         raise Unusable("data") from None
