@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.keywrap import aes_key_unwrap_with_padding
 
+from hsmshell.cloudhsm import attributes as attr
 from hsmshell.cloudhsm.signatures import HASHES
 
 from hsmshell.shells.cli.wrapping import MECHANISMS
@@ -383,3 +384,111 @@ def test_rsa_pkcs_unwrap_checks_the_pkcs1_block(kmsuser, tmp_path):
     assert unwrap(short.to_bytes(255, "big")) == BAD_DATA
     assert unwrap(short.to_bytes(257, "big")) == BAD_DATA
     assert unwrap(short.to_bytes(256, "big"))["error_code"] == 0
+
+
+@pytest.mark.parametrize("mechanism,changes", [
+    ("rsa-oaep", {"key_type": -1}),  # a type no PKCS #11 key has, below RSA's 0
+    ("aes-gcm", {"key_type": 0x2B}),  # CKK_SHA256_HMAC (PKCS #11 3.0), above AES's 0x1F
+    ("aes-gcm", {"key_class": 0}),  # a data object, which a hand-written world may give a key type
+])
+def test_a_hand_written_object_of_another_type_or_class_does_not_wrap(kmsuser, store, mechanism, changes):
+    """The wrapping key must be exactly an RSA public key or an AES secret key (CKR_KEY_TYPE_INCONSISTENT
+    otherwise), whatever type or class a hand-written world gives an object holding such material."""
+    if mechanism == "rsa-oaep":
+        _rsa_pair(kmsuser, "kek")
+        kek = ["attr.label=kek", "attr.class=public-key"]
+    else:
+        kmsuser("key", "generate-symmetric", "aes", "--label", "kek", "--key-length-bytes", "32",
+                "--attributes", "wrap=true")
+        kek = ["attr.label=kek"]
+    kmsuser("key", "generate-symmetric", "aes", "--label", "payload", "--key-length-bytes", "16")
+    hashing = ["--hash-function", "sha256", "--mgf", "mgf1-sha256"] if mechanism == "rsa-oaep" else []
+    wrap = ("key", "wrap", mechanism, "--payload-filter", "attr.label=payload", "--wrapping-filter", *kek, *hashing)
+    assert kmsuser(*wrap).json["error_code"] == 0
+    kmsuser("key", "set-attribute", "--filter", *kek, "--name", "label", "--value", "odd")
+    with store.transaction() as world:
+        for cluster in world.clusters.values():
+            for key in cluster.keys.values():
+                if key.label == "odd":
+                    key.attributes[attr.WRAP] = 1  # kept whatever the defaults of its new kind
+                    for name, value in changes.items():
+                        setattr(key, name, value)
+    assert kmsuser(*wrap[:-len(kek) - len(hashing)], "attr.label=odd", *hashing).json == REFUSED
+
+
+@pytest.mark.parametrize("hash_name,mgf,salt", [("sha256", "mgf1-sha1", 20), ("sha384", "mgf1-sha384", 0),
+                                                ("sha1", "mgf1-sha512", 48)])
+def test_pss_signs_with_the_mgf_and_salt_length_asked_for(kmsuser, tmp_path, hash_name, mgf, salt):
+    """CK_RSA_PKCS_PSS_PARAMS: the MGF1 hash and the salt length are each the one named, not
+    the message hash's; a verifier told exactly the same accepts the signature."""
+    _rsa_pair(kmsuser, "pss")
+    kmsuser("key", "generate-file", "--encoding", "pem", "--path", str(tmp_path / "pub.pem"),
+            "--filter", "attr.label=pss", "attr.class=public-key")
+    public = serialization.load_pem_public_key((tmp_path / "pub.pem").read_bytes())
+    data = base64.b64encode(b"rehearse the runbook").decode()
+    params = ["--hash-function", hash_name, "--mgf", mgf, "--salt-length", str(salt)]
+    signature = kmsuser("crypto", "sign", "rsa-pkcs-pss", "--key-filter", "attr.label=pss", "attr.class=private-key",
+                        "--data", data, *params).json["data"]["signature"]
+    public.verify(base64.b64decode(signature), b"rehearse the runbook",
+                  padding.PSS(mgf=padding.MGF1(HASHES[mgf.removeprefix("mgf1-")]()), salt_length=salt),
+                  HASHES[hash_name]())
+    verified = kmsuser("crypto", "verify", "rsa-pkcs-pss", "--key-filter", "attr.label=pss", "attr.class=public-key",
+                       "--data", data, "--signature", signature, *params)
+    assert verified.json["error_code"] == 0
+
+
+@pytest.mark.parametrize("command,mechanism,kind,key_class,usage", [
+    ("sign", "ecdsa", "rsa", "private-key", None),  # an RSA key signs no ECDSA
+    ("sign", "rsa-pkcs", "ec", "private-key", None),  # nor an EC key RSA
+    ("sign", "rsa-pkcs-pss", "ec", "private-key", None),
+    ("verify", "ecdsa", "rsa", "public-key", None),
+    ("verify", "rsa-pkcs", "ec", "public-key", None),
+    ("sign", "ed25519ph", "ec", "private-key", None),  # the HSM makes no Ed25519 key
+    ("verify", "ed25519", "ec", "public-key", None),
+    ("sign", "rsa-pkcs", "rsa", "public-key", "sign"),  # a public key allowed to sign still cannot
+    ("verify", "rsa-pkcs", "rsa", "private-key", "verify"),  # PKCS #11 verifies with the public key
+])
+def test_a_key_of_another_family_or_class_does_not_sign_or_verify(kmsuser, command, mechanism, kind, key_class,
+                                                                    usage):
+    if kind == "rsa":
+        _rsa_pair(kmsuser, "k")
+    else:
+        kmsuser("key", "generate-asymmetric-pair", "ec", "--public-label", "k", "--private-label", "k",
+                "--curve", "secp256r1")
+    key = ["attr.label=k", f"attr.class={key_class}"]
+    if usage:
+        assert kmsuser("key", "set-attribute", "--filter", *key, "--name", usage,
+                       "--value", "true").json["error_code"] == 0
+    hashing = [] if mechanism.startswith("ed25519") else ["--hash-function", "sha256"]
+    pss = ["--mgf", "mgf1-sha256", "--salt-length", "32"] if mechanism == "rsa-pkcs-pss" else []
+    signature = ["--signature", base64.b64encode(bytes(64)).decode()] if command == "verify" else []
+    done = kmsuser("crypto", command, mechanism, "--key-filter", *key, *hashing, "--data", "aGVsbG8=", *signature,
+                   *pss)
+    assert done.json == REFUSED
+
+
+@pytest.mark.parametrize("mechanism", ["rsa-pkcs", "rsa-pkcs-pss", "ecdsa"])
+def test_a_digest_signs_like_its_data_and_must_have_the_hash_length(kmsuser, mechanism):
+    """--data-type digest: the data is the hash already (PKCS #11's CKM_RSA_PKCS over a DigestInfo,
+    CKM_ECDSA over the hash); one of another length than the hash function's is refused
+    (CKR_DATA_LEN_RANGE; the CLI's words for it are not documented)."""
+    import hashlib
+
+    if mechanism == "ecdsa":
+        kmsuser("key", "generate-asymmetric-pair", "ec", "--public-label", "k", "--private-label", "k",
+                "--curve", "secp256r1")
+    else:
+        _rsa_pair(kmsuser, "k")
+    pss = ["--mgf", "mgf1-sha256", "--salt-length", "32"] if mechanism == "rsa-pkcs-pss" else []
+    private, public = ["attr.label=k", "attr.class=private-key"], ["attr.label=k", "attr.class=public-key"]
+    digest = base64.b64encode(hashlib.sha256(b"hello").digest()).decode()
+    signed = kmsuser("crypto", "sign", mechanism, "--key-filter", *private, "--hash-function", "sha256",
+                     "--data-type", "digest", "--data", digest, *pss).json["data"]["signature"]
+    verified = kmsuser("crypto", "verify", mechanism, "--key-filter", *public, "--hash-function", "sha256",
+                       "--data", base64.b64encode(b"hello").decode(), "--signature", signed, *pss)
+    assert verified.json["error_code"] == 0
+    short = base64.b64encode(hashlib.sha1(b"hello").digest()).decode()
+    assert kmsuser("crypto", "sign", mechanism, "--key-filter", *private, "--hash-function", "sha256",
+                   "--data-type", "digest", "--data", short, *pss).json == REFUSED
+    assert kmsuser("crypto", "verify", mechanism, "--key-filter", *public, "--hash-function", "sha256",
+                   "--data-type", "digest", "--data", short, "--signature", signed, *pss).json == REFUSED
