@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.keywrap import aes_key_unwrap_with_padding
+from cryptography.hazmat.primitives.keywrap import aes_key_unwrap_with_padding, aes_key_wrap_with_padding
 
 from hsmshell.cloudhsm import attributes as attr
 from hsmshell.cloudhsm.signatures import HASHES
@@ -375,6 +375,7 @@ def test_rsa_pkcs_unwrap_checks_the_pkcs1_block(kmsuser, tmp_path):
     assert shortest["data"]["key"]["attributes"]["key-length-bytes"] == 245
     assert unwrap(encrypt(block(bytes(range(1, 247)))).to_bytes(256, "big"), "generic-secret") == BAD_DATA
     assert unwrap(encrypt(block(key, header=b"\0\1")).to_bytes(256, "big")) == BAD_DATA
+    assert unwrap(encrypt(b"\0\2\0" + block(key)[2:]).to_bytes(256, "big"), "generic-secret") == BAD_DATA  # no padding
     assert unwrap(encrypt(b"\0\2" + bytes(range(1, 255))).to_bytes(256, "big"), "generic-secret") == BAD_DATA
     # A value at or above the modulus, or a block of another length, is refused even when
     # it stands for a good block (modulo n, or with its leading zero bytes dropped or added).
@@ -492,3 +493,57 @@ def test_a_digest_signs_like_its_data_and_must_have_the_hash_length(kmsuser, mec
                    "--data-type", "digest", "--data", short, *pss).json == REFUSED
     assert kmsuser("crypto", "verify", mechanism, "--key-filter", *public, "--hash-function", "sha256",
                    "--data-type", "digest", "--data", short, "--signature", signed, *pss).json == REFUSED
+
+
+def odd_rsa_key() -> rsa.RSAPrivateKey:
+    """An RSA key with a 2049-bit modulus, which the library does not generate (it rounds the
+    size): a 1024-bit prime of one key times a 1025-bit prime of another."""
+    import math
+
+    p = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_numbers().p
+    q = rsa.generate_private_key(public_exponent=65537, key_size=2050).private_numbers().q
+    d = pow(65537, -1, (p - 1) * (q - 1) // math.gcd(p - 1, q - 1))
+    key = rsa.RSAPrivateNumbers(p, q, d, rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q), rsa.rsa_crt_iqmp(p, q),
+                                rsa.RSAPublicNumbers(65537, p * q)).private_key()
+    assert key.key_size == 2049
+    return key
+
+
+def test_an_rsa_kek_of_a_modulus_not_a_whole_number_of_bytes(kmsuser, tmp_path):
+    """A 2049-bit modulus takes 257-byte blocks: rsa-aes's OAEP block and rsa-pkcs's are that
+    long.  The key comes in as a private key rsa-aes wraps here (CKM_RSA_AES_KEY_WRAP done by
+    hand), its public half as a PEM."""
+    import os
+
+    _rsa_pair(kmsuser, "kek")
+    kmsuser("key", "generate-file", "--encoding", "pem", "--path", str(tmp_path / "kek.pem"),
+            "--filter", "attr.label=kek", "attr.class=public-key")
+    kek = serialization.load_pem_public_key((tmp_path / "kek.pem").read_bytes())
+    odd = odd_rsa_key()
+    oaep = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+    ephemeral = os.urandom(32)
+    pkcs8 = odd.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption())
+    wrapped = kek.encrypt(ephemeral, oaep) + aes_key_wrap_with_padding(ephemeral, pkcs8)
+    hashing = ["--hash-function", "sha256", "--mgf", "mgf1-sha256"]
+    made = kmsuser("key", "unwrap", "rsa-aes", "--filter", "attr.label=kek", "attr.class=private-key", "--data",
+                   base64.b64encode(wrapped).decode(), "--key-type-class", "rsa-private", "--label", "odd", *hashing)
+    assert made.json["error_code"] == 0, made.output
+    (tmp_path / "odd.pem").write_bytes(odd.public_key().public_bytes(serialization.Encoding.PEM,
+                                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+    kmsuser("key", "import", "pem", "--path", str(tmp_path / "odd.pem"), "--label", "odd-pub",
+            "--key-type-class", "rsa-public", "--attributes", "wrap=true")
+    payload = kmsuser("key", "generate-symmetric", "aes", "--label", "payload", "--key-length-bytes", "16").json
+    check_value = payload["data"]["key"]["attributes"]["check-value"]
+    wrapped = kmsuser("key", "wrap", "rsa-aes", "--payload-filter", "attr.label=payload", "--wrapping-filter",
+                      "attr.label=odd-pub", *hashing).json["data"]["wrapped_key_data"]
+    assert len(base64.b64decode(wrapped)) == 257 + 24  # the OAEP block, then RFC 5649 of 16 bytes
+    copy = kmsuser("key", "unwrap", "rsa-aes", "--filter", "attr.label=odd", "--data", wrapped,
+                   "--key-type-class", "aes", "--label", "copy", *hashing).json
+    assert copy["data"]["key"]["attributes"]["check-value"] == check_value
+    wrapped = kmsuser("key", "wrap", "rsa-pkcs", "--payload-filter", "attr.label=payload", "--wrapping-filter",
+                      "attr.label=odd-pub").json["data"]["wrapped_key_data"]
+    assert len(base64.b64decode(wrapped)) == 257
+    copy = kmsuser("key", "unwrap", "rsa-pkcs", "--filter", "attr.label=odd", "--data", wrapped,
+                   "--key-type-class", "aes", "--label", "copy").json
+    assert copy["data"]["key"]["attributes"]["check-value"] == check_value
