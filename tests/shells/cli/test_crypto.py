@@ -374,7 +374,8 @@ def test_rsa_pkcs_unwrap_checks_the_pkcs1_block(kmsuser, tmp_path):
     shortest = unwrap(encrypt(block(bytes(range(1, 246)))).to_bytes(256, "big"), "generic-secret")
     assert shortest["data"]["key"]["attributes"]["key-length-bytes"] == 245
     assert unwrap(encrypt(block(bytes(range(1, 247)))).to_bytes(256, "big"), "generic-secret") == BAD_DATA
-    assert unwrap(encrypt(block(key, header=b"\0\1")).to_bytes(256, "big")) == BAD_DATA
+    for header in (b"\0\1", b"\0\3", b"\1\2"):
+        assert unwrap(encrypt(block(key, header=header)).to_bytes(256, "big")) == BAD_DATA
     assert unwrap(encrypt(b"\0\2\0" + block(key)[2:]).to_bytes(256, "big"), "generic-secret") == BAD_DATA  # no padding
     assert unwrap(encrypt(b"\0\2" + bytes(range(1, 255))).to_bytes(256, "big"), "generic-secret") == BAD_DATA
     # A value at or above the modulus, or a block of another length, is refused even when
