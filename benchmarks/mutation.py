@@ -1098,6 +1098,51 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'if wanted.lower() not in ("true", "false") or have != (wanted.lower() == "true"):',
      "the comparison is reached only when wanted.lower() is \"true\" or \"false\" (the `or` stops at "
      "any other value), and \"false\" sorts before \"true\": `>=` holds exactly when `==` does"),
+    ("hsmshell/cloudhsm/key_wrapping.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def wrap(world: World, cluster: Cluster, owner_id: int, payload: Key, wrapping: Key, mechanism: str, *,",
+     "`*` to `/` in a signature: the only caller (shells/cli/wrapping.py, key wrap) passes the first six by "
+     "position and hash_name, mgf and aad by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsm/key_wrapping.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def unwrap(world: World, cluster: Cluster, unwrapping: Key, mechanism: str, wrapped: bytes, *,",
+     "`*` to `/` in a signature: the only caller (shells/cli/wrapping.py, key unwrap) passes the first five "
+     "by position and hash_name, mgf and aad by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsm/key_wrapping.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if mechanism == "aes-no-pad" and len(data) % 8:',
+     "the mechanism is one of AES_MECHANISMS here (aes-no-pad, aes-pkcs5-pad, aes-zero-pad), and the other "
+     "two sort after aes-no-pad: `<=` holds exactly when `==` does"),
+    ("hsmshell/cloudhsm/key_wrapping.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "ok = key.key_type == attr.AES and key.key_class == attr.SECRET_KEY",
+     "`key_class >= SECRET_KEY` (the type's `>=` is killed): world/validate.py admits object classes 0 to 4 "
+     "only (KEY_CLASSES), the tools make none other, and 4 is SECRET_KEY: `>=` holds exactly when `==` does"),
+    ("hsmshell/cloudhsm/key_wrapping.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if mechanism == "rsa-aes":',
+     "(wrap and unwrap) the mechanism is rsa-aes, rsa-oaep or rsa-pkcs here (the AES and GCM mechanisms "
+     "returned above, and the CLI offers no other), and rsa-aes sorts first: `<=` holds exactly when `==` does"),
+    ("hsmshell/cloudhsm/key_wrapping.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'return public.encrypt(data, _oaep(hash_name, mgf) if mechanism == "rsa-oaep" else padding.PKCS1v15())',
+     "only rsa-oaep and rsa-pkcs get here (rsa-aes returned above), and rsa-pkcs sorts after rsa-oaep"),
+    ("hsmshell/cloudhsm/key_wrapping.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if mechanism == "rsa-oaep":',
+     "(unwrap) only rsa-oaep and rsa-pkcs get here (rsa-aes returned above), and rsa-pkcs sorts after rsa-oaep"),
+    ("hsmshell/cloudhsm/key_wrapping.py", "core/ReplaceComparisonOperator_NotEq_Lt", "if payload.key_class != attr.SECRET_KEY:",
+     "the payload is a private (3) or secret (4) key here, since wrap's first check refuses any other class: "
+     "`< 4` holds exactly when `!= 4` does"),
+    ("hsmshell/cloudhsm/key_wrapping.py", "core/ReplaceComparisonOperator_GtE_Gt", "if len(wrapped) != size or value >= n:",
+     "`value > n` lets through only value == n, which decrypts to 0: a block that does not begin 00 02, "
+     "refused two lines below"),
+    ("hsmshell/cloudhsm/signatures.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def sign(world: World, cluster: Cluster, key: Key, *, mechanism: str, hash_name: str, data: bytes,",
+     "`*` to `/` in a signature: the only caller (shells/cli/crypto.py, crypto sign) passes world, cluster "
+     "and key by position and every other argument by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsm/signatures.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def verify(world: World, cluster: Cluster, key: Key, *, mechanism: str, hash_name: str, data: bytes,",
+     "`*` to `/` in a signature: the only caller (shells/cli/crypto.py, crypto verify) passes world, cluster "
+     "and key by position and every other argument by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsm/signatures.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if mechanism == "rsa-pkcs":',
+     "only an RSA key reaches _padding (an EC key signs with ECDSA), and _check lets an RSA key through only "
+     "for rsa-pkcs and rsa-pkcs-pss, which sorts after rsa-pkcs: `<=` holds exactly when `==` does"),
+    ("hsmshell/cloudhsm/signatures.py", "core/ReplaceFalseWithTrue",
+     "digest: bool = False, mgf: str | None = None, salt_length: int | None = None) -> bytes:",
+     "a default no caller uses: shells/cli/crypto.py (crypto sign), the only caller, always passes digest="),
+    ("hsmshell/cloudhsm/signatures.py", "core/ReplaceFalseWithTrue", "signature: bytes, digest: bool = False, mgf: str | None = None,",
+     "a default no caller uses: shells/cli/crypto.py (crypto verify), the only caller, always passes digest="),
 ]
 
 

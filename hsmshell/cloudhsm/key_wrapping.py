@@ -46,6 +46,28 @@ def _oaep(hash_name: str | None, mgf: str | None):
     return padding.OAEP(mgf=padding.MGF1(HASHES[mgf_hash]()), algorithm=HASHES[hash_name](), label=None)
 
 
+def _block_size(private) -> int:
+    """The bytes of one RSA block: the modulus's length, whatever its bits (2049 bits take 257)."""
+    return (private.key_size + 7) // 8
+
+
+def _pkcs1_decrypt(private, wrapped: bytes) -> bytes:
+    """RSA PKCS #1 v1.5 decryption that fails on a bad block, as the HSM does
+    (CKR_ENCRYPTED_DATA_INVALID): the library's own answers a bad block with random bytes
+    (implicit rejection, against Bleichenbacher's oracle), which would become a key."""
+    numbers = private.private_numbers()
+    n = numbers.public_numbers.n
+    size = _block_size(private)
+    value = int.from_bytes(wrapped, "big")
+    if len(wrapped) != size or value >= n:
+        raise ValueError("not one RSA block")
+    block = pow(value, numbers.d, n).to_bytes(size, "big")
+    padding_length = block[2:].find(b"\0")  # the padding is nonzero bytes up to the first 00; -1 for none
+    if block[:2] != b"\0\2" or padding_length < 8:
+        raise ValueError("not a PKCS #1 v1.5 encryption block")
+    return block[3 + padding_length:]
+
+
 def _wrapping_key_fits(world: World, cluster: Cluster, key: Key, mechanism: str, use: int, rsa_class: int) -> None:
     values = keys.attribute_values(world, cluster, key)
     if mechanism in RSA_MECHANISMS:
@@ -98,9 +120,11 @@ def unwrap(world: World, cluster: Cluster, unwrapping: Key, mechanism: str, wrap
             return AESGCM(kek).decrypt(wrapped[:12], wrapped[12:], aad or None)
         private = serialization.load_der_private_key(kek, None)
         if mechanism == "rsa-aes":
-            size = private.key_size // 8
+            size = _block_size(private)
             ephemeral = private.decrypt(wrapped[:size], _oaep(hash_name, mgf))
             return aes_key_unwrap_with_padding(ephemeral, wrapped[size:])
-        return private.decrypt(wrapped, _oaep(hash_name, mgf) if mechanism == "rsa-oaep" else padding.PKCS1v15())
+        if mechanism == "rsa-oaep":
+            return private.decrypt(wrapped, _oaep(hash_name, mgf))
+        return _pkcs1_decrypt(private, wrapped)
     except (ValueError, InvalidTag, InvalidUnwrap, crypto.CryptoFailure):
         raise Unusable("data") from None
