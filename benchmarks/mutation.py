@@ -188,6 +188,11 @@ EXCLUDED_OPERATORS = [
 
 # Survivors that change no behaviour: (module, operator, the mutated source line as written,
 # why no test can tell).  Matched on the line's text, so they survive edits elsewhere.
+# validate.py's guard of the size walk (one reason for its three operators).
+VALIDATE_WALK = ("the line only decides whether to walk the cluster's keys, and the walk checks each key's "
+                 "size itself: a mutant that walks when no size is negative (`<= 0`, `!= 0`, `< 1`, a default "
+                 "of 1 or -1 for a cluster of no keys) finds nothing; none skips a walk a negative size needs")
+
 EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/testing/match.py", "core/ReplaceBinaryOperator_Mul_Div",
      "def match_line(expected: str, actual: str, variables: dict[str, str], *, exact: bool) -> dict | None:",
@@ -969,6 +974,15 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/cloudhsm/returncodes.py", "core/ReplaceComparisonOperator_NotEq_Gt", "return self.code != 0",
      "a return code is a number from 0 up (every one in the module is a literal of 0 or more), so `> 0` holds "
      "exactly when `!= 0` does"),
+    ("hsmshell/world/validate.py", "core/ReplaceComparisonOperator_Lt_NotEq",
+     "if min(map(_size_of, cluster.keys.values()), default=0) < 0:",
+     VALIDATE_WALK),
+    ("hsmshell/world/validate.py", "core/ReplaceComparisonOperator_Lt_LtE",
+     "if min(map(_size_of, cluster.keys.values()), default=0) < 0:",
+     VALIDATE_WALK),
+    ("hsmshell/world/validate.py", "core/NumberReplacer",
+     "if min(map(_size_of, cluster.keys.values()), default=0) < 0:",
+     VALIDATE_WALK),
     ("hsmshell/world/files.py", "core/ReplaceBinaryOperator_Mul_Div",
      "def replace(target: Path, data: bytes, *, sync: bool) -> None:",
      "`*` to `/` in a signature: every caller (store, cache, checked_passwords, labs, commands/lab) passes "

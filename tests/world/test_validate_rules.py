@@ -31,6 +31,15 @@ def secret_key(key_type: int, size: int, key_class: int = 4):
     return change
 
 
+def second_key(key_type: int, size: int, *, first_size: int):
+    """The cluster's second key made a secret key of that type and length, its first one of a
+    type of no known length and `first_size` bytes."""
+    def change(world):
+        first, second = list(cluster(world).keys.values())[:2]
+        first.key_type, first.size = 99, first_size
+        second.key_type, second.size = key_type, size
+    return change
+
 
 def kms_key(world):
     return world.kms_keys[KEY]
@@ -171,6 +180,9 @@ BROKEN = {
     "a 3DES key of 16 bytes": (secret_key(21, 16), "clusters[0].keys[0].size",
                                "16 is not a length a secret key of type 21 can have (24 bytes)"),
     "a key of size -1": (secret_key(99, -1), "clusters[0].keys[0].size", "-1 is not a length (0 or more)"),
+    # Only the negative one is refused: a key of no bytes and one of 32 before it are lengths.
+    **{f"a key of size -1 after one of {size}": (second_key(99, -1, first_size=size), "clusters[0].keys[1].size",
+                                                 "-1 is not a length (0 or more)") for size in (0, 32)},
     "a generic secret of no bytes": (secret_key(16, 0), "clusters[0].keys[0].size",
                                      "0 is not a length a secret key of type 16 can have (1 to 3583 bytes)"),
     "a generic secret of 3584 bytes": (secret_key(16, 3584), "clusters[0].keys[0].size",
