@@ -186,13 +186,13 @@ EXCLUDED_OPERATORS = [
     "core/ReplaceComparisonOperator_(Is|IsNot)_(Eq|NotEq|Lt|LtE|Gt|GtE)$",
 ]
 
-# Survivors that change no behaviour: (module, operator, the mutated source line as written,
-# why no test can tell).  Matched on the line's text, so they survive edits elsewhere.
 # validate.py's guard of the size walk (one reason for its three operators).
 VALIDATE_WALK = ("the line only decides whether to walk the cluster's keys, and the walk checks each key's "
                  "size itself: a mutant that walks when no size is negative (`<= 0`, `!= 0`, `< 1`, a default "
                  "of 1 or -1 for a cluster of no keys) finds nothing; none skips a walk a negative size needs")
 
+# Survivors that change no behaviour: (module, operator, the mutated source line as written,
+# why no test can tell).  Matched on the line's text, so they survive edits elsewhere.
 EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/testing/match.py", "core/ReplaceBinaryOperator_Mul_Div",
      "def match_line(expected: str, actual: str, variables: dict[str, str], *, exact: bool) -> dict | None:",
