@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from hsmshell.cli import main as hsmshell
 
+from ..conftest import STORE_ID
+
 
 def run(capsys, *argv) -> tuple[int, str, str]:
     status = hsmshell(list(argv))
@@ -41,3 +43,47 @@ def test_an_on_demand_backup(world_path, capsys, store):
     assert status == 0 and backup.cluster_id == "cluster-1a23b4cdefg" and sorted(backup.keys) == [262162, 262168]
     assert run(capsys, "cluster", "activate", "cluster-1a23b4cdefg") == (
         1, "", "hsmshell: Cluster cluster-1a23b4cdefg is in state ACTIVE; only an INITIALIZED cluster can be activated.\n")
+
+
+def connect_error_code(doors) -> str | None:
+    """Connect the conftest's key store (disconnecting it first) and the ConnectionErrorCode it got."""
+    for action in ("disconnect", "connect"):
+        status, _, err = doors.aws("kms", f"{action}-custom-key-store", "--custom-key-store-id", STORE_ID)
+        assert status == 0, err
+    return doors.describe().get("ConnectionErrorCode")
+
+
+def test_an_internal_error_fails_as_many_attempts_as_it_says(world_path, capsys, doors):
+    assert run(capsys, "fault", "internal-error", "--times", "1")[1] == (
+        "connections fail with INTERNAL_ERROR (1 more attempt)\n")
+    assert run(capsys, "fault", "clear")[1] == "Cleared 1 fault(s)\n"
+    run(capsys, "fault", "internal-error", "--times", "3")
+    assert connect_error_code(doors) == "INTERNAL_ERROR"
+    assert run(capsys, "fault", "list")[1] == "connections fail with INTERNAL_ERROR (2 more attempts)\n"
+    assert connect_error_code(doors) == "INTERNAL_ERROR"
+    assert run(capsys, "fault", "list")[1] == "connections fail with INTERNAL_ERROR (1 more attempt)\n"
+    assert connect_error_code(doors) == "INTERNAL_ERROR"
+    assert run(capsys, "fault", "list")[1] == "No faults\n"
+    assert connect_error_code(doors) is None
+
+
+def test_network_errors_end_at_their_time(world_path, capsys, doors):
+    assert run(capsys, "clock", "freeze")[0] == 0
+    run(capsys, "fault", "network-errors", "--for", "5m")
+    assert run(capsys, "clock", "advance", "299s")[0] == 0
+    assert connect_error_code(doors) == "NETWORK_ERRORS"
+    assert run(capsys, "clock", "advance", "1s")[0] == 0  # exactly the fault's `until`: over
+    assert connect_error_code(doors) is None
+
+
+def test_a_fault_that_does_not_apply_does_not_hide_one_that_does(world_path, capsys, doors):
+    """Faults listed before the one that stops the attempt: another kind, another key store,
+    network errors that are over."""
+    assert run(capsys, "clock", "freeze")[0] == 0
+    run(capsys, "fault", "subnet-full", "subnet-0aa1bb2cc3dd4ee5f")  # not a subnet of the store's cluster
+    run(capsys, "fault", "internal-error", "--custom-key-store-id", "cks-0000000000000000")
+    run(capsys, "fault", "network-errors", "--for", "1m")
+    run(capsys, "clock", "advance", "1m")
+    run(capsys, "fault", "internal-error", "--custom-key-store-id", STORE_ID)
+    assert connect_error_code(doors) == "INTERNAL_ERROR"
+    assert connect_error_code(doors) is None
