@@ -59,3 +59,40 @@ def test_copy_backup_to_region_is_refused_in_a_world_of_one_region(api):
                      DestinationRegion="us-east-1").code == "CloudHsmResourceNotFoundException"
     assert api.error("cloudhsmv2", "CopyBackupToRegion", BackupId=BACKUP,
                      DestinationRegion="us-west-2").code == "CloudHsmInvalidRequestException"
+
+
+def test_a_resource_takes_at_most_50_tags(api):
+    """TagList holds 1 to 50 tags (kms-spec §6.3); what a resource already has counts too.
+    GAP: the reference gives no error for the 51st tag of a resource; a quota is what
+    CloudHsmResourceLimitExceededException stands for (§6)."""
+    hsm = api.cloudhsmv2
+    have = len(hsm.ListTags(ResourceId=BACKUP)["TagList"])
+    hsm.TagResource(ResourceId=BACKUP, TagList=[{"Key": f"k{i}", "Value": ""} for i in range(50 - have)])
+    assert len(hsm.ListTags(ResourceId=BACKUP, MaxResults=100)["TagList"]) == 50
+    hsm.TagResource(ResourceId=BACKUP, TagList=[{"Key": "k0", "Value": "changed"}])  # a key it has: still 50
+    error = api.error("cloudhsmv2", "TagResource", ResourceId=BACKUP, TagList=[{"Key": "one-more", "Value": ""}])
+    assert (error.code, error.message) == ("CloudHsmResourceLimitExceededException",
+                                           "A resource can have at most 50 tags.")
+    tags = hsm.ListTags(ResourceId=BACKUP, MaxResults=100)["TagList"]
+    assert len(tags) == 50 and {"Key": "k0", "Value": "changed"} in tags
+
+
+def test_a_resource_policy_names_a_backup_of_this_region_and_account(api):
+    """The backup's id with another Region or account (sorting before and after ours) names a
+    backup elsewhere, which this world does not hold."""
+    policy = json.dumps({"Version": "2012-10-17", "Statement": []})
+    for region, account in (("us-east-1", "111122223333"), ("us-west-3", "111122223333"),
+                            ("us-west-2", "000000000000"), ("us-west-2", "999999999999")):
+        arn = f"arn:aws:cloudhsm:{region}:{account}:backup/{BACKUP}"
+        for operation, extra in (("PutResourcePolicy", {"Policy": policy}), ("GetResourcePolicy", {})):
+            error = api.error("cloudhsmv2", operation, ResourceArn=arn, **extra)
+            assert (error.code, error.message) == ("CloudHsmResourceNotFoundException", f"Backup {arn} does not exist.")
+    assert api.cloudhsmv2.GetResourcePolicy(ResourceArn=BACKUP_ARN) == {}
+
+
+def test_a_resource_policy_is_a_json_object_with_a_statement(api):
+    for document in ({"Version": "2012-10-17"}, ["Statement"], "Statement", 1):
+        error = api.error("cloudhsmv2", "PutResourcePolicy", ResourceArn=BACKUP_ARN, Policy=json.dumps(document))
+        assert (error.code, error.message) == ("CloudHsmInvalidRequestException",
+                                               "The resource policy must be a JSON object with a Statement.")
+    assert api.cloudhsmv2.GetResourcePolicy(ResourceArn=BACKUP_ARN) == {}
