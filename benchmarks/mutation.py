@@ -1162,6 +1162,24 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "a default no caller uses: shells/cli/crypto.py (crypto sign), the only caller, always passes digest="),
     ("hsmshell/cloudhsm/signatures.py", "core/ReplaceFalseWithTrue", "signature: bytes, digest: bool = False, mgf: str | None = None,",
      "a default no caller uses: shells/cli/crypto.py (crypto verify), the only caller, always passes digest="),
+    ("hsmshell/cloudhsmv2/faults.py", "core/ReplaceComparisonOperator_NotEq_Gt",
+     'if fault.get("kind") != CONNECT_ERROR or fault.get("custom_key_store_id") not in (None, store_id):',
+     "world/validate.py (FAULTS) admits only the kinds connect_error, subnet_deleted and subnet_full, on "
+     "load and on save: both others sort after connect_error, so `> CONNECT_ERROR` holds exactly when `!=` does"),
+    ("hsmshell/cloudhsmv2/faults.py", "core/ReplaceComparisonOperator_Eq_GtE", "if kind == SUBNET_FULL:",
+     "world/validate.py (FAULTS) admits only three kinds, on load and on save; subnet_deleted returned above, "
+     "and connect_error sorts before subnet_full: `>=` holds exactly when `==` does"),
+    ("hsmshell/cloudhsmv2/faults.py", "core/ReplaceComparisonOperator_LtE_Eq", 'if fault["times"] <= 0:',
+     "world/validate.py refuses a fault's times below 1, on load and on save (`hsmshell fault internal-error "
+     "--times 0` is not saved): counted down by one from 1 or more, times reaches 0 before it could go below"),
+    ("hsmshell/cloudhsmv2/faults.py", "core/ReplaceComparisonOperator_NotEq_Gt",
+     "text += f\" ({fault['times']} more attempt{'s' if fault['times'] != 1 else ''})\"",
+     "`> 1` differs from `!= 1` only for times of 0 or less, which world/validate.py refuses on load and on "
+     "save; the text of `hsmshell fault internal-error --times 0` is never printed since the world is not saved"),
+    ("hsmshell/cloudhsmv2/resource_policies.py", "core/ReplaceComparisonOperator_NotEq_Gt",
+     'if match["kind"] != "backup":',
+     "_ARN lets through only the kinds backup, cluster and hsm, and the other two sort after backup: "
+     "`>` holds exactly when `!=` does"),
 ]
 
 
