@@ -226,6 +226,10 @@ def sharing_cmu(tmp_path, keys: list[dict], servers: int = 1, users_on: dict | N
     return Doors(World(EXAMPLE_NET[:servers], SHARING_USERS, keys, users_on=users_on or {}).write(tmp_path)).cmu
 
 
+def said(out: str, command: str) -> str:
+    return "\n".join(after(out, command))
+
+
 def login(uid: int) -> str:
     return f"loginHSM CU crypto_user{uid} password1\n"
 
@@ -273,3 +277,75 @@ def test_find_all_keys_needs_a_login_on_each_server(tmp_path):
     assert first.count("findAllKeys failed: RET_USER_NOT_LOGGED_IN") == 2, out
     assert "findAllKeys success on server 0" in second and "10(o)" in second, out
     assert "findAllKeys failed: RET_USER_NOT_LOGGED_IN" in second and "findAllKeys failed on server 1" in second, out
+
+
+@pytest.mark.parametrize("uid", [3, 6], ids=["below-the-owner", "above-the-owner"])
+def test_only_the_owner_shares_or_changes_a_key_shared_with_it(tmp_path, uid):
+    """Crypto users 3 and 6, whose ids lie on either side of the owner's (5), see the key shared
+    with them but may neither share it on nor change it."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5, [3, 6])])
+    out = cmu(login(uid) + "shareKey 10 3,6 0\ny\nsetAttribute 10 3 mine\ny\nquit\n")
+    assert "shareKey failed: RET_KEY_ACCESS_DENIED" in said(out, "shareKey 10"), out
+    assert "setAttribute failed: RET_KEY_ACCESS_DENIED" in said(out, "setAttribute 10"), out
+    out = cmu(login(5) + "getKeyInfo 10\nquit\n")
+    assert "also, shared to following 2 user(s):" in out, out
+
+
+@pytest.mark.parametrize("target, code", [(3, None), (6, None), (5, "RET_USER_NOT_FOUND"), (4, "RET_USER_NOT_FOUND"),
+                                          (1, "RET_USER_NOT_FOUND"), (2, "RET_USER_NOT_FOUND")],
+                         ids=["below-the-owner", "above-the-owner", "the-owner", "no-user", "pre-crypto-officer",
+                              "appliance-user"])
+def test_the_owner_shares_with_another_crypto_user_only(tmp_path, target, code):
+    """The owner (5) shares with crypto users of lower and higher ids; not with itself, with the
+    id of no user (4; the next user up is the owner), with the pre-crypto officer ("PCO" sorts
+    after "CU") or with the appliance user ("AU" before)."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5)])
+    out = cmu(login(5) + f"shareKey 10 {target} 1\ny\ngetKeyInfo 10\nquit\n")
+    if code is None:
+        assert "shareKey success on server 0" in out and "\t\t " + str(target) in out, out
+    else:
+        assert f"shareKey failed: {code}" in out and "shared to following" not in out, out
+
+
+@pytest.mark.parametrize("key_class", [0, 1, 3, 4], ids=["data", "certificate", "private", "secret"])
+def test_the_owner_shares_any_object_but_a_public_key(tmp_path, key_class):
+    """A data or certificate object (class 0, 1; hand-written) is shared as a private or secret
+    key is (GAP: the pages speak of keys only; only a public key, every user's already, is
+    refused)."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5, key_class=key_class, **({} if key_class == 4 else
+                                                                       {"key_type": 0, "size": 2048})),
+                                 key(11, 5, key_class=2, key_type=0, size=2048)])
+    out = cmu(login(5) + "shareKey 10 3 1\ny\nshareKey 11 3 1\ny\nquit\n")
+    assert "shareKey success on server 0" in said(out, "shareKey 10"), out
+    assert "shareKey failed: RET_PERMISSION_DENIED" in said(out, "shareKey 11"), out
+
+
+@pytest.mark.parametrize("m_value", [1, 2])
+def test_a_key_with_its_own_quorum_is_neither_shared_nor_changed_without_approval(tmp_path, m_value):
+    """An m_value of 1 or more (key_mgmt_util -m_value) makes shareKey and setAttribute need
+    approvals; a key of m_value 0 is shared and changed as usual."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5, m_value=m_value), key(11, 5, m_value=0)])
+    out = cmu(login(5) + "shareKey 10 3 1\ny\nsetAttribute 10 3 mine\ny\n"
+              "shareKey 11 3 1\ny\nsetAttribute 11 3 mine\ny\nquit\n")
+    assert "shareKey failed: RET_MXN_AUTH_FAILED" in said(out, "shareKey 10"), out
+    assert "setAttribute failed: RET_MXN_AUTH_FAILED" in said(out, "setAttribute 10"), out
+    assert "shareKey success on server 0" in said(out, "shareKey 11"), out
+    assert "setAttribute success on server 0" in said(out, "setAttribute 11"), out
+
+
+def test_the_owner_sets_a_wrap_template_as_text(tmp_path):
+    """OBJ_ATTR_WRAP_TEMPLATE (1073742353) is a string attribute: its value is any text, not 0 or 1."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5)])
+    out = cmu(login(5) + "setAttribute 10 1073742353 template\ny\ngetAttribute 10 1073742353\nquit\n")
+    assert "setAttribute success on server 0" in out, out
+    assert after(out, "getAttribute 10 1073742353")[-2:] == ["OBJ_ATTR_WRAP_TEMPLATE", "template"], out
