@@ -1148,6 +1148,17 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "a default no caller uses: shells/cli/crypto.py (crypto sign), the only caller, always passes digest="),
     ("hsmshell/cloudhsm/signatures.py", "core/ReplaceFalseWithTrue", "signature: bytes, digest: bool = False, mgf: str | None = None,",
      "a default no caller uses: shells/cli/crypto.py (crypto verify), the only caller, always passes digest="),
+    ("hsmshell/cloudhsm/sharing.py", "core/ReplaceComparisonOperator_Gt_NotEq", "if key.m_value > 0:",
+     "`m_value != 0` in shareKey and setAttribute: a key's m_value is 0 or more (world/validate.py refuses a "
+     "negative one; every key a shell makes passes keys._check_policy, 0 to MAX_M_VALUE, and a copy keeps "
+     "its key's), so != 0 and > 0 agree"),
+    ("hsmshell/cloudhsm/sharing.py", "core/ReplaceComparisonOperator_Eq_LtE", "if attribute_id == attr.LABEL:",
+     "`attribute_id <= attr.LABEL`: set_attribute refuses any id outside CMU_SETTABLE just before, and no "
+     "settable id is below OBJ_ATTR_LABEL (3; the next is 134), so <= 3 and == 3 agree"),
+    ("hsmshell/cloudhsm/sharing.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "elif attr.BY_ID[attribute_id].kind == attr.STRING:",
+     "`kind >= attr.STRING`: the ids reaching this line are CMU_SETTABLE's but the label, whose kinds are "
+     "\"bool\" and \"string\" only (no \"ulong\", the one kind sorting above \"string\"), so >= and == agree"),
 ]
 
 

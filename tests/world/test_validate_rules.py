@@ -171,6 +171,8 @@ BROKEN = {
     "a 3DES key of 16 bytes": (secret_key(21, 16), "clusters[0].keys[0].size",
                                "16 is not a length a secret key of type 21 can have (24 bytes)"),
     "a key of size -1": (secret_key(99, -1), "clusters[0].keys[0].size", "-1 is not a length (0 or more)"),
+    "a key of m_value -1": (lambda w: setattr(next(iter(cluster(w).keys.values())), "m_value", -1),
+                            "clusters[0].keys[0].m_value", "-1 is not a count of approvals (0 or more)"),
     "a generic secret of no bytes": (secret_key(16, 0), "clusters[0].keys[0].size",
                                      "0 is not a length a secret key of type 16 can have (1 to 3583 bytes)"),
     "a generic secret of 3584 bytes": (secret_key(16, 3584), "clusters[0].keys[0].size",
