@@ -186,10 +186,11 @@ EXCLUDED_OPERATORS = [
     "core/ReplaceComparisonOperator_(Is|IsNot)_(Eq|NotEq|Lt|LtE|Gt|GtE)$",
 ]
 
-# validate.py's guard of the size walk (one reason for its three operators).
-VALIDATE_WALK = ("the line only decides whether to walk the cluster's keys, and the walk checks each key's "
-                 "size itself: a mutant that walks when no size is negative (`<= 0`, `!= 0`, `< 1`, a default "
-                 "of 1 or -1 for a cluster of no keys) finds nothing; none skips a walk a negative size needs")
+# validate.py's guards of its walks over a cluster's keys (sizes, m_values): one reason for
+# their three operators each.
+VALIDATE_WALK = ("the line only decides whether to walk the cluster's keys, and the walk checks each key "
+                 "itself: a mutant that walks when no value is negative (`<= 0`, `!= 0`, `< 1`, a default "
+                 "of 1 or -1 for a cluster of no keys) finds nothing; none skips a walk a negative value needs")
 
 # Survivors that change no behaviour: (module, operator, the mutated source line as written,
 # why no test can tell).  Matched on the line's text, so they survive edits elsewhere.
@@ -974,15 +975,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/cloudhsm/returncodes.py", "core/ReplaceComparisonOperator_NotEq_Gt", "return self.code != 0",
      "a return code is a number from 0 up (every one in the module is a literal of 0 or more), so `> 0` holds "
      "exactly when `!= 0` does"),
-    ("hsmshell/world/validate.py", "core/ReplaceComparisonOperator_Lt_NotEq",
-     "if min(map(_size_of, cluster.keys.values()), default=0) < 0:",
-     VALIDATE_WALK),
-    ("hsmshell/world/validate.py", "core/ReplaceComparisonOperator_Lt_LtE",
-     "if min(map(_size_of, cluster.keys.values()), default=0) < 0:",
-     VALIDATE_WALK),
-    ("hsmshell/world/validate.py", "core/NumberReplacer",
-     "if min(map(_size_of, cluster.keys.values()), default=0) < 0:",
-     VALIDATE_WALK),
+    *(("hsmshell/world/validate.py", f"core/{op}", f"if min(map({of}, cluster.keys.values()), default=0) < 0:",
+       VALIDATE_WALK)
+      for op in ("ReplaceComparisonOperator_Lt_NotEq", "ReplaceComparisonOperator_Lt_LtE", "NumberReplacer")
+      for of in ("_size_of", "_m_value_of")),
     ("hsmshell/world/files.py", "core/ReplaceBinaryOperator_Mul_Div",
      "def replace(target: Path, data: bytes, *, sync: bool) -> None:",
      "`*` to `/` in a signature: every caller (store, cache, checked_passwords, labs, commands/lab) passes "
@@ -1180,6 +1176,17 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'if match["kind"] != "backup":',
      "_ARN lets through only the kinds backup, cluster and hsm, and the other two sort after backup: "
      "`>` holds exactly when `!=` does"),
+    ("hsmshell/cloudhsm/sharing.py", "core/ReplaceComparisonOperator_Gt_NotEq", "if key.m_value > 0:",
+     "`m_value != 0` in shareKey and setAttribute: a key's m_value is 0 or more (world/validate.py refuses a "
+     "negative one; every key a shell makes passes keys._check_policy, 0 to MAX_M_VALUE, and a copy keeps "
+     "its key's), so != 0 and > 0 agree"),
+    ("hsmshell/cloudhsm/sharing.py", "core/ReplaceComparisonOperator_Eq_LtE", "if attribute_id == attr.LABEL:",
+     "`attribute_id <= attr.LABEL`: set_attribute refuses any id outside CMU_SETTABLE just before, and no "
+     "settable id is below OBJ_ATTR_LABEL (3; the next is 134), so <= 3 and == 3 agree"),
+    ("hsmshell/cloudhsm/sharing.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "elif attr.BY_ID[attribute_id].kind == attr.STRING:",
+     "`kind >= attr.STRING`: the ids reaching this line are CMU_SETTABLE's but the label, whose kinds are "
+     "\"bool\" and \"string\" only (no \"ulong\", the one kind sorting above \"string\"), so >= and == agree"),
 ]
 
 

@@ -46,6 +46,7 @@ Problem = tuple[tuple, str]
 _hsms_of = attrgetter("hsms")
 _class_of = attrgetter("key_class")
 _size_of = attrgetter("size")
+_m_value_of = attrgetter("m_value")
 KEY_CLASSES = frozenset(range(5))
 # The lengths a secret key of each type can have, in bytes (OBJ_ATTR_VALUE_LEN; the shells'
 # genSymKey and imSymKey take no others: cloudhsm/keys.SYMMETRIC_SIZES): key types 31 AES,
@@ -148,6 +149,12 @@ def problems(world: World, transitions: Mapping | None = None) -> list[Problem]:
         if min(map(_size_of, cluster.keys.values()), default=0) < 0:
             for ki, key in enumerate(cluster.keys.values()):
                 check(key.size >= 0, at + ("keys", ki, "size"), f"{key.size!r} is not a length (0 or more)")
+        # A key's m_value counts the approvals its own quorum needs (0 for none): a negative one
+        # was taken for none by shareKey and setAttribute and shown by no getKeyInfo.  Gathered in C.
+        if min(map(_m_value_of, cluster.keys.values()), default=0) < 0:
+            for ki, key in enumerate(cluster.keys.values()):
+                check(key.m_value >= 0, at + ("keys", ki, "m_value"),
+                      f"{key.m_value!r} is not a count of approvals (0 or more)")
         # Gathered in C: the distinct (class, type, size) of the cluster's keys are a handful.
         if any(_secret_of_no_size_of_its_type(*kind) for kind in set(map(_class_type_size, cluster.keys.values()))):
             for ki, key in enumerate(cluster.keys.values()):

@@ -3,6 +3,8 @@ change users, and who may share and change keys."""
 
 from __future__ import annotations
 
+import pytest
+
 from ..conftest import STORE_ID, lines
 from .conftest import chunk
 
@@ -203,3 +205,147 @@ def test_a_crypto_user_without_keys_is_deleted_while_others_own_keys(tmp_path):
     out = cmu(ADMIN + "deleteUser CU crypto_user3\ny\ndeleteUser CU crypto_user4\ny\nA\nquit\n")
     assert "deleteUser failed" not in after(out, "deleteUser CU crypto_user3"), out
     assert "deleteUser failed: RET_USER_OWNS_KEYS" in after(out, "deleteUser CU crypto_user4"), out
+
+
+# -- who shares, changes and sees a key (cloudhsm/sharing.py) ----------------------------------
+# Crypto users 3, 5 (the owner) and 6 around a user 4 that is not there (deleted; hand-written
+# keys still name it), with a pre-crypto officer (1) and an appliance user (2) below them: ids on
+# both sides of the owner's, and user types that sort before ("AU", "CO") and after ("PCO") "CU".
+SHARING_USERS = [{"user_id": 1, "user_type": "PCO", "name": "admin", "password": "password1", "mofn_pub_key": False},
+                 {"user_id": 2, "user_type": "AU", "name": "app_user", "password": "password1",
+                  "mofn_pub_key": False},
+                 *({"user_id": i, "user_type": "CU", "name": f"crypto_user{i}", "password": "password1",
+                    "mofn_pub_key": False} for i in (3, 5, 6))]
+
+
+def sharing_cmu(tmp_path, keys: list[dict], servers: int = 1, users_on: dict | None = None):
+    """cloudhsm_mgmt_util on a hand-written world of SHARING_USERS and these keys."""
+    from ..conftest import Doors
+    from .test_cmu_conformance import EXAMPLE_NET, World
+
+    return Doors(World(EXAMPLE_NET[:servers], SHARING_USERS, keys, users_on=users_on or {}).write(tmp_path)).cmu
+
+
+def said(out: str, command: str) -> str:
+    return "\n".join(after(out, command))
+
+
+def login(uid: int) -> str:
+    return f"loginHSM CU crypto_user{uid} password1\n"
+
+
+def test_find_all_keys_lists_what_is_shared_but_a_public_key(tmp_path):
+    """Crypto user 3 sees (s) for a secret and a private key shared with it and for a data or
+    certificate object (class 0, 1: the HSM's object table holds them as keys; GAP, the pages
+    name keys only), not for a public key shared with it (every user's already) nor for a key
+    shared with someone else."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5, [3], key_class=0), key(11, 5, [3], key_class=1),
+                                 key(12, 5, [3], key_class=2, key_type=0, size=2048),
+                                 key(13, 5, [3], key_class=3, key_type=0, size=2048),
+                                 key(14, 5, [6], key_class=4), key(15, 5, [3, 6], key_class=4)])
+    out = cmu(login(3) + "findAllKeys 3 0\nfindAllKeys 5 0\nquit\n")
+    assert after(out, "findAllKeys 3 0")[1:4] == ["Number of keys found 4", "number of keys matched from start index 0::4",
+                                                 "10(s),11(s),13(s),15(s)"], out
+    assert after(out, "findAllKeys 5 0")[3] == "10(o),11(o),12(o),13(o),14(o),15(o)", out
+
+
+@pytest.mark.parametrize("uid", [1, 2, 4], ids=["pre-crypto-officer", "appliance-user", "no-user"])
+def test_find_all_keys_of_anyone_but_a_crypto_user_finds_none(tmp_path, uid):
+    """Only crypto users have keys: a key a hand-written world gives to the pre-crypto officer
+    (1; "PCO" sorts after "CU"), shares with the appliance user (2; "AU" before "CU") or to the
+    id of no user (4, between crypto users 3 and 5) is listed for none of them."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 1), key(11, 5, [2]), key(12, 4), key(13, 5, [4])])
+    out = cmu(login(3) + f"findAllKeys {uid} 1\nquit\n")
+    assert after(out, f"findAllKeys {uid} 1")[1:3] == ["Number of keys found 0",
+                                                      "number of keys matched from start index 0::0"], out
+    assert "findAllKeys success on server 0" in out and "Key Hash:" not in out, out
+
+
+def test_find_all_keys_needs_a_login_on_each_server(tmp_path):
+    """Crypto user 5 exists on the first server only: its login holds there, and the second
+    server answers as to no login; before any login both do."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5)], servers=2,
+                      users_on={1: [u for u in SHARING_USERS if u["user_id"] != 5]})
+    out = cmu("findAllKeys 5 0\n" + login(5) + "findAllKeys 5 0\nquit\n")
+    first, second = out.split("loginHSM", 1)
+    assert first.count("findAllKeys failed: RET_USER_NOT_LOGGED_IN") == 2, out
+    assert "findAllKeys success on server 0" in second and "10(o)" in second, out
+    assert "findAllKeys failed: RET_USER_NOT_LOGGED_IN" in second and "findAllKeys failed on server 1" in second, out
+
+
+@pytest.mark.parametrize("uid", [3, 6], ids=["below-the-owner", "above-the-owner"])
+def test_only_the_owner_shares_or_changes_a_key_shared_with_it(tmp_path, uid):
+    """Crypto users 3 and 6, whose ids lie on either side of the owner's (5), see the key shared
+    with them but may neither share it on nor change it."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5, [3, 6])])
+    out = cmu(login(uid) + "shareKey 10 3,6 0\ny\nsetAttribute 10 3 mine\ny\nquit\n")
+    assert "shareKey failed: RET_KEY_ACCESS_DENIED" in said(out, "shareKey 10"), out
+    assert "setAttribute failed: RET_KEY_ACCESS_DENIED" in said(out, "setAttribute 10"), out
+    out = cmu(login(5) + "getKeyInfo 10\nquit\n")
+    assert "also, shared to following 2 user(s):" in out, out
+
+
+@pytest.mark.parametrize("target, code", [(3, None), (6, None), (5, "RET_USER_NOT_FOUND"), (4, "RET_USER_NOT_FOUND"),
+                                          (1, "RET_USER_NOT_FOUND"), (2, "RET_USER_NOT_FOUND")],
+                         ids=["below-the-owner", "above-the-owner", "the-owner", "no-user", "pre-crypto-officer",
+                              "appliance-user"])
+def test_the_owner_shares_with_another_crypto_user_only(tmp_path, target, code):
+    """The owner (5) shares with crypto users of lower and higher ids; not with itself, with the
+    id of no user (4; the next user up is the owner), with the pre-crypto officer ("PCO" sorts
+    after "CU") or with the appliance user ("AU" before)."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5)])
+    out = cmu(login(5) + f"shareKey 10 {target} 1\ny\ngetKeyInfo 10\nquit\n")
+    if code is None:
+        assert "shareKey success on server 0" in out and "\t\t " + str(target) in out, out
+    else:
+        assert f"shareKey failed: {code}" in out and "shared to following" not in out, out
+
+
+@pytest.mark.parametrize("key_class", [0, 1, 3, 4], ids=["data", "certificate", "private", "secret"])
+def test_the_owner_shares_any_object_but_a_public_key(tmp_path, key_class):
+    """A data or certificate object (class 0, 1; hand-written) is shared as a private or secret
+    key is (GAP: the pages speak of keys only; only a public key, every user's already, is
+    refused)."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5, key_class=key_class, **({} if key_class == 4 else
+                                                                       {"key_type": 0, "size": 2048})),
+                                 key(11, 5, key_class=2, key_type=0, size=2048)])
+    out = cmu(login(5) + "shareKey 10 3 1\ny\nshareKey 11 3 1\ny\nquit\n")
+    assert "shareKey success on server 0" in said(out, "shareKey 10"), out
+    assert "shareKey failed: RET_PERMISSION_DENIED" in said(out, "shareKey 11"), out
+
+
+@pytest.mark.parametrize("m_value", [1, 2])
+def test_a_key_with_its_own_quorum_is_neither_shared_nor_changed_without_approval(tmp_path, m_value):
+    """An m_value of 1 or more (key_mgmt_util -m_value) makes shareKey and setAttribute need
+    approvals; a key of m_value 0 is shared and changed as usual."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5, m_value=m_value), key(11, 5, m_value=0)])
+    out = cmu(login(5) + "shareKey 10 3 1\ny\nsetAttribute 10 3 mine\ny\n"
+              "shareKey 11 3 1\ny\nsetAttribute 11 3 mine\ny\nquit\n")
+    assert "shareKey failed: RET_MXN_AUTH_FAILED" in said(out, "shareKey 10"), out
+    assert "setAttribute failed: RET_MXN_AUTH_FAILED" in said(out, "setAttribute 10"), out
+    assert "shareKey success on server 0" in said(out, "shareKey 11"), out
+    assert "setAttribute success on server 0" in said(out, "setAttribute 11"), out
+
+
+def test_the_owner_sets_a_wrap_template_as_text(tmp_path):
+    """OBJ_ATTR_WRAP_TEMPLATE (1073742353) is a string attribute: its value is any text, not 0 or 1."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5)])
+    out = cmu(login(5) + "setAttribute 10 1073742353 template\ny\ngetAttribute 10 1073742353\nquit\n")
+    assert "setAttribute success on server 0" in out, out
+    assert after(out, "getAttribute 10 1073742353")[-2:] == ["OBJ_ATTR_WRAP_TEMPLATE", "template"], out

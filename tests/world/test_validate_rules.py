@@ -183,6 +183,8 @@ BROKEN = {
     # Only the negative one is refused: a key of no bytes and one of 32 before it are lengths.
     **{f"a key of size -1 after one of {size}": (second_key(99, -1, first_size=size), "clusters[0].keys[1].size",
                                                  "-1 is not a length (0 or more)") for size in (0, 32)},
+    "a key of m_value -1": (lambda w: setattr(next(iter(cluster(w).keys.values())), "m_value", -1),
+                            "clusters[0].keys[0].m_value", "-1 is not a count of approvals (0 or more)"),
     "a generic secret of no bytes": (secret_key(16, 0), "clusters[0].keys[0].size",
                                      "0 is not a length a secret key of type 16 can have (1 to 3583 bytes)"),
     "a generic secret of 3584 bytes": (secret_key(16, 3584), "clusters[0].keys[0].size",

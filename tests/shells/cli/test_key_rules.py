@@ -336,3 +336,16 @@ def test_an_attribute_that_cannot_be_set_is_refused(kmsuser, name):
     kmsuser("key", "generate-symmetric", "aes", "--label", "k", "--key-length-bytes", "16")
     assert kmsuser("key", "set-attribute", "--filter", "attr.label=k", "--name", name, "--value", "true").json == \
         {"error_code": 1, "data": "The attribute cannot be set to this value"}
+
+
+def test_a_label_set_is_the_key_s_label_everywhere(kmsuser):
+    """`key set-attribute --name label` relabels the key itself: `attr.label=` finds it by the new
+    label and no longer by the old, and `key list` shows the new one."""
+    ref = kmsuser("key", "generate-symmetric", "aes", "--label", "old", "--key-length-bytes", "16").json["data"][
+        "key"]["key-reference"]
+    assert kmsuser("key", "set-attribute", "--filter", f"key-reference={ref}", "--name", "label",
+                   "--value", "new").json == {"error_code": 0, "data": {"message": "Attribute set successfully"}}
+    assert references_listed(kmsuser, "attr.label=new") == {ref}
+    assert references_listed(kmsuser, "attr.label=old") == set()
+    listed = kmsuser("key", "list", "--filter", f"key-reference={ref}", "-v").json["data"]["matched_keys"][0]
+    assert listed["attributes"]["label"] == "new"
