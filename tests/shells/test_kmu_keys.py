@@ -274,8 +274,8 @@ NO_KEY = "Input file has no private key"  # GAP: the tool's text for a file that
 
 def _no_zero_marker() -> bytes:
     """The marker's INTEGER without the leading zero DER needs: it reads as a negative number."""
-    good = _int(MARKER)
-    return FAKE.replace(good, b"\x02\x04" + good[3:])
+    content = b"".join(_int(v) for v in [0, N, 65537, 262150]) + b"\x02\x04" + MARKER.to_bytes(4, "big")
+    return _der(0x30, content + b"".join(_int(v) for v in [1, 0, 0, 0]))
 
 
 def _indefinite_length() -> bytes:
