@@ -1187,6 +1187,22 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "elif attr.BY_ID[attribute_id].kind == attr.STRING:",
      "`kind >= attr.STRING`: the ids reaching this line are CMU_SETTABLE's but the label, whose kinds are "
      "\"bool\" and \"string\" only (no \"ulong\", the one kind sorting above \"string\"), so >= and == agree"),
+    ("hsmshell/cloudhsm/keyfiles.py", "core/ReplaceComparisonOperator_NotEq_Lt",
+     "if key.key_class != attr.PRIVATE_KEY or key.key_type != attr.RSA:",
+     "only `key_class < PRIVATE_KEY` survives (`key_type < RSA` lets an EC private key through: killed): "
+     "keys are of class 2, 3 or 4 and a secret key (4) is never RSA, so `< 3` differs from `!= 3` only for "
+     "a secret key, which `key_type != RSA` refuses anyway"),
+    ("hsmshell/cloudhsm/keyfiles.py", "core/ReplaceComparisonOperator_NotEq_Gt",
+     "if key.key_class != attr.PRIVATE_KEY or key.key_type != attr.RSA:",
+     "only `key_type > RSA` survives (`key_class > PRIVATE_KEY` lets a secret key through: killed): RSA is 0, "
+     "the least key type, so `key_type > 0` holds exactly when `!= 0` does"),
+    ("hsmshell/cloudhsm/keyfiles.py", "core/ReplaceComparisonOperator_Lt_NotEq", "while at < end:",
+     "each INTEGER whose end passes the sequence's is refused in the loop, so `at` never passes `end` and "
+     "stops the loop at `end` exactly, as `!=` does"),
+    ("hsmshell/cloudhsm/keyfiles.py", "core/NumberReplacer",
+     "body = data.split(_BEGIN, 1)[1].split(_END, 1)[0]",
+     "only `split(_END, 2)` survives: the first piece of a split is the text before the first separator "
+     "for any maxsplit of 1 or more"),
 ]
 
 

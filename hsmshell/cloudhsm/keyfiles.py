@@ -39,7 +39,8 @@ def handle_in(data: bytes) -> int | None:
     """The HSM key handle a fake PEM file names, or None for any other file."""
     try:
         body = data.split(_BEGIN, 1)[1].split(_END, 1)[0]
-        numbers = _integers(base64.b64decode(b"".join(body.split())))
+        # validate: a character outside base64 (a second BEGIN line) makes the file no PEM.
+        numbers = _integers(base64.b64decode(b"".join(body.split()), validate=True))
     except (IndexError, ValueError):
         return None
     if len(numbers) == 9 and numbers[4] == CAV_SIG_HSM_KEY:
@@ -86,10 +87,14 @@ def _integers(der: bytes) -> list[int]:
         raise ValueError("not a sequence")
     length, at = _read_length(der, 1)
     end, out = at + length, []
+    if end > len(der):
+        raise ValueError("truncated")
     while at < end:
         if der[at] != 0x02:
             raise ValueError("not an integer")
         size, at = _read_length(der, at + 1)
+        if at + size > end:
+            raise ValueError("an integer runs past its sequence")
         out.append(int.from_bytes(der[at:at + size], "big", signed=True))
         at += size
     return out
