@@ -1181,6 +1181,11 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'if match["kind"] != "backup":',
      "_ARN lets through only the kinds backup, cluster and hsm, and the other two sort after backup: "
      "`>` holds exactly when `!=` does"),
+    *(("hsmshell/cloudhsm/sync.py", "core/ReplaceBinaryOperator_Mul_Div",
+       f"def {name}(world: World, source: tuple[Cluster, Hsm], destination: tuple[Cluster, Hsm], *,",
+       f"`*` to `/` in a signature: the one caller (shells/cmu/{shell}.py) passes world, source and destination "
+       f"by position and session_id and {last} by keyword, which both signatures accept")
+      for name, shell, last in (("sync_user", "users", "uid"), ("sync_key", "keys", "handle"))),
 ]
 
 
