@@ -110,7 +110,7 @@ def test_sync_user_to_a_server_the_officer_is_not_logged_in_on_is_refused(tmp_pa
     assert [u[0] for u in users_of(path, MAIN, 1)] == [1, 2]
 
 
-def other_lineage(lineage: str):
+def clone_of_lineage(lineage: str):
     def edit(world):
         world.clusters[CLONE].lineage = lineage
         # officer6 is new on the clone.
@@ -123,7 +123,7 @@ def test_sync_user_to_a_cluster_of_another_lineage_is_refused(tmp_path, lineage)
     """The clone of another backup lineage does not share the masking key.  The user is new
     there, and the HSM has room for it."""
     path = written(tmp_path, World(EXAMPLE_NET[:1], [*ADMIN, OFFICER6], clone=CLONE_HSMS[:1]),
-                   other_lineage(lineage))
+                   clone_of_lineage(lineage))
     assert run(path, AS_ADMIN + "server 0\nsyncUser 6 1\n", "syncUser") == [
         "ExtractMaskedObject: 0x0 !", "InsertMaskedObject: 0xae !", "syncUser failed"]
     assert [u[0] for u in users_of(path, CLONE, 0)] == [1, 2]
@@ -131,7 +131,7 @@ def test_sync_user_to_a_cluster_of_another_lineage_is_refused(tmp_path, lineage)
 
 def test_sync_user_to_a_clone_of_the_same_lineage_copies_it(tmp_path):
     path = written(tmp_path, World(EXAMPLE_NET[:1], [*ADMIN, OFFICER6], clone=CLONE_HSMS[:1]),
-                   other_lineage("lineage-1"))
+                   clone_of_lineage("lineage-1"))
     assert run(path, AS_ADMIN + "server 0\nsyncUser 6 1\n", "syncUser")[-1] == "syncUser success"
     assert [u[0] for u in users_of(path, CLONE, 0)] == [1, 2, 6]
 
@@ -176,7 +176,7 @@ def test_sync_key_to_a_server_the_officer_is_not_logged_in_on_is_refused(tmp_pat
 @pytest.mark.parametrize("lineage", ["lineage-0", "lineage-2"])
 def test_sync_key_to_a_cluster_of_another_lineage_is_refused(tmp_path, lineage):
     path = written(tmp_path, World(EXAMPLE_NET[:1], CRYPTO, [key(7, 3, label="k")], clone=CLONE_HSMS[:1]),
-                   other_lineage(lineage))
+                   clone_of_lineage(lineage))
     assert run(path, AS_ADMIN + "server 0\nsyncKey 7 1\n", "syncKey") == ["syncKey failed: RET_MASKING_KEY_MISMATCH"]
     assert keys_of(path, CLONE) == {}
 
