@@ -107,8 +107,9 @@ TESTS: dict[str, list[str]] = {
     "hsmshell/cloudhsm/sharing.py": ["tests/shells/test_cmu_rules.py", "tests/shells/test_cmu_output_files.py",
                                      "tests/shells/cli/test_keys.py", "tests/shells/cli/test_key_rules.py",
                                      "tests/shells/test_cmu_conformance.py"],
-    "hsmshell/cloudhsm/sync.py": ["tests/shells/test_cmu_nodes.py", "tests/shells/test_cmu_rules.py",
-                                  "tests/shells/test_cmu_conformance.py"],
+    "hsmshell/cloudhsm/sync.py": ["tests/cloudhsm/test_sync.py", "tests/shells/test_cmu_nodes.py",
+                                  "tests/shells/test_cmu_rules.py", "tests/shells/test_cmu_conformance.py",
+                                  "tests/shells/test_cmu_users_in_session.py"],
     "hsmshell/cloudhsm/two_factor.py": ["tests/shells/test_cmu_2fa.py", "tests/shells/cli/test_mfa.py"],
     "hsmshell/cloudhsm/nodes.py": ["tests/shells/test_cmu_nodes.py", "tests/shells/test_cmu.py",
                                    "tests/shells/cli/test_cluster.py"],
@@ -1203,6 +1204,11 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "body = data.split(_BEGIN, 1)[1].split(_END, 1)[0]",
      "only `split(_END, 2)` survives: the first piece of a split is the text before the first separator "
      "for any maxsplit of 1 or more"),
+    *(("hsmshell/cloudhsm/sync.py", "core/ReplaceBinaryOperator_Mul_Div",
+       f"def {name}(world: World, source: tuple[Cluster, Hsm], destination: tuple[Cluster, Hsm], *,",
+       f"`*` to `/` in a signature: the one caller (shells/cmu/{shell}.py) passes world, source and destination "
+       f"by position and session_id and {last} by keyword, which both signatures accept")
+      for name, shell, last in (("sync_user", "users", "uid"), ("sync_key", "keys", "handle"))),
 ]
 
 
