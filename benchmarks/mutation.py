@@ -1180,6 +1180,9 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'if match["kind"] != "backup":',
      "_ARN lets through only the kinds backup, cluster and hsm, and the other two sort after backup: "
      "`>` holds exactly when `!=` does"),
+    ("hsmshell/labs/checks.py", "core/ReplaceTrueWithFalse", "@dataclass(frozen=True)",
+     "an Outcome is only made and read: labs/session.py and commands/lab.py read its check, holds and detail, "
+     "assign to none of them, and never hash one (commands/lab.py keys by id(o.check)); eq is the same either way"),
 ]
 
 
