@@ -128,4 +128,5 @@ def test_key_mgmt_util_finds_no_daemon_for_a_deleted_cluster(doors):
     status, _, err = doors.aws("cloudhsmv2", "delete-cluster", "--cluster-id", CLUSTER)
     assert status == 0, err
     status, out, _ = doors.run(["key_mgmt_util"], KMU_LOGIN)
-    assert status == 255 and "Cfm3Initialize() returned 0x40000040 : LIQUIDSECURITY: Daemon socket connection error" in out
+    assert status == 255
+    assert "Cfm3Initialize() returned 0x40000040 : LIQUIDSECURITY: Daemon socket connection error" in out
