@@ -1209,6 +1209,9 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        f"`*` to `/` in a signature: the one caller (shells/cmu/{shell}.py) passes world, source and destination "
        f"by position and session_id and {last} by keyword, which both signatures accept")
       for name, shell, last in (("sync_user", "users", "uid"), ("sync_key", "keys", "handle"))),
+    ("hsmshell/labs/checks.py", "core/ReplaceTrueWithFalse", "@dataclass(frozen=True)",
+     "an Outcome is only made and read: labs/session.py and commands/lab.py read its check, holds and detail, "
+     "assign to none of them, and never hash one (commands/lab.py keys by id(o.check)); eq is the same either way"),
 ]
 
 

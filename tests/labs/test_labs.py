@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,65 @@ def test_a_broken_guard_fails_the_lab(world_path, store):
 
 def test_an_unknown_lab_is_a_clear_error(world_path):
     assert lab(world_path, "start", "nope") == (1, "hsmshell: no lab named 'nope' (hsmshell lab list shows them)\n")
+
+
+# A lab as an instructor may write one: the shipped invalid-credentials lab, with other checks.
+WRITTEN = """\
+title: Checks of every kind
+runbook: How to fix invalid kmsuser credentials
+difficulty: beginner
+world: default
+objectives:
+  - title: An alias nobody made is not found
+    ask: aws kms describe-key --key-id alias/nobody-made-this
+    error: NotFoundException
+  - title: The store's key is not found
+    ask: aws kms describe-key --key-id 1234abcd-12ab-34cd-56ef-1234567890ab
+    error: NotFoundException
+  - title: An alias nobody made is described
+    ask: aws kms describe-key --key-id alias/nobody-made-this
+    expect: KeyMetadata
+  - title: The key named in the lab's own file is described
+    ask: aws kms describe-key --key-id file://key-id.txt
+    expect: KeyMetadata.KeyId == '1234abcd-12ab-34cd-56ef-1234567890ab'
+  - title: A field the world does not have is empty
+    expect: "length(no_such_field) == `0`"
+"""
+
+
+def written_lab(tmp_path, monkeypatch, text: str) -> None:
+    training = tmp_path / "training"
+    shutil.copytree(definition.training_folder() / "invalid-credentials", training / "written")
+    (training / "written" / "lab.yaml").write_text(text)
+    (training / "written" / "key-id.txt").write_text("1234abcd-12ab-34cd-56ef-1234567890ab")
+    monkeypatch.setattr(definition, "training_folder", lambda: training)
+
+
+def test_each_kind_of_check_of_a_written_lab(world_path, tmp_path, monkeypatch):
+    written_lab(tmp_path, monkeypatch, WRITTEN)
+    assert lab(world_path, "start", "written")[0] == 0
+    status, out = lab(world_path, "check")
+    assert status == 1
+    assert [l.strip() for l in out.splitlines() if l.strip()[:1] in "✓✗"] == [
+        "✓ An alias nobody made is not found",
+        "✗ The store's key is not found  (expected NotFoundException, but the call succeeded)",
+        "✗ An alias nobody made is described  (NotFoundException: Alias "
+        "arn:aws:kms:us-west-2:111122223333:alias/nobody-made-this is not found.)",
+        "✓ The key named in the lab's own file is described",
+        # a world not the lab's can meet a valid expression with a value of another type
+        "✗ A field the world does not have is empty  (JMESPathTypeError: In function length(), invalid type "
+        "for value: None, expected one of: ['string', 'array', 'object'], received: \"null\")"], out
+
+
+def test_a_check_whose_command_is_not_valid_is_a_clear_error(world_path, tmp_path, monkeypatch):
+    written_lab(tmp_path, monkeypatch, WRITTEN.split("objectives:")[0] + """\
+objectives:
+  - title: A command without its key
+    ask: aws kms describe-key
+    expect: KeyMetadata
+""")
+    assert lab(world_path, "start", "written")[0] == 0
+    status, out = lab(world_path, "check")
+    # what AWS CLI v1 would print for it, after the lab's own words
+    assert status == 1 and out.startswith("hsmshell: the check's command is not valid: aws kms describe-key\nusage: ")
+    assert out.endswith("aws: error: the following arguments are required: --key-id\n")

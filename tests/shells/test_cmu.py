@@ -147,3 +147,18 @@ def test_set_attribute_changes_the_attributes_of_spec_1_4_and_names_them_for_ano
     assert after("getAttribute 14 262")[-2:] == ["OBJ_ATTR_WRAP", "0x00000000"], out
     assert after("getAttribute 14 370")[-2:] == ["OBJ_ATTR_DESTROYABLE", "0x00000000"], out
     assert after("getAttribute 14 1073742353")[-2:] == ["OBJ_ATTR_WRAP_TEMPLATE", "template"], out
+
+
+def test_login_needs_the_users_own_type_but_a_primary_officer_logs_in_as_co(doors):
+    disconnect(doors)
+    doors.cmu(ADMIN + "".join(f"createUser {t} {n} password1\ny\n" for t, n in
+                              (("CO", "officer2"), ("PCO", "primary"), ("PRECO", "pre1"))) + "quit\n")
+    refused = ["loginHSM CU primary password1", "loginHSM AU primary password1",
+               "loginHSM CU officer2 password1", "loginHSM CO pre1 password1"]
+    for line in refused:
+        out = chunk(doors.cmu(line + "\nquit\n"), "aws-cloudhsm>", "loginHSM")
+        assert lines(out)[1:3] == ["loginHSM failed: RET_USER_NOT_FOUND", "loginHSM failed on server 0(10.0.2.9)"], line
+    for line in ("loginHSM CO primary password1", "loginHSM PCO primary password1",
+                 "loginHSM CO officer2 password1", "loginHSM PRECO pre1 password1"):
+        out = chunk(doors.cmu(line + "\nquit\n"), "aws-cloudhsm>", "loginHSM")
+        assert lines(out)[-1] == "loginHSM success on server 2(10.0.1.12)", line

@@ -106,3 +106,27 @@ def test_users_created_while_a_node_is_away_show_in_each_servers_list(doors, sto
     cmu.shell.close()
     out = doors.cmu("listUsers\nquit\n")
     assert [l.split(":")[1] for l in lines(out) if l.startswith("Number of users found")] == ["4", "4", "3"]
+
+
+KMU_LOGIN = "loginHSM -u CU -s kmsuser -p Zq7hW2mV9pLx4RcT8bNf3KdY6sGj1uEo\nexit\n"  # the default world's
+
+
+def test_key_mgmt_util_numbers_the_nodes_that_answer_in_cluster_order(doors, store):
+    aws(doors, "disconnect-custom-key-store")
+    reach(store, 1, False)
+    out = doors.kmu(KMU_LOGIN)
+    assert "Cfm3LoginHSM returned: 0x00 : HSM Return: SUCCESS" in out
+    assert [l for l in lines(out) if l.startswith("Node id")] == [
+        "Node id 0 and err state 0x00000000 : HSM Return: SUCCESS",
+        "Node id 2 and err state 0x00000000 : HSM Return: SUCCESS"]
+
+
+def test_key_mgmt_util_finds_no_daemon_for_a_deleted_cluster(doors):
+    for ip in ("10.0.2.9", "10.0.3.11", "10.0.1.12"):
+        status, _, err = doors.aws("cloudhsmv2", "delete-hsm", "--cluster-id", CLUSTER, "--eni-ip", ip)
+        assert status == 0, err
+    status, _, err = doors.aws("cloudhsmv2", "delete-cluster", "--cluster-id", CLUSTER)
+    assert status == 0, err
+    status, out, _ = doors.run(["key_mgmt_util"], KMU_LOGIN)
+    assert status == 255
+    assert "Cfm3Initialize() returned 0x40000040 : LIQUIDSECURITY: Daemon socket connection error" in out
