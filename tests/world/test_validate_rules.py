@@ -40,6 +40,13 @@ def second_key(key_type: int, size: int, *, first_size: int):
         second.key_type, second.size = key_type, size
     return change
 
+def second_m_value(m_value: int, *, first: int):
+    """The cluster's second key given that m_value, its first one `first`."""
+    def change(world):
+        keys = list(cluster(world).keys.values())[:2]
+        keys[0].m_value, keys[1].m_value = first, m_value
+    return change
+
 
 def kms_key(world):
     return world.kms_keys[KEY]
@@ -185,6 +192,9 @@ BROKEN = {
                                                  "-1 is not a length (0 or more)") for size in (0, 32)},
     "a key of m_value -1": (lambda w: setattr(next(iter(cluster(w).keys.values())), "m_value", -1),
                             "clusters[0].keys[0].m_value", "-1 is not a count of approvals (0 or more)"),
+    # Only the negative one is refused: no approvals and two before it are counts.
+    **{f"a key of m_value -1 after one of {m}": (second_m_value(-1, first=m), "clusters[0].keys[1].m_value",
+                                                 "-1 is not a count of approvals (0 or more)") for m in (0, 2)},
     "a generic secret of no bytes": (secret_key(16, 0), "clusters[0].keys[0].size",
                                      "0 is not a length a secret key of type 16 can have (1 to 3583 bytes)"),
     "a generic secret of 3584 bytes": (secret_key(16, 3584), "clusters[0].keys[0].size",
