@@ -307,6 +307,9 @@ KEY_FILES = {
     "bit-string-version": (_pem(FAKE[:3] + b"\x03" + FAKE[4:]), NO_KEY),
     "indefinite-length": (_pem(_indefinite_length()), NO_KEY),
     "truncated": (_pem(FAKE[:-1]), NO_KEY),
+    # GAP: bytes after the key's SEQUENCE.  OpenSSL's d2i reads the one object its length gives
+    # and leaves what follows, so the file still names its handle.
+    "trailing-bytes": (_pem(FAKE + b"\0\0"), "Input file has invalid key handle: 262150"),
     "integer-past-sequence": (_pem(_short_sequence()), NO_KEY),
     "two-begin-lines": (_pem(FAKE).replace(b"-----END", b"-----BEGIN RSA PRIVATE KEY-----\n" + base64.b64encode(FAKE)
                                            + b"\n-----END"), NO_KEY),
