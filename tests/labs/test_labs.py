@@ -131,6 +131,14 @@ objectives:
     expect: KeyMetadata.KeyId == '1234abcd-12ab-34cd-56ef-1234567890ab'
   - title: A field the world does not have is empty
     expect: "length(no_such_field) == `0`"
+  - title: Another error than the one the call ends in, sorting before it
+    ask: aws kms describe-key --key-id alias/nobody-made-this
+    error: AccessDeniedException
+  - title: Another error than the one the call ends in, sorting after it
+    ask: aws kms describe-key --key-id alias/nobody-made-this
+    error: ValidationException
+  - title: The world shows the users but not their passwords
+    expect: "length(clusters[].hsms[].users[]) > `0` && length(clusters[].hsms[].users[].password_hash) == `0`"
 """
 
 
@@ -155,7 +163,10 @@ def test_each_kind_of_check_of_a_written_lab(world_path, tmp_path, monkeypatch):
         "✓ The key named in the lab's own file is described",
         # a world not the lab's can meet a valid expression with a value of another type
         "✗ A field the world does not have is empty  (JMESPathTypeError: In function length(), invalid type "
-        "for value: None, expected one of: ['string', 'array', 'object'], received: \"null\")"], out
+        "for value: None, expected one of: ['string', 'array', 'object'], received: \"null\")",
+        "✗ Another error than the one the call ends in, sorting before it  (NotFoundException)",
+        "✗ Another error than the one the call ends in, sorting after it  (NotFoundException)",
+        "✓ The world shows the users but not their passwords"], out
 
 
 def test_a_check_whose_command_is_not_valid_is_a_clear_error(world_path, tmp_path, monkeypatch):
