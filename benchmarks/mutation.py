@@ -1058,6 +1058,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
       for to, sign in (("LtE", "<="), ("GtE", ">="))),
     ("hsmshell/cloudhsm/key_selection.py", "core/ReplaceComparisonOperator_Gt_NotEq", "if len(found) > 1:",
      "no key found has raised NoKeyMatched just above, so len(found) >= 1 and `!= 1` holds exactly when `> 1`"),
+    ("hsmshell/cloudhsm/key_selection.py", "core/NumberReplacer",
+     "availability.check_key(cluster, found[0], check_availability)",
+     "reached only with exactly one key (none raised NoKeyMatched, more ManyKeysMatched), so found[-1] is "
+     "found[0]; a `1` there would be an IndexError, which this entry does not cover: it is killed"),
     ("hsmshell/cloudhsm/key_selection.py", "core/NumberReplacer", "return found[0]",
      "reached only when exactly one key is found (none raised NoKeyMatched, more ManyKeysMatched), so "
      "found[-1] is found[0]; a `1` there would be an IndexError, which this entry does not cover: it is killed"),
