@@ -23,14 +23,19 @@ def configure(world_path, *argv: str) -> tuple[int, str, str]:
     return status, out.getvalue(), err.getvalue()
 
 
-def restored_cluster(doors, store) -> tuple[str, list[str]]:
-    """A cluster made from the fixture's backup, with HSMs in two zones: (its id, their IPs)."""
+def cluster_from_backup(doors) -> str:
+    """The id of a cluster made from the fixture's backup, with no HSM yet."""
     status, out, err = doors.aws("cloudhsmv2", "create-cluster", "--hsm-type", "hsm1.medium", "--subnet-ids",
                                  "subnet-0e358c43a2b4f8c1d", "subnet-0f5a3c2b1d4e6f789",
                                  "--source-backup-id", "backup-9g87f6edcba", "--query", "Cluster.ClusterId",
                                  "--output", "text")
     assert status == 0, err
-    cluster_id = out.strip()
+    return out.strip()
+
+
+def restored_cluster(doors, store) -> tuple[str, list[str]]:
+    """A cluster made from the fixture's backup, with HSMs in two zones: (its id, their IPs)."""
+    cluster_id = cluster_from_backup(doors)
     for zone in ("us-west-2a", "us-west-2b"):
         assert doors.aws("cloudhsmv2", "create-hsm", "--cluster-id", cluster_id, "--availability-zone", zone)[0] == 0
     ips = [h.eni_ip for h in store.read().clusters[cluster_id].hsms]

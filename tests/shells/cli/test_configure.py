@@ -195,14 +195,11 @@ def test_a_client_certificate_is_presented_to_the_clusters_configured_with_it(st
 
 
 def test_the_file_names_addresses_and_reaches_whatever_hsm_answers_there_later(store, cli, doors):
+    from ...cloudhsm.test_client_config import cluster_from_backup
+
     assert configure_cli(store, "-a", "10.0.1.50") == (0, "")
     assert cli("user", "list").json == {"error_code": 1, "data": "Cluster  is not in the configuration file"}
-    status, out, err = doors.aws("cloudhsmv2", "create-cluster", "--hsm-type", "hsm1.medium", "--subnet-ids",
-                                 "subnet-0e358c43a2b4f8c1d", "subnet-0f5a3c2b1d4e6f789",
-                                 "--source-backup-id", "backup-9g87f6edcba", "--query", "Cluster.ClusterId",
-                                 "--output", "text")
-    assert status == 0, err
-    restored = out.strip()
+    restored = cluster_from_backup(doors)
     assert doors.aws("cloudhsmv2", "create-hsm", "--cluster-id", restored, "--availability-zone", "us-west-2a",
                      "--ip-address", "10.0.1.50")[0] == 0
     # the CLI connects to the address it was given and finds the cluster of the HSM there
