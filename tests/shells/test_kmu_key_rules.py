@@ -1176,3 +1176,92 @@ def test_a_data_object_of_a_3des_or_rc4_type_may_not_encrypt(tmp_path, monkeypat
     assert (tmp_path / "data260").read_text() == "OBJ_ATTR_ENCRYPT\n0x00000000\n"
     assert (tmp_path / "data261").read_text() == "OBJ_ATTR_DECRYPT\n0x00000000\n"
     assert (tmp_path / "certificate260").read_text() == "OBJ_ATTR_ENCRYPT\n0x00000000\n"
+
+
+# getAttribute -a 512's byte size (attributes.wire_size): GAP, our encoding of each attribute as
+# type and length (8 bytes) and its value: booleans 1 byte, class, type and lengths 4, the KCV 3,
+# a label or ID its UTF-8 bytes, a modulus, point or exponent its bytes.
+ULONGS = {"OBJ_ATTR_CLASS", "OBJ_ATTR_KEY_TYPE", "OBJ_ATTR_VALUE_LEN", "OBJ_ATTR_MODULUS_BITS"}
+STRINGS = {"OBJ_ATTR_LABEL", "OBJ_ATTR_ID"}
+BIGS = {"OBJ_ATTR_MODULUS", "OBJ_ATTR_PUBLIC_EXPONENT"}
+
+
+def value_bytes(name: str, text: str) -> int:
+    if name in ULONGS:
+        return 4
+    if name == "OBJ_ATTR_KCV":
+        return 3
+    if name in STRINGS:
+        return len(text.encode())
+    if name in BIGS:
+        return len(text.removeprefix("0x")) // 2
+    return 1
+
+
+def test_getattribute_512_size_is_8_bytes_and_the_value_of_each_attribute(tmp_path, monkeypatch):
+    """GAP (attributes.wire_size): the firmware's encoding is undocumented (the documented 444
+    for 17 attributes follows from none), so the size is our encoding's: 8 bytes of type and
+    length for each attribute, then its value.  An AES key (17 attributes, a label and an ID),
+    both halves of an EC pair (the point as bytes) and an RSA public key (26, the exponent too)."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(21, 3, key_class=2, key_type=0, size=2048, label="rsa")])
+    out = kmu("genSymKey -t 31 -s 16 -l aes-key -id id01\ngenECCKeyPair -i 2 -l ec\n"
+              "getAttribute -o 2200000 -a 512 -out aes\ngetAttribute -o 2200001 -a 512 -out ec-public\n"
+              "getAttribute -o 2200002 -a 512 -out ec-private\ngetAttribute -o 21 -a 512 -out rsa-public")
+    got = [(int(size), int(count)) for size, count in re.findall(r"got all attributes of size (\d+) attr cnt (\d+)",
+                                                                   out)]
+    files = [attributes(tmp_path, name) for name in ("aes", "ec-public", "ec-private", "rsa-public")]
+    assert got == [(sum(8 + value_bytes(n, v) for n, v in found.items()), len(found)) for found in files], out
+    # The AES key: 17 headers, class and type 4 + 4, 11 booleans, "aes-key" 7, "id01" 4, VALUE_LEN 4, KCV 3.
+    assert got[0] == (17 * 8 + 4 + 4 + 11 + 7 + 4 + 4 + 3, 17)
+    assert [count for _, count in got] == [17, 19, 19, 26], out
+
+
+def test_a_generic_secret_may_do_nothing_and_an_ec_or_dsa_public_key_only_verify(tmp_path, monkeypatch):
+    """usage_defaults: genSymKey -t 16 makes a generic secret with every usage attribute off
+    (GAP: genSymKey.md says of HMAC keys that they are set with cloudhsm_mgmt_util); the public
+    half of an EC pair (genECCKeyPair.md) and of a DSA pair has OBJ_ATTR_VERIFY on, 0x01, alone."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [])
+    out = kmu("genSymKey -t 16 -s 32 -l generic\ngenECCKeyPair -i 2 -l ec\ngenDSAKeyPair -m 2048 -l dsa\n"
+              "getAttribute -o 2200000 -a 512 -out generic\ngetAttribute -o 2200001 -a 512 -out ec\n"
+              "getAttribute -o 2200003 -a 512 -out dsa\ngetAttribute -o 2200003 -a 266 -out dsa-verify")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 4, out
+    usage = ("ENCRYPT", "DECRYPT", "WRAP", "UNWRAP", "SIGN", "VERIFY")
+    for name, expected in (("generic", ["0x00"] * 6), ("ec", ["0x00"] * 5 + ["0x01"]),
+                           ("dsa", ["0x00"] * 5 + ["0x01"])):
+        got = attributes(tmp_path, name)
+        assert [got[f"OBJ_ATTR_{u}"] for u in usage] == expected, (name, got)
+    assert (tmp_path / "dsa-verify").read_text() == "OBJ_ATTR_VERIFY\n0x00000001\n"
+
+
+def test_dsa_is_key_type_1_and_rc4_key_type_18(tmp_path, monkeypatch):
+    """The OBJ_ATTR_KEY_TYPE values of cloudhsm-shells-spec's table: genDSAKeyPair's keys are of
+    type 1, which getAttribute shows and findKey -t 1 finds; 18 is RC4, which genSymKey refuses as
+    a FIPS HSM does (0xb3) and whose keys, hand-written, encrypt and decrypt as 3DES keys do."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3, key_type=18, size=16, label="rc4")])
+    out = kmu("genDSAKeyPair -m 2048 -l dsa\ngetAttribute -o 2200000 -a 256 -out public-type\n"
+              "getAttribute -o 2200001 -a 256 -out private-type\nfindKey -t 1\nfindKey -t 18\n"
+              "getAttribute -o 10 -a 512 -out rc4\ngenSymKey -t 18 -s 16 -l new-rc4")
+    assert (tmp_path / "public-type").read_text() == (tmp_path / "private-type").read_text() \
+        == "OBJ_ATTR_KEY_TYPE\n0x00000001\n"
+    assert matched(out) == [[2200000, 2200001], [10]], out
+    got = attributes(tmp_path, "rc4")
+    assert [got["OBJ_ATTR_ENCRYPT"], got["OBJ_ATTR_DECRYPT"], got["OBJ_ATTR_WRAP"]] == ["0x01", "0x01", "0x00"], got
+    assert "Cfm3GenerateSymmetricKey returned: 0xb3 : HSM Error: This operation violates the current configured/FIPS " \
+           "policies" in out, out
+
+
+def test_only_a_secret_key_of_the_aes_type_is_made_to_wrap(tmp_path, monkeypatch):
+    """The AES defaults (encrypt, decrypt, wrap, unwrap) are a secret key's of type 31 only: a
+    hand-written world's data object (class 0) of type 31, and a secret key of a type above 31
+    that no shell makes (GAP: every usage off, as a generic secret's), have every usage off."""
+    monkeypatch.chdir(tmp_path)
+    kmu = shell(tmp_path, [key(10, 3, key_class=0, key_type=31, size=32, label="data"),
+                           key(11, 3, key_type=32, size=16, label="unknown")])
+    out = kmu("getAttribute -o 10 -a 512 -out data\ngetAttribute -o 11 -a 512 -out unknown")
+    assert out.count("Cfm3GetAttribute returned: 0x00 : HSM Return: SUCCESS") == 2, out
+    for name in ("data", "unknown"):
+        got = attributes(tmp_path, name)
+        assert [got[f"OBJ_ATTR_{u}"] for u in ("ENCRYPT", "DECRYPT", "WRAP", "UNWRAP")] == ["0x00"] * 4, (name, got)
