@@ -1102,6 +1102,30 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "def set_enforcement(cluster: Cluster, session: Session, level: str, *, over_mtls: bool) -> None:",
      "`*` to `/` in a signature: the only caller (shells/cli/cluster.py, set-enforcement) passes cluster, "
      "session and level by position and over_mtls by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsm/attributes.py", "core/ReplaceTrueWithFalse", "class Attribute(msgspec.Struct, frozen=True):",
+     "an Attribute is only built in the ATTRIBUTES table and read (.name, .id, .kind): none is assigned to, "
+     "hashed (BY_ID and BY_NAME key them by their int id and str name) or compared, so a mutable, unhashable "
+     "struct behaves the same"),
+    ("hsmshell/cloudhsm/attributes.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "if key_class == SECRET_KEY and key_type == AES:",
+     "only `key_class >= SECRET_KEY` survives (`key_type >= AES` gives a secret key of type 32 the AES "
+     "defaults: killed by test_only_a_secret_key_of_the_aes_type_is_made_to_wrap): no object class is above "
+     "SECRET_KEY (4), world/validate.py's KEY_CLASSES are 0-4 and every key the services make is of class 2-4"),
+    ("hsmshell/cloudhsm/attributes.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "elif key_class == SECRET_KEY and key_type in (DES3, RC4):",
+     "no object class is above SECRET_KEY (4): world/validate.py's KEY_CLASSES are 0-4 (data, certificate, "
+     "public, private, secret), and every key the services make is of class 2-4"),
+    ("hsmshell/cloudhsm/attributes.py", "core/ReplaceComparisonOperator_Eq_GtE", "if kind == ULONG:",
+     "a kind is one of the five strings \"big\" < \"bool\" < \"kcv\" < \"string\" < \"ulong\": none sorts "
+     "after \"ulong\", so `>=` holds exactly when `==` does"),
+    ("hsmshell/cloudhsm/attributes.py", "core/ReplaceComparisonOperator_Eq_LtE", "if kind == BIG:",
+     "a kind is one of the five strings \"big\" < \"bool\" < \"kcv\" < \"string\" < \"ulong\": none sorts "
+     "before \"big\", so `<=` holds exactly when `==` does"),
+    *(("hsmshell/cloudhsm/attributes.py", operator, "if attribute_id == MODULUS and isinstance(value, EcPoint):",
+       "the isinstance half holds for the modulus only: an EcPoint is made by crypto.public_details alone, as "
+       "the \"modulus\" that keys.attribute_values puts at MODULUS (288) and nowhere else, and the world's own "
+       "attributes are ints and strs (model.Key.attributes), so the id comparison never decides")
+      for operator in ("core/ReplaceComparisonOperator_Eq_LtE", "core/ReplaceComparisonOperator_Eq_GtE")),
     ("hsmshell/cloudhsm/named_attributes.py", "core/ReplaceComparisonOperator_Eq_LtE",
      'return text if len(text) % 2 == 0 else "0" + text',
      "a length modulo 2 is 0 or 1, never negative: `<= 0` holds exactly when `== 0` does"),
