@@ -1194,6 +1194,59 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "a default no caller uses: shells/cli/crypto.py (crypto sign), the only caller, always passes digest="),
     ("hsmshell/cloudhsm/signatures.py", "core/ReplaceFalseWithTrue", "signature: bytes, digest: bool = False, mgf: str | None = None,",
      "a default no caller uses: shells/cli/crypto.py (crypto verify), the only caller, always passes digest="),
+    # clusters.py, lines 230 and up
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_NotEq_Gt", 'if cluster.state != "ACTIVE":',
+     "`state > ACTIVE` in _change_type: world/validate.py admits only CLUSTER_STATES, on load and on save, and "
+     "every other one (CREATE_IN_PROGRESS, DEGRADED, ..., UPDATE_IN_PROGRESS) sorts after ACTIVE"),
+    *(("hsmshell/cloudhsmv2/clusters.py", f"core/ReplaceComparisonOperator_Eq_{to}",
+       "elif MIGRATIONS.get(hsm_type) == cluster.hsm_type and cluster.hsm_type_rollback_expiration is not None:",
+       f"`{sign}`: modify calls _change_type only for a type other than the cluster's, _check_type admits only "
+       "HSM_TYPES (and world/validate.py only those for a cluster), and the branch above takes hsm1.medium to "
+       "hsm2m.medium: this line sees only hsm1.medium on an hsm2m.medium cluster, where MIGRATIONS.get gives "
+       "hsm2m.medium, equal to the cluster's type, so the comparison holds as == does")
+      for to, sign in (("LtE", "<="), ("GtE", ">="))),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if user.user_type == "PRECO":',
+     "`user_type >= PRECO`: world/validate.py admits only USER_TYPES (CO, CU, AU, PRECO, PCO), on load and on "
+     "save, and PRECO sorts after the others (PCO < PRECO): >= holds exactly when == does"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'if source is not None and cluster.state == "ACTIVE":',
+     "`state <= ACTIVE`: create_hsm has refused every state but ACTIVE, UNINITIALIZED and DEGRADED above, and "
+     "of those only ACTIVE is <= ACTIVE (no cluster state sorts before it)"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/NumberReplacer",
+     'eni_id="eni-" + ids.draw(world, 9).hex()[:17], eni_ip=ip or _free_ip(cluster, zone, taken),',
+     "draw(world, 10) for 9: a seeded draw of up to 32 bytes advances the counter once and gives the first n "
+     "bytes of the same SHA-256 digest, an unseeded one n random bytes, so the first 17 hex digits of 9 or 10 "
+     "bytes are the same (or equally random) and the counter ends the same; 9 to 8, [:17] to [:18] and to [:16] "
+     "change the ENI id's length and are killed by test_a_seeded_world_s_new_hsms_have_the_same_ids_and_the_"
+     "first_free_address_of_their_zone"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def delete_hsm(world: World, cluster_id: str, *, hsm_id: str | None, eni_id: str | None,",
+     "`*` to `/` in a signature: the only caller (aws/cloudhsmv2.py, DeleteHsm) passes world and cluster_id "
+     "by position and hsm_id, eni_id and eni_ip by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/NumberReplacer",
+     "hsm = next((h for h in cluster.hsms if given[0] in (h.hsm_id, h.eni_id, h.eni_ip)), None)",
+     "`given[-1]`: the line above refuses any but exactly one identifier, so given[-1] is given[0]"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/NumberReplacer",
+     'raise not_found(f"HSM {given[0]} not found in cluster {cluster_id}.")',
+     "`given[-1]`: delete_hsm refused any but exactly one identifier above, so given[-1] is given[0]"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_Eq_GtE", 'if hsm.state == "DELETE_IN_PROGRESS":',
+     "`state >= DELETE_IN_PROGRESS`: world/validate.py admits only HSM_STATES, on load and on save, and "
+     "DELETE_IN_PROGRESS sorts after the others (ACTIVE, CREATE_IN_PROGRESS, DEGRADED, DELETED: 'D' < '_')"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_Eq_LtE", 'if cluster.state == "ACTIVE":',
+     "`state <= ACTIVE` in delete_hsm: world/validate.py admits only CLUSTER_STATES, on load and on save, and "
+     "none sorts before ACTIVE"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_NotEq_Lt", 'and s.tool != "kms"]:',
+     "`tool < kms`: world/validate.py admits only TOOLS, on load and on save, and the others (cloudhsm-cli, "
+     "cloudhsm_mgmt_util, key_mgmt_util) sort before kms; `>` is killed by "
+     "test_a_deleted_cluster_s_shell_sessions_end_and_no_other"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'if cluster.state == "ROLLBACK_IN_PROGRESS":',
+     "`state >= ROLLBACK_IN_PROGRESS`: the line above returns unless the state is MODIFY_IN_PROGRESS or "
+     "ROLLBACK_IN_PROGRESS, and MODIFY_IN_PROGRESS sorts before it"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'if hsm is not None and hsm.state == "CREATE_IN_PROGRESS":',
+     "`state <= CREATE_IN_PROGRESS`: of HSM_STATES (world/validate.py, on load and on save) only ACTIVE and "
+     "CREATE_IN_PROGRESS are <= CREATE_IN_PROGRESS, and setting an ACTIVE HSM ACTIVE changes nothing"),
     ("hsmshell/cloudhsmv2/faults.py", "core/ReplaceComparisonOperator_NotEq_Gt",
      'if fault.get("kind") != CONNECT_ERROR or fault.get("custom_key_store_id") not in (None, store_id):',
      "world/validate.py (FAULTS) admits only the kinds connect_error, subnet_deleted and subnet_full, on "

@@ -329,8 +329,13 @@ def _clone_users(world: World, cluster: Cluster, source: Hsm | None, hsm: Hsm) -
 
 
 def _free_ip(cluster: Cluster, zone: str, taken: set[str]) -> str:
+    """The zone's first address no HSM of the Region holds: .4 to .254 of its /24 (AWS reserves a
+    subnet's first four addresses and its last).  A zone with none left is a full subnet."""
     third = sorted(cluster.subnets).index(zone) + 1
-    return next(f"10.0.{third}.{n}" for n in range(4, 255) if f"10.0.{third}.{n}" not in taken)
+    free = next((f"10.0.{third}.{n}" for n in range(4, 255) if f"10.0.{third}.{n}" not in taken), None)
+    if free is None:
+        raise invalid(f"The subnet {cluster.subnets[zone]} has no free IP addresses.")
+    return free
 
 
 def delete_hsm(world: World, cluster_id: str, *, hsm_id: str | None, eni_id: str | None,
