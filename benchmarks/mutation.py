@@ -1247,6 +1247,51 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'if hsm is not None and hsm.state == "CREATE_IN_PROGRESS":',
      "`state <= CREATE_IN_PROGRESS`: of HSM_STATES (world/validate.py, on load and on save) only ACTIVE and "
      "CREATE_IN_PROGRESS are <= CREATE_IN_PROGRESS, and setting an ACTIVE HSM ACTIVE changes nothing"),
+    # clusters.py, lines below 230
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'return [h for h in cluster.hsms if h.state == "ACTIVE"]',
+     "world/validate.py admits only HsmState's five values (HSM_STATES), on load and on save, and ACTIVE "
+     "sorts first of them (CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS, DELETED after): `<=` holds "
+     "exactly when `==` does"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def create(world: World, *, hsm_type: str, subnet_ids: list[str], source_backup_id: str | None,",
+     "`*` to `/` in a signature: the only caller (aws/cloudhsmv2.py, create_cluster) passes world by position "
+     "and every other argument by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def modify(world: World, cluster_id: str, *, hsm_type: str | None, retention_days: int | None) -> Cluster:",
+     "`*` to `/` in a signature: the only caller (aws/cloudhsmv2.py, modify_cluster) passes world and the "
+     "cluster ID by position and the other two by keyword, which both signatures accept"),
+    *(("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_Eq_LtE", line,
+       "_check_type, the line before, lets through only hsm1.medium and hsm2m.medium, and hsm2m.medium sorts "
+       "after hsm1.medium: `hsm_type <= \"hsm1.medium\"` holds exactly when `==` does")
+      for line in ('if hsm_type == "hsm1.medium" and generation.is_current(world):',
+                   'if hsm_type == "hsm1.medium" and mode == "NON_FIPS":')),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'if backup_type == "hsm2m.medium" and hsm_type == "hsm1.medium":',
+     "only `hsm_type <= \"hsm1.medium\"` survives (the backup type's `<=` is killed): create's _check_type lets "
+     "through only hsm1.medium and hsm2m.medium before _restorable is called, and hsm2m.medium sorts after "
+     "hsm1.medium, so `<=` holds exactly when `==` does"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'if backup_type == "hsm2m.medium" and hsm_type == "hsm1.medium":',
+     "only `backup_type >= \"hsm2m.medium\"` survives (the HSM type's `>=` is killed): backups.hsm_type_of gives "
+     "the backup's hsm_type, its cluster's or hsm1.medium, and world/validate.py admits only hsm1.medium and "
+     "hsm2m.medium for both (HSM_TYPES, on load and on save); nothing sorts after hsm2m.medium, so `>=` holds "
+     "exactly when `==` does"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/NumberReplacer",
+     'source = backups.get(world, source_backup_id.rsplit("/", 1)[-1])',
+     "only rsplit's maxsplit of 2 survives: [-1] is the text after the last \"/\" for any maxsplit of 1 or more "
+     "(a maxsplit of 0 and `[- 0]` are killed by test_a_cluster_from_a_backup_named_by_its_arn)"),
+    ("hsmshell/cloudhsmv2/clusters.py", "core/ReplaceComparisonOperator_NotEq_Lt", 'if source.state != "READY":',
+     "world/validate.py admits only BackupState's four values (BACKUP_STATES), on load and on save, and the "
+     "three besides READY (CREATE_IN_PROGRESS, DELETED, PENDING_DELETION) sort before it: `<` holds exactly "
+     "when `!=` does"),
+    *(("hsmshell/cloudhsmv2/clusters.py", "core/NumberReplacer", line,
+       "only 10 bytes drawn instead of 9 survives (8 bytes, [:18] and [:16] change the ID's length: killed by "
+       "test_a_new_cluster_s_network_ids_are_the_seeded_world_s_and_its_subnets_vpc): the ID keeps the first "
+       "17 hex digits, of the first 9 bytes; a seeded world draws both from one 32-byte block, so the counter "
+       "moves alike, and unseeded both are os.urandom's")
+      for line in ('security_group="sg-" + ids.draw(world, 9).hex()[:17], create_timestamp=now(world),',
+                   'return "vpc-" + ids.draw(world, 9).hex()[:17]')),
     ("hsmshell/cloudhsmv2/faults.py", "core/ReplaceComparisonOperator_NotEq_Gt",
      'if fault.get("kind") != CONNECT_ERROR or fault.get("custom_key_store_id") not in (None, store_id):',
      "world/validate.py (FAULTS) admits only the kinds connect_error, subnet_deleted and subnet_full, on "

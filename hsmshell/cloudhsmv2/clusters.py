@@ -53,11 +53,6 @@ def spans_two_zones(cluster: Cluster) -> bool:
     return len({h.availability_zone for h in active_hsms(cluster)}) >= 2
 
 
-def related(a: Cluster, b: Cluster) -> bool:
-    """Clusters that share backup history share their cluster certificate (the lineage)."""
-    return a.lineage == b.lineage
-
-
 def mode_of(cluster: Cluster | Backup) -> str:
     """A cluster's mode.  Left out of the world file, FIPS: every hsm1.medium cluster is (the
     non-FIPS mode came with hsm2m.medium), and, GAP, an hsm2m.medium cluster whose

@@ -3,6 +3,8 @@ clock, and clusters made from backups holding the users and keys of their backup
 
 from __future__ import annotations
 
+import copy
+
 from hsmshell.cli import main as hsmshell
 
 CLUSTER = "cluster-1a23b4cdefg"
@@ -117,3 +119,98 @@ def test_delete_a_cluster_keeps_its_backups(api):
     assert (cluster["State"], cluster["StateMessage"]) == ("DELETE_IN_PROGRESS", "The cluster is being deleted.")
     assert api.cloudhsmv2.DescribeClusters()["Clusters"] == []
     assert len(api.cloudhsmv2.DescribeBackups(Filters={"clusterIds": [CLUSTER]})["Backups"]) == 4
+
+
+def test_an_unknown_filter_is_named_the_first_in_sorted_order(api):
+    """GAP (our choice): of several unknown filters the message names the first in sorted order."""
+    refused = api.error("cloudhsmv2", "DescribeClusters", Filters={"zebra": ["z"], "colour": ["red"]})
+    assert refused.message == "Invalid filter: colour. Valid filters are clusterIds, vpcIds, states."
+
+
+def test_a_new_cluster_s_network_ids_are_the_seeded_world_s_and_its_subnets_vpc(api):
+    """Subnets no cluster uses make a new VPC; the default cluster's subnets are in its VPC.  The
+    VPC and security group IDs are 17 hex digits (kms-spec §6 patterns), and a seeded world
+    draws the same ones every run (transcripts pin them)."""
+    (default,) = api.cloudhsmv2.DescribeClusters()["Clusters"]
+    fresh = api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium", SubnetIds=SUBNETS)["Cluster"]
+    assert (fresh["VpcId"], fresh["SecurityGroup"]) == ("vpc-3f60124b346686180", "sg-5f70a86c8f3afb6a1")
+    assert fresh["BackupRetentionPolicy"] == {"Type": "DAYS", "Value": "90"}  # the default (§6.3)
+    alongside = api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium",
+                                             SubnetIds=[default["SubnetMapping"]["us-west-2a"]])["Cluster"]
+    assert alongside["VpcId"] == default["VpcId"] == "vpc-0a1b2c3d4e5f67890"
+
+
+def test_a_cluster_from_a_backup_named_by_its_arn(api):
+    """SourceBackupId takes a backup ID or its ARN (kms-spec §6.3)."""
+    arn = api.cloudhsmv2.DescribeBackups(Filters={"backupIds": [BACKUP]})["Backups"][0]["BackupArn"]
+    assert arn.endswith(":backup/" + BACKUP)
+    cluster = api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium", SubnetIds=SUBNETS, SourceBackupId=arn)["Cluster"]
+    assert cluster["SourceBackupId"] == BACKUP
+
+
+def test_a_fresh_hsm_holds_the_precrypto_officer_and_the_appliance_user(api, store):
+    """User id 1 is admin, id 2 app_user (cloudhsm-shells-spec, default users after activation:
+    "user id 1 `admin` (PCO, or CO on some pages) and user id 2 `app_user` (AU)"); before
+    activation admin is the PRECO, as the User Guide gives it."""
+    cluster = api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium", SubnetIds=SUBNETS)["Cluster"]["ClusterId"]
+    api.cloudhsmv2.CreateHsm(ClusterId=cluster, AvailabilityZone="us-west-2a")
+    users = store.read().clusters[cluster].hsms[0].users
+    assert [(u.user_id, u.user_type, u.name) for u in users] == [(1, "PRECO", "admin"), (2, "AU", "app_user")]
+
+
+def test_a_region_holds_four_clusters(api, store):
+    """The default quota, 4 clusters per Region (kms-spec §6, UG limits), refused with
+    CloudHsmResourceLimitExceededException; a world holding more (written by hand) refuses too."""
+    for _ in range(3):
+        api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium", SubnetIds=SUBNETS)
+    refused = api.error("cloudhsmv2", "CreateCluster", HsmType="hsm1.medium", SubnetIds=SUBNETS)
+    assert (refused.code, refused.message) == ("CloudHsmResourceLimitExceededException",
+                                               "You have reached the limit of 4 clusters in this Region.")
+    with store.transaction() as world:
+        extra = copy.deepcopy(world.clusters[CLUSTER])
+        extra.cluster_id, extra.hsms, extra.keys = "cluster-5e23b4cdefg", [], {}
+        world.clusters[extra.cluster_id] = extra
+    assert len(store.read().clusters) == 5
+    assert api.error("cloudhsmv2", "CreateCluster", HsmType="hsm1.medium", SubnetIds=SUBNETS
+                     ).code == "CloudHsmResourceLimitExceededException"
+
+
+def test_a_cluster_holds_28_hsms(api, store):
+    """The default quota, 28 HSMs per cluster (kms-spec §6, cloudhsm-shells-spec: "HSMs per
+    cluster 28"): the world is filled with copies of an HSM, as a lab's fixture would be."""
+    with store.transaction() as world:
+        cluster = world.clusters[CLUSTER]
+        for n in range(len(cluster.hsms), 27):
+            hsm = copy.deepcopy(cluster.hsms[0])
+            hsm.hsm_id, hsm.eni_id, hsm.eni_ip = f"hsm-fill{'abcdefghijklmnopqrstuvwxyz2'[n]}aaaaaa", \
+                f"eni-0f{n:015x}", f"10.0.9.{n}"
+            cluster.hsms.append(hsm)
+    zone = api.cloudhsmv2.DescribeClusters()["Clusters"][0]["Hsms"][0]["AvailabilityZone"]
+    assert api.cloudhsmv2.CreateHsm(ClusterId=CLUSTER, AvailabilityZone=zone)["Hsm"]["State"] == "CREATE_IN_PROGRESS"
+    refused = api.error("cloudhsmv2", "CreateHsm", ClusterId=CLUSTER, AvailabilityZone=zone)
+    assert (refused.code, refused.message) == ("CloudHsmResourceLimitExceededException",
+                                               f"Cluster {CLUSTER} has reached the limit of 28 HSMs.")
+    assert len(store.read().clusters[CLUSTER].hsms) == 28
+
+
+def test_a_cluster_from_a_backup_takes_the_certificates_of_its_own_lineage(api, store):
+    """The trust anchor and cluster certificate a restored cluster inherits are those of the
+    clusters sharing its backup's lineage, whatever other clusters hold and wherever they are
+    listed (here, one whose lineage sorts before the backup's and one after, both first)."""
+    others = []
+    for lineage in ("lineage-0aaaaaaaaaa", "lineage-zzzzzzzzzzz"):
+        cluster = api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium", SubnetIds=SUBNETS)["Cluster"]["ClusterId"]
+        others.append(cluster)
+        with store.transaction() as world:
+            world.clusters[cluster].lineage = lineage
+            world.clusters[cluster].trust_anchor = f"anchor of {lineage}"
+            world.clusters[cluster].cluster_certificate = f"certificate of {lineage}"
+    with store.transaction() as world:
+        world.clusters[CLUSTER].cluster_certificate = "certificate of lineage-1a23b4cdefg"
+        world.clusters[CLUSTER] = world.clusters.pop(CLUSTER)  # listed after the two others
+    assert list(store.read().clusters) == [*others, CLUSTER]
+    restored = api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium", SubnetIds=SUBNETS, SourceBackupId=BACKUP)["Cluster"]
+    assert restored["Certificates"] == {"ClusterCertificate": "certificate of lineage-1a23b4cdefg"}
+    world = store.read()
+    assert world.clusters[restored["ClusterId"]].trust_anchor == world.clusters[CLUSTER].trust_anchor
+    assert world.clusters[CLUSTER].trust_anchor.startswith("-----BEGIN CERTIFICATE-----")

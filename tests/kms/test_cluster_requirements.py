@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from ..conftest import STORE_ID
-from .test_store_lifecycle import CLUSTER, create, new_cluster
+from .test_store_lifecycle import CLUSTER, SUBNETS, create, new_cluster
 
 
 def enforce_mtls(store, cluster: str) -> None:
@@ -66,3 +66,17 @@ def test_connect_fails_with_network_errors_while_mtls_is_enforced(doors, store):
         world.clusters[CLUSTER].mtls_enforcement = "none"
     kms("connect-custom-key-store")
     assert doors.describe()["ConnectionState"] == "CONNECTED"
+
+
+def test_active_hsms_in_three_zones_are_enough(api, store):
+    """Three zones are "at least two": a related cluster with an active HSM in each of them may take
+    the key store."""
+    related = api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium", SubnetIds=[*SUBNETS, "subnet-0bb2cc3dd4ee5ff6a"],
+                                           SourceBackupId="backup-9g87f6edcba")["Cluster"]["ClusterId"]
+    for zone in ("us-west-2a", "us-west-2b", "us-west-2c"):
+        api.cloudhsmv2.CreateHsm(ClusterId=related, AvailabilityZone=zone)
+    assert {h.availability_zone for h in store.read().clusters[related].hsms if h.state == "ACTIVE"} == {
+        "us-west-2a", "us-west-2b", "us-west-2c"}
+    api.kms.DisconnectCustomKeyStore(CustomKeyStoreId=STORE_ID)
+    assert api.kms.UpdateCustomKeyStore(CustomKeyStoreId=STORE_ID, CloudHsmClusterId=related) == {}
+    assert store.read().custom_key_stores[STORE_ID].cloud_hsm_cluster_id == related
