@@ -236,7 +236,8 @@ def test_aes_unwrap_with_another_iv_than_the_wrap_s_is_bad_data_whichever_is_gre
               f"aesWrapUnwrap -m 0 -f high -w {FIRST_HANDLE} -i {low} -out bad2\n"
               f"aesWrapUnwrap -m 0 -f high -w {FIRST_HANDLE} -i {high} -out good")
     after_import = out[out.index("Command:  aesWrapUnwrap"):]
-    assert re.findall(r"Cfm3(?:Un)?WrapHostKey returned: (0x\w\w)", after_import) == ["0x00", "0x00", "0x1b", "0x1b", "0x00"], out
+    codes = re.findall(r"Cfm3(?:Un)?WrapHostKey returned: (0x\w\w)", after_import)
+    assert codes == ["0x00", "0x00", "0x1b", "0x1b", "0x00"], out
     assert (tmp_path / "good").read_bytes() == b"sixteen bytes!!!"
 
 
