@@ -957,6 +957,92 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "both tests (failing Fermat's implies failing Miller-Rabin's; it passes Fermat's only for a Fermat liar "
      "or a^(n-1) = -1, which no random candidate of 1024 bits has), so the same candidates pass and the "
      "same draws are taken"),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceBinaryOperator_Add_Sub",
+     "_SMALL_PRIMES = [p for p in range(3, 2000, 2) if all(p % d for d in range(3, int(p ** 0.5) + 1, 2))]",
+     "trial division stops two short of the square root: the list keeps every odd prime below 2000 (fewer "
+     "divisors tried never drop a prime) and gains odd composites (9, 15, 25, ...) whose prime factors are all "
+     "in it, so a candidate is divisible by one of the list exactly when before, and a candidate of a key's "
+     "size (over 2^1000) is in the list neither way"),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceBinaryOperator_Mod_FloorDiv",
+     "_SMALL_PRIMES = [p for p in range(3, 2000, 2) if all(p % d for d in range(3, int(p ** 0.5) + 1, 2))]",
+     "`p // d` is at least 1 for every divisor tried (d <= sqrt(p)), so the list is every odd number from 3 "
+     "to 1999: a candidate is divisible by one of them exactly when it is by one of their prime factors, all "
+     "in the list before, and a candidate of a key's size (over 2^1000) is in the list neither way"),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "if any(n % p == 0 for p in _SMALL_PRIMES):",
+     "a remainder by a positive p is never negative, so `<= 0` holds exactly when `== 0` does"),
+    *(("hsmshell/cloudhsm/crypto.py", operator, "while d % 2 == 0:",
+       "the loop never runs (d = n-1 is even, and d // 2 is not 0): s = 0 and d = n-1, Fermat's test, named "
+       "equivalent for `< 0` above (same witnesses drawn, same candidates pass)")
+      for operator in ("core/ReplaceBinaryOperator_Mod_FloorDiv", "core/ReplaceComparisonOperator_Eq_NotEq",
+                       "core/ReplaceComparisonOperator_Eq_Gt", "core/AddNot", "core/NumberReplacer")),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceComparisonOperator_Eq_LtE", "while d % 2 == 0:",
+     "d % 2 is 0 or 1, so `<= 0` holds exactly when `== 0` does"),
+    ("hsmshell/cloudhsm/crypto.py", "core/NumberReplacer", "d, s = d // 2, s + 1",
+     "s + 2 doubles s and leaves d: the same x = a^d, then s-1 squares more than before after the same first "
+     "s-1; a prime reaches n-1 within those first s-1 (or passes before them) as it did, and a composite "
+     "would pass on a later square only with a^(n-1) a root of -1 (mod n), which no random candidate of a "
+     "key's size has for 40 random witnesses, so the same candidates pass and the same draws are taken"),
+    *(("hsmshell/cloudhsm/crypto.py", operator,
+       'a = 2 + int.from_bytes(rand(len(bin(n)) // 8 + 8), "big") % (n - 3)', why)
+      for operator, why in (
+          ("core/ReplaceBinaryOperator_Add_Sub",
+           "`2 - r % (n-3)` is a witness of 6 to n-1 or 0, 1, 2 (mod n), with the same draw: a prime passes "
+           "every witness but 0, and a random odd composite of a key's size fails 40 random ones; 0, 1 and n-1 "
+           "each take one value of r in n-3 (a 1 in 2^1000 draw)"),
+          ("core/ReplaceBinaryOperator_Sub_Add",
+           "witnesses 2 to n+2 instead of 2 to n-2, with the same draw: n, n+1 (0 and 1 mod n) are each a 1 in "
+           "2^1000 draw; otherwise a prime passes every witness and a random odd composite fails 40 random ones"),
+          ("core/ReplaceBinaryOperator_Mod_FloorDiv",
+           "`r // (n-3)` of the 64 bits r has beyond n: witnesses 2 to about 2^72, random and far below n-1, "
+           "with the same draw; a prime passes every witness and a random odd composite of a key's size fails "
+           "40 random ones, so the same candidates pass"))),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceBinaryOperator_Sub_Add", "for _ in range(s - 1):",
+     "two squares more, after the same first s-1: as for NumberReplacer above, a prime passes only as before "
+     "(past them x is 1), and a composite would pass only with a^(n-1) or a^(2(n-1)) = -1 (mod n) for 40 "
+     "random witnesses, which no random candidate of a key's size has"),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceComparisonOperator_Eq_GtE", "if x == n - 1:",
+     "x = pow(x, 2, n) is below n, so `x >= n-1` holds exactly when `x == n-1` does"),
+    # generate_rsa's check: each prime's top two bits are set (_prime), so p*q >= 9/16 * 2^bits has
+    # exactly `bits` bits (bits is even, RSA_MODULI), and the check always holds.
+    *(("hsmshell/cloudhsm/crypto.py", operator, "if p != q and (p * q).bit_length() == bits:", why)
+      for operator, why in (
+          ("core/ReplaceComparisonOperator_Eq_LtE", "p*q always has exactly `bits` bits, so `<=` holds as `==`"),
+          ("core/ReplaceComparisonOperator_Eq_GtE", "p*q always has exactly `bits` bits, so `>=` holds as `==`"),
+          ("core/ReplaceAndWithOr",
+           "p*q always has exactly `bits` bits, so `or` and `and` differ only for p == q, which cannot happen: "
+           "q's search reads the stream after the blocks p came from, and the same 1024-bit candidate from "
+           "other blocks is a SHA-256 collision"))),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "public = serialization.load_der_public_key(material if key_class == PUBLIC_KEY else public_of(material))",
+     "`key_class <= PUBLIC_KEY`: public_details is called with a public or private key only (keys."
+     "attribute_values in its branch for classes 2 and 3, keyfiles.fake_pem for a private key), and of 2 and 3 "
+     "only 2 is at or below it"),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     "key = (serialization.load_der_public_key(der) if key_class == PUBLIC_KEY",
+     "`key_class <= PUBLIC_KEY`: every caller of key_size (keys.py's imports and unwraps) passes the constant "
+     "PUBLIC_KEY (2) or PRIVATE_KEY (3), and only 2 is at or below it"),
+    # wrap and unwrap take the mechanisms 4, 5 and 6 only: wrapKey and unWrapKey refuse others
+    # (keys.wrap_key, keys.unwrap_key), exSymKey's -m offers 4 only, the CLI's AES mechanisms map to
+    # those three (key_wrapping.AES_MECHANISMS), every other caller passes WRAP_PAD_PKCS5.
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceComparisonOperator_Eq_LtE", "if mechanism == WRAP_PAD_PKCS5:",
+     "wrap's and unwrap's mechanism is 4, 5 or 6, and only 4 is at or below WRAP_PAD_PKCS5 (4)"),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceComparisonOperator_Eq_GtE", "elif mechanism == WRAP_ZERO_PAD:",
+     "wrap's mechanism is 4, 5 or 6 and 4 took the branch before: of 5 and 6 only 6 is at or above "
+     "WRAP_ZERO_PAD (6)"),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     "if mechanism == WRAP_ZERO_PAD and length is not None:",
+     "unwrap's mechanism is 4, 5 or 6 and 4 returned before: of 5 and 6 only 6 is at or above WRAP_ZERO_PAD (6)"),
+    ("hsmshell/cloudhsm/crypto.py", "core/NumberReplacer", "if len(data) % 8 or len(data) < 16:",
+     "`< 15`: the comparison is reached with a multiple of 8 only, and of those `< 15` and `< 16` both hold "
+     "for 0 and 8 and neither for 16 and more"),
+    ("hsmshell/cloudhsm/crypto.py", "core/NumberReplacer",
+     "if not 1 <= pad <= 8 or data[-pad:] != bytes([pad]) * pad:",
+     "`0 <= pad` lets a last byte 0 past the range check, but then data[-0:] is all the data (at least 16 "
+     "bytes, aes_unwrap's least) and bytes([0]) * 0 is empty, so the padding is still bad"),
+    ("hsmshell/cloudhsm/crypto.py", "core/ReplaceComparisonOperator_Eq_GtE", "if family == RSA_PSS:",
+     "_rsa_padding is called for an RSA key whose family _check_family let through, \"pkcs1\" or \"pss\", and "
+     "\"pkcs1\" < \"pss\" as strings, so `>= RSA_PSS` holds for \"pss\" only"),
     ("hsmshell/cloudhsm/keys.py", "core/ReplaceComparisonOperator_Eq_LtE",
      "if key.key_class == PUBLIC_KEY and partner is not None:",
      "`key_class <= PUBLIC_KEY` adds the classes 0 and 1 (data, certificate; world/validate.py refuses a "

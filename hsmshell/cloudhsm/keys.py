@@ -582,6 +582,8 @@ def unwrap_key(world: World, cluster: Cluster, session: Session, nodes: list[Hsm
     """unWrapKey: a new key from a wrapped one.  Without a header, `key_class` and `key_type`
     say what it is (-kc, -kt) and the label comes from the policy (-l)."""
     call = "Cfm3UnWrapKey" if key_class is None else "Cfm2UnWrapWithTemplate3"
+    if mechanism not in (crypto.WRAP_PAD_PKCS5, crypto.WRAP_NO_PAD, crypto.WRAP_ZERO_PAD):  # as wrapKey -m
+        raise Refused(call, rc.INVALID_INPUT, nodes)
     template = {"class": key_class, "type": key_type, "label": policy.label, "id": policy.key_id, "length": None}
     if key_class is None:
         if not wrapped.startswith(_WRAP_MAGIC) or b"\n" not in wrapped[len(_WRAP_MAGIC):]:
