@@ -11,6 +11,8 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
@@ -62,6 +64,10 @@ def test_each_key_pair_is_of_the_kind_and_curve_its_command_names(tmp_path, monk
     assert isinstance(dsa_key, dsa.DSAPublicKey) and dsa_key.key_size == 2048
 
 
+# The console script installed beside this interpreter: the one on PATH may be another tree's.
+KEY_MGMT_UTIL = shutil.which("key_mgmt_util", path=str(Path(sys.executable).parent)) or "key_mgmt_util"
+
+
 def test_a_dsa_key_pair_is_made_used_and_exported_with_no_python_warning(tmp_path):
     """The cryptography library deprecates DSA and says so on stderr; the HSMs still make DSA keys
     and key_mgmt_util prints nothing of the kind."""
@@ -69,7 +75,7 @@ def test_a_dsa_key_pair_is_made_used_and_exported_with_no_python_warning(tmp_pat
     script = (LOGIN + "genDSAKeyPair -m 2048 -l dsa\n"
               f"exportPubKey -k {FIRST_HANDLE} -out dsa.pem\ngetAttribute -o {FIRST_HANDLE + 1} -a 512 -out attrs\n"
               "exit\n")
-    done = subprocess.run([shutil.which("key_mgmt_util")], input=script, cwd=tmp_path, capture_output=True,
+    done = subprocess.run([KEY_MGMT_UTIL], input=script, cwd=tmp_path, capture_output=True,
                           text=True, env=dict(os.environ, HSMSHELL_WORLD=str(world)), timeout=120)
     assert done.stdout.count("returned: 0x00 : HSM Return: SUCCESS") == 4, done.stdout
     assert done.stderr == ""
@@ -107,6 +113,24 @@ def test_gen_rsa_key_pair_takes_an_exponent_that_is_not_prime(tmp_path, monkeypa
     assert (public.key_size, public.public_numbers().e) == (2048, 65541)
 
 
+def test_a_prime_is_taken_after_40_miller_rabin_witnesses():
+    """The prime search's error bound (4^-40 for a composite to pass) is its number of rounds, which
+    no output shows but the keys a seed makes, and those only for some seeds: each round draws one
+    witness from the stream, so a prime must have drawn exactly 40 before it is taken."""
+    from hsmshell.cloudhsm import crypto
+
+    draws = []
+
+    def counting(n: int) -> bytes:
+        draws.append(n)
+        return os.urandom(n)
+
+    prime = 2**127 - 1  # a Mersenne prime, above every small prime the sieve tries first
+    assert crypto._probably_prime(prime, counting) and len(draws) == 40
+    draws.clear()
+    assert not crypto._probably_prime(prime * (2**61 - 1), counting) and 1 <= len(draws) < 40
+
+
 KEK = bytes(range(16))  # an AES key imSymKey imports: its bytes are known, so a test can wrap under it
 
 
@@ -114,7 +138,6 @@ def host_unwrap(tmp_path, plain: list[bytes]) -> str:
     """aesWrapUnwrap -m 0 (PKCS #5 padding, default IV) of each of `plain` wrapped (RFC 3394)
     under KEK, imported first as handle FIRST_HANDLE; unwrapped to unwrapped<i>."""
     from cryptography.hazmat.primitives.keywrap import aes_key_wrap
-
 
     (tmp_path / "kek").write_bytes(KEK)
     for i, data in enumerate(plain):
