@@ -1378,6 +1378,28 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
        "moves alike, and unseeded both are os.urandom's")
       for line in ('security_group="sg-" + ids.draw(world, 9).hex()[:17], create_timestamp=now(world),',
                    'return "vpc-" + ids.draw(world, 9).hex()[:17]')),
+    ("hsmshell/cloudhsmv2/certificates.py", "core/ReplaceBinaryOperator_Mul_Div",
+     "def _hardware(world: World, hsm: Hsm, *, aws: bool) -> x509.Certificate:",
+     "`*` to `/` in a signature: every caller (of_cluster and for_hsm, in this module only) passes world and "
+     "hsm by position and aws by keyword, which both signatures accept"),
+    ("hsmshell/cloudhsmv2/certificates.py", "core/ReplaceTrueWithFalse",
+     'return _issue(name, key.public_key(), name, key, _ROOTS_VALID, _serial("aws root"), ca=True)',
+     "the AWS root certificate is never shown: its only reader, _hardware, takes its subject (the AWS "
+     "hardware certificate's issuer) and nothing else, and the subject does not hold the CA flag"),
+    ("hsmshell/cloudhsmv2/certificates.py", "core/NumberReplacer", "@lru_cache(maxsize=256)",
+     "the size of a cache of a pure function: _derived_key's key is computed from its argument alone, the "
+     "same every time (a fresh object has the same value), so only the time a call takes changes"),
+    ("hsmshell/cloudhsmv2/certificates.py", "core/RemoveDecorator", "@lru_cache(maxsize=256)",
+     "the cache of a pure function: _derived_key's key is computed from its argument alone, the same every "
+     "time, and no caller compares keys by identity, so only the time a call takes changes"),
+    ("hsmshell/cloudhsmv2/certificates.py", "core/NumberReplacer", "@lru_cache(maxsize=1)",
+     "the size of the cache of _manufacturer_root and of _aws_root: functions of no argument whose "
+     "certificates are the same bytes on every call (derived key, fixed serial and validity, RFC 6979 "
+     "signature), so only the time a call takes changes"),
+    ("hsmshell/cloudhsmv2/certificates.py", "core/RemoveDecorator", "@lru_cache(maxsize=1)",
+     "the cache of _manufacturer_root and of _aws_root: functions of no argument whose certificates are the "
+     "same bytes on every call (derived key, fixed serial and validity, RFC 6979 signature), compared by "
+     "value (x509.Certificate's ==) where compared at all, so only the time a call takes changes"),
     ("hsmshell/cloudhsmv2/faults.py", "core/ReplaceComparisonOperator_NotEq_Gt",
      'if fault.get("kind") != CONNECT_ERROR or fault.get("custom_key_store_id") not in (None, store_id):',
      "world/validate.py (FAULTS) admits only the kinds connect_error, subnet_deleted and subnet_full, on "

@@ -114,3 +114,70 @@ def test_certificates_are_the_same_in_every_run_of_a_seeded_world(doors, world_p
     assert other["HsmCertificate"] != first["HsmCertificate"]
     # One manufacturer, one AWS: their roots do not depend on the world, only what they sign.
     assert load(other["ManufacturerHardwareCertificate"]).issuer == load(first["ManufacturerHardwareCertificate"]).issuer
+
+
+def facts(certificate: x509.Certificate) -> tuple:
+    constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
+    return (hex(certificate.serial_number), certificate.not_valid_before_utc.isoformat(),
+            certificate.not_valid_after_utc.isoformat(), constraints.value.ca, constraints.critical,
+            certificate.fingerprint(hashes.SHA256()).hex()[:16])
+
+
+def test_the_seeded_default_world_shows_the_chain_transcripts_and_labs_pin(doors):
+    """Golden facts of seed 2019's chain: serials, validity (the makers' roots 2015-2045, an HSM's
+    ten years from the cluster's creation), CA flags in a critical BasicConstraints, and the
+    fingerprint (the derived keys and the deterministic signatures).  GAP: all our choices."""
+    certs = {name: facts(load(pem)) for name, pem in certificates(doors).items()}
+    assert certs == {
+        "HsmCertificate": ("0x6912a8474f6e35f1707c946799895985f9e22f", "2017-07-05T20:53:20+00:00",
+                           "2027-07-05T20:53:20+00:00", True, True, "5f40da416d7213ca"),
+        "AwsHardwareCertificate": ("0x20950d7440e72c50ae902c0b09c21b57b1b427", "2015-01-01T00:00:00+00:00",
+                                   "2045-01-01T00:00:00+00:00", True, True, "009e799a685d0bdd"),
+        "ManufacturerHardwareCertificate": ("0xae9f6414267757b4921e7856a9c2faf9bb4c71", "2015-01-01T00:00:00+00:00",
+                                            "2045-01-01T00:00:00+00:00", True, True, "5785aafbdbd215ea"),
+        # The stand-in for the SignedCert the fixture does not hold: an end entity.
+        "ClusterCertificate": ("0xa42cef06f9bc8eab57079ae46021e6006eb46b", "2017-07-05T20:53:20+00:00",
+                               "2027-07-05T20:53:20+00:00", False, True, "f76fd555e1cf0d7c"),
+    }
+
+
+def test_the_csr_of_an_uninitialized_cluster_is_the_same_every_time(doors, api):
+    """The CSR's signature is deterministic (RFC 6979), as the certificates' are: a seeded world
+    shows the same CSR on every describe-clusters."""
+    cluster = api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium", SubnetIds=SUBNETS)["Cluster"]["ClusterId"]
+    api.cloudhsmv2.CreateHsm(ClusterId=cluster, AvailabilityZone="us-west-2a")
+    first = certificates(doors, cluster)["ClusterCsr"]
+    assert certificates(doors, cluster)["ClusterCsr"] == first
+
+
+def test_the_certified_hsm_is_the_first_that_exists_even_while_deleted(doors, api, store):
+    """GAP: the cluster shows the certificates of its first HSM that exists: not one still being
+    created, but one being deleted (DELETE_IN_PROGRESS) until it is gone."""
+    with store.transaction() as world:
+        world.settings.control_plane_delay = 600
+        world.clock.frozen_at = 1_700_000_000.0
+    first, second = (h.hsm_id for h in store.read().clusters[CLUSTER].hsms[:2])
+    api.cloudhsmv2.DeleteHsm(ClusterId=CLUSTER, HsmId=first)
+    assert first.removeprefix("hsm-").upper() in load(certificates(doors)["HsmCertificate"]).subject.rfc4514_string()
+
+    fresh = api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium", SubnetIds=SUBNETS)["Cluster"]["ClusterId"]
+    hsmshell(["clock", "advance", "10m"])  # the cluster is UNINITIALIZED, its first HSM ...
+    api.cloudhsmv2.CreateHsm(ClusterId=fresh, AvailabilityZone="us-west-2a")
+    assert certificates(doors, fresh) == {}  # ... CREATE_IN_PROGRESS: no HSM has made the CSR yet
+
+
+def test_no_csr_once_the_cluster_has_left_uninitialized(doors, store):
+    """Only an UNINITIALIZED cluster shows its CSR: not one in any later state, such as
+    UPDATE_IN_PROGRESS (a state only a world file gives)."""
+    with store.transaction() as world:
+        world.clusters[CLUSTER].state = "UPDATE_IN_PROGRESS"
+    assert "ClusterCsr" not in certificates(doors)
+
+
+def test_a_trust_anchor_that_is_no_certificate_gets_a_stand_in_from_customer_ca(doors, store):
+    """GAP: a world file whose cluster holds no SignedCert and a trust anchor that is not a
+    certificate still shows a cluster certificate, in the name CN=customerCA."""
+    with store.transaction() as world:
+        world.clusters[CLUSTER].trust_anchor = "not a certificate"
+    cluster_cert = load(certificates(doors)["ClusterCertificate"])
+    assert cluster_cert.issuer.rfc4514_string() == "CN=customerCA"
