@@ -1418,6 +1418,35 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      'if match["kind"] != "backup":',
      "_ARN lets through only the kinds backup, cluster and hsm, and the other two sort after backup: "
      "`>` holds exactly when `!=` does"),
+    ("hsmshell/cloudhsmv2/backups.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'source = next((h for h in cluster.hsms if h.state == "ACTIVE"), None)',
+     "world/validate.py (HSM_STATES) admits only ACTIVE, CREATE_IN_PROGRESS, DEGRADED, DELETE_IN_PROGRESS and "
+     "DELETED, on load and on save, and the code sets no other; all the others sort after ACTIVE: "
+     "`<= \"ACTIVE\"` holds exactly when `==` does"),
+    ("hsmshell/cloudhsmv2/backups.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'ready = [b for b in world.backups.values() if b.cluster_id == cluster_id and b.state == "READY"]',
+     "the b.state occurrence (the b.cluster_id one is killed by tests/cloudhsmv2/test_backups.py::"
+     "test_retention_weighs_only_the_cluster_s_own_ready_backups): world/validate.py (BACKUP_STATES) admits "
+     "only CREATE_IN_PROGRESS, DELETED, PENDING_DELETION and READY, on load and on save, and READY sorts "
+     "last: `>= \"READY\"` holds exactly when `==` does"),
+    ("hsmshell/cloudhsmv2/backups.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'if (backup.state == "READY" and not backup.never_expires and backup is not newest',
+     "world/validate.py (BACKUP_STATES) admits only CREATE_IN_PROGRESS, DELETED, PENDING_DELETION and READY, "
+     "on load and on save, and READY sorts last: `>= \"READY\"` holds exactly when `==` does"),
+    ("hsmshell/cloudhsmv2/backups.py", "core/ReplaceComparisonOperator_NotEq_Lt", 'if backup.state != "READY":',
+     "DeleteBackup's and CopyBackupToRegion's check: world/validate.py (BACKUP_STATES) admits only "
+     "CREATE_IN_PROGRESS, DELETED, PENDING_DELETION and READY, on load and on save, and READY sorts last: "
+     "`< \"READY\"` holds exactly when `!=` does"),
+    ("hsmshell/cloudhsmv2/backups.py", "core/ReplaceComparisonOperator_NotEq_Gt",
+     'if cluster.state != "ACTIVE" or take(world, cluster) is None:',
+     "world/validate.py (CLUSTER_STATES) admits only states that sort after ACTIVE besides ACTIVE itself, on "
+     "load and on save, and the code sets no other: `> \"ACTIVE\"` holds exactly when `!=` does"),
+    ("hsmshell/cloudhsmv2/backups.py", "core/ReplaceFalseWithTrue", "purged = False",
+     "apply_retention reporting a purge that did not happen only tells the store (services.settle, "
+     "Store._unbatched) that settling may have changed the world: a read then compares the world packed with "
+     "the file's (world/store.py _commit), finds it unchanged and writes nothing (no new revision), a batch "
+     "packs its first checkpoint itself (the same bytes), and the HSMSHELL_CHECK_PROMISES check of a "
+     "write=False transaction is skipped, which no command breaks: no output, world file or event differs"),
     ("hsmshell/cloudhsm/sharing.py", "core/ReplaceComparisonOperator_Gt_NotEq", "if key.m_value > 0:",
      "`m_value != 0` in shareKey and setAttribute: a key's m_value is 0 or more (world/validate.py refuses a "
      "negative one; every key a shell makes passes keys._check_policy, 0 to MAX_M_VALUE, and a copy keeps "
