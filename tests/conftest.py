@@ -18,6 +18,9 @@ import pytest
 # Every read's promise not to change the world is checked (world/store.py), here and in the
 # programs the tests start: set before hsmshell is imported.
 os.environ["HSMSHELL_CHECK_PROMISES"] = "1"
+# The programs the tests start (hsmshell, key_mgmt_util, aws, ...) are this interpreter's: a venv
+# run without activating it would otherwise start another tree's console scripts, or none.
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 from hsmshell import host  # noqa: E402
 from hsmshell.services import open_store  # noqa: E402
