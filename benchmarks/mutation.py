@@ -1978,6 +1978,7 @@ def equivalent(module: str, operator: str, line: str) -> str | None:
 def report(modules: list[str]) -> None:
     packages: dict[str, dict[str, int]] = {}
     survivors: list[str] = []
+    incompetent: list[str] = []
     not_run: list[str] = []
     for module in modules:
         _session_from_ledger(module)
@@ -1988,6 +1989,11 @@ def report(modules: list[str]) -> None:
             if outcome == "survived":
                 survivors.append(f"{module}:{mutation.start_pos[0]}  {mutation.operator_name} "
                                  f"(occurrence {mutation.occurrence})\n{_diff_body(detail)}")
+            elif outcome == "incompetent":  # no verdict: say why, so it is not taken for a kill
+                # (so far all cosmic-ray's ExceptionReplacer, which cannot replace a dotted name
+                # such as msgspec.DecodeError in an except clause)
+                why = next((l.strip() for l in reversed(detail.splitlines()) if l.strip()), "")
+                incompetent.append(f"{module}:{mutation.start_pos[0]}  {mutation.operator_name}: {why}")
         if sum(counts.values()) == 0:
             not_run.append(module)
             continue
@@ -2001,6 +2007,9 @@ def report(modules: list[str]) -> None:
         print(f"{package:42} {_ratio(counts)}")
     if not_run:
         print(f"\nNot run ({len(not_run)}): {' '.join(not_run)}")
+    if incompetent:
+        print(f"\nMutants that could not be made or run, neither killed nor survived ({len(incompetent)}):\n")
+        print("\n".join(incompetent))
     if survivors:
         print(f"\nSurviving mutants ({len(survivors)}):\n")
         print("\n".join(survivors))
