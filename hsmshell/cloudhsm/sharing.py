@@ -1,5 +1,6 @@
 """Who owns and shares which keys, as cloudhsm_mgmt_util sees it: findAllKeys, shareKey and
-the attribute changes a key's owner makes with setAttribute.
+the attribute changes a key's owner (or, for OBJ_ATTR_TRUSTED, a crypto officer) makes with
+setAttribute.
 
 The shell asks one HSM at a time, because it reports each server on its own.  Keys are kept
 once per cluster (the cluster synchronises them), so a change made through one server is the
@@ -12,9 +13,10 @@ import hashlib
 
 import msgspec
 
-from ..world.model import Cluster, Hsm, World
+from ..world.model import Cluster, Hsm, Key, World
 from . import attributes as attr
 from . import returncodes as rc
+from . import roles
 from .keys import PUBLIC_KEY, Refused, lookup, user_id
 from .nodes import answers
 
@@ -79,20 +81,49 @@ def share_key(world: World, cluster: Cluster, hsm: Hsm, session_id: str, handle:
 def set_attribute(world: World, cluster: Cluster, hsm: Hsm, session_id: str, handle: int,
                   attribute_id: int, value: str) -> None:
     """The owner changes one of the attributes cloudhsm_mgmt_util may set: the label or a
-    template as text, every other one 0 or 1."""
+    template as text, every other one 0 or 1.  OBJ_ATTR_TRUSTED is the exception: only a crypto
+    officer (the CloudHSM CLI's admin) sets it, on any user's key ("CKA_TRUSTED: This attribute
+    can be set to True or False by Crypto Officer (CO) only", modify-attr.html; the SDK 3
+    trusted-keys procedure has the CO run `setAttribute <handle> 134 1` on a CU's key)."""
     session = _session(world, hsm, session_id)
-    key = lookup(cluster, session, [hsm], handle, "setAttribute")
+    officer = roles.is_admin(session.user_type)
+    key = _addressed_by_officer(cluster, hsm, handle) if officer else lookup(cluster, session, [hsm], handle,
+                                                                             "setAttribute")
     if attribute_id not in attr.CMU_SETTABLE:
         raise Refused("setAttribute", rc.INVALID_ATTRIBUTE)
-    if key.owner != user_id(cluster, session):
-        raise Refused("setAttribute", rc.KEY_ACCESS_DENIED)
+    if attribute_id == attr.TRUSTED:
+        if not officer:
+            # A role the operation is not for: RET_PERMISSION_DENIED, as the HSM answers a crypto
+            # user's createUser (users.py) or an owner's shareKey of a public key.  There is no
+            # RET_USER_NOT_AUTHORIZED among the codes the pages show; GAP: the code the HSM gives a
+            # crypto user (owner or not) setting OBJ_ATTR_TRUSTED is undocumented.
+            raise Refused("setAttribute", rc.PERMISSION_DENIED)
+    elif key.owner != user_id(cluster, session):
+        raise Refused("setAttribute", rc.KEY_ACCESS_DENIED)  # a crypto officer too: it owns no keys
     if key.m_value > 0:
         raise Refused("setAttribute", rc.MXN_AUTH_FAILED)
     if attribute_id == attr.LABEL:
         key.label = value
     elif attr.BY_ID[attribute_id].kind == attr.STRING:
         key.attributes[attribute_id] = value
-    elif value in ("0", "1"):
-        key.attributes[attribute_id] = int(value)
-    else:
+    elif value not in ("0", "1"):
         raise Refused("setAttribute", rc.INVALID_INPUT)
+    elif attribute_id == attr.WRAP_WITH_TRUSTED and key.attributes.get(attribute_id) == 1 and value == "0":
+        # "Once you set CKA_WRAP_WITH_TRUSTED to true, the attribute becomes read-only"
+        # (modify-attr.html): refused as an attribute no one may set is, RET_INVALID_ATTRIBUTE
+        # (key_mgmt_util's setAttribute on anything but OBJ_ATTR_TOKEN).  GAP: the HSM's own code
+        # for a read-only attribute is undocumented.  Setting 1 again changes nothing and is let be.
+        raise Refused("setAttribute", rc.INVALID_ATTRIBUTE)
+    else:
+        key.attributes[attribute_id] = int(value)
+
+
+def _addressed_by_officer(cluster: Cluster, hsm: Hsm, handle: int) -> Key:
+    """A crypto officer owns no keys and none are shared with it; it reaches any token key on
+    the HSM by handle (the trusted-keys procedure names a CU's key by its handle), as the
+    CloudHSM CLI's admin selects any token key (key_selection.scope).  A session key belongs to
+    its own login.  GAP: which keys a CO may address is not documented beyond that."""
+    key = cluster.keys.get(handle)
+    if key is None or not key.token or hsm.hsm_id not in key.hsms:
+        raise Refused("setAttribute", rc.INVALID_HANDLE, [hsm])
+    return key

@@ -349,3 +349,69 @@ def test_the_owner_sets_a_wrap_template_as_text(tmp_path):
     out = cmu(login(5) + "setAttribute 10 1073742353 template\ny\ngetAttribute 10 1073742353\nquit\n")
     assert "setAttribute success on server 0" in out, out
     assert after(out, "getAttribute 10 1073742353")[-2:] == ["OBJ_ATTR_WRAP_TEMPLATE", "template"], out
+
+
+CO_LOGIN = "loginHSM CO admin password1\n"
+
+
+@pytest.mark.parametrize("uid", [5, 3], ids=["the-owner", "a-user-it-is-shared-with"])
+def test_a_crypto_user_may_not_set_trusted_even_on_its_own_key(tmp_path, uid):
+    """OBJ_ATTR_TRUSTED (134) is the crypto officer's to set ("CKA_TRUSTED: This attribute can be
+    set to True or False by Crypto Officer (CO) only", modify-attr.html): the owner is refused as
+    the user it is shared with is, and the key stays untrusted."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5, [3])])
+    out = cmu(login(uid) + "setAttribute 10 134 1\ny\ngetAttribute 10 134\nquit\n")
+    assert "setAttribute failed: RET_PERMISSION_DENIED" in said(out, "setAttribute 10 134"), out
+    assert after(out, "getAttribute 10 134")[-2:] == ["OBJ_ATTR_TRUSTED", "0x00000000"], out
+
+
+def test_a_crypto_officer_sets_trusted_on_a_crypto_user_s_key(tmp_path):
+    """The SDK 3 trusted-keys procedure: the CO runs `setAttribute <handle> 134 1` on a key a CU
+    owns, and succeeds on every server; the owner's getAttribute then shows it trusted."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5)], servers=2)
+    out = cmu(CO_LOGIN + "setAttribute 10 134 1\ny\nquit\n")
+    assert "setAttribute success on server 0" in said(out, "setAttribute 10 134"), out
+    assert "setAttribute success on server 1" in said(out, "setAttribute 10 134"), out
+    assert "setAttribute failed" not in said(out, "setAttribute 10 134"), out
+    out = cmu(login(5) + "getAttribute 10 134\nquit\n")
+    assert after(out, "getAttribute 10 134")[-2:] == ["OBJ_ATTR_TRUSTED", "0x00000001"], out
+
+
+@pytest.mark.parametrize("attribute, value", [(260, "0"), (3, "mine"), (528, "1")],
+                         ids=["decrypt", "label", "wrap-with-trusted"])
+def test_a_crypto_officer_sets_no_other_attribute_of_a_key(tmp_path, attribute, value):
+    """Only OBJ_ATTR_TRUSTED is the CO's: every other attribute stays the owner's, and the CO,
+    owner of no key, is refused as a user the key is shared with is (RET_KEY_ACCESS_DENIED)."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5)])
+    out = cmu(CO_LOGIN + f"setAttribute 10 {attribute} {value}\ny\nquit\n")
+    assert "setAttribute failed: RET_KEY_ACCESS_DENIED" in said(out, f"setAttribute 10 {attribute}"), out
+
+
+def test_a_crypto_officer_setting_trusted_still_needs_the_key_s_quorum(tmp_path):
+    """A key with its own quorum (m_value) needs approval for any change, the CO's too."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5, m_value=1)])
+    out = cmu(CO_LOGIN + "setAttribute 10 134 1\ny\nquit\n")
+    assert "setAttribute failed: RET_MXN_AUTH_FAILED" in said(out, "setAttribute 10 134"), out
+
+
+def test_wrap_with_trusted_once_set_is_read_only(tmp_path):
+    """"Once you set CKA_WRAP_WITH_TRUSTED to true, the attribute becomes read-only" (modify-attr.html):
+    the owner sets 528 to 1, may set 1 again, and is refused going back to 0
+    (RET_INVALID_ATTRIBUTE, as for an attribute no one may set); the value stays 1."""
+    from .test_cmu_conformance import key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5)])
+    out = cmu(login(5) + "setAttribute 10 528 1\ny\nsetAttribute 10 528 1\ny\nsetAttribute 10 528 0\ny\n"
+              "getAttribute 10 528\nquit\n")
+    first, again, back = out.split("setAttribute 10 528")[1:4]
+    assert "setAttribute success on server 0" in first and "setAttribute success on server 0" in again, out
+    assert "setAttribute failed: RET_INVALID_ATTRIBUTE" in back, out
+    assert after(out, "getAttribute 10 528")[-2:] == ["OBJ_ATTR_WRAP_WITH_TRUSTED", "0x00000001"], out

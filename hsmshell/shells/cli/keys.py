@@ -208,7 +208,11 @@ def key_set_attribute(cli: CloudHsmCli, values: dict[str, Any]) -> dict:
                 sharing.set_attribute(world, cluster, nodes[0], cli.session_id, key.handle,
                                       named_attributes.BOOLEAN_IDS[name], "1" if value == "true" else "0")
         except keys.Refused as refused:
+            # A crypto user setting `trusted` (an admin's alone, §6.5): the CLI's words for a role
+            # that may not do something.  A read-only attribute (wrap-with-trusted once true) falls
+            # to the refusal of any value that cannot be set.
             raise Failure({rc.KEY_ACCESS_DENIED: texts.KEY_ACCESS_DENIED,
+                           rc.PERMISSION_DENIED: texts.PERMISSION_DENIED,
                            rc.MXN_AUTH_FAILED: texts.QUORUM_REQUIRED}.get(refused.code,
                                                                           texts.INVALID_ATTRIBUTE)) from None
         except named_attributes.BadFilter:

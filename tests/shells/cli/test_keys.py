@@ -1,11 +1,15 @@
 """Keys in CloudHSM CLI form: filters, pages, verbose listing, delete and share rules, and the
-same keys seen by key_mgmt_util (handles are key references)."""
+same keys seen by key_mgmt_util (handles are key references), and who may set `trusted`."""
 
 from __future__ import annotations
 
+import json
 import re
 
+import pytest
+
 from ...conftest import KEY_ARN
+
 
 def test_all_kmsuser_keys(kmsuser):
     data = kmsuser("key", "list").json["data"]
@@ -140,3 +144,59 @@ def test_a_session_key_on_its_one_hsm_is_used(cli, kmsuser):
                       "key generate-symmetric aes --label brief --key-length-bytes 16 --session\n"
                       "key delete --filter attr.label=brief\n")
     assert out.count("Key deleted successfully") == 1 and "available on at least 2 HSMs" not in out, out
+
+
+def trusted_shown(kmsuser, label: str, name: str = "trusted") -> bool:
+    return kmsuser("key", "list", "--filter", f"attr.label={label}", "-v").json["data"]["matched_keys"][0][
+        "attributes"][name]
+
+
+def test_the_owner_may_not_set_trusted(kmsuser):
+    """`trusted` is an admin's to set (§6.5 "admins may set `trusted`"; modify-attr.html: "by
+    Crypto Officer (CO) only"): the owning crypto user is refused with the CLI's words for a role
+    that may not do something (GAP: the real text), and the key stays untrusted."""
+    kmsuser("key", "generate-symmetric", "aes", "--label", "k", "--key-length-bytes", "16",
+            "--attributes", "token=true")
+    assert kmsuser("key", "set-attribute", "--filter", "attr.label=k", "--name", "trusted", "--value", "true").json \
+        == {"error_code": 1, "data": "The logged in user does not have permission to run this command"}
+    assert trusted_shown(kmsuser, "k") is False
+
+
+def test_an_admin_sets_trusted_on_a_crypto_user_s_key(cli, kmsuser):
+    """An admin logged in at the prompt selects a crypto user's key with --filter (admins see every
+    token key) and sets `trusted`; the owner's `key list --verbose` and an `attr.trusted=true`
+    filter then show it."""
+    kmsuser("key", "generate-symmetric", "aes", "--label", "k", "--key-length-bytes", "16",
+            "--attributes", "token=true")
+    out = cli.session("login --username admin --role admin\nco12345\n"
+                      "key set-attribute --filter attr.label=k --name trusted --value true\nquit\n")
+    answer = out.split("key set-attribute --filter attr.label=k --name trusted --value true\n", 1)[1]
+    assert json.loads(answer[:answer.index("\n}\n") + 2]) == \
+        {"error_code": 0, "data": {"message": "Attribute set successfully"}}, out
+    assert trusted_shown(kmsuser, "k") is True
+    assert [k["attributes"]["label"] for k in
+            kmsuser("key", "list", "--filter", "attr.trusted=true").json["data"]["matched_keys"]] == ["k"]
+
+
+@pytest.mark.parametrize("name, value", [("decrypt", "false"), ("label", "mine"), ("wrap-with-trusted", "true")])
+def test_an_admin_sets_no_other_attribute(cli, kmsuser, name, value):
+    """Every attribute but `trusted` stays the owner's: an admin is refused as a user the key is
+    shared with is."""
+    kmsuser("key", "generate-symmetric", "aes", "--label", "k", "--key-length-bytes", "16",
+            "--attributes", "token=true")
+    assert cli.as_admin("key", "set-attribute", "--filter", "attr.label=k", "--name", name, "--value", value).json \
+        == {"error_code": 1, "data": "Only the owner of the key can perform this operation"}
+
+
+def test_wrap_with_trusted_once_true_stays_true(kmsuser):
+    """"Once you set CKA_WRAP_WITH_TRUSTED to true, the attribute becomes read-only" (modify-attr.html):
+    true again is accepted, false refused as a value that cannot be set; the key stays true."""
+    kmsuser("key", "generate-symmetric", "aes", "--label", "k", "--key-length-bytes", "16",
+            "--attributes", "token=true")
+    ok = {"error_code": 0, "data": {"message": "Attribute set successfully"}}
+    for value in ("true", "true"):
+        assert kmsuser("key", "set-attribute", "--filter", "attr.label=k", "--name", "wrap-with-trusted",
+                       "--value", value).json == ok
+    assert kmsuser("key", "set-attribute", "--filter", "attr.label=k", "--name", "wrap-with-trusted",
+                   "--value", "false").json == {"error_code": 1, "data": "The attribute cannot be set to this value"}
+    assert trusted_shown(kmsuser, "k", "wrap-with-trusted") is True
