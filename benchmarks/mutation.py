@@ -1036,6 +1036,10 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
     ("hsmshell/cloudhsm/crypto.py", "core/NumberReplacer", "if len(data) % 8 or len(data) < 16:",
      "`< 15`: the comparison is reached with a multiple of 8 only, and of those `< 15` and `< 16` both hold "
      "for 0 and 8 and neither for 16 and more"),
+    ("hsmshell/cloudhsm/crypto.py", "core/NumberReplacer", "if len(wrapped) % 8 or len(wrapped) < 24:",
+     "`< 23`: the comparison is reached with a multiple of 8 only, and of those `< 23` and `< 24` both hold "
+     "for 0, 8 and 16 and neither for 24 and more (`< 25`, which refuses 24, is killed by "
+     "test_aes_unwrap_of_the_shortest_wrapped_data_takes_one_byte_of_padding)"),
     ("hsmshell/cloudhsm/crypto.py", "core/NumberReplacer",
      "if not 1 <= pad <= 8 or data[-pad:] != bytes([pad]) * pad:",
      "`0 <= pad` lets a last byte 0 past the range check, but then data[-0:] is all the data (at least 16 "
