@@ -1462,6 +1462,15 @@ EQUIVALENT: list[tuple[str, str, str, str]] = [
      "elif attr.BY_ID[attribute_id].kind == attr.STRING:",
      "`kind >= attr.STRING`: the ids reaching this line are CMU_SETTABLE's but the label, whose kinds are "
      "\"bool\" and \"string\" only (no \"ulong\", the one kind sorting above \"string\"), so >= and == agree"),
+    ("hsmshell/cloudhsm/sharing.py", "core/ReplaceComparisonOperator_Eq_LtE",
+     'elif attribute_id == attr.WRAP_WITH_TRUSTED and key.attributes.get(attribute_id) == 1 and value == "0":',
+     "`value <= \"0\"`: the line is reached with \"0\" or \"1\" only (any other value is refused just "
+     "before), and of those only \"0\" is at or below \"0\""),
+    ("hsmshell/cloudhsm/sharing.py", "core/ReplaceComparisonOperator_Eq_GtE",
+     'elif attribute_id == attr.WRAP_WITH_TRUSTED and key.attributes.get(attribute_id) == 1 and value == "0":',
+     "`attribute_id >= attr.WRAP_WITH_TRUSTED` (528): the ids reaching the line are CMU_SETTABLE's boolean "
+     "ones (the label and the two templates, the only ids above 528, are strings handled before), and of "
+     "134, 260-268, 370 and 528 only 528 is at or above it"),
     ("hsmshell/cloudhsm/keyfiles.py", "core/ReplaceComparisonOperator_NotEq_Lt",
      "if key.key_class != attr.PRIVATE_KEY or key.key_type != attr.RSA:",
      "only `key_class < PRIVATE_KEY` survives (`key_type < RSA` lets an EC private key through: killed): "

@@ -415,3 +415,16 @@ def test_wrap_with_trusted_once_set_is_read_only(tmp_path):
     assert "setAttribute success on server 0" in first and "setAttribute success on server 0" in again, out
     assert "setAttribute failed: RET_INVALID_ATTRIBUTE" in back, out
     assert after(out, "getAttribute 10 528")[-2:] == ["OBJ_ATTR_WRAP_WITH_TRUSTED", "0x00000001"], out
+
+
+def test_a_crypto_officer_reaches_only_the_token_keys_a_server_holds(tmp_path):
+    """The CO addresses any token key by handle, on the servers that hold it: a handle no key
+    has, or a key another server alone holds, is an invalid handle there (RET_INVALID_HANDLE), as
+    for any user; the server that holds the key sets it."""
+    from .test_cmu_conformance import EXAMPLE_NET, key
+
+    cmu = sharing_cmu(tmp_path, [key(10, 5, hsms=[EXAMPLE_NET[1][1]])], servers=2)
+    out = cmu(CO_LOGIN + "setAttribute 10 134 1\ny\nsetAttribute 99 134 1\ny\nquit\n")
+    assert said(out, "setAttribute 10 134").count("RET_INVALID_HANDLE") == 1, out
+    assert "setAttribute success on server 1" in said(out, "setAttribute 10 134"), out
+    assert said(out, "setAttribute 99 134").count("RET_INVALID_HANDLE") == 2, out
