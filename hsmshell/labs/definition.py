@@ -204,8 +204,13 @@ def _checks(source: Path, items, section: str) -> tuple[Check, ...]:
             raise LabError(f"{where}: ask is an `aws ...` command line")
         import jmespath
 
+        from ..testing.match import VARIABLE
+
         try:
-            jmespath.compile(str(item.get("expect") or "@"))
+            # The drawn values (`<kms_id>`) are filled in when the check runs: a number stands in
+            # for each, so that `` `<kms_id>` `` reads as the JSON literal it will be, not as
+            # jmespath's deprecated bare string literal.
+            jmespath.compile(VARIABLE.sub("0", str(item.get("expect") or "@")))
         except jmespath.exceptions.JMESPathError as exc:
             raise LabError(f"{where}: expect is not valid JMESPath: {exc}") from None
         checks.append(Check(item["title"], str(item.get("expect") or "@"), item.get("ask"), item.get("error")))
