@@ -285,6 +285,11 @@ def create_hsm(world: World, cluster_id: str, zone: str, ip: str | None) -> Hsm:
     if len(cluster.hsms) >= HSMS_PER_CLUSTER:
         raise CloudHsmResourceLimitExceededException(
             f"Cluster {cluster_id} has reached the limit of {HSMS_PER_CLUSTER} HSMs.")
+    # The account's HSMs in the Region, every cluster's (settings.hsms_per_region); one being
+    # deleted counts until it is gone.  GAP: the message, worded as the clusters' quota's.
+    quota = world.settings.hsms_per_region
+    if sum(1 for c in world.clusters.values() for h in c.hsms if h.state != "DELETED") >= quota:
+        raise CloudHsmResourceLimitExceededException(f"You have reached the limit of {quota} HSMs in this Region.")
     subnet = cluster.subnets[zone]
     if subnet in faults.subnets(world, faults.SUBNET_FULL):
         raise invalid(f"The subnet {subnet} has no free IP addresses.")

@@ -306,6 +306,9 @@ class Settings(Record):
     password_cost: int = 14  # log2 of scrypt's n; test worlds may lower it
     trail_limit: int = TRAIL_LIMIT  # CloudTrail events kept (in the log beside the world)
     control_plane_delay: Seconds = 0.0  # seconds a CloudHSM cluster, HSM or backup change takes
+    # The account's quota of HSMs in the Region, all clusters' together: AWS's default (the
+    # CloudHSM User Guide's quotas page), which an account raises through Service Quotas.
+    hsms_per_region: int = 6
     # KMS evaluates key policies and grants for the principal a request is signed as; off, every
     # caller may do everything, as the range did before it knew policies.
     enforce_key_policies: bool = False

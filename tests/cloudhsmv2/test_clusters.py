@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 from hsmshell.cli import main as hsmshell
+from hsmshell.world.model import Settings
 
 CLUSTER = "cluster-1a23b4cdefg"
 BACKUP = "backup-9g87f6edcba"
@@ -175,10 +176,39 @@ def test_a_region_holds_four_clusters(api, store):
                      ).code == "CloudHsmResourceLimitExceededException"
 
 
+def test_an_account_holds_six_hsms_in_a_region_until_its_quota_is_raised(api, store):
+    """The account's quota of HSMs in the Region, 6 by default (kms-spec §6, UG limits), counts
+    every cluster's: the default world's three and three more in a new cluster, then the seventh is
+    refused in either; one being deleted still counts; settings.hsms_per_region is the quota as
+    Service Quotas raises it (the default world's account has it raised, to 12)."""
+    with store.transaction() as world:
+        world.settings.hsms_per_region = Settings().hsms_per_region
+    cluster = api.cloudhsmv2.CreateCluster(HsmType="hsm1.medium", SubnetIds=SUBNETS)["Cluster"]["ClusterId"]
+    made = [api.cloudhsmv2.CreateHsm(ClusterId=cluster, AvailabilityZone="us-west-2a")["Hsm"]["HsmId"]
+            for _ in range(3)]
+    for target in (cluster, CLUSTER):
+        refused = api.error("cloudhsmv2", "CreateHsm", ClusterId=target, AvailabilityZone="us-west-2a")
+        assert (refused.code, refused.message) == ("CloudHsmResourceLimitExceededException",
+                                                   "You have reached the limit of 6 HSMs in this Region.")
+    assert sum(len(c.hsms) for c in store.read().clusters.values()) == 6
+    with store.transaction() as world:
+        world.clusters[cluster].hsms[0].state = "DELETE_IN_PROGRESS"
+    assert api.error("cloudhsmv2", "CreateHsm", ClusterId=cluster, AvailabilityZone="us-west-2a"
+                     ).code == "CloudHsmResourceLimitExceededException"
+    api.cloudhsmv2.DeleteHsm(ClusterId=cluster, HsmId=made[1])
+    assert api.cloudhsmv2.CreateHsm(ClusterId=cluster, AvailabilityZone="us-west-2a")["Hsm"]["State"]
+    with store.transaction() as world:
+        world.settings.hsms_per_region = 7
+    assert api.cloudhsmv2.CreateHsm(ClusterId=CLUSTER, AvailabilityZone="us-west-2a")["Hsm"]["State"]
+    assert api.error("cloudhsmv2", "CreateHsm", ClusterId=CLUSTER, AvailabilityZone="us-west-2a"
+                     ).message == "You have reached the limit of 7 HSMs in this Region."
+
+
 def test_a_cluster_holds_28_hsms(api, store):
     """The default quota, 28 HSMs per cluster (kms-spec §6, cloudhsm-shells-spec: "HSMs per
     cluster 28"): the world is filled with copies of an HSM, as a lab's fixture would be."""
     with store.transaction() as world:
+        world.settings.hsms_per_region = 100  # the account's quota raised past them
         cluster = world.clusters[CLUSTER]
         for n in range(len(cluster.hsms), 27):
             hsm = copy.deepcopy(cluster.hsms[0])

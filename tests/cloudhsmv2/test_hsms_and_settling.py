@@ -84,6 +84,7 @@ def test_a_zone_whose_addresses_are_all_taken_refuses_a_new_hsm(api, store, last
     zone is refused as a full subnet is (faults.SUBNET_FULL): it was an internal error."""
     cluster = new_cluster(api)
     with store.transaction() as world:
+        world.settings.hsms_per_region = 300  # the account's quota raised past them all
         fixture = world.clusters[CLUSTER]
         held = {h.eni_ip for h in fixture.hsms}  # 10.0.1.12 among them
         fixture.hsms += [_copy_hsm(fixture.hsms[0], n) for n in range(4, last_taken + 1) if f"10.0.1.{n}" not in held]

@@ -31,6 +31,8 @@ def test_a_world_that_leaves_out_its_settings_has_the_services_defaults(tmp_path
             world.settings.control_plane_delay, world.settings.enforce_key_policies) == (5, 0.0, 0.0, 0.0, False)
     # kms-spec: CloudTrail's event history here keeps the newest thousand; scrypt's n is 2**14.
     assert (world.settings.trail_limit, world.settings.password_cost) == (1000, 14)
+    # kms-spec §6 (UG limits.md): 6 HSMs per account and Region by default.
+    assert world.settings.hsms_per_region == 6
     assert (world.clock.offset, world.clock.frozen_at, world.ids.counter, world.revision) == (0.0, None, 0, 0)
 
 
