@@ -202,6 +202,10 @@ def test_an_account_holds_six_hsms_in_a_region_until_its_quota_is_raised(api, st
     assert api.cloudhsmv2.CreateHsm(ClusterId=CLUSTER, AvailabilityZone="us-west-2a")["Hsm"]["State"]
     assert api.error("cloudhsmv2", "CreateHsm", ClusterId=CLUSTER, AvailabilityZone="us-west-2a"
                      ).message == "You have reached the limit of 7 HSMs in this Region."
+    with store.transaction() as world:  # a world that holds more than its quota (written by hand)
+        world.settings.hsms_per_region = 2
+    assert api.error("cloudhsmv2", "CreateHsm", ClusterId=CLUSTER, AvailabilityZone="us-west-2a"
+                     ).message == "You have reached the limit of 2 HSMs in this Region."
 
 
 def test_a_cluster_holds_28_hsms(api, store):
