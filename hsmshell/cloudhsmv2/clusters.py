@@ -15,7 +15,7 @@ from ..world.credentials import hash_password
 from ..world.clock import now
 from ..world.model import Backup, Cluster, Hsm, User, World
 from . import backups, faults
-from ..errors.cloudhsmv2 import CloudHsmResourceLimitExceededException
+from ..errors.cloudhsmv2 import CloudHsmInvalidRequestException, CloudHsmResourceLimitExceededException
 from .errors import invalid, not_found
 
 CLUSTER_READY = "cloudhsmv2.cluster_ready"
@@ -292,7 +292,7 @@ def create_hsm(world: World, cluster_id: str, zone: str, ip: str | None) -> Hsm:
         raise CloudHsmResourceLimitExceededException(f"You have reached the limit of {quota} HSMs in this Region.")
     subnet = cluster.subnets[zone]
     if subnet in faults.subnets(world, faults.SUBNET_FULL):
-        raise invalid(f"The subnet {subnet} has no free IP addresses.")
+        raise _subnet_full(subnet)
     taken = {h.eni_ip for c in world.clusters.values() for h in c.hsms}
     if ip is not None and ip in taken:
         raise invalid(f"The IP address {ip} is already in use.")
@@ -334,8 +334,14 @@ def _free_ip(cluster: Cluster, zone: str, taken: set[str]) -> str:
     third = sorted(cluster.subnets).index(zone) + 1
     free = next((f"10.0.{third}.{n}" for n in range(4, 255) if f"10.0.{third}.{n}" not in taken), None)
     if free is None:
-        raise invalid(f"The subnet {cluster.subnets[zone]} has no free IP addresses.")
+        raise _subnet_full(cluster.subnets[zone])
     return free
+
+
+def _subnet_full(subnet: str) -> CloudHsmInvalidRequestException:
+    """The refusal of a new HSM in a subnet with no address left: a full subnet's fault
+    (faults.SUBNET_FULL), or a zone whose every address an HSM holds."""
+    return invalid(f"The subnet {subnet} has no free IP addresses.")
 
 
 def delete_hsm(world: World, cluster_id: str, *, hsm_id: str | None, eni_id: str | None,
