@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from ..world.model import Cluster, Hsm, Key, Session, World
 from . import availability, named_attributes, roles
-from .keys import _in_scope, user_id
+from .keys import _in_scope, seen_by_officer, user_id
 
 
 class NoKeyMatched(Exception):
@@ -48,7 +48,7 @@ def _seen(cluster: Cluster, session: Session, nodes: list[Hsm], keys: Iterable[K
     that picks one is the common case, so the few it keeps are sorted, not all."""
     node_ids = {h.hsm_id for h in nodes}
     if roles.is_admin(session.user_type):
-        return (k for k in keys if k.token and not node_ids.isdisjoint(k.hsms))
+        return (k for k in keys if seen_by_officer(k, node_ids))
     uid = user_id(cluster, session)
     if uid is None:
         return iter(())

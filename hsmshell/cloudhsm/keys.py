@@ -73,6 +73,13 @@ def _in_scope(key: Key, uid: int, session: Session) -> bool:
     return visible(key, uid) and (key.session_id is None or key.session_id == session.session_id)
 
 
+def seen_by_officer(key: Key, node_ids: set[str]) -> bool:
+    """A crypto officer (the CloudHSM CLI's admin) owns no keys and none are shared with it: it
+    reaches every token key on the HSMs it is logged in to; a session key is its own login's.
+    GAP: which keys an officer may address is documented no further."""
+    return key.token and not node_ids.isdisjoint(key.hsms)
+
+
 def find_keys(cluster: Cluster, session: Session, nodes: list[Hsm], *, label: str | None = None,
               key_class: int | None = None, key_type: int | None = None,
               session_only: bool | None = None, key_id: str | None = None,

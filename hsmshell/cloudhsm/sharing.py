@@ -13,11 +13,11 @@ import hashlib
 
 import msgspec
 
-from ..world.model import Cluster, Hsm, Key, World
+from ..world.model import Cluster, Hsm, World
 from . import attributes as attr
 from . import returncodes as rc
 from . import roles
-from .keys import PUBLIC_KEY, Refused, lookup, user_id
+from .keys import PUBLIC_KEY, Refused, lookup, seen_by_officer, user_id
 from .nodes import answers
 
 OWNED, SHARED = "(o)", "(s)"
@@ -87,8 +87,12 @@ def set_attribute(world: World, cluster: Cluster, hsm: Hsm, session_id: str, han
     trusted-keys procedure has the CO run `setAttribute <handle> 134 1` on a CU's key)."""
     session = _session(world, hsm, session_id)
     officer = roles.is_admin(session.user_type)
-    key = _addressed_by_officer(cluster, hsm, handle) if officer else lookup(cluster, session, [hsm], handle,
-                                                                             "setAttribute")
+    if officer:  # the trusted-keys procedure names a CU's key by its handle
+        key = cluster.keys.get(handle)
+        if key is None or not seen_by_officer(key, {hsm.hsm_id}):
+            raise Refused("setAttribute", rc.INVALID_HANDLE, [hsm])
+    else:
+        key = lookup(cluster, session, [hsm], handle, "setAttribute")
     if attribute_id not in attr.CMU_SETTABLE:
         raise Refused("setAttribute", rc.INVALID_ATTRIBUTE)
     if attribute_id == attr.TRUSTED:
@@ -116,14 +120,3 @@ def set_attribute(world: World, cluster: Cluster, hsm: Hsm, session_id: str, han
         raise Refused("setAttribute", rc.INVALID_ATTRIBUTE)
     else:
         key.attributes[attribute_id] = int(value)
-
-
-def _addressed_by_officer(cluster: Cluster, hsm: Hsm, handle: int) -> Key:
-    """A crypto officer owns no keys and none are shared with it; it reaches any token key on
-    the HSM by handle (the trusted-keys procedure names a CU's key by its handle), as the
-    CloudHSM CLI's admin selects any token key (key_selection.scope).  A session key belongs to
-    its own login.  GAP: which keys a CO may address is not documented beyond that."""
-    key = cluster.keys.get(handle)
-    if key is None or not key.token or hsm.hsm_id not in key.hsms:
-        raise Refused("setAttribute", rc.INVALID_HANDLE, [hsm])
-    return key

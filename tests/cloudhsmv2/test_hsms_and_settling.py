@@ -210,15 +210,21 @@ def test_a_deleted_cluster_s_shell_sessions_end_and_no_other(api, store):
 
 # -- in-between states settling late ---------------------------------------------------------
 
+def deleted_halfway(delete, states_now, resource: str) -> None:
+    """Five of a ten-minute change's minutes pass, the resource is deleted, and the change falls
+    due: the resource stays DELETE_IN_PROGRESS, then goes."""
+    assert hsmshell(["clock", "advance", "5m"]) == 0
+    delete()
+    assert hsmshell(["clock", "advance", "5m"]) == 0  # the change under way falls due
+    assert states_now()[resource] == "DELETE_IN_PROGRESS"
+    assert hsmshell(["clock", "advance", "5m"]) == 0
+    assert resource not in states_now()
+
+
 def test_a_cluster_deleted_while_being_created_stays_deleting_then_goes(api, store):
     at_t0(store, delay=600)
     cluster = new_cluster(api)
-    assert hsmshell(["clock", "advance", "5m"]) == 0
-    api.cloudhsmv2.DeleteCluster(ClusterId=cluster)
-    assert hsmshell(["clock", "advance", "5m"]) == 0  # its creation falls due
-    assert states(api)[cluster] == "DELETE_IN_PROGRESS"
-    assert hsmshell(["clock", "advance", "5m"]) == 0
-    assert cluster not in states(api)
+    deleted_halfway(lambda: api.cloudhsmv2.DeleteCluster(ClusterId=cluster), lambda: states(api), cluster)
 
 
 def test_a_cluster_being_migrated_then_deleted_stays_deleting_then_goes(api, store):
@@ -227,23 +233,13 @@ def test_a_cluster_being_migrated_then_deleted_stays_deleting_then_goes(api, sto
     cluster = new_cluster(api, SourceBackupId=BACKUP)
     set_delay(store, 600)
     api.cloudhsmv2.ModifyCluster(ClusterId=cluster, HsmType="hsm2m.medium")
-    assert hsmshell(["clock", "advance", "5m"]) == 0
-    api.cloudhsmv2.DeleteCluster(ClusterId=cluster)
-    assert hsmshell(["clock", "advance", "5m"]) == 0  # the migration falls due
-    assert states(api)[cluster] == "DELETE_IN_PROGRESS"
-    assert hsmshell(["clock", "advance", "5m"]) == 0
-    assert cluster not in states(api)
+    deleted_halfway(lambda: api.cloudhsmv2.DeleteCluster(ClusterId=cluster), lambda: states(api), cluster)
 
 
 def test_an_hsm_deleted_while_being_created_stays_deleting_then_goes(api, store):
     at_t0(store, delay=600)
     hsm = api.cloudhsmv2.CreateHsm(ClusterId=CLUSTER, AvailabilityZone="us-west-2a")["Hsm"]["HsmId"]
-    assert hsmshell(["clock", "advance", "5m"]) == 0
-    api.cloudhsmv2.DeleteHsm(ClusterId=CLUSTER, HsmId=hsm)
-    assert hsmshell(["clock", "advance", "5m"]) == 0  # its creation falls due
-    assert hsm_states(api)[hsm] == "DELETE_IN_PROGRESS"
-    assert hsmshell(["clock", "advance", "5m"]) == 0
-    assert hsm not in hsm_states(api)
+    deleted_halfway(lambda: api.cloudhsmv2.DeleteHsm(ClusterId=CLUSTER, HsmId=hsm), lambda: hsm_states(api), hsm)
 
 
 @pytest.mark.parametrize("change", ["create", "initialize", "migrate", "create-hsm"])
